@@ -1,0 +1,549 @@
+//! Holidays: one-off dates, inclusive date ranges, yearly rules (month/day, n-th or last weekday,
+//! an offset from Western Easter), partial-day hours, and observed-day shifts.
+//!
+//! Design note (docs/semantics.md, "Holidays"): a shifted holiday is closed on its observed day
+//! only; `next_weekday` skips days that are already holidays, in date order, so that Christmas on
+//! a Saturday moves to Monday and Boxing Day on the Sunday to Tuesday, as UK substitute days.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde_json::Value;
+
+use super::hours::{LocalSpan, parse_span};
+use crate::document::{as_i64, as_object, as_str, check_keys, index_path, key_path, type_name};
+use crate::error::{Error, Result};
+
+/// How a holiday that falls on a weekend moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Observed {
+    /// It stays where it falls.
+    Actual,
+    /// Saturday to Friday, Sunday to Monday (US federal holidays).
+    NearestWeekday,
+    /// Saturday or Sunday to the next weekday that is not already a holiday (UK substitute days).
+    NextWeekday,
+}
+
+/// When a holiday happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Rule {
+    Date(NaiveDate),
+    Range(NaiveDate, NaiveDate),
+    MonthDay {
+        month: u32,
+        day: u32,
+    },
+    NthWeekday {
+        month: u32,
+        weekday: Weekday,
+        nth: i32,
+    },
+    Easter {
+        offset: i32,
+    },
+}
+
+/// One holiday of a calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Holiday {
+    pub rule: Rule,
+    /// Local spans closed on the date; `None` closes the whole day.
+    pub hours: Option<Vec<LocalSpan>>,
+    pub observed: Observed,
+}
+
+/// One dated closure: the date and the holiday it comes from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Occurrence<'a> {
+    pub date: NaiveDate,
+    pub holiday: &'a Holiday,
+}
+
+pub(crate) fn parse_date(v: &Value, path: &str) -> Result<NaiveDate> {
+    let text = as_str(v, path, "a date \"YYYY-MM-DD\"")?;
+    parse_date_str(text, path)
+}
+
+pub(crate) fn parse_date_str(text: &str, path: &str) -> Result<NaiveDate> {
+    let bad = |reason: &str| Error::InvalidDate {
+        path: path.to_string(),
+        value: text.to_string(),
+        reason: reason.to_string(),
+    };
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(bad("expected a date as YYYY-MM-DD, such as \"2026-03-09\""));
+    }
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| bad("no such day in the calendar; expected a real date as YYYY-MM-DD"))?;
+    if !(1..=9999).contains(&date.year()) {
+        return Err(bad("years run from 0001 to 9999"));
+    }
+    Ok(date)
+}
+
+fn parse_weekday(v: &Value, path: &str) -> Result<Weekday> {
+    let text = as_str(v, path, "a weekday (mon, tue, wed, thu, fri, sat, sun)")?;
+    weekday_from_key(text).ok_or_else(|| Error::InvalidValue {
+        path: path.to_string(),
+        reason: format!(
+            "unknown weekday {text:?}; expected one of mon, tue, wed, thu, fri, sat, sun"
+        ),
+    })
+}
+
+pub(crate) fn weekday_from_key(text: &str) -> Option<Weekday> {
+    Some(match text {
+        "mon" => Weekday::Mon,
+        "tue" => Weekday::Tue,
+        "wed" => Weekday::Wed,
+        "thu" => Weekday::Thu,
+        "fri" => Weekday::Fri,
+        "sat" => Weekday::Sat,
+        "sun" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+fn parse_month(v: &Value, path: &str) -> Result<u32> {
+    let m = as_i64(v, path, "a month number 1-12")?;
+    if !(1..=12).contains(&m) {
+        return Err(Error::InvalidValue {
+            path: path.to_string(),
+            reason: format!("month {m} does not exist; expected 1-12"),
+        });
+    }
+    Ok(m as u32)
+}
+
+fn month_day(month: u32, day: i64, path: &str, shown: &str) -> Result<(u32, u32)> {
+    // 2024 is a leap year, so February 29 is accepted (and skipped in other years).
+    if !(1..=31).contains(&day) || NaiveDate::from_ymd_opt(2024, month, day as u32).is_none() {
+        return Err(Error::InvalidDate {
+            path: path.to_string(),
+            value: shown.to_string(),
+            reason: format!("month {month} has no day {day}"),
+        });
+    }
+    Ok((month, day as u32))
+}
+
+fn parse_yearly(v: &Value, path: &str) -> Result<Rule> {
+    match v {
+        Value::String(text) => {
+            let bad = || Error::InvalidDate {
+                path: path.to_string(),
+                value: text.clone(),
+                reason: "expected a yearly date as \"MM-DD\", such as \"12-25\"".into(),
+            };
+            let (m, d) = text.split_once('-').ok_or_else(bad)?;
+            if m.len() != 2 || d.len() != 2 {
+                return Err(bad());
+            }
+            let m: u32 = m.parse().map_err(|_| bad())?;
+            let d: i64 = d.parse().map_err(|_| bad())?;
+            if !(1..=12).contains(&m) {
+                return Err(bad());
+            }
+            let (month, day) = month_day(m, d, path, text)?;
+            Ok(Rule::MonthDay { month, day })
+        }
+        Value::Object(map) => {
+            if let Some(offset) = map.get("easter") {
+                check_keys(map, path, &["easter"])?;
+                let p = key_path(path, "easter");
+                let offset = as_i64(offset, &p, "a whole number of days from Easter Sunday")?;
+                if !(-366..=366).contains(&offset) {
+                    return Err(Error::InvalidValue {
+                        path: p,
+                        reason: format!(
+                            "an Easter offset of {offset} days is more than a year; expected -366 to 366"
+                        ),
+                    });
+                }
+                return Ok(Rule::Easter {
+                    offset: offset as i32,
+                });
+            }
+            check_keys(map, path, &["month", "day", "weekday", "nth"])?;
+            let month = parse_month(
+                map.get("month").ok_or_else(|| Error::MissingKey {
+                    path: path.to_string(),
+                    key: "month".into(),
+                })?,
+                &key_path(path, "month"),
+            )?;
+            match (map.get("day"), map.get("weekday"), map.get("nth")) {
+                (Some(day), None, None) => {
+                    let p = key_path(path, "day");
+                    let day = as_i64(day, &p, "a day of the month 1-31")?;
+                    let (month, day) = month_day(month, day, &p, &day.to_string())?;
+                    Ok(Rule::MonthDay { month, day })
+                }
+                (None, Some(weekday), Some(nth)) => {
+                    let weekday = parse_weekday(weekday, &key_path(path, "weekday"))?;
+                    let p = key_path(path, "nth");
+                    let nth = as_i64(nth, &p, "1 to 5, or -1 (last) to -5")?;
+                    if nth == 0 || !(-5..=5).contains(&nth) {
+                        return Err(Error::InvalidValue {
+                            path: p,
+                            reason: format!(
+                                "nth {nth} is not valid; expected 1 to 5, or -1 (last) to -5"
+                            ),
+                        });
+                    }
+                    Ok(Rule::NthWeekday {
+                        month,
+                        weekday,
+                        nth: nth as i32,
+                    })
+                }
+                _ => Err(Error::InvalidValue {
+                    path: path.to_string(),
+                    reason: "a yearly rule is {month, day}, {month, weekday, nth} or {easter}"
+                        .into(),
+                }),
+            }
+        }
+        other => Err(Error::InvalidType {
+            path: path.to_string(),
+            expected: "\"MM-DD\" or a mapping {month, day} / {month, weekday, nth} / {easter}"
+                .into(),
+            found: type_name(other),
+        }),
+    }
+}
+
+/// Parses one holiday entry of a calendar document.
+pub(crate) fn parse_holiday(v: &Value, path: &str) -> Result<Holiday> {
+    let map = as_object(v, path)?;
+    check_keys(
+        map,
+        path,
+        &["name", "date", "from", "to", "yearly", "hours", "observed"],
+    )?;
+    if let Some(name) = map.get("name") {
+        as_str(name, &key_path(path, "name"), "a string")?;
+    }
+    let rule = match (
+        map.get("date"),
+        map.get("from"),
+        map.get("to"),
+        map.get("yearly"),
+    ) {
+        (Some(d), None, None, None) => Rule::Date(parse_date(d, &key_path(path, "date"))?),
+        (None, Some(f), Some(t), None) => {
+            let from = parse_date(f, &key_path(path, "from"))?;
+            let to = parse_date(t, &key_path(path, "to"))?;
+            if to < from {
+                return Err(Error::InvalidValue {
+                    path: key_path(path, "to"),
+                    reason: format!(
+                        "the range ends ({to}) before it starts ({from}); `to` is inclusive and must not precede `from`"
+                    ),
+                });
+            }
+            Rule::Range(from, to)
+        }
+        (None, None, None, Some(y)) => parse_yearly(y, &key_path(path, "yearly"))?,
+        (None, Some(_), None, None) => {
+            return Err(Error::MissingKey {
+                path: path.to_string(),
+                key: "to".into(),
+            });
+        }
+        (None, None, Some(_), None) => {
+            return Err(Error::MissingKey {
+                path: path.to_string(),
+                key: "from".into(),
+            });
+        }
+        _ => {
+            return Err(Error::InvalidValue {
+                path: path.to_string(),
+                reason: "a holiday needs exactly one of `date`, `from` + `to`, or `yearly`".into(),
+            });
+        }
+    };
+    let hours = match map.get("hours") {
+        None => None,
+        Some(Value::String(s)) => Some(vec![parse_span(s, &key_path(path, "hours"))?]),
+        Some(Value::Array(items)) => {
+            let p = key_path(path, "hours");
+            let mut spans = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let ip = index_path(&p, i);
+                spans.push(parse_span(
+                    as_str(item, &ip, "an interval \"HH:MM-HH:MM\"")?,
+                    &ip,
+                )?);
+            }
+            if spans.is_empty() {
+                return Err(Error::InvalidValue {
+                    path: p,
+                    reason: "an empty list closes nothing; omit `hours` to close the whole day"
+                        .into(),
+                });
+            }
+            Some(spans)
+        }
+        Some(other) => {
+            return Err(Error::InvalidType {
+                path: key_path(path, "hours"),
+                expected: "an interval \"HH:MM-HH:MM\" or a list of them".into(),
+                found: type_name(other),
+            });
+        }
+    };
+    let observed = match map.get("observed") {
+        None => Observed::Actual,
+        Some(v) => {
+            let p = key_path(path, "observed");
+            match as_str(v, &p, "nearest_weekday, next_weekday or none")? {
+                "nearest_weekday" => Observed::NearestWeekday,
+                "next_weekday" => Observed::NextWeekday,
+                "none" => Observed::Actual,
+                other => {
+                    return Err(Error::InvalidValue {
+                        path: p,
+                        reason: format!(
+                            "unknown observed rule {other:?}; expected nearest_weekday, next_weekday or none"
+                        ),
+                    });
+                }
+            }
+        }
+    };
+    if observed != Observed::Actual && matches!(rule, Rule::Range(..)) {
+        return Err(Error::InvalidValue {
+            path: key_path(path, "observed"),
+            reason: "an observed-day shift applies to single days, not to a date range".into(),
+        });
+    }
+    Ok(Holiday {
+        rule,
+        hours,
+        observed,
+    })
+}
+
+/// Western (Gregorian) Easter Sunday, by the anonymous Gregorian algorithm.
+pub(crate) fn easter_sunday(year: i32) -> Option<NaiveDate> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32)
+}
+
+fn nth_weekday(year: i32, month: u32, weekday: Weekday, nth: i32) -> Option<NaiveDate> {
+    if nth > 0 {
+        let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+        let shift =
+            (7 + weekday.num_days_from_monday() - first.weekday().num_days_from_monday()) % 7;
+        let day = 1 + shift + 7 * (nth as u32 - 1);
+        NaiveDate::from_ymd_opt(year, month, day)
+    } else {
+        let (ny, nm) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+        let last = NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()?;
+        let shift =
+            (7 + last.weekday().num_days_from_monday() - weekday.num_days_from_monday()) % 7;
+        let back = shift + 7 * ((-nth) as u32 - 1);
+        let date = last.checked_sub_days(Days::new(u64::from(back)))?;
+        (date.month() == month).then_some(date)
+    }
+}
+
+fn natural_date(rule: &Rule, year: i32) -> Option<NaiveDate> {
+    match *rule {
+        Rule::MonthDay { month, day } => NaiveDate::from_ymd_opt(year, month, day),
+        Rule::NthWeekday {
+            month,
+            weekday,
+            nth,
+        } => nth_weekday(year, month, weekday, nth),
+        Rule::Easter { offset } => {
+            let e = easter_sunday(year)?;
+            if offset >= 0 {
+                e.checked_add_days(Days::new(offset as u64))
+            } else {
+                e.checked_sub_days(Days::new(u64::from(offset.unsigned_abs())))
+            }
+        }
+        Rule::Date(d) => (d.year() == year).then_some(d),
+        Rule::Range(..) => None,
+    }
+}
+
+fn is_weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// Every holiday occurrence whose (observed) date lies in `[from, to]`, in date order.
+pub(crate) fn occurrences(
+    holidays: &[Holiday],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<Occurrence<'_>> {
+    let mut out = Vec::new();
+    // Observed shifts move a day by at most a few days, and next_weekday depends on the other
+    // holidays around it: compute the natural dates of the years around the window, in order.
+    let mut natural: Vec<(NaiveDate, usize)> = Vec::new();
+    for (i, h) in holidays.iter().enumerate() {
+        match h.rule {
+            Rule::Range(a, b) => {
+                let (a, b) = (a.max(from), b.min(to));
+                let mut d = a;
+                while d <= b {
+                    out.push(Occurrence {
+                        date: d,
+                        holiday: h,
+                    });
+                    match d.succ_opt() {
+                        Some(n) => d = n,
+                        None => break,
+                    }
+                }
+            }
+            _ => {
+                for year in (from.year() - 1)..=(to.year() + 1) {
+                    if let Some(d) = natural_date(&h.rule, year) {
+                        natural.push((d, i));
+                    }
+                }
+            }
+        }
+    }
+    natural.sort();
+    let mut taken: BTreeSet<NaiveDate> = natural
+        .iter()
+        .filter(|(d, i)| holidays[*i].observed == Observed::Actual || !is_weekend(*d))
+        .map(|(d, _)| *d)
+        .chain(out.iter().map(|o| o.date))
+        .collect();
+    for (d, i) in natural {
+        let h = &holidays[i];
+        let date = match (h.observed, d.weekday()) {
+            (Observed::NearestWeekday, Weekday::Sat) => d.pred_opt(),
+            (Observed::NearestWeekday, Weekday::Sun) => d.succ_opt(),
+            (Observed::NextWeekday, Weekday::Sat | Weekday::Sun) => {
+                let mut c = d.succ_opt();
+                while let Some(x) = c {
+                    if is_weekend(x) || taken.contains(&x) {
+                        c = x.succ_opt();
+                    } else {
+                        break;
+                    }
+                }
+                if let Some(x) = c {
+                    taken.insert(x);
+                }
+                c
+            }
+            _ => Some(d),
+        };
+        if let Some(date) = date
+            && date >= from
+            && date <= to
+        {
+            out.push(Occurrence { date, holiday: h });
+        }
+    }
+    out.sort_by_key(|o| o.date);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn easter_dates_match_published_tables() {
+        assert_eq!(easter_sunday(2024), Some(ymd(2024, 3, 31)));
+        assert_eq!(easter_sunday(2025), Some(ymd(2025, 4, 20)));
+        assert_eq!(easter_sunday(2026), Some(ymd(2026, 4, 5)));
+        assert_eq!(easter_sunday(2038), Some(ymd(2038, 4, 25)));
+        assert_eq!(easter_sunday(2285), Some(ymd(2285, 3, 22)));
+    }
+
+    #[test]
+    fn nth_and_last_weekdays() {
+        assert_eq!(
+            nth_weekday(2026, 11, Weekday::Thu, 4),
+            Some(ymd(2026, 11, 26))
+        );
+        assert_eq!(
+            nth_weekday(2026, 5, Weekday::Mon, -1),
+            Some(ymd(2026, 5, 25))
+        );
+        assert_eq!(
+            nth_weekday(2026, 12, Weekday::Thu, -1),
+            Some(ymd(2026, 12, 31))
+        );
+        assert_eq!(nth_weekday(2026, 2, Weekday::Mon, 5), None);
+    }
+
+    #[test]
+    fn uk_substitute_days_skip_taken_days() {
+        let xmas = Holiday {
+            rule: Rule::MonthDay { month: 12, day: 25 },
+            hours: None,
+            observed: Observed::NextWeekday,
+        };
+        let boxing = Holiday {
+            rule: Rule::MonthDay { month: 12, day: 26 },
+            ..xmas.clone()
+        };
+        let hs = [xmas, boxing];
+        // 2021: Christmas on Saturday, Boxing Day on Sunday -> Monday 27 and Tuesday 28.
+        let dates: Vec<_> = occurrences(&hs, ymd(2021, 12, 1), ymd(2021, 12, 31))
+            .iter()
+            .map(|o| o.date)
+            .collect();
+        assert_eq!(dates, vec![ymd(2021, 12, 27), ymd(2021, 12, 28)]);
+        // 2022: Christmas on Sunday, Boxing Day on Monday -> Christmas moves to Tuesday 27.
+        let dates: Vec<_> = occurrences(&hs, ymd(2022, 12, 1), ymd(2022, 12, 31))
+            .iter()
+            .map(|o| o.date)
+            .collect();
+        assert_eq!(dates, vec![ymd(2022, 12, 26), ymd(2022, 12, 27)]);
+    }
+
+    #[test]
+    fn nearest_weekday_crosses_the_year_boundary() {
+        let ny = Holiday {
+            rule: Rule::MonthDay { month: 1, day: 1 },
+            hours: None,
+            observed: Observed::NearestWeekday,
+        };
+        // 2022-01-01 is a Saturday: observed Friday 2021-12-31.
+        let dates: Vec<_> = occurrences(
+            std::slice::from_ref(&ny),
+            ymd(2021, 12, 1),
+            ymd(2022, 1, 31),
+        )
+        .iter()
+        .map(|o| o.date)
+        .collect();
+        assert_eq!(dates, vec![ymd(2021, 12, 31)]);
+    }
+}

@@ -1,0 +1,244 @@
+//! The compiled index: a calendar's open time as sorted, disjoint UTC intervals with prefix sums
+//! of business time, one block per UTC year, built lazily on first use and cached for the life
+//! of the calendar. `add` and `elapsed` are two binary searches inside a block plus one addition
+//! per year crossed, so their cost does not grow with the span in any way that matters (a
+//! 10-year `elapsed` reads ten cached totals).
+//! Why blocks per year: docs/design.md, "The index".
+
+use std::sync::OnceLock;
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use super::Zoned;
+use super::holiday::occurrences;
+use super::zone::local_to_utc;
+use crate::time::{MAX_YEAR, MIN_YEAR, year_start};
+
+/// One UTC year of open time.
+#[derive(Debug, Default)]
+pub(crate) struct Block {
+    /// The first instant of the next year.
+    pub end: i64,
+    /// Sorted, disjoint, non-touching open intervals `[start, end)` inside `[self.start, self.end)`.
+    pub iv: Vec<(i64, i64)>,
+    /// `after[k]`: business time from `self.start` to the end of interval `k`.
+    pub after: Vec<i64>,
+    /// Business time in the whole year.
+    pub total: i64,
+}
+
+impl Block {
+    fn new(year: i32, mut iv: Vec<(i64, i64)>) -> Block {
+        let (start, end) = (year_start(year), year_start(year + 1));
+        iv.retain(|&(s, e)| e > start && s < end && e > s);
+        for x in &mut iv {
+            x.0 = x.0.max(start);
+            x.1 = x.1.min(end);
+        }
+        let iv = merge(iv);
+        let mut after = Vec::with_capacity(iv.len());
+        let mut total = 0;
+        for &(s, e) in &iv {
+            total += e - s;
+            after.push(total);
+        }
+        Block {
+            end,
+            iv,
+            after,
+            total,
+        }
+    }
+
+    /// Business time in `[self.start, t)`, for `t` in `[self.start, self.end]`.
+    #[inline]
+    pub fn cum(&self, t: i64) -> i64 {
+        let k = self.iv.partition_point(|iv| iv.0 <= t);
+        if k == 0 {
+            0
+        } else {
+            let (_, e) = self.iv[k - 1];
+            self.after[k - 1] - (e - t.min(e))
+        }
+    }
+
+    /// The earliest instant with `cum == target`, for `0 < target <= total`.
+    #[inline]
+    pub fn earliest_at(&self, target: i64) -> i64 {
+        let k = self.after.partition_point(|&x| x < target);
+        self.iv[k].1 - (self.after[k] - target)
+    }
+
+    /// The latest instant with `cum == target`, for `0 <= target < total`.
+    #[inline]
+    pub fn latest_at(&self, target: i64) -> i64 {
+        let m = self.after.partition_point(|&x| x <= target);
+        let before = if m == 0 { 0 } else { self.after[m - 1] };
+        self.iv[m].0 + (target - before)
+    }
+
+    /// The index of the first interval that ends after `t`.
+    #[inline]
+    pub fn first_ending_after(&self, t: i64) -> usize {
+        self.iv.partition_point(|iv| iv.1 <= t)
+    }
+}
+
+/// Sorts and merges overlapping or touching intervals.
+pub(crate) fn merge(mut iv: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    iv.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(iv.len());
+    for (s, e) in iv {
+        if e <= s {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+const CHUNK: usize = 128;
+const CHUNKS: usize = (MAX_YEAR as usize).div_ceil(CHUNK);
+
+/// 128 years of lazily built blocks.
+type Chunk = Box<[OnceLock<Box<Block>>]>;
+
+/// Lazily built blocks for years 1 to 9999, in chunks of 128 years so that an unused calendar
+/// costs a few kilobytes. Reads are lock-free once a block exists.
+pub(crate) struct BlockCache {
+    chunks: Box<[OnceLock<Chunk>]>,
+}
+
+impl BlockCache {
+    pub fn new() -> Self {
+        BlockCache {
+            chunks: (0..CHUNKS).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The block of `year` (1 to 9999), compiled by `build` the first time.
+    #[inline]
+    pub fn get(&self, year: i32, build: impl FnOnce() -> Block) -> &Block {
+        debug_assert!((MIN_YEAR..=MAX_YEAR).contains(&year));
+        let i = (year - MIN_YEAR) as usize;
+        let chunk =
+            self.chunks[i / CHUNK].get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect());
+        chunk[i % CHUNK].get_or_init(|| Box::new(build()))
+    }
+}
+
+/// The always-open block of a year.
+pub(crate) fn always_open_block(year: i32) -> Block {
+    Block::new(year, vec![(year_start(year), year_start(year + 1))])
+}
+
+/// The union of several blocks of the same year.
+pub(crate) fn union_block<'a>(year: i32, parts: impl Iterator<Item = &'a Block>) -> Block {
+    let iv = parts.flat_map(|b| b.iv.iter().copied()).collect();
+    Block::new(year, iv)
+}
+
+/// Compiles one UTC year of a zoned calendar.
+pub(crate) fn zoned_block(z: &Zoned, year: i32) -> Block {
+    // Local dates whose intervals can reach into the UTC year: offsets are within a day and an
+    // overnight interval ends at most two days after its start date.
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year - 1, 12, 28),
+        NaiveDate::from_ymd_opt(year + 1, 1, 2),
+    ) else {
+        return Block::new(year, Vec::new());
+    };
+    // Open intervals, each with the date of the override that produced it (exempt from that
+    // date's holidays).
+    let mut open: Vec<(i64, i64, Option<NaiveDate>)> = Vec::with_capacity(800);
+    let mut d = first;
+    while d <= last {
+        let (spans, exempt) = match z.overrides.get(&d) {
+            Some(spans) => (spans.as_slice(), Some(d)),
+            None => (
+                z.weekly[d.weekday().num_days_from_monday() as usize].as_slice(),
+                None,
+            ),
+        };
+        for span in spans {
+            let s = local_to_utc(z.tz, d, span.start);
+            let e = local_to_utc(z.tz, d, span.end);
+            if e > s {
+                open.push((s, e, exempt));
+            }
+        }
+        d = match d.succ_opt() {
+            Some(n) => n,
+            None => break,
+        };
+    }
+    let mut closed: Vec<(i64, i64, NaiveDate)> = Vec::new();
+    if !z.holidays.is_empty() {
+        for o in occurrences(&z.holidays, first, last) {
+            match &o.holiday.hours {
+                None => {
+                    let next = o.date.checked_add_days(Days::new(1)).unwrap_or(o.date);
+                    closed.push((
+                        local_to_utc(z.tz, o.date, 0),
+                        local_to_utc(z.tz, next, 0),
+                        o.date,
+                    ));
+                }
+                Some(spans) => {
+                    for span in spans {
+                        closed.push((
+                            local_to_utc(z.tz, o.date, span.start),
+                            local_to_utc(z.tz, o.date, span.end),
+                            o.date,
+                        ));
+                    }
+                }
+            }
+        }
+        closed.sort_unstable();
+    }
+    let mut iv = Vec::with_capacity(open.len());
+    // The longest closure: a whole day plus a DST shift, or an overnight partial closure.
+    let longest = closed.iter().map(|c| c.1 - c.0).max().unwrap_or(0);
+    for (s, e, exempt) in open {
+        let mut pieces = vec![(s, e)];
+        let from = closed.partition_point(|c| c.0 < s - longest);
+        for &(cs, ce, date) in &closed[from..] {
+            if cs >= e {
+                break;
+            }
+            if ce <= s || exempt == Some(date) {
+                continue;
+            }
+            pieces = pieces
+                .into_iter()
+                .flat_map(|(ps, pe)| {
+                    if ce <= ps || cs >= pe {
+                        vec![(ps, pe)]
+                    } else {
+                        let mut v = Vec::with_capacity(2);
+                        if cs > ps {
+                            v.push((ps, cs));
+                        }
+                        if ce < pe {
+                            v.push((ce, pe));
+                        }
+                        v
+                    }
+                })
+                .collect();
+        }
+        iv.extend(pieces);
+    }
+    Block::new(year, iv)
+}
+
+impl Block {
+    /// A closed year.
+    pub(crate) fn default_for(year: i32) -> Block {
+        Block::new(year, Vec::new())
+    }
+}

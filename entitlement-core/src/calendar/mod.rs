@@ -1,0 +1,709 @@
+//! Business calendars: an IANA time zone, weekly hours, holidays and dated overrides; the
+//! always-open calendar; unions of calendars. All operations of SPEC §2.
+//!
+//! A [`Calendar`] is immutable and cheap to clone (an `Arc`); it compiles itself into an index of
+//! UTC intervals lazily, one year at a time, and can be shared across threads.
+
+mod holiday;
+mod hours;
+mod index;
+mod spec;
+mod zone;
+
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono_tz::Tz;
+use serde_json::Value;
+
+pub use spec::{MAX_CALENDAR_ENTRIES, MAX_INTERVALS_PER_DAY, MAX_UNION_PARTS};
+
+use self::holiday::Holiday;
+use self::hours::LocalSpan;
+use self::index::{Block, BlockCache, always_open_block, union_block, zoned_block};
+use crate::document::{self, Format, as_object};
+use crate::error::{Error, Result};
+use crate::time::{
+    MAX_MICROS, MAX_YEAR, MIN_MICROS, MIN_YEAR, check_instant, describe_us, duration_us, from_us,
+    to_us, year_of,
+};
+
+/// The parts of a zoned calendar.
+pub(crate) struct Zoned {
+    pub tz: Tz,
+    pub weekly: [Vec<LocalSpan>; 7],
+    pub holidays: Vec<Holiday>,
+    pub overrides: BTreeMap<NaiveDate, Vec<LocalSpan>>,
+}
+
+enum Kind {
+    AlwaysOpen,
+    Zoned(Box<Zoned>),
+    Union(Vec<Calendar>),
+}
+
+struct Inner {
+    kind: Kind,
+    cache: BlockCache,
+    definition: Value,
+    /// The UTC years outside which the calendar is certainly closed (a calendar whose only open
+    /// time comes from dated overrides), so searches stop early instead of walking to year 9999.
+    open_years: (i32, i32),
+}
+
+/// A business calendar.
+///
+/// Business time is real elapsed time inside the open intervals; see SPEC §2 and
+/// `docs/semantics.md` for every rule (half-open intervals, the compatible DST rule,
+/// stays-at-close).
+///
+/// ```
+/// use entitlement_core::Calendar;
+/// use chrono::{DateTime, TimeDelta};
+///
+/// let cal = Calendar::from_yaml(r#"
+/// time_zone: America/New_York
+/// hours: { mon: ["09:00-17:00"], tue: ["09:00-17:00"], wed: ["09:00-17:00"],
+///          thu: ["09:00-17:00"], fri: ["09:00-17:00"] }
+/// holidays: [ { name: Spring closure, date: 2026-03-09 } ]
+/// "#).unwrap();
+/// let t = DateTime::parse_from_rfc3339("2026-03-06T16:00:00-05:00").unwrap().to_utc();
+/// let due = cal.add(t, TimeDelta::hours(8)).unwrap();
+/// assert_eq!(due, DateTime::parse_from_rfc3339("2026-03-10T16:00:00-04:00").unwrap());
+/// ```
+#[derive(Clone)]
+pub struct Calendar {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Calendar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner.kind {
+            Kind::AlwaysOpen => f.write_str("Calendar(always_open)"),
+            Kind::Zoned(z) => write!(f, "Calendar({})", z.tz.name()),
+            Kind::Union(parts) => f.debug_tuple("Calendar::union").field(parts).finish(),
+        }
+    }
+}
+
+impl Calendar {
+    fn new(kind: Kind, definition: Value, open_years: (i32, i32)) -> Calendar {
+        Calendar {
+            inner: Arc::new(Inner {
+                kind,
+                cache: BlockCache::new(),
+                definition,
+                open_years,
+            }),
+        }
+    }
+
+    pub(crate) fn zoned(z: Zoned, definition: Value) -> Calendar {
+        let open_years = if z.weekly.iter().any(|w| !w.is_empty()) {
+            (MIN_YEAR, MAX_YEAR)
+        } else {
+            use chrono::Datelike;
+            let mut dated = z
+                .overrides
+                .iter()
+                .filter(|(_, s)| !s.is_empty())
+                .map(|(d, _)| d.year());
+            let first = dated.next().unwrap_or(MIN_YEAR);
+            let last = z
+                .overrides
+                .iter()
+                .rev()
+                .find(|(_, s)| !s.is_empty())
+                .map_or(MAX_YEAR, |(d, _)| d.year());
+            ((first - 1).max(MIN_YEAR), (last + 1).min(MAX_YEAR))
+        };
+        Calendar::new(Kind::Zoned(Box::new(z)), definition, open_years)
+    }
+
+    pub(crate) fn always_open_with(definition: Value) -> Calendar {
+        Calendar::new(Kind::AlwaysOpen, definition, (MIN_YEAR, MAX_YEAR))
+    }
+
+    pub(crate) fn union_with(
+        parts: &[Calendar],
+        definition: Value,
+        path: &str,
+    ) -> Result<Calendar> {
+        if parts.is_empty() {
+            return Err(Error::InvalidValue {
+                path: path.to_string(),
+                reason: "a union needs at least one calendar".into(),
+            });
+        }
+        if parts.len() > MAX_UNION_PARTS {
+            return Err(Error::LimitExceeded {
+                path: path.to_string(),
+                reason: format!(
+                    "{} calendars in one union; the limit is {MAX_UNION_PARTS}",
+                    parts.len()
+                ),
+            });
+        }
+        let open_years = parts.iter().fold((MAX_YEAR, MIN_YEAR), |(a, b), c| {
+            (a.min(c.inner.open_years.0), b.max(c.inner.open_years.1))
+        });
+        Ok(Calendar::new(
+            Kind::Union(parts.to_vec()),
+            definition,
+            open_years,
+        ))
+    }
+
+    /// Builds a calendar from its document definition (the SPEC §7 shape of one entry under
+    /// `calendars:`): `{time_zone, hours, holidays, overrides}`, `{always_open: true}`, or
+    /// `{union: [...]}` of inline definitions. Errors name the path inside the definition.
+    ///
+    /// ```
+    /// use entitlement_core::Calendar;
+    /// let v = serde_json::json!({"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}});
+    /// let cal = Calendar::from_value(&v).unwrap();
+    /// assert_eq!(cal.time_zone(), Some("Europe/London"));
+    /// let bad = serde_json::json!({"time_zone": "UTC", "hours": {"mon": ["9-5"]}});
+    /// assert!(Calendar::from_value(&bad).unwrap_err().to_string().starts_with("hours.mon[0]"));
+    /// ```
+    pub fn from_value(definition: &Value) -> Result<Calendar> {
+        spec::build(definition, "", &mut spec::NoNames, 0)
+    }
+
+    /// Parses one calendar definition written as JSON.
+    ///
+    /// ```
+    /// let cal = entitlement_core::Calendar::from_json(r#"{"always_open": true}"#).unwrap();
+    /// assert_eq!(cal.time_zone(), None);
+    /// ```
+    pub fn from_json(text: &str) -> Result<Calendar> {
+        Calendar::from_value(&document::parse(text, Format::Json)?)
+    }
+
+    /// Parses one calendar definition written as YAML.
+    ///
+    /// ```
+    /// let cal = entitlement_core::Calendar::from_yaml("time_zone: UTC\nhours: { sat: [\"10:00-14:00\"] }").unwrap();
+    /// assert_eq!(cal.time_zone(), Some("UTC"));
+    /// ```
+    pub fn from_yaml(text: &str) -> Result<Calendar> {
+        Calendar::from_value(&document::parse(text, Format::Yaml)?)
+    }
+
+    /// Parses one calendar definition written as TOML.
+    ///
+    /// ```
+    /// let cal = entitlement_core::Calendar::from_toml("time_zone = \"UTC\"\n[hours]\nmon = [\"09:00-17:00\"]\n").unwrap();
+    /// assert_eq!(cal.time_zone(), Some("UTC"));
+    /// ```
+    pub fn from_toml(text: &str) -> Result<Calendar> {
+        Calendar::from_value(&document::parse(text, Format::Toml)?)
+    }
+
+    /// The 24×7 calendar: business time equals real time.
+    ///
+    /// ```
+    /// use entitlement_core::Calendar;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// let t = Utc.with_ymd_and_hms(2026, 11, 21, 3, 0, 0).unwrap();
+    /// assert_eq!(Calendar::always_open().add(t, TimeDelta::hours(5)).unwrap(), t + TimeDelta::hours(5));
+    /// ```
+    pub fn always_open() -> Calendar {
+        Calendar::always_open_with(serde_json::json!({"always_open": true}))
+    }
+
+    /// The union of calendars ("follow the sun"): open whenever any of them is open.
+    ///
+    /// ```
+    /// use entitlement_core::Calendar;
+    /// let london = Calendar::from_json(r#"{"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}}"#).unwrap();
+    /// let ny = Calendar::from_json(r#"{"time_zone": "America/New_York", "hours": {"mon": ["09:00-17:00"]}}"#).unwrap();
+    /// let sun = Calendar::union(&[london, ny]).unwrap();
+    /// assert!(Calendar::union(&[]).is_err());
+    /// # let _ = sun;
+    /// ```
+    pub fn union(calendars: &[Calendar]) -> Result<Calendar> {
+        let definition = Value::Object(
+            [(
+                "union".to_string(),
+                Value::Array(calendars.iter().map(Calendar::to_value).collect()),
+            )]
+            .into_iter()
+            .collect(),
+        );
+        Calendar::union_with(calendars, definition, "union")
+    }
+
+    /// The IANA name of the calendar's time zone; `None` for the always-open calendar and unions.
+    ///
+    /// ```
+    /// assert_eq!(entitlement_core::Calendar::always_open().time_zone(), None);
+    /// ```
+    pub fn time_zone(&self) -> Option<&str> {
+        match &self.inner.kind {
+            Kind::Zoned(z) => Some(z.tz.name()),
+            _ => None,
+        }
+    }
+
+    /// The calendar's definition, as it was given (named union members stay names).
+    ///
+    /// ```
+    /// let cal = entitlement_core::Calendar::always_open();
+    /// assert_eq!(cal.to_value(), serde_json::json!({"always_open": true}));
+    /// ```
+    pub fn to_value(&self) -> Value {
+        self.inner.definition.clone()
+    }
+
+    #[inline]
+    fn block(&self, year: i32) -> &Block {
+        self.inner.cache.get(year, || match &self.inner.kind {
+            Kind::AlwaysOpen => always_open_block(year),
+            Kind::Zoned(z) => {
+                if year < self.inner.open_years.0 || year > self.inner.open_years.1 {
+                    Block::default_for(year)
+                } else {
+                    zoned_block(z, year)
+                }
+            }
+            Kind::Union(parts) => union_block(year, parts.iter().map(|p| p.block(year))),
+        })
+    }
+
+    fn last_year(&self) -> i32 {
+        self.inner.open_years.1
+    }
+
+    fn first_year(&self) -> i32 {
+        self.inner.open_years.0
+    }
+
+    /// Business time in `[a, b)`, in microseconds; negative when `b < a`.
+    ///
+    /// ```
+    /// let cal = entitlement_core::Calendar::always_open();
+    /// assert_eq!(cal.elapsed_micros(5, 2).unwrap(), -3);
+    /// ```
+    pub fn elapsed_micros(&self, a: i64, b: i64) -> Result<i64> {
+        check_instant(a, "elapsed: the start")?;
+        check_instant(b, "elapsed: the end")?;
+        if b < a {
+            return Ok(-self.elapsed_ordered(b, a));
+        }
+        Ok(self.elapsed_ordered(a, b))
+    }
+
+    #[inline]
+    fn elapsed_ordered(&self, a: i64, b: i64) -> i64 {
+        let (ya, yb) = (year_of(a), year_of(b));
+        let ba = self.block(ya);
+        if ya == yb {
+            return ba.cum(b) - ba.cum(a);
+        }
+        let mut sum = ba.total - ba.cum(a);
+        // Years wholly inside the span; a calendar whose open years end early adds nothing after.
+        for y in (ya + 1)..yb {
+            if y > self.last_year() {
+                break;
+            }
+            if y >= self.first_year() {
+                sum += self.block(y).total;
+            }
+        }
+        sum + self.block(yb).cum(b)
+    }
+
+    /// `add` in microseconds: for `d ≥ 0` the earliest `u ≥ t` with `elapsed(t, u) = d`; for
+    /// `d < 0` the latest `u ≤ t` with `elapsed(u, t) = −d`.
+    ///
+    /// ```
+    /// let cal = entitlement_core::Calendar::always_open();
+    /// assert_eq!(cal.add_micros(10, 0).unwrap(), 10);
+    /// assert_eq!(cal.add_micros(10, -4).unwrap(), 6);
+    /// ```
+    pub fn add_micros(&self, t: i64, d: i64) -> Result<i64> {
+        check_instant(t, "add: the start")?;
+        if d == 0 {
+            return Ok(t);
+        }
+        if d.unsigned_abs() > (MAX_MICROS - MIN_MICROS) as u64 {
+            return Err(Error::OutOfRange {
+                what: format!("add: the duration ({d} µs)"),
+            });
+        }
+        let mut y = year_of(t);
+        let mut b = self.block(y);
+        let mut target = b.cum(t) + d;
+        if d > 0 {
+            loop {
+                if target <= b.total {
+                    return Ok(b.earliest_at(target));
+                }
+                target -= b.total;
+                y += 1;
+                if y > self.last_year() {
+                    return Err(self.beyond("add", t, y));
+                }
+                b = self.block(y);
+            }
+        } else {
+            loop {
+                if target >= 0 && !b.iv.is_empty() {
+                    return Ok(b.latest_at(target));
+                }
+                y -= 1;
+                if y < self.first_year() {
+                    return Err(if y < MIN_YEAR {
+                        Error::OutOfRange {
+                            what: format!(
+                                "add: the result of going back {d} µs from {}",
+                                describe_us(t)
+                            ),
+                        }
+                    } else {
+                        Error::NoOpening {
+                            operation: "sub",
+                            event: "open",
+                            from: describe_us(t),
+                        }
+                    });
+                }
+                b = self.block(y);
+                target += b.total;
+            }
+        }
+    }
+
+    fn beyond(&self, operation: &'static str, from: i64, year: i32) -> Error {
+        if year > MAX_YEAR {
+            Error::OutOfRange {
+                what: format!(
+                    "{operation}: the result (starting from {})",
+                    describe_us(from)
+                ),
+            }
+        } else {
+            Error::NoOpening {
+                operation,
+                event: "open",
+                from: describe_us(from),
+            }
+        }
+    }
+
+    /// `sub(t, d) = add(t, −d)`, in microseconds.
+    ///
+    /// ```
+    /// let cal = entitlement_core::Calendar::always_open();
+    /// assert_eq!(cal.sub_micros(10, 4).unwrap(), 6);
+    /// ```
+    pub fn sub_micros(&self, t: i64, d: i64) -> Result<i64> {
+        let neg = d.checked_neg().ok_or_else(|| Error::OutOfRange {
+            what: format!("sub: the duration ({d} µs)"),
+        })?;
+        self.add_micros(t, neg)
+    }
+
+    /// Whether the calendar is open at `t` (microseconds); intervals are half-open.
+    ///
+    /// ```
+    /// assert!(entitlement_core::Calendar::always_open().is_open_micros(0).unwrap());
+    /// ```
+    pub fn is_open_micros(&self, t: i64) -> Result<bool> {
+        check_instant(t, "is_open: the instant")?;
+        let b = self.block(year_of(t));
+        let k = b.first_ending_after(t);
+        Ok(k < b.iv.len() && b.iv[k].0 <= t)
+    }
+
+    /// The first open instant at or after `t` (microseconds): `t` itself when open.
+    ///
+    /// ```
+    /// assert_eq!(entitlement_core::Calendar::always_open().next_open_micros(7).unwrap(), 7);
+    /// ```
+    pub fn next_open_micros(&self, t: i64) -> Result<i64> {
+        check_instant(t, "next_open: the instant")?;
+        let mut y = year_of(t);
+        let b = self.block(y);
+        let k = b.first_ending_after(t);
+        if k < b.iv.len() {
+            return Ok(b.iv[k].0.max(t));
+        }
+        loop {
+            y += 1;
+            if y > self.last_year() {
+                return Err(Error::NoOpening {
+                    operation: "next_open",
+                    event: "open",
+                    from: describe_us(t),
+                });
+            }
+            if let Some(first) = self.block(y).iv.first() {
+                return Ok(first.0);
+            }
+        }
+    }
+
+    /// The end of the opening that contains `t`, or when closed at `t`, the end of the next
+    /// opening (microseconds). The always-open calendar never closes: an error.
+    ///
+    /// ```
+    /// let e = entitlement_core::Calendar::always_open().next_close_micros(0).unwrap_err();
+    /// assert_eq!(e.code(), "no_opening");
+    /// ```
+    pub fn next_close_micros(&self, t: i64) -> Result<i64> {
+        check_instant(t, "next_close: the instant")?;
+        let never = || Error::NoOpening {
+            operation: "next_close",
+            event: "close",
+            from: describe_us(t),
+        };
+        if matches!(self.inner.kind, Kind::AlwaysOpen) {
+            return Err(never());
+        }
+        let mut y = year_of(t);
+        let mut b = self.block(y);
+        let mut k = b.first_ending_after(t);
+        while k >= b.iv.len() {
+            y += 1;
+            if y > self.last_year() {
+                return Err(Error::NoOpening {
+                    operation: "next_close",
+                    event: "open",
+                    from: describe_us(t),
+                });
+            }
+            b = self.block(y);
+            k = 0;
+        }
+        let mut end = b.iv[k].1;
+        // An opening that runs across the new year continues in the next block.
+        while end == b.end {
+            y += 1;
+            if y > MAX_YEAR || y > self.last_year() {
+                return Err(never());
+            }
+            b = self.block(y);
+            match b.iv.first() {
+                Some(&(s, e)) if s == end => end = e,
+                _ => break,
+            }
+        }
+        Ok(end)
+    }
+
+    /// The maximal open intervals inside `[a, b)`, clipped to it (microseconds).
+    ///
+    /// ```
+    /// let iv = entitlement_core::Calendar::always_open().open_intervals_micros(3, 9).unwrap();
+    /// assert_eq!(iv, vec![(3, 9)]);
+    /// ```
+    pub fn open_intervals_micros(&self, a: i64, b: i64) -> Result<Vec<(i64, i64)>> {
+        check_instant(a, "open_intervals: the start")?;
+        check_instant(b, "open_intervals: the end")?;
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        if b <= a {
+            return Ok(out);
+        }
+        let (ya, yb) = (year_of(a), year_of(b));
+        for y in ya..=yb {
+            if y > self.last_year() {
+                break;
+            }
+            let block = self.block(y);
+            for &(s, e) in &block.iv[block.first_ending_after(a)..] {
+                if s >= b {
+                    break;
+                }
+                let (s, e) = (s.max(a), e.min(b));
+                match out.last_mut() {
+                    Some(last) if last.1 == s => last.1 = e,
+                    _ => out.push((s, e)),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Business time in `[a, b)`; negative when `b < a`.
+    ///
+    /// ```
+    /// use entitlement_core::Calendar;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// let cal = Calendar::from_json(r#"{"time_zone": "UTC", "hours": {"mon": ["09:00-17:00"]}}"#).unwrap();
+    /// let mon = Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap();
+    /// assert_eq!(cal.elapsed(mon, mon + TimeDelta::hours(10)).unwrap(), TimeDelta::hours(8));
+    /// ```
+    pub fn elapsed(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Result<TimeDelta> {
+        Ok(TimeDelta::microseconds(
+            self.elapsed_micros(to_us(a), to_us(b))?,
+        ))
+    }
+
+    /// For `d ≥ 0`, the earliest `u ≥ t` with `elapsed(t, u) = d` (a result at closing stays at
+    /// closing; `add(t, 0) = t`); for `d < 0`, the latest `u ≤ t` with `elapsed(u, t) = −d`.
+    ///
+    /// ```
+    /// use entitlement_core::Calendar;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// let cal = Calendar::from_json(r#"{"time_zone": "UTC", "hours": {"mon": ["09:00-17:00"], "tue": ["09:00-17:00"]}}"#).unwrap();
+    /// let nine = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+    /// assert_eq!(cal.add(nine, TimeDelta::hours(8)).unwrap(), Utc.with_ymd_and_hms(2026, 11, 23, 17, 0, 0).unwrap());
+    /// ```
+    pub fn add(&self, t: DateTime<Utc>, d: TimeDelta) -> Result<DateTime<Utc>> {
+        from_us(self.add_micros(to_us(t), duration_us(d, "add: the duration")?)?)
+    }
+
+    /// `sub(t, d) = add(t, −d)`.
+    ///
+    /// ```
+    /// use entitlement_core::Calendar;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// let t = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+    /// assert_eq!(Calendar::always_open().sub(t, TimeDelta::hours(1)).unwrap(), t - TimeDelta::hours(1));
+    /// ```
+    pub fn sub(&self, t: DateTime<Utc>, d: TimeDelta) -> Result<DateTime<Utc>> {
+        from_us(self.sub_micros(to_us(t), duration_us(d, "sub: the duration")?)?)
+    }
+
+    /// Whether the calendar is open at `t` (open at the start of an interval, closed at its end).
+    ///
+    /// ```
+    /// use entitlement_core::Calendar;
+    /// use chrono::{TimeZone, Utc};
+    /// let cal = Calendar::from_json(r#"{"time_zone": "UTC", "hours": {"mon": ["09:00-17:00"]}}"#).unwrap();
+    /// assert!(cal.is_open(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()).unwrap());
+    /// assert!(!cal.is_open(Utc.with_ymd_and_hms(2026, 11, 23, 17, 0, 0).unwrap()).unwrap());
+    /// ```
+    pub fn is_open(&self, t: DateTime<Utc>) -> Result<bool> {
+        self.is_open_micros(to_us(t))
+    }
+
+    /// The first open instant at or after `t` (`t` itself when open).
+    ///
+    /// ```
+    /// use entitlement_core::Calendar;
+    /// use chrono::{TimeZone, Utc};
+    /// let cal = Calendar::from_json(r#"{"time_zone": "UTC", "hours": {"mon": ["09:00-17:00"]}}"#).unwrap();
+    /// let sat = Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap();
+    /// assert_eq!(cal.next_open(sat).unwrap(), Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
+    /// ```
+    pub fn next_open(&self, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        from_us(self.next_open_micros(to_us(t))?)
+    }
+
+    /// The end of the opening containing `t`, or of the next opening when closed at `t`.
+    ///
+    /// ```
+    /// use entitlement_core::Calendar;
+    /// use chrono::{TimeZone, Utc};
+    /// let cal = Calendar::from_json(r#"{"time_zone": "UTC", "hours": {"mon": ["09:00-17:00"]}}"#).unwrap();
+    /// let sat = Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap();
+    /// assert_eq!(cal.next_close(sat).unwrap(), Utc.with_ymd_and_hms(2026, 11, 23, 17, 0, 0).unwrap());
+    /// ```
+    pub fn next_close(&self, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        from_us(self.next_close_micros(to_us(t))?)
+    }
+
+    /// The maximal open intervals inside `[a, b)`, clipped to it.
+    ///
+    /// ```
+    /// use entitlement_core::Calendar;
+    /// use chrono::{TimeZone, Utc};
+    /// let cal = Calendar::from_json(r#"{"time_zone": "UTC", "hours": {"mon": ["09:00-12:00", "13:00-17:00"]}}"#).unwrap();
+    /// let day = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+    /// let iv = cal.open_intervals(day, day + chrono::TimeDelta::days(1)).unwrap();
+    /// assert_eq!(iv.len(), 2);
+    /// ```
+    pub fn open_intervals(
+        &self,
+        a: DateTime<Utc>,
+        b: DateTime<Utc>,
+    ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+        self.open_intervals_micros(to_us(a), to_us(b))?
+            .into_iter()
+            .map(|(s, e)| Ok((from_us(s)?, from_us(e)?)))
+            .collect()
+    }
+}
+
+/// The named calendars of a document (its `calendars:` mapping), unions resolved by name.
+///
+/// ```
+/// use entitlement_core::Calendars;
+/// let doc = serde_json::json!({
+///     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
+///     "sun": {"union": ["london", {"always_open": true}]},
+/// });
+/// let cals = Calendars::from_value(&doc).unwrap();
+/// assert!(cals.get("sun").is_some());
+/// let e = Calendars::from_value(&serde_json::json!({"a": {"union": ["b"]}})).unwrap_err();
+/// assert_eq!(e.code(), "unknown_calendar");
+/// assert!(e.to_string().starts_with("calendars.a.union[0]"));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Calendars {
+    by_name: HashMap<String, Calendar>,
+}
+
+impl Calendars {
+    /// Validates the `calendars:` mapping of a document; errors carry paths under `calendars`.
+    pub fn from_value(calendars: &Value) -> Result<Calendars> {
+        Calendars::from_value_at(calendars, "calendars")
+    }
+
+    pub(crate) fn from_value_at(calendars: &Value, path: &str) -> Result<Calendars> {
+        let defs = as_object(calendars, path)?;
+        let mut named = spec::Named {
+            defs,
+            path: path.to_string(),
+            done: HashMap::new(),
+            visiting: Vec::new(),
+        };
+        let mut names: Vec<&String> = defs.keys().collect();
+        names.sort();
+        for name in names {
+            let p = document::key_path(path, name);
+            spec::Resolve::resolve(&mut named, name, &p)?;
+        }
+        Ok(Calendars {
+            by_name: named.done,
+        })
+    }
+
+    /// The calendar of that name.
+    pub fn get(&self, name: &str) -> Option<&Calendar> {
+        self.by_name.get(name)
+    }
+
+    /// The names of the calendars, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.by_name.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The number of calendars.
+    pub fn len(&self) -> usize {
+        self.by_name.len()
+    }
+
+    /// Whether there are no calendars.
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod send_sync {
+    fn assert_send_sync<T: Send + Sync>() {}
+    #[test]
+    fn calendars_are_send_and_sync() {
+        assert_send_sync::<super::Calendar>();
+        assert_send_sync::<super::Calendars>();
+    }
+}

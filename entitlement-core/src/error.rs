@@ -1,0 +1,267 @@
+//! The one error type of the crate.
+//!
+//! Every variant carries enough to say *what* was wrong, *where* (the document path, such as
+//! `calendars.ny.hours.mon[0]`, or the operation) and *what would be valid*. Each has a stable
+//! machine-readable [`Error::code`] that the Python and Node bindings expose unchanged.
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The broad family of an error, which the bindings map to their exception classes.
+///
+/// ```
+/// use entitlement_core::{Error, ErrorKind};
+/// let e = Error::NeverOpen { path: "calendars.closed".into() };
+/// assert_eq!(e.kind(), ErrorKind::Config);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The configuration (a calendar or rules document) is invalid.
+    Config,
+    /// A calendar cannot answer the question within the supported range.
+    Calendar,
+    /// An argument of an operation (an instant, a duration, a case) is invalid.
+    Input,
+}
+
+/// Everything that can go wrong in this crate.
+///
+/// ```
+/// use entitlement_core::Calendar;
+/// let err = Calendar::from_json(r#"{"time_zone": "Mars/Olympus", "hours": {"mon": ["09:00-17:00"]}}"#)
+///     .unwrap_err();
+/// assert_eq!(err.code(), "unknown_time_zone");
+/// assert!(err.to_string().contains("time_zone"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text is not well-formed JSON, YAML or TOML.
+    #[error("cannot parse {format}: {message}")]
+    Parse {
+        /// `JSON`, `YAML` or `TOML`.
+        format: &'static str,
+        /// The parser's own message, with its line and column.
+        message: String,
+    },
+    /// A key that the document format does not define.
+    #[error("{path}: unknown key `{key}`; expected one of: {expected}")]
+    UnknownKey {
+        /// Where the key was found.
+        path: String,
+        /// The key itself.
+        key: String,
+        /// The keys that are valid there.
+        expected: String,
+    },
+    /// A required key is missing.
+    #[error("{path}: missing required key `{key}`")]
+    MissingKey {
+        /// The object that lacks the key.
+        path: String,
+        /// The key that is required.
+        key: String,
+    },
+    /// A value of the wrong type (a number where a string was expected, ...).
+    #[error("{path}: expected {expected}, found {found}")]
+    InvalidType {
+        /// Where the value was found.
+        path: String,
+        /// What would be valid.
+        expected: String,
+        /// What was found.
+        found: String,
+    },
+    /// A malformed time of day or time interval (`"9am"`, `"25:00"`, `"09:00"` without an end).
+    #[error("{path}: invalid time {value:?}: {reason}")]
+    InvalidTime {
+        /// Where the value was found.
+        path: String,
+        /// The text as written.
+        value: String,
+        /// Why it is invalid and what would be valid.
+        reason: String,
+    },
+    /// A malformed or impossible date (`"2026-02-30"`).
+    #[error("{path}: invalid date {value:?}: {reason}")]
+    InvalidDate {
+        /// Where the value was found.
+        path: String,
+        /// The text as written.
+        value: String,
+        /// Why it is invalid and what would be valid.
+        reason: String,
+    },
+    /// A malformed duration (`"4 hours"`).
+    #[error(
+        "{path}: invalid duration {value:?}: expected a number with a unit s, m, h or d (`90s`, `15m`, `4h`, `2d`) or ISO 8601 (`PT4H`)"
+    )]
+    InvalidDuration {
+        /// Where the value was found.
+        path: String,
+        /// The text as written.
+        value: String,
+    },
+    /// A value of the right type that is not allowed (an unknown weekday, `nth: 7`, ...).
+    #[error("{path}: {reason}")]
+    InvalidValue {
+        /// Where the value was found.
+        path: String,
+        /// Why it is invalid and what would be valid.
+        reason: String,
+    },
+    /// A time zone name that is not in the IANA database.
+    #[error(
+        "{path}: unknown time zone {name:?}; expected an IANA name such as \"America/New_York\", \"Europe/London\" or \"UTC\""
+    )]
+    UnknownTimeZone {
+        /// Where the value was found.
+        path: String,
+        /// The name as written.
+        name: String,
+    },
+    /// Two opening intervals overlap.
+    #[error("{path}: opening intervals {first} and {second} overlap; merge them into one interval")]
+    OverlappingIntervals {
+        /// Where the intervals were found.
+        path: String,
+        /// The first interval, as written (with its weekday).
+        first: String,
+        /// The second interval, as written (with its weekday).
+        second: String,
+    },
+    /// A union names a calendar that is not defined.
+    #[error("{path}: unknown calendar {name:?}; defined calendars: {known}")]
+    UnknownCalendar {
+        /// Where the name was found.
+        path: String,
+        /// The name as written.
+        name: String,
+        /// The calendars that exist.
+        known: String,
+    },
+    /// Unions that refer to each other in a cycle.
+    #[error("{path}: calendar {name:?} is part of a cycle of unions")]
+    CalendarCycle {
+        /// Where the cycle was detected.
+        path: String,
+        /// A calendar on the cycle.
+        name: String,
+    },
+    /// A calendar with no opening hours at all: every deadline on it would be infinitely far.
+    #[error(
+        "{path}: the calendar is never open; give it weekly `hours`, a dated override with hours, or use `always_open: true`"
+    )]
+    NeverOpen {
+        /// The calendar's path in its document (empty for a calendar built directly).
+        path: String,
+    },
+    /// The calendar does not open (or, for `next_close`, does not close) again within the
+    /// supported range, years 1 to 9999.
+    #[error("{operation}: the calendar does not {event} between {from} and the end of year 9999")]
+    NoOpening {
+        /// The operation that was asked, such as `next_open`.
+        operation: &'static str,
+        /// `open` or `close`.
+        event: &'static str,
+        /// The instant the search started from (RFC 3339).
+        from: String,
+    },
+    /// An instant or a result outside the supported range, years 1 to 9999 (UTC).
+    #[error(
+        "{what} is out of range: instants must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z"
+    )]
+    OutOfRange {
+        /// What was out of range, with its value.
+        what: String,
+    },
+    /// A date-time without a UTC offset, which would have to be guessed.
+    #[error(
+        "{path}: date-time {value:?} has no UTC offset; write it with one, such as \"2026-03-06T16:00:00-05:00\" or \"2026-03-06T21:00:00Z\""
+    )]
+    NaiveDateTime {
+        /// Where the value was found (an argument name for operations).
+        path: String,
+        /// The text as written.
+        value: String,
+    },
+    /// A malformed instant.
+    #[error("{path}: invalid date-time {value:?}: {reason}")]
+    InvalidInstant {
+        /// Where the value was found (an argument name for operations).
+        path: String,
+        /// The value as written.
+        value: String,
+        /// Why it is invalid and what would be valid.
+        reason: String,
+    },
+    /// A document or input larger than the documented limits.
+    #[error("{path}: {reason}")]
+    LimitExceeded {
+        /// Where the limit was exceeded.
+        path: String,
+        /// Which limit, and its value.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The stable, machine-readable code of this error, the same in every binding.
+    ///
+    /// ```
+    /// use entitlement_core::Error;
+    /// let e = Error::OutOfRange { what: "add".into() };
+    /// assert_eq!(e.code(), "out_of_range");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Parse { .. } => "parse_error",
+            Error::UnknownKey { .. } => "unknown_key",
+            Error::MissingKey { .. } => "missing_key",
+            Error::InvalidType { .. } => "invalid_type",
+            Error::InvalidTime { .. } => "invalid_time",
+            Error::InvalidDate { .. } => "invalid_date",
+            Error::InvalidDuration { .. } => "invalid_duration",
+            Error::InvalidValue { .. } => "invalid_value",
+            Error::UnknownTimeZone { .. } => "unknown_time_zone",
+            Error::OverlappingIntervals { .. } => "overlapping_intervals",
+            Error::UnknownCalendar { .. } => "unknown_calendar",
+            Error::CalendarCycle { .. } => "calendar_cycle",
+            Error::NeverOpen { .. } => "never_open",
+            Error::NoOpening { .. } => "no_opening",
+            Error::OutOfRange { .. } => "out_of_range",
+            Error::NaiveDateTime { .. } => "naive_datetime",
+            Error::InvalidInstant { .. } => "invalid_instant",
+            Error::LimitExceeded { .. } => "limit_exceeded",
+        }
+    }
+
+    /// The family of this error: configuration, calendar or input.
+    ///
+    /// ```
+    /// use entitlement_core::{Error, ErrorKind};
+    /// assert_eq!(Error::OutOfRange { what: "t".into() }.kind(), ErrorKind::Input);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Parse { .. }
+            | Error::UnknownKey { .. }
+            | Error::MissingKey { .. }
+            | Error::InvalidType { .. }
+            | Error::InvalidTime { .. }
+            | Error::InvalidDate { .. }
+            | Error::InvalidDuration { .. }
+            | Error::InvalidValue { .. }
+            | Error::UnknownTimeZone { .. }
+            | Error::OverlappingIntervals { .. }
+            | Error::UnknownCalendar { .. }
+            | Error::CalendarCycle { .. }
+            | Error::NeverOpen { .. }
+            | Error::LimitExceeded { .. } => ErrorKind::Config,
+            Error::NoOpening { .. } => ErrorKind::Calendar,
+            Error::OutOfRange { .. }
+            | Error::NaiveDateTime { .. }
+            | Error::InvalidInstant { .. } => ErrorKind::Input,
+        }
+    }
+}

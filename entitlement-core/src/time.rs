@@ -1,0 +1,143 @@
+//! Instants as integer microseconds since the Unix epoch, and the civil-date arithmetic the
+//! calendar index needs on its hot path (no allocation, no time-zone lookup).
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+
+use crate::error::{Error, Result};
+
+/// Microseconds in one day.
+pub(crate) const DAY_US: i64 = 86_400_000_000;
+/// Microseconds in one second.
+pub(crate) const SECOND_US: i64 = 1_000_000;
+
+/// The first supported instant, 0001-01-01T00:00:00Z, in microseconds since the Unix epoch.
+///
+/// ```
+/// assert_eq!(entitlement_core::MIN_MICROS, -62_135_596_800_000_000);
+/// ```
+pub const MIN_MICROS: i64 = -62_135_596_800 * SECOND_US;
+
+/// The last supported instant, 9999-12-31T23:59:59.999999Z, in microseconds since the Unix
+/// epoch.
+///
+/// ```
+/// assert_eq!(entitlement_core::MAX_MICROS, 253_402_300_799_999_999);
+/// ```
+pub const MAX_MICROS: i64 = 253_402_300_800 * SECOND_US - 1;
+
+/// The first and last supported years.
+pub(crate) const MIN_YEAR: i32 = 1;
+pub(crate) const MAX_YEAR: i32 = 9999;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The year of a day count since 1970-01-01 (the inverse of [`days_from_civil`], year only).
+pub(crate) fn year_from_days(z: i64) -> i32 {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let y = yoe + era * 400 + i64::from(mp >= 10);
+    y as i32
+}
+
+/// The UTC year an instant falls in.
+#[inline]
+pub(crate) fn year_of(us: i64) -> i32 {
+    year_from_days(us.div_euclid(DAY_US))
+}
+
+/// The first instant of a UTC year.
+#[inline]
+pub(crate) fn year_start(year: i32) -> i64 {
+    days_from_civil(year, 1, 1) * DAY_US
+}
+
+/// Microseconds since the epoch of a date at local midnight read as UTC (a "naive" instant).
+pub(crate) fn naive_date_us(d: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    days_from_civil(d.year(), d.month(), d.day()) * DAY_US
+}
+
+/// Checks that an instant is inside the supported range.
+#[inline]
+pub(crate) fn check_instant(us: i64, what: &str) -> Result<i64> {
+    if (MIN_MICROS..=MAX_MICROS).contains(&us) {
+        Ok(us)
+    } else {
+        Err(Error::OutOfRange {
+            what: format!("{what} ({})", describe_us(us)),
+        })
+    }
+}
+
+/// An instant for messages: RFC 3339 when representable, else the raw microseconds.
+pub(crate) fn describe_us(us: i64) -> String {
+    match DateTime::<Utc>::from_timestamp_micros(us) {
+        Some(t) => t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        None => format!("{us} µs since 1970-01-01T00:00:00Z"),
+    }
+}
+
+/// A chrono instant as microseconds, truncated toward the past.
+#[inline]
+pub(crate) fn to_us(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+/// Microseconds as a chrono instant.
+pub(crate) fn from_us(us: i64) -> Result<DateTime<Utc>> {
+    DateTime::<Utc>::from_timestamp_micros(us).ok_or_else(|| Error::OutOfRange {
+        what: format!("the instant {us} µs since the epoch"),
+    })
+}
+
+/// A chrono duration as microseconds (floor), or an error when it does not fit.
+pub(crate) fn duration_us(d: TimeDelta, what: &str) -> Result<i64> {
+    let micros = d.num_microseconds().ok_or_else(|| Error::OutOfRange {
+        what: format!("{what} ({d})"),
+    })?;
+    // num_microseconds truncates toward zero; floor keeps sub-microsecond inputs consistent with
+    // instants, which are truncated toward the past.
+    let rest = d - TimeDelta::microseconds(micros);
+    Ok(if rest < TimeDelta::zero() {
+        micros - 1
+    } else {
+        micros
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trip_over_the_whole_range() {
+        for y in [
+            1, 2, 99, 100, 400, 1582, 1600, 1900, 1969, 1970, 2000, 2024, 2100, 9999,
+        ] {
+            for (m, d) in [(1, 1), (2, 28), (3, 1), (12, 31)] {
+                let days = days_from_civil(y, m, d);
+                let nd = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+                let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+                assert_eq!(days, (nd - epoch).num_days());
+                assert_eq!(year_from_days(days), y);
+            }
+        }
+        assert_eq!(year_of(MIN_MICROS), 1);
+        assert_eq!(year_of(MAX_MICROS), 9999);
+        assert_eq!(year_of(MAX_MICROS + 1), 10000);
+        assert_eq!(year_start(1), MIN_MICROS);
+    }
+}

@@ -1,0 +1,8 @@
+//! One integration-test binary for the core (keeps link time down).
+
+mod common;
+mod dst;
+mod errors;
+mod properties;
+mod reference;
+mod zones;

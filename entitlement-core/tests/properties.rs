@@ -1,0 +1,193 @@
+//! The laws of SPEC §6 over random calendars (several intervals a day, overnight intervals,
+//! whole-day and partial holidays, overrides, zones with DST), instants and durations.
+
+use entitlement_core::Calendar;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+use crate::common::{HOUR, MINUTE};
+
+const ZONES: [&str; 9] = [
+    "America/New_York",
+    "Europe/London",
+    "Australia/Lord_Howe",
+    "America/Santiago",
+    "Asia/Beirut",
+    "America/Havana",
+    "Asia/Kolkata",
+    "Pacific/Chatham",
+    "UTC",
+];
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+/// 2025-01-01T00:00Z .. 2028-01-01T00:00Z, in microseconds.
+const T0: i64 = 1_735_689_600_000_000;
+const T1: i64 = 1_830_297_600_000_000;
+
+fn hhmm(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60 % 24, minutes % 60)
+}
+
+/// Cuts at sorted minutes of a week into alternating open intervals that never overlap: the
+/// week is a circle of 10,080 minutes, so an interval may run overnight, and past Sunday.
+fn weekly_hours(cuts: &[u32]) -> Value {
+    let mut cuts: Vec<u32> = cuts.iter().map(|c| c % 10_080).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut hours = serde_json::Map::new();
+    for d in DAYS {
+        hours.insert(d.to_string(), json!([]));
+    }
+    for pair in cuts.chunks(2) {
+        let [s, e] = pair else { continue };
+        // An interval belongs to its start day and is at most 24 h long here.
+        let len = (e - s).min(24 * 60);
+        if len == 0 {
+            continue;
+        }
+        let day = DAYS[(*s / 1440) as usize];
+        let end = s + len;
+        let end_text =
+            if end % 1440 == 0 && len < 1440 && end / 1440 == s / 1440 + 1 && s % 1440 != 0 {
+                "24:00".to_string()
+            } else {
+                hhmm(end % 1440)
+            };
+        hours[day]
+            .as_array_mut()
+            .unwrap()
+            .push(json!(format!("{}-{}", hhmm(s % 1440), end_text)));
+    }
+    Value::Object(hours)
+}
+
+fn calendar_strategy() -> impl Strategy<Value = Calendar> {
+    (
+        0..ZONES.len(),
+        prop::collection::vec(0u32..10_080, 2..16),
+        prop::collection::vec((0u32..1100, prop::option::of((0u32..1440, 1u32..720))), 0..6),
+        prop::collection::vec((0u32..1100, 0u32..1440, 1u32..600), 0..3),
+    )
+        .prop_filter_map("never open", |(zone, cuts, holidays, overrides)| {
+            let base = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+            let date = |offset: u32| (base + chrono::Days::new(u64::from(offset))).to_string();
+            let holidays: Vec<Value> = holidays
+                .iter()
+                .map(|(d, part)| match part {
+                    None => json!({"date": date(*d)}),
+                    Some((s, len)) => json!({"date": date(*d), "hours": format!("{}-{}", hhmm(*s), hhmm(s + len))}),
+                })
+                .collect();
+            let mut seen = std::collections::BTreeSet::new();
+            let overrides: Vec<Value> = overrides
+                .iter()
+                .filter(|(d, _, _)| seen.insert(*d))
+                .map(|(d, s, len)| json!({"date": date(*d), "hours": [format!("{}-{}", hhmm(*s), hhmm(s + len))]}))
+                .collect();
+            let def = json!({"time_zone": ZONES[zone], "hours": weekly_hours(&cuts),
+                             "holidays": holidays, "overrides": overrides});
+            Calendar::from_value(&def).ok()
+        })
+}
+
+fn instant() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        T0..T1,
+        // Whole minutes hit interval edges and DST transitions often.
+        (T0 / MINUTE..T1 / MINUTE).prop_map(|m| m * MINUTE),
+    ]
+}
+
+fn duration() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        0..400 * HOUR,
+        (0i64..2000).prop_map(|m| m * 15 * MINUTE),
+        Just(0)
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn add_is_the_inverse_of_elapsed(cal in calendar_strategy(), t in instant(), d in duration()) {
+        let u = cal.add_micros(t, d).unwrap();
+        prop_assert!(u >= t);
+        prop_assert_eq!(cal.elapsed_micros(t, u).unwrap(), d);
+        // The earliest such instant: one microsecond before, the business time falls short.
+        if d > 0 {
+            prop_assert!(cal.elapsed_micros(t, u - 1).unwrap() < d);
+        }
+        let v = cal.add_micros(t, -d).unwrap();
+        prop_assert!(v <= t);
+        prop_assert_eq!(cal.elapsed_micros(v, t).unwrap(), d);
+        if d > 0 {
+            prop_assert!(cal.elapsed_micros(v + 1, t).unwrap() < d);
+        }
+        prop_assert_eq!(cal.sub_micros(t, d).unwrap(), v);
+    }
+
+    #[test]
+    fn add_is_monotonic_and_additive(cal in calendar_strategy(), t in instant(), a in duration(), b in duration(), dt in 0..100 * HOUR) {
+        let (lo, hi) = (a.min(b), a.max(b));
+        prop_assert!(cal.add_micros(t, lo).unwrap() <= cal.add_micros(t, hi).unwrap());
+        prop_assert!(cal.add_micros(t, a).unwrap() <= cal.add_micros(t + dt, a).unwrap());
+        prop_assert_eq!(cal.add_micros(cal.add_micros(t, a).unwrap(), b).unwrap(), cal.add_micros(t, a + b).unwrap());
+        prop_assert_eq!(cal.add_micros(cal.add_micros(t, -a).unwrap(), -b).unwrap(), cal.add_micros(t, -(a + b)).unwrap());
+    }
+
+    #[test]
+    fn elapsed_is_additive_and_antisymmetric(cal in calendar_strategy(), a in instant(), b in instant(), c in instant()) {
+        let ab = cal.elapsed_micros(a, b).unwrap();
+        prop_assert_eq!(ab, -cal.elapsed_micros(b, a).unwrap());
+        prop_assert_eq!(ab + cal.elapsed_micros(b, c).unwrap(), cal.elapsed_micros(a, c).unwrap());
+        prop_assert!(ab.abs() <= (b - a).abs());
+    }
+
+    #[test]
+    fn is_open_agrees_with_open_intervals(cal in calendar_strategy(), a in instant(), len in 0..200 * HOUR, probes in prop::collection::vec(0.0f64..1.0, 1..20)) {
+        let b = a + len;
+        let iv = cal.open_intervals_micros(a, b).unwrap();
+        let mut total = 0;
+        let mut last_end = i64::MIN;
+        for &(s, e) in &iv {
+            prop_assert!(s < e, "no empty or negative interval");
+            prop_assert!(s > last_end, "sorted, disjoint, maximal");
+            prop_assert!(a <= s && e <= b);
+            last_end = e;
+            total += e - s;
+            prop_assert!(cal.is_open_micros(s).unwrap());
+            prop_assert!(cal.is_open_micros(e - 1).unwrap());
+            if e < b { prop_assert!(!cal.is_open_micros(e).unwrap()); }
+        }
+        prop_assert_eq!(total, cal.elapsed_micros(a, b).unwrap());
+        for p in probes {
+            let t = a + (len as f64 * p) as i64;
+            if t >= b { continue; }
+            let inside = iv.iter().any(|&(s, e)| s <= t && t < e);
+            prop_assert_eq!(cal.is_open_micros(t).unwrap(), inside);
+        }
+    }
+
+    #[test]
+    fn next_open_and_next_close_bracket_openings(cal in calendar_strategy(), t in instant()) {
+        let o = cal.next_open_micros(t).unwrap();
+        prop_assert!(o >= t);
+        prop_assert!(cal.is_open_micros(o).unwrap());
+        prop_assert_eq!(cal.elapsed_micros(t, o).unwrap(), 0);
+        if o > t { prop_assert!(!cal.is_open_micros(o - 1).unwrap()); }
+        let c = cal.next_close_micros(t).unwrap();
+        prop_assert!(c > o);
+        prop_assert!(!cal.is_open_micros(c).unwrap());
+        prop_assert!(cal.is_open_micros(c - 1).unwrap());
+        prop_assert_eq!(cal.elapsed_micros(o, c).unwrap(), c - o);
+    }
+
+    #[test]
+    fn a_union_is_open_when_any_part_is(a in calendar_strategy(), b in calendar_strategy(), t in instant(), len in 0..100 * HOUR) {
+        let u = Calendar::union(&[a.clone(), b.clone()]).unwrap();
+        prop_assert_eq!(u.is_open_micros(t).unwrap(), a.is_open_micros(t).unwrap() || b.is_open_micros(t).unwrap());
+        let e = u.elapsed_micros(t, t + len).unwrap();
+        prop_assert!(e >= a.elapsed_micros(t, t + len).unwrap().max(b.elapsed_micros(t, t + len).unwrap()));
+        prop_assert!(e <= a.elapsed_micros(t, t + len).unwrap() + b.elapsed_micros(t, t + len).unwrap());
+    }
+}
