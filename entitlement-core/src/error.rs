@@ -45,7 +45,7 @@ pub enum Error {
         message: String,
     },
     /// A key that the document format does not define.
-    #[error("{path}: unknown key `{key}`; expected one of: {expected}")]
+    #[error("{}: unknown key `{key}`; expected one of: {expected}", at(.path))]
     UnknownKey {
         /// Where the key was found.
         path: String,
@@ -55,7 +55,7 @@ pub enum Error {
         expected: String,
     },
     /// A required key is missing.
-    #[error("{path}: missing required key `{key}`")]
+    #[error("{}: missing required key `{key}`", at(.path))]
     MissingKey {
         /// The object that lacks the key.
         path: String,
@@ -63,7 +63,7 @@ pub enum Error {
         key: String,
     },
     /// A value of the wrong type (a number where a string was expected, ...).
-    #[error("{path}: expected {expected}, found {found}")]
+    #[error("{}: expected {expected}, found {found}", at(.path))]
     InvalidType {
         /// Where the value was found.
         path: String,
@@ -73,7 +73,7 @@ pub enum Error {
         found: String,
     },
     /// A malformed time of day or time interval (`"9am"`, `"25:00"`, `"09:00"` without an end).
-    #[error("{path}: invalid time {value:?}: {reason}")]
+    #[error("{}: invalid time {value:?}: {reason}", at(.path))]
     InvalidTime {
         /// Where the value was found.
         path: String,
@@ -83,7 +83,7 @@ pub enum Error {
         reason: String,
     },
     /// A malformed or impossible date (`"2026-02-30"`).
-    #[error("{path}: invalid date {value:?}: {reason}")]
+    #[error("{}: invalid date {value:?}: {reason}", at(.path))]
     InvalidDate {
         /// Where the value was found.
         path: String,
@@ -94,7 +94,7 @@ pub enum Error {
     },
     /// A malformed duration (`"4 hours"`).
     #[error(
-        "{path}: invalid duration {value:?}: expected a number with a unit s, m, h or d (`90s`, `15m`, `4h`, `2d`) or ISO 8601 (`PT4H`)"
+        "{}: invalid duration {value:?}: expected a number with a unit s, m, h or d (`90s`, `15m`, `4h`, `2d`) or ISO 8601 (`PT4H`)", at(.path)
     )]
     InvalidDuration {
         /// Where the value was found.
@@ -103,7 +103,7 @@ pub enum Error {
         value: String,
     },
     /// A value of the right type that is not allowed (an unknown weekday, `nth: 7`, ...).
-    #[error("{path}: {reason}")]
+    #[error("{}: {reason}", at(.path))]
     InvalidValue {
         /// Where the value was found.
         path: String,
@@ -112,7 +112,7 @@ pub enum Error {
     },
     /// A time zone name that is not in the IANA database.
     #[error(
-        "{path}: unknown time zone {name:?}; expected an IANA name such as \"America/New_York\", \"Europe/London\" or \"UTC\""
+        "{}: unknown time zone {name:?}; expected an IANA name such as \"America/New_York\", \"Europe/London\" or \"UTC\"", at(.path)
     )]
     UnknownTimeZone {
         /// Where the value was found.
@@ -121,7 +121,7 @@ pub enum Error {
         name: String,
     },
     /// Two opening intervals overlap.
-    #[error("{path}: opening intervals {first} and {second} overlap; merge them into one interval")]
+    #[error("{}: opening intervals {first} and {second} overlap; merge them into one interval", at(.path))]
     OverlappingIntervals {
         /// Where the intervals were found.
         path: String,
@@ -131,7 +131,7 @@ pub enum Error {
         second: String,
     },
     /// A union names a calendar that is not defined.
-    #[error("{path}: unknown calendar {name:?}; defined calendars: {known}")]
+    #[error("{}: unknown calendar {name:?}; defined calendars: {known}", at(.path))]
     UnknownCalendar {
         /// Where the name was found.
         path: String,
@@ -141,7 +141,7 @@ pub enum Error {
         known: String,
     },
     /// Unions that refer to each other in a cycle.
-    #[error("{path}: calendar {name:?} is part of a cycle of unions")]
+    #[error("{}: calendar {name:?} is part of a cycle of unions", at(.path))]
     CalendarCycle {
         /// Where the cycle was detected.
         path: String,
@@ -150,7 +150,7 @@ pub enum Error {
     },
     /// A calendar with no opening hours at all: every deadline on it would be infinitely far.
     #[error(
-        "{path}: the calendar is never open; give it weekly `hours`, a dated override with hours, or use `always_open: true`"
+        "{}: the calendar is never open; give it weekly `hours`, a dated override with hours, or use `always_open: true`", at(.path)
     )]
     NeverOpen {
         /// The calendar's path in its document (empty for a calendar built directly).
@@ -177,7 +177,7 @@ pub enum Error {
     },
     /// A date-time without a UTC offset, which would have to be guessed.
     #[error(
-        "{path}: date-time {value:?} has no UTC offset; write it with one, such as \"2026-03-06T16:00:00-05:00\" or \"2026-03-06T21:00:00Z\""
+        "{}: date-time {value:?} has no UTC offset; write it with one, such as \"2026-03-06T16:00:00-05:00\" or \"2026-03-06T21:00:00Z\"", at(.path)
     )]
     NaiveDateTime {
         /// Where the value was found (an argument name for operations).
@@ -186,7 +186,7 @@ pub enum Error {
         value: String,
     },
     /// A malformed instant.
-    #[error("{path}: invalid date-time {value:?}: {reason}")]
+    #[error("{}: invalid date-time {value:?}: {reason}", at(.path))]
     InvalidInstant {
         /// Where the value was found (an argument name for operations).
         path: String,
@@ -196,13 +196,18 @@ pub enum Error {
         reason: String,
     },
     /// A document or input larger than the documented limits.
-    #[error("{path}: {reason}")]
+    #[error("{}: {reason}", at(.path))]
     LimitExceeded {
         /// Where the limit was exceeded.
         path: String,
         /// Which limit, and its value.
         reason: String,
     },
+}
+
+/// A path for messages: the document root has no path of its own.
+fn at(path: &str) -> &str {
+    if path.is_empty() { "(top level)" } else { path }
 }
 
 impl Error {

@@ -90,35 +90,38 @@ pub(crate) fn parse_span(text: &str, path: &str) -> Result<LocalSpan> {
     Ok(LocalSpan { start, end })
 }
 
-/// Checks that no two spans overlap. Each span is `(day offset, span, label)`; spans on
-/// different days are compared on one timeline, with `period` (a week, or `None`) wrapping.
-pub(crate) fn check_overlaps(
-    spans: &[(u32, LocalSpan, String)],
-    period: Option<u32>,
-    path: &str,
-) -> Result<()> {
-    let mut flat: Vec<(i64, i64, &str)> = Vec::new();
-    for (day, span, label) in spans {
-        let base = i64::from(*day) * i64::from(DAY_S);
-        flat.push((
-            base + i64::from(span.start),
-            base + i64::from(span.end),
-            label.as_str(),
-        ));
-    }
+/// One opening interval to check for overlaps: its day offset, the span, how to show it, and
+/// its path in the document.
+pub(crate) struct Placed {
+    pub day: u32,
+    pub span: LocalSpan,
+    pub label: String,
+    pub path: String,
+}
+
+/// Checks that no two spans overlap. Spans on different days are compared on one timeline, with
+/// `period` (a week, or `None`) wrapping; the error names the path of the later-written one.
+pub(crate) fn check_overlaps(spans: &[Placed], period: Option<u32>) -> Result<()> {
+    let flat: Vec<(i64, i64)> = spans
+        .iter()
+        .map(|p| {
+            let base = i64::from(p.day) * i64::from(DAY_S);
+            (base + i64::from(p.span.start), base + i64::from(p.span.end))
+        })
+        .collect();
     let shifts: Vec<i64> = match period {
         Some(p) => vec![-i64::from(p), 0, i64::from(p)],
         None => vec![0],
     };
     for (i, a) in flat.iter().enumerate() {
-        for b in flat.iter().skip(i + 1) {
+        for (j, b) in flat.iter().enumerate().skip(i + 1) {
             for shift in &shifts {
                 let (bs, be) = (b.0 + shift, b.1 + shift);
                 if a.0 < be && bs < a.1 {
                     return Err(Error::OverlappingIntervals {
-                        path: path.to_string(),
-                        first: a.2.to_string(),
-                        second: b.2.to_string(),
+                        path: spans[j].path.clone(),
+                        first: spans[i].label.clone(),
+                        second: spans[j].label.clone(),
                     });
                 }
             }

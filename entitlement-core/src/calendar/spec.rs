@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::holiday::{parse_date, parse_holiday, weekday_from_key};
-use super::hours::{LocalSpan, check_overlaps, parse_span};
+use super::hours::{LocalSpan, Placed, check_overlaps, parse_span};
 use super::{Calendar, Zoned};
 use crate::document::{
     as_array, as_bool, as_object, as_str, check_keys, index_path, key_path, required,
@@ -147,12 +147,17 @@ pub(crate) fn build(
                 .unwrap_or(0);
             let dp = key_path(&hp, key);
             let spans = spans_of(spans, &dp)?;
-            for s in &spans {
-                labelled.push((day, *s, format!("{key} {}", s.describe())));
+            for (i, s) in spans.iter().enumerate() {
+                labelled.push(Placed {
+                    day,
+                    span: *s,
+                    label: format!("{key} {}", s.describe()),
+                    path: index_path(&dp, i),
+                });
             }
             weekly[day as usize] = spans;
         }
-        check_overlaps(&labelled, Some(7 * super::hours::DAY_S), &hp)?;
+        check_overlaps(&labelled, Some(7 * super::hours::DAY_S))?;
         for spans in &mut weekly {
             spans.sort();
         }
@@ -196,8 +201,17 @@ pub(crate) fn build(
             let date = parse_date(required(omap, &ip, "date")?, &key_path(&ip, "date"))?;
             let hp = key_path(&ip, "hours");
             let mut spans = spans_of(required(omap, &ip, "hours")?, &hp)?;
-            let labelled: Vec<_> = spans.iter().map(|s| (0, *s, s.describe())).collect();
-            check_overlaps(&labelled, None, &hp)?;
+            let labelled: Vec<_> = spans
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Placed {
+                    day: 0,
+                    span: *s,
+                    label: s.describe(),
+                    path: index_path(&hp, i),
+                })
+                .collect();
+            check_overlaps(&labelled, None)?;
             spans.sort();
             if overrides.insert(date, spans).is_some() {
                 return Err(Error::InvalidValue {

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the addon and runs the Node binding's tests and type checks, from any directory.
+#   bash bindings-node/scripts/test.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# `npm ci` cannot be used here: the CLI's optional packages for other platforms are not served.
+if [[ ! -d node_modules || package.json -nt node_modules ]]; then
+    npm install --no-audit --no-fund
+    touch node_modules
+fi
+npm run build
+npm test
+npm run typecheck

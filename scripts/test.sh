@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds all three layers and runs every test: the README's second command, and all .ci/run does.
+# Needs only the stock toolchains (cargo, python3 with pip, node with npm); it creates .venv and
+# bindings-node/node_modules itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$SECONDS
+step() { printf '\n==> %s (%ds)\n' "$1" $((SECONDS - started)); }
+
+step "Rust: format"
+cargo fmt --all --check
+
+step "Rust: lints (every crate and target)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust: tests and doctests (core, CLI)"
+cargo test --locked
+
+step "Rust: the main job runs"
+cargo run --quiet --locked --release -p entitlement-cli -- --json > /dev/null
+
+step "Python: build the wheel, install it into .venv, pytest, ruff, stubtest"
+bash bindings-python/scripts/test.sh
+
+step "Node: build the addon, node --test, tsc --noEmit"
+bash bindings-node/scripts/test.sh
+
+step "all layers passed in $((SECONDS - started)) s"
