@@ -26,7 +26,9 @@ fn starts() -> Vec<i64> {
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;
     (0..1024)
         .map(|_| {
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             START + ((x >> 11) % (365 * 24 * 3600)) as i64 * 1_000_000
         })
         .collect()
@@ -36,7 +38,8 @@ fn bench(c: &mut Criterion) {
     let cal = ny_support();
     let starts = starts();
     // Warm-up: compile every year the benchmark touches, so it measures lookups.
-    cal.elapsed_micros(START - 400 * 24 * HOUR, START + 12 * 366 * 24 * HOUR).unwrap();
+    cal.elapsed_micros(START - 400 * 24 * HOUR, START + 12 * 366 * 24 * HOUR)
+        .unwrap();
     let mut group = c.benchmark_group("calendar");
     for (name, wall, business) in SPANS {
         let mut i = 0usize;
@@ -44,14 +47,20 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 i = (i + 1) & 1023;
                 let a = starts[i];
-                black_box(cal.elapsed_micros(black_box(a), black_box(a + wall)).unwrap())
+                black_box(
+                    cal.elapsed_micros(black_box(a), black_box(a + wall))
+                        .unwrap(),
+                )
             })
         });
         let mut i = 0usize;
         group.bench_function(format!("add/{name}"), |b| {
             b.iter(|| {
                 i = (i + 1) & 1023;
-                black_box(cal.add_micros(black_box(starts[i]), black_box(business)).unwrap())
+                black_box(
+                    cal.add_micros(black_box(starts[i]), black_box(business))
+                        .unwrap(),
+                )
             })
         });
     }

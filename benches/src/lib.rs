@@ -14,5 +14,8 @@ pub fn sample_calendars() -> Calendars {
 
 /// Mon–Fri 09–12 and 13–17, US federal holidays, America/New_York.
 pub fn ny_support() -> Calendar {
-    sample_calendars().get("ny-support").expect("ny-support").clone()
+    sample_calendars()
+        .get("ny-support")
+        .expect("ny-support")
+        .clone()
 }

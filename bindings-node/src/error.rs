@@ -38,7 +38,7 @@ pub enum NodeError {
     /// A failure of Node-API itself (an exception thrown by a getter while a definition was read,
     /// for instance). When a JavaScript exception is pending, napi-rs rethrows that exception.
     Napi(napi::Error),
-    /// A bug: a panic caught at the boundary (`internal`).
+    /// A bug: a panic caught at the boundary (`internal_error`).
     Internal(String),
 }
 
@@ -70,11 +70,11 @@ impl From<NodeError> for napi::Error<Code> {
             // When a JavaScript exception is pending (a getter threw while a definition was
             // read), napi-rs rethrows that exception instead of this error.
             NodeError::Napi(err) => napi::Error::new(
-                Code("internal"),
+                Code("internal_error"),
                 format!("Node-API call failed ({}): {}", err.status, err.reason),
             ),
             NodeError::Internal(reason) => napi::Error::new(
-                Code("internal"),
+                Code("internal_error"),
                 format!("internal error in the entitlement addon (please report it): {reason}"),
             ),
         }
@@ -82,7 +82,7 @@ impl From<NodeError> for napi::Error<Code> {
 }
 
 /// Runs the body of an exported function, turning its error into a thrown `Error` and a panic
-/// into an `internal` error instead of an abort of the Node process.
+/// into an `internal_error` error instead of an abort of the Node process.
 ///
 /// The core promises never to panic; this is the belt to that pair of braces, and costs nothing
 /// on the path that does not panic.

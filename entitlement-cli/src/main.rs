@@ -17,7 +17,13 @@ use entitlement_core::document::{Format, parse};
 use entitlement_core::{Calendar, Calendars};
 
 const DEFAULT_NOW: &str = "2026-11-25T20:30:00Z";
-const TARGETS: [(&str, i64); 5] = [("15m", 15), ("1h", 60), ("4h", 240), ("8h", 480), ("40h", 2400)];
+const TARGETS: [(&str, i64); 5] = [
+    ("15m", 15),
+    ("1h", 60),
+    ("4h", 240),
+    ("8h", 480),
+    ("40h", 2400),
+];
 
 struct Args {
     json: bool,
@@ -29,7 +35,9 @@ fn parse_args() -> Result<Args, String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut args = Args {
         json: false,
-        now: DateTime::parse_from_rfc3339(DEFAULT_NOW).map_err(|e| e.to_string())?.to_utc(),
+        now: DateTime::parse_from_rfc3339(DEFAULT_NOW)
+            .map_err(|e| e.to_string())?
+            .to_utc(),
         calendars: root.join("examples/data/calendars.yaml"),
     };
     let mut it = std::env::args().skip(1);
@@ -37,7 +45,9 @@ fn parse_args() -> Result<Args, String> {
         match a.as_str() {
             "--json" => args.json = true,
             "--now" => {
-                let v = it.next().ok_or("--now needs an RFC 3339 instant with an offset")?;
+                let v = it
+                    .next()
+                    .ok_or("--now needs an RFC 3339 instant with an offset")?;
                 args.now = DateTime::parse_from_rfc3339(&v)
                     .map_err(|e| format!("--now {v:?}: {e}; write it like 2026-11-25T20:30:00Z"))?
                     .to_utc();
@@ -55,14 +65,21 @@ fn parse_args() -> Result<Args, String> {
 
 fn load(path: &PathBuf) -> Result<Calendars, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let format = Format::from_path(path).ok_or_else(|| format!("{}: use .json, .yaml or .toml", path.display()))?;
+    let format = Format::from_path(path)
+        .ok_or_else(|| format!("{}: use .json, .yaml or .toml", path.display()))?;
     let doc = parse(&text, format).map_err(|e| format!("{}: {e}", path.display()))?;
     Calendars::from_value(&doc["calendars"]).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn local(cal: &Calendar, t: DateTime<Utc>) -> String {
-    match cal.time_zone().and_then(|z| z.parse::<chrono_tz::Tz>().ok()) {
-        Some(tz) => t.with_timezone(&tz).format("%a %Y-%m-%d %H:%M %Z").to_string(),
+    match cal
+        .time_zone()
+        .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
+    {
+        Some(tz) => t
+            .with_timezone(&tz)
+            .format("%a %Y-%m-%d %H:%M %Z")
+            .to_string(),
         None => t.format("%a %Y-%m-%d %H:%M UTC").to_string(),
     }
 }
@@ -77,7 +94,9 @@ fn run() -> Result<(), String> {
         let open = cal.is_open(args.now).map_err(|e| e.to_string())?;
         let mut deadlines = Vec::new();
         for (label, minutes) in TARGETS {
-            let due = cal.add(args.now, TimeDelta::minutes(minutes)).map_err(|e| e.to_string())?;
+            let due = cal
+                .add(args.now, TimeDelta::minutes(minutes))
+                .map_err(|e| e.to_string())?;
             deadlines.push((label, due));
         }
         rows.push((name, cal, open, deadlines));
@@ -95,10 +114,17 @@ fn run() -> Result<(), String> {
             })
             .collect();
         let doc = serde_json::json!({"now": args.now.to_rfc3339(), "calendars": out});
-        println!("{}", serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
+        );
         return Ok(());
     }
-    println!("Deadlines from {} on the sample calendars ({})", args.now.to_rfc3339(), args.calendars.display());
+    println!(
+        "Deadlines from {} on the sample calendars ({})",
+        args.now.to_rfc3339(),
+        args.calendars.display()
+    );
     for (name, cal, open, deadlines) in rows {
         println!();
         println!(
@@ -107,7 +133,11 @@ fn run() -> Result<(), String> {
             if open { "open" } else { "closed" }
         );
         for (label, due) in deadlines {
-            println!("  {label:>4} of business time -> due {}  ({})", local(&cal, due), due.format("%Y-%m-%dT%H:%MZ"));
+            println!(
+                "  {label:>4} of business time -> due {}  ({})",
+                local(cal, due),
+                due.format("%Y-%m-%dT%H:%MZ")
+            );
         }
     }
     eprintln!("\ndone in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);

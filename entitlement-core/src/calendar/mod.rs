@@ -326,13 +326,20 @@ impl Calendar {
     /// assert_eq!(cal.add_micros(10, -4).unwrap(), 6);
     /// ```
     pub fn add_micros(&self, t: i64, d: i64) -> Result<i64> {
-        check_instant(t, "add: the start")?;
+        self.shift("add", t, d)
+    }
+
+    fn shift(&self, op: &'static str, t: i64, d: i64) -> Result<i64> {
+        check_instant(t, &format!("{op}: the start"))?;
         if d == 0 {
             return Ok(t);
         }
         if d.unsigned_abs() > (MAX_MICROS - MIN_MICROS) as u64 {
             return Err(Error::OutOfRange {
-                what: format!("add: the duration ({d} µs)"),
+                what: format!(
+                    "{op}: the duration ({} µs)",
+                    if op == "sub" { d.saturating_neg() } else { d }
+                ),
             });
         }
         let mut y = year_of(t);
@@ -341,12 +348,13 @@ impl Calendar {
         if d > 0 {
             loop {
                 if target <= b.total {
-                    return Ok(b.earliest_at(target));
+                    // The end of year 9999's last opening is the first instant of year 10000.
+                    return check_instant(b.earliest_at(target), &format!("{op}: the result"));
                 }
                 target -= b.total;
                 y += 1;
                 if y > self.last_year() {
-                    return Err(self.beyond("add", t, y));
+                    return Err(self.beyond(op, t, y));
                 }
                 b = self.block(y);
             }
@@ -405,7 +413,7 @@ impl Calendar {
         let neg = d.checked_neg().ok_or_else(|| Error::OutOfRange {
             what: format!("sub: the duration ({d} µs)"),
         })?;
-        self.add_micros(t, neg)
+        self.shift("sub", t, neg)
     }
 
     /// Whether the calendar is open at `t` (microseconds); intervals are half-open.

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the `entitlement` wheel, installs it into REPO/.venv and checks it: pytest against the
+# installed wheel (never the source tree), ruff, the stubs with mypy.stubtest, and clippy/rustfmt
+# on the binding crate. Reruns skip what is already installed.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+pkg="$(dirname "$here")"
+repo="$(dirname "$pkg")"
+venv="$repo/.venv"
+py="$venv/bin/python"
+wheels="$repo/target/wheels"
+
+if [ ! -x "$py" ]; then
+    python3 -m venv "$venv"
+fi
+
+# Install only the tools that are missing, so reruns stay fast.
+requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata)
+missing="$("$py" - "${requirements[@]}" <<'EOF'
+import re
+import sys
+from importlib import metadata
+
+for requirement in sys.argv[1:]:
+    name = re.split(r"[<>=!~ ]", requirement, maxsplit=1)[0]
+    try:
+        metadata.version(name)
+    except metadata.PackageNotFoundError:
+        print(requirement)
+EOF
+)"
+if [ -n "$missing" ]; then
+    mapfile -t to_install <<<"$missing"
+    "$py" -m pip install --quiet "${to_install[@]}"
+fi
+
+cd "$pkg"
+export PYO3_PYTHON="$py"
+
+# Build and install the wheel for this venv's CPython.
+rm -f "$wheels"/entitlement-*.whl
+"$venv/bin/maturin" build --release --quiet -o "$wheels" -i "$py"
+"$py" -m pip install --quiet --force-reinstall --no-deps "$wheels"/entitlement-*.whl
+
+# Tests import the installed package (`--import-mode=importlib` in pyproject.toml).
+"$py" -m pytest tests -q
+
+"$venv/bin/ruff" check .
+"$venv/bin/ruff" format --check .
+# Run from outside the source tree so that mypy reads the installed package and its stubs.
+(cd "$repo/target" && "$py" -m mypy.stubtest entitlement)
+# The tests double as a typed usage of the stubs.
+"$py" -m mypy --strict tests
+
+cargo fmt -p entitlement-python --check
+cargo clippy -p entitlement-python --all-targets --quiet -- -D warnings

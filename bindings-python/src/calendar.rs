@@ -1,0 +1,327 @@
+//! `entitlement.Calendar`: business hours, holidays and overrides in a time zone, and the
+//! operations on business time. Every operation converts its arguments to integer microseconds,
+//! calls the core's `*_micros` method and converts the answer back.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use entitlement_core as core;
+use pyo3::prelude::*;
+use pyo3::types::{PyDateTime, PyDelta, PyDict, PyList, PyType};
+use serde_json::{Map, Value};
+
+use crate::convert::{
+    duration_to_py, duration_us, durations_us, from_json, instant_to_py, instant_us, instants_us,
+    sequence, to_json, to_json_at,
+};
+use crate::error::{Family, guard, panic_error, raise, to_py_err_at};
+
+/// A business calendar: weekly opening hours in an IANA time zone, holidays and dated overrides.
+///
+/// Business time is real elapsed time inside open intervals, so a day that is open 00:00-24:00
+/// lasts 25 hours when the clocks fall back. Instants are accepted as any aware ``datetime``
+/// (zoneinfo, pytz, fixed offsets) and returned as aware datetimes in ``timezone.utc``;
+/// durations are ``timedelta`` values, exact to the microsecond. Naive datetimes are refused with
+/// ``InputError`` (code ``"naive_datetime"``).
+///
+/// Build one with keyword arguments, from the dict of a definition (``Calendar.from_dict``),
+/// as ``Calendar.always_open()`` or as ``Calendar.union([a, b])``::
+///
+///     >>> from datetime import datetime, timedelta
+///     >>> from zoneinfo import ZoneInfo
+///     >>> cal = Calendar(
+///     ...     time_zone="America/New_York",
+///     ...     hours={d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+///     ...     holidays=[{"name": "Spring closure", "date": "2026-03-09"}],
+///     ... )
+///     >>> ny = ZoneInfo("America/New_York")
+///     >>> cal.add(datetime(2026, 3, 6, 16, tzinfo=ny), timedelta(hours=8)).astimezone(ny)
+///     datetime.datetime(2026, 3, 10, 16, 0, tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))
+///
+/// Calendars are immutable, safe to share between threads, and picklable.
+#[pyclass(module = "entitlement", name = "Calendar", frozen)]
+pub struct Calendar {
+    inner: core::Calendar,
+}
+
+impl Calendar {
+    fn wrap(inner: core::Calendar) -> Self {
+        Calendar { inner }
+    }
+}
+
+#[pymethods]
+impl Calendar {
+    /// Builds a calendar from its parts, as in a definition (see ``Calendar.from_dict``).
+    #[new]
+    #[pyo3(signature = (time_zone=None, *, hours=None, holidays=None, overrides=None))]
+    fn __new__(
+        py: Python<'_>,
+        time_zone: Option<&Bound<'_, PyAny>>,
+        hours: Option<&Bound<'_, PyAny>>,
+        holidays: Option<&Bound<'_, PyAny>>,
+        overrides: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut definition = Map::new();
+        for (key, value) in [
+            ("time_zone", time_zone),
+            ("hours", hours),
+            ("holidays", holidays),
+            ("overrides", overrides),
+        ] {
+            if let Some(value) = value.filter(|v| !v.is_none()) {
+                let mut path = key.to_owned();
+                definition.insert(key.to_owned(), to_json_at(value, &mut path, 1)?);
+            }
+        }
+        let definition = Value::Object(definition);
+        guard(py, || core::Calendar::from_value(&definition)).map(Calendar::wrap)
+    }
+
+    /// Builds a calendar from a definition: a dict such as
+    /// ``{"time_zone": "America/New_York", "hours": {"mon": ["09:00-17:00"]}, "holidays": [...],
+    /// "overrides": [...]}``, ``{"always_open": True}`` or ``{"union": [definition, ...]}``.
+    ///
+    /// Values may be str, int, float, bool, None, list, tuple, dict and ``datetime.date`` (read as
+    /// ``YYYY-MM-DD``). Raises ``ConfigError`` whose message names the path of the bad value
+    /// (such as ``hours.mon[0]``).
+    #[classmethod]
+    fn from_dict(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        definition: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let definition = to_json(definition)?;
+        guard(py, || core::Calendar::from_value(&definition)).map(Calendar::wrap)
+    }
+
+    /// A calendar that is always open (24×7): business time equals real time.
+    #[staticmethod]
+    fn always_open() -> Self {
+        Calendar::wrap(core::Calendar::always_open())
+    }
+
+    /// The union of calendars ("follow the sun"): open whenever any of them is open.
+    ///
+    /// Raises ``ConfigError`` for an empty list and ``InputError`` for an item that is not a
+    /// ``Calendar``.
+    #[staticmethod]
+    fn union(py: Python<'_>, calendars: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let items = sequence(calendars, "calendars")?;
+        let mut parts = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let Ok(cal) = item.cast::<Calendar>() else {
+                return Err(raise(
+                    py,
+                    Family::Input,
+                    "invalid_type",
+                    format!(
+                        "calendars[{i}]: expected a Calendar, found {}",
+                        item.get_type()
+                            .qualname()
+                            .map(|n| n.to_string())
+                            .unwrap_or_default()
+                    ),
+                ));
+            };
+            parts.push(cal.get().inner.clone());
+        }
+        guard(py, || core::Calendar::union(&parts)).map(Calendar::wrap)
+    }
+
+    /// The IANA time zone of the calendar, or ``None`` for ``always_open`` calendars and unions.
+    #[getter]
+    fn time_zone(&self) -> Option<&str> {
+        self.inner.time_zone()
+    }
+
+    /// The definition of the calendar as a dict, which ``Calendar.from_dict`` accepts back.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        Ok(from_json(py, &self.inner.to_value())?.cast_into::<PyDict>()?)
+    }
+
+    /// The instant ``duration`` of business time after ``start`` (before it when the duration is
+    /// negative).
+    ///
+    /// For a non-negative duration this is the earliest instant ``u >= start`` with
+    /// ``elapsed(start, u) == duration``: a result that lands exactly at closing stays at closing,
+    /// and ``add(start, timedelta(0)) == start``. Returns an aware datetime in ``timezone.utc``.
+    fn add<'py>(
+        &self,
+        py: Python<'py>,
+        start: &Bound<'py, PyAny>,
+        duration: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDateTime>> {
+        let t = instant_us(start, "start")?;
+        let d = duration_us(duration, "duration")?;
+        let u = guard(py, || self.inner.add_micros(t, d))?;
+        instant_to_py(py, u)
+    }
+
+    /// The instant ``duration`` of business time before ``start``: ``add(start, -duration)``.
+    fn sub<'py>(
+        &self,
+        py: Python<'py>,
+        start: &Bound<'py, PyAny>,
+        duration: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDateTime>> {
+        let t = instant_us(start, "start")?;
+        let d = duration_us(duration, "duration")?;
+        let u = guard(py, || self.inner.sub_micros(t, d))?;
+        instant_to_py(py, u)
+    }
+
+    /// The business time in ``[start, end)`` as a ``timedelta``; negative when ``end < start``.
+    fn elapsed<'py>(
+        &self,
+        py: Python<'py>,
+        start: &Bound<'py, PyAny>,
+        end: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDelta>> {
+        let a = instant_us(start, "start")?;
+        let b = instant_us(end, "end")?;
+        let d = guard(py, || self.inner.elapsed_micros(a, b))?;
+        duration_to_py(py, d)
+    }
+
+    /// Whether the calendar is open at ``instant`` (intervals are half-open: open at 09:00,
+    /// closed at 17:00).
+    fn is_open(&self, py: Python<'_>, instant: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let t = instant_us(instant, "instant")?;
+        guard(py, || self.inner.is_open_micros(t))
+    }
+
+    /// The first instant at or after ``instant`` when the calendar is open (``instant`` itself
+    /// when open). Raises ``CalendarError`` when it never opens again before year 10000.
+    fn next_open<'py>(
+        &self,
+        py: Python<'py>,
+        instant: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDateTime>> {
+        let t = instant_us(instant, "instant")?;
+        let u = guard(py, || self.inner.next_open_micros(t))?;
+        instant_to_py(py, u)
+    }
+
+    /// The end of the opening that contains ``instant``, or, when the calendar is closed at
+    /// ``instant``, the end of the next opening. Raises ``CalendarError`` when that is not before
+    /// year 10000 (an ``always_open`` calendar never closes).
+    fn next_close<'py>(
+        &self,
+        py: Python<'py>,
+        instant: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDateTime>> {
+        let t = instant_us(instant, "instant")?;
+        let u = guard(py, || self.inner.next_close_micros(t))?;
+        instant_to_py(py, u)
+    }
+
+    /// The open intervals ``[opens, closes)`` within ``[start, end)``, clipped to it, in order,
+    /// as a list of ``(opens, closes)`` tuples of aware UTC datetimes.
+    fn open_intervals<'py>(
+        &self,
+        py: Python<'py>,
+        start: &Bound<'py, PyAny>,
+        end: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let a = instant_us(start, "start")?;
+        let b = instant_us(end, "end")?;
+        let intervals = guard(py, || self.inner.open_intervals_micros(a, b))?
+            .into_iter()
+            .map(|(opens, closes)| Ok((instant_to_py(py, opens)?, instant_to_py(py, closes)?)))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, intervals)
+    }
+
+    /// ``[add(s, d) for s, d in zip(starts, durations)]`` in one call, without holding the GIL
+    /// while computing. ``starts`` and ``durations`` are lists (or other iterables) of the same
+    /// length.
+    fn add_many<'py>(
+        &self,
+        py: Python<'py>,
+        starts: &Bound<'py, PyAny>,
+        durations: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let starts = instants_us(starts, "starts")?;
+        let durations = durations_us(durations, "durations")?;
+        same_length(py, starts.len(), durations.len(), "starts", "durations")?;
+        let results = batch(py, "starts", &starts, |i, t| {
+            self.inner.add_micros(t, durations[i])
+        })?;
+        let results = results
+            .into_iter()
+            .map(|u| instant_to_py(py, u))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, results)
+    }
+
+    /// ``[elapsed(s, e) for s, e in zip(starts, ends)]`` in one call, without holding the GIL
+    /// while computing. ``starts`` and ``ends`` are lists (or other iterables) of the same
+    /// length.
+    fn elapsed_many<'py>(
+        &self,
+        py: Python<'py>,
+        starts: &Bound<'py, PyAny>,
+        ends: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let starts = instants_us(starts, "starts")?;
+        let ends = instants_us(ends, "ends")?;
+        same_length(py, starts.len(), ends.len(), "starts", "ends")?;
+        let results = batch(py, "starts", &starts, |i, a| {
+            self.inner.elapsed_micros(a, ends[i])
+        })?;
+        let results = results
+            .into_iter()
+            .map(|d| duration_to_py(py, d))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, results)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let definition = from_json(py, &self.inner.to_value())?;
+        Ok(format!("Calendar.from_dict({})", definition.repr()?))
+    }
+
+    /// Pickles as ``Calendar.from_dict(self.to_dict())``.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
+        let rebuild = slf.get_type().getattr("from_dict")?;
+        let definition = from_json(py, &slf.get().inner.to_value())?;
+        Ok((rebuild, (definition,)))
+    }
+}
+
+fn same_length(py: Python<'_>, a: usize, b: usize, name_a: &str, name_b: &str) -> PyResult<()> {
+    if a == b {
+        Ok(())
+    } else {
+        Err(raise(
+            py,
+            Family::Input,
+            "invalid_value",
+            format!("{name_a} has {a} items but {name_b} has {b}; give them the same length"),
+        ))
+    }
+}
+
+/// Runs `f` over `inputs` with the GIL released; an error names the index it happened at.
+fn batch<F>(py: Python<'_>, arg: &str, inputs: &[i64], f: F) -> PyResult<Vec<i64>>
+where
+    F: Fn(usize, i64) -> core::Result<i64> + Sync,
+{
+    let outcome = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            inputs
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| f(i, x).map_err(|err| (i, err)))
+                .collect::<Result<Vec<i64>, _>>()
+        }))
+    });
+    match outcome {
+        Ok(Ok(results)) => Ok(results),
+        Ok(Err((i, err))) => Err(to_py_err_at(py, err, &format!("{arg}[{i}]"))),
+        Err(payload) => Err(panic_error(py, payload)),
+    }
+}
