@@ -330,7 +330,10 @@ impl Calendar {
     }
 
     fn shift(&self, op: &'static str, t: i64, d: i64) -> Result<i64> {
-        check_instant(t, &format!("{op}: the start"))?;
+        // Messages are formatted only on failure: this is the hot path.
+        if !(MIN_MICROS..=MAX_MICROS).contains(&t) {
+            check_instant(t, &format!("{op}: the start"))?;
+        }
         if d == 0 {
             return Ok(t);
         }
@@ -349,7 +352,11 @@ impl Calendar {
             loop {
                 if target <= b.total {
                     // The end of year 9999's last opening is the first instant of year 10000.
-                    return check_instant(b.earliest_at(target), &format!("{op}: the result"));
+                    let u = b.earliest_at(target);
+                    if u > MAX_MICROS {
+                        check_instant(u, &format!("{op}: the result"))?;
+                    }
+                    return Ok(u);
                 }
                 target -= b.total;
                 y += 1;
