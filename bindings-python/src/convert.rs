@@ -7,6 +7,7 @@
 //! local fields minus its `utcoffset()`, which is what `astimezone(timezone.utc)` computes, for
 //! zoneinfo, pytz and fixed offsets alike, without allocating an intermediate datetime.
 
+use entitlement_core::time::{DAY_US, SECOND_US, civil_from_days, days_from_civil};
 use entitlement_core::{MAX_MICROS, MIN_MICROS};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -18,39 +19,9 @@ use serde_json::{Map, Number, Value};
 
 use crate::error::{Family, raise};
 
-const SECOND_US: i64 = 1_000_000;
-const DAY_US: i64 = 86_400 * SECOND_US;
-
 /// The deepest nesting accepted in a definition; deeper (or self-referencing) data is refused
 /// instead of overflowing the stack.
 const MAX_DEPTH: usize = 64;
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-#[inline]
-fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01 (the inverse of [`days_from_civil`]).
-#[inline]
-fn civil_from_days(z: i64) -> (i32, u8, u8) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = (if mp < 10 { mp + 3 } else { mp - 9 }) as u8;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y as i32, m, d)
-}
 
 /// The type name of a Python value, for messages.
 fn type_name(value: &Bound<'_, PyAny>) -> String {
@@ -103,7 +74,7 @@ fn wrong_argument(
 /// The fields of a datetime read as if it were UTC, in microseconds since the epoch.
 #[inline]
 fn wall_us(dt: &Bound<'_, PyDateTime>) -> i64 {
-    days_from_civil(dt.get_year(), dt.get_month(), dt.get_day()) * DAY_US
+    days_from_civil(dt.get_year(), dt.get_month().into(), dt.get_day().into()) * DAY_US
         + (i64::from(dt.get_hour()) * 3600
             + i64::from(dt.get_minute()) * 60
             + i64::from(dt.get_second()))
@@ -222,8 +193,8 @@ pub(crate) fn instant_to_py(py: Python<'_>, us: i64) -> PyResult<Bound<'_, PyDat
     PyDateTime::new(
         py,
         y,
-        m,
-        d,
+        m as u8,
+        d as u8,
         (secs / 3600) as u8,
         (secs / 60 % 60) as u8,
         (secs % 60) as u8,

@@ -40,7 +40,7 @@
 pub mod calendar;
 pub mod document;
 pub mod error;
-mod time;
+pub mod time;
 
 pub use calendar::{Calendar, Calendars};
 pub use error::{Error, ErrorKind, Result};

@@ -1,14 +1,14 @@
 //! Instants as integer microseconds since the Unix epoch, and the civil-date arithmetic the
-//! calendar index needs on its hot path (no allocation, no time-zone lookup).
+//! calendar index and the bindings need on their hot paths (no allocation, no time-zone lookup).
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use crate::error::{Error, Result};
 
 /// Microseconds in one day.
-pub(crate) const DAY_US: i64 = 86_400_000_000;
+pub const DAY_US: i64 = 86_400_000_000;
 /// Microseconds in one second.
-pub(crate) const SECOND_US: i64 = 1_000_000;
+pub const SECOND_US: i64 = 1_000_000;
 
 /// The first supported instant, 0001-01-01T00:00:00Z, in microseconds since the Unix epoch.
 ///
@@ -29,8 +29,16 @@ pub const MAX_MICROS: i64 = 253_402_300_800 * SECOND_US - 1;
 pub(crate) const MIN_YEAR: i32 = 1;
 pub(crate) const MAX_YEAR: i32 = 9999;
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`):
+/// the fast path the bindings use to turn a date-time's fields into microseconds.
+///
+/// ```
+/// use entitlement_core::time::days_from_civil;
+/// assert_eq!(days_from_civil(1970, 1, 1), 0);
+/// assert_eq!(days_from_civil(2026, 3, 9), 20_521);
+/// ```
+#[inline]
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     let y = i64::from(y) - i64::from(m <= 2);
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -40,7 +48,30 @@ pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The year of a day count since 1970-01-01 (the inverse of [`days_from_civil`], year only).
+/// The proleptic Gregorian date `(year, month, day)` of a day count since 1970-01-01 (the
+/// inverse of [`days_from_civil`]).
+///
+/// ```
+/// use entitlement_core::time::{civil_from_days, days_from_civil};
+/// assert_eq!(civil_from_days(20_521), (2026, 3, 9));
+/// assert_eq!(civil_from_days(days_from_civil(1, 1, 1)), (1, 1, 1));
+/// ```
+#[inline]
+pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = (if mp < 10 { mp + 3 } else { mp - 9 }) as u32;
+    ((yoe + era * 400 + i64::from(m <= 2)) as i32, m, d)
+}
+
+/// The year of a day count since 1970-01-01 ([`civil_from_days`] without the month and day,
+/// on the hot path of every query).
+#[inline]
 pub(crate) fn year_from_days(z: i64) -> i32 {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -48,8 +79,7 @@ pub(crate) fn year_from_days(z: i64) -> i32 {
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let y = yoe + era * 400 + i64::from(mp >= 10);
-    y as i32
+    (yoe + era * 400 + i64::from(mp >= 10)) as i32
 }
 
 /// The UTC year an instant falls in.
