@@ -39,6 +39,7 @@
 
 pub mod calendar;
 pub mod document;
+pub mod duration;
 pub mod error;
 pub mod time;
 
