@@ -9,7 +9,7 @@
 //! - A calendar definition is read into a `serde_json::Value` with the same path syntax as the
 //!   core (`holidays[2].date`), so every configuration error names where it is.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entitlement_core::{Error as CoreError, MAX_MICROS, MIN_MICROS};
 use napi::bindgen_prelude::{Array, FromNapiValue, JsObjectValue, Object, Unknown};
 use napi::{JsDate, JsValue, ValueType, sys};
@@ -49,7 +49,7 @@ pub fn instant(value: &Unknown<'_>, path: &'static str) -> Result<i64, NodeError
         }
         ValueType::String => {
             let text = unsafe { value.cast::<String>() }?;
-            Ok(parse_instant(&text, path)?)
+            Ok(entitlement_core::time::parse_instant(&text, path)?)
         }
         ValueType::Object if value.is_date()? => {
             let ms = unsafe { value.cast::<JsDate<'_>>() }?.value_of()?;
@@ -138,123 +138,6 @@ pub fn duration(value: &Unknown<'_>, path: &'static str) -> Result<i64, NodeErro
     } else {
         ms_to_micros(ms)
     })
-}
-
-/// Parses an ISO 8601 / RFC 3339 date-time that carries a UTC offset.
-///
-/// Accepted: `YYYY-MM-DD`, then `T`, `t` or a space, then `HH:MM`, optionally `:SS` and a
-/// fraction (`.` or `,`, any number of digits, truncated to microseconds), then `Z`, `z`,
-/// `±HH:MM`, `±HHMM` or `±HH`. A text that would be valid without its offset, or a bare date, is
-/// `naive_datetime`; everything else is `invalid_instant`.
-pub fn parse_instant(text: &str, path: &str) -> Result<i64, CoreError> {
-    let invalid = |reason: String| CoreError::InvalidInstant {
-        path: path.to_string(),
-        value: text.to_string(),
-        reason,
-    };
-    let syntax = || invalid(INSTANT_EXPECTED.to_string());
-    let b = text.as_bytes();
-    let digits = |at: usize, n: usize| -> Option<u32> {
-        let part = b.get(at..at + n)?;
-        part.iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    let byte = |at: usize| b.get(at).copied();
-
-    // The date.
-    let (Some(year), Some(b'-'), Some(month), Some(b'-'), Some(day)) =
-        (digits(0, 4), byte(4), digits(5, 2), byte(7), digits(8, 2))
-    else {
-        return Err(syntax());
-    };
-    let date = NaiveDate::from_ymd_opt(year as i32, month, day)
-        .ok_or_else(|| invalid(format!("{:.10} is not a date of the calendar", text)))?;
-    if b.len() == 10 {
-        return Err(CoreError::NaiveDateTime {
-            path: path.to_string(),
-            value: text.to_string(),
-        });
-    }
-
-    // The time of day.
-    if !matches!(byte(10), Some(b'T' | b't' | b' ')) {
-        return Err(syntax());
-    }
-    let (Some(hour), Some(b':'), Some(minute)) = (digits(11, 2), byte(13), digits(14, 2)) else {
-        return Err(syntax());
-    };
-    let mut at = 16;
-    let mut second = 0;
-    let mut micros = 0i64;
-    if byte(at) == Some(b':') {
-        second = digits(at + 1, 2).ok_or_else(syntax)?;
-        at += 3;
-        if matches!(byte(at), Some(b'.' | b',')) {
-            at += 1;
-            let start = at;
-            while byte(at).is_some_and(|c| c.is_ascii_digit()) {
-                if at - start < 6 {
-                    micros = micros * 10 + i64::from(b[at] - b'0');
-                }
-                at += 1;
-            }
-            if at == start {
-                return Err(syntax());
-            }
-            for _ in (at - start)..6 {
-                micros *= 10;
-            }
-        }
-    }
-    if hour > 23 || minute > 59 || second > 59 {
-        return Err(invalid(format!(
-            "{hour:02}:{minute:02}:{second:02} is not a time of day (00:00:00 to 23:59:59)"
-        )));
-    }
-
-    // The offset.
-    let offset_seconds: i64 = match byte(at) {
-        None => {
-            return Err(CoreError::NaiveDateTime {
-                path: path.to_string(),
-                value: text.to_string(),
-            });
-        }
-        Some(b'Z' | b'z') if at + 1 == b.len() => 0,
-        Some(sign @ (b'+' | b'-')) => {
-            let hours = digits(at + 1, 2).ok_or_else(syntax)?;
-            let minutes = match b.len() - (at + 3) {
-                0 => 0,
-                2 => digits(at + 3, 2).ok_or_else(syntax)?,
-                3 if byte(at + 3) == Some(b':') => digits(at + 4, 2).ok_or_else(syntax)?,
-                _ => return Err(syntax()),
-            };
-            if hours > 23 || minutes > 59 {
-                return Err(invalid(format!(
-                    "{} is not a UTC offset (-23:59 to +23:59)",
-                    &text[at..]
-                )));
-            }
-            let magnitude = i64::from(hours * 3600 + minutes * 60);
-            if sign == b'-' { -magnitude } else { magnitude }
-        }
-        Some(_) => return Err(syntax()),
-    };
-
-    let local = date
-        .and_hms_opt(hour, minute, second)
-        .ok_or_else(syntax)?
-        .and_utc()
-        .timestamp();
-    let us = (local - offset_seconds) * 1_000_000 + micros;
-    if (MIN_MICROS..=MAX_MICROS).contains(&us) {
-        Ok(us)
-    } else {
-        Err(CoreError::OutOfRange {
-            what: format!("{path} ({text:?})"),
-        })
-    }
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -78,18 +78,22 @@ fn parse_units(body: &str) -> Option<i64> {
     if body.is_empty() {
         return None;
     }
+    sum_units(body, &UNIT_US)
+}
+
+/// Numbers each followed by a unit of `units`, in the order of `units`, each at most once.
+fn sum_units(mut rest: &str, units: &[(char, i64)]) -> Option<i64> {
     let mut total: i64 = 0;
-    let mut rest = body;
-    let mut last_unit = 0usize;
+    let mut next_unit = 0usize;
     while !rest.is_empty() {
         let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
         let unit = rest[end..].chars().next()?;
-        let pos = UNIT_US.iter().position(|(u, _)| *u == unit)?;
-        if pos < last_unit {
+        let pos = units.iter().position(|(u, _)| *u == unit)?;
+        if pos < next_unit {
             return None;
         }
-        last_unit = pos + 1;
-        total = total.checked_add(scaled(&rest[..end], UNIT_US[pos].1)?)?;
+        next_unit = pos + 1;
+        total = total.checked_add(scaled(&rest[..end], units[pos].1)?)?;
         rest = &rest[end + unit.len_utf8()..];
     }
     Some(total)
@@ -97,6 +101,11 @@ fn parse_units(body: &str) -> Option<i64> {
 
 /// The part of an ISO 8601 duration after `P`: `[nW]` or `[nD][T[nH][nM][nS]]`.
 fn parse_iso(body: &str) -> Option<i64> {
+    const TIME_UNITS: [(char, i64); 3] = [
+        ('H', 3_600 * SECOND_US),
+        ('M', 60 * SECOND_US),
+        ('S', SECOND_US),
+    ];
     if let Some(weeks) = body.strip_suffix('W') {
         return scaled(weeks, 7 * 86_400 * SECOND_US);
     }
@@ -104,36 +113,17 @@ fn parse_iso(body: &str) -> Option<i64> {
         Some((d, t)) => (d, Some(t)),
         None => (body, None),
     };
-    let mut total: i64 = 0;
-    if !date.is_empty() {
-        total = scaled(date.strip_suffix('D')?, 86_400 * SECOND_US)?;
+    let days = if date.is_empty() {
+        0
+    } else {
+        scaled(date.strip_suffix('D')?, 86_400 * SECOND_US)?
+    };
+    match time {
+        Some("") => None,
+        Some(time) => days.checked_add(sum_units(time, &TIME_UNITS)?),
+        None if date.is_empty() => None,
+        None => Some(days),
     }
-    if let Some(time) = time {
-        if time.is_empty() {
-            return None;
-        }
-        let mut rest = time;
-        let mut last = 0usize;
-        const TIME_UNITS: [(char, i64); 3] = [
-            ('H', 3_600 * SECOND_US),
-            ('M', 60 * SECOND_US),
-            ('S', SECOND_US),
-        ];
-        while !rest.is_empty() {
-            let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-            let unit = rest[end..].chars().next()?;
-            let pos = TIME_UNITS.iter().position(|(u, _)| *u == unit)?;
-            if pos < last {
-                return None;
-            }
-            last = pos + 1;
-            total = total.checked_add(scaled(&rest[..end], TIME_UNITS[pos].1)?)?;
-            rest = &rest[end + 1..];
-        }
-    } else if date.is_empty() {
-        return None;
-    }
-    Some(total)
 }
 
 /// Writes microseconds as the shortest unit form that [`parse_duration`] reads back (`1h30m`).

@@ -69,17 +69,10 @@ pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
     ((yoe + era * 400 + i64::from(m <= 2)) as i32, m, d)
 }
 
-/// The year of a day count since 1970-01-01 ([`civil_from_days`] without the month and day,
-/// on the hot path of every query).
+/// The year of a day count since 1970-01-01 (inlined, the unused month and day fold away).
 #[inline]
 pub(crate) fn year_from_days(z: i64) -> i32 {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    (yoe + era * 400 + i64::from(mp >= 10)) as i32
+    civil_from_days(z).0
 }
 
 /// The UTC year an instant falls in.
@@ -98,6 +91,134 @@ pub(crate) fn year_start(year: i32) -> i64 {
 pub(crate) fn naive_date_us(d: NaiveDate) -> i64 {
     use chrono::Datelike;
     days_from_civil(d.year(), d.month(), d.day()) * DAY_US
+}
+
+/// The reason given for a date-time text that cannot be read.
+const INSTANT_SYNTAX: &str = "expected an ISO 8601 date-time with a UTC offset, such as \
+     \"2026-03-06T16:00:00-05:00\" or \"2026-03-06T21:00:00Z\"";
+
+/// Parses an ISO 8601 / RFC 3339 date-time that carries a UTC offset.
+///
+/// Accepted: `YYYY-MM-DD`, then `T`, `t` or a space, then `HH:MM`, optionally `:SS` and a
+/// fraction (`.` or `,`, any number of digits, truncated to microseconds), then `Z`, `z`,
+/// `±HH:MM`, `±HHMM` or `±HH`. A text that would be valid without its offset, or a bare date, is
+/// `naive_datetime`; everything else is `invalid_instant`.
+///
+/// ```
+/// use entitlement_core::time::parse_instant;
+/// assert_eq!(parse_instant("1970-01-01T01:00:00+01:00", "at").unwrap(), 0);
+/// assert_eq!(parse_instant("2026-03-06T16:00:00", "at").unwrap_err().code(), "naive_datetime");
+/// assert_eq!(parse_instant("next tuesday", "at").unwrap_err().code(), "invalid_instant");
+/// ```
+pub fn parse_instant(text: &str, path: &str) -> Result<i64, Error> {
+    let invalid = |reason: String| Error::InvalidInstant {
+        path: path.to_string(),
+        value: text.to_string(),
+        reason,
+    };
+    let syntax = || invalid(INSTANT_SYNTAX.to_string());
+    let b = text.as_bytes();
+    let digits = |at: usize, n: usize| -> Option<u32> {
+        let part = b.get(at..at + n)?;
+        part.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let byte = |at: usize| b.get(at).copied();
+
+    // The date.
+    let (Some(year), Some(b'-'), Some(month), Some(b'-'), Some(day)) =
+        (digits(0, 4), byte(4), digits(5, 2), byte(7), digits(8, 2))
+    else {
+        return Err(syntax());
+    };
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)
+        .ok_or_else(|| invalid(format!("{:.10} is not a date of the calendar", text)))?;
+    if b.len() == 10 {
+        return Err(Error::NaiveDateTime {
+            path: path.to_string(),
+            value: text.to_string(),
+        });
+    }
+
+    // The time of day.
+    if !matches!(byte(10), Some(b'T' | b't' | b' ')) {
+        return Err(syntax());
+    }
+    let (Some(hour), Some(b':'), Some(minute)) = (digits(11, 2), byte(13), digits(14, 2)) else {
+        return Err(syntax());
+    };
+    let mut at = 16;
+    let mut second = 0;
+    let mut micros = 0i64;
+    if byte(at) == Some(b':') {
+        second = digits(at + 1, 2).ok_or_else(syntax)?;
+        at += 3;
+        if matches!(byte(at), Some(b'.' | b',')) {
+            at += 1;
+            let start = at;
+            while byte(at).is_some_and(|c| c.is_ascii_digit()) {
+                if at - start < 6 {
+                    micros = micros * 10 + i64::from(b[at] - b'0');
+                }
+                at += 1;
+            }
+            if at == start {
+                return Err(syntax());
+            }
+            for _ in (at - start)..6 {
+                micros *= 10;
+            }
+        }
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return Err(invalid(format!(
+            "{hour:02}:{minute:02}:{second:02} is not a time of day (00:00:00 to 23:59:59)"
+        )));
+    }
+
+    // The offset.
+    let offset_seconds: i64 = match byte(at) {
+        None => {
+            return Err(Error::NaiveDateTime {
+                path: path.to_string(),
+                value: text.to_string(),
+            });
+        }
+        Some(b'Z' | b'z') if at + 1 == b.len() => 0,
+        Some(sign @ (b'+' | b'-')) => {
+            let hours = digits(at + 1, 2).ok_or_else(syntax)?;
+            let minutes = match b.len() - (at + 3) {
+                0 => 0,
+                2 => digits(at + 3, 2).ok_or_else(syntax)?,
+                3 if byte(at + 3) == Some(b':') => digits(at + 4, 2).ok_or_else(syntax)?,
+                _ => return Err(syntax()),
+            };
+            if hours > 23 || minutes > 59 {
+                return Err(invalid(format!(
+                    "{} is not a UTC offset (-23:59 to +23:59)",
+                    &text[at..]
+                )));
+            }
+            let magnitude = i64::from(hours * 3600 + minutes * 60);
+            if sign == b'-' { -magnitude } else { magnitude }
+        }
+        Some(_) => return Err(syntax()),
+    };
+
+    let local = date
+        .and_hms_opt(hour, minute, second)
+        .ok_or_else(syntax)?
+        .and_utc()
+        .timestamp();
+    let us = (local - offset_seconds) * 1_000_000 + micros;
+    if (MIN_MICROS..=MAX_MICROS).contains(&us) {
+        Ok(us)
+    } else {
+        Err(Error::OutOfRange {
+            what: format!("{path} ({text:?})"),
+        })
+    }
 }
 
 /// Checks that an instant is inside the supported range.
