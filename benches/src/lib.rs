@@ -2,10 +2,10 @@
 
 use entitlement_core::{Calendar, Calendars};
 
-/// The sample calendars of `examples/data/calendars.yaml`.
+/// The sample calendars of `examples/data/rules.yaml`.
 pub fn sample_calendars() -> Calendars {
     let doc = entitlement_core::document::parse(
-        include_str!("../../examples/data/calendars.yaml"),
+        include_str!("../../examples/data/rules.yaml"),
         entitlement_core::document::Format::Yaml,
     )
     .expect("sample calendars parse");

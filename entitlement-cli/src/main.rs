@@ -38,7 +38,7 @@ fn parse_args() -> Result<Args, String> {
         now: DateTime::parse_from_rfc3339(DEFAULT_NOW)
             .map_err(|e| e.to_string())?
             .to_utc(),
-        calendars: root.join("examples/data/calendars.yaml"),
+        calendars: root.join("examples/data/rules.yaml"),
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {

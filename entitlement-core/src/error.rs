@@ -203,6 +203,78 @@ pub enum Error {
         /// Which limit, and its value.
         reason: String,
     },
+    /// A reference to a process that is not defined.
+    #[error("{}: unknown process {name:?}; defined processes: {known}", at(.path))]
+    UnknownProcess {
+        /// Where the reference was found.
+        path: String,
+        /// The process id as written.
+        name: String,
+        /// The process ids that exist.
+        known: String,
+    },
+    /// A pinned version of a process that is not defined.
+    #[error("{}: process {process:?} has no version {version}; defined versions: {known}", at(.path))]
+    UnknownProcessVersion {
+        /// Where the reference was found.
+        path: String,
+        /// The process id.
+        process: String,
+        /// The version asked for.
+        version: i64,
+        /// The versions that exist.
+        known: String,
+    },
+    /// Two definitions with the same identity (a process id and version, an entitlement id, a
+    /// milestone name within a process).
+    #[error("{}: duplicate {what} {id:?}; each must be defined once", at(.path))]
+    Duplicate {
+        /// Where the second definition was found.
+        path: String,
+        /// What is duplicated (`process version`, `entitlement`, `milestone`).
+        what: &'static str,
+        /// The duplicated identity.
+        id: String,
+    },
+    /// A criterion whose operator is not one of the supported operators.
+    #[error(
+        "{}: unknown operator {op:?}; expected one of: eq, ne, in, not_in, exists, lt, le, gt, ge", at(.path)
+    )]
+    UnknownOperator {
+        /// Where the operator was found.
+        path: String,
+        /// The operator as written.
+        op: String,
+    },
+    /// A case event whose type is neither built in nor named by a milestone of the process.
+    #[error("{}: unknown event type {event_type:?}; expected one of: {expected}", at(.path))]
+    UnknownEventType {
+        /// The event's path in the case (`events[3].type`).
+        path: String,
+        /// The type as written.
+        event_type: String,
+        /// The event types that are valid for this case's process.
+        expected: String,
+    },
+    /// A case that names an entitlement the rules do not define.
+    #[error("{}: unknown entitlement {name:?}; defined entitlements: {known}", at(.path))]
+    UnknownEntitlement {
+        /// Where the reference was found.
+        path: String,
+        /// The entitlement id as written.
+        name: String,
+        /// The entitlement ids that exist (at most 20 are listed).
+        known: String,
+    },
+    /// An error in one case's input: the message starts with the case id, and the code and
+    /// description are those of the inner error. Always [`ErrorKind::Input`].
+    #[error("case {case:?}: {error}")]
+    InCase {
+        /// The case's id (or `#n`, its position, when it has no readable id).
+        case: String,
+        /// What is wrong, with its path inside the case.
+        error: Box<Error>,
+    },
 }
 
 /// A path for messages: the document root has no path of its own.
@@ -238,6 +310,13 @@ impl Error {
             Error::NaiveDateTime { .. } => "naive_datetime",
             Error::InvalidInstant { .. } => "invalid_instant",
             Error::LimitExceeded { .. } => "limit_exceeded",
+            Error::UnknownProcess { .. } => "unknown_process",
+            Error::UnknownProcessVersion { .. } => "unknown_process_version",
+            Error::Duplicate { .. } => "duplicate",
+            Error::UnknownOperator { .. } => "unknown_operator",
+            Error::UnknownEventType { .. } => "unknown_event_type",
+            Error::UnknownEntitlement { .. } => "unknown_entitlement",
+            Error::InCase { error, .. } => error.code(),
         }
     }
 
@@ -262,11 +341,18 @@ impl Error {
             | Error::UnknownCalendar { .. }
             | Error::CalendarCycle { .. }
             | Error::NeverOpen { .. }
-            | Error::LimitExceeded { .. } => ErrorKind::Config,
+            | Error::LimitExceeded { .. }
+            | Error::UnknownProcess { .. }
+            | Error::UnknownProcessVersion { .. }
+            | Error::Duplicate { .. }
+            | Error::UnknownOperator { .. } => ErrorKind::Config,
             Error::NoOpening { .. } => ErrorKind::Calendar,
             Error::OutOfRange { .. }
             | Error::NaiveDateTime { .. }
-            | Error::InvalidInstant { .. } => ErrorKind::Input,
+            | Error::InvalidInstant { .. }
+            | Error::UnknownEventType { .. }
+            | Error::UnknownEntitlement { .. }
+            | Error::InCase { .. } => ErrorKind::Input,
         }
     }
 }

@@ -41,8 +41,11 @@ pub mod calendar;
 pub mod document;
 pub mod duration;
 pub mod error;
+pub mod rules;
+pub mod schema;
 pub mod time;
 
 pub use calendar::{Calendar, Calendars};
 pub use error::{Error, ErrorKind, Result};
+pub use rules::{Case, CaseEvaluation, MilestoneState, MilestoneStatus, Ruleset};
 pub use time::{MAX_MICROS, MIN_MICROS};

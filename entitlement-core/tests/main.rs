@@ -5,4 +5,5 @@ mod dst;
 mod errors;
 mod properties;
 mod reference;
+mod rules;
 mod zones;

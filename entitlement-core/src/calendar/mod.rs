@@ -4,11 +4,11 @@
 //! A [`Calendar`] is immutable and cheap to clone (an `Arc`); it compiles itself into an index of
 //! UTC intervals lazily, one year at a time, and can be shared across threads.
 
-mod holiday;
+pub(crate) mod holiday;
 mod hours;
 mod index;
 mod spec;
-mod zone;
+pub(crate) mod zone;
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;

@@ -1,0 +1,603 @@
+//! SLA rules: processes, milestones, entitlements, and the replay of a case's log.
+//!
+//! A [`Ruleset`] is the whole document (`calendars`, `processes`, `entitlements`), validated
+//! with every cross-reference checked. [`Ruleset::evaluate`] replays a [`Case`] up to `now` and
+//! returns one [`MilestoneStatus`] per milestone instance. The semantics, with the reasons for
+//! each decision, are in `docs/rules.md`.
+//!
+//! ```
+//! use entitlement_core::rules::{Case, MilestoneState, Ruleset};
+//! use chrono::{DateTime, Utc};
+//!
+//! let rules = Ruleset::from_yaml(r#"
+//! calendars:
+//!   ny: { time_zone: America/New_York, hours: { mon: ["09:00-17:00"], tue: ["09:00-17:00"] } }
+//! processes:
+//!   - id: gold
+//!     calendar: ny
+//!     milestones:
+//!       - { name: First Response, kind: first_response, target: 1h,
+//!           triggers: [ { at: "50%", level: warning } ] }
+//! entitlements:
+//!   - { id: acme, process: gold }
+//! "#)?;
+//! let case = Case::from_value(&serde_json::json!({
+//!     "id": "C-1", "entitlement": "acme", "created_at": "2026-11-23T16:30:00-05:00",
+//!     "events": []
+//! }))?;
+//! let now: DateTime<Utc> = "2026-11-24T14:45:00Z".parse()?;   // Tuesday 09:45 in New York
+//! let statuses = rules.evaluate(&case, now)?;
+//! // 30 minutes on Monday, then the clock stops until Tuesday 09:00: due Tuesday 09:30.
+//! assert_eq!(statuses[0].target_at, Some("2026-11-24T14:30:00Z".parse()?));
+//! assert_eq!(statuses[0].state, MilestoneState::Violated);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod case;
+mod model;
+mod replay;
+mod status;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde_json::{Map, Value};
+
+pub use case::{Case, Event, EventKind, MAX_EVENTS};
+pub use model::{
+    BUILTIN_EVENTS, Criteria, Entitlement, Level, MAX_CRITERIA_DEPTH, Milestone, MilestoneKind, Op,
+    Period, Process, ProcessRef, Quota, Recurrence, Span, Target, Trigger, TriggerPoint,
+};
+pub use status::{
+    CaseEvaluation, EntitlementStatus, EntitlementUsage, MilestoneState, MilestoneStatus, QuotaUse,
+    TriggerStatus,
+};
+
+use crate::calendar::{Calendar, Calendars};
+use crate::document::{self, Format, as_array, as_object, check_keys, index_path, key_path};
+use crate::error::{Error, Result};
+use crate::time::to_us;
+
+/// The most processes (counting versions) a document may define.
+pub const MAX_PROCESSES: usize = 10_000;
+/// The most milestones one process may define.
+pub const MAX_MILESTONES: usize = 256;
+/// The most triggers one milestone may define.
+pub const MAX_TRIGGERS: usize = 64;
+/// The most entitlements a document may define.
+pub const MAX_ENTITLEMENTS: usize = 1_000_000;
+
+/// A validated rules document: calendars, processes (with their versions) and entitlements.
+///
+/// Cheap to share across threads (`Send + Sync`); evaluation never mutates it.
+#[derive(Clone, Debug)]
+pub struct Ruleset {
+    calendars: Calendars,
+    calendar_defs: Map<String, Value>,
+    processes: Vec<Process>,
+    entitlements: Vec<Entitlement>,
+    by_entitlement: HashMap<String, usize>,
+    /// Process id → indices into `processes`, the default version first.
+    by_process: HashMap<String, Vec<usize>>,
+}
+
+fn list<'a>(known: impl Iterator<Item = &'a str>) -> String {
+    let mut v: Vec<&str> = known.collect();
+    v.sort_unstable();
+    v.dedup();
+    let more = v.len().saturating_sub(20);
+    v.truncate(20);
+    let mut s = if v.is_empty() {
+        "(none)".to_string()
+    } else {
+        v.join(", ")
+    };
+    if more > 0 {
+        s.push_str(&format!(" and {more} more"));
+    }
+    s
+}
+
+impl Ruleset {
+    /// Validates a whole document given as a JSON value.
+    pub fn from_value(doc: &Value) -> Result<Ruleset> {
+        let map = as_object(doc, "")?;
+        check_keys(map, "", &["calendars", "processes", "entitlements"])?;
+        let (calendars, calendar_defs) = match map.get("calendars") {
+            None => (Calendars::default(), Map::new()),
+            Some(c) => (
+                Calendars::from_value_at(c, "calendars")?,
+                as_object(c, "calendars")?.clone(),
+            ),
+        };
+        let check_calendar = |name: &Option<String>, path: &str| -> Result<()> {
+            match name {
+                Some(n) if calendars.get(n).is_none() => Err(Error::UnknownCalendar {
+                    path: path.to_string(),
+                    name: n.clone(),
+                    known: list(calendars.names().into_iter()),
+                }),
+                _ => Ok(()),
+            }
+        };
+
+        let mut processes: Vec<Process> = Vec::new();
+        if let Some(p) = map.get("processes") {
+            let items = as_array(p, "processes")?;
+            if items.len() > MAX_PROCESSES {
+                return Err(Error::LimitExceeded {
+                    path: "processes".into(),
+                    reason: format!("{} processes; at most {MAX_PROCESSES}", items.len()),
+                });
+            }
+            for (i, item) in items.iter().enumerate() {
+                let path = index_path("processes", i);
+                if let Some(n) = item
+                    .get("milestones")
+                    .and_then(Value::as_array)
+                    .map(Vec::len)
+                    .filter(|&n| n > MAX_MILESTONES)
+                {
+                    return Err(Error::LimitExceeded {
+                        path: key_path(&path, "milestones"),
+                        reason: format!("{n} milestones; at most {MAX_MILESTONES} per process"),
+                    });
+                }
+                let process = Process::parse(item, &path)?;
+                check_calendar(&process.calendar, &key_path(&path, "calendar"))?;
+                for (j, m) in process.milestones.iter().enumerate() {
+                    let mp = index_path(&key_path(&path, "milestones"), j);
+                    check_calendar(&m.calendar, &key_path(&mp, "calendar"))?;
+                    if m.triggers.len() > MAX_TRIGGERS {
+                        return Err(Error::LimitExceeded {
+                            path: key_path(&mp, "triggers"),
+                            reason: format!(
+                                "{} triggers; at most {MAX_TRIGGERS} per milestone",
+                                m.triggers.len()
+                            ),
+                        });
+                    }
+                }
+                if processes
+                    .iter()
+                    .any(|o| o.id == process.id && o.version == process.version)
+                {
+                    return Err(Error::Duplicate {
+                        path: key_path(&path, "version"),
+                        what: "process version",
+                        id: format!("{} v{}", process.id, process.version),
+                    });
+                }
+                if process.default && processes.iter().any(|o| o.id == process.id && o.default) {
+                    return Err(Error::InvalidValue {
+                        path: key_path(&path, "default"),
+                        reason: format!(
+                            "another version of process {:?} is already marked `default: true`; mark one",
+                            process.id
+                        ),
+                    });
+                }
+                processes.push(process);
+            }
+        }
+        let mut by_process: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in processes.iter().enumerate() {
+            by_process.entry(p.id.clone()).or_default().push(i);
+        }
+        for versions in by_process.values_mut() {
+            versions.sort_by_key(|&i| {
+                (
+                    std::cmp::Reverse(processes[i].default),
+                    std::cmp::Reverse(processes[i].version),
+                )
+            });
+        }
+
+        let mut entitlements: Vec<Entitlement> = Vec::new();
+        let mut by_entitlement = HashMap::new();
+        if let Some(e) = map.get("entitlements") {
+            let items = as_array(e, "entitlements")?;
+            if items.len() > MAX_ENTITLEMENTS {
+                return Err(Error::LimitExceeded {
+                    path: "entitlements".into(),
+                    reason: format!("{} entitlements; at most {MAX_ENTITLEMENTS}", items.len()),
+                });
+            }
+            for (i, item) in items.iter().enumerate() {
+                let path = index_path("entitlements", i);
+                let ent = Entitlement::parse(item, &path)?;
+                check_calendar(&ent.calendar, &key_path(&path, "calendar"))?;
+                resolve_process(
+                    &processes,
+                    &by_process,
+                    &ent.process,
+                    &key_path(&path, "process"),
+                )?;
+                if by_entitlement.insert(ent.id.clone(), i).is_some() {
+                    return Err(Error::Duplicate {
+                        path: key_path(&path, "id"),
+                        what: "entitlement",
+                        id: ent.id,
+                    });
+                }
+                entitlements.push(ent);
+            }
+        }
+        Ok(Ruleset {
+            calendars,
+            calendar_defs,
+            processes,
+            entitlements,
+            by_entitlement,
+            by_process,
+        })
+    }
+
+    /// Parses and validates a JSON document.
+    pub fn from_json(text: &str) -> Result<Ruleset> {
+        Ruleset::from_value(&document::parse(text, Format::Json)?)
+    }
+
+    /// Parses and validates a YAML document.
+    pub fn from_yaml(text: &str) -> Result<Ruleset> {
+        Ruleset::from_value(&document::parse(text, Format::Yaml)?)
+    }
+
+    /// Parses and validates a TOML document.
+    pub fn from_toml(text: &str) -> Result<Ruleset> {
+        Ruleset::from_value(&document::parse(text, Format::Toml)?)
+    }
+
+    /// Reads a `.json`, `.yaml`/`.yml` or `.toml` file.
+    ///
+    /// ```
+    /// let e = entitlement_core::rules::Ruleset::load("rules.txt").unwrap_err();
+    /// assert_eq!(e.code(), "invalid_value");
+    /// ```
+    pub fn load(path: impl AsRef<Path>) -> Result<Ruleset> {
+        let path = path.as_ref();
+        let shown = path.display().to_string();
+        let format = Format::from_path(path).ok_or_else(|| Error::InvalidValue {
+            path: shown.clone(),
+            reason: "unknown file extension; expected .json, .yaml, .yml or .toml".into(),
+        })?;
+        let bytes = std::fs::read(path).map_err(|e| Error::InvalidValue {
+            path: shown.clone(),
+            reason: format!("cannot read the file: {e}"),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::InvalidValue {
+            path: shown.clone(),
+            reason: format!(
+                "the file is not valid UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+        })?;
+        Ruleset::from_value(&document::parse(&text, format)?)
+    }
+
+    /// The document again, in its canonical form (durations normalised, defaults explicit
+    /// where they matter).
+    pub fn to_value(&self) -> Value {
+        let mut out = Map::new();
+        if !self.calendar_defs.is_empty() {
+            out.insert(
+                "calendars".into(),
+                Value::Object(self.calendar_defs.clone()),
+            );
+        }
+        out.insert(
+            "processes".into(),
+            serde_json::to_value(&self.processes).unwrap_or(Value::Null),
+        );
+        out.insert(
+            "entitlements".into(),
+            serde_json::to_value(&self.entitlements).unwrap_or(Value::Null),
+        );
+        Value::Object(out)
+    }
+
+    /// The calendars.
+    pub fn calendars(&self) -> &Calendars {
+        &self.calendars
+    }
+
+    /// Every process version, in document order.
+    pub fn processes(&self) -> &[Process] {
+        &self.processes
+    }
+
+    /// The entitlements, in document order.
+    pub fn entitlements(&self) -> &[Entitlement] {
+        &self.entitlements
+    }
+
+    /// The entitlement with that id.
+    pub fn entitlement(&self, id: &str) -> Option<&Entitlement> {
+        self.by_entitlement.get(id).map(|&i| &self.entitlements[i])
+    }
+
+    /// The process version that a reference selects: the pinned version, else the one marked
+    /// `default: true`, else the highest.
+    pub fn process(&self, reference: &ProcessRef) -> Option<&Process> {
+        resolve_process(&self.processes, &self.by_process, reference, "").ok()
+    }
+
+    fn time_zone_of(&self, entitlement: &Entitlement) -> Tz {
+        let name = entitlement.calendar.clone().or_else(|| {
+            self.process(&entitlement.process)
+                .and_then(|p| p.calendar.clone())
+        });
+        name.and_then(|n| self.calendars.get(&n))
+            .and_then(Calendar::time_zone)
+            .and_then(|z| z.parse::<Tz>().ok())
+            .unwrap_or(Tz::UTC)
+    }
+
+    fn midnight(tz: Tz, date: NaiveDate) -> i64 {
+        crate::calendar::zone::local_to_utc(tz, date, 0)
+    }
+
+    fn status_of(&self, entitlement: &Entitlement, at: i64) -> EntitlementStatus {
+        let tz = self.time_zone_of(entitlement);
+        if entitlement
+            .start_date
+            .is_some_and(|d| at < Ruleset::midnight(tz, d))
+        {
+            return EntitlementStatus::Inactive;
+        }
+        if entitlement.end_date.is_some_and(|d| {
+            d.checked_add_days(Days::new(1))
+                .is_some_and(|next| at >= Ruleset::midnight(tz, next))
+        }) {
+            return EntitlementStatus::Expired;
+        }
+        EntitlementStatus::Active
+    }
+
+    /// The milestones of a process with the calendar each runs on: the milestone's, else the
+    /// process's, else the entitlement's, else 24×7.
+    fn clocked<'a>(
+        &'a self,
+        process: &'a Process,
+        entitlement: Option<&'a Entitlement>,
+    ) -> Vec<replay::Clocked<'a>> {
+        process
+            .milestones
+            .iter()
+            .map(|m| {
+                let name = m
+                    .calendar
+                    .clone()
+                    .or_else(|| process.calendar.clone())
+                    .or_else(|| entitlement.and_then(|e| e.calendar.clone()));
+                let calendar = name
+                    .as_ref()
+                    .and_then(|n| self.calendars.get(n).cloned())
+                    .unwrap_or_else(Calendar::always_open);
+                replay::Clocked {
+                    milestone: m,
+                    calendar,
+                    calendar_name: name,
+                }
+            })
+            .collect()
+    }
+
+    /// Replays the case up to `now` and returns its coverage and one status per milestone
+    /// instance. A case without an entitlement (and without a `process` of its own), or whose
+    /// entitlement was not active when it was created, is not covered: the result says why
+    /// and has no milestones. A case naming an unknown entitlement or process, or an event type
+    /// that the process does not know, is an error naming the case and the field.
+    pub fn evaluate_case(&self, case: &Case, now: DateTime<Utc>) -> Result<CaseEvaluation> {
+        let now_us = to_us(now);
+        let in_case = |error: Error| Error::InCase {
+            case: case.id.clone(),
+            error: Box::new(error),
+        };
+        let entitlement = match &case.entitlement {
+            None => None,
+            Some(id) => Some(self.entitlement(id).ok_or_else(|| {
+                in_case(Error::UnknownEntitlement {
+                    path: "entitlement".into(),
+                    name: id.clone(),
+                    known: list(self.entitlements.iter().map(|e| e.id.as_str())),
+                })
+            })?),
+        };
+        let mut result = CaseEvaluation {
+            case_id: case.id.clone(),
+            entitlement: case.entitlement.clone(),
+            entitlement_status: entitlement
+                .map(|e| self.status_of(e, now_us))
+                .unwrap_or(EntitlementStatus::None),
+            covered: false,
+            reason: None,
+            process: None,
+            process_version: None,
+            account: entitlement.map(|e| e.account.clone()).unwrap_or_default(),
+            milestones: Vec::new(),
+        };
+        let reference = case.process.as_ref().or(entitlement.map(|e| &e.process));
+        let Some(reference) = reference else {
+            result.reason = Some("the case has no entitlement and names no process".into());
+            replay::ordered_events(case, now_us, None).map_err(in_case)?;
+            return Ok(result);
+        };
+        let path = if case.process.is_some() {
+            "process"
+        } else {
+            "entitlement"
+        };
+        let process =
+            resolve_process(&self.processes, &self.by_process, reference, path).map_err(in_case)?;
+        result.process = Some(process.id.clone());
+        result.process_version = Some(process.version);
+        if case.process.is_none()
+            && let Some(e) = entitlement
+        {
+            let at_creation = self.status_of(e, to_us(case.created_at));
+            if at_creation != EntitlementStatus::Active {
+                result.reason = Some(format!(
+                    "entitlement {:?} was {} when the case was created",
+                    e.id,
+                    if at_creation == EntitlementStatus::Inactive {
+                        "not yet active"
+                    } else {
+                        "expired"
+                    }
+                ));
+                replay::ordered_events(case, now_us, Some(process)).map_err(in_case)?;
+                return Ok(result);
+            }
+        }
+        result.covered = true;
+        let clocked = self.clocked(process, entitlement);
+        result.milestones = replay::replay(case, process, &clocked, now_us).map_err(in_case)?;
+        Ok(result)
+    }
+
+    /// The statuses of [`Ruleset::evaluate_case`]: one per milestone instance, in the process's
+    /// milestone order; empty for a case that is not covered.
+    pub fn evaluate(&self, case: &Case, now: DateTime<Utc>) -> Result<Vec<MilestoneStatus>> {
+        Ok(self.evaluate_case(case, now)?.milestones)
+    }
+
+    /// An entitlement's status at `now`, the cases raised under it up to `now` (of `cases`,
+    /// which may hold other entitlements' cases too), and each quota's use in the period that
+    /// contains `now`. Quota filters read the cases' fields as of `now`.
+    pub fn entitlement_usage(
+        &self,
+        entitlement: &str,
+        cases: &[Case],
+        now: DateTime<Utc>,
+    ) -> Result<EntitlementUsage> {
+        let now_us = to_us(now);
+        let e = self
+            .entitlement(entitlement)
+            .ok_or_else(|| Error::UnknownEntitlement {
+                path: "entitlement".into(),
+                name: entitlement.to_string(),
+                known: list(self.entitlements.iter().map(|e| e.id.as_str())),
+            })?;
+        let tz = self.time_zone_of(e);
+        let mine: Vec<&Case> = cases
+            .iter()
+            .filter(|c| {
+                c.entitlement.as_deref() == Some(entitlement) && to_us(c.created_at) <= now_us
+            })
+            .collect();
+        let used = mine.len() as u32;
+        let today = now.with_timezone(&tz).date_naive();
+        let mut quotas = Vec::new();
+        for q in &e.quotas {
+            let (start, end) = period_bounds(q.period, today, e);
+            let (from, to) = (
+                Ruleset::midnight(tz, start),
+                end.checked_add_days(Days::new(1))
+                    .map(|d| Ruleset::midnight(tz, d))
+                    .unwrap_or(i64::MAX),
+            );
+            let mut n = 0u32;
+            for c in &mine {
+                let t = to_us(c.created_at);
+                if t < from || t >= to {
+                    continue;
+                }
+                let matches = match &q.filter {
+                    None => true,
+                    Some(f) => {
+                        let fields =
+                            replay::fields_at(c, now_us).map_err(|error| Error::InCase {
+                                case: c.id.clone(),
+                                error: Box::new(error),
+                            })?;
+                        f.matches(&|k| fields.get(k))
+                    }
+                };
+                n += u32::from(matches);
+            }
+            quotas.push(QuotaUse {
+                name: q.name.clone(),
+                period: q.period,
+                period_start: start,
+                period_end: end,
+                max_cases: q.max_cases,
+                used: n,
+                remaining: q.max_cases.saturating_sub(n),
+            });
+        }
+        Ok(EntitlementUsage {
+            entitlement: e.id.clone(),
+            status: self.status_of(e, now_us),
+            cases_used: used,
+            cases_per_entitlement: e.cases_per_entitlement,
+            cases_remaining: e.cases_per_entitlement.map(|a| a.saturating_sub(used)),
+            quotas,
+        })
+    }
+}
+
+/// The first and last day of the period that contains `day`.
+fn period_bounds(period: Period, day: NaiveDate, e: &Entitlement) -> (NaiveDate, NaiveDate) {
+    let first_of = |month0: u32| NaiveDate::from_ymd_opt(day.year(), month0 + 1, 1).unwrap_or(day);
+    let (start, months) = match period {
+        Period::Month => (first_of(day.month0()), 1),
+        Period::Quarter => (first_of(day.month0() / 3 * 3), 3),
+        Period::Year => (first_of(0), 12),
+        Period::Term => {
+            return (e.start_date.unwrap_or(day), e.end_date.unwrap_or(day));
+        }
+    };
+    let end = start
+        .checked_add_months(Months::new(months))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(NaiveDate::MAX);
+    (start, end)
+}
+
+fn resolve_process<'a>(
+    processes: &'a [Process],
+    by_process: &HashMap<String, Vec<usize>>,
+    reference: &ProcessRef,
+    path: &str,
+) -> Result<&'a Process> {
+    let id = reference.id();
+    let versions = by_process.get(id).ok_or_else(|| Error::UnknownProcess {
+        path: path.to_string(),
+        name: id.to_string(),
+        known: list(by_process.keys().map(String::as_str)),
+    })?;
+    match reference {
+        ProcessRef::Id(_) => Ok(&processes[versions[0]]),
+        ProcessRef::Pinned { version, .. } => versions
+            .iter()
+            .map(|&i| &processes[i])
+            .find(|p| p.version == *version)
+            .ok_or_else(|| {
+                let mut known: Vec<u32> = versions.iter().map(|&i| processes[i].version).collect();
+                known.sort_unstable();
+                Error::UnknownProcessVersion {
+                    path: path.to_string(),
+                    process: id.to_string(),
+                    version: i64::from(*version),
+                    known: known
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
+            }),
+    }
+}
+
+#[cfg(test)]
+mod send_sync {
+    fn assert_send_sync<T: Send + Sync>() {}
+    #[test]
+    fn rulesets_are_send_and_sync() {
+        assert_send_sync::<super::Ruleset>();
+        assert_send_sync::<super::CaseEvaluation>();
+    }
+}

@@ -1,0 +1,229 @@
+//! What an evaluation returns: per-milestone statuses, per-case coverage, per-entitlement use.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, TimeDelta, Utc};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use super::model::{Level, MilestoneKind, Period};
+
+/// RFC 3339 in UTC with `Z`, with as many fraction digits as needed.
+pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+pub(crate) fn ser_instant<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&rfc3339(*t))
+}
+
+fn ser_opt_instant<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&rfc3339(*t)),
+        None => s.serialize_none(),
+    }
+}
+
+/// Durations serialise as seconds (a float with microsecond precision).
+fn seconds(d: &TimeDelta) -> f64 {
+    d.num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6
+}
+
+fn ser_duration<S: Serializer>(d: &TimeDelta, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(seconds(d))
+}
+
+fn ser_opt_duration<S: Serializer>(d: &Option<TimeDelta>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_f64(seconds(d)),
+        None => s.serialize_none(),
+    }
+}
+
+/// Where one milestone instance stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneState {
+    /// Not started (or starting in the future, for a sequential recurrence).
+    Pending,
+    /// Running.
+    InProgress,
+    /// Open, with its clock stopped by a pause status or an explicit stop.
+    Paused,
+    /// Completed at or before its target (exactly at the target is compliant).
+    Completed,
+    /// Completed after its target.
+    CompletedLate,
+    /// Open and past its target.
+    Violated,
+}
+
+impl MilestoneState {
+    /// The state's name: `pending`, `in_progress`, `paused`, `completed`, `completed_late`,
+    /// `violated`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MilestoneState::Pending => "pending",
+            MilestoneState::InProgress => "in_progress",
+            MilestoneState::Paused => "paused",
+            MilestoneState::Completed => "completed",
+            MilestoneState::CompletedLate => "completed_late",
+            MilestoneState::Violated => "violated",
+        }
+    }
+
+    /// Whether the instance is started and not completed.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            MilestoneState::InProgress | MilestoneState::Paused | MilestoneState::Violated
+        )
+    }
+}
+
+/// One trigger of one milestone instance, placed on the wall clock.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TriggerStatus {
+    /// The trigger's point as written (`50%`, `-5m`).
+    pub point: String,
+    /// Its level.
+    pub level: Level,
+    /// Its actions.
+    pub actions: Vec<String>,
+    /// The instant the clock reaches it (provisional while the milestone is paused).
+    #[serde(serialize_with = "ser_instant")]
+    pub at: DateTime<Utc>,
+    /// Whether it has been crossed by `now` (before completion, for a completed instance).
+    pub crossed: bool,
+}
+
+/// Where one instance of one milestone of one case stands at `now`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MilestoneStatus {
+    /// The case's id.
+    pub case_id: String,
+    /// The milestone's name.
+    pub milestone: String,
+    /// The milestone's kind.
+    pub kind: MilestoneKind,
+    /// 1, 2, … for the occurrences of a recurring milestone (or a reopened resolution).
+    pub instance: u32,
+    /// Its state.
+    pub state: MilestoneState,
+    /// The calendar its clock runs on (`None`: 24×7).
+    pub calendar: Option<String>,
+    /// When its clock started.
+    #[serde(serialize_with = "ser_opt_instant")]
+    pub started_at: Option<DateTime<Utc>>,
+    /// The business time it may take (by the tier at completion, or at `now` while open).
+    #[serde(serialize_with = "ser_opt_duration")]
+    pub target: Option<TimeDelta>,
+    /// Its deadline: pushed out by paused business time, provisional while paused.
+    #[serde(serialize_with = "ser_opt_instant")]
+    pub target_at: Option<DateTime<Utc>>,
+    /// When it was completed.
+    #[serde(serialize_with = "ser_opt_instant")]
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Active business time used (paused time excluded).
+    #[serde(serialize_with = "ser_duration")]
+    pub elapsed: TimeDelta,
+    /// Business time spent paused.
+    #[serde(serialize_with = "ser_duration")]
+    pub paused: TimeDelta,
+    /// Target minus elapsed: negative once past the target.
+    #[serde(serialize_with = "ser_opt_duration")]
+    pub remaining: Option<TimeDelta>,
+    /// Elapsed as a fraction of the target (above 1 once past it).
+    pub consumed: Option<f64>,
+    /// The levels of the triggers crossed so far, in trigger order.
+    pub crossed: Vec<Level>,
+    /// The next trigger the clock will reach (`None` once completed or all are crossed).
+    #[serde(serialize_with = "ser_opt_instant")]
+    pub next_trigger_at: Option<DateTime<Utc>>,
+    /// Every trigger, placed on the wall clock.
+    pub triggers: Vec<TriggerStatus>,
+}
+
+/// The status of an entitlement at an instant, from its dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntitlementStatus {
+    /// The case has no entitlement.
+    None,
+    /// Its start date is still ahead.
+    Inactive,
+    /// In force.
+    Active,
+    /// Its end date has passed.
+    Expired,
+}
+
+impl EntitlementStatus {
+    /// The status's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntitlementStatus::None => "none",
+            EntitlementStatus::Inactive => "inactive",
+            EntitlementStatus::Active => "active",
+            EntitlementStatus::Expired => "expired",
+        }
+    }
+}
+
+/// The whole result of evaluating one case: its coverage and its milestones.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CaseEvaluation {
+    /// The case's id.
+    pub case_id: String,
+    /// The entitlement the case names.
+    pub entitlement: Option<String>,
+    /// That entitlement's status at `now` (`none` without one).
+    pub entitlement_status: EntitlementStatus,
+    /// Whether a process applies: the entitlement was active when the case was created (or
+    /// the case names a process itself).
+    pub covered: bool,
+    /// Why the case is not covered, in words (`None` when covered).
+    pub reason: Option<String>,
+    /// The process that applies, and its version.
+    pub process: Option<String>,
+    /// The version of that process.
+    pub process_version: Option<u32>,
+    /// The account context of the entitlement, untouched.
+    pub account: Map<String, Value>,
+    /// One status per milestone instance, in the process's milestone order.
+    pub milestones: Vec<MilestoneStatus>,
+}
+
+/// How much of one quota is used in the period that contains `now`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QuotaUse {
+    /// The quota's name, if any.
+    pub name: Option<String>,
+    /// Its period.
+    pub period: Period,
+    /// The first day of the period containing `now`.
+    pub period_start: NaiveDate,
+    /// The last day of that period (inclusive).
+    pub period_end: NaiveDate,
+    /// The cap.
+    pub max_cases: u32,
+    /// Cases created in the period up to `now` that match the quota's filter.
+    pub used: u32,
+    /// Cases still allowed in the period (0 once the cap is reached or passed).
+    pub remaining: u32,
+}
+
+/// An entitlement's status and case counts at `now`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EntitlementUsage {
+    /// The entitlement's id.
+    pub entitlement: String,
+    /// Its status at `now`.
+    pub status: EntitlementStatus,
+    /// Cases raised under it up to `now`.
+    pub cases_used: u32,
+    /// Its per-incident allowance, if any.
+    pub cases_per_entitlement: Option<u32>,
+    /// What is left of that allowance (0 once used up or exceeded).
+    pub cases_remaining: Option<u32>,
+    /// Each quota's use in the period that contains `now`.
+    pub quotas: Vec<QuotaUse>,
+}

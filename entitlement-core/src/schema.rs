@@ -1,0 +1,180 @@
+//! The JSON Schema of the rules document, generated from the Rust types.
+//!
+//! Processes, milestones, criteria, targets, triggers and entitlements are described by the very
+//! types that [`crate::rules::Ruleset`] holds; calendars by the types below, which mirror what
+//! [`crate::Calendar::from_value`] accepts. The schema is shipped as
+//! `docs/schema/ruleset.schema.json`; a test keeps that file equal to [`ruleset_schema`], and the
+//! Python suite validates every example document against it.
+//!
+//! ```
+//! let schema = entitlement_core::schema::ruleset_schema();
+//! assert_eq!(schema["title"], "Entitlement rules document");
+//! assert!(schema["properties"]["processes"].is_object());
+//! ```
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde_json::Value;
+
+use crate::rules::{Entitlement, Process};
+
+/// A weekday key of `hours`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+/// An opening interval `HH:MM-HH:MM`; an end at or before the start runs past midnight, and
+/// `24:00` is the end of the day.
+#[derive(JsonSchema)]
+#[schemars(
+    transparent,
+    extend("pattern" = "^([01][0-9]|2[0-4]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$")
+)]
+#[allow(dead_code)]
+struct Interval(String);
+
+/// A date `YYYY-MM-DD`.
+#[derive(JsonSchema)]
+#[schemars(transparent, extend("format" = "date"))]
+#[allow(dead_code)]
+struct Date(String);
+
+/// A rule for a date that recurs every year.
+#[derive(JsonSchema)]
+#[serde(untagged, deny_unknown_fields)]
+#[allow(dead_code)]
+enum Yearly {
+    /// `"MM-DD"`.
+    MonthDay(#[schemars(extend("pattern" = "^[0-9]{2}-[0-9]{2}$"))] String),
+    /// The n-th weekday of a month (`nth: -1` is the last).
+    NthWeekday {
+        month: u8,
+        weekday: Weekday,
+        #[schemars(range(min = -5, max = 5))]
+        nth: i8,
+    },
+    /// A fixed day of a month.
+    Day { month: u8, day: u8 },
+    /// Days from Western Easter Sunday (`-2` is Good Friday).
+    Easter { easter: i32 },
+}
+
+/// Hours of a partial-day holiday: one interval or a list.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum HolidayHours {
+    One(Interval),
+    Many(Vec<Interval>),
+}
+
+/// How a holiday that falls on a weekend is observed.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Observed {
+    /// Saturday → Friday, Sunday → Monday.
+    NearestWeekday,
+    /// Saturday and Sunday → the next free weekday (UK substitute days).
+    NextWeekday,
+    /// On the day itself.
+    None,
+}
+
+/// A holiday: exactly one of `date`, `from` + `to` (inclusive), or `yearly`.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Holiday {
+    name: Option<String>,
+    date: Option<Date>,
+    from: Option<Date>,
+    to: Option<Date>,
+    yearly: Option<Yearly>,
+    /// Closed only during these hours (a partial day); the whole day when omitted.
+    hours: Option<HolidayHours>,
+    observed: Option<Observed>,
+}
+
+/// Special hours on one date, replacing the weekly hours (`[]` closes the day).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Override {
+    date: Date,
+    hours: Vec<Interval>,
+    name: Option<String>,
+}
+
+/// A union part: a calendar's name or an inline definition.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum UnionPart {
+    Name(String),
+    Inline(Box<CalendarDefinition>),
+}
+
+/// A business-hours calendar.
+#[derive(JsonSchema)]
+#[serde(untagged, deny_unknown_fields)]
+#[allow(dead_code)]
+enum CalendarDefinition {
+    /// Weekly hours in an IANA time zone, with holidays and dated overrides.
+    Hours {
+        /// An IANA time zone name (`America/New_York`).
+        time_zone: String,
+        /// Opening intervals per weekday; omitted days are closed.
+        hours: BTreeMap<Weekday, Vec<Interval>>,
+        holidays: Option<Vec<Holiday>>,
+        overrides: Option<Vec<Override>>,
+        description: Option<String>,
+    },
+    /// Open whenever any part is open (follow-the-sun).
+    Union {
+        union: Vec<UnionPart>,
+        description: Option<String>,
+    },
+    /// Open around the clock (24×7).
+    AlwaysOpen {
+        always_open: bool,
+        description: Option<String>,
+    },
+}
+
+/// The whole document.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct RulesetDocument {
+    /// Named calendars.
+    calendars: Option<BTreeMap<String, CalendarDefinition>>,
+    /// Entitlement processes; several versions of one id may coexist.
+    processes: Option<Vec<Process>>,
+    /// Contracts.
+    entitlements: Option<Vec<Entitlement>>,
+}
+
+/// The JSON Schema (draft 2020-12) of the rules document.
+pub fn ruleset_schema() -> Value {
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(RulesetDocument)).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut schema {
+        map.insert("title".into(), "Entitlement rules document".into());
+        map.insert(
+            "$id".into(),
+            "https://github.com/entitlement-rs/entitlement/docs/schema/ruleset.schema.json".into(),
+        );
+    }
+    schema
+}
