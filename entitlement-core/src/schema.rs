@@ -169,6 +169,7 @@ struct RulesetDocument {
 pub fn ruleset_schema() -> Value {
     let mut schema =
         serde_json::to_value(schemars::schema_for!(RulesetDocument)).unwrap_or(Value::Null);
+    drop_null(&mut schema);
     if let Value::Object(map) = &mut schema {
         map.insert("title".into(), "Entitlement rules document".into());
         map.insert(
@@ -177,4 +178,40 @@ pub fn ruleset_schema() -> Value {
         );
     }
     schema
+}
+
+/// Optional keys are omitted, never `null` (the loader refuses `null` where a value belongs), so
+/// the `null` alternatives that schemars adds for `Option` fields are removed.
+fn drop_null(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types[0].clone();
+                    map.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(alternatives)) = map.get("anyOf") {
+                let kept: Vec<Value> = alternatives
+                    .iter()
+                    .filter(|a| a.get("type") != Some(&Value::from("null")))
+                    .cloned()
+                    .collect();
+                if kept.len() == 1 {
+                    map.remove("anyOf");
+                    if let Value::Object(inner) = &kept[0] {
+                        for (k, v) in inner {
+                            map.entry(k.clone()).or_insert_with(|| v.clone());
+                        }
+                    }
+                } else {
+                    map.insert("anyOf".into(), Value::Array(kept));
+                }
+            }
+            map.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
 }

@@ -873,3 +873,43 @@ proptest! {
         prop_assert_eq!(rules().evaluate(&case(once), now).unwrap(), rules().evaluate(&case(twice), now).unwrap());
     }
 }
+
+#[test]
+fn the_shipped_json_schema_is_the_one_the_types_generate() {
+    // Regenerate with: cargo run -p entitlement-cli -- --schema > docs/schema/ruleset.schema.json
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/schema/ruleset.schema.json");
+    let shipped: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let generated = entitlement_core::schema::ruleset_schema();
+    assert_eq!(
+        shipped, generated,
+        "docs/schema/ruleset.schema.json is stale"
+    );
+    // The rules half is described by the types the engine holds.
+    let defs = &generated["$defs"];
+    for key in [
+        "id",
+        "version",
+        "pause_statuses",
+        "exit_statuses",
+        "milestones",
+    ] {
+        assert!(
+            defs["Process"]["properties"].get(key).is_some(),
+            "Process.{key}"
+        );
+    }
+    assert_eq!(defs["Process"]["additionalProperties"], json!(false));
+    for key in [
+        "starts_on",
+        "completes_on",
+        "when",
+        "target",
+        "recurrence",
+        "triggers",
+    ] {
+        assert!(
+            defs["Milestone"]["properties"].get(key).is_some(),
+            "Milestone.{key}"
+        );
+    }
+}
