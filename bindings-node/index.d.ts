@@ -78,6 +78,259 @@ export interface UnionDefinition {
 /** A calendar definition in the document format (SPEC §7), as `new Calendar()` takes it. */
 export type CalendarDefinition = HoursCalendarDefinition | AlwaysOpenDefinition | UnionDefinition
 
+// ---------------------------------------------------------------------------------------------
+// Rules documents (SPEC §7): what `Ruleset.fromObject` takes and `Ruleset.toObject` returns.
+
+/**
+ * A duration of business time: `"90s"`, `"15m"`, `"4h"`, `"2d"`, sums such as `"1h30m"`, or
+ * ISO 8601 (`"PT4H"`). `d` is 24 hours of business time, not a business day: "5 business days"
+ * on a 09:00–17:00 calendar is `"40h"`.
+ */
+export type DurationText = string
+
+/** A calendar in a document's `calendars`: a definition (whose `union` may name other calendars of the document) or a `Calendar`. */
+export type DocumentCalendar =
+  | HoursCalendarDefinition
+  | AlwaysOpenDefinition
+  | { union: Array<string | CalendarDefinition | Calendar>; description?: string }
+  | Calendar
+
+/** A comparison operator of a criterion. */
+export type CriteriaOp = 'eq' | 'ne' | 'in' | 'not_in' | 'exists' | 'lt' | 'le' | 'gt' | 'ge'
+
+/** A filter on case fields: `{field, op, value}`, or `all` / `any` / `not` of filters. */
+export type Criteria =
+  | { field: string; op: CriteriaOp; value?: unknown }
+  | { all: Criteria[] }
+  | { any: Criteria[] }
+  | { not: Criteria }
+
+/** A target: one duration, or a duration per value of a case field (the tier). */
+export type TargetDefinition =
+  | DurationText
+  | { by: string; values: Record<string, DurationText>; default?: DurationText }
+
+/** The kind of a milestone: what starts and completes it. */
+export type MilestoneKind = 'first_response' | 'next_response' | 'resolution' | 'custom'
+
+/** The level of a trigger, from the mildest. */
+export type TriggerLevel = 'info' | 'warning' | 'critical' | 'violation' | 'escalation'
+
+/** A point on a milestone's clock, a level, and action labels for the host. */
+export interface TriggerDefinition {
+  /** A percentage of the target (`"50%"`) or a signed offset from it (`"-30m"`, `"+2h"`). */
+  at: string
+  level: TriggerLevel
+  actions?: string[]
+}
+
+/** One milestone of a process. */
+export interface MilestoneDefinition {
+  name: string
+  kind: MilestoneKind
+  /** For `custom`: the event types that start it (`created` is the case's creation). */
+  starts_on?: string[]
+  /** For `custom`: the event types that complete it. */
+  completes_on?: string[]
+  when?: Criteria
+  target: TargetDefinition
+  /** Else the process's calendar, else the entitlement's, else 24×7. */
+  calendar?: string
+  recurrence?: 'none' | 'independent' | 'sequential'
+  /** Replaces the process's list for this milestone. */
+  pause_statuses?: string[]
+  triggers?: TriggerDefinition[]
+}
+
+/** An entitlement process (one version of it). */
+export interface ProcessDefinition {
+  id: string
+  name?: string
+  /** A positive integer, 1 when omitted; versions of one id coexist. */
+  version?: number
+  /** The version entitlements get when they pin none (else the highest). */
+  default?: boolean
+  calendar?: string
+  pause_statuses?: string[]
+  exit_statuses?: string[]
+  milestones: MilestoneDefinition[]
+}
+
+/** A process id (its default version) or a pinned version. */
+export type ProcessRef = string | { id: string; version: number }
+
+/** The period over which a quota counts cases. */
+export type QuotaPeriod = 'month' | 'quarter' | 'year' | 'term'
+
+/** A cap on the number of cases per period, optionally only of the cases that match `where`. */
+export interface QuotaDefinition {
+  name?: string
+  period: QuotaPeriod
+  max_cases: number
+  where?: Criteria
+}
+
+/** The contract: the account, the process, the dates and the case allowance. */
+export interface EntitlementDefinition {
+  id: string
+  name?: string
+  process: ProcessRef
+  /** Account context, passed through untouched into evaluations and alerts. */
+  account?: Record<string, unknown>
+  /** The first day it covers, `"YYYY-MM-DD"`, in its calendar's zone. */
+  start_date?: string
+  /** The last day it covers (inclusive). */
+  end_date?: string
+  calendar?: string
+  cases_per_entitlement?: number
+  quotas?: QuotaDefinition[]
+}
+
+/** A whole rules document. */
+export interface RulesDocument {
+  calendars?: Record<string, DocumentCalendar>
+  processes?: ProcessDefinition[]
+  entitlements?: EntitlementDefinition[]
+}
+
+/** A JSON Schema, as a plain object. */
+export type JsonSchema = Record<string, unknown>
+
+// ---------------------------------------------------------------------------------------------
+// Cases (SPEC §7): what `evaluate` takes.
+
+/** The value of a case field; a `Date` is read as its RFC 3339 string. */
+export type FieldValue = string | number | boolean | null | Date
+
+/** Keys that every event may carry. */
+interface EventBase {
+  /** When it happened: a `Date`, an ISO string with an offset, or epoch milliseconds. */
+  at: Instant
+  /** The event's own id in the source system (exact duplicates with the same id count once). */
+  id?: string | number | null
+  /** Ignored: anything the host wants to keep with the event. */
+  meta?: Record<string, unknown>
+}
+
+/** The status changed; a status in the process's `pause_statuses` stops the clock. */
+export interface StatusEvent extends EventBase {
+  type: 'status'
+  to: string
+  from?: string | null
+}
+
+/** A field changed (`from`, when given, says what it was before). */
+export interface FieldEvent extends EventBase {
+  type: 'field'
+  field: string
+  to: FieldValue
+  from?: FieldValue
+}
+
+/**
+ * Any other event: `agent_reply`, `customer_reply`, `solved`, `closed`, `reopened`, `stop`,
+ * `resume`, or a custom type that a milestone of the process names (`diagnosed`).
+ */
+export interface OtherEvent extends EventBase {
+  type: string
+}
+
+/** One event of a case's log. */
+export type CaseEvent = StatusEvent | FieldEvent | OtherEvent
+
+/** A support case in the SPEC §7 shape (snake_case keys, as in the documents). */
+export interface CaseInput {
+  id: string | number
+  /** The entitlement it is raised under. */
+  entitlement?: string | null
+  /** A process that replaces the entitlement's (or applies without one). */
+  process?: ProcessRef | null
+  /** When it was created: a `Date`, an ISO string with an offset, or epoch milliseconds. */
+  created_at: Instant
+  /** Field values (severity, priority, status, ...) as of `now`. */
+  fields?: Record<string, FieldValue> | null
+  /** The event log, in any order (replayed sorted by time, ties in log order). */
+  events?: CaseEvent[] | null
+  /** Ignored: anything the host wants to keep with the case. */
+  meta?: Record<string, unknown>
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results as plain objects: what `toJSON()` returns (instants as ISO strings, durations in ms).
+
+/** Where a milestone instance stands. */
+export type MilestoneState =
+  | 'pending'
+  | 'in_progress'
+  | 'paused'
+  | 'completed'
+  | 'completed_late'
+  | 'violated'
+
+/** The status of an entitlement at an instant, from its dates. */
+export type EntitlementStatus = 'none' | 'inactive' | 'active' | 'expired'
+
+/** `TriggerStatus` as `toJSON()` writes it. */
+export interface TriggerStatusJSON {
+  point: string
+  level: TriggerLevel
+  actions: string[]
+  at: string
+  crossed: boolean
+}
+
+/** `MilestoneStatus.toJSON()`. */
+export interface MilestoneStatusJSON {
+  caseId: string
+  milestone: string
+  kind: MilestoneKind
+  instance: number
+  state: MilestoneState
+  calendar: string | null
+  startedAt: string | null
+  targetAt: string | null
+  completedAt: string | null
+  nextTriggerAt: string | null
+  target: number | null
+  elapsed: number
+  paused: number
+  remaining: number | null
+  consumed: number | null
+  crossed: TriggerLevel[]
+  triggers: TriggerStatusJSON[]
+}
+
+/** `CaseEvaluation.toJSON()`. */
+export interface CaseEvaluationJSON {
+  caseId: string
+  entitlement: string | null
+  entitlementStatus: EntitlementStatus
+  covered: boolean
+  reason: string | null
+  process: string | null
+  processVersion: number | null
+  account: Record<string, unknown>
+  milestones: MilestoneStatusJSON[]
+}
+
+/** `EntitlementUsage.toJSON()`. */
+export interface EntitlementUsageJSON {
+  entitlement: string
+  status: EntitlementStatus
+  casesUsed: number
+  casesPerEntitlement: number | null
+  casesRemaining: number | null
+  quotas: Array<{
+    name: string | null
+    period: QuotaPeriod
+    periodStart: string
+    periodEnd: string
+    maxCases: number
+    used: number
+    remaining: number
+  }>
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -178,4 +431,266 @@ export declare class Calendar {
    * `Date`s in order.
    */
   openIntervals(a: Instant, b: Instant): Array<[Date, Date]>
+}
+
+/**
+ * The whole result of evaluating one case: whether a process covers it, which one, the
+ * account context, and its milestones.
+ *
+ * A case with no entitlement (and no `process` of its own), or raised while its entitlement
+ * was not active, is not an error: `covered` is `false`, `reason` says why and `milestones` is
+ * empty.
+ */
+export declare class CaseEvaluation {
+  /** The case's id. */
+  get caseId(): string
+  /** The entitlement the case names, or `null`. */
+  get entitlement(): string | null
+  /** That entitlement's status at `now`, from its dates (`none` without an entitlement). */
+  get entitlementStatus(): EntitlementStatus
+  /**
+   * Whether a process applies: the entitlement was active when the case was created, or the
+   * case names a process itself.
+   */
+  get covered(): boolean
+  /** Why the case is not covered, in words; `null` when it is. */
+  get reason(): string | null
+  /** The id of the process that applies, or `null`. */
+  get process(): string | null
+  /** The version of that process, or `null`. */
+  get processVersion(): number | null
+  /**
+   * The entitlement's account context (id, name, ARR, renewal date, CSM, ...), untouched; an
+   * empty object without an entitlement.
+   */
+  get account(): Record<string, unknown>
+  /**
+   * One status per milestone instance, in the process's milestone order (a new array of new
+   * objects at each read).
+   */
+  get milestones(): Array<MilestoneStatus>
+  /**
+   * The evaluation as a plain object with camelCase keys; its milestones as
+   * `MilestoneStatus.toJSON()` gives them. `JSON.stringify(evaluation)` uses it.
+   */
+  toJSON(): CaseEvaluationJSON
+}
+
+/**
+ * An entitlement's status and case counts at `now`: the cases raised under it (of the cases
+ * given) against its per-incident allowance and its quotas.
+ */
+export declare class EntitlementUsage {
+  /** The entitlement's id. */
+  get entitlement(): string
+  /** Its status at `now`, from its dates. */
+  get status(): EntitlementStatus
+  /** Cases raised under it up to `now` (may exceed the allowance). */
+  get casesUsed(): number
+  /** Its per-incident allowance (`cases_per_entitlement`), or `null`. */
+  get casesPerEntitlement(): number | null
+  /** What is left of that allowance (0 once used up or exceeded), or `null` without one. */
+  get casesRemaining(): number | null
+  /** Each quota's use in the period that contains `now`, in the order of the rules. */
+  get quotas(): Array<QuotaUse>
+  /** The usage as a plain object with camelCase keys. `JSON.stringify(usage)` uses it. */
+  toJSON(): EntitlementUsageJSON
+}
+
+/**
+ * Where one instance of one milestone of one case stands at `now`.
+ *
+ * Instants are `Date`s (or `null`), durations are milliseconds (`number`, possibly fractional:
+ * the core counts microseconds). `JSON.stringify(status)` and `status.toJSON()` give a plain
+ * object with the same camelCase keys. The SPEC names the multi-word fields in snake_case, so
+ * `case_id`, `started_at`, `target_at`, `completed_at` and `next_trigger_at` are read-only
+ * aliases of `caseId`, `startedAt`, `targetAt`, `completedAt` and `nextTriggerAt`.
+ *
+ * ```js
+ * const [first] = rules.evaluate(caseObject, new Date())
+ * first.state        // 'in_progress'
+ * first.targetAt     // a Date
+ * first.remaining    // 1200000 (20 minutes), negative once late
+ * ```
+ */
+export declare class MilestoneStatus {
+  /** The case's id. */
+  get caseId(): string
+  /** Alias of `caseId` (the SPEC's name). */
+  get case_id(): string
+  /** The milestone's name (`First Response`). */
+  get milestone(): string
+  /** The milestone's kind. */
+  get kind(): MilestoneKind
+  /** 1, 2, … for the occurrences of a recurring milestone (or of a reopened case's resolution). */
+  get instance(): number
+  /**
+   * `pending` (not started), `in_progress`, `paused`, `completed` (at or before the target:
+   * exactly at the target is compliant), `completed_late`, or `violated` (open and past the
+   * target).
+   */
+  get state(): MilestoneState
+  /** The name of the calendar its clock runs on, or `null` for 24×7. */
+  get calendar(): string | null
+  /** When its clock started, or `null` while pending. */
+  get startedAt(): Date | null
+  /** Alias of `startedAt` (the SPEC's name). */
+  get started_at(): Date | null
+  /**
+   * Its deadline, pushed out by paused business time; provisional while paused (the deadline
+   * if the clock resumed at `now`, so it only moves later). `null` while pending.
+   */
+  get targetAt(): Date | null
+  /** Alias of `targetAt` (the SPEC's name). */
+  get target_at(): Date | null
+  /** When it was completed, or `null`. */
+  get completedAt(): Date | null
+  /** Alias of `completedAt` (the SPEC's name). */
+  get completed_at(): Date | null
+  /**
+   * The next trigger instant the clock will reach, or `null` once completed or when every
+   * trigger is crossed.
+   */
+  get nextTriggerAt(): Date | null
+  /** Alias of `nextTriggerAt` (the SPEC's name). */
+  get next_trigger_at(): Date | null
+  /**
+   * The business time it may take, in milliseconds (by the tier as of completion, or as of
+   * `now` while open), or `null` when unknown (pending).
+   */
+  get target(): number | null
+  /** Active business time used, in milliseconds (paused time excluded). */
+  get elapsed(): number
+  /** Business time spent paused, in milliseconds. */
+  get paused(): number
+  /**
+   * Target minus elapsed, in milliseconds: negative once past the target; `null` when the
+   * target is unknown.
+   */
+  get remaining(): number | null
+  /** Elapsed as a fraction of the target (above 1 once past it), or `null`. */
+  get consumed(): number | null
+  /** The levels of the triggers crossed so far, in trigger order. */
+  get crossed(): TriggerLevel[]
+  /** Every trigger of the milestone, placed on the wall clock. */
+  get triggers(): Array<TriggerStatus>
+  /**
+   * The status as a plain object with camelCase keys, instants as ISO strings
+   * (`"2026-11-16T16:00:00.000Z"`, as `JSON.stringify` writes a `Date`) and durations in
+   * milliseconds. `JSON.stringify(status)` uses it.
+   */
+  toJSON(): MilestoneStatusJSON
+}
+
+/**
+ * A validated rules document: named calendars, processes (several versions of one id may
+ * coexist) and entitlements, with every cross-reference checked.
+ *
+ * Build it from a plain object in the document format of SPEC §7 (`Ruleset.fromObject`), from
+ * JSON, YAML or TOML text, or from a file (`Ruleset.load`). Configuration errors are `Error`s
+ * whose `code` says what is wrong (`invalid_duration`, `unknown_calendar`, `unknown_process`,
+ * ...) and whose message starts with the path (`processes[0].milestones[2].target.values.Sev1`).
+ *
+ * Cases are plain objects in the SPEC §7 shape (`{id, entitlement, created_at, fields,
+ * events}`, snake_case keys); their instants and `now` may be `Date`s, ISO strings with an
+ * offset or epoch milliseconds. Evaluation is a pure replay of the case's log up to `now`.
+ *
+ * ```js
+ * const { Ruleset } = require('entitlement')
+ * const rules = Ruleset.load('examples/data/rules.yaml')
+ * const statuses = rules.evaluate({
+ *   id: 'C-1', entitlement: 'acme-gold', created_at: '2026-11-16T10:00:00-05:00',
+ *   fields: { severity: 'Sev2' },
+ *   events: [{ at: new Date('2026-11-16T15:40:00Z'), type: 'agent_reply' }],
+ * }, new Date('2026-11-16T18:00:00Z'))
+ * statuses[0].state // 'completed'
+ * ```
+ */
+export declare class Ruleset {
+  /** Validates a rules document given as a plain object (the same as `Ruleset.fromObject`). */
+  constructor(document: RulesDocument)
+  /**
+   * Validates a rules document given as a plain object in the document format (SPEC §7):
+   * `calendars` (a `Calendar` object may stand for a definition), `processes` and
+   * `entitlements`. Properties set to `undefined` are left out, as `JSON.stringify` does;
+   * a `Date` is an error (dates are written `"2026-12-31"`).
+   */
+  static fromObject(document: RulesDocument): Ruleset
+  /** Reads and validates a `.json`, `.yaml` / `.yml` or `.toml` file (synchronously). */
+  static load(path: string): Ruleset
+  /** Parses and validates a JSON document. */
+  static fromJson(text: string): Ruleset
+  /** Parses and validates a YAML document. */
+  static fromYaml(text: string): Ruleset
+  /** Parses and validates a TOML document. */
+  static fromToml(text: string): Ruleset
+  /**
+   * The JSON Schema (draft 2020-12) of the rules document, as an object: the one shipped as
+   * `docs/schema/ruleset.schema.json`, generated from the core's types.
+   */
+  static schema(): JsonSchema
+  /**
+   * Replays `case` up to `now` and returns one status per milestone instance, in the
+   * process's milestone order: empty for a case that no process covers (see
+   * `evaluateCase` for the reason).
+   *
+   * Throws when the case is malformed or names what the rules do not define
+   * (`unknown_entitlement`, `unknown_event_type`, `naive_datetime`, ...); the message names
+   * the case and the field (`case "C-1": events[1].type: ...`).
+   */
+  evaluate(caseInput: CaseInput, now: Instant): Array<MilestoneStatus>
+  /**
+   * Replays `case` up to `now` and says whether a process covers it (and why not), which
+   * process and version apply, the account context, and the milestone statuses.
+   */
+  evaluateCase(caseInput: CaseInput, now: Instant): CaseEvaluation
+  /**
+   * The status of an entitlement at `now`, the cases raised under it up to `now` (of
+   * `cases`, which may hold other entitlements' cases too) against its allowance, and each
+   * quota's use in the period that contains `now`. Throws `unknown_entitlement` for an id
+   * the rules do not define.
+   */
+  entitlementUsage(entitlementId: string, cases: CaseInput[], now: Instant): EntitlementUsage
+  /**
+   * The document in its canonical form (durations normalised, defaults explicit where they
+   * matter), as a plain object that `Ruleset.fromObject` accepts back.
+   */
+  toObject(): RulesDocument
+  /** The same as `toObject()`: `JSON.stringify(rules)` writes the document. */
+  toJSON(): RulesDocument
+}
+
+/** How much of one quota is used in the period that contains `now`. */
+export interface QuotaUse {
+  /** The quota's name, or `null`. */
+  name: string | null
+  /** Its period. */
+  period: QuotaPeriod
+  /** The first day of the period containing `now`, `YYYY-MM-DD` (in the entitlement's zone). */
+  periodStart: string
+  /** The last day of that period (inclusive), `YYYY-MM-DD`. */
+  periodEnd: string
+  /** The cap. */
+  maxCases: number
+  /** Cases created in the period up to `now` that match the quota's filter. */
+  used: number
+  /** Cases still allowed in the period (0 once the cap is reached or passed). */
+  remaining: number
+}
+
+/** One trigger of one milestone instance, placed on the wall clock. */
+export interface TriggerStatus {
+  /**
+   * The trigger's point as written in the rules: a percentage of the target (`"50%"`) or a
+   * signed offset from it (`"-10m"`, `"+1h"`).
+   */
+  point: string
+  /** Its level. */
+  level: TriggerLevel
+  /** Its action labels, for the host to act on (`notify_owner`, `page_oncall`, ...). */
+  actions: Array<string>
+  /** The instant the milestone's clock reaches it (provisional while the milestone is paused). */
+  at: Date
+  /** Whether it was crossed by `now` (for a completed instance: strictly before completion). */
+  crossed: boolean
 }

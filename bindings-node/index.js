@@ -836,3 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Calendar = nativeBinding.Calendar
+module.exports.CaseEvaluation = nativeBinding.CaseEvaluation
+module.exports.EntitlementUsage = nativeBinding.EntitlementUsage
+module.exports.MilestoneStatus = nativeBinding.MilestoneStatus
+module.exports.Ruleset = nativeBinding.Ruleset

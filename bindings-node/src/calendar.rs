@@ -227,7 +227,7 @@ impl Calendar {
         let embed = |value: &Unknown<'_>| -> std::result::Result<Option<Value>, NodeError> {
             Ok(Self::unwrap(env, value)?.map(|calendar| calendar.to_value()))
         };
-        let mut value = convert::json(definition, &embed)?;
+        let mut value = convert::json(definition, convert::Shape::Calendar, &embed)?;
         rename_aliases(&mut value, "")?;
         Ok(Calendar {
             inner: CoreCalendar::from_value(&value)?,
@@ -239,12 +239,21 @@ impl Calendar {
         let embed = |value: &Unknown<'_>| -> std::result::Result<Option<Value>, NodeError> {
             Ok(Self::unwrap(env, value)?.map(|calendar| calendar.to_value()))
         };
-        let members = convert::json(calendars, &embed)?;
+        let members = convert::json(calendars, convert::Shape::Calendar, &embed)?;
         let mut value = Value::Object([("union".to_string(), members)].into_iter().collect());
         rename_aliases(&mut value, "")?;
         Ok(Calendar {
             inner: CoreCalendar::from_value(&value)?,
         })
+    }
+
+    /// The definition of a `Calendar` object, or `None` for any other value: lets a rules
+    /// document name a `Calendar` where a calendar definition goes.
+    pub(crate) fn embedded(
+        env: &Env,
+        value: &Unknown<'_>,
+    ) -> std::result::Result<Option<Value>, NodeError> {
+        Ok(Self::unwrap(env, value)?.map(|calendar| calendar.to_value()))
     }
 
     /// The core calendar inside a `Calendar` object, or `None` for any other value.

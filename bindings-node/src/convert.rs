@@ -1,4 +1,4 @@
-//! Values in and out: instants, durations and calendar definitions.
+//! Values in and out: instants, durations, calendar definitions, rules documents and cases.
 //!
 //! - Instants come in as a `Date`, an ISO 8601 string *with* a UTC offset, or a number of
 //!   milliseconds since the Unix epoch, and become the core's integer microseconds. Anything else
@@ -6,12 +6,18 @@
 //!   with a code, never a guess.
 //! - Durations are finite numbers of milliseconds; fractions keep microsecond precision.
 //! - Instants go out as `Date`s (millisecond precision, floored), durations as milliseconds.
-//! - A calendar definition is read into a `serde_json::Value` with the same path syntax as the
-//!   core (`holidays[2].date`), so every configuration error names where it is.
+//! - A calendar definition, a rules document or a case is read into a `serde_json::Value` with
+//!   the same path syntax as the core (`holidays[2].date`, `events[3].at`), so every error names
+//!   where it is. In a case, the instants (`created_at`, `events[i].at`) may take any of the
+//!   three forms and reach the core as RFC 3339 strings.
+//! - JSON values go out through [`Json`], which builds plain JavaScript objects itself (own
+//!   properties only, whatever the keys, with no limit on the size beyond memory).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use entitlement_core::{Error as CoreError, MAX_MICROS, MIN_MICROS};
-use napi::bindgen_prelude::{Array, FromNapiValue, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{
+    Array, FromNapiValue, JsObjectValue, Object, ToNapiValue, TypeName, Unknown,
+};
 use napi::{JsDate, JsValue, ValueType, sys};
 use serde_json::{Map, Number, Value};
 
@@ -32,7 +38,12 @@ const INSTANT_EXPECTED: &str = "expected a Date, an ISO 8601 string with a UTC o
 const SPAN_MICROS: i64 = MAX_MICROS - MIN_MICROS;
 
 /// The deepest nesting accepted in a calendar definition (unions of unions of ...).
-const MAX_DEPTH: usize = 64;
+const MAX_CALENDAR_DEPTH: usize = 64;
+
+/// The deepest nesting accepted in a rules document or a case: the recursion limit of the core's
+/// JSON and YAML parsers, so that an object can nest as deep as a document text can, and no
+/// deeper (criteria nest at most 32 levels, which is about 70 levels of the document).
+const MAX_DOCUMENT_DEPTH: usize = 128;
 
 // ----------------------------------------------------------------------------------------------
 // Instants and durations in
@@ -41,7 +52,7 @@ const MAX_DEPTH: usize = 64;
 /// Reads an instant argument (named `path` in messages) as microseconds since the epoch.
 ///
 /// Numbers are tested first: they are the cheapest input and the one batch callers use.
-pub fn instant(value: &Unknown<'_>, path: &'static str) -> Result<i64, NodeError> {
+pub fn instant(value: &Unknown<'_>, path: &str) -> Result<i64, NodeError> {
     match value.get_type()? {
         ValueType::Number => {
             let ms = unsafe { value.cast::<f64>() }?;
@@ -73,7 +84,7 @@ pub fn instant(value: &Unknown<'_>, path: &'static str) -> Result<i64, NodeError
 }
 
 /// Milliseconds since the epoch as microseconds, checked against the supported range.
-fn ms_instant(ms: f64, path: &'static str, shown: impl Fn() -> String) -> Result<i64, NodeError> {
+fn ms_instant(ms: f64, path: &str, shown: impl Fn() -> String) -> Result<i64, NodeError> {
     if !ms.is_finite() {
         return Err(CoreError::InvalidInstant {
             path: path.to_string(),
@@ -162,36 +173,151 @@ pub fn milliseconds(us: i64) -> f64 {
     us as f64 / 1000.0
 }
 
+/// Microseconds as an RFC 3339 string in UTC (`2026-11-20T14:00:00Z`, with a fraction only when
+/// there is one): the form in which the core reads the instants of a case.
+pub fn rfc3339(us: i64) -> Result<String, NodeError> {
+    Ok(date(us)?.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+}
+
+/// An instant as `Date.prototype.toISOString` writes it (`2026-11-20T14:00:00.000Z`: floored to
+/// the millisecond), so that `toJSON()` gives what `JSON.stringify` would give for the `Date`s
+/// that the getters return.
+pub fn iso(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
 // ----------------------------------------------------------------------------------------------
-// Calendar definitions in
+// Definitions, documents and cases in
 // ----------------------------------------------------------------------------------------------
+
+/// A string argument (`text`, `path`, `entitlementId`), or an `invalid_type` error naming it.
+pub fn string(value: &Unknown<'_>, path: &str, expected: &str) -> Result<String, NodeError> {
+    if value.get_type()? != ValueType::String {
+        return Err(CoreError::InvalidType {
+            path: path.to_string(),
+            expected: expected.to_string(),
+            found: describe(value),
+        }
+        .into());
+    }
+    Ok(unsafe { value.cast::<String>() }?)
+}
+
+/// Whether a value is a plain object (not `null`, an array, a `Date` or a function): the shape of
+/// a definition, a document and a case.
+pub fn is_object(value: &Unknown<'_>) -> Result<bool, NodeError> {
+    Ok(value.get_type()? == ValueType::Object && !value.is_array()? && !value.is_date()?)
+}
+
+/// What is being read, which decides the name of its root in messages, how deep it may nest and
+/// what a `Date` inside it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A calendar definition: a `Date` is an error (dates are written `"2026-03-09"`).
+    Calendar,
+    /// A rules document: as a calendar definition (a `Date` in `start_date` would leave its time
+    /// zone to a guess).
+    Document,
+    /// A case: `created_at` and `events[i].at` may be a `Date`, an ISO string or epoch
+    /// milliseconds; a `Date` anywhere else (a field value) becomes an RFC 3339 string too.
+    Case,
+}
+
+impl Shape {
+    fn root(self) -> &'static str {
+        match self {
+            Shape::Calendar => "calendar",
+            Shape::Document => "document",
+            Shape::Case => "case",
+        }
+    }
+
+    fn max_depth(self) -> usize {
+        match self {
+            Shape::Calendar => MAX_CALENDAR_DEPTH,
+            Shape::Document | Shape::Case => MAX_DOCUMENT_DEPTH,
+        }
+    }
+}
+
+/// Where the walk is inside a case: only there do instants have a place of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    /// Anywhere without a meaning of its own.
+    Any,
+    /// The case object itself.
+    Case,
+    /// Its `events` list.
+    Events,
+    /// One event.
+    Event,
+    /// `created_at` or `events[i].at`.
+    Instant,
+}
+
+impl Slot {
+    /// The slot of the property `key` of an object in this slot.
+    fn property(self, key: &str) -> Slot {
+        match (self, key) {
+            (Slot::Case, "created_at") | (Slot::Event, "at") => Slot::Instant,
+            (Slot::Case, "events") => Slot::Events,
+            _ => Slot::Any,
+        }
+    }
+
+    /// The slot of the items of an array in this slot.
+    fn item(self) -> Slot {
+        match self {
+            Slot::Events => Slot::Event,
+            _ => Slot::Any,
+        }
+    }
+}
+
+/// A function that replaces some objects (a `Calendar` inside a document) by their definition.
+pub type Embed<'a> = &'a dyn Fn(&Unknown<'_>) -> Result<Option<Value>, NodeError>;
 
 /// Reads a JavaScript value as a JSON value tree, naming the path of anything that is not JSON.
 ///
-/// Properties whose value is `undefined` are left out (as `JSON.stringify` does); a value that
-/// `embed` recognises (a `Calendar` instance inside a `union`) is replaced by what it returns.
-pub fn json(
-    value: &Unknown<'_>,
-    embed: &dyn Fn(&Unknown<'_>) -> Result<Option<Value>, NodeError>,
-) -> Result<Value, NodeError> {
+/// Properties whose value is `undefined` are left out (as `JSON.stringify` does), except an
+/// instant of a case, which is an `invalid_instant` error; a value that `embed` recognises (a
+/// `Calendar` instance) is replaced by what it returns. Nesting deeper than the shape allows
+/// (which is also how a cycle ends) is a `limit_exceeded` error, never a stack overflow.
+pub fn json(value: &Unknown<'_>, shape: Shape, embed: Embed<'_>) -> Result<Value, NodeError> {
     let mut path = String::new();
-    json_at(value, &mut path, 0, embed)
+    let slot = if shape == Shape::Case {
+        Slot::Case
+    } else {
+        Slot::Any
+    };
+    json_at(value, &mut path, 0, slot, shape, embed)
 }
 
 fn json_at(
     value: &Unknown<'_>,
     path: &mut String,
     depth: usize,
-    embed: &dyn Fn(&Unknown<'_>) -> Result<Option<Value>, NodeError>,
+    slot: Slot,
+    shape: Shape,
+    embed: Embed<'_>,
 ) -> Result<Value, NodeError> {
+    let root = shape.root();
     let not_json = |path: &str, found: String| -> NodeError {
         CoreError::InvalidType {
-            path: shown_path(path),
+            path: shown_path(path, root),
             expected: "a JSON value (an object, array, string, number, boolean or null)".into(),
             found,
         }
         .into()
     };
+    if slot == Slot::Instant {
+        // Strings go to the core as they are, so that a case read from JSON text and the same
+        // case given as an object give the same errors; Dates and numbers become RFC 3339.
+        if value.get_type()? == ValueType::String {
+            return Ok(Value::String(unsafe { value.cast::<String>() }?));
+        }
+        return Ok(Value::String(rfc3339(instant(value, path)?)?));
+    }
     Ok(match value.get_type()? {
         ValueType::Null => Value::Null,
         ValueType::Boolean => Value::Bool(unsafe { value.cast::<bool>() }?),
@@ -209,10 +335,11 @@ fn json_at(
             Value::from(n)
         }
         ValueType::Object => {
-            if depth >= MAX_DEPTH {
+            let max_depth = shape.max_depth();
+            if depth >= max_depth {
                 return Err(CoreError::LimitExceeded {
-                    path: shown_path(path),
-                    reason: format!("nested more than {MAX_DEPTH} levels deep"),
+                    path: shown_path(path, root),
+                    reason: format!("nested more than {max_depth} levels deep"),
                 }
                 .into());
             }
@@ -220,8 +347,12 @@ fn json_at(
                 return Ok(embedded);
             }
             if value.is_date()? {
+                if shape == Shape::Case {
+                    let shown = shown_path(path, root);
+                    return Ok(Value::String(rfc3339(instant(value, &shown)?)?));
+                }
                 return Err(CoreError::InvalidType {
-                    path: shown_path(path),
+                    path: shown_path(path, root),
                     expected: "a string (dates are written \"2026-03-09\")".into(),
                     found: "a Date".into(),
                 }
@@ -239,7 +370,7 @@ fn json_at(
                     if item.get_type()? == ValueType::Undefined {
                         return Err(not_json(path, "undefined".into()));
                     }
-                    items.push(json_at(&item, path, depth + 1, embed)?);
+                    items.push(json_at(&item, path, depth + 1, slot.item(), shape, embed)?);
                     path.truncate(len);
                 }
                 Value::Array(items)
@@ -253,7 +384,8 @@ fn json_at(
                     };
                     let name = unsafe { key.cast::<String>() }?;
                     let item: Unknown<'_> = object.get_property_unchecked(key)?;
-                    if item.get_type()? == ValueType::Undefined {
+                    let item_slot = slot.property(&name);
+                    if item.get_type()? == ValueType::Undefined && item_slot != Slot::Instant {
                         continue;
                     }
                     let len = path.len();
@@ -261,7 +393,7 @@ fn json_at(
                         path.push('.');
                     }
                     path.push_str(&name);
-                    let converted = json_at(&item, path, depth + 1, embed)?;
+                    let converted = json_at(&item, path, depth + 1, item_slot, shape, embed)?;
                     path.truncate(len);
                     map.insert(name, converted);
                 }
@@ -300,7 +432,7 @@ fn own_keys<'env>(object: &Object<'env>) -> Result<Array<'env>, NodeError> {
 
 /// A JavaScript number as a JSON number: integral values as integers (so that `nth: -1` reads as
 /// the integer it is), others as floats; `NaN` and the infinities are not JSON.
-fn number(x: f64) -> Option<Value> {
+pub fn number(x: f64) -> Option<Value> {
     if !x.is_finite() {
         return None;
     }
@@ -310,10 +442,11 @@ fn number(x: f64) -> Option<Value> {
     Number::from_f64(x).map(Value::Number)
 }
 
-/// The path as the core prints it, or `calendar` for the definition itself.
-fn shown_path(path: &str) -> String {
+/// The path as the core prints it, or the name of the root (`calendar`, `document`, `case`) for
+/// the value itself.
+fn shown_path(path: &str, root: &str) -> String {
     if path.is_empty() {
-        "calendar".to_string()
+        root.to_string()
     } else {
         path.to_string()
     }
@@ -375,4 +508,208 @@ fn format_number(x: f64) -> String {
     } else {
         x.to_string()
     }
+}
+
+// ----------------------------------------------------------------------------------------------
+// JSON values out
+// ----------------------------------------------------------------------------------------------
+
+/// A JSON value on its way to JavaScript as plain objects and arrays.
+///
+/// napi-rs's own conversion of `serde_json::Value` stops at 128 levels and a million nodes, and
+/// sets properties by assignment, so a key `__proto__` (legal in a document's `calendars` or an
+/// account) would set the prototype instead. This one defines own data properties, as
+/// `JSON.parse` does, and has no limit but memory; the depth of what it converts is bounded by
+/// what came in ([`MAX_DOCUMENT_DEPTH`] and the parsers' recursion limits). [`Json::Fields`]
+/// keeps its keys in the order given (a `serde_json` map sorts them), so that a `toJSON()`
+/// reads in the order of the getters.
+pub enum Json {
+    /// A value tree, as it is.
+    Plain(Value),
+    /// An object with its keys in this order.
+    Fields(Vec<(&'static str, Json)>),
+    /// An array.
+    List(Vec<Json>),
+}
+
+impl Json {
+    /// Any value that `serde_json` can hold (`Option`s become `null`).
+    pub fn of(value: impl Into<Value>) -> Json {
+        Json::Plain(value.into())
+    }
+}
+
+impl TypeName for Json {
+    fn type_name() -> &'static str {
+        "Json"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for Json {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        // SAFETY: `env` is the environment of the current call, as napi-rs guarantees here.
+        unsafe { json_to_js(env, &val) }
+    }
+}
+
+/// # Safety
+/// `env` must be the environment of the current call.
+unsafe fn json_to_js(env: sys::napi_env, value: &Json) -> napi::Result<sys::napi_value> {
+    // SAFETY: as for the caller.
+    unsafe {
+        match value {
+            Json::Plain(value) => to_js_at(env, value, 0),
+            Json::Fields(fields) => {
+                let mut properties = Vec::with_capacity(fields.len());
+                for (key, item) in fields {
+                    properties.push((*key, json_to_js(env, item)?));
+                }
+                object_of(env, &properties)
+            }
+            Json::List(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(json_to_js(env, item)?);
+                }
+                array_of(env, &values)
+            }
+        }
+    }
+}
+
+fn check(status: sys::napi_status, what: &str) -> napi::Result<()> {
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(napi::Error::new(
+            napi::Status::from(status),
+            format!("cannot create {what}"),
+        ))
+    }
+}
+
+/// # Safety
+/// `env` must be the environment of the current call.
+unsafe fn string_to_js(env: sys::napi_env, text: &str) -> napi::Result<sys::napi_value> {
+    let mut out = std::ptr::null_mut();
+    // SAFETY: `env` is valid; the pointer and length describe `text`, which is UTF-8.
+    check(
+        unsafe {
+            sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut out)
+        },
+        "a string",
+    )?;
+    Ok(out)
+}
+
+/// A plain object with these own properties, in this order.
+///
+/// # Safety
+/// `env` must be the environment of the current call.
+unsafe fn object_of(
+    env: sys::napi_env,
+    properties: &[(&str, sys::napi_value)],
+) -> napi::Result<sys::napi_value> {
+    let mut out = std::ptr::null_mut();
+    // SAFETY (every call below): `env` is valid and every out-pointer is a local.
+    unsafe {
+        check(sys::napi_create_object(env, &mut out), "an object")?;
+        let mut descriptors = Vec::with_capacity(properties.len());
+        for (key, value) in properties {
+            descriptors.push(sys::napi_property_descriptor {
+                utf8name: std::ptr::null(),
+                name: string_to_js(env, key)?,
+                method: None,
+                getter: None,
+                setter: None,
+                value: *value,
+                attributes: sys::PropertyAttributes::writable
+                    | sys::PropertyAttributes::enumerable
+                    | sys::PropertyAttributes::configurable,
+                data: std::ptr::null_mut(),
+            });
+        }
+        if !descriptors.is_empty() {
+            check(
+                sys::napi_define_properties(env, out, descriptors.len(), descriptors.as_ptr()),
+                "the properties of an object",
+            )?;
+        }
+    }
+    Ok(out)
+}
+
+/// An array of these values.
+///
+/// # Safety
+/// `env` must be the environment of the current call.
+unsafe fn array_of(env: sys::napi_env, items: &[sys::napi_value]) -> napi::Result<sys::napi_value> {
+    let mut out = std::ptr::null_mut();
+    // SAFETY (every call below): `env` is valid and every out-pointer is a local.
+    unsafe {
+        check(
+            sys::napi_create_array_with_length(env, items.len(), &mut out),
+            "an array",
+        )?;
+        for (index, item) in items.iter().enumerate() {
+            check(
+                sys::napi_set_element(env, out, index as u32, *item),
+                "an array element",
+            )?;
+        }
+    }
+    Ok(out)
+}
+
+/// The deepest value [`Json`] converts: far beyond anything the inputs can build, and well within
+/// the native stack.
+const MAX_OUT_DEPTH: usize = 1024;
+
+/// Builds the JavaScript value of a JSON value tree.
+///
+/// # Safety
+/// `env` must be the environment of the current call.
+unsafe fn to_js_at(
+    env: sys::napi_env,
+    value: &Value,
+    depth: usize,
+) -> napi::Result<sys::napi_value> {
+    if depth > MAX_OUT_DEPTH {
+        return Err(napi::Error::new(
+            napi::Status::GenericFailure,
+            format!("a value nested more than {MAX_OUT_DEPTH} levels deep"),
+        ));
+    }
+    let mut out = std::ptr::null_mut();
+    // SAFETY (every call below): `env` is valid for this call and every out-pointer is a local.
+    unsafe {
+        match value {
+            Value::Null => check(sys::napi_get_null(env, &mut out), "null")?,
+            Value::Bool(b) => check(sys::napi_get_boolean(env, *b, &mut out), "a boolean")?,
+            Value::Number(n) => check(
+                sys::napi_create_double(env, n.as_f64().unwrap_or(f64::NAN), &mut out),
+                "a number",
+            )?,
+            Value::String(s) => out = string_to_js(env, s)?,
+            Value::Array(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(to_js_at(env, item, depth + 1)?);
+                }
+                out = array_of(env, &values)?;
+            }
+            Value::Object(map) => {
+                let mut properties = Vec::with_capacity(map.len());
+                for (key, item) in map {
+                    properties.push((key.as_str(), to_js_at(env, item, depth + 1)?));
+                }
+                out = object_of(env, &properties)?;
+            }
+        }
+    }
+    Ok(out)
 }

@@ -77,3 +77,256 @@ export interface UnionDefinition {
 
 /** A calendar definition in the document format (SPEC §7), as `new Calendar()` takes it. */
 export type CalendarDefinition = HoursCalendarDefinition | AlwaysOpenDefinition | UnionDefinition
+
+// ---------------------------------------------------------------------------------------------
+// Rules documents (SPEC §7): what `Ruleset.fromObject` takes and `Ruleset.toObject` returns.
+
+/**
+ * A duration of business time: `"90s"`, `"15m"`, `"4h"`, `"2d"`, sums such as `"1h30m"`, or
+ * ISO 8601 (`"PT4H"`). `d` is 24 hours of business time, not a business day: "5 business days"
+ * on a 09:00–17:00 calendar is `"40h"`.
+ */
+export type DurationText = string
+
+/** A calendar in a document's `calendars`: a definition (whose `union` may name other calendars of the document) or a `Calendar`. */
+export type DocumentCalendar =
+  | HoursCalendarDefinition
+  | AlwaysOpenDefinition
+  | { union: Array<string | CalendarDefinition | Calendar>; description?: string }
+  | Calendar
+
+/** A comparison operator of a criterion. */
+export type CriteriaOp = 'eq' | 'ne' | 'in' | 'not_in' | 'exists' | 'lt' | 'le' | 'gt' | 'ge'
+
+/** A filter on case fields: `{field, op, value}`, or `all` / `any` / `not` of filters. */
+export type Criteria =
+  | { field: string; op: CriteriaOp; value?: unknown }
+  | { all: Criteria[] }
+  | { any: Criteria[] }
+  | { not: Criteria }
+
+/** A target: one duration, or a duration per value of a case field (the tier). */
+export type TargetDefinition =
+  | DurationText
+  | { by: string; values: Record<string, DurationText>; default?: DurationText }
+
+/** The kind of a milestone: what starts and completes it. */
+export type MilestoneKind = 'first_response' | 'next_response' | 'resolution' | 'custom'
+
+/** The level of a trigger, from the mildest. */
+export type TriggerLevel = 'info' | 'warning' | 'critical' | 'violation' | 'escalation'
+
+/** A point on a milestone's clock, a level, and action labels for the host. */
+export interface TriggerDefinition {
+  /** A percentage of the target (`"50%"`) or a signed offset from it (`"-30m"`, `"+2h"`). */
+  at: string
+  level: TriggerLevel
+  actions?: string[]
+}
+
+/** One milestone of a process. */
+export interface MilestoneDefinition {
+  name: string
+  kind: MilestoneKind
+  /** For `custom`: the event types that start it (`created` is the case's creation). */
+  starts_on?: string[]
+  /** For `custom`: the event types that complete it. */
+  completes_on?: string[]
+  when?: Criteria
+  target: TargetDefinition
+  /** Else the process's calendar, else the entitlement's, else 24×7. */
+  calendar?: string
+  recurrence?: 'none' | 'independent' | 'sequential'
+  /** Replaces the process's list for this milestone. */
+  pause_statuses?: string[]
+  triggers?: TriggerDefinition[]
+}
+
+/** An entitlement process (one version of it). */
+export interface ProcessDefinition {
+  id: string
+  name?: string
+  /** A positive integer, 1 when omitted; versions of one id coexist. */
+  version?: number
+  /** The version entitlements get when they pin none (else the highest). */
+  default?: boolean
+  calendar?: string
+  pause_statuses?: string[]
+  exit_statuses?: string[]
+  milestones: MilestoneDefinition[]
+}
+
+/** A process id (its default version) or a pinned version. */
+export type ProcessRef = string | { id: string; version: number }
+
+/** The period over which a quota counts cases. */
+export type QuotaPeriod = 'month' | 'quarter' | 'year' | 'term'
+
+/** A cap on the number of cases per period, optionally only of the cases that match `where`. */
+export interface QuotaDefinition {
+  name?: string
+  period: QuotaPeriod
+  max_cases: number
+  where?: Criteria
+}
+
+/** The contract: the account, the process, the dates and the case allowance. */
+export interface EntitlementDefinition {
+  id: string
+  name?: string
+  process: ProcessRef
+  /** Account context, passed through untouched into evaluations and alerts. */
+  account?: Record<string, unknown>
+  /** The first day it covers, `"YYYY-MM-DD"`, in its calendar's zone. */
+  start_date?: string
+  /** The last day it covers (inclusive). */
+  end_date?: string
+  calendar?: string
+  cases_per_entitlement?: number
+  quotas?: QuotaDefinition[]
+}
+
+/** A whole rules document. */
+export interface RulesDocument {
+  calendars?: Record<string, DocumentCalendar>
+  processes?: ProcessDefinition[]
+  entitlements?: EntitlementDefinition[]
+}
+
+/** A JSON Schema, as a plain object. */
+export type JsonSchema = Record<string, unknown>
+
+// ---------------------------------------------------------------------------------------------
+// Cases (SPEC §7): what `evaluate` takes.
+
+/** The value of a case field; a `Date` is read as its RFC 3339 string. */
+export type FieldValue = string | number | boolean | null | Date
+
+/** Keys that every event may carry. */
+interface EventBase {
+  /** When it happened: a `Date`, an ISO string with an offset, or epoch milliseconds. */
+  at: Instant
+  /** The event's own id in the source system (exact duplicates with the same id count once). */
+  id?: string | number | null
+  /** Ignored: anything the host wants to keep with the event. */
+  meta?: Record<string, unknown>
+}
+
+/** The status changed; a status in the process's `pause_statuses` stops the clock. */
+export interface StatusEvent extends EventBase {
+  type: 'status'
+  to: string
+  from?: string | null
+}
+
+/** A field changed (`from`, when given, says what it was before). */
+export interface FieldEvent extends EventBase {
+  type: 'field'
+  field: string
+  to: FieldValue
+  from?: FieldValue
+}
+
+/**
+ * Any other event: `agent_reply`, `customer_reply`, `solved`, `closed`, `reopened`, `stop`,
+ * `resume`, or a custom type that a milestone of the process names (`diagnosed`).
+ */
+export interface OtherEvent extends EventBase {
+  type: string
+}
+
+/** One event of a case's log. */
+export type CaseEvent = StatusEvent | FieldEvent | OtherEvent
+
+/** A support case in the SPEC §7 shape (snake_case keys, as in the documents). */
+export interface CaseInput {
+  id: string | number
+  /** The entitlement it is raised under. */
+  entitlement?: string | null
+  /** A process that replaces the entitlement's (or applies without one). */
+  process?: ProcessRef | null
+  /** When it was created: a `Date`, an ISO string with an offset, or epoch milliseconds. */
+  created_at: Instant
+  /** Field values (severity, priority, status, ...) as of `now`. */
+  fields?: Record<string, FieldValue> | null
+  /** The event log, in any order (replayed sorted by time, ties in log order). */
+  events?: CaseEvent[] | null
+  /** Ignored: anything the host wants to keep with the case. */
+  meta?: Record<string, unknown>
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results as plain objects: what `toJSON()` returns (instants as ISO strings, durations in ms).
+
+/** Where a milestone instance stands. */
+export type MilestoneState =
+  | 'pending'
+  | 'in_progress'
+  | 'paused'
+  | 'completed'
+  | 'completed_late'
+  | 'violated'
+
+/** The status of an entitlement at an instant, from its dates. */
+export type EntitlementStatus = 'none' | 'inactive' | 'active' | 'expired'
+
+/** `TriggerStatus` as `toJSON()` writes it. */
+export interface TriggerStatusJSON {
+  point: string
+  level: TriggerLevel
+  actions: string[]
+  at: string
+  crossed: boolean
+}
+
+/** `MilestoneStatus.toJSON()`. */
+export interface MilestoneStatusJSON {
+  caseId: string
+  milestone: string
+  kind: MilestoneKind
+  instance: number
+  state: MilestoneState
+  calendar: string | null
+  startedAt: string | null
+  targetAt: string | null
+  completedAt: string | null
+  nextTriggerAt: string | null
+  target: number | null
+  elapsed: number
+  paused: number
+  remaining: number | null
+  consumed: number | null
+  crossed: TriggerLevel[]
+  triggers: TriggerStatusJSON[]
+}
+
+/** `CaseEvaluation.toJSON()`. */
+export interface CaseEvaluationJSON {
+  caseId: string
+  entitlement: string | null
+  entitlementStatus: EntitlementStatus
+  covered: boolean
+  reason: string | null
+  process: string | null
+  processVersion: number | null
+  account: Record<string, unknown>
+  milestones: MilestoneStatusJSON[]
+}
+
+/** `EntitlementUsage.toJSON()`. */
+export interface EntitlementUsageJSON {
+  entitlement: string
+  status: EntitlementStatus
+  casesUsed: number
+  casesPerEntitlement: number | null
+  casesRemaining: number | null
+  quotas: Array<{
+    name: string | null
+    period: QuotaPeriod
+    periodStart: string
+    periodEnd: string
+    maxCases: number
+    used: number
+    remaining: number
+  }>
+}

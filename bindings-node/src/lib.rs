@@ -2,12 +2,19 @@
 //!
 //! The binding holds no rules of its own: it converts JavaScript values to the core's types
 //! ([`convert`]), calls the core and maps its errors to `Error`s with a stable `code`
-//! ([`error`]). Its modules mirror the core's: [`calendar`] wraps `entitlement_core::Calendar`.
+//! ([`error`]). Its modules mirror the core's: [`calendar`] wraps `entitlement_core::Calendar`;
+//! [`rules`] wraps `entitlement_core::rules::Ruleset`, [`case`] reads the cases it evaluates and
+//! [`status`] wraps what it returns.
 
 #![deny(clippy::all)]
 
 mod calendar;
+mod case;
 mod convert;
 mod error;
+mod rules;
+mod status;
 
 pub use calendar::Calendar;
+pub use rules::Ruleset;
+pub use status::{CaseEvaluation, EntitlementUsage, MilestoneStatus, QuotaUse, TriggerStatus};

@@ -1,27 +1,29 @@
 //! Conversions between Python values and the core's: aware datetimes and timedeltas to and from
-//! integer microseconds, and plain Python data (dicts, lists, strings, numbers, dates) to and from
-//! JSON values.
+//! integer microseconds, and plain Python data (dicts, lists, strings, numbers, dates and aware
+//! datetimes) to and from JSON values, for documents and cases.
 //!
 //! Instants go through the datetime C API, not through `astimezone`: the fields of a datetime
 //! whose tzinfo is `timezone.utc` are read directly, and any other aware datetime is read as its
 //! local fields minus its `utcoffset()`, which is what `astimezone(timezone.utc)` computes, for
 //! zoneinfo, pytz and fixed offsets alike, without allocating an intermediate datetime.
 
-use entitlement_core::time::{DAY_US, SECOND_US, civil_from_days, days_from_civil};
+use chrono::{DateTime, Utc};
+use entitlement_core::time::{DAY_US, SECOND_US, civil_from_days, days_from_civil, parse_instant};
 use entitlement_core::{MAX_MICROS, MIN_MICROS};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyDate, PyDateAccess, PyDateTime, PyDelta, PyDeltaAccess, PyDict, PyFloat, PyInt,
-    PyList, PyString, PyTimeAccess, PyTuple, PyTzInfo, PyTzInfoAccess,
+    PyList, PyMapping, PyMappingMethods, PyString, PyTimeAccess, PyTuple, PyTzInfo, PyTzInfoAccess,
 };
 use serde_json::{Map, Number, Value};
 
-use crate::error::{Family, raise};
+use crate::error::{Family, raise, to_py_err};
 
-/// The deepest nesting accepted in a definition; deeper (or self-referencing) data is refused
-/// instead of overflowing the stack.
-const MAX_DEPTH: usize = 64;
+/// The deepest nesting accepted in a document or a case; deeper (or self-referencing) data is
+/// refused instead of overflowing the stack. Deep enough for the core's own limits (criteria
+/// nest 32 levels, two JSON levels each, below `processes[i].milestones[j].when`).
+const MAX_DEPTH: usize = 256;
 
 /// The type name of a Python value, for messages.
 fn type_name(value: &Bound<'_, PyAny>) -> String {
@@ -89,7 +91,6 @@ fn wall_us(dt: &Bound<'_, PyDateTime>) -> i64 {
 /// `invalid_instant` (the code the Node binding gives). The range is checked by the core.
 #[inline]
 pub(crate) fn instant_us(value: &Bound<'_, PyAny>, arg: impl ArgName) -> PyResult<i64> {
-    let py = value.py();
     let Ok(dt) = value.cast::<PyDateTime>() else {
         return Err(wrong_argument(
             arg,
@@ -98,37 +99,45 @@ pub(crate) fn instant_us(value: &Bound<'_, PyAny>, arg: impl ArgName) -> PyResul
             value,
         ));
     };
+    match utc_us(dt)? {
+        Some(us) => Ok(us),
+        None => Err(raise(
+            dt.py(),
+            Family::Input,
+            "naive_datetime",
+            format!("{}: {}", arg.name(), naive_reason(dt)),
+        )),
+    }
+}
+
+/// An aware datetime as microseconds since the epoch; `None` for a naive one (no tzinfo, or a
+/// tzinfo whose `utcoffset` is `None`).
+#[inline]
+fn utc_us(dt: &Bound<'_, PyDateTime>) -> PyResult<Option<i64>> {
+    let py = dt.py();
     let wall = wall_us(dt);
     let Some(tz) = dt.get_tzinfo() else {
-        return Err(naive(dt, arg));
+        return Ok(None);
     };
     if tz.as_ptr() == PyTzInfo::utc(py)?.as_ptr() {
-        return Ok(wall);
+        return Ok(Some(wall));
     }
     let offset = dt.call_method0(intern!(py, "utcoffset"))?;
     if offset.is_none() {
-        return Err(naive(dt, arg));
+        return Ok(None);
     }
     // `datetime.utcoffset` itself checks that the tzinfo returned a timedelta.
     let offset = offset.cast::<PyDelta>()?;
-    Ok(wall - delta_fields_us(offset))
+    Ok(Some(wall - delta_fields_us(offset)))
 }
 
-fn naive(dt: &Bound<'_, PyDateTime>, arg: impl ArgName) -> PyErr {
-    let shown = dt
-        .str()
-        .map(|s| s.to_string())
-        .unwrap_or_else(|_| "?".to_owned());
-    raise(
-        dt.py(),
-        Family::Input,
-        "naive_datetime",
-        format!(
-            "{}: naive datetime {shown} has no time zone, and entitlement never guesses one; \
-             pass an aware datetime, such as datetime(2026, 3, 6, 16, tzinfo=ZoneInfo(\"America/New_York\")) \
-             or datetime(2026, 3, 6, 21, tzinfo=timezone.utc)",
-            arg.name()
-        ),
+/// Why a naive datetime is refused, and what to pass instead.
+fn naive_reason(dt: &Bound<'_, PyDateTime>) -> String {
+    format!(
+        "naive datetime {} has no time zone, and entitlement never guesses one; \
+         pass an aware datetime, such as datetime(2026, 3, 6, 16, tzinfo=ZoneInfo(\"America/New_York\")) \
+         or datetime(2026, 3, 6, 21, tzinfo=timezone.utc)",
+        shown(dt.as_any())
     )
 }
 
@@ -267,24 +276,90 @@ pub(crate) fn sequence<'py>(
     }
 }
 
-/// Plain Python data as a JSON value, for definitions (`Calendar.from_dict`, the `Calendar`
-/// constructor). Accepts dicts with string keys, lists, tuples, strings, ints, floats, bools,
-/// `None` and `datetime.date` (written `YYYY-MM-DD`; a `datetime` becomes its ISO 8601 text).
-/// Anything else is a `ConfigError` naming its path.
-pub(crate) fn to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
-    let mut path = String::new();
-    to_json_at(value, &mut path, 0)
+/// Where converted data comes from. It decides the exception class of an error found while
+/// converting, and how the message starts, so that the binding's errors read like the core's.
+#[derive(Clone, Copy)]
+pub(crate) enum Origin<'a> {
+    /// A calendar or rules document: `ConfigError`, the message starts with the path.
+    Document,
+    /// A case, named by its label (its id, or `#n`): `InputError`, the message starts
+    /// `case "C-1": ` and then the path inside the case, as the core's errors about cases do.
+    Case(&'a str),
 }
 
-/// Converts `value`, which sits at `path` (`hours.mon[0]`, empty at the top).
+impl Origin<'_> {
+    fn error(self, py: Python<'_>, code: &str, path: &str, reason: String) -> PyErr {
+        // The core names the root of a document or a case the same way.
+        let at = if path.is_empty() { "(top level)" } else { path };
+        match self {
+            Origin::Document => raise(py, Family::Config, code, format!("{at}: {reason}")),
+            Origin::Case(label) => raise(
+                py,
+                Family::Input,
+                code,
+                format!("case {label:?}: {at}: {reason}"),
+            ),
+        }
+    }
+}
+
+/// How the core names a case in its messages: its id (a string or an integer), else `#position`.
+pub(crate) fn case_label(case: &Bound<'_, PyAny>, position: usize) -> String {
+    let key = intern!(case.py(), "id");
+    let id = match case.cast::<PyDict>() {
+        Ok(dict) => dict.get_item(key).ok().flatten(),
+        Err(_) => case
+            .cast::<PyMapping>()
+            .ok()
+            .and_then(|mapping| mapping.get_item(key).ok()),
+    };
+    let label = id.and_then(|id| {
+        if let Ok(s) = id.cast::<PyString>() {
+            s.to_str().ok().map(str::to_owned)
+        } else if id.cast::<PyInt>().is_ok() && id.cast::<PyBool>().is_err() {
+            id.str().ok().map(|s| s.to_string())
+        } else {
+            None
+        }
+    });
+    label.unwrap_or_else(|| format!("#{position}"))
+}
+
+/// Plain Python data as a JSON value, for documents (`Calendar.from_dict`, `Ruleset.from_dict`).
+/// Errors are `ConfigError`s naming the path of the bad value; see [`to_json_in`].
+pub(crate) fn to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    to_json_in(value, Origin::Document)
+}
+
+/// Plain Python data as a JSON value. Accepts dicts (and other mappings) with string keys,
+/// lists, tuples, strings, ints that fit in 64 bits, finite floats, bools, `None`, aware
+/// `datetime`s (written as RFC 3339 in UTC, `2026-11-20T14:00:00Z`) and `datetime.date`s
+/// (written `YYYY-MM-DD`). Anything else, a naive datetime (code `naive_datetime`) or data
+/// nested deeper than [`MAX_DEPTH`] (code `limit_exceeded`) is an error of `origin` that names
+/// the path of the value (`events[2].at`).
+pub(crate) fn to_json_in(value: &Bound<'_, PyAny>, origin: Origin<'_>) -> PyResult<Value> {
+    let mut path = String::new();
+    convert(value, &mut path, 0, origin)
+}
+
+/// Converts a part of a document that sits at `path` (`hours.mon`), `depth` levels down.
 pub(crate) fn to_json_at(
     value: &Bound<'_, PyAny>,
     path: &mut String,
     depth: usize,
 ) -> PyResult<Value> {
+    convert(value, path, depth, Origin::Document)
+}
+
+fn convert(
+    value: &Bound<'_, PyAny>,
+    path: &mut String,
+    depth: usize,
+    origin: Origin<'_>,
+) -> PyResult<Value> {
     let py = value.py();
     if depth > MAX_DEPTH {
-        return Err(config_error(
+        return Err(origin.error(
             py,
             "limit_exceeded",
             path,
@@ -295,8 +370,9 @@ pub(crate) fn to_json_at(
         return Ok(Value::Null);
     }
     if let Ok(s) = value.cast::<PyString>() {
-        return Ok(Value::String(s.to_str()?.to_owned()));
+        return Ok(Value::String(text(s, path, origin)?.to_owned()));
     }
+    // `bool` is a subclass of `int`: test it first, so that `True` never becomes `1`.
     if let Ok(b) = value.cast::<PyBool>() {
         return Ok(Value::Bool(b.is_true()));
     }
@@ -307,17 +383,17 @@ pub(crate) fn to_json_at(
         if let Ok(n) = i.extract::<u64>() {
             return Ok(Value::Number(n.into()));
         }
-        return Err(config_error(
+        return Err(origin.error(
             py,
             "invalid_value",
             path,
-            format!("the integer {i} is too large"),
+            format!("{}: integers must fit in 64 bits", big_int(i)),
         ));
     }
     if let Ok(f) = value.cast::<PyFloat>() {
         let x = f.value();
         return Number::from_f64(x).map(Value::Number).ok_or_else(|| {
-            config_error(
+            origin.error(
                 py,
                 "invalid_value",
                 path,
@@ -326,31 +402,9 @@ pub(crate) fn to_json_at(
         });
     }
     if let Ok(dict) = value.cast::<PyDict>() {
-        let mut map = Map::with_capacity(dict.len());
-        for (key, item) in dict.iter() {
-            let Ok(key) = key.cast::<PyString>() else {
-                return Err(config_error(
-                    py,
-                    "invalid_type",
-                    path,
-                    format!(
-                        "expected string keys, found the {} key {}",
-                        type_name(&key),
-                        key.repr().map(|r| r.to_string()).unwrap_or_default()
-                    ),
-                ));
-            };
-            let key = key.to_str()?;
-            let len = path.len();
-            if !path.is_empty() {
-                path.push('.');
-            }
-            path.push_str(key);
-            let item = to_json_at(&item, path, depth + 1)?;
-            path.truncate(len);
-            map.insert(key.to_owned(), item);
-        }
-        return Ok(Value::Object(map));
+        // Take the items first: converting them may run user code (a tzinfo's `utcoffset`).
+        let items: Vec<_> = dict.iter().collect();
+        return object(items, path, depth, origin);
     }
     let items = if let Ok(list) = value.cast::<PyList>() {
         Some(list.iter().collect::<Vec<_>>())
@@ -364,32 +418,199 @@ pub(crate) fn to_json_at(
         for (i, item) in items.iter().enumerate() {
             let len = path.len();
             path.push_str(&format!("[{i}]"));
-            out.push(to_json_at(item, path, depth + 1)?);
+            out.push(convert(item, path, depth + 1, origin)?);
             path.truncate(len);
         }
         return Ok(Value::Array(out));
     }
-    // `datetime` is a subclass of `date`: both are written as their ISO 8601 text, and the core
-    // says whether a date-time is acceptable where it is found.
-    if value.cast::<PyDate>().is_ok() {
-        let text = value.call_method0(intern!(py, "isoformat"))?;
-        return Ok(Value::String(text.cast::<PyString>()?.to_str()?.to_owned()));
+    // `datetime` is a subclass of `date`: test it first.
+    if let Ok(dt) = value.cast::<PyDateTime>() {
+        let Some(us) = utc_us(dt)? else {
+            return Err(origin.error(py, "naive_datetime", path, naive_reason(dt)));
+        };
+        return rfc3339(us).map(Value::String).ok_or_else(|| {
+            origin.error(
+                py,
+                "out_of_range",
+                path,
+                format!(
+                    "the datetime {} is out of range: instants must lie between \
+                     0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z",
+                    shown(value)
+                ),
+            )
+        });
     }
-    Err(config_error(
+    if let Ok(d) = value.cast::<PyDate>() {
+        return Ok(Value::String(format!(
+            "{:04}-{:02}-{:02}",
+            d.get_year(),
+            d.get_month(),
+            d.get_day()
+        )));
+    }
+    // Other mappings (`MappingProxyType`, user classes) last: the test costs an `isinstance`.
+    if let Ok(mapping) = value.cast::<PyMapping>() {
+        let items = mapping
+            .items()?
+            .iter()
+            .map(|item| item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>())
+            .collect::<PyResult<Vec<_>>>()?;
+        return object(items, path, depth, origin);
+    }
+    Err(origin.error(
         py,
         "invalid_type",
         path,
         format!(
-            "expected a string, number, boolean, None, date, list or dict, found {}",
+            "expected a string, number, boolean, None, date, datetime, list or dict, found {}",
             type_name(value)
         ),
     ))
 }
 
-fn config_error(py: Python<'_>, code: &str, path: &str, reason: String) -> PyErr {
-    // The core names the root of a definition the same way.
-    let at = if path.is_empty() { "(top level)" } else { path };
-    raise(py, Family::Config, code, format!("{at}: {reason}"))
+/// The items of a mapping as a JSON object; every key must be a string.
+fn object<'py>(
+    items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
+    path: &mut String,
+    depth: usize,
+    origin: Origin<'_>,
+) -> PyResult<Value> {
+    let mut map = Map::with_capacity(items.len());
+    for (key, item) in items {
+        let Ok(key) = key.cast::<PyString>() else {
+            return Err(origin.error(
+                key.py(),
+                "invalid_type",
+                path,
+                format!(
+                    "expected string keys, found the {} key {}",
+                    type_name(&key),
+                    key.repr().map(|r| r.to_string()).unwrap_or_default()
+                ),
+            ));
+        };
+        let key = text(key, path, origin)?;
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+        let item = convert(&item, path, depth + 1, origin)?;
+        path.truncate(len);
+        map.insert(key.to_owned(), item);
+    }
+    Ok(Value::Object(map))
+}
+
+/// A Python string as UTF-8: a lone surrogate is an error naming the path, not a
+/// `UnicodeEncodeError`.
+fn text<'a>(s: &'a Bound<'_, PyString>, path: &str, origin: Origin<'_>) -> PyResult<&'a str> {
+    s.to_str().map_err(|_| {
+        origin.error(
+            s.py(),
+            "invalid_value",
+            path,
+            "the string is not valid Unicode (it holds a lone surrogate)".to_owned(),
+        )
+    })
+}
+
+/// An integer too large for the core, described without printing thousands of digits (which
+/// `str()` refuses beyond 4300).
+fn big_int(i: &Bound<'_, PyInt>) -> String {
+    let bits = i
+        .call_method0(intern!(i.py(), "bit_length"))
+        .and_then(|b| b.extract::<u64>())
+        .unwrap_or(0);
+    if bits <= 256 {
+        format!("the integer {} is too large", shown(i.as_any()))
+    } else {
+        format!("an integer of {bits} bits is too large")
+    }
+}
+
+/// `str(value)`, for messages.
+fn shown(value: &Bound<'_, PyAny>) -> String {
+    value
+        .str()
+        .map(|s| s.to_string())
+        .unwrap_or_else(|_| "?".to_owned())
+}
+
+/// Microseconds since the epoch as RFC 3339 in UTC (`2026-11-20T14:00:00Z`, with a fraction
+/// only when there is one), as the core writes instants; `None` outside years 1 to 9999.
+/// Written by hand: it runs once per event of a case, and chrono's formatter costs several
+/// times more.
+fn rfc3339(us: i64) -> Option<String> {
+    use std::fmt::Write;
+    if !(MIN_MICROS..=MAX_MICROS).contains(&us) {
+        return None;
+    }
+    let (y, m, d) = civil_from_days(us.div_euclid(DAY_US));
+    let rest = us.rem_euclid(DAY_US);
+    let (secs, fraction) = (rest / SECOND_US, rest % SECOND_US);
+    let mut text = String::with_capacity(28);
+    let _ = write!(
+        text,
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
+    if fraction != 0 {
+        let _ = write!(text, ".{fraction:06}");
+    }
+    text.push('Z');
+    Some(text)
+}
+
+/// An argument that is an instant: an aware `datetime`, or a string in RFC 3339 with an offset
+/// (`"2026-11-25T20:30:00Z"`), read by the core's parser. Naive values raise `InputError` with
+/// code `naive_datetime`, anything else code `invalid_instant`.
+pub(crate) fn instant_arg(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<DateTime<Utc>> {
+    let py = value.py();
+    let us = if let Ok(s) = value.cast::<PyString>() {
+        let text = s
+            .to_str()
+            .map_err(|_| wrong_argument(arg, "invalid_instant", "an RFC 3339 date-time", value))?;
+        parse_instant(text, arg).map_err(|err| to_py_err(py, err))?
+    } else if value.cast::<PyDateTime>().is_ok() {
+        instant_us(value, arg)?
+    } else {
+        return Err(wrong_argument(
+            arg,
+            "invalid_instant",
+            "an aware datetime.datetime or an RFC 3339 string with an offset",
+            value,
+        ));
+    };
+    (MIN_MICROS..=MAX_MICROS)
+        .contains(&us)
+        .then(|| DateTime::<Utc>::from_timestamp_micros(us))
+        .flatten()
+        .ok_or_else(|| {
+            raise(
+                py,
+                Family::Input,
+                "out_of_range",
+                format!(
+                    "{arg}: {} is out of range: instants must lie between \
+                     0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z",
+                    shown(value)
+                ),
+            )
+        })
+}
+
+/// An argument that must be a string.
+pub(crate) fn string_arg(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<String> {
+    value
+        .cast::<PyString>()
+        .ok()
+        .and_then(|s| s.to_str().ok())
+        .map(str::to_owned)
+        .ok_or_else(|| wrong_argument(arg, "invalid_type", "a str", value))
 }
 
 /// A JSON value as plain Python data (dicts, lists, strings, ints, floats, bools, `None`).

@@ -165,6 +165,38 @@ pub(crate) fn guard<T>(
     }
 }
 
+/// Like [`guard`], with the GIL released while `f` runs, so that other Python threads run
+/// meanwhile (an evaluation replays a whole case log).
+pub(crate) fn guard_detached<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> entitlement_core::Result<T> + Send,
+) -> PyResult<T> {
+    detached(py, f, family)
+}
+
+/// Like [`guard_detached`], for reading a rules document: every error it raises is a
+/// `ConfigError`, whatever the core's kind. The document is the only input there, and Python
+/// code catches a bad document as `ConfigError` (the core gives a few document errors, such
+/// as a duration too long for the supported range, the `Input` kind).
+pub(crate) fn guard_document<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> entitlement_core::Result<T> + Send,
+) -> PyResult<T> {
+    detached(py, f, |_| Family::Config)
+}
+
+fn detached<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> entitlement_core::Result<T> + Send,
+    family: fn(&Error) -> Family,
+) -> PyResult<T> {
+    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(err)) => Err(raise(py, family(&err), err.code(), err.to_string())),
+        Err(payload) => Err(panic_error(py, payload)),
+    }
+}
+
 /// An `EntitlementError` (code `internal_error`) for a caught panic.
 pub(crate) fn panic_error(py: Python<'_>, payload: Box<dyn Any + Send>) -> PyErr {
     let what = payload

@@ -2,19 +2,25 @@
 //! `entitlement._entitlement`, re-exported by the `entitlement` package.
 //!
 //! A thin skin over `entitlement-core`: it converts values (`convert`), maps errors (`error`) and
-//! holds no rules of its own. One Rust file per core concept (`calendar`).
+//! holds no rules of its own. One Rust file per core concept (`calendar`, `rules`, `status`).
 
 use pyo3::prelude::*;
 
 mod calendar;
 mod convert;
 mod error;
+mod rules;
+mod status;
 
 /// Native part of the ``entitlement`` package; import ``entitlement`` instead.
 #[pymodule]
 fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<calendar::Calendar>()?;
+    m.add_class::<rules::Ruleset>()?;
+    m.add_class::<status::MilestoneStatus>()?;
+    m.add_class::<status::CaseEvaluation>()?;
+    m.add_class::<status::EntitlementUsage>()?;
     error::register(m)?;
     Ok(())
 }

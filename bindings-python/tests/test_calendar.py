@@ -485,9 +485,13 @@ def test_public_api_is_documented() -> None:
     assert entitlement.__all__ == [
         "Calendar",
         "CalendarError",
+        "CaseEvaluation",
         "ConfigError",
         "EntitlementError",
+        "EntitlementUsage",
         "InputError",
+        "MilestoneStatus",
+        "Ruleset",
         "__version__",
     ]
     assert Calendar.__doc__

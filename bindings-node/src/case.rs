@@ -1,0 +1,60 @@
+//! Cases in: a plain JavaScript object in the SPEC §7 shape becomes the core's `Case`.
+//!
+//! The object is read into a JSON value (see [`convert::json`] with [`Shape::Case`]): its
+//! instants (`created_at`, `events[i].at`) may be `Date`s, ISO strings with an offset or epoch
+//! milliseconds, and reach the core as RFC 3339 strings; the core then validates the case. Every
+//! error names the case, as the core's do (`case "C-1": events[2].at: ...`), and keeps the code
+//! of what is wrong.
+
+use entitlement_core::Error as CoreError;
+use entitlement_core::rules::Case;
+use napi::ValueType;
+use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
+
+use crate::convert::{self, Shape};
+use crate::error::NodeError;
+
+/// What a case looks like, for the message when something else is given.
+const CASE_EXPECTED: &str = "a case object such as {id: \"C-1\", entitlement: \"acme-gold\", \
+     created_at: \"2026-11-20T14:00:00Z\", fields: {severity: \"Sev1\"}, events: [...]}";
+
+/// Reads the case at `path` (`case`, or `cases[3]` in a list); `position` names a case that has
+/// no readable id (`#3`), as the core does.
+pub fn read(value: &Unknown<'_>, path: &str, position: usize) -> Result<Case, NodeError> {
+    if !convert::is_object(value)? {
+        return Err(CoreError::InvalidType {
+            path: path.to_string(),
+            expected: CASE_EXPECTED.into(),
+            found: convert::describe(value),
+        }
+        .into());
+    }
+    // The id is read before the walk, so that an error anywhere in the case can name it. A
+    // getter that throws here throws out of the call, as it would during the walk.
+    let label = label(value, position)?;
+    let no_embed = |_: &Unknown<'_>| -> Result<_, NodeError> { Ok(None) };
+    let doc = convert::json(value, Shape::Case, &no_embed).map_err(|err| match err {
+        NodeError::Core(error) => NodeError::Core(CoreError::InCase {
+            case: label,
+            error: Box::new(error),
+        }),
+        other => other,
+    })?;
+    Ok(Case::from_value_at(&doc, position)?)
+}
+
+/// The case's id as the core names a case: a string or a number, else `#position`.
+fn label(value: &Unknown<'_>, position: usize) -> Result<String, NodeError> {
+    // SAFETY: `read` checked that the value is an object.
+    let object = unsafe { value.cast::<Object<'_>>() }?;
+    let id: Unknown<'_> = object.get_named_property_unchecked("id")?;
+    Ok(match id.get_type()? {
+        ValueType::String => unsafe { id.cast::<String>() }?,
+        // The same text as the core's, from the number that the walk reads.
+        ValueType::Number => match convert::number(unsafe { id.cast::<f64>() }?) {
+            Some(n) => n.to_string(),
+            None => format!("#{position}"),
+        },
+        _ => format!("#{position}"),
+    })
+}

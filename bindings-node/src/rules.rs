@@ -1,0 +1,232 @@
+//! `Ruleset`: the rules document (calendars, processes, entitlements) and the evaluation of
+//! cases against it.
+//!
+//! A thin skin over `entitlement_core::rules::Ruleset`: documents and cases are read into JSON
+//! values (see [`crate::convert`] and [`crate::case`]), the core validates and evaluates them,
+//! and the results are wrapped in the classes of [`crate::status`].
+
+use entitlement_core::Error as CoreError;
+use entitlement_core::rules::Ruleset as CoreRuleset;
+use napi::JsValue;
+use napi::bindgen_prelude::{Array, Env, Unknown};
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::calendar::Calendar;
+use crate::case;
+use crate::convert::{self, Json, Shape};
+use crate::error::{NodeError, Result, guard};
+use crate::status::{CaseEvaluation, EntitlementUsage, MilestoneStatus};
+
+/// A validated rules document: named calendars, processes (several versions of one id may
+/// coexist) and entitlements, with every cross-reference checked.
+///
+/// Build it from a plain object in the document format of SPEC §7 (`Ruleset.fromObject`), from
+/// JSON, YAML or TOML text, or from a file (`Ruleset.load`). Configuration errors are `Error`s
+/// whose `code` says what is wrong (`invalid_duration`, `unknown_calendar`, `unknown_process`,
+/// ...) and whose message starts with the path (`processes[0].milestones[2].target.values.Sev1`).
+///
+/// Cases are plain objects in the SPEC §7 shape (`{id, entitlement, created_at, fields,
+/// events}`, snake_case keys); their instants and `now` may be `Date`s, ISO strings with an
+/// offset or epoch milliseconds. Evaluation is a pure replay of the case's log up to `now`.
+///
+/// ```js
+/// const { Ruleset } = require('entitlement')
+/// const rules = Ruleset.load('examples/data/rules.yaml')
+/// const statuses = rules.evaluate({
+///   id: 'C-1', entitlement: 'acme-gold', created_at: '2026-11-16T10:00:00-05:00',
+///   fields: { severity: 'Sev2' },
+///   events: [{ at: new Date('2026-11-16T15:40:00Z'), type: 'agent_reply' }],
+/// }, new Date('2026-11-16T18:00:00Z'))
+/// statuses[0].state // 'completed'
+/// ```
+#[napi]
+pub struct Ruleset {
+    inner: CoreRuleset,
+}
+
+#[napi]
+impl Ruleset {
+    /// Validates a rules document given as a plain object (the same as `Ruleset.fromObject`).
+    #[napi(constructor, ts_args_type = "document: RulesDocument")]
+    pub fn new(env: Env, document: Unknown<'_>) -> Result<Self> {
+        guard(|| Self::build(&env, &document))
+    }
+
+    /// Validates a rules document given as a plain object in the document format (SPEC §7):
+    /// `calendars` (a `Calendar` object may stand for a definition), `processes` and
+    /// `entitlements`. Properties set to `undefined` are left out, as `JSON.stringify` does;
+    /// a `Date` is an error (dates are written `"2026-12-31"`).
+    #[napi(factory, ts_args_type = "document: RulesDocument")]
+    pub fn from_object(env: Env, document: Unknown<'_>) -> Result<Self> {
+        guard(|| Self::build(&env, &document))
+    }
+
+    /// Reads and validates a `.json`, `.yaml` / `.yml` or `.toml` file (synchronously).
+    #[napi(factory, ts_args_type = "path: string")]
+    pub fn load(path: Unknown<'_>) -> Result<Self> {
+        guard(|| {
+            let path = convert::string(&path, "path", "a file path string")?;
+            Ok(Ruleset {
+                inner: CoreRuleset::load(path)?,
+            })
+        })
+    }
+
+    /// Parses and validates a JSON document.
+    #[napi(factory, ts_args_type = "text: string")]
+    pub fn from_json(text: Unknown<'_>) -> Result<Self> {
+        guard(|| {
+            let text = convert::string(&text, "text", "the text of a JSON document")?;
+            Ok(Ruleset {
+                inner: CoreRuleset::from_json(&text)?,
+            })
+        })
+    }
+
+    /// Parses and validates a YAML document.
+    #[napi(factory, ts_args_type = "text: string")]
+    pub fn from_yaml(text: Unknown<'_>) -> Result<Self> {
+        guard(|| {
+            let text = convert::string(&text, "text", "the text of a YAML document")?;
+            Ok(Ruleset {
+                inner: CoreRuleset::from_yaml(&text)?,
+            })
+        })
+    }
+
+    /// Parses and validates a TOML document.
+    #[napi(factory, ts_args_type = "text: string")]
+    pub fn from_toml(text: Unknown<'_>) -> Result<Self> {
+        guard(|| {
+            let text = convert::string(&text, "text", "the text of a TOML document")?;
+            Ok(Ruleset {
+                inner: CoreRuleset::from_toml(&text)?,
+            })
+        })
+    }
+
+    /// The JSON Schema (draft 2020-12) of the rules document, as an object: the one shipped as
+    /// `docs/schema/ruleset.schema.json`, generated from the core's types.
+    #[napi(ts_return_type = "JsonSchema")]
+    pub fn schema() -> Result<Json> {
+        guard(|| Ok(Json::Plain(entitlement_core::schema::ruleset_schema())))
+    }
+
+    /// Replays `case` up to `now` and returns one status per milestone instance, in the
+    /// process's milestone order: empty for a case that no process covers (see
+    /// `evaluateCase` for the reason).
+    ///
+    /// Throws when the case is malformed or names what the rules do not define
+    /// (`unknown_entitlement`, `unknown_event_type`, `naive_datetime`, ...); the message names
+    /// the case and the field (`case "C-1": events[1].type: ...`).
+    #[napi(ts_args_type = "caseInput: CaseInput, now: Instant")]
+    pub fn evaluate(&self, case: Unknown<'_>, now: Unknown<'_>) -> Result<Vec<MilestoneStatus>> {
+        guard(|| {
+            let case = case::read(&case, "case", 0)?;
+            let now = now_arg(&now)?;
+            Ok(self
+                .inner
+                .evaluate(&case, now)?
+                .into_iter()
+                .map(MilestoneStatus::from)
+                .collect())
+        })
+    }
+
+    /// Replays `case` up to `now` and says whether a process covers it (and why not), which
+    /// process and version apply, the account context, and the milestone statuses.
+    #[napi(ts_args_type = "caseInput: CaseInput, now: Instant")]
+    pub fn evaluate_case(&self, case: Unknown<'_>, now: Unknown<'_>) -> Result<CaseEvaluation> {
+        guard(|| {
+            let case = case::read(&case, "case", 0)?;
+            let now = now_arg(&now)?;
+            Ok(self.inner.evaluate_case(&case, now)?.into())
+        })
+    }
+
+    /// The status of an entitlement at `now`, the cases raised under it up to `now` (of
+    /// `cases`, which may hold other entitlements' cases too) against its allowance, and each
+    /// quota's use in the period that contains `now`. Throws `unknown_entitlement` for an id
+    /// the rules do not define.
+    #[napi(ts_args_type = "entitlementId: string, cases: CaseInput[], now: Instant")]
+    pub fn entitlement_usage(
+        &self,
+        entitlement_id: Unknown<'_>,
+        cases: Unknown<'_>,
+        now: Unknown<'_>,
+    ) -> Result<EntitlementUsage> {
+        guard(|| {
+            let id = convert::string(&entitlement_id, "entitlementId", "an entitlement id string")?;
+            if !cases.is_array()? {
+                return Err(CoreError::InvalidType {
+                    path: "cases".into(),
+                    expected: "an array of case objects".into(),
+                    found: convert::describe(&cases),
+                }
+                .into());
+            }
+            // SAFETY: checked to be an array just above.
+            let array = unsafe { cases.cast::<Array<'_>>() }?;
+            let mut list = Vec::with_capacity(array.len() as usize);
+            for index in 0..array.len() {
+                let path = format!("cases[{index}]");
+                let item = match array.get::<Unknown<'_>>(index)? {
+                    Some(item) => item,
+                    None => {
+                        return Err(CoreError::InvalidType {
+                            path,
+                            expected: "a case object".into(),
+                            found: "a hole".into(),
+                        }
+                        .into());
+                    }
+                };
+                list.push(case::read(&item, &path, index as usize)?);
+            }
+            let now = now_arg(&now)?;
+            Ok(self.inner.entitlement_usage(&id, &list, now)?.into())
+        })
+    }
+
+    /// The document in its canonical form (durations normalised, defaults explicit where they
+    /// matter), as a plain object that `Ruleset.fromObject` accepts back.
+    #[napi(ts_return_type = "RulesDocument")]
+    pub fn to_object(&self) -> Result<Json> {
+        guard(|| Ok(Json::Plain(self.inner.to_value())))
+    }
+
+    /// The same as `toObject()`: `JSON.stringify(rules)` writes the document.
+    #[napi(js_name = "toJSON", ts_return_type = "RulesDocument")]
+    pub fn to_json(&self) -> Result<Json> {
+        self.to_object()
+    }
+}
+
+impl Ruleset {
+    /// Reads a document object and asks the core to validate it.
+    fn build(env: &Env, document: &Unknown<'_>) -> std::result::Result<Self, NodeError> {
+        if !convert::is_object(document)? {
+            return Err(CoreError::InvalidType {
+                path: "document".into(),
+                expected: "a rules document object such as \
+                           {calendars: {...}, processes: [...], entitlements: [...]}"
+                    .into(),
+                found: convert::describe(document),
+            }
+            .into());
+        }
+        let embed = |value: &Unknown<'_>| -> std::result::Result<Option<Value>, NodeError> {
+            Calendar::embedded(env, value)
+        };
+        let value = convert::json(document, Shape::Document, &embed)?;
+        Ok(Ruleset {
+            inner: CoreRuleset::from_value(&value)?,
+        })
+    }
+}
+
+/// The `now` argument as a chrono instant.
+fn now_arg(now: &Unknown<'_>) -> std::result::Result<chrono::DateTime<chrono::Utc>, NodeError> {
+    convert::date(convert::instant(now, "now")?)
+}

@@ -1,0 +1,256 @@
+//! `entitlement.Ruleset`: a validated rules document (calendars, processes, entitlements), and
+//! the replay of cases against it (the core's `rules`).
+//!
+//! Documents and cases arrive as plain Python data, are converted to JSON values with the GIL
+//! held (`convert`), and are then validated and evaluated by the core with the GIL released.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use entitlement_core::rules::{self, Case};
+use entitlement_core::schema::ruleset_schema;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyType};
+use serde_json::Value;
+
+use crate::convert::{
+    Origin, case_label, from_json, instant_arg, sequence, string_arg, to_json, to_json_in,
+};
+use crate::error::{Family, guard_detached, guard_document, raise};
+use crate::status::{CaseEvaluation, EntitlementUsage, statuses};
+
+/// SLA rules: calendars, processes (with their milestones and versions) and entitlements,
+/// validated as a whole with every cross-reference checked.
+///
+/// Load a document with ``Ruleset.load(path)`` (``.json``, ``.yaml``/``.yml`` or ``.toml``),
+/// ``Ruleset.from_dict(d)`` or ``Ruleset.from_json/from_yaml/from_toml(text)``; an invalid one
+/// raises ``ConfigError`` naming the path of the bad value
+/// (``processes[0].milestones[2].target.values.Sev1``).
+///
+/// Then replay a case up to ``now``: ``evaluate(case, now)`` returns one ``MilestoneStatus``
+/// per milestone instance, ``evaluate_case(case, now)`` the coverage as well, and
+/// ``entitlement_usage(entitlement_id, cases, now)`` the case counts and quotas. A case is a
+/// dict in the document shape::
+///
+///     {"id": "C-1", "entitlement": "acme-gold", "created_at": datetime(..., tzinfo=...),
+///      "fields": {"severity": "Sev1"},
+///      "events": [{"at": "2026-11-20T14:10:00Z", "type": "agent_reply"}, ...]}
+///
+/// Instants in a case are aware datetimes or RFC 3339 strings with an offset; a bad case
+/// raises ``InputError`` naming the case and the path inside it (``events[2].at``)::
+///
+///     >>> from datetime import datetime, timezone
+///     >>> rules = Ruleset.from_yaml('''
+///     ... calendars:
+///     ...   ny: {time_zone: America/New_York, hours: {mon: ["09:00-17:00"], tue: ["09:00-17:00"]}}
+///     ... processes:
+///     ...   - id: gold
+///     ...     calendar: ny
+///     ...     milestones: [{name: First Response, kind: first_response, target: 1h}]
+///     ... entitlements: [{id: acme, process: gold}]
+///     ... ''')
+///     >>> case = {"id": "C-1", "entitlement": "acme", "events": [],
+///     ...         "created_at": datetime(2026, 11, 23, 21, 30, tzinfo=timezone.utc)}
+///     >>> [status] = rules.evaluate(case, "2026-11-24T14:45:00Z")
+///     >>> status.state, status.target_at  # 30 minutes on Monday, 30 on Tuesday from 09:00
+///     ('violated', datetime.datetime(2026, 11, 24, 14, 30, tzinfo=datetime.timezone.utc))
+///
+/// Rulesets are immutable, safe to share between threads (evaluations release the GIL), and
+/// picklable.
+#[pyclass(module = "entitlement", name = "Ruleset", frozen)]
+pub struct Ruleset {
+    inner: rules::Ruleset,
+}
+
+impl Ruleset {
+    fn wrap(inner: rules::Ruleset) -> Self {
+        Ruleset { inner }
+    }
+}
+
+/// A case dict as a JSON value; errors name the case by its id (or `#position`).
+fn case_value(case: &Bound<'_, PyAny>, position: usize) -> PyResult<Value> {
+    let label = case_label(case, position);
+    to_json_in(case, Origin::Case(&label))
+}
+
+/// A document's text, for `from_json`/`from_yaml`/`from_toml`.
+fn text_arg(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    string_arg(value, "text")
+}
+
+#[pymethods]
+impl Ruleset {
+    /// Validates a document given as a dict: ``{"calendars": {...}, "processes": [...],
+    /// "entitlements": [...]}``.
+    ///
+    /// Values may be str, int, float, bool, None, list, tuple, dict and ``datetime.date``
+    /// (read as ``YYYY-MM-DD``). Raises ``ConfigError`` whose message names the path of the
+    /// bad value.
+    #[classmethod]
+    fn from_dict(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        document: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let document = to_json(document)?;
+        guard_document(py, || rules::Ruleset::from_value(&document)).map(Ruleset::wrap)
+    }
+
+    /// Reads a document from a ``.json``, ``.yaml``/``.yml`` or ``.toml`` file (a ``str`` or an
+    /// ``os.PathLike``). A file that cannot be read, or an unknown extension, is a
+    /// ``ConfigError`` (code ``"invalid_value"``) naming the file.
+    #[classmethod]
+    fn load(_cls: &Bound<'_, PyType>, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Self> {
+        // Strings and `os.PathLike` objects (`pathlib.Path`) through `os.fspath`.
+        let Ok(path) = path.extract::<PathBuf>() else {
+            return Err(raise(
+                py,
+                Family::Input,
+                "invalid_type",
+                format!(
+                    "path: expected a str or an os.PathLike, found {}",
+                    path.get_type()
+                        .qualname()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                ),
+            ));
+        };
+        guard_document(py, || rules::Ruleset::load(&path)).map(Ruleset::wrap)
+    }
+
+    /// Parses and validates a JSON document.
+    #[classmethod]
+    fn from_json(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let text = text_arg(text)?;
+        guard_document(py, || rules::Ruleset::from_json(&text)).map(Ruleset::wrap)
+    }
+
+    /// Parses and validates a YAML document.
+    #[classmethod]
+    fn from_yaml(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let text = text_arg(text)?;
+        guard_document(py, || rules::Ruleset::from_yaml(&text)).map(Ruleset::wrap)
+    }
+
+    /// Parses and validates a TOML document.
+    #[classmethod]
+    fn from_toml(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let text = text_arg(text)?;
+        guard_document(py, || rules::Ruleset::from_toml(&text)).map(Ruleset::wrap)
+    }
+
+    /// The JSON Schema (draft 2020-12) of a rules document, as a dict.
+    #[staticmethod]
+    fn schema(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+        Ok(from_json(py, &ruleset_schema())?.cast_into::<PyDict>()?)
+    }
+
+    /// The document in its canonical form (durations normalised), which ``Ruleset.from_dict``
+    /// accepts back.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        Ok(from_json(py, &self.inner.to_value())?.cast_into::<PyDict>()?)
+    }
+
+    /// Replays ``case`` up to ``now`` and returns one ``MilestoneStatus`` per milestone
+    /// instance, in the process's milestone order (empty when the case is not covered).
+    ///
+    /// ``now`` is an aware datetime or an RFC 3339 string with an offset; events after it are
+    /// ignored. Raises ``InputError`` for a bad case (naming the case and the path inside it),
+    /// an unknown entitlement or an event type the case's process does not know.
+    fn evaluate<'py>(
+        &self,
+        py: Python<'py>,
+        case: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let (case, now) = (case_value(case, 0)?, instant_arg(now, "now")?);
+        let result = guard_detached(py, || self.inner.evaluate(&Case::from_value(&case)?, now))?;
+        statuses(py, &result)
+    }
+
+    /// Like ``evaluate``, with the case's coverage: whether a process applies (and which
+    /// version), the entitlement's status and account context, and the milestones.
+    fn evaluate_case(
+        &self,
+        py: Python<'_>,
+        case: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<CaseEvaluation> {
+        let (case, now) = (case_value(case, 0)?, instant_arg(now, "now")?);
+        guard_detached(py, || {
+            self.inner.evaluate_case(&Case::from_value(&case)?, now)
+        })
+        .map(CaseEvaluation::wrap)
+    }
+
+    /// An entitlement's status at ``now``, the cases raised under it up to ``now`` (``cases``
+    /// may hold other entitlements' cases too) and each quota's use in the period that contains
+    /// ``now``. Raises ``InputError`` for an unknown entitlement or a bad case.
+    fn entitlement_usage(
+        &self,
+        py: Python<'_>,
+        entitlement_id: &Bound<'_, PyAny>,
+        cases: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<EntitlementUsage> {
+        let entitlement_id = string_arg(entitlement_id, "entitlement_id")?;
+        let cases = sequence(cases, "cases")?
+            .iter()
+            .enumerate()
+            .map(|(i, case)| case_value(case, i))
+            .collect::<PyResult<Vec<_>>>()?;
+        let now: DateTime<Utc> = instant_arg(now, "now")?;
+        guard_detached(py, || {
+            let cases = cases
+                .iter()
+                .enumerate()
+                .map(|(i, case)| Case::from_value_at(case, i))
+                .collect::<entitlement_core::Result<Vec<_>>>()?;
+            self.inner.entitlement_usage(&entitlement_id, &cases, now)
+        })
+        .map(EntitlementUsage::wrap)
+    }
+
+    fn __repr__(&self) -> String {
+        let versions = self.inner.processes().len();
+        let mut ids: Vec<&str> = self
+            .inner
+            .processes()
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        format!(
+            "<Ruleset: {} calendars, {} processes ({} versions), {} entitlements>",
+            self.inner.calendars().len(),
+            ids.len(),
+            versions,
+            self.inner.entitlements().len(),
+        )
+    }
+
+    /// Pickles as ``Ruleset.from_dict(self.to_dict())``.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
+        let rebuild = slf.get_type().getattr("from_dict")?;
+        let document = from_json(py, &slf.get().inner.to_value())?;
+        Ok((rebuild, (document,)))
+    }
+}
