@@ -43,8 +43,11 @@ pub fn parse_duration(text: &str, path: &str) -> Result<i64> {
         parse_units(body).ok_or_else(bad)?
     };
     if micros > MAX_MICROS - MIN_MICROS {
-        return Err(Error::OutOfRange {
-            what: format!("{path}: the duration {text:?}"),
+        return Err(Error::InvalidValue {
+            path: path.to_string(),
+            reason: format!(
+                "the duration {text:?} is longer than the supported range of instants (years 1 to 9999)"
+            ),
         });
     }
     Ok(if negative { -micros } else { micros })
@@ -224,10 +227,10 @@ mod tests {
                 .code(),
             "invalid_duration"
         );
-        assert_eq!(
-            parse_duration("9999999d", "p").unwrap_err().code(),
-            "out_of_range"
-        );
+        // Well formed but longer than any two instants can be apart: a document error.
+        let e = parse_duration("9999999d", "p").unwrap_err();
+        assert_eq!(e.code(), "invalid_value");
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
     }
 
     #[test]

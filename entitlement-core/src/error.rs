@@ -266,8 +266,9 @@ pub enum Error {
         /// The entitlement ids that exist (at most 20 are listed).
         known: String,
     },
-    /// An error in one case's input: the message starts with the case id, and the code and
-    /// description are those of the inner error. Always [`ErrorKind::Input`].
+    /// An error in one case: the message starts with the case id, and the code and description
+    /// are those of the inner error. Its kind is [`ErrorKind::Input`], or
+    /// [`ErrorKind::Calendar`] when a calendar could not answer (`no_opening`).
     #[error("case {case:?}: {error}")]
     InCase {
         /// The case's id (or `#n`, its position, when it has no readable id).
@@ -351,8 +352,11 @@ impl Error {
             | Error::NaiveDateTime { .. }
             | Error::InvalidInstant { .. }
             | Error::UnknownEventType { .. }
-            | Error::UnknownEntitlement { .. }
-            | Error::InCase { .. } => ErrorKind::Input,
+            | Error::UnknownEntitlement { .. } => ErrorKind::Input,
+            Error::InCase { error, .. } if error.kind() == ErrorKind::Calendar => {
+                ErrorKind::Calendar
+            }
+            Error::InCase { .. } => ErrorKind::Input,
         }
     }
 }

@@ -38,7 +38,7 @@ enum Weekday {
 #[derive(JsonSchema)]
 #[schemars(
     transparent,
-    extend("pattern" = "^([01][0-9]|2[0-4]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$")
+    extend("pattern" = "^\\s*[0-9]{2}:[0-9]{2}(:[0-9]{2})?\\s*-\\s*[0-9]{2}:[0-9]{2}(:[0-9]{2})?\\s*$")
 )]
 #[allow(dead_code)]
 struct Interval(String);
@@ -134,8 +134,9 @@ enum CalendarDefinition {
     Hours {
         /// An IANA time zone name (`America/New_York`).
         time_zone: String,
-        /// Opening intervals per weekday; omitted days are closed.
-        hours: BTreeMap<Weekday, Vec<Interval>>,
+        /// Opening intervals per weekday; omitted days are closed (a calendar open only on
+        /// dated overrides may omit `hours`).
+        hours: Option<BTreeMap<Weekday, Vec<Interval>>>,
         holidays: Option<Vec<Holiday>>,
         overrides: Option<Vec<Override>>,
         description: Option<String>,
@@ -147,6 +148,7 @@ enum CalendarDefinition {
     },
     /// Open around the clock (24×7).
     AlwaysOpen {
+        #[schemars(extend("const" = true))]
         always_open: bool,
         description: Option<String>,
     },

@@ -41,7 +41,7 @@ impl JsonSchema for Span {
         schemars::json_schema!({
             "type": "string",
             "description": "A duration of business time: `90s`, `15m`, `4h`, `2d`, sums such as `1h30m`, or ISO 8601 (`PT4H`). `d` is 24 hours of business time, not a business day.",
-            "pattern": "^[+-]?(P.+|([0-9]+(\\.[0-9]+)?[dhms])+)$"
+            "pattern": "^\\s*[+-]?(P.+|([0-9]+(\\.[0-9]+)?[dhms])+)\\s*$"
         })
     }
 }
@@ -170,6 +170,9 @@ impl Op {
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged, deny_unknown_fields)]
+#[schemars(
+    description = "A filter on case fields: `{field, op, value}`, or `all` / `any` / `not` of filters."
+)]
 pub enum Criteria {
     /// Every filter holds (an empty list holds).
     All {
@@ -552,7 +555,7 @@ impl JsonSchema for TriggerPoint {
         schemars::json_schema!({
             "type": "string",
             "description": "A percentage of the target (`50%`) or a signed offset from the target in business time (`-30m` before, `+2h` after).",
-            "pattern": "^([0-9]+(\\.[0-9]+)?%|[+-]?(P.+|([0-9]+(\\.[0-9]+)?[dhms])+))$"
+            "pattern": "^\\s*([0-9]+(\\.[0-9]+)?\\s*%|[+-]?(P.+|([0-9]+(\\.[0-9]+)?[dhms])+))\\s*$"
         })
     }
 }
@@ -830,6 +833,7 @@ pub struct Process {
     pub name: Option<String>,
     /// Its version (1 when omitted).
     #[serde(default = "one")]
+    #[schemars(range(min = 1))]
     pub version: u32,
     /// Whether this version applies when an entitlement does not pin one (else the highest).
     #[serde(default, skip_serializing_if = "is_false")]
@@ -923,6 +927,7 @@ pub enum ProcessRef {
         /// The process id.
         id: String,
         /// The version.
+        #[schemars(range(min = 1))]
         version: u32,
     },
 }
