@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde_json::Value;
 
-use crate::rules::{Entitlement, Process};
+use crate::rules::{Entitlement, MonitorConfig, Process};
 
 /// A weekday key of `hours`.
 #[derive(JsonSchema)]
@@ -165,6 +165,8 @@ struct RulesetDocument {
     processes: Option<Vec<Process>>,
     /// Contracts.
     entitlements: Option<Vec<Entitlement>>,
+    /// Monitor settings: suppression, quota alerts, chronic over-consumption, action defaults.
+    monitor: Option<MonitorConfig>,
 }
 
 /// The JSON Schema (draft 2020-12) of the rules document.

@@ -3,6 +3,7 @@
 mod common;
 mod dst;
 mod errors;
+mod monitor;
 mod properties;
 mod reference;
 mod rules;

@@ -913,3 +913,32 @@ fn the_shipped_json_schema_is_the_one_the_types_generate() {
         );
     }
 }
+
+#[test]
+fn deadlines_past_the_supported_range_do_not_fail_the_case() {
+    // A Sev1 case raised ten minutes before the end of year 9999: its resolution (2h) would be
+    // due in year 10000, reported as the last instant of the range.
+    let c =
+        json!({"id": "Z-1", "entitlement": "umbrella-sev1", "created_at": "9999-12-31T23:50:00Z"});
+    let s = eval(&c, "9999-12-31T23:59:00Z");
+    let res = find(&s, "Resolution", 1);
+    assert_eq!(res.target_at, t("9999-12-31T23:59:59.999999Z"));
+    assert_eq!(res.state, MilestoneState::InProgress);
+    assert_eq!(
+        find(&s, "First Response", 1).target_at,
+        t("9999-12-31T23:59:59.999999Z")
+    );
+    // Quota periods stay inside the range too.
+    let cases = [case(
+        json!({"id": "Z-2", "entitlement": "acme-gold", "created_at": "0001-01-01T00:00:00Z"}),
+    )];
+    let u = rules()
+        .entitlement_usage("acme-gold", &cases, at("0001-01-01T00:00:00Z"))
+        .unwrap();
+    assert!(
+        u.quotas
+            .iter()
+            .all(|q| q.period_start.to_string() == "0001-01-01"),
+        "{u:?}"
+    );
+}

@@ -33,10 +33,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod alert;
 mod case;
+mod config;
 mod model;
+mod monitor;
 mod replay;
 mod status;
+mod usage;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,10 +49,16 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
+pub use alert::{Alert, hours_minutes};
 pub use case::{Case, Event, EventKind, MAX_EVENTS};
+pub use config::{Chronic, MinLevel, MonitorConfig, Suppress};
 pub use model::{
     BUILTIN_EVENTS, Criteria, Entitlement, Level, MAX_CRITERIA_DEPTH, Milestone, MilestoneKind, Op,
     Period, Process, ProcessRef, Quota, Recurrence, Span, Target, Trigger, TriggerPoint,
+};
+pub use monitor::{
+    AccountRollup, Attainment, MilestoneRollup, MonitorEvent, MonitorEventKind, MonitorReport,
+    OverQuota, ProcessRollup, QuotaCrossing, WhatIf, WhatIfChange, WhatIfRow,
 };
 pub use status::{
     CaseEvaluation, EntitlementStatus, EntitlementUsage, MilestoneState, MilestoneStatus, QuotaUse,
@@ -81,9 +91,10 @@ pub struct Ruleset {
     by_entitlement: HashMap<String, usize>,
     /// Process id → indices into `processes`, the default version first.
     by_process: HashMap<String, Vec<usize>>,
+    monitor: MonitorConfig,
 }
 
-fn list<'a>(known: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn list<'a>(known: impl Iterator<Item = &'a str>) -> String {
     let mut v: Vec<&str> = known.collect();
     v.sort_unstable();
     v.dedup();
@@ -104,7 +115,15 @@ impl Ruleset {
     /// Validates a whole document given as a JSON value.
     pub fn from_value(doc: &Value) -> Result<Ruleset> {
         let map = as_object(doc, "")?;
-        check_keys(map, "", &["calendars", "processes", "entitlements"])?;
+        check_keys(
+            map,
+            "",
+            &["calendars", "processes", "entitlements", "monitor"],
+        )?;
+        let monitor = match map.get("monitor") {
+            None => MonitorConfig::default(),
+            Some(m) => MonitorConfig::parse(m, "monitor")?,
+        };
         let (calendars, calendar_defs) = match map.get("calendars") {
             None => (Calendars::default(), Map::new()),
             Some(c) => (
@@ -232,6 +251,7 @@ impl Ruleset {
             entitlements,
             by_entitlement,
             by_process,
+            monitor,
         })
     }
 
@@ -295,7 +315,18 @@ impl Ruleset {
             "entitlements".into(),
             serde_json::to_value(&self.entitlements).unwrap_or(Value::Null),
         );
+        if self.monitor != MonitorConfig::default() {
+            out.insert(
+                "monitor".into(),
+                serde_json::to_value(&self.monitor).unwrap_or(Value::Null),
+            );
+        }
         Value::Object(out)
+    }
+
+    /// The `monitor:` settings (defaults when the document has none).
+    pub fn monitor_config(&self) -> &MonitorConfig {
+        &self.monitor
     }
 
     /// The calendars.
@@ -324,7 +355,7 @@ impl Ruleset {
         resolve_process(&self.processes, &self.by_process, reference, "").ok()
     }
 
-    fn time_zone_of(&self, entitlement: &Entitlement) -> Tz {
+    pub(crate) fn time_zone_of(&self, entitlement: &Entitlement) -> Tz {
         let name = entitlement.calendar.clone().or_else(|| {
             self.process(&entitlement.process)
                 .and_then(|p| p.calendar.clone())
@@ -335,11 +366,11 @@ impl Ruleset {
             .unwrap_or(Tz::UTC)
     }
 
-    fn midnight(tz: Tz, date: NaiveDate) -> i64 {
+    pub(crate) fn midnight(tz: Tz, date: NaiveDate) -> i64 {
         crate::calendar::zone::local_to_utc(tz, date, 0)
     }
 
-    fn status_of(&self, entitlement: &Entitlement, at: i64) -> EntitlementStatus {
+    pub(crate) fn status_of(&self, entitlement: &Entitlement, at: i64) -> EntitlementStatus {
         let tz = self.time_zone_of(entitlement);
         if entitlement
             .start_date
@@ -463,84 +494,14 @@ impl Ruleset {
     pub fn evaluate(&self, case: &Case, now: DateTime<Utc>) -> Result<Vec<MilestoneStatus>> {
         Ok(self.evaluate_case(case, now)?.milestones)
     }
-
-    /// An entitlement's status at `now`, the cases raised under it up to `now` (of `cases`,
-    /// which may hold other entitlements' cases too), and each quota's use in the period that
-    /// contains `now`. Quota filters read the cases' fields as of `now`.
-    pub fn entitlement_usage(
-        &self,
-        entitlement: &str,
-        cases: &[Case],
-        now: DateTime<Utc>,
-    ) -> Result<EntitlementUsage> {
-        let now_us = to_us(now);
-        let e = self
-            .entitlement(entitlement)
-            .ok_or_else(|| Error::UnknownEntitlement {
-                path: "entitlement".into(),
-                name: entitlement.to_string(),
-                known: list(self.entitlements.iter().map(|e| e.id.as_str())),
-            })?;
-        let tz = self.time_zone_of(e);
-        let mine: Vec<&Case> = cases
-            .iter()
-            .filter(|c| {
-                c.entitlement.as_deref() == Some(entitlement) && to_us(c.created_at) <= now_us
-            })
-            .collect();
-        let used = mine.len() as u32;
-        let today = now.with_timezone(&tz).date_naive();
-        let mut quotas = Vec::new();
-        for q in &e.quotas {
-            let (start, end) = period_bounds(q.period, today, e);
-            let (from, to) = (
-                Ruleset::midnight(tz, start),
-                end.checked_add_days(Days::new(1))
-                    .map(|d| Ruleset::midnight(tz, d))
-                    .unwrap_or(i64::MAX),
-            );
-            let mut n = 0u32;
-            for c in &mine {
-                let t = to_us(c.created_at);
-                if t < from || t >= to {
-                    continue;
-                }
-                let matches = match &q.filter {
-                    None => true,
-                    Some(f) => {
-                        let fields =
-                            replay::fields_at(c, now_us).map_err(|error| Error::InCase {
-                                case: c.id.clone(),
-                                error: Box::new(error),
-                            })?;
-                        f.matches(&|k| fields.get(k))
-                    }
-                };
-                n += u32::from(matches);
-            }
-            quotas.push(QuotaUse {
-                name: q.name.clone(),
-                period: q.period,
-                period_start: start,
-                period_end: end,
-                max_cases: q.max_cases,
-                used: n,
-                remaining: q.max_cases.saturating_sub(n),
-            });
-        }
-        Ok(EntitlementUsage {
-            entitlement: e.id.clone(),
-            status: self.status_of(e, now_us),
-            cases_used: used,
-            cases_per_entitlement: e.cases_per_entitlement,
-            cases_remaining: e.cases_per_entitlement.map(|a| a.saturating_sub(used)),
-            quotas,
-        })
-    }
 }
 
 /// The first and last day of the period that contains `day`.
-fn period_bounds(period: Period, day: NaiveDate, e: &Entitlement) -> (NaiveDate, NaiveDate) {
+pub(crate) fn period_bounds(
+    period: Period,
+    day: NaiveDate,
+    e: &Entitlement,
+) -> (NaiveDate, NaiveDate) {
     let first_of = |month0: u32| NaiveDate::from_ymd_opt(day.year(), month0 + 1, 1).unwrap_or(day);
     let (start, months) = match period {
         Period::Month => (first_of(day.month0()), 1),
@@ -554,7 +515,13 @@ fn period_bounds(period: Period, day: NaiveDate, e: &Entitlement) -> (NaiveDate,
         .checked_add_months(Months::new(months))
         .and_then(|d| d.pred_opt())
         .unwrap_or(NaiveDate::MAX);
-    (start, end)
+    // Keep the dates inside the supported years 1 to 9999 (a zone ahead of UTC can put the
+    // last instant's local date in year 10000).
+    let (first, last) = (
+        NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN),
+        NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX),
+    );
+    (start.clamp(first, last), end.clamp(first, last))
 }
 
 fn resolve_process<'a>(

@@ -535,15 +535,20 @@ impl TriggerPoint {
     }
 }
 
+impl TriggerPoint {
+    /// The point as written in documents: `50%`, `-30m`, `+2h`.
+    pub fn label(self) -> String {
+        match self {
+            TriggerPoint::Percent(p) => format!("{p}%"),
+            TriggerPoint::Offset(o) if o >= 0 => format!("+{}", format_duration(o)),
+            TriggerPoint::Offset(o) => format_duration(o),
+        }
+    }
+}
+
 impl Serialize for TriggerPoint {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        match *self {
-            TriggerPoint::Percent(p) => s.serialize_str(&format!("{p}%")),
-            TriggerPoint::Offset(o) if o >= 0 => {
-                s.serialize_str(&format!("+{}", format_duration(o)))
-            }
-            TriggerPoint::Offset(o) => s.serialize_str(&format_duration(o)),
-        }
+        s.serialize_str(&self.label())
     }
 }
 
@@ -1005,7 +1010,7 @@ pub struct Quota {
     pub period: Period,
     /// The most cases allowed per period.
     pub max_cases: u32,
-    /// Only cases whose current fields match count.
+    /// Only cases whose fields match count, from the first moment they match.
     #[serde(rename = "where", default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<Criteria>,
     /// A display name.

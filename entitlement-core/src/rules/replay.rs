@@ -25,10 +25,9 @@ struct Occurrence {
     /// When it was asked to start (a sequential one may start later).
     requested: i64,
     completed: Option<i64>,
-    /// The tier field's value at completion (or at start, if the value at completion has no
-    /// target).
-    tier_at_end: Option<Value>,
-    tier_at_start: Option<Value>,
+    /// The tier field's value from each instant on: at the start, then at each change while
+    /// the occurrence is open. The last one is the value at completion (or at `now`).
+    tiers: Vec<(i64, Option<Value>)>,
 }
 
 #[derive(Default)]
@@ -135,22 +134,74 @@ pub(crate) fn ordered_events(
     Ok(out)
 }
 
-/// The field values of a case as of `now` (the replay's view, for quota filters).
-pub(crate) fn fields_at(case: &Case, now: i64) -> Result<Map<String, Value>> {
-    let order = ordered_events(case, now, None)?;
-    let mut fields = initial_fields(case);
-    for i in order {
+/// A case as of an instant: its field values, its status (`None` before the first `status`
+/// event) and whether the clock is stopped.
+pub(crate) struct StateAt {
+    pub fields: Map<String, Value>,
+    pub status: Option<String>,
+    pub stopped: bool,
+}
+
+/// The case as of `t` (events at or before `t`).
+pub(crate) fn state_at(case: &Case, t: i64) -> Result<StateAt> {
+    let mut state = StateAt {
+        fields: initial_fields(case),
+        status: None,
+        stopped: false,
+    };
+    for i in ordered_events(case, t, None)? {
         match &case.events[i].kind {
+            EventKind::Field { field, to, .. } => {
+                state.fields.insert(field.clone(), to.clone());
+            }
+            EventKind::Status { to, .. } => {
+                state
+                    .fields
+                    .insert("status".into(), Value::String(to.clone()));
+                state.status = Some(to.clone());
+            }
+            EventKind::Stop => state.stopped = true,
+            EventKind::Resume => state.stopped = false,
+            _ => {}
+        }
+    }
+    Ok(state)
+}
+
+/// The first instant, from creation up to `now`, at which the case's fields match `filter`
+/// (creation itself without a filter); `None` if they never do.
+pub(crate) fn first_match(
+    case: &Case,
+    filter: Option<&super::model::Criteria>,
+    now: i64,
+) -> Result<Option<i64>> {
+    let created = to_us(case.created_at);
+    if created > now {
+        return Ok(None);
+    }
+    let Some(filter) = filter else {
+        return Ok(Some(created));
+    };
+    let mut fields = initial_fields(case);
+    if filter.matches(&|k| fields.get(k)) {
+        return Ok(Some(created));
+    }
+    for i in ordered_events(case, now, None)? {
+        let e = &case.events[i];
+        match &e.kind {
             EventKind::Field { field, to, .. } => {
                 fields.insert(field.clone(), to.clone());
             }
             EventKind::Status { to, .. } => {
                 fields.insert("status".into(), Value::String(to.clone()));
             }
-            _ => {}
+            _ => continue,
+        }
+        if filter.matches(&|k| fields.get(k)) {
+            return Ok(Some(to_us(e.at)));
         }
     }
-    Ok(fields)
+    Ok(None)
 }
 
 impl<'a> Walk<'a> {
@@ -195,13 +246,11 @@ impl<'a> Walk<'a> {
         track.occurrences.push(Occurrence {
             requested: at,
             completed: None,
-            tier_at_end: None,
-            tier_at_start: tier,
+            tiers: vec![(at, tier)],
         });
     }
 
     fn complete(&mut self, k: usize, at: i64) {
-        let tier = self.tier_value(self.milestones[k].milestone);
         let track = &mut self.tracks[k];
         track.armed = None;
         if !track.open {
@@ -210,7 +259,21 @@ impl<'a> Walk<'a> {
         track.open = false;
         if let Some(o) = track.occurrences.last_mut() {
             o.completed = Some(at);
-            o.tier_at_end = tier;
+        }
+    }
+
+    /// After a field or status change: open occurrences record their tier's new value.
+    fn note_tiers(&mut self, at: i64) {
+        for k in 0..self.tracks.len() {
+            if !self.tracks[k].open {
+                continue;
+            }
+            let value = self.tier_value(self.milestones[k].milestone);
+            if let Some(o) = self.tracks[k].occurrences.last_mut()
+                && o.tiers.last().is_none_or(|(_, v)| *v != value)
+            {
+                o.tiers.push((at, value));
+            }
         }
     }
 
@@ -223,6 +286,7 @@ impl<'a> Walk<'a> {
 
     /// After a field or status change: armed milestones whose criteria now hold start.
     fn fire_armed(&mut self, at: i64) {
+        self.note_tiers(at);
         for k in 0..self.tracks.len() {
             if let Some(event) = self.tracks[k].armed
                 && self.criteria_hold(self.milestones[k].milestone)
@@ -313,7 +377,18 @@ fn paused_within(cal: &Calendar, pauses: &[(i64, i64)], start: i64, end: i64) ->
 
 /// The instant at which `amount` of active business time has run from `start`, the clock
 /// stopping during the pauses (which end at `now` at the latest: provisional while open).
+///
+/// A point beyond the supported range (after 9999-12-31, or on a calendar that never opens
+/// again) is reported as the range's last instant, so that one far deadline does not make
+/// the whole case fail (`docs/rules.md`, "Limits").
 fn reach(cal: &Calendar, start: i64, amount: i64, pauses: &[(i64, i64)]) -> Result<i64> {
+    match reach_within(cal, start, amount, pauses) {
+        Err(Error::OutOfRange { .. } | Error::NoOpening { .. }) => Ok(crate::time::MAX_MICROS),
+        other => other,
+    }
+}
+
+fn reach_within(cal: &Calendar, start: i64, amount: i64, pauses: &[(i64, i64)]) -> Result<i64> {
     let mut cursor = start;
     let mut left = amount;
     for &(ps, pe) in pauses {
@@ -329,6 +404,26 @@ fn reach(cal: &Calendar, start: i64, amount: i64, pauses: &[(i64, i64)]) -> Resu
         cursor = pe;
     }
     cal.add_micros(cursor, left)
+}
+
+/// The instant the clock first reaches `amount(target)` with the target in force at that
+/// moment: `segments` are `(from, target)` pairs, the first from the start. When a tier change
+/// shortens the target below what has already run, the point is reached at the change.
+fn fired(
+    cal: &Calendar,
+    start: i64,
+    segments: &[(i64, i64)],
+    pauses: &[(i64, i64)],
+    amount: impl Fn(i64) -> i64,
+) -> Result<i64> {
+    for (k, &(from, target)) in segments.iter().enumerate() {
+        let reached = reach(cal, start, amount(target), pauses)?;
+        let until = segments.get(k + 1).map_or(i64::MAX, |s| s.0);
+        if reached < until {
+            return Ok(reached.max(from));
+        }
+    }
+    Ok(i64::MAX)
 }
 
 /// Replays `case` against `process` up to `now` and returns one status per milestone instance.
@@ -367,6 +462,7 @@ pub(crate) fn replay(
                 status = Some(to.clone());
                 walk.snapshot(at, status.clone(), stopped);
                 if walk.process.exit_statuses.iter().any(|s| s == to) {
+                    walk.note_tiers(at);
                     if !walk.exited {
                         walk.exit(at);
                     }
@@ -420,6 +516,7 @@ pub(crate) fn replay(
                 consumed: None,
                 crossed: Vec::new(),
                 next_trigger_at: None,
+                breached_at: None,
                 triggers: Vec::new(),
             });
             continue;
@@ -430,15 +527,25 @@ pub(crate) fn replay(
                 (Recurrence::Sequential, Some(t)) => occ.requested.max(t),
                 _ => occ.requested,
             };
-            let tier = match (&occ.completed, &occ.tier_at_end) {
-                (Some(_), end) => end.clone(),
-                (None, _) => walk.tier_value(m),
-            };
-            let target = m
-                .target
-                .for_tier(tier.as_ref())
-                .or_else(|| m.target.for_tier(occ.tier_at_start.as_ref()))
-                .unwrap_or(0);
+            // The target in force from each instant on (a value without a target keeps the
+            // previous one); the last is the target at completion or `now`.
+            let mut segments: Vec<(i64, i64)> = Vec::with_capacity(occ.tiers.len());
+            for (from, value) in &occ.tiers {
+                let Some(d) = m.target.for_tier(value.as_ref()) else {
+                    continue;
+                };
+                let from = (*from).max(start);
+                match segments.last_mut() {
+                    Some(last) if last.0 >= from => last.1 = d,
+                    Some(last) if last.1 == d => {}
+                    _ => segments.push((from, d)),
+                }
+            }
+            if segments.is_empty() {
+                segments.push((start, 0));
+            }
+            segments[0].0 = start;
+            let target = segments[segments.len() - 1].1;
             let completed = occ.completed.map(|c| c.max(start));
             let end = completed.unwrap_or(now).max(start);
             let mine: Vec<(i64, i64)> = pauses
@@ -462,22 +569,28 @@ pub(crate) fn replay(
                 None if paused_now => MilestoneState::Paused,
                 None => MilestoneState::InProgress,
             };
+            // Whether a point reached at `at` counts by `now`: before completion, if completed.
+            let counts = |at: i64| match completed {
+                Some(c) => at < c,
+                None => start <= now && at <= now,
+            };
+            let breached_at = fired(cal, start, &segments, &mine, |d| d)?;
             let mut triggers = Vec::with_capacity(m.triggers.len());
             for t in &m.triggers {
                 let at = reach(cal, start, t.at.reached_at(target), &mine)?;
-                let crossed = match completed {
-                    Some(c) => at < c,
-                    None => start <= now && at <= now,
-                };
+                let crossed = counts(at);
+                let fired_at = fired(cal, start, &segments, &mine, |d| t.at.reached_at(d))?;
                 triggers.push(TriggerStatus {
-                    point: serde_json::to_value(t.at)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
+                    point: t.at.label(),
                     level: t.level,
                     actions: t.actions.clone(),
                     at: from_us(at)?,
                     crossed,
+                    fired_at: if counts(fired_at) {
+                        Some(from_us(fired_at)?)
+                    } else {
+                        None
+                    },
                 });
             }
             let next_trigger_at = if completed.is_some() {
@@ -506,6 +619,11 @@ pub(crate) fn replay(
                     .map(|t| t.level)
                     .collect(),
                 next_trigger_at,
+                breached_at: if counts(breached_at) {
+                    Some(from_us(breached_at)?)
+                } else {
+                    None
+                },
                 triggers,
             });
         }

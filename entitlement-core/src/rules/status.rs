@@ -91,8 +91,14 @@ pub struct TriggerStatus {
     /// The instant the clock reaches it (provisional while the milestone is paused).
     #[serde(serialize_with = "ser_instant")]
     pub at: DateTime<Utc>,
-    /// Whether it has been crossed by `now` (before completion, for a completed instance).
+    /// Whether it has been crossed by `now` (before completion, for a completed instance),
+    /// measured against the current target.
     pub crossed: bool,
+    /// When it fired, measured against the target in force at each moment (a tier change
+    /// that shortens the target fires it at the change): what the monitor reports. `None`
+    /// until it fires.
+    #[serde(serialize_with = "ser_opt_instant")]
+    pub fired_at: Option<DateTime<Utc>>,
 }
 
 /// Where one instance of one milestone of one case stands at `now`.
@@ -138,6 +144,10 @@ pub struct MilestoneStatus {
     /// The next trigger the clock will reach (`None` once completed or all are crossed).
     #[serde(serialize_with = "ser_opt_instant")]
     pub next_trigger_at: Option<DateTime<Utc>>,
+    /// When the clock reached the target in force at that moment, if it has by `now` and
+    /// before completion: the instant the monitor reports the breach.
+    #[serde(serialize_with = "ser_opt_instant")]
+    pub breached_at: Option<DateTime<Utc>>,
     /// Every trigger, placed on the wall clock.
     pub triggers: Vec<TriggerStatus>,
 }
@@ -209,6 +219,11 @@ pub struct QuotaUse {
     pub used: u32,
     /// Cases still allowed in the period (0 once the cap is reached or passed).
     pub remaining: u32,
+    /// The use at the period's end if cases keep arriving at the rate so far (wall-clock,
+    /// linear); equal to `used` once the period is over, and for a term without an end.
+    pub projected: f64,
+    /// Whether that projection is above the cap.
+    pub projected_over: bool,
 }
 
 /// An entitlement's status and case counts at `now`.

@@ -1,0 +1,431 @@
+//! Alerts: each monitor event with the account context and suggested actions, and pure
+//! renderers for Slack (Block Kit), email (plain text), Jira (create-issue payload) and
+//! PagerDuty (Events API v2). Rendering never sends anything: that is the host's job.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::model::Level;
+use super::monitor::{MonitorEvent, MonitorEventKind};
+use super::status::{rfc3339, ser_instant};
+use super::{Case, Ruleset};
+use crate::error::Result;
+
+fn ser_opt_instant<S: serde::Serializer>(
+    t: &Option<DateTime<Utc>>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&rfc3339(*t)),
+        None => s.serialize_none(),
+    }
+}
+
+fn ser_opt_seconds<S: serde::Serializer>(
+    d: &Option<TimeDelta>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_f64(d.num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6),
+        None => s.serialize_none(),
+    }
+}
+
+/// One event, ready to tell a person: who, what, by when, and what to do.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Alert {
+    /// The event's key (use it to deduplicate downstream, e.g. as PagerDuty's `dedup_key`).
+    pub key: String,
+    /// What the event is about.
+    pub kind: MonitorEventKind,
+    /// Its level.
+    pub level: Level,
+    /// When the threshold was crossed.
+    #[serde(serialize_with = "ser_instant")]
+    pub at: DateTime<Utc>,
+    /// A one-line title.
+    pub title: String,
+    /// A few sentences for people.
+    pub summary: String,
+    /// The case.
+    pub case_id: Option<String>,
+    /// The entitlement.
+    pub entitlement: Option<String>,
+    /// The milestone.
+    pub milestone: Option<String>,
+    /// The milestone instance.
+    pub instance: Option<u32>,
+    /// The account id, name, ARR, renewal date, executive sponsor, CSM and contacts, taken from
+    /// the entitlement's account context (`None` when absent).
+    pub account_id: Option<String>,
+    /// The account's name.
+    pub account_name: Option<String>,
+    /// The account's ARR.
+    pub arr: Option<Value>,
+    /// The account's renewal date.
+    pub renewal_date: Option<Value>,
+    /// The executive sponsor.
+    pub executive_sponsor: Option<Value>,
+    /// The customer success manager.
+    pub csm: Option<Value>,
+    /// The customer's contacts.
+    pub contacts: Option<Value>,
+    /// The whole account context, untouched.
+    pub account: Map<String, Value>,
+    /// The milestone's deadline in UTC.
+    #[serde(serialize_with = "ser_opt_instant")]
+    pub deadline_utc: Option<DateTime<Utc>>,
+    /// The deadline in the milestone calendar's zone (`2026-11-25 16:00 EST`).
+    pub deadline_local: Option<String>,
+    /// That zone (`None` for 24×7 and unions: the local deadline is then UTC).
+    pub time_zone: Option<String>,
+    /// Business time left on the milestone's clock (negative once late).
+    #[serde(serialize_with = "ser_opt_seconds")]
+    pub business_left: Option<TimeDelta>,
+    /// Wall-clock time left until the deadline (negative once late).
+    #[serde(serialize_with = "ser_opt_seconds")]
+    pub wall_left: Option<TimeDelta>,
+    /// Suggested actions: the trigger's own first, then the defaults that apply.
+    pub actions: Vec<String>,
+}
+
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Object(m) => m.get("name").and_then(|n| text(Some(n))),
+        _ => None,
+    }
+}
+
+/// `1h05m`, `-30m`: hours and minutes, never days (business days differ from calendar days).
+pub fn hours_minutes(d: TimeDelta) -> String {
+    let minutes = d.num_minutes();
+    let (sign, m) = if minutes < 0 {
+        ("-", -minutes)
+    } else {
+        ("", minutes)
+    };
+    match (m / 60, m % 60) {
+        (0, m) => format!("{sign}{m}m"),
+        (h, 0) => format!("{sign}{h}h"),
+        (h, m) => format!("{sign}{h}h{m:02}m"),
+    }
+}
+
+pub(crate) fn build_alert(
+    rules: &Ruleset,
+    ev: &MonitorEvent,
+    case: Option<&Case>,
+    now: DateTime<Utc>,
+) -> Result<Alert> {
+    let cfg = rules.monitor_config();
+    let status = ev.status.as_ref();
+    let zone = status
+        .and_then(|s| s.calendar.as_deref())
+        .and_then(|n| rules.calendars().get(n))
+        .and_then(|c| c.time_zone())
+        .map(str::to_string);
+    let deadline = status.and_then(|s| s.target_at);
+    let deadline_local = deadline.map(|d| {
+        match zone
+            .as_deref()
+            .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
+        {
+            Some(tz) => d.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string(),
+            None => d.format("%Y-%m-%d %H:%M UTC").to_string(),
+        }
+    });
+    let open = status.is_some_and(|s| s.state.is_open());
+
+    let mut actions: Vec<String> = ev.actions.clone();
+    let mut suggest = |a: &str| {
+        if !actions.iter().any(|x| x == a) {
+            actions.push(a.to_string());
+        }
+    };
+    let fields = case.map(|c| {
+        super::replay::state_at(c, crate::time::to_us(now))
+            .map(|s| s.fields)
+            .unwrap_or_else(|_| c.fields.clone())
+    });
+    let urgent_case = fields
+        .as_ref()
+        .is_some_and(|f| cfg.page_oncall_when.matches(&|k| f.get(k)));
+    let arr = ev.account.get("arr").and_then(Value::as_f64);
+    match ev.kind {
+        MonitorEventKind::Trigger | MonitorEventKind::Breach => {
+            if ev.level >= Level::Critical && urgent_case {
+                suggest("page_oncall");
+            }
+            if open && ev.level >= Level::Warning {
+                suggest("raise_priority");
+            }
+            if ev.kind == MonitorEventKind::Breach {
+                suggest("add_coverage");
+            }
+        }
+        MonitorEventKind::Quota | MonitorEventKind::Allowance => {
+            if ev.quota.as_ref().is_some_and(|q| q.fraction >= 1.0) {
+                suggest("raise_usage_at_renewal");
+            }
+        }
+    }
+    if ev.level >= Level::Critical && arr.is_some_and(|a| a >= cfg.war_room_arr) {
+        suggest("open_war_room");
+    }
+
+    let name = text(ev.account.get("name"));
+    let who = name
+        .clone()
+        .or_else(|| ev.entitlement.clone())
+        .unwrap_or_default();
+    let (title, summary) = match ev.kind {
+        MonitorEventKind::Trigger | MonitorEventKind::Breach => {
+            let what = format!(
+                "{} #{} of case {}",
+                ev.milestone.as_deref().unwrap_or("?"),
+                ev.instance.unwrap_or(1),
+                ev.case_id.as_deref().unwrap_or("?")
+            );
+            let title = if ev.kind == MonitorEventKind::Breach {
+                format!("[{}] {who}: {what} breached its target", ev.level.as_str())
+            } else {
+                format!(
+                    "[{}] {who}: {what} reached {}",
+                    ev.level.as_str(),
+                    ev.point.as_deref().unwrap_or("a trigger")
+                )
+            };
+            let mut summary = format!("{what} for {who}");
+            if let (Some(d), Some(local)) = (deadline, &deadline_local) {
+                summary.push_str(&format!(" is due {local} ({})", rfc3339(d)));
+            }
+            if let Some(s) = status {
+                summary.push_str(&format!(
+                    "; state {}, {} of business time left",
+                    s.state.as_str(),
+                    s.remaining.map(hours_minutes).unwrap_or_else(|| "?".into())
+                ));
+            }
+            summary.push('.');
+            (title, summary)
+        }
+        MonitorEventKind::Quota | MonitorEventKind::Allowance => {
+            let q = ev.quota.as_ref();
+            let label = if ev.kind == MonitorEventKind::Allowance {
+                "per-incident allowance".to_string()
+            } else {
+                format!(
+                    "{} quota{}",
+                    q.map(|q| q.period.as_str()).unwrap_or("?"),
+                    q.and_then(|q| q.name.as_ref())
+                        .map(|n| format!(" {n:?}"))
+                        .unwrap_or_default()
+                )
+            };
+            let (used, max, pct) =
+                q.map_or((0, 0, 0.0), |q| (q.used, q.max_cases, q.fraction * 100.0));
+            (
+                format!(
+                    "[{}] {who}: {pct:.0}% of the {label} used",
+                    ev.level.as_str()
+                ),
+                format!(
+                    "{who} has raised {used} of {max} cases of its {label} (entitlement {}); case {} crossed {pct:.0}%.",
+                    ev.entitlement.as_deref().unwrap_or("?"),
+                    ev.case_id.as_deref().unwrap_or("?")
+                ),
+            )
+        }
+    };
+    Ok(Alert {
+        key: ev.key.clone(),
+        kind: ev.kind,
+        level: ev.level,
+        at: ev.at,
+        title,
+        summary,
+        case_id: ev.case_id.clone(),
+        entitlement: ev.entitlement.clone(),
+        milestone: ev.milestone.clone(),
+        instance: ev.instance,
+        account_id: text(ev.account.get("id")),
+        account_name: name,
+        arr: ev.account.get("arr").cloned(),
+        renewal_date: ev.account.get("renewal_date").cloned(),
+        executive_sponsor: ev.account.get("executive_sponsor").cloned(),
+        csm: ev.account.get("csm").cloned(),
+        contacts: ev.account.get("contacts").cloned(),
+        account: ev.account.clone(),
+        deadline_utc: deadline,
+        deadline_local,
+        time_zone: zone,
+        business_left: status.and_then(|s| s.remaining),
+        wall_left: deadline.map(|d| d - now),
+        actions,
+    })
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+impl Alert {
+    fn facts(&self) -> Vec<(&'static str, String)> {
+        let mut f = Vec::new();
+        if let Some(c) = &self.case_id {
+            f.push(("Case", c.clone()));
+        }
+        if let Some(a) = &self.account_name {
+            f.push(("Account", a.clone()));
+        }
+        if let Some(arr) = self.arr.as_ref().and_then(|v| text(Some(v))) {
+            f.push(("ARR", arr));
+        }
+        if let Some(r) = self.renewal_date.as_ref().and_then(|v| text(Some(v))) {
+            f.push(("Renewal", r));
+        }
+        if let Some(d) = &self.deadline_local {
+            f.push(("Deadline", d.clone()));
+        }
+        if let Some(l) = self.business_left {
+            f.push(("Business time left", hours_minutes(l)));
+        }
+        if let Some(l) = self.wall_left {
+            f.push(("Wall-clock time left", hours_minutes(l)));
+        }
+        if let Some(s) = self.executive_sponsor.as_ref().and_then(|v| text(Some(v))) {
+            f.push(("Executive sponsor", s));
+        }
+        if let Some(c) = self.csm.as_ref().and_then(|v| text(Some(v))) {
+            f.push(("CSM", c));
+        }
+        f
+    }
+
+    /// A Slack message: `{"text": fallback, "blocks": [...]}` in Block Kit (a header, a section
+    /// with up to 10 fields, the suggested actions as context), within Slack's documented
+    /// limits (header 150 characters, section text 3000, fields 2000 each).
+    pub fn slack_blocks(&self) -> Value {
+        let fields: Vec<Value> = self
+            .facts()
+            .into_iter()
+            .take(10)
+            .map(|(k, v)| json!({"type": "mrkdwn", "text": truncate(&format!("*{k}*\n{v}"), 2000)}))
+            .collect();
+        let mut blocks = vec![
+            json!({"type": "header", "text": {"type": "plain_text", "text": truncate(&self.title, 150), "emoji": true}}),
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&self.summary, 3000)}}),
+        ];
+        if !fields.is_empty() {
+            blocks.push(json!({"type": "section", "fields": fields}));
+        }
+        if !self.actions.is_empty() {
+            blocks.push(json!({"type": "context", "elements": [
+                {"type": "mrkdwn", "text": truncate(&format!("Suggested: {}", self.actions.join(", ")), 3000)}
+            ]}));
+        }
+        json!({"text": truncate(&self.title, 3000), "blocks": blocks})
+    }
+
+    /// A plain-text email: `{"subject": ..., "body": ...}`.
+    pub fn email(&self) -> Value {
+        let mut body = format!("{}\n\n", self.summary);
+        for (k, v) in self.facts() {
+            body.push_str(&format!("{k}: {v}\n"));
+        }
+        if !self.actions.is_empty() {
+            body.push_str(&format!(
+                "\nSuggested actions: {}\n",
+                self.actions.join(", ")
+            ));
+        }
+        body.push_str(&format!("\nEvent key: {}\n", self.key));
+        json!({"subject": self.title, "body": body})
+    }
+
+    /// A Jira Cloud create-issue request body (`POST /rest/api/3/issue`): `fields` with
+    /// `project.key`, `issuetype.name`, `summary` (at most 255 characters), `priority.name`,
+    /// `labels` (no spaces) and `description` as an Atlassian Document Format document.
+    pub fn jira_issue(&self, project_key: &str, issue_type: &str) -> Value {
+        let priority = match self.level {
+            Level::Info => "Low",
+            Level::Warning => "Medium",
+            Level::Critical => "High",
+            Level::Violation | Level::Escalation => "Highest",
+        };
+        let mut paragraphs =
+            vec![json!({"type": "paragraph", "content": [{"type": "text", "text": self.summary}]})];
+        let items: Vec<Value> = self
+            .facts()
+            .into_iter()
+            .map(|(k, v)| {
+                json!({"type": "listItem", "content": [{"type": "paragraph", "content": [
+                    {"type": "text", "text": format!("{k}: "), "marks": [{"type": "strong"}]},
+                    {"type": "text", "text": v}
+                ]}]})
+            })
+            .collect();
+        if !items.is_empty() {
+            paragraphs.push(json!({"type": "bulletList", "content": items}));
+        }
+        if !self.actions.is_empty() {
+            paragraphs.push(json!({"type": "paragraph", "content": [
+                {"type": "text", "text": format!("Suggested actions: {}", self.actions.join(", "))}
+            ]}));
+        }
+        let mut labels = vec![
+            "entitlement".to_string(),
+            format!("sla-{}", self.level.as_str()),
+            format!("sla-{}", self.kind.as_str()),
+        ];
+        if let Some(e) = &self.entitlement {
+            labels.push(e.replace(char::is_whitespace, "-"));
+        }
+        json!({"fields": {
+            "project": {"key": project_key},
+            "issuetype": {"name": issue_type},
+            "summary": truncate(&self.title, 255),
+            "priority": {"name": priority},
+            "labels": labels,
+            "description": {"type": "doc", "version": 1, "content": paragraphs},
+        }})
+    }
+
+    /// A PagerDuty Events API v2 `trigger` event: `routing_key`, `event_action`, `dedup_key`
+    /// (the event key, at most 255 characters), and `payload` with `summary` (at most 1024),
+    /// `source`, `severity` (`critical`, `error`, `warning` or `info`), `timestamp`,
+    /// `component`, `group`, `class` and `custom_details`.
+    pub fn pagerduty_event(&self, routing_key: &str) -> Value {
+        let severity = match self.level {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Critical | Level::Escalation => "critical",
+            Level::Violation => "error",
+        };
+        let details = serde_json::to_value(self).unwrap_or(Value::Null);
+        json!({
+            "routing_key": routing_key,
+            "event_action": "trigger",
+            "dedup_key": truncate(&self.key, 255),
+            "payload": {
+                "summary": truncate(&self.title, 1024),
+                "source": self.entitlement.as_deref().unwrap_or("entitlement"),
+                "severity": severity,
+                "timestamp": rfc3339(self.at),
+                "component": self.milestone.as_deref().unwrap_or(self.kind.as_str()),
+                "group": self.account_name.as_deref().or(self.account_id.as_deref()).unwrap_or("unknown account"),
+                "class": format!("sla_{}", self.kind.as_str()),
+                "custom_details": details,
+            }
+        })
+    }
+}

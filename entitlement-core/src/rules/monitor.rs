@@ -1,0 +1,851 @@
+//! The breach monitor: what happened in `(since, now]`, exactly once, with suppression, case
+//! counts and account rollups. Semantics and reasons: `docs/monitor.md`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::alert::{Alert, build_alert};
+use super::model::{Entitlement, Level, Period};
+use super::replay::state_at;
+use super::status::{
+    CaseEvaluation, EntitlementUsage, MilestoneState, MilestoneStatus, ser_instant,
+};
+use super::usage::{Counted, Counts, previous_period};
+use super::{Case, Ruleset, period_bounds};
+use crate::error::Result;
+use crate::time::{from_us, to_us};
+
+/// What a monitor event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonitorEventKind {
+    /// A milestone's trigger was reached.
+    Trigger,
+    /// A milestone passed its target without being completed.
+    Breach,
+    /// The cases of a quota's period reached a fraction of the quota.
+    Quota,
+    /// The cases of an entitlement reached a fraction of its per-incident allowance.
+    Allowance,
+}
+
+impl MonitorEventKind {
+    /// The kind's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MonitorEventKind::Trigger => "trigger",
+            MonitorEventKind::Breach => "breach",
+            MonitorEventKind::Quota => "quota",
+            MonitorEventKind::Allowance => "allowance",
+        }
+    }
+}
+
+/// The quota (or allowance) side of a quota event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QuotaCrossing {
+    /// The quota's name, if any.
+    pub name: Option<String>,
+    /// Its period (`term` for the per-incident allowance).
+    pub period: Period,
+    /// The first day of the period.
+    pub period_start: Option<NaiveDate>,
+    /// The cap.
+    pub max_cases: u32,
+    /// The fraction of the cap that was reached.
+    pub fraction: f64,
+    /// The number of cases that reached it.
+    pub used: u32,
+}
+
+/// One thing that happened: a trigger, a breach, or a quota crossing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MonitorEvent {
+    /// Stable across runs: the same event has the same key whichever window reports it.
+    pub key: String,
+    /// What the event is about.
+    pub kind: MonitorEventKind,
+    /// Its level.
+    pub level: Level,
+    /// The instant the threshold was crossed.
+    #[serde(serialize_with = "ser_instant")]
+    pub at: DateTime<Utc>,
+    /// The case (milestone events and the case that crossed a quota).
+    pub case_id: Option<String>,
+    /// The entitlement.
+    pub entitlement: Option<String>,
+    /// The process.
+    pub process: Option<String>,
+    /// The milestone (milestone events).
+    pub milestone: Option<String>,
+    /// The milestone instance (milestone events).
+    pub instance: Option<u32>,
+    /// The trigger's point as written (`50%`, `-5m`); `None` for breaches and quotas.
+    pub point: Option<String>,
+    /// The trigger's own actions.
+    pub actions: Vec<String>,
+    /// The milestone's status at `now` (milestone events).
+    pub status: Option<MilestoneStatus>,
+    /// The quota side (quota and allowance events).
+    pub quota: Option<QuotaCrossing>,
+    /// The account context of the entitlement, untouched.
+    pub account: Map<String, Value>,
+    /// Whether a suppression rule held the event back (it is still reported).
+    pub suppressed: bool,
+    /// The rule that suppressed it: `min_level`, `while_paused` or `agent_activity`.
+    pub suppressed_by: Option<String>,
+}
+
+/// Attainment of one milestone of one process for one account.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MilestoneRollup {
+    /// The milestone's name.
+    pub milestone: String,
+    /// Completed on time.
+    pub met: u32,
+    /// Completed late.
+    pub late: u32,
+    /// Open and past the target.
+    pub violated: u32,
+    /// Open and not (yet) past the target.
+    pub open: u32,
+    /// Open milestones that crossed a trigger or used at least the `at_risk` fraction.
+    pub at_risk: u32,
+    /// Completed on time after crossing a trigger of level warning or above.
+    pub near_misses: u32,
+    /// Late plus violated.
+    pub breaches: u32,
+    /// Met over decided (met + late + violated), as a percentage; `None` before any verdict.
+    pub attainment: Option<f64>,
+}
+
+/// One process's rollup for an account.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProcessRollup {
+    /// The process id.
+    pub process: String,
+    /// The cases under it.
+    pub cases: u32,
+    /// One rollup per milestone, in the process's order.
+    pub milestones: Vec<MilestoneRollup>,
+}
+
+/// A period in which an account went over a quota.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OverQuota {
+    /// The entitlement.
+    pub entitlement: String,
+    /// The quota's name, if any.
+    pub name: Option<String>,
+    /// The quota's period.
+    pub period: Period,
+    /// The first day of the period.
+    pub period_start: NaiveDate,
+    /// Cases in that period.
+    pub used: u32,
+    /// The cap.
+    pub max_cases: u32,
+}
+
+/// What a QBR needs about one account.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AccountRollup {
+    /// The account id (`account.id`, else the entitlement id).
+    pub account_id: String,
+    /// The account name, if given.
+    pub name: Option<String>,
+    /// ARR, passed through.
+    pub arr: Option<Value>,
+    /// Renewal date, passed through.
+    pub renewal_date: Option<Value>,
+    /// The whole account context of its first entitlement, untouched.
+    pub account: Map<String, Value>,
+    /// Its entitlements.
+    pub entitlements: Vec<String>,
+    /// Cases seen, in all.
+    pub cases: u32,
+    /// Per process, attainment per milestone.
+    pub processes: Vec<ProcessRollup>,
+    /// Breaches (late and violated) over all processes.
+    pub breaches: u32,
+    /// Near misses over all processes.
+    pub near_misses: u32,
+    /// Open at-risk milestones over all processes.
+    pub at_risk: u32,
+    /// Case counts per entitlement: allowance and quotas, with projections.
+    pub usage: Vec<EntitlementUsage>,
+    /// Whether a quota is projected to be exceeded by the end of its current period.
+    pub projected_over: bool,
+    /// Periods (of the last `chronic.of_last` complete ones) in which a quota was exceeded.
+    pub over_quota_periods: Vec<OverQuota>,
+    /// Exceeded a quota in at least `chronic.exceeded` of the last `chronic.of_last` periods.
+    pub chronic_over_consumer: bool,
+}
+
+/// The result of one monitor run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MonitorReport {
+    /// The run's `now`.
+    #[serde(serialize_with = "ser_instant")]
+    pub now: DateTime<Utc>,
+    /// The run's `since` (`None`: everything up to `now`).
+    pub since: Option<String>,
+    /// The events of `(since, now]`, by instant then key; suppressed ones included and marked.
+    pub events: Vec<MonitorEvent>,
+    /// One alert per event that is not suppressed, in the same order.
+    pub alerts: Vec<Alert>,
+    /// The statuses of every open milestone (in progress, paused or violated), least time left
+    /// first.
+    pub statuses: Vec<MilestoneStatus>,
+    /// Per account rollups, by account id.
+    pub accounts: Vec<AccountRollup>,
+    /// Per case: coverage and every milestone status.
+    pub cases: Vec<CaseEvaluation>,
+}
+
+/// A milestone event before suppression: kind, key suffix, level, instant, point, actions.
+type Candidate = (
+    MonitorEventKind,
+    String,
+    Level,
+    i64,
+    Option<String>,
+    Vec<String>,
+);
+
+fn in_window(at: i64, since: Option<i64>, now: i64) -> bool {
+    at <= now && since.is_none_or(|s| at > s)
+}
+
+fn micros(d: TimeDelta) -> i64 {
+    d.num_microseconds().unwrap_or(i64::MAX)
+}
+
+impl Ruleset {
+    /// Runs the monitor over `cases` at `now`: the events that happened in `(since, now]`
+    /// (everything up to `now` when `since` is `None`), the open milestones, and per-account
+    /// rollups. Consecutive windows report every event exactly once: an event's instant and
+    /// key depend only on the history up to that instant.
+    ///
+    /// ```
+    /// use entitlement_core::rules::{Case, Ruleset};
+    /// let rules = Ruleset::from_value(&serde_json::json!({
+    ///     "processes": [{"id": "p", "milestones": [{"name": "FR", "kind": "first_response",
+    ///         "target": "1h", "triggers": [{"at": "50%", "level": "warning"}]}]}],
+    ///     "entitlements": [{"id": "e", "process": "p"}]}))?;
+    /// let cases = [Case::from_value(&serde_json::json!(
+    ///     {"id": "c", "entitlement": "e", "created_at": "2026-11-25T10:00:00Z"}))?];
+    /// let first = rules.monitor(&cases, "2026-11-25T10:40:00Z".parse()?, None)?;
+    /// assert_eq!(first.events.len(), 1);                  // the warning at 10:30
+    /// let next = rules.monitor(&cases, "2026-11-25T11:10:00Z".parse()?,
+    ///                          Some("2026-11-25T10:40:00Z".parse()?))?;
+    /// assert_eq!(next.events.len(), 1);                   // only the breach at 11:00
+    /// assert_eq!(next.events[0].kind.as_str(), "breach");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn monitor(
+        &self,
+        cases: &[Case],
+        now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<MonitorReport> {
+        let evaluations = cases
+            .iter()
+            .map(|c| self.evaluate_case(c, now))
+            .collect::<Result<Vec<_>>>()?;
+        self.monitor_evaluated(cases, evaluations, now, since)
+    }
+
+    /// [`Ruleset::monitor`] over cases already evaluated at `now` (one evaluation per case, in
+    /// the same order), so that a caller can evaluate in parallel.
+    pub fn monitor_evaluated(
+        &self,
+        cases: &[Case],
+        evaluations: Vec<CaseEvaluation>,
+        now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<MonitorReport> {
+        let now_us = to_us(now);
+        let since_us = since.map(to_us);
+        let mut events = Vec::new();
+        for (case, eval) in cases.iter().zip(&evaluations) {
+            self.milestone_events(case, eval, now_us, since_us, &mut events)?;
+        }
+        let by_entitlement = group_by_entitlement(cases);
+        let mut counts = HashMap::new();
+        for e in &self.entitlements {
+            if let Some(mine) = by_entitlement.get(e.id.as_str()) {
+                let c = self.counts(e, mine, now_us)?;
+                self.quota_events(e, &c, now_us, since_us, &mut events)?;
+                counts.insert(e.id.as_str(), c);
+            }
+        }
+        events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
+
+        let by_id: HashMap<&str, &Case> = cases.iter().map(|c| (c.id.as_str(), c)).collect();
+        let mut alerts = Vec::new();
+        for ev in events.iter().filter(|e| !e.suppressed) {
+            let case = ev.case_id.as_deref().and_then(|id| by_id.get(id).copied());
+            alerts.push(build_alert(self, ev, case, now)?);
+        }
+
+        let mut statuses: Vec<MilestoneStatus> = evaluations
+            .iter()
+            .flat_map(|e| e.milestones.iter())
+            .filter(|m| m.state.is_open())
+            .cloned()
+            .collect();
+        statuses.sort_by(|a, b| {
+            let left = |m: &MilestoneStatus| m.remaining.map(micros).unwrap_or(i64::MAX);
+            left(a)
+                .cmp(&left(b))
+                .then_with(|| a.case_id.cmp(&b.case_id))
+        });
+
+        let accounts = self.rollups(cases, &evaluations, &counts, now)?;
+        Ok(MonitorReport {
+            now,
+            since: since.map(super::status::rfc3339),
+            events,
+            alerts,
+            statuses,
+            accounts,
+            cases: evaluations,
+        })
+    }
+
+    fn milestone_events(
+        &self,
+        case: &Case,
+        eval: &CaseEvaluation,
+        now: i64,
+        since: Option<i64>,
+        out: &mut Vec<MonitorEvent>,
+    ) -> Result<()> {
+        let process = eval.process.as_ref().and_then(|id| {
+            self.processes
+                .iter()
+                .find(|p| &p.id == id && Some(p.version) == eval.process_version)
+        });
+        let Some(process) = process else {
+            return Ok(());
+        };
+        let cfg = &self.monitor;
+        for status in &eval.milestones {
+            let Some(milestone) = process
+                .milestones
+                .iter()
+                .find(|m| m.name == status.milestone)
+            else {
+                continue;
+            };
+            let mut candidates: Vec<Candidate> = Vec::new();
+            for (i, t) in status.triggers.iter().enumerate() {
+                if let Some(at) = t.fired_at {
+                    candidates.push((
+                        MonitorEventKind::Trigger,
+                        format!("trigger/{i}/{}", t.point),
+                        t.level,
+                        to_us(at),
+                        Some(t.point.clone()),
+                        t.actions.clone(),
+                    ));
+                }
+            }
+            if let Some(at) = status.breached_at {
+                candidates.push((
+                    MonitorEventKind::Breach,
+                    "breach".into(),
+                    Level::Violation,
+                    to_us(at),
+                    None,
+                    Vec::new(),
+                ));
+            }
+            for (kind, suffix, level, at, point, actions) in candidates {
+                if !in_window(at, since, now) {
+                    continue;
+                }
+                // Suppression is judged at the event's own instant, so every run agrees.
+                let state = state_at(case, at).map_err(|error| crate::Error::InCase {
+                    case: case.id.clone(),
+                    error: Box::new(error),
+                })?;
+                let mut suppressed_by = None;
+                if let Some(min) = &cfg.suppress.min_level {
+                    let tier = min.tier_field().and_then(|f| state.fields.get(f));
+                    if level < min.for_tier(tier) {
+                        suppressed_by = Some("min_level");
+                    }
+                }
+                if suppressed_by.is_none() && level < Level::Violation {
+                    let pause_set = milestone
+                        .pause_statuses
+                        .as_ref()
+                        .unwrap_or(&process.pause_statuses);
+                    let paused = state.stopped
+                        || state
+                            .status
+                            .as_ref()
+                            .is_some_and(|s| pause_set.iter().any(|p| p == s));
+                    if cfg.suppress.while_paused && paused {
+                        suppressed_by = Some("while_paused");
+                    } else if let Some(window) = cfg.suppress.agent_activity {
+                        let recent = case.events.iter().any(|e| {
+                            let t = to_us(e.at);
+                            t <= at
+                                && t >= at - window.0
+                                && cfg
+                                    .suppress
+                                    .activity_events
+                                    .iter()
+                                    .any(|a| a == e.kind.type_name())
+                        });
+                        if recent {
+                            suppressed_by = Some("agent_activity");
+                        }
+                    }
+                }
+                out.push(MonitorEvent {
+                    key: format!(
+                        "{}/{}/{}/{}",
+                        case.id, status.milestone, status.instance, suffix
+                    ),
+                    kind,
+                    level,
+                    at: from_us(at)?,
+                    case_id: Some(case.id.clone()),
+                    entitlement: eval.entitlement.clone(),
+                    process: eval.process.clone(),
+                    milestone: Some(status.milestone.clone()),
+                    instance: Some(status.instance),
+                    point,
+                    actions,
+                    status: Some(status.clone()),
+                    quota: None,
+                    account: eval.account.clone(),
+                    suppressed: suppressed_by.is_some(),
+                    suppressed_by: suppressed_by.map(str::to_string),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn quota_events(
+        &self,
+        e: &Entitlement,
+        counts: &Counts<'_>,
+        now: i64,
+        since: Option<i64>,
+        out: &mut Vec<MonitorEvent>,
+    ) -> Result<()> {
+        let fractions = &self.monitor.quota_alerts;
+        let tz = self.time_zone_of(e);
+        let mut crossings = |kind: MonitorEventKind,
+                             key: String,
+                             counted: &mut Vec<Counted<'_>>,
+                             max: u32,
+                             name: Option<String>,
+                             period: Period,
+                             period_start: Option<NaiveDate>|
+         -> Result<()> {
+            counted.sort_by(|a, b| {
+                a.since
+                    .cmp(&b.since)
+                    .then_with(|| a.case.id.cmp(&b.case.id))
+            });
+            for &f in fractions {
+                let needed = ((f * f64::from(max)).ceil() as usize).max(1);
+                if let Some(c) = counted.get(needed - 1)
+                    && in_window(c.since, since, now)
+                {
+                    out.push(MonitorEvent {
+                        key: format!("{key}/{f}"),
+                        kind,
+                        level: if f >= 1.0 {
+                            Level::Critical
+                        } else {
+                            Level::Warning
+                        },
+                        at: from_us(c.since)?,
+                        case_id: Some(c.case.id.clone()),
+                        entitlement: Some(e.id.clone()),
+                        process: None,
+                        milestone: None,
+                        instance: None,
+                        point: None,
+                        actions: Vec::new(),
+                        status: None,
+                        quota: Some(QuotaCrossing {
+                            name: name.clone(),
+                            period,
+                            period_start,
+                            max_cases: max,
+                            fraction: f,
+                            used: needed as u32,
+                        }),
+                        account: e.account.clone(),
+                        suppressed: false,
+                        suppressed_by: None,
+                    });
+                }
+            }
+            Ok(())
+        };
+        if let Some(max) = e.cases_per_entitlement {
+            let mut all = counts.all.clone();
+            crossings(
+                MonitorEventKind::Allowance,
+                format!("{}/allowance", e.id),
+                &mut all,
+                max,
+                None,
+                Period::Term,
+                e.start_date,
+            )?;
+        }
+        for (qi, (q, counted)) in e.quotas.iter().zip(&counts.quotas).enumerate() {
+            // Group by the period each case was created in.
+            let mut by_period: BTreeMap<NaiveDate, Vec<Counted<'_>>> = BTreeMap::new();
+            for &c in counted {
+                let day = c.case.created_at.with_timezone(&tz).date_naive();
+                let (start, _) = period_bounds(q.period, day, e);
+                by_period.entry(start).or_default().push(c);
+            }
+            for (start, mut list) in by_period {
+                crossings(
+                    MonitorEventKind::Quota,
+                    format!("{}/quota/{qi}/{start}", e.id),
+                    &mut list,
+                    q.max_cases,
+                    q.name.clone(),
+                    q.period,
+                    Some(start),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn rollups(
+        &self,
+        cases: &[Case],
+        evaluations: &[CaseEvaluation],
+        counts: &HashMap<&str, Counts<'_>>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AccountRollup>> {
+        let now_us = to_us(now);
+        let cfg = &self.monitor;
+        let mut accounts: BTreeMap<String, AccountRollup> = BTreeMap::new();
+        let account_id = |e: &Entitlement| {
+            e.account
+                .get("id")
+                .and_then(super::model::value_text)
+                .unwrap_or_else(|| e.id.clone())
+        };
+        for e in &self.entitlements {
+            let Some(mine) = counts.get(e.id.as_str()) else {
+                continue;
+            };
+            let id = account_id(e);
+            let entry = accounts.entry(id.clone()).or_insert_with(|| AccountRollup {
+                account_id: id.clone(),
+                name: e
+                    .account
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                arr: e.account.get("arr").cloned(),
+                renewal_date: e.account.get("renewal_date").cloned(),
+                account: e.account.clone(),
+                entitlements: Vec::new(),
+                cases: 0,
+                processes: Vec::new(),
+                breaches: 0,
+                near_misses: 0,
+                at_risk: 0,
+                usage: Vec::new(),
+                projected_over: false,
+                over_quota_periods: Vec::new(),
+                chronic_over_consumer: false,
+            });
+            entry.entitlements.push(e.id.clone());
+            let usage = self.usage_of(e, mine, now);
+            entry.projected_over |= usage.quotas.iter().any(|q| q.projected_over);
+            entry.usage.push(usage);
+            // Complete periods before the current one, most recent first.
+            let day = now.with_timezone(&self.time_zone_of(e)).date_naive();
+            for (q, counted) in e.quotas.iter().zip(&mine.quotas) {
+                if q.period == Period::Term {
+                    continue;
+                }
+                let (mut start, _) = period_bounds(q.period, day, e);
+                for _ in 0..cfg.chronic.of_last {
+                    let Some(prev) = previous_period(q.period, start) else {
+                        break;
+                    };
+                    start = prev;
+                    let used = self.quota_use(e, q, counted, start, now_us).used;
+                    if used > q.max_cases {
+                        entry.over_quota_periods.push(OverQuota {
+                            entitlement: e.id.clone(),
+                            name: q.name.clone(),
+                            period: q.period,
+                            period_start: start,
+                            used,
+                            max_cases: q.max_cases,
+                        });
+                    }
+                }
+            }
+        }
+        for a in accounts.values_mut() {
+            let mut per_quota: HashMap<(String, Option<String>, Period), u32> = HashMap::new();
+            for o in &a.over_quota_periods {
+                *per_quota
+                    .entry((o.entitlement.clone(), o.name.clone(), o.period))
+                    .or_default() += 1;
+            }
+            a.chronic_over_consumer = per_quota.values().any(|&n| n >= cfg.chronic.exceeded);
+        }
+
+        for (case, eval) in cases.iter().zip(evaluations) {
+            let Some(e) = case
+                .entitlement
+                .as_deref()
+                .and_then(|id| self.entitlement(id))
+            else {
+                continue;
+            };
+            let Some(a) = accounts.get_mut(&account_id(e)) else {
+                continue;
+            };
+            a.cases += 1;
+            let Some(process) = &eval.process else {
+                continue;
+            };
+            let pr = match a.processes.iter().position(|p| &p.process == process) {
+                Some(i) => &mut a.processes[i],
+                None => {
+                    a.processes.push(ProcessRollup {
+                        process: process.clone(),
+                        cases: 0,
+                        milestones: Vec::new(),
+                    });
+                    a.processes.last_mut().expect("just pushed")
+                }
+            };
+            pr.cases += 1;
+            for m in &eval.milestones {
+                let r = match pr
+                    .milestones
+                    .iter()
+                    .position(|r| r.milestone == m.milestone)
+                {
+                    Some(i) => &mut pr.milestones[i],
+                    None => {
+                        pr.milestones.push(MilestoneRollup {
+                            milestone: m.milestone.clone(),
+                            ..MilestoneRollup::default()
+                        });
+                        pr.milestones.last_mut().expect("just pushed")
+                    }
+                };
+                let warned = m.crossed.iter().any(|l| *l >= Level::Warning);
+                match m.state {
+                    MilestoneState::Completed => {
+                        r.met += 1;
+                        r.near_misses += u32::from(warned);
+                    }
+                    MilestoneState::CompletedLate => r.late += 1,
+                    MilestoneState::Violated => {
+                        r.violated += 1;
+                        r.at_risk += 1;
+                    }
+                    MilestoneState::InProgress | MilestoneState::Paused => {
+                        r.open += 1;
+                        let used = m.consumed.unwrap_or(0.0);
+                        r.at_risk += u32::from(!m.crossed.is_empty() || used >= cfg.at_risk);
+                    }
+                    MilestoneState::Pending => {}
+                }
+            }
+        }
+        for a in accounts.values_mut() {
+            for p in &mut a.processes {
+                for r in &mut p.milestones {
+                    r.breaches = r.late + r.violated;
+                    let decided = r.met + r.late + r.violated;
+                    r.attainment =
+                        (decided > 0).then(|| 100.0 * f64::from(r.met) / f64::from(decided));
+                    a.breaches += r.breaches;
+                    a.near_misses += r.near_misses;
+                    a.at_risk += r.at_risk;
+                }
+            }
+        }
+        Ok(accounts.into_values().collect())
+    }
+}
+
+fn group_by_entitlement(cases: &[Case]) -> HashMap<&str, Vec<&Case>> {
+    let mut out: HashMap<&str, Vec<&Case>> = HashMap::new();
+    for c in cases {
+        if let Some(e) = c.entitlement.as_deref() {
+            out.entry(e).or_default().push(c);
+        }
+    }
+    out
+}
+
+/// Attainment counts of one milestone under one ruleset.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Attainment {
+    /// Completed on time.
+    pub met: u32,
+    /// Completed late.
+    pub late: u32,
+    /// Open and past the target.
+    pub violated: u32,
+    /// Open and not past the target.
+    pub open: u32,
+    /// Met over decided, as a percentage.
+    pub attainment: Option<f64>,
+}
+
+impl Attainment {
+    fn add(&mut self, state: MilestoneState) {
+        match state {
+            MilestoneState::Completed => self.met += 1,
+            MilestoneState::CompletedLate => self.late += 1,
+            MilestoneState::Violated => self.violated += 1,
+            MilestoneState::InProgress | MilestoneState::Paused => self.open += 1,
+            MilestoneState::Pending => {}
+        }
+        let decided = self.met + self.late + self.violated;
+        self.attainment = (decided > 0).then(|| 100.0 * f64::from(self.met) / f64::from(decided));
+    }
+}
+
+/// One milestone's attainment under the current and the proposed rules.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatIfRow {
+    /// The milestone's name (milestones are matched by name across the two rulesets).
+    pub milestone: String,
+    /// Under the current rules.
+    pub current: Attainment,
+    /// Under the proposed rules.
+    pub proposed: Attainment,
+}
+
+/// One milestone instance of one case whose verdict differs between the two rulesets.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatIfChange {
+    /// The case.
+    pub case_id: String,
+    /// The milestone.
+    pub milestone: String,
+    /// The instance.
+    pub instance: u32,
+    /// The state under the current rules (`None`: the milestone does not exist there).
+    pub current: Option<MilestoneState>,
+    /// The state under the proposed rules.
+    pub proposed: Option<MilestoneState>,
+}
+
+/// Side by side: what a set of cases attained and would have attained under other rules.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatIf {
+    /// One row per milestone name, in order of first appearance.
+    pub rows: Vec<WhatIfRow>,
+    /// The instances whose verdict changes.
+    pub changes: Vec<WhatIfChange>,
+}
+
+impl Ruleset {
+    /// Replays `cases` (typically closed ones) under these rules and under `proposed` (a
+    /// proposed contract with the same entitlement ids) at `now`, and reports the attainment of
+    /// each milestone side by side, with the instances whose verdict changes.
+    ///
+    /// ```
+    /// use entitlement_core::rules::{Case, Ruleset};
+    /// let doc = |target: &str| serde_json::json!({
+    ///     "processes": [{"id": "p", "milestones": [{"name": "FR", "kind": "first_response", "target": target}]}],
+    ///     "entitlements": [{"id": "e", "process": "p"}]});
+    /// let (now, tight) = (Ruleset::from_value(&doc("1h"))?, Ruleset::from_value(&doc("30m"))?);
+    /// let cases = [Case::from_value(&serde_json::json!({"id": "c", "entitlement": "e",
+    ///     "created_at": "2026-11-25T10:00:00Z",
+    ///     "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
+    /// let w = now.what_if(&tight, &cases, "2026-11-26T00:00:00Z".parse()?)?;
+    /// assert_eq!(w.rows[0].current.attainment, Some(100.0));
+    /// assert_eq!(w.rows[0].proposed.attainment, Some(0.0));
+    /// assert_eq!(w.changes.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn what_if(
+        &self,
+        proposed: &Ruleset,
+        cases: &[Case],
+        now: DateTime<Utc>,
+    ) -> Result<WhatIf> {
+        let mut rows: Vec<WhatIfRow> = Vec::new();
+        let mut changes = Vec::new();
+        let row = |rows: &mut Vec<WhatIfRow>, name: &str| -> usize {
+            match rows.iter().position(|r| r.milestone == name) {
+                Some(i) => i,
+                None => {
+                    rows.push(WhatIfRow {
+                        milestone: name.to_string(),
+                        current: Attainment::default(),
+                        proposed: Attainment::default(),
+                    });
+                    rows.len() - 1
+                }
+            }
+        };
+        for case in cases {
+            let a = self.evaluate(case, now)?;
+            let b = proposed.evaluate(case, now)?;
+            for s in &a {
+                let i = row(&mut rows, &s.milestone);
+                rows[i].current.add(s.state);
+            }
+            for s in &b {
+                let i = row(&mut rows, &s.milestone);
+                rows[i].proposed.add(s.state);
+            }
+            let find = |list: &[MilestoneStatus], m: &str, n: u32| {
+                list.iter()
+                    .find(|s| s.milestone == m && s.instance == n)
+                    .map(|s| s.state)
+            };
+            let mut keys: Vec<(String, u32)> = a
+                .iter()
+                .chain(&b)
+                .map(|s| (s.milestone.clone(), s.instance))
+                .collect();
+            keys.dedup();
+            let mut seen = std::collections::HashSet::new();
+            for (m, n) in keys {
+                if !seen.insert((m.clone(), n)) {
+                    continue;
+                }
+                let (x, y) = (find(&a, &m, n), find(&b, &m, n));
+                if x != y {
+                    changes.push(WhatIfChange {
+                        case_id: case.id.clone(),
+                        milestone: m,
+                        instance: n,
+                        current: x,
+                        proposed: y,
+                    });
+                }
+            }
+        }
+        Ok(WhatIf { rows, changes })
+    }
+}
