@@ -846,7 +846,8 @@ def test_entitlement_usage_errors() -> None:
 
 def test_the_document_round_trips_through_to_dict_and_pickle() -> None:
     document = RULES.to_dict()
-    assert set(document) == {"calendars", "processes", "entitlements"}
+    # The sample rules have a `monitor` section with non-default settings.
+    assert set(document) == {"calendars", "processes", "entitlements", "monitor"}
     again = Ruleset.from_dict(document)
     assert again.to_dict() == document
     # The canonical form keeps what matters: the same cases evaluate the same.
@@ -858,7 +859,7 @@ def test_the_document_round_trips_through_to_dict_and_pickle() -> None:
     assert isinstance(unpickled, Ruleset)
     assert unpickled.to_dict() == document
     assert copy.deepcopy(RULES).to_dict() == document
-    assert repr(RULES) == "<Ruleset: 6 calendars, 4 processes (5 versions), 6 entitlements>"
+    assert repr(RULES) == "<Ruleset: 6 calendars, 5 processes (6 versions), 9 entitlements>"
 
 
 def test_the_same_document_from_json_yaml_toml_and_a_dict() -> None:
@@ -1559,13 +1560,13 @@ def read_document(path: Path) -> Any:
 
 def example_documents() -> list[Path]:
     """Every rules document under ``examples/`` (files whose top level holds only
-    ``calendars``, ``processes`` and ``entitlements``)."""
+    ``calendars``, ``processes``, ``entitlements`` and ``monitor``)."""
     found = []
     for path in sorted(EXAMPLES.rglob("*")):
         if path.suffix not in (".json", ".yaml", ".yml", ".toml"):
             continue
         document = read_document(path)
-        keys = {"calendars", "processes", "entitlements"}
+        keys = {"calendars", "processes", "entitlements", "monitor"}
         if isinstance(document, dict) and document and set(document) <= keys:
             found.append(path)
     return found
