@@ -759,9 +759,9 @@ processes:
   test('toObject round trip: fromObject(toObject()) is the same rules', () => {
     const doc = rules.toObject()
     assert.equal(Object.getPrototypeOf(doc), Object.prototype)
-    assert.deepEqual(Object.keys(doc).sort(), ['calendars', 'entitlements', 'processes'])
-    assert.equal(doc.processes.length, 5) // gold v1 and v2, bronze, sev1, regulated
-    assert.equal(doc.entitlements.length, 6)
+    assert.deepEqual(Object.keys(doc).sort(), ['calendars', 'entitlements', 'monitor', 'processes'])
+    assert.equal(doc.processes.length, 6) // gold v1 and v2, silver, bronze, sev1, regulated
+    assert.equal(doc.entitlements.length, 9)
     const again = Ruleset.fromObject(doc)
     assert.deepEqual(again.toObject(), doc)
     assert.deepEqual(JSON.parse(JSON.stringify(rules)), doc)
