@@ -186,11 +186,40 @@ export interface EntitlementDefinition {
   quotas?: QuotaDefinition[]
 }
 
+/** The rule that suppressed a monitor event. */
+export type SuppressionRule = 'min_level' | 'while_paused' | 'agent_activity'
+
+/** The `monitor:` section of a document: what the breach monitor reports and suggests. */
+export interface MonitorSettings {
+  /** Suppressed events are still reported, marked with the rule that suppressed them. */
+  suppress?: {
+    /** No trigger below `violation` while the milestone's clock is stopped (default `true`). */
+    while_paused?: boolean
+    /** No trigger below `violation` within this long after agent activity (wall-clock). */
+    agent_activity?: DurationText
+    /** The event types that count as agent activity (default `["agent_reply"]`). */
+    activity_events?: string[]
+    /** Milestone events below this level are suppressed, for every case or per tier. */
+    min_level?: TriggerLevel | { by: string; values: Record<string, TriggerLevel>; default?: TriggerLevel }
+  }
+  /** Fractions of a quota and of the allowance whose crossing is an event (default `[0.8, 1]`). */
+  quota_alerts?: number[]
+  /** Chronic over-consumption: a quota exceeded in `exceeded` of the last `of_last` periods. */
+  chronic?: { exceeded: number; of_last: number }
+  /** Suggest a war room for critical events of accounts with at least this ARR (default 1,000,000). */
+  war_room_arr?: number
+  /** Cases for which a critical event suggests paging on-call (default: severity Sev1, P1, Urgent or Critical). */
+  page_oncall_when?: Criteria
+  /** Open milestones that used at least this fraction of their target count as at risk (default 0.75). */
+  at_risk?: number
+}
+
 /** A whole rules document. */
 export interface RulesDocument {
   calendars?: Record<string, DocumentCalendar>
   processes?: ProcessDefinition[]
   entitlements?: EntitlementDefinition[]
+  monitor?: MonitorSettings
 }
 
 /** A JSON Schema, as a plain object. */
@@ -277,6 +306,7 @@ export interface TriggerStatusJSON {
   actions: string[]
   at: string
   crossed: boolean
+  firedAt: string | null
 }
 
 /** `MilestoneStatus.toJSON()`. */
@@ -291,6 +321,7 @@ export interface MilestoneStatusJSON {
   targetAt: string | null
   completedAt: string | null
   nextTriggerAt: string | null
+  breachedAt: string | null
   target: number | null
   elapsed: number
   paused: number
@@ -313,7 +344,7 @@ export interface CaseEvaluationJSON {
   milestones: MilestoneStatusJSON[]
 }
 
-/** `EntitlementUsage.toJSON()`. */
+/** `EntitlementUsage.toJSON()`, and the usage in a monitor's account rollups. */
 export interface EntitlementUsageJSON {
   entitlement: string
   status: EntitlementStatus
@@ -328,7 +359,240 @@ export interface EntitlementUsageJSON {
     maxCases: number
     used: number
     remaining: number
+    /** The use at the period's end at the rate so far (linear, wall-clock). */
+    projected: number
+    projectedOver: boolean
   }>
+}
+
+// ---------------------------------------------------------------------------------------------
+// The monitor: what `rules.monitor` and `rules.whatIf` return besides classes.
+
+/** What a monitor event is about. */
+export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance'
+
+/** The quota side of a quota or allowance event (`period` is `term` for the allowance). */
+export interface QuotaCrossing {
+  name: string | null
+  period: QuotaPeriod
+  /** The first day of the period, `YYYY-MM-DD`, or `null` for an allowance without a start date. */
+  periodStart: string | null
+  maxCases: number
+  /** The fraction of the cap that was reached (`0.8`, `1`). */
+  fraction: number
+  /** The number of cases that reached it. */
+  used: number
+}
+
+/** `MonitorEvent.toJSON()`. */
+export interface MonitorEventJSON {
+  key: string
+  kind: MonitorEventKind
+  level: TriggerLevel
+  at: string
+  caseId: string | null
+  entitlement: string | null
+  process: string | null
+  milestone: string | null
+  instance: number | null
+  point: string | null
+  actions: string[]
+  status: MilestoneStatusJSON | null
+  quota: QuotaCrossing | null
+  account: Record<string, unknown>
+  suppressed: boolean
+  suppressedBy: SuppressionRule | null
+}
+
+/** `Alert.toJSON()`: durations in milliseconds, instants as ISO strings. */
+export interface AlertJSON {
+  key: string
+  kind: MonitorEventKind
+  level: TriggerLevel
+  at: string
+  title: string
+  summary: string
+  caseId: string | null
+  entitlement: string | null
+  milestone: string | null
+  instance: number | null
+  accountId: string | null
+  accountName: string | null
+  arr: unknown
+  renewalDate: unknown
+  executiveSponsor: unknown
+  csm: unknown
+  contacts: unknown
+  account: Record<string, unknown>
+  deadlineUtc: string | null
+  deadlineLocal: string | null
+  timeZone: string | null
+  businessLeft: number | null
+  wallLeft: number | null
+  actions: string[]
+}
+
+/** Attainment of one milestone of one process for one account. */
+export interface MilestoneRollup {
+  milestone: string
+  /** Completed on time. */
+  met: number
+  /** Completed late. */
+  late: number
+  /** Open and past the target. */
+  violated: number
+  /** Open and not (yet) past the target. */
+  open: number
+  /** Open, and crossed a trigger or used at least `monitor.at_risk` of the target (violated ones too). */
+  atRisk: number
+  /** Completed on time after crossing a trigger of level warning or above. */
+  nearMisses: number
+  /** Late plus violated. */
+  breaches: number
+  /** Met over met + late + violated, as a percentage; `null` before any verdict. */
+  attainment: number | null
+}
+
+/** A period in which a quota was exceeded. */
+export interface OverQuotaPeriod {
+  entitlement: string
+  name: string | null
+  period: QuotaPeriod
+  periodStart: string
+  used: number
+  maxCases: number
+}
+
+/** What a QBR needs about one account: an item of `MonitorReport.accounts`. */
+export interface AccountRollup {
+  /** `account.id`, else the entitlement id. */
+  accountId: string
+  name: string | null
+  /** Passed through from the account context. */
+  arr: unknown
+  /** Passed through from the account context. */
+  renewalDate: unknown
+  /** The whole account context of its first entitlement, untouched. */
+  account: Record<string, unknown>
+  entitlements: string[]
+  /** Cases seen, in all. */
+  cases: number
+  /** Per process, attainment per milestone. */
+  processes: Array<{ process: string; cases: number; milestones: MilestoneRollup[] }>
+  breaches: number
+  nearMisses: number
+  atRisk: number
+  /** Case counts per entitlement: allowance and quotas, with projections to the period's end. */
+  usage: EntitlementUsageJSON[]
+  /** A quota is projected to be exceeded by the end of its current period. */
+  projectedOver: boolean
+  /** Periods (of the last `chronic.of_last` complete ones) in which a quota was exceeded. */
+  overQuotaPeriods: OverQuotaPeriod[]
+  /** Exceeded a quota in at least `chronic.exceeded` of the last `chronic.of_last` periods. */
+  chronicOverConsumer: boolean
+}
+
+/** `MonitorReport.toJSON()`. */
+export interface MonitorReportJSON {
+  now: string
+  since: string | null
+  events: MonitorEventJSON[]
+  alerts: AlertJSON[]
+  statuses: MilestoneStatusJSON[]
+  accounts: AccountRollup[]
+  cases: CaseEvaluationJSON[]
+}
+
+/** Attainment counts of one milestone under one ruleset. */
+export interface Attainment {
+  met: number
+  late: number
+  violated: number
+  open: number
+  /** Met over decided, as a percentage; `null` before any verdict. */
+  attainment: number | null
+}
+
+/** `rules.whatIf(proposed, cases, now)`: attainment under the current and the proposed rules. */
+export interface WhatIf {
+  /** One row per milestone name, in order of first appearance. */
+  rows: Array<{ milestone: string; current: Attainment; proposed: Attainment }>
+  /** The milestone instances whose verdict changes (`null`: no such milestone in that ruleset). */
+  changes: Array<{
+    caseId: string
+    milestone: string
+    instance: number
+    current: MilestoneState | null
+    proposed: MilestoneState | null
+  }>
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendered alerts: the vendors' own shapes (their keys, not camelCase).
+
+/** A Block Kit text object. */
+export interface SlackText {
+  type: 'plain_text' | 'mrkdwn'
+  text: string
+  emoji?: boolean
+}
+
+/** The Block Kit blocks an alert uses. */
+export type SlackBlock =
+  | { type: 'header'; text: SlackText }
+  | { type: 'section'; text?: SlackText; fields?: SlackText[] }
+  | { type: 'context'; elements: SlackText[] }
+
+/** `Alert.slackBlocks()`: the body of an incoming-webhook post or `chat.postMessage` arguments. */
+export interface SlackMessage {
+  /** The fallback text for notifications. */
+  text: string
+  blocks: SlackBlock[]
+}
+
+/** `Alert.email()`: plain text. */
+export interface EmailMessage {
+  subject: string
+  body: string
+}
+
+/** A node of an Atlassian Document Format document. */
+export interface AdfNode {
+  type: string
+  text?: string
+  content?: AdfNode[]
+  marks?: Array<{ type: string }>
+  version?: number
+}
+
+/** `Alert.jiraIssue(projectKey, issueType)`: the body of Jira Cloud's `POST /rest/api/3/issue`. */
+export interface JiraIssue {
+  fields: {
+    project: { key: string }
+    issuetype: { name: string }
+    summary: string
+    priority: { name: 'Highest' | 'High' | 'Medium' | 'Low' }
+    labels: string[]
+    description: AdfNode & { type: 'doc'; version: 1 }
+  }
+}
+
+/** `Alert.pagerdutyEvent(routingKey)`: a PagerDuty Events API v2 `trigger` event. */
+export interface PagerDutyEvent {
+  routing_key: string
+  event_action: 'trigger'
+  dedup_key: string
+  payload: {
+    summary: string
+    source: string
+    severity: 'critical' | 'error' | 'warning' | 'info'
+    timestamp: string
+    component: string
+    group: string
+    class: string
+    /** The whole alert, with the core's snake_case keys and durations in seconds. */
+    custom_details: Record<string, unknown>
+  }
 }
 
 /**
@@ -338,6 +602,111 @@ export interface EntitlementUsageJSON {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * One unsuppressed monitor event with what the account team needs to act: the account context
+ * from the entitlement (ARR, renewal date, executive sponsor, CSM, contacts), the deadline in
+ * UTC and in the calendar's zone, the time left in business and in wall-clock time, and
+ * suggested actions (the trigger's own first, then the defaults that apply).
+ *
+ * Render it with `slackBlocks()`, `email()`, `jiraIssue(projectKey)` or
+ * `pagerdutyEvent(routingKey)`: each returns a plain object to send as the request body.
+ *
+ * ```js
+ * for (const alert of report.alerts) {
+ *   await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' },
+ *                             body: JSON.stringify(alert.slackBlocks()) })
+ * }
+ * ```
+ */
+export declare class Alert {
+  /** The event's key: use it to deduplicate downstream (it is PagerDuty's `dedup_key`). */
+  get key(): string
+  /** What the event is about. */
+  get kind(): MonitorEventKind
+  /** The event's level. */
+  get level(): TriggerLevel
+  /** When the threshold was crossed. */
+  get at(): Date
+  /** A one-line title (`[warning] Acme Corp: Resolution #1 of case C-1 reached 75%`). */
+  get title(): string
+  /** A few sentences for people. */
+  get summary(): string
+  /** The case, or `null`. */
+  get caseId(): string | null
+  /** The entitlement, or `null`. */
+  get entitlement(): string | null
+  /** The milestone, or `null` (quota events). */
+  get milestone(): string | null
+  /** The milestone instance, or `null`. */
+  get instance(): number | null
+  /** The account's id (`account.id`), or `null`. */
+  get accountId(): string | null
+  /** The account's name, or `null`. */
+  get accountName(): string | null
+  /** The account's ARR as the rules give it, or `null`. */
+  get arr(): unknown
+  /** The account's renewal date as the rules give it, or `null`. */
+  get renewalDate(): unknown
+  /** The executive sponsor as the rules give it, or `null`. */
+  get executiveSponsor(): unknown
+  /** The customer success manager as the rules give it (`{name, email}`), or `null`. */
+  get csm(): unknown
+  /** The customer's contacts as the rules give them, or `null`. */
+  get contacts(): unknown
+  /** The whole account context, untouched. */
+  get account(): Record<string, unknown>
+  /** The milestone's deadline, or `null` (quota events). */
+  get deadlineUtc(): Date | null
+  /**
+   * The deadline on the wall clock of the milestone calendar's zone
+   * (`"2026-11-23 17:00 EST"`; in UTC for 24×7 and union calendars), or `null`.
+   */
+  get deadlineLocal(): string | null
+  /** That zone, or `null` for 24×7 and union calendars. */
+  get timeZone(): string | null
+  /**
+   * Business time left on the milestone's clock at the run's `now`, in milliseconds
+   * (negative once late), or `null`.
+   */
+  get businessLeft(): number | null
+  /**
+   * Wall-clock time left until the deadline at the run's `now`, in milliseconds (negative
+   * once late), or `null`.
+   */
+  get wallLeft(): number | null
+  /**
+   * Suggested actions: the trigger's own first, then the defaults that apply
+   * (`page_oncall`, `raise_priority`, `add_coverage`, `raise_usage_at_renewal`,
+   * `open_war_room`).
+   */
+  get actions(): Array<string>
+  /**
+   * A Slack message in Block Kit: `{text, blocks}` (a header, the summary, up to 10 fields,
+   * the suggested actions as context), within Slack's documented limits. Post it to an
+   * incoming webhook or as `chat.postMessage` arguments.
+   */
+  slackBlocks(): SlackMessage
+  /** A plain-text email: `{subject, body}`. */
+  email(): EmailMessage
+  /**
+   * A Jira Cloud create-issue request body (`POST /rest/api/3/issue`): `fields` with the
+   * project key, the issue type (`Task` when omitted), the summary, a priority from the
+   * level, labels and an Atlassian Document Format description.
+   */
+  jiraIssue(projectKey: string, issueType?: string): JiraIssue
+  /**
+   * A PagerDuty Events API v2 `trigger` event for the integration's routing key, with the
+   * alert's key as `dedup_key` and the whole alert (snake_case keys, durations in seconds) as
+   * `payload.custom_details`.
+   */
+  pagerdutyEvent(routingKey: string): PagerDutyEvent
+  /**
+   * The alert as a plain object with camelCase keys, instants as ISO strings and durations
+   * in milliseconds. `JSON.stringify(alert)` uses it.
+   */
+  toJSON(): AlertJSON
+}
 
 /**
  * A business calendar: an IANA time zone, weekly opening hours, holidays and dated overrides
@@ -503,8 +872,9 @@ export declare class EntitlementUsage {
  * Instants are `Date`s (or `null`), durations are milliseconds (`number`, possibly fractional:
  * the core counts microseconds). `JSON.stringify(status)` and `status.toJSON()` give a plain
  * object with the same camelCase keys. The SPEC names the multi-word fields in snake_case, so
- * `case_id`, `started_at`, `target_at`, `completed_at` and `next_trigger_at` are read-only
- * aliases of `caseId`, `startedAt`, `targetAt`, `completedAt` and `nextTriggerAt`.
+ * `case_id`, `started_at`, `target_at`, `completed_at`, `next_trigger_at` and `breached_at` are
+ * read-only aliases of `caseId`, `startedAt`, `targetAt`, `completedAt`, `nextTriggerAt` and
+ * `breachedAt`.
  *
  * ```js
  * const [first] = rules.evaluate(caseObject, new Date())
@@ -555,6 +925,13 @@ export declare class MilestoneStatus {
   /** Alias of `nextTriggerAt` (the SPEC's name). */
   get next_trigger_at(): Date | null
   /**
+   * When the clock reached the target in force at that moment, if it has by `now` and before
+   * completion: the instant the monitor reports the breach. `null` otherwise.
+   */
+  get breachedAt(): Date | null
+  /** Alias of `breachedAt` (the core's name). */
+  get breached_at(): Date | null
+  /**
    * The business time it may take, in milliseconds (by the tier as of completion, or as of
    * `now` while open), or `null` when unknown (pending).
    */
@@ -580,6 +957,112 @@ export declare class MilestoneStatus {
    * milliseconds. `JSON.stringify(status)` uses it.
    */
   toJSON(): MilestoneStatusJSON
+}
+
+/**
+ * One thing that happened in the window: a trigger crossing, a breach, or a quota or
+ * allowance crossing.
+ *
+ * Its `key` is the same in every run that reports it (`C-1/First Response/1/trigger/0/50%`,
+ * `acme-gold/quota/1/2026-11-01/1`): a job whose windows follow each other sees each key once.
+ * `at` is the instant the threshold was crossed. `case_id` is a read-only alias of `caseId`
+ * (the SPEC's name).
+ */
+export declare class MonitorEvent {
+  /** Stable across runs: the same event has the same key whichever window reports it. */
+  get key(): string
+  /** What the event is about: `trigger`, `breach`, `quota` or `allowance`. */
+  get kind(): MonitorEventKind
+  /**
+   * Its level: the trigger's, `violation` for a breach, `warning` or `critical` (at 100%)
+   * for a quota.
+   */
+  get level(): TriggerLevel
+  /** The instant the threshold was crossed. */
+  get at(): Date
+  /** The case: of a milestone event, or the case whose count crossed a quota. */
+  get caseId(): string | null
+  /** Alias of `caseId` (the SPEC's name). */
+  get case_id(): string | null
+  /** The entitlement, or `null`. */
+  get entitlement(): string | null
+  /** The process id (milestone events), or `null`. */
+  get process(): string | null
+  /** The milestone's name (milestone events), or `null`. */
+  get milestone(): string | null
+  /** The milestone instance (milestone events), or `null`. */
+  get instance(): number | null
+  /** The trigger's point as written (`"50%"`, `"-10m"`); `null` for breaches and quotas. */
+  get point(): string | null
+  /** The trigger's own action labels (empty for breaches and quotas). */
+  get actions(): Array<string>
+  /** The milestone's status at the run's `now` (milestone events), or `null`. */
+  get status(): MilestoneStatus | null
+  /** The quota side of a quota or allowance event, or `null`. */
+  get quota(): QuotaCrossing | null
+  /** The entitlement's account context, untouched. */
+  get account(): Record<string, unknown>
+  /** Whether a suppression rule held the event back (it raises no alert, but is reported). */
+  get suppressed(): boolean
+  /**
+   * The rule that suppressed it (`min_level`, `while_paused` or `agent_activity`), or
+   * `null`.
+   */
+  get suppressedBy(): SuppressionRule | null
+  /**
+   * The event as a plain object with camelCase keys; its status as
+   * `MilestoneStatus.toJSON()` gives it. `JSON.stringify(event)` uses it.
+   */
+  toJSON(): MonitorEventJSON
+}
+
+/**
+ * The result of one monitor run: the events of `(since, now]` (each exactly once across
+ * consecutive windows), an alert per event that no rule suppressed, the open milestones, per
+ * account rollups and every case's evaluation.
+ *
+ * Each list is converted on its first read and kept: `report.events === report.events`, and
+ * reading only `alerts` costs nothing for the others. `toJSON()` gives the whole report as plain
+ * objects.
+ *
+ * ```js
+ * const report = rules.monitor(cases, new Date(), lastRun)
+ * for (const alert of report.alerts) await post(alert.slackBlocks())
+ * report.accounts[0].chronicOverConsumer   // false
+ * ```
+ */
+export declare class MonitorReport {
+  /** The run's `now`. */
+  get now(): Date
+  /** The run's `since`, or `null` for a run over everything up to `now`. */
+  get since(): Date | null
+  /**
+   * The events of `(since, now]`, by instant then key: trigger crossings, breaches, quota
+   * and allowance crossings. Suppressed events are included, marked with the rule that
+   * suppressed them.
+   */
+  get events(): MonitorEvent[]
+  /** One alert per event that is not suppressed, in the same order. */
+  get alerts(): Alert[]
+  /** Every open milestone (in progress, paused or violated), least time left first. */
+  get statuses(): MilestoneStatus[]
+  /**
+   * Per account rollups, by account id, as plain objects: attainment per process and
+   * milestone, breaches, near misses, at-risk milestones, case counts against the allowance
+   * and quotas with projections, and chronic over-consumption.
+   */
+  get accounts(): AccountRollup[]
+  /**
+   * Every case's evaluation at `now` (coverage and all milestone statuses), in the order of
+   * the cases given.
+   */
+  get cases(): CaseEvaluation[]
+  /**
+   * The report as plain objects with camelCase keys, instants as ISO strings and durations
+   * in milliseconds; events, alerts, statuses and cases as their own `toJSON()` gives them.
+   * `JSON.stringify(report)` uses it.
+   */
+  toJSON(): MonitorReportJSON
 }
 
 /**
@@ -652,6 +1135,30 @@ export declare class Ruleset {
    */
   entitlementUsage(entitlementId: string, cases: CaseInput[], now: Instant): EntitlementUsage
   /**
+   * Runs the breach monitor over `cases` at `now`: the events that happened in
+   * `(since, now]` (everything up to `now` when `since` is omitted or `null`), an alert per
+   * event that no suppression rule held back, the open milestones, and per-account rollups.
+   *
+   * An event's instant and key depend only on the history up to that instant, so a job that
+   * runs every 15 minutes with `since` = its previous `now` reports every event exactly
+   * once. Throws as `evaluate` does for a malformed case (the message names `cases[i]` and
+   * the case).
+   *
+   * ```js
+   * const report = rules.monitor(cases, '2026-11-25T20:30:00Z', '2026-11-25T20:15:00Z')
+   * report.events.map((e) => e.key)   // ['S-0259/Next Response/1/breach', ...]
+   * for (const alert of report.alerts) await post(alert.slackBlocks())
+   * ```
+   */
+  monitor(cases: CaseInput[], now: Instant, since?: Instant | null): MonitorReport
+  /**
+   * Replays `cases` (typically closed ones) under these rules and under `proposed` (another
+   * `Ruleset`: a proposed contract with the same entitlement ids) at `now`, and reports each
+   * milestone's attainment side by side (`rows`, milestones matched by name) with the
+   * milestone instances whose verdict would change (`changes`).
+   */
+  whatIf(proposed: Ruleset, cases: CaseInput[], now: Instant): WhatIf
+  /**
    * The document in its canonical form (durations normalised, defaults explicit where they
    * matter), as a plain object that `Ruleset.fromObject` accepts back.
    */
@@ -676,6 +1183,13 @@ export interface QuotaUse {
   used: number
   /** Cases still allowed in the period (0 once the cap is reached or passed). */
   remaining: number
+  /**
+   * The use at the period's end if cases keep arriving at the rate so far (wall-clock,
+   * linear): equal to `used` once the period is over, and for a term without an end.
+   */
+  projected: number
+  /** Whether that projection is above the cap. */
+  projectedOver: boolean
 }
 
 /** One trigger of one milestone instance, placed on the wall clock. */
@@ -693,4 +1207,10 @@ export interface TriggerStatus {
   at: Date
   /** Whether it was crossed by `now` (for a completed instance: strictly before completion). */
   crossed: boolean
+  /**
+   * When it fired, measured against the target in force at each moment (a tier change that
+   * shortens the target fires it at the change): the instant the monitor reports. `null`
+   * until it fires.
+   */
+  firedAt: Date | null
 }

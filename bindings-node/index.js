@@ -835,8 +835,11 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Alert = nativeBinding.Alert
 module.exports.Calendar = nativeBinding.Calendar
 module.exports.CaseEvaluation = nativeBinding.CaseEvaluation
 module.exports.EntitlementUsage = nativeBinding.EntitlementUsage
 module.exports.MilestoneStatus = nativeBinding.MilestoneStatus
+module.exports.MonitorEvent = nativeBinding.MonitorEvent
+module.exports.MonitorReport = nativeBinding.MonitorReport
 module.exports.Ruleset = nativeBinding.Ruleset

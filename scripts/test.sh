@@ -19,10 +19,20 @@ cargo test --locked
 step "Rust: the main job runs"
 cargo run --quiet --locked --release -p entitlement-cli -- --json > /dev/null
 
+step "Sample data: examples/data/cases.json is what its generator writes"
+python3 examples/data/generate_cases.py --check
+
 step "Python: build the wheel, install it into .venv, pytest, ruff, stubtest"
 bash bindings-python/scripts/test.sh
 
 step "Node: build the addon, node --test, tsc --noEmit"
 bash bindings-node/scripts/test.sh
+
+step "Python examples and benchmarks: ruff"
+.venv/bin/ruff check examples benches/python
+.venv/bin/ruff format --check examples benches/python
+
+step "Airflow: the SLA monitor DAG, twice, end to end in a real Airflow (loopback services)"
+bash examples/airflow/test_dag.sh
 
 step "all layers passed in $((SECONDS - started)) s"

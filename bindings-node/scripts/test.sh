@@ -10,5 +10,11 @@ if [[ ! -d node_modules || package.json -nt node_modules ]]; then
     touch node_modules
 fi
 npm run build
+# The integration example imports the package by name: link it into examples/node.
+examples=../examples/node
+if [[ ! -d $examples/node_modules || $examples/package.json -nt $examples/node_modules ]]; then
+    (cd "$examples" && npm install --no-audit --no-fund)
+    touch "$examples/node_modules"
+fi
 npm test
 npm run typecheck

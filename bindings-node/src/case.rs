@@ -8,8 +8,8 @@
 
 use entitlement_core::Error as CoreError;
 use entitlement_core::rules::Case;
-use napi::ValueType;
-use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{Array, JsObjectValue, Object, Unknown};
+use napi::{JsValue, ValueType};
 
 use crate::convert::{self, Shape};
 use crate::error::NodeError;
@@ -41,6 +41,38 @@ pub fn read(value: &Unknown<'_>, path: &str, position: usize) -> Result<Case, No
         other => other,
     })?;
     Ok(Case::from_value_at(&doc, position)?)
+}
+
+/// Reads a list of cases (the argument named `path`, such as `cases`); an error names the item
+/// (`cases[3]`) and the case.
+pub fn read_list(value: &Unknown<'_>, path: &str) -> Result<Vec<Case>, NodeError> {
+    if !value.is_array()? {
+        return Err(CoreError::InvalidType {
+            path: path.to_string(),
+            expected: "an array of case objects".into(),
+            found: convert::describe(value),
+        }
+        .into());
+    }
+    // SAFETY: checked to be an array just above.
+    let array = unsafe { value.cast::<Array<'_>>() }?;
+    let mut list = Vec::with_capacity(array.len() as usize);
+    let env = value.value().env;
+    for index in 0..array.len() {
+        // Whatever the item's reading makes in JavaScript is released once it is read.
+        let _scope = convert::Scope::open(env)?;
+        let item_path = format!("{path}[{index}]");
+        let Some(item) = array.get::<Unknown<'_>>(index)? else {
+            return Err(CoreError::InvalidType {
+                path: item_path,
+                expected: "a case object".into(),
+                found: "a hole".into(),
+            }
+            .into());
+        };
+        list.push(read(&item, &item_path, index as usize)?);
+    }
+    Ok(list)
 }
 
 /// The case's id as the core names a case: a string or a number, else `#position`.

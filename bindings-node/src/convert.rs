@@ -12,11 +12,13 @@
 //!   three forms and reach the core as RFC 3339 strings.
 //! - JSON values go out through [`Json`], which builds plain JavaScript objects itself (own
 //!   properties only, whatever the keys, with no limit on the size beyond memory).
+//! - Large results are converted once, on first read, and kept on the result object
+//!   ([`memoize`]).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use entitlement_core::{Error as CoreError, MAX_MICROS, MIN_MICROS};
 use napi::bindgen_prelude::{
-    Array, FromNapiValue, JsObjectValue, Object, ToNapiValue, TypeName, Unknown,
+    Array, Env, FromNapiValue, JsObjectValue, Object, This, ToNapiValue, TypeName, Unknown,
 };
 use napi::{JsDate, JsValue, ValueType, sys};
 use serde_json::{Map, Number, Value};
@@ -404,6 +406,41 @@ fn json_at(
     })
 }
 
+/// A Node-API handle scope, closed when dropped.
+///
+/// Every value that Node-API hands to the addon (a property, a key, a string) lives until the
+/// innermost handle scope closes, and the call's own scope closes only when the call returns. A
+/// list of 100,000 cases read in one call would keep millions of them alive, and the garbage
+/// collector would walk them all again and again; reading each item in a scope of its own keeps
+/// the cost per case flat. Values made inside the scope must not be used after it is dropped.
+pub struct Scope {
+    env: sys::napi_env,
+    scope: sys::napi_handle_scope,
+}
+
+impl Scope {
+    /// Opens a scope in the environment of the current call.
+    pub fn open(env: sys::napi_env) -> Result<Scope, NodeError> {
+        let mut scope = std::ptr::null_mut();
+        // SAFETY: `env` is the environment of the current call; `scope` is an out-pointer.
+        check(
+            unsafe { sys::napi_open_handle_scope(env, &mut scope) },
+            "a handle scope",
+        )?;
+        Ok(Scope { env, scope })
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        // SAFETY: the scope was opened in this environment, during this call, and scopes are
+        // dropped in the reverse order of their opening (they are locals).
+        unsafe {
+            sys::napi_close_handle_scope(self.env, self.scope);
+        }
+    }
+}
+
 /// The own enumerable string keys of an object, in property order.
 fn own_keys<'env>(object: &Object<'env>) -> Result<Array<'env>, NodeError> {
     let env = object.value().env;
@@ -712,4 +749,62 @@ unsafe fn to_js_at(
         }
     }
     Ok(out)
+}
+
+// ----------------------------------------------------------------------------------------------
+// Results converted once
+// ----------------------------------------------------------------------------------------------
+
+/// A JavaScript value made already (by [`memoize`]), returned as it is.
+pub struct Made(sys::napi_value);
+
+impl TypeName for Made {
+    fn type_name() -> &'static str {
+        "Made"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for Made {
+    unsafe fn to_napi_value(_env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        Ok(val.0)
+    }
+}
+
+/// Converts `value` and defines it on `this` as an own, read-only, non-enumerable property
+/// `name`, which shadows the prototype's getter of the same name: the first read of a large
+/// result (a monitor report's `cases`) converts it, later reads get the same array without
+/// calling into the addon, and `report.events === report.events`.
+pub fn memoize<T: ToNapiValue>(
+    env: &Env,
+    this: &This<'_, Object<'_>>,
+    name: &str,
+    value: T,
+) -> Result<Made, NodeError> {
+    let env = env.raw();
+    // SAFETY: `env` and `this` come from the current callback; the descriptor's name and value
+    // are values of this environment, and the out-pointers are locals.
+    unsafe {
+        let value = T::to_napi_value(env, value)?;
+        let descriptor = sys::napi_property_descriptor {
+            utf8name: std::ptr::null(),
+            name: string_to_js(env, name)?,
+            method: None,
+            getter: None,
+            setter: None,
+            value,
+            // Configurable, so that calling the prototype's getter on the object again (through
+            // its descriptor) redefines the property instead of throwing.
+            attributes: sys::PropertyAttributes::configurable,
+            data: std::ptr::null_mut(),
+        };
+        check(
+            sys::napi_define_properties(env, this.object.raw(), 1, &descriptor),
+            "a property of a result",
+        )?;
+        Ok(Made(value))
+    }
 }

@@ -186,11 +186,40 @@ export interface EntitlementDefinition {
   quotas?: QuotaDefinition[]
 }
 
+/** The rule that suppressed a monitor event. */
+export type SuppressionRule = 'min_level' | 'while_paused' | 'agent_activity'
+
+/** The `monitor:` section of a document: what the breach monitor reports and suggests. */
+export interface MonitorSettings {
+  /** Suppressed events are still reported, marked with the rule that suppressed them. */
+  suppress?: {
+    /** No trigger below `violation` while the milestone's clock is stopped (default `true`). */
+    while_paused?: boolean
+    /** No trigger below `violation` within this long after agent activity (wall-clock). */
+    agent_activity?: DurationText
+    /** The event types that count as agent activity (default `["agent_reply"]`). */
+    activity_events?: string[]
+    /** Milestone events below this level are suppressed, for every case or per tier. */
+    min_level?: TriggerLevel | { by: string; values: Record<string, TriggerLevel>; default?: TriggerLevel }
+  }
+  /** Fractions of a quota and of the allowance whose crossing is an event (default `[0.8, 1]`). */
+  quota_alerts?: number[]
+  /** Chronic over-consumption: a quota exceeded in `exceeded` of the last `of_last` periods. */
+  chronic?: { exceeded: number; of_last: number }
+  /** Suggest a war room for critical events of accounts with at least this ARR (default 1,000,000). */
+  war_room_arr?: number
+  /** Cases for which a critical event suggests paging on-call (default: severity Sev1, P1, Urgent or Critical). */
+  page_oncall_when?: Criteria
+  /** Open milestones that used at least this fraction of their target count as at risk (default 0.75). */
+  at_risk?: number
+}
+
 /** A whole rules document. */
 export interface RulesDocument {
   calendars?: Record<string, DocumentCalendar>
   processes?: ProcessDefinition[]
   entitlements?: EntitlementDefinition[]
+  monitor?: MonitorSettings
 }
 
 /** A JSON Schema, as a plain object. */
@@ -277,6 +306,7 @@ export interface TriggerStatusJSON {
   actions: string[]
   at: string
   crossed: boolean
+  firedAt: string | null
 }
 
 /** `MilestoneStatus.toJSON()`. */
@@ -291,6 +321,7 @@ export interface MilestoneStatusJSON {
   targetAt: string | null
   completedAt: string | null
   nextTriggerAt: string | null
+  breachedAt: string | null
   target: number | null
   elapsed: number
   paused: number
@@ -313,7 +344,7 @@ export interface CaseEvaluationJSON {
   milestones: MilestoneStatusJSON[]
 }
 
-/** `EntitlementUsage.toJSON()`. */
+/** `EntitlementUsage.toJSON()`, and the usage in a monitor's account rollups. */
 export interface EntitlementUsageJSON {
   entitlement: string
   status: EntitlementStatus
@@ -328,5 +359,238 @@ export interface EntitlementUsageJSON {
     maxCases: number
     used: number
     remaining: number
+    /** The use at the period's end at the rate so far (linear, wall-clock). */
+    projected: number
+    projectedOver: boolean
   }>
+}
+
+// ---------------------------------------------------------------------------------------------
+// The monitor: what `rules.monitor` and `rules.whatIf` return besides classes.
+
+/** What a monitor event is about. */
+export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance'
+
+/** The quota side of a quota or allowance event (`period` is `term` for the allowance). */
+export interface QuotaCrossing {
+  name: string | null
+  period: QuotaPeriod
+  /** The first day of the period, `YYYY-MM-DD`, or `null` for an allowance without a start date. */
+  periodStart: string | null
+  maxCases: number
+  /** The fraction of the cap that was reached (`0.8`, `1`). */
+  fraction: number
+  /** The number of cases that reached it. */
+  used: number
+}
+
+/** `MonitorEvent.toJSON()`. */
+export interface MonitorEventJSON {
+  key: string
+  kind: MonitorEventKind
+  level: TriggerLevel
+  at: string
+  caseId: string | null
+  entitlement: string | null
+  process: string | null
+  milestone: string | null
+  instance: number | null
+  point: string | null
+  actions: string[]
+  status: MilestoneStatusJSON | null
+  quota: QuotaCrossing | null
+  account: Record<string, unknown>
+  suppressed: boolean
+  suppressedBy: SuppressionRule | null
+}
+
+/** `Alert.toJSON()`: durations in milliseconds, instants as ISO strings. */
+export interface AlertJSON {
+  key: string
+  kind: MonitorEventKind
+  level: TriggerLevel
+  at: string
+  title: string
+  summary: string
+  caseId: string | null
+  entitlement: string | null
+  milestone: string | null
+  instance: number | null
+  accountId: string | null
+  accountName: string | null
+  arr: unknown
+  renewalDate: unknown
+  executiveSponsor: unknown
+  csm: unknown
+  contacts: unknown
+  account: Record<string, unknown>
+  deadlineUtc: string | null
+  deadlineLocal: string | null
+  timeZone: string | null
+  businessLeft: number | null
+  wallLeft: number | null
+  actions: string[]
+}
+
+/** Attainment of one milestone of one process for one account. */
+export interface MilestoneRollup {
+  milestone: string
+  /** Completed on time. */
+  met: number
+  /** Completed late. */
+  late: number
+  /** Open and past the target. */
+  violated: number
+  /** Open and not (yet) past the target. */
+  open: number
+  /** Open, and crossed a trigger or used at least `monitor.at_risk` of the target (violated ones too). */
+  atRisk: number
+  /** Completed on time after crossing a trigger of level warning or above. */
+  nearMisses: number
+  /** Late plus violated. */
+  breaches: number
+  /** Met over met + late + violated, as a percentage; `null` before any verdict. */
+  attainment: number | null
+}
+
+/** A period in which a quota was exceeded. */
+export interface OverQuotaPeriod {
+  entitlement: string
+  name: string | null
+  period: QuotaPeriod
+  periodStart: string
+  used: number
+  maxCases: number
+}
+
+/** What a QBR needs about one account: an item of `MonitorReport.accounts`. */
+export interface AccountRollup {
+  /** `account.id`, else the entitlement id. */
+  accountId: string
+  name: string | null
+  /** Passed through from the account context. */
+  arr: unknown
+  /** Passed through from the account context. */
+  renewalDate: unknown
+  /** The whole account context of its first entitlement, untouched. */
+  account: Record<string, unknown>
+  entitlements: string[]
+  /** Cases seen, in all. */
+  cases: number
+  /** Per process, attainment per milestone. */
+  processes: Array<{ process: string; cases: number; milestones: MilestoneRollup[] }>
+  breaches: number
+  nearMisses: number
+  atRisk: number
+  /** Case counts per entitlement: allowance and quotas, with projections to the period's end. */
+  usage: EntitlementUsageJSON[]
+  /** A quota is projected to be exceeded by the end of its current period. */
+  projectedOver: boolean
+  /** Periods (of the last `chronic.of_last` complete ones) in which a quota was exceeded. */
+  overQuotaPeriods: OverQuotaPeriod[]
+  /** Exceeded a quota in at least `chronic.exceeded` of the last `chronic.of_last` periods. */
+  chronicOverConsumer: boolean
+}
+
+/** `MonitorReport.toJSON()`. */
+export interface MonitorReportJSON {
+  now: string
+  since: string | null
+  events: MonitorEventJSON[]
+  alerts: AlertJSON[]
+  statuses: MilestoneStatusJSON[]
+  accounts: AccountRollup[]
+  cases: CaseEvaluationJSON[]
+}
+
+/** Attainment counts of one milestone under one ruleset. */
+export interface Attainment {
+  met: number
+  late: number
+  violated: number
+  open: number
+  /** Met over decided, as a percentage; `null` before any verdict. */
+  attainment: number | null
+}
+
+/** `rules.whatIf(proposed, cases, now)`: attainment under the current and the proposed rules. */
+export interface WhatIf {
+  /** One row per milestone name, in order of first appearance. */
+  rows: Array<{ milestone: string; current: Attainment; proposed: Attainment }>
+  /** The milestone instances whose verdict changes (`null`: no such milestone in that ruleset). */
+  changes: Array<{
+    caseId: string
+    milestone: string
+    instance: number
+    current: MilestoneState | null
+    proposed: MilestoneState | null
+  }>
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendered alerts: the vendors' own shapes (their keys, not camelCase).
+
+/** A Block Kit text object. */
+export interface SlackText {
+  type: 'plain_text' | 'mrkdwn'
+  text: string
+  emoji?: boolean
+}
+
+/** The Block Kit blocks an alert uses. */
+export type SlackBlock =
+  | { type: 'header'; text: SlackText }
+  | { type: 'section'; text?: SlackText; fields?: SlackText[] }
+  | { type: 'context'; elements: SlackText[] }
+
+/** `Alert.slackBlocks()`: the body of an incoming-webhook post or `chat.postMessage` arguments. */
+export interface SlackMessage {
+  /** The fallback text for notifications. */
+  text: string
+  blocks: SlackBlock[]
+}
+
+/** `Alert.email()`: plain text. */
+export interface EmailMessage {
+  subject: string
+  body: string
+}
+
+/** A node of an Atlassian Document Format document. */
+export interface AdfNode {
+  type: string
+  text?: string
+  content?: AdfNode[]
+  marks?: Array<{ type: string }>
+  version?: number
+}
+
+/** `Alert.jiraIssue(projectKey, issueType)`: the body of Jira Cloud's `POST /rest/api/3/issue`. */
+export interface JiraIssue {
+  fields: {
+    project: { key: string }
+    issuetype: { name: string }
+    summary: string
+    priority: { name: 'Highest' | 'High' | 'Medium' | 'Low' }
+    labels: string[]
+    description: AdfNode & { type: 'doc'; version: 1 }
+  }
+}
+
+/** `Alert.pagerdutyEvent(routingKey)`: a PagerDuty Events API v2 `trigger` event. */
+export interface PagerDutyEvent {
+  routing_key: string
+  event_action: 'trigger'
+  dedup_key: string
+  payload: {
+    summary: string
+    source: string
+    severity: 'critical' | 'error' | 'warning' | 'info'
+    timestamp: string
+    component: string
+    group: string
+    class: string
+    /** The whole alert, with the core's snake_case keys and durations in seconds. */
+    custom_details: Record<string, unknown>
+  }
 }

@@ -4,17 +4,22 @@
 //! ([`convert`]), calls the core and maps its errors to `Error`s with a stable `code`
 //! ([`error`]). Its modules mirror the core's: [`calendar`] wraps `entitlement_core::Calendar`;
 //! [`rules`] wraps `entitlement_core::rules::Ruleset`, [`case`] reads the cases it evaluates and
-//! [`status`] wraps what it returns.
+//! [`status`] wraps what it returns; [`monitor`] wraps the breach monitor's report and
+//! [`alert`] its alerts and their renderers.
 
 #![deny(clippy::all)]
 
+mod alert;
 mod calendar;
 mod case;
 mod convert;
 mod error;
+mod monitor;
 mod rules;
 mod status;
 
+pub use alert::Alert;
 pub use calendar::Calendar;
+pub use monitor::{MonitorEvent, MonitorReport};
 pub use rules::Ruleset;
 pub use status::{CaseEvaluation, EntitlementUsage, MilestoneStatus, QuotaUse, TriggerStatus};

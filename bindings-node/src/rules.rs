@@ -3,12 +3,14 @@
 //!
 //! A thin skin over `entitlement_core::rules::Ruleset`: documents and cases are read into JSON
 //! values (see [`crate::convert`] and [`crate::case`]), the core validates and evaluates them,
-//! and the results are wrapped in the classes of [`crate::status`].
+//! and the results are wrapped in the classes of [`crate::status`] (evaluations) and
+//! [`crate::monitor`] (monitor reports).
 
+use chrono::{DateTime, Utc};
 use entitlement_core::Error as CoreError;
-use entitlement_core::rules::Ruleset as CoreRuleset;
-use napi::JsValue;
-use napi::bindgen_prelude::{Array, Env, Unknown};
+use entitlement_core::rules::{Case, CaseEvaluation as CoreCaseEvaluation, Ruleset as CoreRuleset};
+use napi::bindgen_prelude::{ClassInstance, Env, FromNapiValue, JavaScriptClassExt, Unknown};
+use napi::{JsValue, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -16,6 +18,7 @@ use crate::calendar::Calendar;
 use crate::case;
 use crate::convert::{self, Json, Shape};
 use crate::error::{NodeError, Result, guard};
+use crate::monitor::{self, MonitorReport};
 use crate::status::{CaseEvaluation, EntitlementUsage, MilestoneStatus};
 
 /// A validated rules document: named calendars, processes (several versions of one id may
@@ -158,34 +161,69 @@ impl Ruleset {
     ) -> Result<EntitlementUsage> {
         guard(|| {
             let id = convert::string(&entitlement_id, "entitlementId", "an entitlement id string")?;
-            if !cases.is_array()? {
-                return Err(CoreError::InvalidType {
-                    path: "cases".into(),
-                    expected: "an array of case objects".into(),
-                    found: convert::describe(&cases),
-                }
-                .into());
-            }
-            // SAFETY: checked to be an array just above.
-            let array = unsafe { cases.cast::<Array<'_>>() }?;
-            let mut list = Vec::with_capacity(array.len() as usize);
-            for index in 0..array.len() {
-                let path = format!("cases[{index}]");
-                let item = match array.get::<Unknown<'_>>(index)? {
-                    Some(item) => item,
-                    None => {
-                        return Err(CoreError::InvalidType {
-                            path,
-                            expected: "a case object".into(),
-                            found: "a hole".into(),
-                        }
-                        .into());
-                    }
-                };
-                list.push(case::read(&item, &path, index as usize)?);
-            }
+            let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
             Ok(self.inner.entitlement_usage(&id, &list, now)?.into())
+        })
+    }
+
+    /// Runs the breach monitor over `cases` at `now`: the events that happened in
+    /// `(since, now]` (everything up to `now` when `since` is omitted or `null`), an alert per
+    /// event that no suppression rule held back, the open milestones, and per-account rollups.
+    ///
+    /// An event's instant and key depend only on the history up to that instant, so a job that
+    /// runs every 15 minutes with `since` = its previous `now` reports every event exactly
+    /// once. Throws as `evaluate` does for a malformed case (the message names `cases[i]` and
+    /// the case).
+    ///
+    /// ```js
+    /// const report = rules.monitor(cases, '2026-11-25T20:30:00Z', '2026-11-25T20:15:00Z')
+    /// report.events.map((e) => e.key)   // ['S-0259/Next Response/1/breach', ...]
+    /// for (const alert of report.alerts) await post(alert.slackBlocks())
+    /// ```
+    #[napi(ts_args_type = "cases: CaseInput[], now: Instant, since?: Instant | null")]
+    pub fn monitor(
+        &self,
+        cases: Unknown<'_>,
+        now: Unknown<'_>,
+        since: Option<Unknown<'_>>,
+    ) -> Result<MonitorReport> {
+        guard(|| {
+            let list = case::read_list(&cases, "cases")?;
+            let now = now_arg(&now)?;
+            let since = match since {
+                None => None,
+                Some(since) => Some(convert::date(convert::instant(&since, "since")?)?),
+            };
+            let evaluations = evaluate_all(&self.inner, &list, now)?;
+            let report = self
+                .inner
+                .monitor_evaluated(&list, evaluations, now, since)?;
+            Ok(MonitorReport::new(report, since))
+        })
+    }
+
+    /// Replays `cases` (typically closed ones) under these rules and under `proposed` (another
+    /// `Ruleset`: a proposed contract with the same entitlement ids) at `now`, and reports each
+    /// milestone's attainment side by side (`rows`, milestones matched by name) with the
+    /// milestone instances whose verdict would change (`changes`).
+    #[napi(
+        ts_args_type = "proposed: Ruleset, cases: CaseInput[], now: Instant",
+        ts_return_type = "WhatIf"
+    )]
+    pub fn what_if(
+        &self,
+        env: Env,
+        proposed: Unknown<'_>,
+        cases: Unknown<'_>,
+        now: Unknown<'_>,
+    ) -> Result<Json> {
+        guard(|| {
+            let proposed = Self::unwrap(&env, &proposed)?;
+            let list = case::read_list(&cases, "cases")?;
+            let now = now_arg(&now)?;
+            let w = self.inner.what_if(&proposed.inner, &list, now)?;
+            Ok(monitor::what_if_json(&w))
         })
     }
 
@@ -226,7 +264,75 @@ impl Ruleset {
     }
 }
 
+impl Ruleset {
+    /// The `Ruleset` object passed as `proposed`, or an `invalid_type` error.
+    fn unwrap<'a>(
+        env: &Env,
+        value: &'a Unknown<'a>,
+    ) -> std::result::Result<ClassInstance<'a, Ruleset>, NodeError> {
+        let not_rules = |found: String| -> NodeError {
+            CoreError::InvalidType {
+                path: "proposed".into(),
+                expected: "a Ruleset (from Ruleset.load, Ruleset.fromObject, ...)".into(),
+                found,
+            }
+            .into()
+        };
+        if value.get_type()? != ValueType::Object || !Ruleset::instance_of(env, value)? {
+            return Err(not_rules(convert::describe(value)));
+        }
+        // SAFETY: `env` and `value` come from the current callback. `from_napi_value` checks that
+        // the object wraps a `Ruleset` (`napi_unwrap` and the class identity) before casting.
+        unsafe { ClassInstance::<Ruleset>::from_napi_value(env.raw(), value.raw()) }
+            .map_err(|_| not_rules("an object that only inherits from Ruleset.prototype".into()))
+    }
+}
+
+/// Below this many cases, `evaluate_all` stays on the calling thread: starting threads costs
+/// more than it saves.
+const PARALLEL_FROM: usize = 512;
+
+/// Every case evaluated at `now`, in order, on all cores for a long list (the replays are
+/// independent, and a `Ruleset` is `Sync`); the error is the one of the first failing case, as
+/// in a sequential run.
+fn evaluate_all(
+    rules: &CoreRuleset,
+    cases: &[Case],
+    now: DateTime<Utc>,
+) -> std::result::Result<Vec<CoreCaseEvaluation>, NodeError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || cases.len() < PARALLEL_FROM {
+        return Ok(cases
+            .iter()
+            .map(|c| rules.evaluate_case(c, now))
+            .collect::<entitlement_core::Result<_>>()?);
+    }
+    let chunk = cases.len().div_ceil(threads);
+    let parts = std::thread::scope(|scope| {
+        let workers: Vec<_> = cases
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|c| rules.evaluate_case(c, now))
+                        .collect::<entitlement_core::Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        // A panic in a worker is re-raised here, where `guard` turns it into `internal_error`.
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect::<Vec<_>>()
+    });
+    let mut out = Vec::with_capacity(cases.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
 /// The `now` argument as a chrono instant.
-fn now_arg(now: &Unknown<'_>) -> std::result::Result<chrono::DateTime<chrono::Utc>, NodeError> {
+fn now_arg(now: &Unknown<'_>) -> std::result::Result<DateTime<Utc>, NodeError> {
     convert::date(convert::instant(now, "now")?)
 }

@@ -18,7 +18,7 @@ use napi_derive::napi;
 use crate::convert::{self, Json};
 
 /// A duration in milliseconds, with the core's microseconds as a fraction.
-fn ms(d: TimeDelta) -> f64 {
+pub(crate) fn ms(d: TimeDelta) -> f64 {
     let us = d.num_microseconds().unwrap_or(if d < TimeDelta::zero() {
         i64::MIN
     } else {
@@ -27,12 +27,12 @@ fn ms(d: TimeDelta) -> f64 {
     convert::milliseconds(us)
 }
 
-fn iso(t: Option<DateTime<Utc>>) -> Json {
+pub(crate) fn iso(t: Option<DateTime<Utc>>) -> Json {
     Json::of(t.map(convert::iso))
 }
 
 /// One trigger of one milestone instance, placed on the wall clock.
-#[napi(object, object_from_js = false)]
+#[napi(object, object_from_js = false, use_nullable = true)]
 pub struct TriggerStatus {
     /// The trigger's point as written in the rules: a percentage of the target (`"50%"`) or a
     /// signed offset from it (`"-10m"`, `"+1h"`).
@@ -46,6 +46,10 @@ pub struct TriggerStatus {
     pub at: DateTime<Utc>,
     /// Whether it was crossed by `now` (for a completed instance: strictly before completion).
     pub crossed: bool,
+    /// When it fired, measured against the target in force at each moment (a tier change that
+    /// shortens the target fires it at the change): the instant the monitor reports. `null`
+    /// until it fires.
+    pub fired_at: Option<DateTime<Utc>>,
 }
 
 impl From<&CoreTriggerStatus> for TriggerStatus {
@@ -56,6 +60,7 @@ impl From<&CoreTriggerStatus> for TriggerStatus {
             actions: t.actions.clone(),
             at: t.at,
             crossed: t.crossed,
+            fired_at: t.fired_at,
         }
     }
 }
@@ -65,8 +70,9 @@ impl From<&CoreTriggerStatus> for TriggerStatus {
 /// Instants are `Date`s (or `null`), durations are milliseconds (`number`, possibly fractional:
 /// the core counts microseconds). `JSON.stringify(status)` and `status.toJSON()` give a plain
 /// object with the same camelCase keys. The SPEC names the multi-word fields in snake_case, so
-/// `case_id`, `started_at`, `target_at`, `completed_at` and `next_trigger_at` are read-only
-/// aliases of `caseId`, `startedAt`, `targetAt`, `completedAt` and `nextTriggerAt`.
+/// `case_id`, `started_at`, `target_at`, `completed_at`, `next_trigger_at` and `breached_at` are
+/// read-only aliases of `caseId`, `startedAt`, `targetAt`, `completedAt`, `nextTriggerAt` and
+/// `breachedAt`.
 ///
 /// ```js
 /// const [first] = rules.evaluate(caseObject, new Date())
@@ -181,6 +187,19 @@ impl MilestoneStatus {
         self.next_trigger_at()
     }
 
+    /// When the clock reached the target in force at that moment, if it has by `now` and before
+    /// completion: the instant the monitor reports the breach. `null` otherwise.
+    #[napi(getter)]
+    pub fn breached_at(&self) -> Option<DateTime<Utc>> {
+        self.inner.breached_at
+    }
+
+    /// Alias of `breachedAt` (the core's name).
+    #[napi(getter, js_name = "breached_at")]
+    pub fn breached_at_alias(&self) -> Option<DateTime<Utc>> {
+        self.breached_at()
+    }
+
     /// The business time it may take, in milliseconds (by the tier as of completion, or as of
     /// `now` while open), or `null` when unknown (pending).
     #[napi(getter)]
@@ -242,7 +261,7 @@ impl MilestoneStatus {
     }
 }
 
-fn milestone_json(s: &CoreMilestoneStatus) -> Json {
+pub(crate) fn milestone_json(s: &CoreMilestoneStatus) -> Json {
     Json::Fields(vec![
         ("caseId", Json::of(s.case_id.as_str())),
         ("milestone", Json::of(s.milestone.as_str())),
@@ -254,6 +273,7 @@ fn milestone_json(s: &CoreMilestoneStatus) -> Json {
         ("targetAt", iso(s.target_at)),
         ("completedAt", iso(s.completed_at)),
         ("nextTriggerAt", iso(s.next_trigger_at)),
+        ("breachedAt", iso(s.breached_at)),
         ("target", Json::of(s.target.map(ms))),
         ("elapsed", Json::of(ms(s.elapsed))),
         ("paused", Json::of(ms(s.paused))),
@@ -275,6 +295,7 @@ fn milestone_json(s: &CoreMilestoneStatus) -> Json {
                             ("actions", Json::of(t.actions.clone())),
                             ("at", Json::of(convert::iso(t.at))),
                             ("crossed", Json::of(t.crossed)),
+                            ("firedAt", iso(t.fired_at)),
                         ])
                     })
                     .collect(),
@@ -368,22 +389,26 @@ impl CaseEvaluation {
     /// `MilestoneStatus.toJSON()` gives them. `JSON.stringify(evaluation)` uses it.
     #[napi(js_name = "toJSON", ts_return_type = "CaseEvaluationJSON")]
     pub fn to_json(&self) -> Json {
-        let e = &self.inner;
-        Json::Fields(vec![
-            ("caseId", Json::of(e.case_id.as_str())),
-            ("entitlement", Json::of(e.entitlement.clone())),
-            ("entitlementStatus", Json::of(e.entitlement_status.as_str())),
-            ("covered", Json::of(e.covered)),
-            ("reason", Json::of(e.reason.clone())),
-            ("process", Json::of(e.process.clone())),
-            ("processVersion", Json::of(e.process_version)),
-            ("account", Json::of(e.account.clone())),
-            (
-                "milestones",
-                Json::List(e.milestones.iter().map(milestone_json).collect()),
-            ),
-        ])
+        evaluation_json(&self.inner)
     }
+}
+
+/// `CaseEvaluation.toJSON()`, also the form of the cases in a monitor report's `toJSON()`.
+pub(crate) fn evaluation_json(e: &CoreCaseEvaluation) -> Json {
+    Json::Fields(vec![
+        ("caseId", Json::of(e.case_id.as_str())),
+        ("entitlement", Json::of(e.entitlement.clone())),
+        ("entitlementStatus", Json::of(e.entitlement_status.as_str())),
+        ("covered", Json::of(e.covered)),
+        ("reason", Json::of(e.reason.clone())),
+        ("process", Json::of(e.process.clone())),
+        ("processVersion", Json::of(e.process_version)),
+        ("account", Json::of(e.account.clone())),
+        (
+            "milestones",
+            Json::List(e.milestones.iter().map(milestone_json).collect()),
+        ),
+    ])
 }
 
 /// How much of one quota is used in the period that contains `now`.
@@ -404,6 +429,11 @@ pub struct QuotaUse {
     pub used: u32,
     /// Cases still allowed in the period (0 once the cap is reached or passed).
     pub remaining: u32,
+    /// The use at the period's end if cases keep arriving at the rate so far (wall-clock,
+    /// linear): equal to `used` once the period is over, and for a term without an end.
+    pub projected: f64,
+    /// Whether that projection is above the cap.
+    pub projected_over: bool,
 }
 
 impl From<&CoreQuotaUse> for QuotaUse {
@@ -416,6 +446,8 @@ impl From<&CoreQuotaUse> for QuotaUse {
             max_cases: q.max_cases,
             used: q.used,
             remaining: q.remaining,
+            projected: q.projected,
+            projected_over: q.projected_over,
         }
     }
 }
@@ -474,26 +506,32 @@ impl EntitlementUsage {
     /// The usage as a plain object with camelCase keys. `JSON.stringify(usage)` uses it.
     #[napi(js_name = "toJSON", ts_return_type = "EntitlementUsageJSON")]
     pub fn to_json(&self) -> Json {
-        let u = &self.inner;
-        let quotas = u.quotas.iter().map(|q| {
-            let q = QuotaUse::from(q);
-            Json::Fields(vec![
-                ("name", Json::of(q.name)),
-                ("period", Json::of(q.period)),
-                ("periodStart", Json::of(q.period_start)),
-                ("periodEnd", Json::of(q.period_end)),
-                ("maxCases", Json::of(q.max_cases)),
-                ("used", Json::of(q.used)),
-                ("remaining", Json::of(q.remaining)),
-            ])
-        });
-        Json::Fields(vec![
-            ("entitlement", Json::of(u.entitlement.as_str())),
-            ("status", Json::of(u.status.as_str())),
-            ("casesUsed", Json::of(u.cases_used)),
-            ("casesPerEntitlement", Json::of(u.cases_per_entitlement)),
-            ("casesRemaining", Json::of(u.cases_remaining)),
-            ("quotas", Json::List(quotas.collect())),
-        ])
+        usage_json(&self.inner)
     }
+}
+
+/// `EntitlementUsage.toJSON()`, also the form of the usage in a monitor's account rollups.
+pub(crate) fn usage_json(u: &CoreEntitlementUsage) -> Json {
+    let quotas = u.quotas.iter().map(|q| {
+        let q = QuotaUse::from(q);
+        Json::Fields(vec![
+            ("name", Json::of(q.name)),
+            ("period", Json::of(q.period)),
+            ("periodStart", Json::of(q.period_start)),
+            ("periodEnd", Json::of(q.period_end)),
+            ("maxCases", Json::of(q.max_cases)),
+            ("used", Json::of(q.used)),
+            ("remaining", Json::of(q.remaining)),
+            ("projected", Json::of(q.projected)),
+            ("projectedOver", Json::of(q.projected_over)),
+        ])
+    });
+    Json::Fields(vec![
+        ("entitlement", Json::of(u.entitlement.as_str())),
+        ("status", Json::of(u.status.as_str())),
+        ("casesUsed", Json::of(u.cases_used)),
+        ("casesPerEntitlement", Json::of(u.cases_per_entitlement)),
+        ("casesRemaining", Json::of(u.cases_remaining)),
+        ("quotas", Json::List(quotas.collect())),
+    ])
 }

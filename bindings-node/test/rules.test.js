@@ -182,6 +182,7 @@ describe('scenarios of the sample rules (hand-computed deadlines)', () => {
         ['target_at', 'targetAt'],
         ['completed_at', 'completedAt'],
         ['next_trigger_at', 'nextTriggerAt'],
+        ['breached_at', 'breachedAt'],
       ]) {
         assert.equal(s[snake]?.getTime() ?? null, s[camel]?.getTime() ?? null, `${s.milestone}.${snake}`)
       }
@@ -206,6 +207,7 @@ describe('scenarios of the sample rules (hand-computed deadlines)', () => {
       targetAt: '2026-11-16T16:00:00.000Z',
       completedAt: '2026-11-16T15:40:00.000Z',
       nextTriggerAt: null,
+      breachedAt: null,
       target: 3600000,
       elapsed: 2400000,
       paused: 0,
@@ -213,8 +215,14 @@ describe('scenarios of the sample rules (hand-computed deadlines)', () => {
       consumed: s.consumed,
       crossed: ['warning'],
       triggers: [
-        { point: '50%', level: 'warning', actions: ['notify_owner'], at: '2026-11-16T15:30:00.000Z', crossed: true },
-        { point: '-10m', level: 'critical', actions: ['notify_manager'], at: '2026-11-16T15:50:00.000Z', crossed: false },
+        {
+          point: '50%', level: 'warning', actions: ['notify_owner'], at: '2026-11-16T15:30:00.000Z', crossed: true,
+          firedAt: '2026-11-16T15:30:00.000Z',
+        },
+        {
+          point: '-10m', level: 'critical', actions: ['notify_manager'], at: '2026-11-16T15:50:00.000Z', crossed: false,
+          firedAt: null,
+        },
       ],
     })
     assert.deepEqual(JSON.parse(JSON.stringify(s)), s.toJSON())
@@ -868,15 +876,20 @@ describe('entitlementUsage', () => {
     assert.equal(u.casesUsed, 4)
     assert.equal(u.casesPerEntitlement, 50)
     assert.equal(u.casesRemaining, 46)
-    // The quarter is Q4 2026 (October–December): Q2, Q3, Q4.
+    // The quarter is Q4 2026 (October–December): Q2, Q3, Q4. In New York it runs from
+    // Oct 1 04:00Z to Jan 1 05:00Z (2209 hours), of which 1336.5 have passed at now: 3 cases
+    // so far are on course for 3 × 2209 / 1336.5 ≈ 4.96 by its end.
+    assert.ok(Math.abs(u.quotas[0].projected - (3 * 2209) / 1336.5) < 1e-9, `${u.quotas[0].projected}`)
     assert.deepEqual(u.quotas[0], {
       name: null, period: 'quarter', periodStart: '2026-10-01', periodEnd: '2026-12-31',
-      maxCases: 20, used: 3, remaining: 17,
+      maxCases: 20, used: 3, remaining: 17, projected: u.quotas[0].projected, projectedOver: false,
     })
-    // Sev1 in November: Q3 and Q4 (Q5 is after now); 1 of 3 left.
+    // Sev1 in November: Q3 and Q4 (Q5 is after now); 1 of 3 left. November runs from
+    // Nov 1 04:00Z to Dec 1 05:00Z (721 hours), 592.5 of them passed: 2 × 721 / 592.5 ≈ 2.43.
+    assert.ok(Math.abs(u.quotas[1].projected - (2 * 721) / 592.5) < 1e-9, `${u.quotas[1].projected}`)
     assert.deepEqual(u.quotas[1], {
       name: null, period: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30',
-      maxCases: 3, used: 2, remaining: 1,
+      maxCases: 3, used: 2, remaining: 1, projected: u.quotas[1].projected, projectedOver: false,
     })
     assert.deepEqual(u.toJSON(), {
       entitlement: 'acme-gold',

@@ -1,23 +1,37 @@
 // A usage file for the generated declarations (index.d.ts): `npm run typecheck` compiles it with
 // `tsc --noEmit`. Lines marked @ts-expect-error must stay type errors.
 
-import { Calendar, CaseEvaluation, EntitlementUsage, MilestoneStatus, Ruleset } from '..'
+import { Alert, Calendar, CaseEvaluation, EntitlementUsage, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset } from '..'
 import type {
+  AccountRollup,
+  AlertJSON,
   CalendarDefinition,
   CaseEvaluationJSON,
   CaseEvent,
   CaseInput,
   EntitlementStatus,
   EntitlementUsageJSON,
+  EmailMessage,
   Instant,
+  JiraIssue,
   JsonSchema,
   MilestoneKind,
   MilestoneState,
   MilestoneStatusJSON,
+  MonitorEventJSON,
+  MonitorEventKind,
+  MonitorReportJSON,
+  MonitorSettings,
+  PagerDutyEvent,
+  QuotaCrossing,
   QuotaUse,
   RulesDocument,
+  SlackBlock,
+  SlackMessage,
+  SuppressionRule,
   TriggerLevel,
   TriggerStatus,
+  WhatIf,
 } from '..'
 
 const definition: CalendarDefinition = {
@@ -140,6 +154,19 @@ const document: RulesDocument = {
     },
     { id: 'other', process: 'gold' },
   ],
+  monitor: {
+    suppress: {
+      while_paused: true,
+      agent_activity: '30m',
+      activity_events: ['agent_reply', 'status'],
+      min_level: { by: 'severity', values: { Sev4: 'critical' }, default: 'info' },
+    },
+    quota_alerts: [0.8, 1],
+    chronic: { exceeded: 2, of_last: 3 },
+    war_room_arr: 1_000_000,
+    page_oncall_when: { field: 'severity', op: 'in', value: ['Sev1'] },
+    at_risk: 0.75,
+  },
 }
 
 const rules: Ruleset = Ruleset.fromObject(document)
@@ -176,7 +203,7 @@ for (const s of statuses) {
   const calendar: string | null = s.calendar
   const instants: Array<Date | null> = [
     s.startedAt, s.started_at, s.targetAt, s.target_at, s.completedAt, s.completed_at,
-    s.nextTriggerAt, s.next_trigger_at,
+    s.nextTriggerAt, s.next_trigger_at, s.breachedAt, s.breached_at,
   ]
   const target: number | null = s.target
   const elapsed: number = s.elapsed + s.paused
@@ -189,7 +216,8 @@ for (const s of statuses) {
     const level: TriggerLevel = t.level
     const point: string = t.point
     const actions: string[] = t.actions
-    void [when, level, point, actions, t.crossed]
+    const fired: Date | null = t.firedAt
+    void [when, level, point, actions, t.crossed, fired]
   }
   const plain: MilestoneStatusJSON = s.toJSON()
   const iso: string | null = plain.targetAt
@@ -217,7 +245,9 @@ const quotas: QuotaUse[] = usage.quotas
 for (const q of quotas) {
   const range: string = `${q.periodStart}..${q.periodEnd}`
   const qName: string | null = q.name
-  void [range, qName, q.period, q.maxCases, q.used, q.remaining]
+  const projected: number = q.projected
+  const over: boolean = q.projectedOver
+  void [range, qName, q.period, q.maxCases, q.used, q.remaining, projected, over]
 }
 const usageJson: EntitlementUsageJSON = usage.toJSON()
 void [used, allowance, left, usageJson, usage.status, usage.entitlement]
@@ -241,3 +271,116 @@ statuses[0].target_at = new Date()
 // @ts-expect-error: entitlementUsage takes a list of cases
 rules.entitlementUsage('acme-gold', supportCase, new Date())
 void wrongState
+
+// ---------------------------------------------------------------------------------------------
+// The monitor
+
+const settings: MonitorSettings = { suppress: { min_level: 'warning' }, quota_alerts: [0.5] }
+void settings
+
+const report: MonitorReport = rules.monitor([supportCase, pinned], new Date(), '2026-11-25T20:15:00Z')
+const firstRun: MonitorReport = rules.monitor([supportCase], Date.now())
+const explicitNull: MonitorReport = rules.monitor([supportCase], Date.now(), null)
+const runAt: Date = report.now
+const since: Date | null = report.since
+void [firstRun, explicitNull, runAt, since]
+
+const monitorEvents: MonitorEvent[] = report.events
+for (const e of monitorEvents) {
+  const key: string = e.key
+  const kind: MonitorEventKind = e.kind
+  const level: TriggerLevel = e.level
+  const when: Date = e.at
+  const caseIds: Array<string | null> = [e.caseId, e.case_id]
+  const names: Array<string | null> = [e.entitlement, e.process, e.milestone, e.point]
+  const instance: number | null = e.instance
+  const actions: string[] = e.actions
+  const status: MilestoneStatus | null = e.status
+  const quota: QuotaCrossing | null = e.quota
+  if (quota !== null) {
+    const crossing: [number, number, number, string | null] = [quota.fraction, quota.used, quota.maxCases, quota.periodStart]
+    void crossing
+  }
+  const account: Record<string, unknown> = e.account
+  const held: boolean = e.suppressed
+  const rule: SuppressionRule | null = e.suppressedBy
+  const plain: MonitorEventJSON = e.toJSON()
+  void [key, kind, level, when, caseIds, names, instance, actions, status?.targetAt, account, held, rule, plain]
+}
+
+const alerts: Alert[] = report.alerts
+for (const a of alerts) {
+  const text: string[] = [a.key, a.title, a.summary]
+  const kind: MonitorEventKind = a.kind
+  const level: TriggerLevel = a.level
+  const when: Date = a.at
+  const ids: Array<string | null> = [a.caseId, a.entitlement, a.milestone, a.accountId, a.accountName]
+  const passedThrough: unknown[] = [a.arr, a.renewalDate, a.executiveSponsor, a.csm, a.contacts]
+  const account: Record<string, unknown> = a.account
+  const deadline: Date | null = a.deadlineUtc
+  const local: string | null = a.deadlineLocal
+  const zone: string | null = a.timeZone
+  const left: Array<number | null> = [a.businessLeft, a.wallLeft]
+  const actions: string[] = a.actions
+  const slack: SlackMessage = a.slackBlocks()
+  const blocks: SlackBlock[] = slack.blocks
+  for (const b of blocks) {
+    if (b.type === 'header') {
+      const title: string = b.text.text
+      void title
+    }
+  }
+  const email: EmailMessage = a.email()
+  const subject: string = email.subject
+  const jira: JiraIssue = a.jiraIssue('SUP')
+  const incident: JiraIssue = a.jiraIssue('OPS', 'Incident')
+  const summary: string = jira.fields.summary
+  const adf: 'doc' = jira.fields.description.type
+  const page: PagerDutyEvent = a.pagerdutyEvent('R0UTINGKEY')
+  const severity: 'critical' | 'error' | 'warning' | 'info' = page.payload.severity
+  const plain: AlertJSON = a.toJSON()
+  void [text, kind, level, when, ids, passedThrough, account, deadline, local, zone, left, actions, subject, incident, summary, adf, severity, plain]
+}
+
+const open: MilestoneStatus[] = report.statuses
+const evaluations: CaseEvaluation[] = report.cases
+const accounts: AccountRollup[] = report.accounts
+for (const a of accounts) {
+  const id: string = a.accountId
+  const attainment: Array<number | null> = a.processes.flatMap((p) => p.milestones.map((m) => m.attainment))
+  const counts: number[] = [a.cases, a.breaches, a.nearMisses, a.atRisk]
+  const usage: EntitlementUsageJSON[] = a.usage
+  const flags: boolean[] = [a.projectedOver, a.chronicOverConsumer]
+  const periods: string[] = a.overQuotaPeriods.map((o) => o.periodStart)
+  void [id, attainment, counts, usage, flags, periods, a.arr, a.renewalDate, a.name]
+}
+const reportJson: MonitorReportJSON = report.toJSON()
+void [open, evaluations, reportJson, JSON.stringify(report)]
+
+const whatIf: WhatIf = rules.whatIf(loaded, [supportCase, pinned], new Date())
+for (const row of whatIf.rows) {
+  const delta: number | null = row.proposed.attainment
+  void [row.milestone, row.current.met, delta]
+}
+for (const change of whatIf.changes) {
+  const states: Array<MilestoneState | null> = [change.current, change.proposed]
+  void [change.caseId, change.instance, states]
+}
+
+// @ts-expect-error: monitor takes a list of cases
+rules.monitor(supportCase, new Date())
+// @ts-expect-error: since is an instant
+rules.monitor([supportCase], new Date(), { since: 'yesterday' })
+// @ts-expect-error: the proposed rules are a Ruleset, not a document
+rules.whatIf(document, [supportCase], new Date())
+// @ts-expect-error: the lists are read-only
+report.events = []
+// @ts-expect-error: a Jira project key is a string
+alerts[0].jiraIssue(7)
+// @ts-expect-error: event kinds are a closed set
+const wrongKind: MonitorEventKind = 'sla'
+// @ts-expect-error: an unknown suppression rule
+Ruleset.fromObject({ monitor: { suppress: { when_quiet: true } } })
+// @ts-expect-error: renderers return the vendors' keys, not camelCase
+void alerts[0].pagerdutyEvent('k').routingKey
+void wrongKind

@@ -635,12 +635,18 @@ pub(crate) fn from_json<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'
             }
             list.into_any()
         }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (key, item) in map {
-                dict.set_item(key, from_json(py, item)?)?;
-            }
-            dict.into_any()
-        }
+        Value::Object(map) => from_json_object(py, map)?.into_any(),
     })
+}
+
+/// A JSON object as a dict of plain Python data (an account context, for example).
+pub(crate) fn from_json_object<'py>(
+    py: Python<'py>,
+    map: &Map<String, Value>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (key, item) in map {
+        dict.set_item(key, from_json(py, item)?)?;
+    }
+    Ok(dict)
 }

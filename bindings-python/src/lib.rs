@@ -2,13 +2,16 @@
 //! `entitlement._entitlement`, re-exported by the `entitlement` package.
 //!
 //! A thin skin over `entitlement-core`: it converts values (`convert`), maps errors (`error`) and
-//! holds no rules of its own. One Rust file per core concept (`calendar`, `rules`, `status`).
+//! holds no rules of its own. One Rust file per core concept (`calendar`, `rules`, `status`,
+//! `monitor`, `alert`).
 
 use pyo3::prelude::*;
 
+mod alert;
 mod calendar;
 mod convert;
 mod error;
+mod monitor;
 mod rules;
 mod status;
 
@@ -21,6 +24,9 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<status::MilestoneStatus>()?;
     m.add_class::<status::CaseEvaluation>()?;
     m.add_class::<status::EntitlementUsage>()?;
+    m.add_class::<monitor::MonitorReport>()?;
+    m.add_class::<monitor::MonitorEvent>()?;
+    m.add_class::<alert::Alert>()?;
     error::register(m)?;
     Ok(())
 }

@@ -17,6 +17,7 @@ use crate::convert::{
     Origin, case_label, from_json, instant_arg, sequence, string_arg, to_json, to_json_in,
 };
 use crate::error::{Family, guard_detached, guard_document, raise};
+use crate::monitor::{MonitorReport, what_if_dict};
 use crate::status::{CaseEvaluation, EntitlementUsage, statuses};
 
 /// SLA rules: calendars, processes (with their milestones and versions) and entitlements,
@@ -29,7 +30,10 @@ use crate::status::{CaseEvaluation, EntitlementUsage, statuses};
 ///
 /// Then replay a case up to ``now``: ``evaluate(case, now)`` returns one ``MilestoneStatus``
 /// per milestone instance, ``evaluate_case(case, now)`` the coverage as well, and
-/// ``entitlement_usage(entitlement_id, cases, now)`` the case counts and quotas. A case is a
+/// ``entitlement_usage(entitlement_id, cases, now)`` the case counts and quotas.
+/// ``monitor(cases, now, since)`` is what a scheduled job calls: the events of a window, exactly
+/// once across windows, with alerts and account rollups (a ``MonitorReport``);
+/// ``what_if(proposed, cases, now)`` compares attainment under a proposed contract. A case is a
 /// dict in the document shape::
 ///
 ///     {"id": "C-1", "entitlement": "acme-gold", "created_at": datetime(..., tzinfo=...),
@@ -72,6 +76,25 @@ impl Ruleset {
 fn case_value(case: &Bound<'_, PyAny>, position: usize) -> PyResult<Value> {
     let label = case_label(case, position);
     to_json_in(case, Origin::Case(&label))
+}
+
+/// An iterable of case dicts as JSON values (with the GIL: it reads Python objects).
+fn case_values(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
+    sequence(cases, "cases")?
+        .iter()
+        .enumerate()
+        .map(|(i, case)| case_value(case, i))
+        .collect()
+}
+
+/// JSON values as the core's cases (without the GIL). Each value is dropped once read, so that
+/// a large batch is not held twice.
+fn parse_cases(values: Vec<Value>) -> entitlement_core::Result<Vec<Case>> {
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, case)| Case::from_value_at(&case, i))
+        .collect()
 }
 
 /// A document's text, for `from_json`/`from_yaml`/`from_toml`.
@@ -208,21 +231,89 @@ impl Ruleset {
         now: &Bound<'_, PyAny>,
     ) -> PyResult<EntitlementUsage> {
         let entitlement_id = string_arg(entitlement_id, "entitlement_id")?;
-        let cases = sequence(cases, "cases")?
-            .iter()
-            .enumerate()
-            .map(|(i, case)| case_value(case, i))
-            .collect::<PyResult<Vec<_>>>()?;
+        let cases = case_values(cases)?;
         let now: DateTime<Utc> = instant_arg(now, "now")?;
-        guard_detached(py, || {
-            let cases = cases
-                .iter()
-                .enumerate()
-                .map(|(i, case)| Case::from_value_at(case, i))
-                .collect::<entitlement_core::Result<Vec<_>>>()?;
-            self.inner.entitlement_usage(&entitlement_id, &cases, now)
+        let rules = &self.inner;
+        guard_detached(py, move || {
+            rules.entitlement_usage(&entitlement_id, &parse_cases(cases)?, now)
         })
         .map(EntitlementUsage::wrap)
+    }
+
+    /// Runs the breach monitor over ``cases`` at ``now`` and returns a ``MonitorReport``: the
+    /// events (trigger crossings, breaches, quota and allowance crossings) that happened in
+    /// ``(since, now]``, one alert per event that is not suppressed, the status of every open
+    /// milestone, per-account rollups, and every case's evaluation.
+    ///
+    /// ``since=None`` means everything up to ``now``. A job that runs every few minutes, each
+    /// time with ``since`` set to its previous ``now``, sees every event exactly once: an
+    /// event's instant and key depend only on the history up to that instant. ``cases`` is any
+    /// iterable of case dicts (all the open cases, and the cases of the quota periods that
+    /// matter); ``now`` and ``since`` are aware datetimes or RFC 3339 strings with an offset.
+    /// The work runs without the GIL. Raises ``InputError`` for a bad case (naming it), an
+    /// unknown entitlement or an event type the case's process does not know::
+    ///
+    ///     report = rules.monitor(cases, now, since=last_now)
+    ///     for alert in report.alerts:
+    ///         slack.chat_postMessage(channel="#support-sla", **alert.slack_blocks())
+    #[pyo3(signature = (cases, now, since = None))]
+    fn monitor(
+        &self,
+        py: Python<'_>,
+        cases: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        since: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<MonitorReport> {
+        let cases = case_values(cases)?;
+        let now = instant_arg(now, "now")?;
+        let since = since
+            .filter(|s| !s.is_none())
+            .map(|s| instant_arg(s, "since"))
+            .transpose()?;
+        let rules = &self.inner;
+        let report = guard_detached(py, move || rules.monitor(&parse_cases(cases)?, now, since))?;
+        Ok(MonitorReport::wrap(report, since))
+    }
+
+    /// Replays ``cases`` (typically closed ones) under these rules and under ``proposed`` (a
+    /// proposed contract: a ``Ruleset`` with the same entitlement ids) at ``now``, and reports
+    /// the attainment each would have had, side by side.
+    ///
+    /// Returns a dict: ``rows``, one per milestone name in order of first appearance, each
+    /// ``{"milestone", "current", "proposed"}`` where both sides are ``{"met", "late",
+    /// "violated", "open", "attainment"}`` (``attainment``: met over met + late + violated, in
+    /// percent; ``None`` before any verdict); and ``changes``, the milestone instances whose
+    /// state differs, each ``{"case_id", "milestone", "instance", "current", "proposed"}``
+    /// (a state, or ``None`` where the milestone does not exist). The work runs without the GIL.
+    fn what_if<'py>(
+        &self,
+        py: Python<'py>,
+        proposed: &Bound<'py, PyAny>,
+        cases: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let Ok(proposed) = proposed.cast::<Ruleset>() else {
+            return Err(raise(
+                py,
+                Family::Input,
+                "invalid_type",
+                format!(
+                    "proposed: expected a Ruleset, found {}",
+                    proposed
+                        .get_type()
+                        .qualname()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                ),
+            ));
+        };
+        let cases = case_values(cases)?;
+        let now = instant_arg(now, "now")?;
+        let (rules, proposed) = (&self.inner, &proposed.get().inner);
+        let result = guard_detached(py, move || {
+            rules.what_if(proposed, &parse_cases(cases)?, now)
+        })?;
+        what_if_dict(py, &result)
     }
 
     fn __repr__(&self) -> String {

@@ -6,25 +6,25 @@
 //! core's; `to_dict()` gives the same fields as plain Python objects.
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
-use entitlement_core::rules::{self, EntitlementStatus, QuotaUse, TriggerStatus};
+use entitlement_core::rules::{self, EntitlementStatus, Level, QuotaUse, TriggerStatus};
 use pyo3::prelude::*;
 use pyo3::types::{PyDate, PyDateTime, PyDelta, PyDict, PyList};
 
-use crate::convert::{duration_to_py, from_json, instant_to_py};
+use crate::convert::{duration_to_py, from_json_object, instant_to_py};
 use crate::error::{Family, raise};
 
-fn instant<'py>(py: Python<'py>, t: DateTime<Utc>) -> PyResult<Bound<'py, PyDateTime>> {
+pub(crate) fn instant<'py>(py: Python<'py>, t: DateTime<Utc>) -> PyResult<Bound<'py, PyDateTime>> {
     instant_to_py(py, t.timestamp_micros())
 }
 
-fn opt_instant<'py>(
+pub(crate) fn opt_instant<'py>(
     py: Python<'py>,
     t: Option<DateTime<Utc>>,
 ) -> PyResult<Option<Bound<'py, PyDateTime>>> {
     t.map(|t| instant(py, t)).transpose()
 }
 
-fn duration<'py>(py: Python<'py>, d: TimeDelta) -> PyResult<Bound<'py, PyDelta>> {
+pub(crate) fn duration<'py>(py: Python<'py>, d: TimeDelta) -> PyResult<Bound<'py, PyDelta>> {
     let us = d.num_microseconds().ok_or_else(|| {
         raise(
             py,
@@ -36,14 +36,14 @@ fn duration<'py>(py: Python<'py>, d: TimeDelta) -> PyResult<Bound<'py, PyDelta>>
     duration_to_py(py, us)
 }
 
-fn opt_duration<'py>(
+pub(crate) fn opt_duration<'py>(
     py: Python<'py>,
     d: Option<TimeDelta>,
 ) -> PyResult<Option<Bound<'py, PyDelta>>> {
     d.map(|d| duration(py, d)).transpose()
 }
 
-fn date<'py>(py: Python<'py>, d: NaiveDate) -> PyResult<Bound<'py, PyDate>> {
+pub(crate) fn date<'py>(py: Python<'py>, d: NaiveDate) -> PyResult<Bound<'py, PyDate>> {
     PyDate::new(py, d.year(), d.month() as u8, d.day() as u8)
 }
 
@@ -54,6 +54,7 @@ fn trigger<'py>(py: Python<'py>, t: &TriggerStatus) -> PyResult<Bound<'py, PyDic
     dict.set_item("actions", PyList::new(py, &t.actions)?)?;
     dict.set_item("at", instant(py, t.at)?)?;
     dict.set_item("crossed", t.crossed)?;
+    dict.set_item("fired_at", opt_instant(py, t.fired_at)?)?;
     Ok(dict)
 }
 
@@ -66,6 +67,8 @@ fn quota<'py>(py: Python<'py>, q: &QuotaUse) -> PyResult<Bound<'py, PyDict>> {
     dict.set_item("max_cases", q.max_cases)?;
     dict.set_item("used", q.used)?;
     dict.set_item("remaining", q.remaining)?;
+    dict.set_item("projected", q.projected)?;
+    dict.set_item("projected_over", q.projected_over)?;
     Ok(dict)
 }
 
@@ -184,7 +187,7 @@ impl MilestoneStatus {
     /// The levels of the triggers crossed so far, in trigger order (``["warning"]``).
     #[getter]
     fn crossed(&self) -> Vec<&'static str> {
-        self.inner.crossed.iter().map(|l| l.as_str()).collect()
+        levels(&self.inner.crossed)
     }
 
     /// The instant the clock reaches the next trigger; ``None`` once completed or when every
@@ -194,40 +197,25 @@ impl MilestoneStatus {
         opt_instant(py, self.inner.next_trigger_at)
     }
 
+    /// When the clock reached the target in force at that moment, if it has by ``now`` and
+    /// before completion: the instant the monitor reports the breach. ``None`` otherwise.
+    #[getter]
+    fn breached_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDateTime>>> {
+        opt_instant(py, self.inner.breached_at)
+    }
+
     /// Every trigger placed on the wall clock: dicts with ``point`` (as written, ``"50%"``),
-    /// ``level``, ``actions``, ``at`` (provisional while paused) and ``crossed``.
+    /// ``level``, ``actions``, ``at`` (provisional while paused), ``crossed`` (against the
+    /// current target) and ``fired_at`` (when it fired, against the target in force at each
+    /// moment: what the monitor reports; ``None`` until it fires).
     #[getter]
     fn triggers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = self
-            .inner
-            .triggers
-            .iter()
-            .map(|t| trigger(py, t))
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, items)
+        triggers(py, &self.inner.triggers)
     }
 
     /// Every field as a dict of plain Python objects (datetimes, timedeltas, lists, dicts).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
-        dict.set_item("case_id", self.case_id())?;
-        dict.set_item("milestone", self.milestone())?;
-        dict.set_item("kind", self.kind())?;
-        dict.set_item("instance", self.instance())?;
-        dict.set_item("state", self.state())?;
-        dict.set_item("calendar", self.calendar())?;
-        dict.set_item("started_at", self.started_at(py)?)?;
-        dict.set_item("target", self.target(py)?)?;
-        dict.set_item("target_at", self.target_at(py)?)?;
-        dict.set_item("completed_at", self.completed_at(py)?)?;
-        dict.set_item("elapsed", self.elapsed(py)?)?;
-        dict.set_item("paused", self.paused(py)?)?;
-        dict.set_item("remaining", self.remaining(py)?)?;
-        dict.set_item("consumed", self.consumed())?;
-        dict.set_item("crossed", self.crossed())?;
-        dict.set_item("next_trigger_at", self.next_trigger_at(py)?)?;
-        dict.set_item("triggers", self.triggers(py)?)?;
-        Ok(dict)
+        status_dict(py, &self.inner)
     }
 
     fn __repr__(&self) -> String {
@@ -315,8 +303,7 @@ impl CaseEvaluation {
     /// The entitlement's account context (id, name, ARR, CSM, ...), as written in the rules.
     #[getter]
     fn account<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let account = serde_json::Value::Object(self.inner.account.clone());
-        Ok(from_json(py, &account)?.cast_into::<PyDict>()?)
+        from_json_object(py, &self.inner.account)
     }
 
     /// One ``MilestoneStatus`` per milestone instance, in the process's milestone order.
@@ -328,23 +315,7 @@ impl CaseEvaluation {
     /// Every field as a dict of plain Python objects; ``milestones`` is a list of the
     /// statuses' ``to_dict()``.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
-        dict.set_item("case_id", self.case_id())?;
-        dict.set_item("entitlement", self.entitlement())?;
-        dict.set_item("entitlement_status", self.entitlement_status())?;
-        dict.set_item("covered", self.covered())?;
-        dict.set_item("reason", self.reason())?;
-        dict.set_item("process", self.process())?;
-        dict.set_item("process_version", self.process_version())?;
-        dict.set_item("account", self.account(py)?)?;
-        let milestones = self
-            .inner
-            .milestones
-            .iter()
-            .map(|m| MilestoneStatus::wrap(m.clone()).to_dict(py))
-            .collect::<PyResult<Vec<_>>>()?;
-        dict.set_item("milestones", PyList::new(py, milestones)?)?;
-        Ok(dict)
+        evaluation_dict(py, &self.inner)
     }
 
     fn __repr__(&self) -> String {
@@ -367,6 +338,69 @@ impl CaseEvaluation {
     }
 }
 
+/// A status as the dict `MilestoneStatus.to_dict()` returns.
+pub(crate) fn status_dict<'py>(
+    py: Python<'py>,
+    s: &rules::MilestoneStatus,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    dict.set_item("case_id", &s.case_id)?;
+    dict.set_item("milestone", &s.milestone)?;
+    dict.set_item("kind", s.kind.as_str())?;
+    dict.set_item("instance", s.instance)?;
+    dict.set_item("state", s.state.as_str())?;
+    dict.set_item("calendar", s.calendar.as_deref())?;
+    dict.set_item("started_at", opt_instant(py, s.started_at)?)?;
+    dict.set_item("target", opt_duration(py, s.target)?)?;
+    dict.set_item("target_at", opt_instant(py, s.target_at)?)?;
+    dict.set_item("completed_at", opt_instant(py, s.completed_at)?)?;
+    dict.set_item("elapsed", duration(py, s.elapsed)?)?;
+    dict.set_item("paused", duration(py, s.paused)?)?;
+    dict.set_item("remaining", opt_duration(py, s.remaining)?)?;
+    dict.set_item("consumed", s.consumed)?;
+    dict.set_item("crossed", levels(&s.crossed))?;
+    dict.set_item("next_trigger_at", opt_instant(py, s.next_trigger_at)?)?;
+    dict.set_item("breached_at", opt_instant(py, s.breached_at)?)?;
+    dict.set_item("triggers", triggers(py, &s.triggers)?)?;
+    Ok(dict)
+}
+
+/// An evaluation as the dict `CaseEvaluation.to_dict()` returns.
+pub(crate) fn evaluation_dict<'py>(
+    py: Python<'py>,
+    e: &rules::CaseEvaluation,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    dict.set_item("case_id", &e.case_id)?;
+    dict.set_item("entitlement", e.entitlement.as_deref())?;
+    dict.set_item("entitlement_status", status_name(e.entitlement_status))?;
+    dict.set_item("covered", e.covered)?;
+    dict.set_item("reason", e.reason.as_deref())?;
+    dict.set_item("process", e.process.as_deref())?;
+    dict.set_item("process_version", e.process_version)?;
+    dict.set_item("account", from_json_object(py, &e.account)?)?;
+    let milestones = e
+        .milestones
+        .iter()
+        .map(|m| status_dict(py, m))
+        .collect::<PyResult<Vec<_>>>()?;
+    dict.set_item("milestones", PyList::new(py, milestones)?)?;
+    Ok(dict)
+}
+
+/// Level names, in order.
+pub(crate) fn levels(items: &[Level]) -> Vec<&'static str> {
+    items.iter().map(|l| l.as_str()).collect()
+}
+
+fn triggers<'py>(py: Python<'py>, items: &[TriggerStatus]) -> PyResult<Bound<'py, PyList>> {
+    let items = items
+        .iter()
+        .map(|t| trigger(py, t))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, items)
+}
+
 /// Statuses as a list of `MilestoneStatus` objects.
 pub(crate) fn statuses<'py>(
     py: Python<'py>,
@@ -384,7 +418,9 @@ pub(crate) fn statuses<'py>(
 ///
 /// ``quotas`` is a list of dicts with ``name`` (or ``None``), ``period`` (``"month"``,
 /// ``"quarter"``, ``"year"`` or ``"term"``), ``period_start`` and ``period_end`` (``date``s,
-/// both inclusive, in the entitlement's time zone), ``max_cases``, ``used`` and ``remaining``.
+/// both inclusive, in the entitlement's time zone), ``max_cases``, ``used``, ``remaining``,
+/// ``projected`` (the use at the period's end if cases keep arriving at the rate so far: a
+/// float, wall-clock and linear) and ``projected_over`` (whether that is above ``max_cases``).
 #[pyclass(module = "entitlement", name = "EntitlementUsage", frozen, eq)]
 #[derive(PartialEq)]
 pub struct EntitlementUsage {
@@ -432,25 +468,12 @@ impl EntitlementUsage {
     /// Each quota's use in the period that contains ``now``.
     #[getter]
     fn quotas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = self
-            .inner
-            .quotas
-            .iter()
-            .map(|q| quota(py, q))
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, items)
+        quotas(py, &self.inner.quotas)
     }
 
     /// Every field as a dict of plain Python objects.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
-        dict.set_item("entitlement", self.entitlement())?;
-        dict.set_item("status", self.status())?;
-        dict.set_item("cases_used", self.cases_used())?;
-        dict.set_item("cases_per_entitlement", self.cases_per_entitlement())?;
-        dict.set_item("cases_remaining", self.cases_remaining())?;
-        dict.set_item("quotas", self.quotas(py)?)?;
-        Ok(dict)
+        usage_dict(py, &self.inner)
     }
 
     fn __repr__(&self) -> String {
@@ -466,4 +489,27 @@ impl EntitlementUsage {
             u.quotas.len(),
         )
     }
+}
+
+fn quotas<'py>(py: Python<'py>, items: &[QuotaUse]) -> PyResult<Bound<'py, PyList>> {
+    let items = items
+        .iter()
+        .map(|q| quota(py, q))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, items)
+}
+
+/// An entitlement's usage as the dict `EntitlementUsage.to_dict()` returns.
+pub(crate) fn usage_dict<'py>(
+    py: Python<'py>,
+    u: &rules::EntitlementUsage,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    dict.set_item("entitlement", &u.entitlement)?;
+    dict.set_item("status", status_name(u.status))?;
+    dict.set_item("cases_used", u.cases_used)?;
+    dict.set_item("cases_per_entitlement", u.cases_per_entitlement)?;
+    dict.set_item("cases_remaining", u.cases_remaining)?;
+    dict.set_item("quotas", quotas(py, &u.quotas)?)?;
+    Ok(dict)
 }

@@ -483,6 +483,7 @@ def test_repr_rebuilds_the_calendar() -> None:
 
 def test_public_api_is_documented() -> None:
     assert entitlement.__all__ == [
+        "Alert",
         "Calendar",
         "CalendarError",
         "CaseEvaluation",
@@ -491,6 +492,8 @@ def test_public_api_is_documented() -> None:
         "EntitlementUsage",
         "InputError",
         "MilestoneStatus",
+        "MonitorEvent",
+        "MonitorReport",
         "Ruleset",
         "__version__",
     ]

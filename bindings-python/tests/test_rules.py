@@ -792,11 +792,19 @@ def test_entitlement_usage_counts_cases_and_quotas_per_period() -> None:
         "max_cases": 20,
         "used": 3,
         "remaining": 17,
+        # A straight line to the period's end, in wall-clock time: Q4 in New York runs from
+        # Oct 1 04:00Z to Jan 1 05:00Z (2209 hours, DST ends in November), of which 1336.5
+        # have passed at now. 3 cases so far: on course for 3 x 2209 / 1336.5.
+        "projected": pytest.approx(3 * 2209 / 1336.5, rel=1e-12),
+        "projected_over": False,
     }
     assert (sev1_month["period"], sev1_month["period_start"]) == ("month", date(2026, 11, 1))
     assert sev1_month["period_end"] == date(2026, 11, 30)
     assert sev1_month["used"] == 2  # Sev1 in November
     assert sev1_month["remaining"] == 1
+    # November: Nov 1 04:00Z to Dec 1 05:00Z (721 hours), 592.5 of them passed.
+    assert sev1_month["projected"] == pytest.approx(2 * 721 / 592.5, rel=1e-12)
+    assert sev1_month["projected_over"] is False
     # Any iterable of cases will do; `term` quotas run from start_date to end_date.
     n = RULES.entitlement_usage(
         "northbank-regulated", (c for c in cases), datetime(2026, 11, 25, tzinfo=UTC)
@@ -984,8 +992,10 @@ def test_results_are_immutable_comparable_and_convert_to_plain_objects() -> None
         "consumed",
         "crossed",
         "next_trigger_at",
+        "breached_at",
         "triggers",
     ]
+    assert list(d["triggers"][0]) == ["point", "level", "actions", "at", "crossed", "fired_at"]
     for key, value in d.items():
         assert value == getattr(status, key), key
     for value in (d["started_at"], d["target_at"], d["completed_at"]):

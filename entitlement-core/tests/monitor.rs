@@ -626,3 +626,112 @@ proptest! {
         prop_assert_eq!(all.events.len(), before.len() + whole.events.len());
     }
 }
+
+#[test]
+fn renderers_escape_crm_text_and_skip_empty_values() {
+    // Account data comes from a CRM: it must not mention @channel, hide links, or give Jira
+    // empty text nodes.
+    let rules = Ruleset::from_value(&json!({
+        "processes": [{"id": "p", "milestones": [{"name": "FR", "kind": "first_response", "target": "1h"}]}],
+        "entitlements": [{"id": "e", "process": "p", "account": {
+            "name": "<!channel> AT&T <https://evil.example|click>", "executive_sponsor": "",
+            "csm": {"name": ""}}}]
+    }))
+    .unwrap();
+    let cases = [case(
+        json!({"id": "C-<b>", "entitlement": "e", "created_at": "2026-11-24T10:00:00Z"}),
+    )];
+    let r = run(&rules, &cases, "2026-11-24T12:00:00Z", None);
+    let alert = &r.alerts[0];
+    let message = alert.slack_blocks();
+    // The header is `plain_text`, which Slack shows as written and never parses; everything
+    // Slack parses (`mrkdwn` and the fallback `text`) is escaped.
+    assert_eq!(message["blocks"][0]["text"]["type"], "plain_text");
+    let mut parsed = message.clone();
+    parsed["blocks"].as_array_mut().unwrap().remove(0);
+    let slack = parsed.to_string();
+    assert!(
+        !slack.contains("<!channel>") && !slack.contains("<https://"),
+        "{slack}"
+    );
+    assert!(slack.contains("&lt;!channel&gt; AT&amp;T"), "{slack}");
+    assert!(
+        slack.contains("Event key:") && slack.contains("C-&lt;b&gt;/FR/1/breach"),
+        "{slack}"
+    );
+    assert!(
+        !slack.contains("*CSM*") && !slack.contains("*Executive sponsor*"),
+        "{slack}"
+    );
+    fn no_empty_text(node: &Value) {
+        if node["type"] == "text" {
+            assert!(!node["text"].as_str().unwrap().trim().is_empty(), "{node}");
+        }
+        if let Some(items) = node["content"].as_array() {
+            items.iter().for_each(no_empty_text);
+        }
+    }
+    no_empty_text(&alert.jira_issue("SUP", "Task")["fields"]["description"]);
+}
+
+#[test]
+fn alerts_about_completed_milestones_have_no_time_left() {
+    // Answered late (10:20 for a 10:15 target): the breach is history, nothing is left to do.
+    let cases = [case(
+        json!({"id": "L-1", "entitlement": "umbrella-sev1", "created_at": "2026-11-24T10:00:00Z",
+        "events": [{"at": "2026-11-24T10:20:00Z", "type": "agent_reply"}]}),
+    )];
+    let r = run(rules(), &cases, "2026-11-24T10:30:00Z", None);
+    let a = r
+        .alerts
+        .iter()
+        .find(|a| a.key == "L-1/First Response/1/breach")
+        .unwrap();
+    assert_eq!((a.business_left, a.wall_left), (None, None));
+    assert!(
+        a.summary.contains("state completed_late") && !a.summary.contains("left"),
+        "{}",
+        a.summary
+    );
+    assert!(!a.actions.contains(&"raise_priority".to_string()));
+}
+
+#[test]
+fn titles_are_one_line_and_long_keys_stay_distinct_for_pagerduty() {
+    let rules = Ruleset::from_value(&json!({
+        "processes": [{"id": "p", "milestones": [{"name": "FR", "kind": "first_response", "target": "1h"}]}],
+        "entitlements": [{"id": "e", "process": "p"}]
+    }))
+    .unwrap();
+    let long = |c: char| format!("{}{c}", "L".repeat(300));
+    let cases = [
+        case(
+            json!({"id": "C-1\nBcc: someone@evil.example", "entitlement": "e", "created_at": "2026-11-24T10:00:00Z"}),
+        ),
+        case(json!({"id": long('a'), "entitlement": "e", "created_at": "2026-11-24T10:00:00Z"})),
+        case(json!({"id": long('b'), "entitlement": "e", "created_at": "2026-11-24T10:00:00Z"})),
+    ];
+    let r = run(&rules, &cases, "2026-11-24T12:00:00Z", None);
+    for a in &r.alerts {
+        assert!(!a.title.contains('\n'));
+        assert!(!a.email()["subject"].as_str().unwrap().contains('\n'));
+        assert!(
+            !a.jira_issue("SUP", "Task")["fields"]["summary"]
+                .as_str()
+                .unwrap()
+                .contains('\n')
+        );
+    }
+    let keys: HashSet<String> = r
+        .alerts
+        .iter()
+        .map(|a| {
+            a.pagerduty_event("K")["dedup_key"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(keys.len(), r.alerts.len());
+    assert!(keys.iter().all(|k| k.len() <= 255));
+}

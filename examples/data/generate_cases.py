@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import random
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOW = datetime(2026, 11, 25, 20, 30, tzinfo=timezone.utc)
-START = datetime(2026, 11, 1, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 20, 30, tzinfo=UTC)
+START = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
 SEED = 20261125
 
 # Entitlement, mean cases per weekday, severity weights (Sev1..Sev4), custom events it knows.
@@ -49,7 +49,7 @@ SUBJECTS = [
 
 
 def iso(t: datetime) -> str:
-    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def poisson(rng: random.Random, mean: float) -> int:
@@ -66,7 +66,9 @@ def minutes(rng: random.Random, median: float, spread: float = 0.9) -> timedelta
     return timedelta(minutes=max(1.0, rng.lognormvariate(0, spread) * median))
 
 
-def synthetic_case(rng: random.Random, n: int, account: tuple, created: datetime) -> dict:
+def synthetic_case(
+    rng: random.Random, n: int, account: tuple, created: datetime
+) -> dict:
     ent, _, weights, custom = account
     severity = rng.choices(["Sev1", "Sev2", "Sev3", "Sev4"], weights=weights)[0]
     scale = {"Sev1": 0.25, "Sev2": 1.0, "Sev3": 2.5, "Sev4": 4.0}[severity]
@@ -120,7 +122,9 @@ def synthetic_case(rng: random.Random, n: int, account: tuple, created: datetime
     return finish(n, ent, created, severity, events, rng)
 
 
-def finish(n: int, ent: str, created: datetime, severity: str, events: list, rng) -> dict:
+def finish(
+    n: int, ent: str, created: datetime, severity: str, events: list, rng
+) -> dict:
     return {
         "id": f"S-{n:04d}",
         "entitlement": ent,
@@ -142,7 +146,9 @@ def generate() -> str:
             mean = account[1] * 1.4 * (0.25 if weekend else 1.0)
             for _ in range(poisson(rng, mean)):
                 # Business-hours-ish arrival in New York (13:00-23:00Z), some at night.
-                hour = rng.uniform(13, 23) if rng.random() < 0.85 else rng.uniform(0, 24)
+                hour = (
+                    rng.uniform(13, 23) if rng.random() < 0.85 else rng.uniform(0, 24)
+                )
                 created = day + timedelta(hours=hour)
                 if created > NOW:
                     continue

@@ -2,7 +2,9 @@
 
 ``Calendar`` computes business time; ``Ruleset`` holds the SLA rules (calendars, processes,
 entitlements) and replays cases against them into ``MilestoneStatus``, ``CaseEvaluation`` and
-``EntitlementUsage`` results.
+``EntitlementUsage`` results. ``Ruleset.monitor`` is what a scheduled job calls: a
+``MonitorReport`` of the window's ``MonitorEvent``s (exactly once across windows), their
+``Alert``s (with Slack, email, Jira and PagerDuty renderers) and per-account rollups.
 
 Instants are aware ``datetime`` objects (zoneinfo, pytz or fixed offsets; naive datetimes are
 refused) and results are aware datetimes in ``timezone.utc``; durations are ``timedelta`` objects,
@@ -10,6 +12,7 @@ exact to the microsecond.
 """
 
 from entitlement._entitlement import (
+    Alert,
     Calendar,
     CalendarError,
     CaseEvaluation,
@@ -18,11 +21,14 @@ from entitlement._entitlement import (
     EntitlementUsage,
     InputError,
     MilestoneStatus,
+    MonitorEvent,
+    MonitorReport,
     Ruleset,
     __version__,
 )
 
 __all__ = [
+    "Alert",
     "Calendar",
     "CalendarError",
     "CaseEvaluation",
@@ -31,6 +37,8 @@ __all__ = [
     "EntitlementUsage",
     "InputError",
     "MilestoneStatus",
+    "MonitorEvent",
+    "MonitorReport",
     "Ruleset",
     "__version__",
 ]

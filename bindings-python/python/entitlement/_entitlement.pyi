@@ -5,9 +5,11 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Literal, TypedDict, final
 
+import pandas
 from typing_extensions import Self, TypeAlias
 
 __all__ = [
+    "Alert",
     "Calendar",
     "CalendarError",
     "CaseEvaluation",
@@ -16,6 +18,8 @@ __all__ = [
     "EntitlementUsage",
     "InputError",
     "MilestoneStatus",
+    "MonitorEvent",
+    "MonitorReport",
     "Ruleset",
     "__version__",
 ]
@@ -107,6 +111,7 @@ class _Trigger(TypedDict):
     actions: list[str]
     at: datetime.datetime
     crossed: bool
+    fired_at: datetime.datetime | None
 
 class _MilestoneStatusDict(TypedDict):
     case_id: str
@@ -125,6 +130,7 @@ class _MilestoneStatusDict(TypedDict):
     consumed: float | None
     crossed: list[_Level]
     next_trigger_at: datetime.datetime | None
+    breached_at: datetime.datetime | None
     triggers: list[_Trigger]
 
 class _CaseEvaluationDict(TypedDict):
@@ -146,6 +152,8 @@ class _Quota(TypedDict):
     max_cases: int
     used: int
     remaining: int
+    projected: float
+    projected_over: bool
 
 class _EntitlementUsageDict(TypedDict):
     entitlement: str
@@ -177,6 +185,10 @@ class Ruleset:
     def entitlement_usage(
         self, entitlement_id: str, cases: Iterable[_Case], now: _Instant
     ) -> EntitlementUsage: ...
+    def monitor(
+        self, cases: Iterable[_Case], now: _Instant, since: _Instant | None = None
+    ) -> MonitorReport: ...
+    def what_if(self, proposed: Ruleset, cases: Iterable[_Case], now: _Instant) -> _WhatIf: ...
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
 
 @final
@@ -216,6 +228,8 @@ class MilestoneStatus:
     def crossed(self) -> list[_Level]: ...
     @property
     def next_trigger_at(self) -> datetime.datetime | None: ...
+    @property
+    def breached_at(self) -> datetime.datetime | None: ...
     @property
     def triggers(self) -> list[_Trigger]: ...
     def to_dict(self) -> _MilestoneStatusDict: ...
@@ -265,4 +279,295 @@ class EntitlementUsage:
     @property
     def quotas(self) -> list[_Quota]: ...
     def to_dict(self) -> _EntitlementUsageDict: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+# --- The breach monitor ----------------------------------------------------------------------
+
+_EventKind: TypeAlias = Literal["trigger", "breach", "quota", "allowance"]
+_SuppressionRule: TypeAlias = Literal["min_level", "while_paused", "agent_activity"]
+_Table: TypeAlias = Literal["events", "alerts", "statuses", "accounts"]
+
+class _QuotaCrossing(TypedDict):
+    name: str | None
+    period: _Period
+    period_start: datetime.date | None
+    max_cases: int
+    fraction: float
+    used: int
+
+class _MonitorEventDict(TypedDict):
+    key: str
+    kind: _EventKind
+    level: _Level
+    at: datetime.datetime
+    case_id: str | None
+    entitlement: str | None
+    process: str | None
+    milestone: str | None
+    instance: int | None
+    point: str | None
+    actions: list[str]
+    status: _MilestoneStatusDict | None
+    quota: _QuotaCrossing | None
+    account: dict[str, Any]
+    suppressed: bool
+    suppressed_by: _SuppressionRule | None
+
+class _AlertDict(TypedDict):
+    key: str
+    kind: _EventKind
+    level: _Level
+    at: datetime.datetime
+    title: str
+    summary: str
+    case_id: str | None
+    entitlement: str | None
+    milestone: str | None
+    instance: int | None
+    account_id: str | None
+    account_name: str | None
+    arr: Any
+    renewal_date: Any
+    executive_sponsor: Any
+    csm: Any
+    contacts: Any
+    account: dict[str, Any]
+    deadline_utc: datetime.datetime | None
+    deadline_local: str | None
+    time_zone: str | None
+    business_left: datetime.timedelta | None
+    wall_left: datetime.timedelta | None
+    actions: list[str]
+
+class _MilestoneRollup(TypedDict):
+    milestone: str
+    met: int
+    late: int
+    violated: int
+    open: int
+    at_risk: int
+    near_misses: int
+    breaches: int
+    attainment: float | None
+
+class _ProcessRollup(TypedDict):
+    process: str
+    cases: int
+    milestones: list[_MilestoneRollup]
+
+class _OverQuota(TypedDict):
+    entitlement: str
+    name: str | None
+    period: _Period
+    period_start: datetime.date
+    used: int
+    max_cases: int
+
+class _AccountRollup(TypedDict):
+    """One account's rollup: dates as ``datetime.date``; ``arr``, ``renewal_date`` and
+    ``account`` passed through from the rules as written."""
+
+    account_id: str
+    name: str | None
+    arr: Any
+    renewal_date: Any
+    account: dict[str, Any]
+    entitlements: list[str]
+    cases: int
+    processes: list[_ProcessRollup]
+    breaches: int
+    near_misses: int
+    at_risk: int
+    usage: list[_EntitlementUsageDict]
+    projected_over: bool
+    over_quota_periods: list[_OverQuota]
+    chronic_over_consumer: bool
+
+class _MonitorReportDict(TypedDict):
+    now: datetime.datetime
+    since: datetime.datetime | None
+    events: list[_MonitorEventDict]
+    alerts: list[_AlertDict]
+    statuses: list[_MilestoneStatusDict]
+    accounts: list[_AccountRollup]
+    cases: list[_CaseEvaluationDict]
+
+class _Attainment(TypedDict):
+    met: int
+    late: int
+    violated: int
+    open: int
+    attainment: float | None
+
+class _WhatIfRow(TypedDict):
+    milestone: str
+    current: _Attainment
+    proposed: _Attainment
+
+class _WhatIfChange(TypedDict):
+    case_id: str
+    milestone: str
+    instance: int
+    current: _State | None
+    proposed: _State | None
+
+class _WhatIf(TypedDict):
+    rows: list[_WhatIfRow]
+    changes: list[_WhatIfChange]
+
+class _SlackMessage(TypedDict):
+    text: str
+    blocks: list[dict[str, Any]]
+
+class _Email(TypedDict):
+    subject: str
+    body: str
+
+class _JiraIssue(TypedDict):
+    fields: dict[str, Any]
+
+# Functional syntax: "class" is a keyword.
+_PagerDutyPayload = TypedDict(
+    "_PagerDutyPayload",
+    {
+        "summary": str,
+        "source": str,
+        "severity": Literal["critical", "error", "warning", "info"],
+        "timestamp": str,
+        "component": str,
+        "group": str,
+        "class": str,
+        "custom_details": dict[str, Any],
+    },
+)
+
+class _PagerDutyEvent(TypedDict):
+    routing_key: str
+    event_action: Literal["trigger"]
+    dedup_key: str
+    payload: _PagerDutyPayload
+
+@final
+class MonitorEvent:
+    """One thing that happened in the window of a monitor run."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> _EventKind: ...
+    @property
+    def level(self) -> _Level: ...
+    @property
+    def at(self) -> datetime.datetime: ...
+    @property
+    def case_id(self) -> str | None: ...
+    @property
+    def entitlement(self) -> str | None: ...
+    @property
+    def process(self) -> str | None: ...
+    @property
+    def milestone(self) -> str | None: ...
+    @property
+    def instance(self) -> int | None: ...
+    @property
+    def point(self) -> str | None: ...
+    @property
+    def actions(self) -> list[str]: ...
+    @property
+    def status(self) -> MilestoneStatus | None: ...
+    @property
+    def quota(self) -> _QuotaCrossing | None: ...
+    @property
+    def account(self) -> dict[str, Any]: ...
+    @property
+    def suppressed(self) -> bool: ...
+    @property
+    def suppressed_by(self) -> _SuppressionRule | None: ...
+    def to_dict(self) -> _MonitorEventDict: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class Alert:
+    """One monitor event that is not suppressed, ready to tell a person."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> _EventKind: ...
+    @property
+    def level(self) -> _Level: ...
+    @property
+    def at(self) -> datetime.datetime: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def case_id(self) -> str | None: ...
+    @property
+    def entitlement(self) -> str | None: ...
+    @property
+    def milestone(self) -> str | None: ...
+    @property
+    def instance(self) -> int | None: ...
+    @property
+    def account_id(self) -> str | None: ...
+    @property
+    def account_name(self) -> str | None: ...
+    @property
+    def arr(self) -> Any: ...
+    @property
+    def renewal_date(self) -> Any: ...
+    @property
+    def executive_sponsor(self) -> Any: ...
+    @property
+    def csm(self) -> Any: ...
+    @property
+    def contacts(self) -> Any: ...
+    @property
+    def account(self) -> dict[str, Any]: ...
+    @property
+    def deadline_utc(self) -> datetime.datetime | None: ...
+    @property
+    def deadline_local(self) -> str | None: ...
+    @property
+    def time_zone(self) -> str | None: ...
+    @property
+    def business_left(self) -> datetime.timedelta | None: ...
+    @property
+    def wall_left(self) -> datetime.timedelta | None: ...
+    @property
+    def actions(self) -> list[str]: ...
+    def slack_blocks(self) -> _SlackMessage: ...
+    def email(self) -> _Email: ...
+    def jira_issue(self, project_key: str, issue_type: str = "Task") -> _JiraIssue: ...
+    def pagerduty_event(self, routing_key: str) -> _PagerDutyEvent: ...
+    def to_dict(self) -> _AlertDict: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class MonitorReport:
+    """The result of one monitor run: what happened in ``(since, now]`` and where every open
+    milestone and every account stands at ``now``."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def now(self) -> datetime.datetime: ...
+    @property
+    def since(self) -> datetime.datetime | None: ...
+    @property
+    def events(self) -> list[MonitorEvent]: ...
+    @property
+    def alerts(self) -> list[Alert]: ...
+    @property
+    def statuses(self) -> list[MilestoneStatus]: ...
+    @property
+    def accounts(self) -> list[_AccountRollup]: ...
+    @property
+    def cases(self) -> list[CaseEvaluation]: ...
+    def to_dict(self) -> _MonitorReportDict: ...
+    def to_json(self) -> str: ...
+    def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...
     def __eq__(self, value: object, /) -> bool: ...

@@ -44,7 +44,7 @@ pub struct Alert {
     /// When the threshold was crossed.
     #[serde(serialize_with = "ser_instant")]
     pub at: DateTime<Utc>,
-    /// A one-line title.
+    /// A one-line title (control characters from CRM text become spaces).
     pub title: String,
     /// A few sentences for people.
     pub summary: String,
@@ -80,10 +80,11 @@ pub struct Alert {
     pub deadline_local: Option<String>,
     /// That zone (`None` for 24×7 and unions: the local deadline is then UTC).
     pub time_zone: Option<String>,
-    /// Business time left on the milestone's clock (negative once late).
+    /// Business time left on the milestone's clock (negative once late); `None` once the
+    /// milestone is completed.
     #[serde(serialize_with = "ser_opt_seconds")]
     pub business_left: Option<TimeDelta>,
-    /// Wall-clock time left until the deadline (negative once late).
+    /// Wall-clock time left until the deadline (negative once late); `None` once completed.
     #[serde(serialize_with = "ser_opt_seconds")]
     pub wall_left: Option<TimeDelta>,
     /// Suggested actions: the trigger's own first, then the defaults that apply.
@@ -202,12 +203,14 @@ pub(crate) fn build_alert(
             if let (Some(d), Some(local)) = (deadline, &deadline_local) {
                 summary.push_str(&format!(" is due {local} ({})", rfc3339(d)));
             }
-            if let Some(s) = status {
-                summary.push_str(&format!(
+            match status {
+                Some(s) if s.state.is_open() => summary.push_str(&format!(
                     "; state {}, {} of business time left",
                     s.state.as_str(),
                     s.remaining.map(hours_minutes).unwrap_or_else(|| "?".into())
-                ));
+                )),
+                Some(s) => summary.push_str(&format!("; state {}", s.state.as_str())),
+                None => {}
             }
             summary.push('.');
             (title, summary)
@@ -245,7 +248,7 @@ pub(crate) fn build_alert(
         kind: ev.kind,
         level: ev.level,
         at: ev.at,
-        title,
+        title: one_line(&title),
         summary,
         case_id: ev.case_id.clone(),
         entitlement: ev.entitlement.clone(),
@@ -262,10 +265,34 @@ pub(crate) fn build_alert(
         deadline_utc: deadline,
         deadline_local,
         time_zone: zone,
-        business_left: status.and_then(|s| s.remaining),
-        wall_left: deadline.map(|d| d - now),
+        business_left: status.filter(|_| open).and_then(|s| s.remaining),
+        wall_left: deadline.filter(|_| open).map(|d| d - now),
         actions,
     })
+}
+
+/// One line: control characters (newlines, tabs) become spaces, so CRM text cannot add an email
+/// header or break a Jira summary.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// A key of at most `max` bytes: itself when short enough, else a prefix and a stable 64-bit
+/// FNV-1a hash of the whole key, so that distinct long keys stay distinct.
+fn bounded_key(key: &str, max: usize) -> String {
+    if key.len() <= max {
+        return key.to_string();
+    }
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut cut = max - 17;
+    while !key.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}#{hash:016x}", &key[..cut])
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -278,8 +305,23 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
+/// Text for Slack's `mrkdwn`: `&`, `<` and `>` escaped as Slack documents, so that text from a
+/// CRM cannot mention `<!channel>` or hide a link.
+fn slack_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 impl Alert {
+    /// The facts worth showing, without empty values (Jira refuses empty text nodes).
     fn facts(&self) -> Vec<(&'static str, String)> {
+        let mut f = self.all_facts();
+        f.retain(|(_, v)| !v.trim().is_empty());
+        f
+    }
+
+    fn all_facts(&self) -> Vec<(&'static str, String)> {
         let mut f = Vec::new();
         if let Some(c) = &self.case_id {
             f.push(("Case", c.clone()));
@@ -312,28 +354,32 @@ impl Alert {
     }
 
     /// A Slack message: `{"text": fallback, "blocks": [...]}` in Block Kit (a header, a section
-    /// with up to 10 fields, the suggested actions as context), within Slack's documented
-    /// limits (header 150 characters, section text 3000, fields 2000 each).
+    /// with up to 10 fields, the suggested actions and the event key as context), within
+    /// Slack's documented limits (header 150 characters, section text 3000, fields 2000 each),
+    /// with `&`, `<` and `>` escaped in `mrkdwn` text.
     pub fn slack_blocks(&self) -> Value {
         let fields: Vec<Value> = self
             .facts()
             .into_iter()
             .take(10)
-            .map(|(k, v)| json!({"type": "mrkdwn", "text": truncate(&format!("*{k}*\n{v}"), 2000)}))
+            .map(|(k, v)| {
+                json!({"type": "mrkdwn", "text": truncate(&format!("*{k}*\n{}", slack_escape(&v)), 2000)})
+            })
             .collect();
         let mut blocks = vec![
             json!({"type": "header", "text": {"type": "plain_text", "text": truncate(&self.title, 150), "emoji": true}}),
-            json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&self.summary, 3000)}}),
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&slack_escape(&self.summary), 3000)}}),
         ];
         if !fields.is_empty() {
             blocks.push(json!({"type": "section", "fields": fields}));
         }
+        let mut context = Vec::new();
         if !self.actions.is_empty() {
-            blocks.push(json!({"type": "context", "elements": [
-                {"type": "mrkdwn", "text": truncate(&format!("Suggested: {}", self.actions.join(", ")), 3000)}
-            ]}));
+            context.push(json!({"type": "mrkdwn", "text": truncate(&slack_escape(&format!("Suggested: {}", self.actions.join(", "))), 3000)}));
         }
-        json!({"text": truncate(&self.title, 3000), "blocks": blocks})
+        context.push(json!({"type": "mrkdwn", "text": truncate(&format!("Event key: `{}`", slack_escape(&self.key)), 3000)}));
+        blocks.push(json!({"type": "context", "elements": context}));
+        json!({"text": truncate(&slack_escape(&self.title), 3000), "blocks": blocks})
     }
 
     /// A plain-text email: `{"subject": ..., "body": ...}`.
@@ -403,7 +449,8 @@ impl Alert {
     /// A PagerDuty Events API v2 `trigger` event: `routing_key`, `event_action`, `dedup_key`
     /// (the event key, at most 255 characters), and `payload` with `summary` (at most 1024),
     /// `source`, `severity` (`critical`, `error`, `warning` or `info`), `timestamp`,
-    /// `component`, `group`, `class` and `custom_details`.
+    /// `component`, `group`, `class` and `custom_details`. A key longer than 255 bytes becomes
+    /// a prefix and a hash of the whole key, so distinct events stay distinct incidents.
     pub fn pagerduty_event(&self, routing_key: &str) -> Value {
         let severity = match self.level {
             Level::Info => "info",
@@ -415,7 +462,7 @@ impl Alert {
         json!({
             "routing_key": routing_key,
             "event_action": "trigger",
-            "dedup_key": truncate(&self.key, 255),
+            "dedup_key": bounded_key(&self.key, 255),
             "payload": {
                 "summary": truncate(&self.title, 1024),
                 "source": self.entitlement.as_deref().unwrap_or("entitlement"),

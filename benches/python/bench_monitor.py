@@ -1,0 +1,196 @@
+"""``Ruleset.monitor`` over 100,000 open cases from Python: what a scheduled job pays per run.
+
+The cases are those of the Rust benchmark (``benches/benches/monitor.rs``, fixture
+``open_cases`` in ``benches/src/lib.rs``), generated here by the same xorshift sequence so that
+the two measure the same input: open cases under ``acme-gold`` (Gold v1 on the New York desk)
+created over the week before ``now`` = 2026-11-25T20:30Z, a third answered, a fifth waiting on
+the customer and then replied to. Each has three milestones (first response, diagnosis,
+resolution) and a fifth a fourth (a next response). The window is the last 15 minutes, as a
+job that runs every 15 minutes sees it.
+
+Measured, each the median of ``--runs`` runs (``time.perf_counter``):
+
+- ``monitor``: ``rules.monitor(cases, now, since)``, all of it: converting the case dicts,
+  replaying them without the GIL, the events, alerts, rollups; the report stays in Rust;
+- ``case conversion``: ``rules.entitlement_usage`` for an entitlement none of the cases belongs
+  to, which converts and parses every case and counts none: the part of ``monitor`` that is
+  the binding's, not the core's;
+- reading the results: ``report.events`` and ``report.alerts``, ``report.statuses`` (a
+  ``MilestoneStatus`` per open milestone), ``report.to_json()``, and
+  ``report.to_pandas("statuses")`` when pandas is installed;
+- peak RSS of the process (``resource.getrusage``) after each step.
+
+Run from the repository root, with the wheel installed (``bash bindings-python/scripts/test.sh``
+installs it into ``.venv``)::
+
+    .venv/bin/python benches/python/bench_monitor.py [--cases 100000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import entitlement
+from entitlement import Ruleset
+
+REPO = Path(__file__).resolve().parents[2]
+RULES_PATH = REPO / "examples" / "data" / "rules.yaml"
+NOW = datetime(2026, 11, 25, 20, 30, tzinfo=UTC)
+SINCE = NOW - timedelta(minutes=15)
+BASE = datetime(2026, 11, 18, 14, tzinfo=UTC)
+MASK = (1 << 64) - 1
+
+
+def open_cases(n: int) -> list[dict[str, Any]]:
+    """The Rust fixture's cases, instants written as RFC 3339 strings as Rust writes them."""
+    state = 0x9E37_79B9_7F4A_7C15
+
+    def step() -> int:
+        nonlocal state
+        state ^= (state << 13) & MASK
+        state ^= state >> 7
+        state ^= (state << 17) & MASK
+        return state
+
+    cases = []
+    for i in range(n):
+        created = BASE + timedelta(minutes=step() % (7 * 24 * 60))
+
+        def at(m: int, created: datetime = created) -> str:
+            return (created + timedelta(minutes=m)).isoformat()
+
+        events: list[dict[str, str]] = []
+        r = step()
+        if r % 3 == 0:
+            events.append({"at": at(5 + r % 90), "type": "agent_reply"})
+        if r % 5 == 0:
+            events.append(
+                {"at": at(100), "type": "status", "to": "Waiting on Customer"}
+            )
+            events.append({"at": at(400), "type": "customer_reply"})
+            events.append({"at": at(400), "type": "status", "to": "Open"})
+        cases.append(
+            {
+                "id": f"B-{i}",
+                "entitlement": "acme-gold",
+                "created_at": created.isoformat(),
+                "fields": {"severity": "Sev1" if r % 7 == 0 else "Sev2"},
+                "events": events,
+            }
+        )
+    return cases
+
+
+def peak_rss_mib() -> float:
+    # Linux reports kibibytes (macOS bytes).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, float, float, Any]:
+    """Median, min and max seconds of `runs` calls, and the last result."""
+    times = []
+    result = None
+    for _ in range(runs):
+        result = None  # let the previous result go before the next run
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times), max(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    n, runs = args.cases, args.runs
+
+    rules = Ruleset.load(RULES_PATH)
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(step: str, seconds: float | None, note: str) -> None:
+        shown = "" if seconds is None else f"{seconds:8.3f}"
+        per_case = "" if seconds is None else f"{seconds / n * 1e6:7.2f}"
+        rows.append((step, shown, per_case, note))
+        print(
+            f"  {step}: {shown.strip() or '-'} s  (peak RSS {peak_rss_mib():.0f} MiB)",
+            flush=True,
+        )
+
+    print(
+        f"entitlement {entitlement.__version__}, CPython {platform.python_version()}, "
+        f"{platform.machine()}; {n:,} open cases, median of {runs} runs",
+        flush=True,
+    )
+    start = time.perf_counter()
+    cases = open_cases(n)
+    row(
+        "build the case dicts (Python)",
+        time.perf_counter() - start,
+        "not the library's work",
+    )
+    rss_cases = peak_rss_mib()
+
+    # Converting and parsing every case, counting none (no case is under umbrella-sev1).
+    conversion, lo, hi, _ = median_time(
+        lambda: rules.entitlement_usage("umbrella-sev1", cases, NOW), runs
+    )
+    row(
+        "case conversion (dicts -> core cases)",
+        conversion,
+        f"min {lo:.3f}, max {hi:.3f}",
+    )
+
+    med, lo, hi, report = median_time(
+        lambda: rules.monitor(cases, NOW, since=SINCE), runs
+    )
+    row("rules.monitor (15-minute window), all", med, f"min {lo:.3f}, max {hi:.3f}")
+    row("  of which the core: monitor - conversion", med - conversion, "")
+
+    med, *_ = median_time(lambda: (report.events, report.alerts), runs)
+    row("report.events + report.alerts", med, "")
+    med, *_ = median_time(lambda: report.statuses, runs)
+    row("report.statuses", med, "a MilestoneStatus per open milestone")
+    med, *_, text = median_time(report.to_json, runs)
+    row("report.to_json()", med, f"{len(text) / 1e6:.0f} MB of JSON")
+    del text
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        row("report.to_pandas('statuses')", None, "pandas is not installed")
+    else:
+        med, *_ = median_time(lambda: report.to_pandas("statuses"), runs)
+        row("report.to_pandas('statuses')", med, "")
+
+    # Counted last: reading `statuses` and `cases` builds a Python object per item.
+    counts = (
+        f"{len(report.events)} events, {len(report.alerts)} alerts, "
+        f"{len(report.statuses):,} open milestones, {len(report.cases):,} cases"
+    )
+    print()
+    print(
+        f"{n:,} open cases: {counts}; peak RSS {peak_rss_mib():.0f} MiB "
+        f"({rss_cases:.0f} MiB after building the case dicts)"
+    )
+    print()
+    widths = [
+        max(len(r[i]) for r in [("step", "s", "us/case", "note"), *rows])
+        for i in range(4)
+    ]
+    header = ("step", "s", "us/case", "note")
+    for r in [header, tuple("-" * w for w in widths), *rows]:
+        print(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}")
+
+
+if __name__ == "__main__":
+    main()
