@@ -227,12 +227,13 @@ fn print_report(r: &MonitorReport, rules: &Ruleset, args: &Args, elapsed: f64) {
     println!("\nAccounts");
     for a in &r.accounts {
         println!(
-            "  {} ({}), ARR {}, renews {}: {} cases, {} breaches, {} near misses, {} at risk{}{}",
+            "  {} ({}), ARR {}, renews {}: {} case{}, {} breaches, {} near misses, {} at risk{}{}",
             a.name.as_deref().unwrap_or("-"),
             a.account_id,
             money(a.arr.as_ref()),
             text(a.renewal_date.as_ref()),
             a.cases,
+            if a.cases == 1 { "" } else { "s" },
             a.breaches,
             a.near_misses,
             a.at_risk,
@@ -247,7 +248,7 @@ fn print_report(r: &MonitorReport, rules: &Ruleset, args: &Args, elapsed: f64) {
                 ""
             }
         );
-        for p in &a.processes {
+        for p in a.processes.iter().filter(|p| !p.milestones.is_empty()) {
             let cells: Vec<String> = p
                 .milestones
                 .iter()

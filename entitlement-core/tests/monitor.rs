@@ -735,3 +735,17 @@ fn titles_are_one_line_and_long_keys_stay_distinct_for_pagerduty() {
     assert_eq!(keys.len(), r.alerts.len());
     assert!(keys.iter().all(|k| k.len() <= 255));
 }
+
+#[test]
+fn cases_that_are_not_covered_count_for_the_account_but_not_for_attainment() {
+    // hooli-bronze-2025 ended in 2025: the case is the account's, but no process applied.
+    let cases = [case(
+        json!({"id": "H-1", "entitlement": "hooli-bronze-2025",
+                             "created_at": "2026-11-24T17:00:00Z"}),
+    )];
+    let r = run(rules(), &cases, "2026-11-25T20:30:00Z", None);
+    let a = r.accounts.iter().find(|a| a.account_id == "A-6").unwrap();
+    assert_eq!(a.cases, 1);
+    assert!(a.processes.is_empty());
+    assert!(r.events.is_empty() && r.statuses.is_empty());
+}

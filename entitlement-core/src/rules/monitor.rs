@@ -625,7 +625,7 @@ impl Ruleset {
                 continue;
             };
             a.cases += 1;
-            let Some(process) = &eval.process else {
+            let Some(process) = eval.process.as_ref().filter(|_| eval.covered) else {
                 continue;
             };
             let pr = match a.processes.iter().position(|p| &p.process == process) {
