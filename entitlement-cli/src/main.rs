@@ -17,6 +17,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use entitlement_core::rules::{Case, MonitorReport, Ruleset, hours_minutes};
+use entitlement_core::time::parse_instant;
 use serde_json::Value;
 
 struct Args {
@@ -31,10 +32,10 @@ struct Args {
 
 const USAGE: &str = "usage: entitlement [--json] [--now RFC3339] [--since RFC3339|none] [--rules FILE] [--cases FILE] [--schema]";
 
+/// An instant as the core reads it everywhere (ISO 8601 with a UTC offset).
 fn instant(flag: &str, v: &str) -> Result<DateTime<Utc>, String> {
-    Ok(DateTime::parse_from_rfc3339(v)
-        .map_err(|e| format!("{flag} {v:?}: {e}; write it like 2026-11-25T20:30:00Z"))?
-        .to_utc())
+    let micros = parse_instant(v, flag).map_err(|e| e.to_string())?;
+    DateTime::from_timestamp_micros(micros).ok_or_else(|| format!("{flag} {v:?} is out of range"))
 }
 
 fn parse_args() -> Result<Args, String> {

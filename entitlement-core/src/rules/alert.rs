@@ -8,29 +8,9 @@ use serde_json::{Map, Value, json};
 
 use super::model::Level;
 use super::monitor::{MonitorEvent, MonitorEventKind};
-use super::status::{rfc3339, ser_instant};
+use super::status::{rfc3339, ser_instant, ser_opt_duration, ser_opt_instant};
 use super::{Case, Ruleset};
 use crate::error::Result;
-
-fn ser_opt_instant<S: serde::Serializer>(
-    t: &Option<DateTime<Utc>>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    match t {
-        Some(t) => s.serialize_str(&rfc3339(*t)),
-        None => s.serialize_none(),
-    }
-}
-
-fn ser_opt_seconds<S: serde::Serializer>(
-    d: &Option<TimeDelta>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.serialize_f64(d.num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6),
-        None => s.serialize_none(),
-    }
-}
 
 /// One event, ready to tell a person: who, what, by when, and what to do.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -82,10 +62,10 @@ pub struct Alert {
     pub time_zone: Option<String>,
     /// Business time left on the milestone's clock (negative once late); `None` once the
     /// milestone is completed.
-    #[serde(serialize_with = "ser_opt_seconds")]
+    #[serde(serialize_with = "ser_opt_duration")]
     pub business_left: Option<TimeDelta>,
     /// Wall-clock time left until the deadline (negative once late); `None` once completed.
-    #[serde(serialize_with = "ser_opt_seconds")]
+    #[serde(serialize_with = "ser_opt_duration")]
     pub wall_left: Option<TimeDelta>,
     /// Suggested actions: the trigger's own first, then the defaults that apply.
     pub actions: Vec<String>,

@@ -143,25 +143,6 @@ impl Default for MonitorConfig {
     }
 }
 
-fn level(v: &Value, path: &str) -> Result<Level> {
-    let text = as_str(v, path, "a level string")?;
-    [
-        Level::Info,
-        Level::Warning,
-        Level::Critical,
-        Level::Violation,
-        Level::Escalation,
-    ]
-    .into_iter()
-    .find(|l| l.as_str() == text)
-    .ok_or_else(|| Error::InvalidValue {
-        path: path.to_string(),
-        reason: format!(
-            "unknown level {text:?}; expected info, warning, critical, violation or escalation"
-        ),
-    })
-}
-
 fn fraction(v: &Value, path: &str, max: f64) -> Result<f64> {
     let f = v.as_f64().ok_or_else(|| Error::InvalidType {
         path: path.to_string(),
@@ -242,7 +223,7 @@ impl MonitorConfig {
             if let Some(m) = smap.get("min_level") {
                 let p = key_path(&sp, "min_level");
                 out.suppress.min_level = Some(match m {
-                    Value::String(_) => MinLevel::Fixed(level(m, &p)?),
+                    Value::String(_) => MinLevel::Fixed(Level::parse(m, &p)?),
                     Value::Object(mm) => {
                         check_keys(mm, &p, &["by", "values", "default"])?;
                         let by = as_str(
@@ -255,11 +236,11 @@ impl MonitorConfig {
                         let mut values = BTreeMap::new();
                         for (k, l) in as_object(crate::document::required(mm, &p, "values")?, &vp)?
                         {
-                            values.insert(k.clone(), level(l, &key_path(&vp, k))?);
+                            values.insert(k.clone(), Level::parse(l, &key_path(&vp, k))?);
                         }
                         let default = match mm.get("default") {
                             None => None,
-                            Some(d) => Some(level(d, &key_path(&p, "default"))?),
+                            Some(d) => Some(Level::parse(d, &key_path(&p, "default"))?),
                         };
                         MinLevel::ByTier {
                             by,

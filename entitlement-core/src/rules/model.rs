@@ -474,7 +474,7 @@ impl Level {
         }
     }
 
-    fn parse(v: &Value, path: &str) -> Result<Level> {
+    pub(crate) fn parse(v: &Value, path: &str) -> Result<Level> {
         let text = as_str(v, path, "a level string")?;
         Ok(match text {
             "info" => Level::Info,
@@ -786,20 +786,53 @@ impl Milestone {
     /// The event types that start an occurrence.
     pub fn start_events(&self) -> Vec<&str> {
         match self.kind {
-            MilestoneKind::FirstResponse => vec!["created"],
-            MilestoneKind::NextResponse => vec!["customer_reply"],
-            MilestoneKind::Resolution => vec!["created", "reopened"],
             MilestoneKind::Custom => self.starts_on.iter().map(String::as_str).collect(),
+            kind => builtin_events(kind, true).to_vec(),
         }
     }
 
     /// The event types that complete an open occurrence.
     pub fn completion_events(&self) -> Vec<&str> {
         match self.kind {
-            MilestoneKind::FirstResponse | MilestoneKind::NextResponse => vec!["agent_reply"],
-            MilestoneKind::Resolution => vec!["solved", "closed"],
             MilestoneKind::Custom => self.completes_on.iter().map(String::as_str).collect(),
+            kind => builtin_events(kind, false).to_vec(),
         }
+    }
+
+    /// Whether an event of this type starts an occurrence (without allocating: the replay
+    /// asks this for every event).
+    pub(crate) fn starts_on_event(&self, name: &str) -> bool {
+        match self.kind {
+            MilestoneKind::Custom => self.starts_on.iter().any(|t| t == name),
+            kind => builtin_events(kind, true).contains(&name),
+        }
+    }
+
+    /// Whether an event of this type completes an open occurrence.
+    pub(crate) fn completes_on_event(&self, name: &str) -> bool {
+        match self.kind {
+            MilestoneKind::Custom => self.completes_on.iter().any(|t| t == name),
+            kind => builtin_events(kind, false).contains(&name),
+        }
+    }
+
+    /// The statuses that pause this milestone: its own list, else the process's.
+    pub(crate) fn pause_set<'a>(&'a self, process: &'a Process) -> &'a [String] {
+        self.pause_statuses
+            .as_deref()
+            .unwrap_or(&process.pause_statuses)
+    }
+}
+
+/// The start (or completion) events of the built-in kinds.
+fn builtin_events(kind: MilestoneKind, start: bool) -> &'static [&'static str] {
+    match (kind, start) {
+        (MilestoneKind::FirstResponse, true) => &["created"],
+        (MilestoneKind::NextResponse, true) => &["customer_reply"],
+        (MilestoneKind::Resolution, true) => &["created", "reopened"],
+        (MilestoneKind::FirstResponse | MilestoneKind::NextResponse, false) => &["agent_reply"],
+        (MilestoneKind::Resolution, false) => &["solved", "closed"],
+        (MilestoneKind::Custom, _) => &[],
     }
 }
 

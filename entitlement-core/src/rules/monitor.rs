@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::alert::{Alert, build_alert};
 use super::model::{Entitlement, Level, Period};
-use super::replay::state_at;
+use super::replay::{is_paused, state_at};
 use super::status::{
     CaseEvaluation, EntitlementUsage, MilestoneState, MilestoneStatus, ser_instant,
 };
@@ -216,6 +216,12 @@ type Candidate = (
     Vec<String>,
 );
 
+/// Met over decided (met + late + violated), in percent; `None` before any verdict.
+fn attainment(met: u32, late: u32, violated: u32) -> Option<f64> {
+    let decided = met + late + violated;
+    (decided > 0).then(|| 100.0 * f64::from(met) / f64::from(decided))
+}
+
 fn in_window(at: i64, since: Option<i64>, now: i64) -> bool {
     at <= now && since.is_none_or(|s| at > s)
 }
@@ -325,11 +331,13 @@ impl Ruleset {
         since: Option<i64>,
         out: &mut Vec<MonitorEvent>,
     ) -> Result<()> {
-        let process = eval.process.as_ref().and_then(|id| {
-            self.processes
-                .iter()
-                .find(|p| &p.id == id && Some(p.version) == eval.process_version)
-        });
+        let process = match (&eval.process, eval.process_version) {
+            (Some(id), Some(version)) => self.process(&super::ProcessRef::Pinned {
+                id: id.clone(),
+                version,
+            }),
+            _ => None,
+        };
         let Some(process) = process else {
             return Ok(());
         };
@@ -382,15 +390,11 @@ impl Ruleset {
                     }
                 }
                 if suppressed_by.is_none() && level < Level::Violation {
-                    let pause_set = milestone
-                        .pause_statuses
-                        .as_ref()
-                        .unwrap_or(&process.pause_statuses);
-                    let paused = state.stopped
-                        || state
-                            .status
-                            .as_ref()
-                            .is_some_and(|s| pause_set.iter().any(|p| p == s));
+                    let paused = is_paused(
+                        state.stopped,
+                        state.status.as_deref(),
+                        milestone.pause_set(process),
+                    );
                     if cfg.suppress.while_paused && paused {
                         suppressed_by = Some("while_paused");
                     } else if let Some(window) = cfg.suppress.agent_activity {
@@ -679,9 +683,7 @@ impl Ruleset {
             for p in &mut a.processes {
                 for r in &mut p.milestones {
                     r.breaches = r.late + r.violated;
-                    let decided = r.met + r.late + r.violated;
-                    r.attainment =
-                        (decided > 0).then(|| 100.0 * f64::from(r.met) / f64::from(decided));
+                    r.attainment = attainment(r.met, r.late, r.violated);
                     a.breaches += r.breaches;
                     a.near_misses += r.near_misses;
                     a.at_risk += r.at_risk;
@@ -726,8 +728,7 @@ impl Attainment {
             MilestoneState::InProgress | MilestoneState::Paused => self.open += 1,
             MilestoneState::Pending => {}
         }
-        let decided = self.met + self.late + self.violated;
-        self.attainment = (decided > 0).then(|| 100.0 * f64::from(self.met) / f64::from(decided));
+        self.attainment = attainment(self.met, self.late, self.violated);
     }
 }
 

@@ -55,15 +55,33 @@ struct Walk<'a> {
     snapshots: Vec<Snapshot>,
 }
 
-/// The event type names a case log may use with this process.
-pub(crate) fn custom_events(process: &Process) -> HashSet<&str> {
+/// Whether a custom event type is named by one of the process's milestones.
+fn known_event(process: &Process, name: &str) -> bool {
     process
+        .milestones
+        .iter()
+        .any(|m| m.starts_on.iter().chain(&m.completes_on).any(|t| t == name))
+}
+
+/// The event types a case log may use with this process, for the error message.
+fn expected_events(process: &Process) -> String {
+    let mut custom: Vec<&str> = process
         .milestones
         .iter()
         .flat_map(|m| m.starts_on.iter().chain(&m.completes_on))
         .map(String::as_str)
         .filter(|t| !super::model::BUILTIN_EVENTS.contains(t))
-        .collect()
+        .collect();
+    custom.sort_unstable();
+    custom.dedup();
+    let mut expected: Vec<&str> = super::model::BUILTIN_EVENTS[1..].to_vec();
+    expected.extend(custom);
+    expected.join(", ")
+}
+
+/// Whether the clock of a milestone with these pause statuses is stopped.
+pub(crate) fn is_paused(stopped: bool, status: Option<&str>, pause_set: &[String]) -> bool {
+    stopped || status.is_some_and(|s| pause_set.iter().any(|p| p == s))
 }
 
 /// Field values as of the case's creation: each field's first event's `from` (even an event
@@ -96,22 +114,15 @@ pub(crate) fn ordered_events(
     now: i64,
     process: Option<&Process>,
 ) -> Result<Vec<usize>> {
-    let known = process.map(custom_events);
     for (i, e) in case.events.iter().enumerate() {
-        if let (EventKind::Custom { name }, Some(known)) = (&e.kind, &known)
-            && !known.contains(name.as_str())
+        if let (EventKind::Custom { name }, Some(process)) = (&e.kind, process)
+            && !known_event(process, name)
         {
-            {
-                let mut expected: Vec<&str> = super::model::BUILTIN_EVENTS[1..].to_vec();
-                let mut custom: Vec<&str> = known.iter().copied().collect();
-                custom.sort_unstable();
-                expected.extend(custom);
-                return Err(Error::UnknownEventType {
-                    path: format!("{}.type", index_path("events", i)),
-                    event_type: name.clone(),
-                    expected: expected.join(", "),
-                });
-            }
+            return Err(Error::UnknownEventType {
+                path: format!("{}.type", index_path("events", i)),
+                event_type: name.clone(),
+                expected: expected_events(process),
+            });
         }
     }
     let mut order: Vec<usize> = (0..case.events.len())
@@ -298,11 +309,7 @@ impl<'a> Walk<'a> {
 
     fn on_moment(&mut self, name: &str, at: i64) {
         for k in 0..self.milestones.len() {
-            if self.milestones[k]
-                .milestone
-                .completion_events()
-                .contains(&name)
-            {
+            if self.milestones[k].milestone.completes_on_event(name) {
                 self.complete(k, at);
             }
         }
@@ -313,7 +320,7 @@ impl<'a> Walk<'a> {
             self.exited = false;
         }
         for k in 0..self.milestones.len() {
-            if self.milestones[k].milestone.start_events().contains(&name) {
+            if self.milestones[k].milestone.starts_on_event(name) {
                 let event: &'static str = match name {
                     "created" => "created",
                     "reopened" => "reopened",
@@ -338,10 +345,7 @@ fn pause_intervals(snapshots: &[Snapshot], pause_statuses: &[String], now: i64) 
     let mut out: Vec<(i64, i64)> = Vec::new();
     let mut since: Option<i64> = None;
     for s in snapshots {
-        let paused = s.stopped
-            || s.status
-                .as_ref()
-                .is_some_and(|st| pause_statuses.iter().any(|p| p == st));
+        let paused = is_paused(s.stopped, s.status.as_deref(), pause_statuses);
         match (paused, since) {
             (true, None) => since = Some(s.at),
             (false, Some(from)) => {
@@ -489,14 +493,12 @@ pub(crate) fn replay(
     for (k, clocked) in milestones.iter().enumerate() {
         let m = clocked.milestone;
         let cal = &clocked.calendar;
-        let pause_set = m.pause_statuses.as_ref().unwrap_or(&process.pause_statuses);
+        let pause_set = m.pause_set(process);
         let pauses = pause_intervals(&walk.snapshots, pause_set, now);
-        let paused_now = walk.snapshots.last().is_some_and(|s| {
-            s.stopped
-                || s.status
-                    .as_ref()
-                    .is_some_and(|st| pause_set.iter().any(|p| p == st))
-        });
+        let paused_now = walk
+            .snapshots
+            .last()
+            .is_some_and(|s| is_paused(s.stopped, s.status.as_deref(), pause_set));
         let track = &walk.tracks[k];
         if track.occurrences.is_empty() {
             out.push(MilestoneStatus {

@@ -15,7 +15,10 @@ pub(crate) fn ser_instant<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::O
     s.serialize_str(&rfc3339(*t))
 }
 
-fn ser_opt_instant<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_opt_instant<S: Serializer>(
+    t: &Option<DateTime<Utc>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match t {
         Some(t) => s.serialize_str(&rfc3339(*t)),
         None => s.serialize_none(),
@@ -31,7 +34,10 @@ fn ser_duration<S: Serializer>(d: &TimeDelta, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(seconds(d))
 }
 
-fn ser_opt_duration<S: Serializer>(d: &Option<TimeDelta>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_opt_duration<S: Serializer>(
+    d: &Option<TimeDelta>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match d {
         Some(d) => s.serialize_f64(seconds(d)),
         None => s.serialize_none(),
