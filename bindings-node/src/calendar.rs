@@ -38,6 +38,13 @@ pub struct Calendar {
     inner: CoreCalendar,
 }
 
+impl Calendar {
+    /// Wraps a calendar of the core (one an import built).
+    pub(crate) fn wrap(inner: CoreCalendar) -> Self {
+        Calendar { inner }
+    }
+}
+
 #[napi]
 impl Calendar {
     /// Builds a calendar from its definition, in the document format of the configuration

@@ -14,12 +14,14 @@ mod calendar;
 mod case;
 mod convert;
 mod error;
+mod import;
 mod monitor;
 mod rules;
 mod status;
 
 pub use alert::Alert;
 pub use calendar::Calendar;
+pub use import::{Import, ImportWarning};
 pub use monitor::{MonitorEvent, MonitorReport};
 pub use rules::Ruleset;
 pub use status::{CaseEvaluation, EntitlementUsage, MilestoneStatus, QuotaUse, TriggerStatus};

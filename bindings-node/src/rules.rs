@@ -48,6 +48,13 @@ pub struct Ruleset {
     inner: CoreRuleset,
 }
 
+impl Ruleset {
+    /// Wraps a ruleset of the core (one an import built).
+    pub(crate) fn wrap(inner: CoreRuleset) -> Self {
+        Ruleset { inner }
+    }
+}
+
 #[napi]
 impl Ruleset {
     /// Validates a rules document given as a plain object (the same as `Ruleset.fromObject`).

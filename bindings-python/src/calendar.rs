@@ -44,7 +44,7 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    fn wrap(inner: core::Calendar) -> Self {
+    pub(crate) fn wrap(inner: core::Calendar) -> Self {
         Calendar { inner }
     }
 }

@@ -11,6 +11,7 @@ mod alert;
 mod calendar;
 mod convert;
 mod error;
+mod import;
 mod monitor;
 mod rules;
 mod status;
@@ -27,6 +28,7 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<monitor::MonitorReport>()?;
     m.add_class::<monitor::MonitorEvent>()?;
     m.add_class::<alert::Alert>()?;
+    m.add_class::<import::Import>()?;
     error::register(m)?;
     Ok(())
 }

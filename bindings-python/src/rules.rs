@@ -67,7 +67,7 @@ pub struct Ruleset {
 }
 
 impl Ruleset {
-    fn wrap(inner: rules::Ruleset) -> Self {
+    pub(crate) fn wrap(inner: rules::Ruleset) -> Self {
         Ruleset { inner }
     }
 }

@@ -266,6 +266,16 @@ pub enum Error {
         /// The entitlement ids that exist (at most 20 are listed).
         known: String,
     },
+    /// Input from another system (a Salesforce record, a Zendesk policy, an iCalendar feed) that
+    /// an importer cannot represent faithfully, or that is malformed: the path names the file or
+    /// record and the field (`Holiday 0Cn000000000001 (Payday): RecurrenceType`).
+    #[error("{}: {reason}", at(.path))]
+    Unsupported {
+        /// The record (or file) and the field.
+        path: String,
+        /// What is not supported, with the offending value, and what would be.
+        reason: String,
+    },
     /// An error in one case: the message starts with the case id, and the code and description
     /// are those of the inner error. Its kind is [`ErrorKind::Input`], or
     /// [`ErrorKind::Calendar`] when a calendar could not answer (`no_opening`).
@@ -317,6 +327,7 @@ impl Error {
             Error::UnknownOperator { .. } => "unknown_operator",
             Error::UnknownEventType { .. } => "unknown_event_type",
             Error::UnknownEntitlement { .. } => "unknown_entitlement",
+            Error::Unsupported { .. } => "unsupported",
             Error::InCase { error, .. } => error.code(),
         }
     }
@@ -346,7 +357,8 @@ impl Error {
             | Error::UnknownProcess { .. }
             | Error::UnknownProcessVersion { .. }
             | Error::Duplicate { .. }
-            | Error::UnknownOperator { .. } => ErrorKind::Config,
+            | Error::UnknownOperator { .. }
+            | Error::Unsupported { .. } => ErrorKind::Config,
             Error::NoOpening { .. } => ErrorKind::Calendar,
             Error::OutOfRange { .. }
             | Error::NaiveDateTime { .. }

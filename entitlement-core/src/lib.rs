@@ -41,6 +41,7 @@ pub mod calendar;
 pub mod document;
 pub mod duration;
 pub mod error;
+pub mod import;
 pub mod rules;
 pub mod schema;
 pub mod time;

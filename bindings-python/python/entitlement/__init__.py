@@ -9,6 +9,12 @@ entitlements) and replays cases against them into ``MilestoneStatus``, ``CaseEva
 Instants are aware ``datetime`` objects (zoneinfo, pytz or fixed offsets; naive datetimes are
 refused) and results are aware datetimes in ``timezone.utc``; durations are ``timedelta`` objects,
 exact to the microsecond.
+
+Importers turn the rules users already keep elsewhere into the same document:
+``entitlement.salesforce`` (BusinessHours, Holiday, EntitlementProcess and MilestoneType metadata,
+Entitlement and Case records), ``entitlement.zendesk`` (schedules, holidays, SLA policies) and
+``entitlement.ics`` (iCalendar holiday feeds). Each returns an ``Import``: the document fragment
+and its warnings, from which ``calendar()`` and ``ruleset()`` build the engine's objects.
 """
 
 from entitlement._entitlement import (
@@ -19,6 +25,7 @@ from entitlement._entitlement import (
     ConfigError,
     EntitlementError,
     EntitlementUsage,
+    Import,
     InputError,
     MilestoneStatus,
     MonitorEvent,
@@ -35,6 +42,7 @@ __all__ = [
     "ConfigError",
     "EntitlementError",
     "EntitlementUsage",
+    "Import",
     "InputError",
     "MilestoneStatus",
     "MonitorEvent",

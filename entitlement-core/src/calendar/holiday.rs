@@ -1,5 +1,7 @@
 //! Holidays: one-off dates, inclusive date ranges, yearly rules (month/day, n-th or last weekday,
-//! an offset from Western Easter), partial-day hours, and observed-day shifts.
+//! an offset from Western Easter), general recurrences (`recurs`: every n days, weeks, months or
+//! years, the shapes Salesforce and iCalendar feeds use), bounds (`starts`, `until`) and
+//! exceptions (`except`) on recurring rules, partial-day hours, and observed-day shifts.
 //!
 //! Design note (docs/semantics.md, "Holidays"): a shifted holiday is closed on its observed day
 //! only; `next_weekday` skips days that are already holidays, in date order, so that Christmas on
@@ -42,6 +44,43 @@ pub(crate) enum Rule {
     Easter {
         offset: i32,
     },
+    Recurs(Recurs),
+}
+
+/// The unit of a general recurrence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+/// Which day(s) of a month a monthly or yearly recurrence picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pick {
+    /// A day of the month; months without it are skipped.
+    Day(u32),
+    /// The n-th (or, negative, n-th last) day of the month whose weekday is in the mask.
+    Nth { nth: i32, weekdays: u8 },
+}
+
+/// `recurs`: every `every` units from `start`, as Salesforce `RecurrenceType` and RFC 5545
+/// `RRULE` describe them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Recurs {
+    pub every: u32,
+    pub unit: Unit,
+    /// Weekday mask (Monday = bit 0 … Sunday = bit 6) for weekly recurrences.
+    pub weekdays: u8,
+    /// The first day of a week when counting every n weeks.
+    pub week_start: Weekday,
+    /// The day(s) picked in a month (monthly and yearly).
+    pub pick: Option<Pick>,
+    /// The month of a yearly recurrence.
+    pub month: u32,
+    /// The anchor: occurrences are counted from this date and none falls before it.
+    pub start: NaiveDate,
 }
 
 /// One holiday of a calendar.
@@ -51,6 +90,12 @@ pub(crate) struct Holiday {
     /// Local spans closed on the date; `None` closes the whole day.
     pub hours: Option<Vec<LocalSpan>>,
     pub observed: Observed,
+    /// Recurring rules only: no occurrence (natural date) before this date.
+    pub starts: Option<NaiveDate>,
+    /// Recurring rules only: no occurrence (natural date) after this date.
+    pub until: Option<NaiveDate>,
+    /// Recurring rules only: natural dates that are skipped (iCalendar `EXDATE`), sorted.
+    pub except: Vec<NaiveDate>,
 }
 
 /// One dated closure: the date and the holiday it comes from.
@@ -221,16 +266,56 @@ pub(crate) fn parse_holiday(v: &Value, path: &str) -> Result<Holiday> {
     check_keys(
         map,
         path,
-        &["name", "date", "from", "to", "yearly", "hours", "observed"],
+        &[
+            "name", "date", "from", "to", "yearly", "recurs", "starts", "until", "except", "hours",
+            "observed",
+        ],
     )?;
     if let Some(name) = map.get("name") {
         as_str(name, &key_path(path, "name"), "a string")?;
+    }
+    let starts = match map.get("starts") {
+        Some(v) => Some(parse_date(v, &key_path(path, "starts"))?),
+        None => None,
+    };
+    let until = match map.get("until") {
+        Some(v) => Some(parse_date(v, &key_path(path, "until"))?),
+        None => None,
+    };
+    if let (Some(a), Some(b)) = (starts, until)
+        && b < a
+    {
+        return Err(Error::InvalidValue {
+            path: key_path(path, "until"),
+            reason: format!("`until` ({b}) is before `starts` ({a})"),
+        });
+    }
+    let mut except = Vec::new();
+    if let Some(v) = map.get("except") {
+        let p = key_path(path, "except");
+        let items = crate::document::as_array(v, &p)?;
+        for (i, item) in items.iter().enumerate() {
+            except.push(parse_date(item, &index_path(&p, i))?);
+        }
+        except.sort();
+        except.dedup();
+    }
+    if map.contains_key("recurs")
+        && ["date", "from", "to", "yearly"]
+            .iter()
+            .any(|k| map.contains_key(*k))
+    {
+        return Err(Error::InvalidValue {
+            path: path.to_string(),
+            reason: "a holiday needs exactly one of `date`, `from` + `to`, `yearly` or `recurs`"
+                .into(),
+        });
     }
     let rule = match (
         map.get("date"),
         map.get("from"),
         map.get("to"),
-        map.get("yearly"),
+        map.get("yearly").or(map.get("recurs")),
     ) {
         (Some(d), None, None, None) => Rule::Date(parse_date(d, &key_path(path, "date"))?),
         (None, Some(f), Some(t), None) => {
@@ -245,6 +330,17 @@ pub(crate) fn parse_holiday(v: &Value, path: &str) -> Result<Holiday> {
                 });
             }
             Rule::Range(from, to)
+        }
+        (None, None, None, Some(_)) if map.contains_key("recurs") => {
+            let start = starts.ok_or_else(|| Error::MissingKey {
+                path: path.to_string(),
+                key: "starts".into(),
+            })?;
+            Rule::Recurs(parse_recurs(
+                &map["recurs"],
+                &key_path(path, "recurs"),
+                start,
+            )?)
         }
         (None, None, None, Some(y)) => parse_yearly(y, &key_path(path, "yearly"))?,
         (None, Some(_), None, None) => {
@@ -262,7 +358,9 @@ pub(crate) fn parse_holiday(v: &Value, path: &str) -> Result<Holiday> {
         _ => {
             return Err(Error::InvalidValue {
                 path: path.to_string(),
-                reason: "a holiday needs exactly one of `date`, `from` + `to`, or `yearly`".into(),
+                reason:
+                    "a holiday needs exactly one of `date`, `from` + `to`, `yearly` or `recurs`"
+                        .into(),
             });
         }
     };
@@ -321,11 +419,200 @@ pub(crate) fn parse_holiday(v: &Value, path: &str) -> Result<Holiday> {
             reason: "an observed-day shift applies to single days, not to a date range".into(),
         });
     }
+    if !matches!(
+        rule,
+        Rule::Recurs(_) | Rule::MonthDay { .. } | Rule::NthWeekday { .. } | Rule::Easter { .. }
+    ) {
+        for key in ["starts", "until", "except"] {
+            if map.contains_key(key) {
+                return Err(Error::InvalidValue {
+                    path: key_path(path, key),
+                    reason: format!(
+                        "`{key}` bounds a recurring holiday (`yearly` or `recurs`); a dated holiday has no occurrences to bound"
+                    ),
+                });
+            }
+        }
+    }
     Ok(Holiday {
         rule,
         hours,
         observed,
+        starts,
+        until,
+        except,
     })
+}
+
+fn weekday_mask(v: &Value, path: &str) -> Result<u8> {
+    let items = crate::document::as_array(v, path)?;
+    let mut mask = 0u8;
+    for (i, item) in items.iter().enumerate() {
+        let d = parse_weekday(item, &index_path(path, i))?;
+        mask |= 1 << d.num_days_from_monday();
+    }
+    if mask == 0 {
+        return Err(Error::InvalidValue {
+            path: path.to_string(),
+            reason: "an empty list of weekdays picks no day; name at least one".into(),
+        });
+    }
+    Ok(mask)
+}
+
+fn parse_pick(map: &serde_json::Map<String, Value>, path: &str) -> Result<Pick> {
+    let weekdays = match (map.get("weekday"), map.get("weekdays")) {
+        (Some(_), Some(_)) => {
+            return Err(Error::InvalidValue {
+                path: path.to_string(),
+                reason: "give `weekday` or `weekdays`, not both".into(),
+            });
+        }
+        (Some(w), None) => {
+            Some(1u8 << parse_weekday(w, &key_path(path, "weekday"))?.num_days_from_monday())
+        }
+        (None, Some(w)) => Some(weekday_mask(w, &key_path(path, "weekdays"))?),
+        (None, None) => None,
+    };
+    match (map.get("day"), weekdays, map.get("nth")) {
+        (Some(day), None, None) => {
+            let p = key_path(path, "day");
+            let day = as_i64(day, &p, "a day of the month 1-31")?;
+            if !(1..=31).contains(&day) {
+                return Err(Error::InvalidValue {
+                    path: p,
+                    reason: format!("no month has day {day}; expected 1-31"),
+                });
+            }
+            Ok(Pick::Day(day as u32))
+        }
+        (None, Some(weekdays), Some(nth)) => {
+            let p = key_path(path, "nth");
+            let nth = as_i64(nth, &p, "1 to 5, or -1 (last) to -5")?;
+            if nth == 0 || !(-5..=5).contains(&nth) {
+                return Err(Error::InvalidValue {
+                    path: p,
+                    reason: format!("nth {nth} is not valid; expected 1 to 5, or -1 (last) to -5"),
+                });
+            }
+            Ok(Pick::Nth {
+                nth: nth as i32,
+                weekdays,
+            })
+        }
+        _ => Err(Error::InvalidValue {
+            path: path.to_string(),
+            reason:
+                "a monthly or yearly recurrence picks `day`, or `nth` with `weekday` / `weekdays`"
+                    .into(),
+        }),
+    }
+}
+
+fn parse_recurs(v: &Value, path: &str, start: NaiveDate) -> Result<Recurs> {
+    let map = as_object(v, path)?;
+    check_keys(
+        map,
+        path,
+        &[
+            "every",
+            "unit",
+            "weekdays",
+            "weekday",
+            "week_start",
+            "day",
+            "nth",
+            "month",
+        ],
+    )?;
+    let every = match map.get("every") {
+        None => 1,
+        Some(e) => {
+            let p = key_path(path, "every");
+            let n = as_i64(e, &p, "a whole number 1-1000")?;
+            if !(1..=1000).contains(&n) {
+                return Err(Error::InvalidValue {
+                    path: p,
+                    reason: format!("every {n} is not valid; expected 1 to 1000"),
+                });
+            }
+            n as u32
+        }
+    };
+    let up = key_path(path, "unit");
+    let unit = match as_str(
+        crate::document::required(map, path, "unit")?,
+        &up,
+        "day, week, month or year",
+    )? {
+        "day" => Unit::Day,
+        "week" => Unit::Week,
+        "month" => Unit::Month,
+        "year" => Unit::Year,
+        other => {
+            return Err(Error::InvalidValue {
+                path: up,
+                reason: format!("unknown unit {other:?}; expected day, week, month or year"),
+            });
+        }
+    };
+    let allowed: &[&str] = match unit {
+        Unit::Day => &["every", "unit"],
+        Unit::Week => &["every", "unit", "weekdays", "week_start"],
+        Unit::Month => &["every", "unit", "day", "nth", "weekday", "weekdays"],
+        Unit::Year => &[
+            "every", "unit", "day", "nth", "weekday", "weekdays", "month",
+        ],
+    };
+    if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(Error::InvalidValue {
+            path: key_path(path, k),
+            reason: format!(
+                "`{k}` does not apply to a recurrence by {}; keys there: {}",
+                as_str(&map["unit"], &up, "")?,
+                allowed.join(", ")
+            ),
+        });
+    }
+    let mut r = Recurs {
+        every,
+        unit,
+        weekdays: 0,
+        week_start: Weekday::Mon,
+        pick: None,
+        month: 0,
+        start,
+    };
+    match unit {
+        Unit::Day => {}
+        Unit::Week => {
+            r.weekdays = match map.get("weekdays") {
+                Some(w) => weekday_mask(w, &key_path(path, "weekdays"))?,
+                None => 1 << start.weekday().num_days_from_monday(),
+            };
+            if let Some(w) = map.get("week_start") {
+                r.week_start = parse_weekday(w, &key_path(path, "week_start"))?;
+            }
+        }
+        Unit::Month => r.pick = Some(parse_pick(map, path)?),
+        Unit::Year => {
+            r.month = parse_month(
+                crate::document::required(map, path, "month")?,
+                &key_path(path, "month"),
+            )?;
+            let pick = parse_pick(map, path)?;
+            if let Pick::Day(d) = pick {
+                month_day(
+                    r.month,
+                    i64::from(d),
+                    &key_path(path, "day"),
+                    &d.to_string(),
+                )?;
+            }
+            r.pick = Some(pick);
+        }
+    }
+    Ok(r)
 }
 
 /// Western (Gregorian) Easter Sunday, by the anonymous Gregorian algorithm.
@@ -369,6 +656,118 @@ fn nth_weekday(year: i32, month: u32, weekday: Weekday, nth: i32) -> Option<Naiv
     }
 }
 
+/// The n-th (or n-th last) day of a month whose weekday is in `mask` (Monday = bit 0).
+fn nth_in_set(year: i32, month: u32, mask: u8, nth: i32) -> Option<NaiveDate> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let in_set = |d: &NaiveDate| mask & (1 << d.weekday().num_days_from_monday()) != 0;
+    let days = first.iter_days().take_while(|d| d.month() == month);
+    if nth > 0 {
+        days.filter(in_set).nth(nth as usize - 1)
+    } else {
+        let v: Vec<NaiveDate> = days.filter(in_set).collect();
+        v.len().checked_sub((-nth) as usize).map(|i| v[i])
+    }
+}
+
+fn pick_in_month(pick: Pick, year: i32, month: u32) -> Option<NaiveDate> {
+    match pick {
+        Pick::Day(d) => NaiveDate::from_ymd_opt(year, month, d),
+        Pick::Nth { nth, weekdays } => nth_in_set(year, month, weekdays, nth),
+    }
+}
+
+/// The dates of a general recurrence in one year (before bounds and exceptions), in order.
+fn recurs_dates(r: &Recurs, year: i32, out: &mut Vec<NaiveDate>) {
+    if year < r.start.year() {
+        return;
+    }
+    match r.unit {
+        Unit::Day => {
+            let Some(jan1) = NaiveDate::from_ymd_opt(year, 1, 1) else {
+                return;
+            };
+            let mut d = if jan1 <= r.start {
+                r.start
+            } else {
+                let gap = (jan1 - r.start).num_days();
+                let skip = (i64::from(r.every) - gap % i64::from(r.every)) % i64::from(r.every);
+                match jan1.checked_add_days(Days::new(skip as u64)) {
+                    Some(d) => d,
+                    None => return,
+                }
+            };
+            while d.year() == year {
+                out.push(d);
+                match d.checked_add_days(Days::new(u64::from(r.every))) {
+                    Some(n) => d = n,
+                    None => break,
+                }
+            }
+        }
+        Unit::Week => {
+            let week_of = |d: NaiveDate| {
+                let back = (7 + d.weekday().num_days_from_monday()
+                    - r.week_start.num_days_from_monday())
+                    % 7;
+                d.num_days_from_ce() - back as i32
+            };
+            let anchor = week_of(r.start);
+            let Some(jan1) = NaiveDate::from_ymd_opt(year, 1, 1) else {
+                return;
+            };
+            for d in jan1.iter_days().take_while(|d| d.year() == year) {
+                if r.weekdays & (1 << d.weekday().num_days_from_monday()) != 0
+                    && ((week_of(d) - anchor) / 7).rem_euclid(r.every as i32) == 0
+                {
+                    out.push(d);
+                }
+            }
+        }
+        Unit::Month => {
+            let Some(pick) = r.pick else { return };
+            let anchor = r.start.year() * 12 + r.start.month0() as i32;
+            for month in 1..=12u32 {
+                if (year * 12 + month as i32 - 1 - anchor).rem_euclid(r.every as i32) == 0
+                    && let Some(d) = pick_in_month(pick, year, month)
+                {
+                    out.push(d);
+                }
+            }
+        }
+        Unit::Year => {
+            if (year - r.start.year()).rem_euclid(r.every as i32) == 0
+                && let Some(pick) = r.pick
+                && let Some(d) = pick_in_month(pick, year, r.month)
+            {
+                out.push(d);
+            }
+        }
+    }
+}
+
+/// The natural (unshifted) dates of a holiday in one year, bounds and exceptions applied.
+fn natural_dates(h: &Holiday, year: i32, out: &mut Vec<NaiveDate>) {
+    let at = out.len();
+    match &h.rule {
+        Rule::Recurs(r) => recurs_dates(r, year, out),
+        rule => out.extend(natural_date(rule, year)),
+    }
+    if h.starts.is_some() || h.until.is_some() || !h.except.is_empty() {
+        let mut i = at;
+        while i < out.len() {
+            let d = out[i];
+            let keep = h.starts.is_none_or(|s| d >= s)
+                && h.until.is_none_or(|u| d <= u)
+                && h.except.binary_search(&d).is_err();
+            if keep {
+                i += 1;
+            } else {
+                out.remove(i);
+            }
+        }
+    }
+}
+
 fn natural_date(rule: &Rule, year: i32) -> Option<NaiveDate> {
     match *rule {
         Rule::MonthDay { month, day } => NaiveDate::from_ymd_opt(year, month, day),
@@ -386,7 +785,7 @@ fn natural_date(rule: &Rule, year: i32) -> Option<NaiveDate> {
             }
         }
         Rule::Date(d) => (d.year() == year).then_some(d),
-        Rule::Range(..) => None,
+        Rule::Range(..) | Rule::Recurs(_) => None,
     }
 }
 
@@ -421,11 +820,11 @@ pub(crate) fn occurrences(
                 }
             }
             _ => {
+                let mut dates = Vec::new();
                 for year in (from.year() - 1)..=(to.year() + 1) {
-                    if let Some(d) = natural_date(&h.rule, year) {
-                        natural.push((d, i));
-                    }
+                    natural_dates(h, year, &mut dates);
                 }
+                natural.extend(dates.into_iter().map(|d| (d, i)));
             }
         }
     }
@@ -508,6 +907,9 @@ mod tests {
             rule: Rule::MonthDay { month: 12, day: 25 },
             hours: None,
             observed: Observed::NextWeekday,
+            starts: None,
+            until: None,
+            except: Vec::new(),
         };
         let boxing = Holiday {
             rule: Rule::MonthDay { month: 12, day: 26 },
@@ -534,6 +936,9 @@ mod tests {
             rule: Rule::MonthDay { month: 1, day: 1 },
             hours: None,
             observed: Observed::NearestWeekday,
+            starts: None,
+            until: None,
+            except: Vec::new(),
         };
         // 2022-01-01 is a Saturday: observed Friday 2021-12-31.
         let dates: Vec<_> = occurrences(

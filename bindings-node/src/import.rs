@@ -1,0 +1,148 @@
+//! `Import`: what the importers (`salesforce`, `zendesk` and `ics` namespaces of the module)
+//! return — a document fragment and its warnings — wrapping `entitlement_core::import::Import`.
+//! The vendors' functions live beside it, one file each (`import_salesforce`, `import_zendesk`,
+//! `import_ics`).
+
+use std::collections::HashMap;
+
+use entitlement_core::Error as CoreError;
+use entitlement_core::import as core;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::calendar::Calendar;
+use crate::convert::{self, Json, Shape};
+use crate::error::{NodeError, Result, guard};
+use crate::rules::Ruleset;
+
+/// An importer's result: `document`, a fragment of the rules document (an object with any of
+/// `calendars`, `processes`, `entitlements`, or `cases`) to save and edit, and `warnings`, what
+/// the import had to report although it could represent the input (`{record, field, message}`).
+///
+/// `calendar(name?)`, `calendars()` and `ruleset()` build the engine's objects from the fragment;
+/// `merge(other)` joins two imports.
+///
+/// ```js
+/// const { Import } = require('entitlement')
+/// const imp = new Import({ calendars: { '24x7': { always_open: true } } })
+/// imp.calendar().isOpen(new Date()) // true
+/// ```
+#[napi]
+pub struct Import {
+    pub(crate) inner: core::Import,
+}
+
+impl Import {
+    pub(crate) fn wrap(inner: core::Import) -> Self {
+        Import { inner }
+    }
+}
+
+/// One warning of an import.
+#[napi(object)]
+pub struct ImportWarning {
+    /// The record (`BusinessHours 01m... (Support)`) or file.
+    pub record: String,
+    /// The field, as the vendor names it.
+    pub field: String,
+    /// What the import did and why.
+    pub message: String,
+}
+
+#[napi]
+impl Import {
+    /// An import of a fragment written by hand (or saved from an earlier import).
+    #[napi(constructor, ts_args_type = "document: Record<string, unknown>")]
+    pub fn new(document: Unknown<'_>) -> Result<Self> {
+        guard(|| {
+            if !convert::is_object(&document)? {
+                return Err(CoreError::InvalidType {
+                    path: "document".into(),
+                    expected: "a document fragment object".into(),
+                    found: convert::describe(&document),
+                }
+                .into());
+            }
+            let value = convert::json(&document, Shape::Document, &|_| Ok(None))?;
+            Ok(Import::wrap(core::Import::new(value)))
+        })
+    }
+
+    /// The document fragment, as a new plain object.
+    #[napi(getter, ts_return_type = "Record<string, any>")]
+    pub fn document(&self) -> Json {
+        Json::Plain(self.inner.document.clone())
+    }
+
+    /// The warnings of the import.
+    #[napi(getter)]
+    pub fn warnings(&self) -> Vec<ImportWarning> {
+        self.inner
+            .warnings
+            .iter()
+            .map(|w| ImportWarning {
+                record: w.record.clone(),
+                field: w.field.clone(),
+                message: w.message.clone(),
+            })
+            .collect()
+    }
+
+    /// The document fragment (so that `JSON.stringify(imp)` saves it).
+    #[napi(js_name = "toJSON", ts_return_type = "Record<string, any>")]
+    pub fn to_json(&self) -> Json {
+        Json::Plain(self.inner.document.clone())
+    }
+
+    /// The calendar named `name`, or the only calendar of the import.
+    #[napi]
+    pub fn calendar(&self, name: Option<String>) -> Result<Calendar> {
+        guard(|| {
+            self.inner
+                .calendar(name.as_deref())
+                .map(Calendar::wrap)
+                .map_err(NodeError::from)
+        })
+    }
+
+    /// Every calendar of the import, by name.
+    #[napi]
+    pub fn calendars(&self) -> Result<HashMap<String, Calendar>> {
+        guard(|| {
+            let calendars = self.inner.calendars()?;
+            Ok(calendars
+                .names()
+                .into_iter()
+                .filter_map(|n| {
+                    calendars
+                        .get(n)
+                        .map(|c| (n.to_string(), Calendar::wrap(c.clone())))
+                })
+                .collect())
+        })
+    }
+
+    /// The fragment as a validated `Ruleset` (imported `cases`, if any, left out).
+    #[napi]
+    pub fn ruleset(&self) -> Result<Ruleset> {
+        guard(|| {
+            self.inner
+                .ruleset()
+                .map(Ruleset::wrap)
+                .map_err(NodeError::from)
+        })
+    }
+
+    /// A new import joining this one and `other`: calendars by name (one name defined two ways
+    /// is a `duplicate` error), processes, entitlements and cases one after the other.
+    #[napi]
+    pub fn merge(&self, other: &Import) -> Result<Import> {
+        guard(|| {
+            self.inner
+                .clone()
+                .merge(other.inner.clone())
+                .map(Import::wrap)
+                .map_err(NodeError::from)
+        })
+    }
+}
