@@ -91,7 +91,42 @@ enum Observed {
     None,
 }
 
-/// A holiday: exactly one of `date`, `from` + `to` (inclusive), or `yearly`.
+/// The unit of a general recurrence.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum Unit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+/// A general recurrence, counted from the holiday's `starts`: every `every` days; every `every`
+/// weeks on `weekdays`; every `every` months on `day` (months without it are skipped) or on the
+/// `nth` day whose weekday is `weekday` / in `weekdays`; every `every` years in `month`, likewise.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Recurs {
+    #[schemars(range(min = 1, max = 1000))]
+    every: Option<u16>,
+    unit: Unit,
+    weekdays: Option<Vec<Weekday>>,
+    weekday: Option<Weekday>,
+    /// The first day of a week when counting every n weeks (default `mon`).
+    week_start: Option<Weekday>,
+    #[schemars(range(min = 1, max = 31))]
+    day: Option<u8>,
+    #[schemars(range(min = -5, max = 5))]
+    nth: Option<i8>,
+    #[schemars(range(min = 1, max = 12))]
+    month: Option<u8>,
+}
+
+/// A holiday: exactly one of `date`, `from` + `to` (inclusive), `yearly` or `recurs`. A
+/// recurring holiday may be bounded by `starts` / `until` (inclusive, on the unshifted date;
+/// `recurs` requires `starts`) and skip the dates in `except`.
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
@@ -101,6 +136,10 @@ struct Holiday {
     from: Option<Date>,
     to: Option<Date>,
     yearly: Option<Yearly>,
+    recurs: Option<Recurs>,
+    starts: Option<Date>,
+    until: Option<Date>,
+    except: Option<Vec<Date>>,
     /// Closed only during these hours (a partial day); the whole day when omitted.
     hours: Option<HolidayHours>,
     observed: Option<Observed>,

@@ -5,6 +5,7 @@ mod dst;
 mod errors;
 mod monitor;
 mod properties;
+mod recurring;
 mod reference;
 mod rules;
 mod zones;
