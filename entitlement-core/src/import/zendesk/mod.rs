@@ -299,12 +299,15 @@ pub fn schedules(schedules: &Value, holidays: Option<&Value>) -> Result<Import> 
     })
 }
 
+/// Document holidays, each with the record it came from.
+type Holidays = Vec<(String, Value)>;
+
 /// The holidays the caller passed beside the schedules, per schedule (by index).
 fn holidays_by_schedule(
     holidays: Option<&Value>,
     read: &[(String, Option<String>, Map<String, Value>)],
-) -> Result<Vec<Option<Vec<(String, Value)>>>> {
-    let mut out: Vec<Option<Vec<(String, Value)>>> = vec![None; read.len()];
+) -> Result<Vec<Option<Holidays>>> {
+    let mut out: Vec<Option<Holidays>> = vec![None; read.len()];
     let Some(holidays) = holidays else {
         return Ok(out);
     };
