@@ -867,6 +867,42 @@ export declare class EntitlementUsage {
 }
 
 /**
+ * An importer's result: `document`, a fragment of the rules document (an object with any of
+ * `calendars`, `processes`, `entitlements`, or `cases`) to save and edit, and `warnings`, what
+ * the import had to report although it could represent the input (`{record, field, message}`).
+ *
+ * `calendar(name?)`, `calendars()` and `ruleset()` build the engine's objects from the fragment;
+ * `merge(other)` joins two imports.
+ *
+ * ```js
+ * const { Import } = require('entitlement')
+ * const imp = new Import({ calendars: { '24x7': { always_open: true } } })
+ * imp.calendar().isOpen(new Date()) // true
+ * ```
+ */
+export declare class Import {
+  /** An import of a fragment written by hand (or saved from an earlier import). */
+  constructor(document: Record<string, unknown>)
+  /** The document fragment, as a new plain object. */
+  get document(): Record<string, any>
+  /** The warnings of the import. */
+  get warnings(): Array<ImportWarning>
+  /** The document fragment (so that `JSON.stringify(imp)` saves it). */
+  toJSON(): Record<string, any>
+  /** The calendar named `name`, or the only calendar of the import. */
+  calendar(name?: string | undefined | null): Calendar
+  /** Every calendar of the import, by name. */
+  calendars(): Record<string, Calendar>
+  /** The fragment as a validated `Ruleset` (imported `cases`, if any, left out). */
+  ruleset(): Ruleset
+  /**
+   * A new import joining this one and `other`: calendars by name (one name defined two ways
+   * is a `duplicate` error), processes, entitlements and cases one after the other.
+   */
+  merge(other: Import): Import
+}
+
+/**
  * Where one instance of one milestone of one case stands at `now`.
  *
  * Instants are `Date`s (or `null`), durations are milliseconds (`number`, possibly fractional:
@@ -1167,6 +1203,16 @@ export declare class Ruleset {
   toJSON(): RulesDocument
 }
 
+/** One warning of an import. */
+export interface ImportWarning {
+  /** The record (`BusinessHours 01m... (Support)`) or file. */
+  record: string
+  /** The field, as the vendor names it. */
+  field: string
+  /** What the import did and why. */
+  message: string
+}
+
 /** How much of one quota is used in the period that contains `now`. */
 export interface QuotaUse {
   /** The quota's name, or `null`. */
@@ -1213,4 +1259,50 @@ export interface TriggerStatus {
    * until it fires.
    */
   firedAt: Date | null
+}
+
+export declare namespace zendesk {
+  /**
+   * The IANA zone of a Rails (`ActiveSupport::TimeZone`) name, as Zendesk writes a schedule's
+   * `time_zone` ("Eastern Time (US & Canada)" → "America/New_York"); an IANA name is returned
+   * as is. Anything else throws an `Error` with `code` `"unsupported"`.
+   */
+  export function railsTimeZone(name: string): string
+  /**
+   * Calendars from Zendesk business-hours schedules, one per schedule, named after its `name`.
+   *
+   * `schedules` is the response of `GET /api/v2/business_hours/schedules` (`{schedules: [...]}`)
+   * or of `GET .../schedules/{id}` (`{schedule: {...}}`), a list or one schedule. `holidays` maps
+   * a schedule id (as a string) to the response of `GET .../schedules/{id}/holidays`
+   * (`{holidays: [...]}`) or to the list; with one schedule it may be that response directly.
+   * What cannot be represented exactly throws an `Error` with `code` `"unsupported"` naming the
+   * schedule and field.
+   *
+   * ```js
+   * const { zendesk } = require('entitlement')
+   * const imp = zendesk.schedules({ schedule: { id: 1, name: 'Desk', time_zone: 'UTC',
+   *   intervals: [{ start_time: 1980, end_time: 2460 }] } })
+   * imp.document.calendars.Desk.hours // { mon: ['09:00-17:00'] }
+   * ```
+   */
+  export function schedules(schedules: Record<string, unknown> | Array<Record<string, unknown>>, holidays?: Record<string, unknown> | Array<Record<string, unknown>> | null): Import
+  /**
+   * Processes from Zendesk SLA policies, one per policy, ordered by `position`.
+   *
+   * `policies` is the response of `GET /api/v2/slas/policies` (`{sla_policies: [...]}`) or of
+   * `GET /api/v2/slas/policies/{id}` (`{sla_policy: {...}}`), a list or one policy.
+   * `options.schedule` names the calendar (from `zendesk.schedules`) of targets in business
+   * hours; targets in calendar hours run on `"24x7"`, which the fragment defines.
+   *
+   * ```js
+   * const imp = zendesk.slaPolicies(response, { schedule: 'Support' })
+   * const rules = zendesk.schedules(hours).merge(imp).ruleset()
+   * ```
+   */
+  export function slaPolicies(policies: Record<string, unknown> | Array<Record<string, unknown>>, options?: { schedule?: string | null }): Import
+  /** Options of `zendesk.slaPolicies`. */
+  export interface SlaPolicyOptions {
+    /** The calendar name of targets in business hours. */
+    schedule?: string
+  }
 }

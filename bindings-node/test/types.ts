@@ -384,3 +384,11 @@ Ruleset.fromObject({ monitor: { suppress: { when_quiet: true } } })
 // @ts-expect-error: renderers return the vendors' keys, not camelCase
 void alerts[0].pagerdutyEvent('k').routingKey
 void wrongKind
+
+// The zendesk importer namespace.
+import { Import, zendesk } from '..'
+const zdHours: Import = zendesk.schedules({ schedules: [] }, { '1': { holidays: [] } })
+const zdRules: Import = zendesk.slaPolicies({ sla_policies: [] }, { schedule: 'Support' })
+const zdZone: string = zendesk.railsTimeZone('Eastern Time (US & Canada)')
+void zdHours.merge(zdRules).ruleset()
+void zdZone

@@ -12,6 +12,7 @@ mod calendar;
 mod convert;
 mod error;
 mod import;
+mod import_zendesk;
 mod monitor;
 mod rules;
 mod status;
@@ -29,6 +30,12 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<monitor::MonitorEvent>()?;
     m.add_class::<alert::Alert>()?;
     m.add_class::<import::Import>()?;
+    m.add_function(wrap_pyfunction!(import_zendesk::_zendesk_schedules, m)?)?;
+    m.add_function(wrap_pyfunction!(import_zendesk::_zendesk_sla_policies, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        import_zendesk::_zendesk_rails_time_zone,
+        m
+    )?)?;
     error::register(m)?;
     Ok(())
 }

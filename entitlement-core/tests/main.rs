@@ -3,6 +3,7 @@
 mod common;
 mod dst;
 mod errors;
+mod import_zendesk;
 mod monitor;
 mod properties;
 mod recurring;
