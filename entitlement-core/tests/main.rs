@@ -3,6 +3,7 @@
 mod common;
 mod dst;
 mod errors;
+mod import_ics;
 mod monitor;
 mod properties;
 mod reference;
