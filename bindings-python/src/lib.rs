@@ -12,6 +12,7 @@ mod calendar;
 mod convert;
 mod error;
 mod import;
+mod import_ics;
 mod monitor;
 mod rules;
 mod status;
@@ -29,6 +30,8 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<monitor::MonitorEvent>()?;
     m.add_class::<alert::Alert>()?;
     m.add_class::<import::Import>()?;
+    m.add_function(wrap_pyfunction!(import_ics::ics_holidays, m)?)?;
+    m.add_function(wrap_pyfunction!(import_ics::ics_calendar, m)?)?;
     error::register(m)?;
     Ok(())
 }

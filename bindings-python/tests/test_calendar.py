@@ -490,6 +490,7 @@ def test_public_api_is_documented() -> None:
         "ConfigError",
         "EntitlementError",
         "EntitlementUsage",
+        "Import",
         "InputError",
         "MilestoneStatus",
         "MonitorEvent",

@@ -23,6 +23,8 @@ __all__ = [
     "MonitorReport",
     "Ruleset",
     "__version__",
+    "_ics_calendar",
+    "_ics_holidays",
 ]
 
 __version__: str
@@ -590,3 +592,8 @@ class Import:
     def calendars(self) -> dict[str, Calendar]: ...
     def ruleset(self) -> Ruleset: ...
     def merge(self, other: Import) -> Import: ...
+
+def _ics_holidays(feed: str | bytes, source_name: str, time_zone: str) -> Import: ...
+def _ics_calendar(
+    feed: str | bytes, source_name: str, name: str, base: Mapping[str, Any]
+) -> Import: ...
