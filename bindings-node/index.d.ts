@@ -867,6 +867,42 @@ export declare class EntitlementUsage {
 }
 
 /**
+ * An importer's result: `document`, a fragment of the rules document (an object with any of
+ * `calendars`, `processes`, `entitlements`, or `cases`) to save and edit, and `warnings`, what
+ * the import had to report although it could represent the input (`{record, field, message}`).
+ *
+ * `calendar(name?)`, `calendars()` and `ruleset()` build the engine's objects from the fragment;
+ * `merge(other)` joins two imports.
+ *
+ * ```js
+ * const { Import } = require('entitlement')
+ * const imp = new Import({ calendars: { '24x7': { always_open: true } } })
+ * imp.calendar().isOpen(new Date()) // true
+ * ```
+ */
+export declare class Import {
+  /** An import of a fragment written by hand (or saved from an earlier import). */
+  constructor(document: Record<string, unknown>)
+  /** The document fragment, as a new plain object. */
+  get document(): Record<string, any>
+  /** The warnings of the import. */
+  get warnings(): Array<ImportWarning>
+  /** The document fragment (so that `JSON.stringify(imp)` saves it). */
+  toJSON(): Record<string, any>
+  /** The calendar named `name`, or the only calendar of the import. */
+  calendar(name?: string | undefined | null): Calendar
+  /** Every calendar of the import, by name. */
+  calendars(): Record<string, Calendar>
+  /** The fragment as a validated `Ruleset` (imported `cases`, if any, left out). */
+  ruleset(): Ruleset
+  /**
+   * A new import joining this one and `other`: calendars by name (one name defined two ways
+   * is a `duplicate` error), processes, entitlements and cases one after the other.
+   */
+  merge(other: Import): Import
+}
+
+/**
  * Where one instance of one milestone of one case stands at `now`.
  *
  * Instants are `Date`s (or `null`), durations are milliseconds (`number`, possibly fractional:
@@ -1167,6 +1203,16 @@ export declare class Ruleset {
   toJSON(): RulesDocument
 }
 
+/** One warning of an import. */
+export interface ImportWarning {
+  /** The record (`BusinessHours 01m... (Support)`) or file. */
+  record: string
+  /** The field, as the vendor names it. */
+  field: string
+  /** What the import did and why. */
+  message: string
+}
+
 /** How much of one quota is used in the period that contains `now`. */
 export interface QuotaUse {
   /** The quota's name, or `null`. */
@@ -1213,4 +1259,19 @@ export interface TriggerStatus {
    * until it fires.
    */
   firedAt: Date | null
+}
+
+export declare namespace ics {
+  /**
+   * A calendar `name` in `timeZone` with weekly `hours`, your own `holidays` and `overrides`, and
+   * the feed's holidays after yours, as an `Import` whose document is `{calendars: {[name]: ...}}`.
+   */
+  export function calendar(source: string | Uint8Array | { path: string }, options: { name: string; timeZone: string; hours: Record<string, string[]>; holidays?: HolidayDefinition[]; overrides?: OverrideDefinition[]; sourceName?: string }): Import
+  /**
+   * The feed's holidays for a calendar in `timeZone` (IANA), as an `Import` whose `document` is
+   * `{holidays: [...]}` (entries in the calendar document's holiday format). Timed events are
+   * converted into `timeZone`; floating times are read in it. `sourceName` names the feed in
+   * messages (default: the path, or `<ics>`).
+   */
+  export function holidays(source: string | Uint8Array | { path: string }, options: { timeZone: string; sourceName?: string }): Import
 }

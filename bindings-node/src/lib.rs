@@ -15,6 +15,7 @@ mod case;
 mod convert;
 mod error;
 mod import;
+pub mod import_ics;
 mod monitor;
 mod rules;
 mod status;
