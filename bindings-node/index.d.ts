@@ -1261,6 +1261,21 @@ export interface TriggerStatus {
   firedAt: Date | null
 }
 
+export declare namespace ics {
+  /**
+   * A calendar `name` in `timeZone` with weekly `hours`, your own `holidays` and `overrides`, and
+   * the feed's holidays after yours, as an `Import` whose document is `{calendars: {[name]: ...}}`.
+   */
+  export function calendar(source: string | Uint8Array | { path: string }, options: { name: string; timeZone: string; hours: Record<string, string[]>; holidays?: HolidayDefinition[]; overrides?: OverrideDefinition[]; sourceName?: string }): Import
+  /**
+   * The feed's holidays for a calendar in `timeZone` (IANA), as an `Import` whose `document` is
+   * `{holidays: [...]}` (entries in the calendar document's holiday format). Timed events are
+   * converted into `timeZone`; floating times are read in it. `sourceName` names the feed in
+   * messages (default: the path, or `<ics>`).
+   */
+  export function holidays(source: string | Uint8Array | { path: string }, options: { timeZone: string; sourceName?: string }): Import
+}
+
 export declare namespace zendesk {
   /**
    * The IANA zone of a Rails (`ActiveSupport::TimeZone`) name, as Zendesk writes a schedule's

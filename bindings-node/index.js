@@ -844,4 +844,5 @@ module.exports.MilestoneStatus = nativeBinding.MilestoneStatus
 module.exports.MonitorEvent = nativeBinding.MonitorEvent
 module.exports.MonitorReport = nativeBinding.MonitorReport
 module.exports.Ruleset = nativeBinding.Ruleset
+module.exports.ics = nativeBinding.ics
 module.exports.zendesk = nativeBinding.zendesk

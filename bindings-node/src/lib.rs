@@ -16,6 +16,7 @@ mod convert;
 mod error;
 mod import;
 pub mod import_zendesk;
+pub mod import_ics;
 mod monitor;
 mod rules;
 mod status;

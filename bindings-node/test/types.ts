@@ -1,7 +1,7 @@
 // A usage file for the generated declarations (index.d.ts): `npm run typecheck` compiles it with
 // `tsc --noEmit`. Lines marked @ts-expect-error must stay type errors.
 
-import { Alert, Calendar, CaseEvaluation, EntitlementUsage, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset } from '..'
+import { Alert, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, zendesk } from '..'
 import type {
   AccountRollup,
   AlertJSON,
@@ -386,9 +386,15 @@ void alerts[0].pagerdutyEvent('k').routingKey
 void wrongKind
 
 // The zendesk importer namespace.
-import { Import, zendesk } from '..'
 const zdHours: Import = zendesk.schedules({ schedules: [] }, { '1': { holidays: [] } })
 const zdRules: Import = zendesk.slaPolicies({ sla_policies: [] }, { schedule: 'Support' })
 const zdZone: string = zendesk.railsTimeZone('Eastern Time (US & Canada)')
 void zdHours.merge(zdRules).ruleset()
 void zdZone
+// iCalendar feeds: the source is text, a Buffer or {path}.
+const feedImport: Import = ics.holidays('BEGIN:VCALENDAR\nEND:VCALENDAR\n', { timeZone: 'UTC' })
+void ics.calendar({ path: 'feed.ics' }, { name: 'support', timeZone: 'UTC', hours: { mon: ['09:00-17:00'] } })
+void ics.calendar(new Uint8Array(0), { name: 'x', timeZone: 'UTC', hours: {}, holidays: [{ name: 'H', date: '2026-01-01' }] })
+void feedImport
+// @ts-expect-error: the time zone is required
+ics.holidays('', {})

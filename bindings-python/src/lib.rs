@@ -13,6 +13,7 @@ mod convert;
 mod error;
 mod import;
 mod import_zendesk;
+mod import_ics;
 mod monitor;
 mod rules;
 mod status;
@@ -36,6 +37,8 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
         import_zendesk::_zendesk_rails_time_zone,
         m
     )?)?;
+    m.add_function(wrap_pyfunction!(import_ics::ics_holidays, m)?)?;
+    m.add_function(wrap_pyfunction!(import_ics::ics_calendar, m)?)?;
     error::register(m)?;
     Ok(())
 }

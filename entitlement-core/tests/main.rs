@@ -4,6 +4,7 @@ mod common;
 mod dst;
 mod errors;
 mod import_zendesk;
+mod import_ics;
 mod monitor;
 mod properties;
 mod recurring;

@@ -26,6 +26,8 @@ __all__ = [
     "_zendesk_rails_time_zone",
     "_zendesk_schedules",
     "_zendesk_sla_policies",
+    "_ics_calendar",
+    "_ics_holidays",
 ]
 
 __version__: str
@@ -597,3 +599,7 @@ class Import:
 def _zendesk_schedules(schedules: Any, holidays: Any = None) -> Import: ...
 def _zendesk_sla_policies(policies: Any, schedule: str | None = None) -> Import: ...
 def _zendesk_rails_time_zone(name: str) -> str: ...
+def _ics_holidays(feed: str | bytes, source_name: str, time_zone: str) -> Import: ...
+def _ics_calendar(
+    feed: str | bytes, source_name: str, name: str, base: Mapping[str, Any]
+) -> Import: ...

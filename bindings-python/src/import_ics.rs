@@ -1,0 +1,54 @@
+//! The native functions behind `entitlement.ics` (iCalendar holiday feeds): thin calls into
+//! `entitlement_core::import::ics`. Reading a path is done by the Python wrapper; the feed
+//! arrives here as `str` or `bytes` (decoded as UTF-8, an error naming the source otherwise).
+
+use entitlement_core::import::ics;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+
+use crate::convert::to_json;
+use crate::error::guard_document;
+use crate::import::Import;
+
+/// The feed's text: a `str` as it is, `bytes` decoded as UTF-8.
+fn feed_text(py: Python<'_>, feed: &Bound<'_, PyAny>, source_name: &str) -> PyResult<String> {
+    if let Ok(s) = feed.cast::<PyString>() {
+        return Ok(s.to_str()?.to_owned());
+    }
+    if let Ok(b) = feed.cast::<PyBytes>() {
+        let bytes = b.as_bytes();
+        return guard_document(py, || ics::decode(bytes, source_name).map(str::to_owned));
+    }
+    Err(pyo3::exceptions::PyTypeError::new_err(format!(
+        "the feed must be str or bytes, not {}",
+        feed.get_type().name()?
+    )))
+}
+
+/// The feed's holidays as an ``Import`` whose document is ``{"holidays": [...]}``.
+#[pyfunction]
+#[pyo3(name = "_ics_holidays")]
+pub(crate) fn ics_holidays(
+    py: Python<'_>,
+    feed: &Bound<'_, PyAny>,
+    source_name: &str,
+    time_zone: &str,
+) -> PyResult<Import> {
+    let text = feed_text(py, feed, source_name)?;
+    guard_document(py, || ics::holidays(&text, source_name, time_zone)).map(Import::wrap)
+}
+
+/// A calendar named ``name``: ``base`` (a calendar definition) plus the feed's holidays.
+#[pyfunction]
+#[pyo3(name = "_ics_calendar")]
+pub(crate) fn ics_calendar(
+    py: Python<'_>,
+    feed: &Bound<'_, PyAny>,
+    source_name: &str,
+    name: &str,
+    base: &Bound<'_, PyAny>,
+) -> PyResult<Import> {
+    let text = feed_text(py, feed, source_name)?;
+    let base = to_json(base)?;
+    guard_document(py, || ics::calendar(&text, source_name, name, &base)).map(Import::wrap)
+}
