@@ -3,8 +3,8 @@
 mod common;
 mod dst;
 mod errors;
-mod import_zendesk;
 mod import_ics;
+mod import_zendesk;
 mod monitor;
 mod properties;
 mod recurring;

@@ -145,7 +145,11 @@ fn partial_hours_on_a_recurring_holiday() {
 #[test]
 fn invalid_recurrences_name_the_path() {
     let cases = [
-        (json!({"recurs": {"unit": "day"}}), "missing_key", "holidays[0]"),
+        (
+            json!({"recurs": {"unit": "day"}}),
+            "missing_key",
+            "holidays[0]",
+        ),
         (
             json!({"recurs": {"unit": "fortnight"}, "starts": "2026-01-01"}),
             "invalid_value",
@@ -262,13 +266,11 @@ fn model(
             in_set(d) && ((w - w0).num_days() / 7) % every == 0
         }
         "month" => {
-            let months = (d.year() - start.year()) as i64 * 12 + d.month() as i64
-                - start.month() as i64;
+            let months =
+                (d.year() - start.year()) as i64 * 12 + d.month() as i64 - start.month() as i64;
             months % every == 0 && pick()
         }
-        _ => {
-            (i64::from(d.year() - start.year())) % every == 0 && d.month() == month && pick()
-        }
+        _ => (i64::from(d.year() - start.year())) % every == 0 && d.month() == month && pick(),
     }
 }
 
