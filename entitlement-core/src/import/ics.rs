@@ -57,16 +57,7 @@ const MAX_DEPTH: usize = 16;
 /// # Ok::<(), entitlement_core::Error>(())
 /// ```
 pub fn decode<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        unsupported(
-            source,
-            "encoding",
-            format!(
-                "byte {} is not UTF-8; an iCalendar feed is UTF-8 text (a binary file is not a feed)",
-                e.valid_up_to()
-            ),
-        )
-    })
+    super::read::utf8(bytes, source, "an iCalendar feed")
 }
 
 /// The holidays of a feed, as the fragment `{"holidays": [...]}` (each entry in the calendar

@@ -38,6 +38,7 @@ use crate::error::{Error, Result};
 use crate::rules::Ruleset;
 
 pub mod ics;
+mod read;
 pub mod salesforce;
 pub mod zendesk;
 

@@ -60,6 +60,7 @@ pub use monitor::{
     AccountRollup, Attainment, MilestoneRollup, MonitorEvent, MonitorEventKind, MonitorReport,
     OverQuota, ProcessRollup, QuotaCrossing, WhatIf, WhatIfChange, WhatIfRow,
 };
+pub(crate) use status::rfc3339;
 pub use status::{
     CaseEvaluation, EntitlementStatus, EntitlementUsage, MilestoneState, MilestoneStatus, QuotaUse,
     TriggerStatus,

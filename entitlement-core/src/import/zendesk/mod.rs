@@ -31,9 +31,9 @@ mod rails_zones;
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
-use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
+use super::read::{date, integer, object, required_str, text};
 use super::{Import, Warning, record_label, unsupported};
 use crate::document::index_path;
 use crate::error::{Error, Result};
@@ -126,70 +126,6 @@ fn id_text(map: &Map<String, Value>) -> Option<String> {
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         _ => None,
     }
-}
-
-fn text<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    map.get(key).and_then(Value::as_str)
-}
-
-fn object<'a>(v: &'a Value, record: &str, field: &str) -> Result<&'a Map<String, Value>> {
-    v.as_object().ok_or_else(|| {
-        unsupported(
-            record,
-            field,
-            format!(
-                "expected an object, found {}",
-                crate::document::type_name(v)
-            ),
-        )
-    })
-}
-
-fn required_str<'a>(map: &'a Map<String, Value>, record: &str, field: &str) -> Result<&'a str> {
-    match map.get(field) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s),
-        None | Some(Value::Null) => Err(unsupported(record, field, "missing")),
-        Some(v) => Err(unsupported(
-            record,
-            field,
-            format!(
-                "expected a non-empty string, found {}",
-                crate::document::type_name(v)
-            ),
-        )),
-    }
-}
-
-/// An integer field (`start_time`, `target`, ...).
-fn integer(map: &Map<String, Value>, key: &str, record: &str, field: &str) -> Result<Option<i64>> {
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| {
-            unsupported(record, field, format!("expected a whole number, found {n}"))
-        }),
-        Some(v) => Err(unsupported(
-            record,
-            field,
-            format!(
-                "expected a whole number, found {}",
-                crate::document::type_name(v)
-            ),
-        )),
-    }
-}
-
-fn date(map: &Map<String, Value>, record: &str, field: &str) -> Result<NaiveDate> {
-    let s = required_str(map, record, field)?;
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .filter(|_| s.len() == 10)
-        .ok_or_else(|| {
-            unsupported(
-                record,
-                field,
-                format!("invalid date {s:?}: expected YYYY-MM-DD"),
-            )
-        })
 }
 
 // ---------------------------------------------------------------------------------------------
