@@ -4,6 +4,7 @@ mod common;
 mod dst;
 mod errors;
 mod import_ics;
+mod import_salesforce;
 mod import_zendesk;
 mod monitor;
 mod properties;

@@ -142,7 +142,7 @@ pub fn read_metadata_folder(folder: &Path) -> Result<Vec<MetadataFile>> {
 ///
 /// Each milestone item becomes a `custom` milestone: it starts at the process's entry (the
 /// case's creation for `entryStartDateField` `Case.CreatedDate`) and on
-/// `started:<milestoneName>`, completes on `completed:<milestoneName>` (what
+/// `started.<milestoneName>`, completes on `completed.<milestoneName>` (what
 /// [`cases`](super::cases) makes of `CaseMilestone` rows), with `minutesToComplete` as its
 /// target, `milestoneCriteriaFilterItems` (and `criteriaBooleanFilter`) as its `when`,
 /// `timeTriggers` as triggers (negative `timeLength` a warning before the target, zero or
@@ -191,7 +191,7 @@ pub fn read_metadata_folder(folder: &Path) -> Result<Vec<MetadataFile>> {
 /// assert_eq!(process["calendar"], "Support");
 /// let first = &process["milestones"][0];
 /// assert_eq!(first["target"], "60m");
-/// assert_eq!(first["completes_on"][0], "completed:First Response");
+/// assert_eq!(first["completes_on"][0], "completed.First_Response");
 /// assert_eq!(first["when"], serde_json::json!({"field": "priority", "op": "eq", "value": "High"}));
 /// assert_eq!(first["triggers"][0]["at"], "-15m");
 /// # Ok::<(), entitlement_core::Error>(())
@@ -280,7 +280,7 @@ fn decode_name(stem: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| stem.to_string())
 }
 
-fn parse<'a>(file: &'a MetadataFile) -> Result<Document<'a>> {
+fn parse<'a>(file: &'a MetadataFile, record: &str) -> Result<Document<'a>> {
     Document::parse_with_options(
         &file.text,
         ParsingOptions {
@@ -288,7 +288,7 @@ fn parse<'a>(file: &'a MetadataFile) -> Result<Document<'a>> {
             ..ParsingOptions::default()
         },
     )
-    .map_err(|e| unsupported(&file.name, "(xml)", format!("not well-formed XML: {e}")))
+    .map_err(|e| unsupported(record, "(xml)", format!("not well-formed XML: {e}")))
 }
 
 fn elements<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
@@ -342,9 +342,9 @@ fn ignored(record: &str, field: &str, what: &str) -> Warning {
 
 /// A `MilestoneType` file: its name (the file's, or `fullName`) and the document's recurrence.
 fn milestone_type(file: &MetadataFile, stem: &str) -> Result<(String, &'static str)> {
-    let doc = parse(file)?;
-    let root = doc.root_element();
     let record = format!("MilestoneType {}", file.name);
+    let doc = parse(file, &record)?;
+    let root = doc.root_element();
     if name_of(&root) != "MilestoneType" {
         return Err(unsupported(
             &record,
@@ -384,7 +384,7 @@ fn milestone_type(file: &MetadataFile, stem: &str) -> Result<(String, &'static s
 enum Entry {
     /// At the case's creation (`Case.CreatedDate`).
     Created,
-    /// When Salesforce started them (`Case.SlaStartDate`): the `started:` events.
+    /// When Salesforce started them (`Case.SlaStartDate`): the `started.` events.
     SlaStart,
 }
 
@@ -413,9 +413,9 @@ fn process(
     recurrence: &HashMap<String, &'static str>,
     warnings: &mut Vec<Warning>,
 ) -> Result<ReadProcess> {
-    let doc = parse(file)?;
-    let root = doc.root_element();
     let mut record = format!("EntitlementProcess {}", file.name);
+    let doc = parse(file, &record)?;
+    let root = doc.root_element();
     if name_of(&root) != "EntitlementProcess" {
         return Err(unsupported(
             &record,
@@ -552,8 +552,24 @@ fn process(
         warnings.push(Warning {
             record: record.into(),
             field: "entryStartDateField".into(),
-            message: "the process starts at the case's SlaStartDate: its milestones start when Salesforce started them, on the `started:` events that the case import makes of CaseMilestone rows".into(),
+            message: "the process starts at the case's SlaStartDate: its milestones start when Salesforce started them, on the `started.` events that the case import makes of CaseMilestone rows".into(),
         });
+    }
+    let mut events: HashMap<String, &str> = HashMap::new();
+    for item in &items {
+        if let Some(other) = events.insert(completed_event(&item.name), &item.name)
+            && other != item.name
+        {
+            return Err(unsupported(
+                record,
+                &format!("{}.milestoneName", item.path),
+                format!(
+                    "{:?} and {other:?} would complete on the same event {:?}; rename one",
+                    item.name,
+                    completed_event(&item.name)
+                ),
+            ));
+        }
     }
     p.milestones = unique_names(items, record, warnings);
     p.exit_statuses = exit(&exit_items, exit_logic.as_deref(), record, &object)?;

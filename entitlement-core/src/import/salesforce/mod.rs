@@ -16,8 +16,9 @@
 //!
 //! Salesforce milestones have no built-in meaning: automation completes a `CaseMilestone`. So
 //! each imported milestone is a `custom` one that completes on the event
-//! `completed:<milestone name>` (and starts, besides the process's entry, on
-//! `started:<milestone name>`), and [`cases`] turns each `CaseMilestone` row into those events.
+//! `completed.<milestone name>` (and starts, besides the process's entry, on
+//! `started.<milestone name>`; [`completed_event`], [`started_event`]), and [`cases`] turns
+//! each `CaseMilestone` row into those events.
 //! Field names are the API names without the `Case.` prefix, except that `Status` and
 //! `Priority` are the engine's `status` and `priority` ([`field_name`]).
 //!
@@ -79,25 +80,39 @@ pub fn field_name(api_name: &str, object: &str) -> String {
 }
 
 /// The event type that completes the imported milestone `milestone` (what a `CaseMilestone`'s
-/// `CompletionDate` becomes).
+/// `CompletionDate` becomes): `completed.` and the name with every character other than a
+/// letter, digit, `_` or `-` written `_` (event types are identifiers).
 ///
 /// ```
 /// assert_eq!(entitlement_core::import::salesforce::completed_event("First Response"),
-///            "completed:First Response");
+///            "completed.First_Response");
 /// ```
 pub fn completed_event(milestone: &str) -> String {
-    format!("completed:{milestone}")
+    format!("completed.{}", slug(milestone))
 }
 
 /// The event type that starts an occurrence of the imported milestone `milestone` (what a
-/// `CaseMilestone`'s `StartDate` becomes).
+/// `CaseMilestone`'s `StartDate` becomes): `started.` and the name written as in
+/// [`completed_event`].
 ///
 /// ```
-/// assert_eq!(entitlement_core::import::salesforce::started_event("First Response"),
-///            "started:First Response");
+/// assert_eq!(entitlement_core::import::salesforce::started_event("Résolution (24h)"),
+///            "started.R_solution__24h_");
 /// ```
 pub fn started_event(milestone: &str) -> String {
-    format!("started:{milestone}")
+    format!("started.{}", slug(milestone))
+}
+
+fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// The records of a SOQL query result (`{"totalSize", "done", "records": [...]}`), of a list of

@@ -301,7 +301,7 @@ const NOT_FIELDS: [&str; 3] = ["attributes", "Histories", "CaseMilestones"];
 ///   `closed_statuses` is also a `closed` event and a change out of one a `reopened` event; a
 ///   closed case whose history shows no close is closed at its `ClosedDate`, and a stopped one
 ///   without stop history is stopped at its `StopStartDate`.
-/// - `CaseMilestone` rows become `started:<name>` at `StartDate` and `completed:<name>` at
+/// - `CaseMilestone` rows become `started.<name>` at `StartDate` and `completed.<name>` at
 ///   `CompletionDate` (the events [`entitlement_processes`](super::entitlement_processes)'
 ///   milestones start and complete on).
 ///
@@ -324,7 +324,7 @@ const NOT_FIELDS: [&str; 3] = ["attributes", "Histories", "CaseMilestones"];
 /// let case = &imported.document["cases"][0];
 /// assert_eq!(case["fields"]["priority"], "High");
 /// assert_eq!(case["events"][1]["type"], "status");
-/// assert_eq!(case["events"][2], json!({"at": "2026-11-20T14:40:00Z", "type": "completed:First Response"}));
+/// assert_eq!(case["events"][2], json!({"at": "2026-11-20T14:40:00Z", "type": "completed.First_Response"}));
 /// # Ok::<(), entitlement_core::Error>(())
 /// ```
 pub fn cases(
