@@ -13,6 +13,7 @@ mod convert;
 mod error;
 mod import;
 mod import_ics;
+mod import_salesforce;
 mod import_zendesk;
 mod monitor;
 mod rules;
@@ -38,6 +39,31 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m
     )?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_holidays, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        import_salesforce::_salesforce_business_hours,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        import_salesforce::_salesforce_entitlement_processes_folder,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        import_salesforce::_salesforce_entitlement_processes_files,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        import_salesforce::_salesforce_entitlements,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(import_salesforce::_salesforce_cases, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        import_salesforce::_salesforce_completed_event,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        import_salesforce::_salesforce_started_event,
+        m
+    )?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_calendar, m)?)?;
     error::register(m)?;
     Ok(())

@@ -25,6 +25,13 @@ __all__ = [
     "__version__",
     "_ics_calendar",
     "_ics_holidays",
+    "_salesforce_business_hours",
+    "_salesforce_cases",
+    "_salesforce_completed_event",
+    "_salesforce_entitlement_processes_files",
+    "_salesforce_entitlement_processes_folder",
+    "_salesforce_entitlements",
+    "_salesforce_started_event",
     "_zendesk_rails_time_zone",
     "_zendesk_schedules",
     "_zendesk_sla_policies",
@@ -603,3 +610,17 @@ def _ics_holidays(feed: str | bytes, source_name: str, time_zone: str) -> Import
 def _ics_calendar(
     feed: str | bytes, source_name: str, name: str, base: Mapping[str, Any]
 ) -> Import: ...
+def _salesforce_business_hours(records: Any, holidays: Any = None) -> Import: ...
+def _salesforce_entitlement_processes_folder(folder: str | os.PathLike[str]) -> Import: ...
+def _salesforce_entitlement_processes_files(files: Sequence[tuple[str, str | bytes]]) -> Import: ...
+def _salesforce_entitlements(
+    records: Any, sla_processes: Any = None, business_hours: Any = None
+) -> Import: ...
+def _salesforce_cases(
+    records: Any,
+    history: Any = None,
+    milestones: Any = None,
+    closed_statuses: Sequence[str] | None = None,
+) -> Import: ...
+def _salesforce_completed_event(milestone: str) -> str: ...
+def _salesforce_started_event(milestone: str) -> str: ...
