@@ -1276,6 +1276,61 @@ export declare namespace ics {
   export function holidays(source: string | Uint8Array | { path: string }, options: { timeZone: string; sourceName?: string }): Import
 }
 
+export declare namespace salesforce {
+  /**
+   * Calendars from Salesforce `BusinessHours` records (a SOQL query result as the REST API
+   * returns it, a list of its pages, a list of records or one record), one per record, named
+   * after its `Name`, with the holidays of their `Holiday` records.
+   *
+   * Weekday times are `HH:mm:ss.SSSZ` wall times in the record's `TimeZoneSidKey` (the `Z` is
+   * not UTC); `null` pairs are closed days, `00:00` to `00:00` a 24-hour day. `holidays`: plain
+   * `Holiday` records apply to every business-hours record (the REST API does not say which
+   * holiday belongs to which; a warning when there are several); an object from business-hours
+   * `Id` or `Name` to records associates them. What cannot be represented exactly throws an
+   * `Error` with `code` `"unsupported"` naming the record and field.
+   */
+  export function businessHours(records: Record<string, unknown> | Array<Record<string, unknown>>, holidays?: Record<string, unknown> | Array<Record<string, unknown>> | null): Import
+  /**
+   * Cases in the document's case shape (`document.cases`, ready for `rules.evaluate` and
+   * `rules.monitor`) from `Case` records with their `CaseHistory` and `CaseMilestone` rows:
+   * inside each record as subqueries (`Histories`, `CaseMilestones`), or apart as
+   * `options.history` and `options.milestones`, matched by `CaseId`. `options.closedStatuses`
+   * (default `["Closed"]`) are the statuses whose entry is a `closed` event.
+   */
+  export function cases(records: Record<string, unknown> | Array<Record<string, unknown>>, options?: { history?: Record<string, unknown> | Array<Record<string, unknown>> | null; milestones?: Record<string, unknown> | Array<Record<string, unknown>> | null; closedStatuses?: string[] }): Import
+  /**
+   * The event type that completes the imported milestone `milestone`
+   * (`"First Response"` → `"completed.First_Response"`).
+   */
+  export function completedEvent(milestone: string): string
+  /**
+   * Processes from `EntitlementProcess` metadata with milestone recurrence from `MilestoneType`
+   * metadata. `source` is a retrieved folder (a string path: a project's
+   * `force-app/main/default`, with `entitlementProcesses/` and `milestoneTypes/`), or an object
+   * from file name (`gold_support.entitlementProcess-meta.xml`) to the file's XML (a string, a
+   * `Buffer` or a `Uint8Array` of UTF-8).
+   *
+   * Each milestone becomes a `custom` milestone that completes on
+   * `salesforce.completedEvent(milestoneName)`, the event `salesforce.cases` makes of a
+   * `CaseMilestone`'s `CompletionDate`.
+   */
+  export function entitlementProcesses(source: string | Record<string, string | Uint8Array>): Import
+  /**
+   * Entitlements from `Entitlement` records. The process is the entitlement process's name
+   * pinned to its version, from the `SlaProcess` relationship in each record or from
+   * `options.slaProcesses` (`SlaProcess` records) by `SlaProcessId`; the calendar is the
+   * business hours' name, from the `BusinessHours` relationship or `options.businessHours`
+   * records by `BusinessHoursId` (else their `IsDefault` one). An entitlement without a process
+   * uses the process `"no-entitlement-process"`, which the fragment defines.
+   */
+  export function entitlements(records: Record<string, unknown> | Array<Record<string, unknown>>, options?: { slaProcesses?: Record<string, unknown> | Array<Record<string, unknown>> | null; businessHours?: Record<string, unknown> | Array<Record<string, unknown>> | null }): Import
+  /**
+   * The event type that starts an occurrence of the imported milestone `milestone`
+   * (`"First Response"` → `"started.First_Response"`).
+   */
+  export function startedEvent(milestone: string): string
+}
+
 export declare namespace zendesk {
   /**
    * The IANA zone of a Rails (`ActiveSupport::TimeZone`) name, as Zendesk writes a schedule's

@@ -845,4 +845,5 @@ module.exports.MonitorEvent = nativeBinding.MonitorEvent
 module.exports.MonitorReport = nativeBinding.MonitorReport
 module.exports.Ruleset = nativeBinding.Ruleset
 module.exports.ics = nativeBinding.ics
+module.exports.salesforce = nativeBinding.salesforce
 module.exports.zendesk = nativeBinding.zendesk

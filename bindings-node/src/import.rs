@@ -14,6 +14,7 @@ use crate::calendar::Calendar;
 use crate::convert::{self, Json, Shape};
 use crate::error::{NodeError, Result, guard};
 use crate::rules::Ruleset;
+use serde_json::{Map, Value};
 
 /// An importer's result: `document`, a fragment of the rules document (an object with any of
 /// `calendars`, `processes`, `entitlements`, or `cases`) to save and edit, and `warnings`, what
@@ -145,4 +146,64 @@ impl Import {
                 .map_err(NodeError::from)
         })
     }
+}
+
+// Options of the importer functions, shared by the vendors' files.
+
+/// An options object of an importer function, as JSON.
+pub(crate) fn options(value: &Unknown<'_>) -> std::result::Result<Map<String, Value>, NodeError> {
+    if !convert::is_object(value)? {
+        return Err(CoreError::InvalidType {
+            path: "options".into(),
+            expected: "an options object".into(),
+            found: convert::describe(value),
+        }
+        .into());
+    }
+    match convert::json(value, Shape::Document, &|_| Ok(None))? {
+        Value::Object(map) => Ok(map),
+        _ => Ok(Map::new()),
+    }
+}
+
+pub(crate) fn text_option(
+    map: &Map<String, Value>,
+    key: &str,
+    required: bool,
+) -> std::result::Result<Option<String>, NodeError> {
+    match map.get(key) {
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        None | Some(Value::Null) if !required => Ok(None),
+        None | Some(Value::Null) => Err(CoreError::MissingKey {
+            path: "options".into(),
+            key: key.into(),
+        }
+        .into()),
+        Some(other) => Err(CoreError::InvalidType {
+            path: format!("options.{key}"),
+            expected: "a string".into(),
+            found: match other {
+                Value::Bool(_) => "a boolean",
+                Value::Number(_) => "a number",
+                Value::Array(_) => "a list",
+                _ => "an object",
+            }
+            .into(),
+        }
+        .into()),
+    }
+}
+
+pub(crate) fn check_keys(
+    map: &Map<String, Value>,
+    allowed: &[&str],
+) -> std::result::Result<(), NodeError> {
+    if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(CoreError::InvalidValue {
+            path: format!("options.{k}"),
+            reason: format!("unknown option; options are {}", allowed.join(", ")),
+        }
+        .into());
+    }
+    Ok(())
 }

@@ -13,9 +13,9 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{Map, Value};
 
-use crate::convert::{self, Shape};
+use crate::convert;
 use crate::error::{NodeError, Result, guard};
-use crate::import::Import;
+use crate::import::{self, Import, check_keys, text_option};
 
 /// The feed's text and its name for messages: a string is the text itself, a `Buffer` (or any
 /// `Uint8Array`) its UTF-8 bytes, `{path}` a file to read.
@@ -59,61 +59,6 @@ fn feed(
     }
 }
 
-/// The options object as JSON, with its string keys checked.
-fn options(value: &Unknown<'_>) -> std::result::Result<Map<String, Value>, NodeError> {
-    if !convert::is_object(value)? {
-        return Err(CoreError::InvalidType {
-            path: "options".into(),
-            expected: "an options object".into(),
-            found: convert::describe(value),
-        }
-        .into());
-    }
-    match convert::json(value, Shape::Document, &|_| Ok(None))? {
-        Value::Object(map) => Ok(map),
-        _ => Ok(Map::new()),
-    }
-}
-
-fn text_option(
-    map: &Map<String, Value>,
-    key: &str,
-    required: bool,
-) -> std::result::Result<Option<String>, NodeError> {
-    match map.get(key) {
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        None | Some(Value::Null) if !required => Ok(None),
-        None | Some(Value::Null) => Err(CoreError::MissingKey {
-            path: "options".into(),
-            key: key.into(),
-        }
-        .into()),
-        Some(other) => Err(CoreError::InvalidType {
-            path: format!("options.{key}"),
-            expected: "a string".into(),
-            found: match other {
-                Value::Bool(_) => "a boolean",
-                Value::Number(_) => "a number",
-                Value::Array(_) => "a list",
-                _ => "an object",
-            }
-            .into(),
-        }
-        .into()),
-    }
-}
-
-fn check_keys(map: &Map<String, Value>, allowed: &[&str]) -> std::result::Result<(), NodeError> {
-    if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(CoreError::InvalidValue {
-            path: format!("options.{k}"),
-            reason: format!("unknown option; options are {}", allowed.join(", ")),
-        }
-        .into());
-    }
-    Ok(())
-}
-
 /// The feed's holidays for a calendar in `timeZone` (IANA), as an `Import` whose `document` is
 /// `{holidays: [...]}` (entries in the calendar document's holiday format). Timed events are
 /// converted into `timeZone`; floating times are read in it. `sourceName` names the feed in
@@ -124,7 +69,7 @@ fn check_keys(map: &Map<String, Value>, allowed: &[&str]) -> std::result::Result
 )]
 pub fn holidays(source: Unknown<'_>, options: Unknown<'_>) -> Result<Import> {
     guard(|| {
-        let map = self::options(&options)?;
+        let map = import::options(&options)?;
         check_keys(&map, &["timeZone", "sourceName"])?;
         let time_zone = text_option(&map, "timeZone", true)?.unwrap_or_default();
         let (text, label) = feed(&source, text_option(&map, "sourceName", false)?.as_deref())?;
@@ -140,7 +85,7 @@ pub fn holidays(source: Unknown<'_>, options: Unknown<'_>) -> Result<Import> {
 )]
 pub fn calendar(source: Unknown<'_>, options: Unknown<'_>) -> Result<Import> {
     guard(|| {
-        let map = self::options(&options)?;
+        let map = import::options(&options)?;
         check_keys(
             &map,
             &[

@@ -16,6 +16,7 @@ mod convert;
 mod error;
 mod import;
 pub mod import_ics;
+pub mod import_salesforce;
 pub mod import_zendesk;
 mod monitor;
 mod rules;

@@ -1,7 +1,7 @@
 // A usage file for the generated declarations (index.d.ts): `npm run typecheck` compiles it with
 // `tsc --noEmit`. Lines marked @ts-expect-error must stay type errors.
 
-import { Alert, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, zendesk } from '..'
+import { Alert, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, salesforce, zendesk } from '..'
 import type {
   AccountRollup,
   AlertJSON,
@@ -398,3 +398,17 @@ void ics.calendar(new Uint8Array(0), { name: 'x', timeZone: 'UTC', hours: {}, ho
 void feedImport
 // @ts-expect-error: the time zone is required
 ics.holidays('', {})
+
+// The salesforce importer namespace: SOQL results in, a folder or files of metadata XML.
+const sfHours: Import = salesforce.businessHours({ records: [] }, { 'Support NY': { records: [] } })
+const sfProcesses: Import = salesforce.entitlementProcesses('force-app/main/default')
+void salesforce.entitlementProcesses({ 'gold.entitlementProcess-meta.xml': '<EntitlementProcess/>', 'First Response.milestoneType': new Uint8Array(0) })
+const sfContracts: Import = salesforce.entitlements([], { slaProcesses: [], businessHours: null })
+const sfCases: Import = salesforce.cases({ records: [] }, { history: [], milestones: [], closedStatuses: ['Closed', 'Cancelled'] })
+const completion: string = salesforce.completedEvent('First Response')
+void sfHours.merge(sfProcesses).merge(sfContracts).ruleset()
+void sfCases.document.cases
+void completion
+void salesforce.startedEvent('Next Response')
+// @ts-expect-error: closed statuses are a list
+salesforce.cases([], { closedStatuses: 'Closed' })
