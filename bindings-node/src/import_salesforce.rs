@@ -15,7 +15,7 @@ use entitlement_core::Error as CoreError;
 use entitlement_core::import::salesforce::{self, MetadataFile};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::convert::{self, Shape};
 use crate::error::{NodeError, Result, guard};
@@ -23,6 +23,18 @@ use crate::import::{Import, check_keys, options};
 
 fn records(v: &Unknown<'_>) -> std::result::Result<Value, NodeError> {
     convert::json(v, Shape::Document, &|_| Ok(None))
+}
+
+/// An options argument that may be left out (or `undefined` / `null`).
+fn optional_options(
+    options: Option<Unknown<'_>>,
+) -> std::result::Result<Map<String, Value>, NodeError> {
+    match options {
+        Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => {
+            self::options(&o)
+        }
+        _ => Ok(Map::new()),
+    }
 }
 
 fn optional(v: Option<Unknown<'_>>) -> std::result::Result<Option<Value>, NodeError> {
@@ -137,14 +149,7 @@ fn metadata_file(
 pub fn entitlements(records: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Import> {
     guard(|| {
         let records = self::records(&records)?;
-        let map = match options {
-            Some(o)
-                if o.get_type()? != ValueType::Undefined && o.get_type()? != ValueType::Null =>
-            {
-                self::options(&o)?
-            }
-            _ => Default::default(),
-        };
+        let map = optional_options(options)?;
         check_keys(&map, &["slaProcesses", "businessHours"])?;
         let get = |k: &str| map.get(k).filter(|v| !v.is_null());
         Ok(Import::wrap(salesforce::entitlements(
@@ -167,14 +172,7 @@ pub fn entitlements(records: Unknown<'_>, options: Option<Unknown<'_>>) -> Resul
 pub fn cases(records: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Import> {
     guard(|| {
         let records = self::records(&records)?;
-        let map = match options {
-            Some(o)
-                if o.get_type()? != ValueType::Undefined && o.get_type()? != ValueType::Null =>
-            {
-                self::options(&o)?
-            }
-            _ => Default::default(),
-        };
+        let map = optional_options(options)?;
         check_keys(&map, &["history", "milestones", "closedStatuses"])?;
         let closed: Vec<String> = match map.get("closedStatuses") {
             None | Some(Value::Null) => salesforce::CLOSED_STATUSES

@@ -257,6 +257,26 @@ pub fn entitlements(
     })
 }
 
+/// The records of an optional input, each with its label.
+fn labelled<'a>(
+    input: Option<&'a Value>,
+    what: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<(String, &'a Map<String, Value>)>> {
+    let Some(input) = input.filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (i, r) in query_records(input, what, warnings)?
+        .into_iter()
+        .enumerate()
+    {
+        let map = object(r, &format!("{what} #{i}"), "(record)")?;
+        out.push((label(map, what, i), map));
+    }
+    Ok(out)
+}
+
 /// Records by their `Id`.
 fn by_id<'a>(
     input: Option<&'a Value>,
@@ -264,15 +284,8 @@ fn by_id<'a>(
     warnings: &mut Vec<Warning>,
 ) -> Result<HashMap<&'a str, &'a Map<String, Value>>> {
     let mut out = HashMap::new();
-    let Some(input) = input.filter(|v| !v.is_null()) else {
-        return Ok(out);
-    };
-    for (i, r) in query_records(input, what, warnings)?
-        .into_iter()
-        .enumerate()
-    {
-        let map = object(r, &format!("{what} #{i}"), "(record)")?;
-        out.insert(required_str(map, &label(map, what, i), "Id")?, map);
+    for (record, map) in labelled(input, what, warnings)? {
+        out.insert(required_str(map, &record, "Id")?, map);
     }
     Ok(out)
 }
@@ -378,15 +391,7 @@ fn rows_by_case<'a>(
     warnings: &mut Vec<Warning>,
 ) -> Result<HashMap<&'a str, Rows<'a>>> {
     let mut out: HashMap<&str, Rows<'a>> = HashMap::new();
-    let Some(input) = input.filter(|v| !v.is_null()) else {
-        return Ok(out);
-    };
-    for (i, r) in query_records(input, what, warnings)?
-        .into_iter()
-        .enumerate()
-    {
-        let map = object(r, &format!("{what} #{i}"), "(record)")?;
-        let record = label(map, what, i);
+    for (record, map) in labelled(input, what, warnings)? {
         let case = required_str(map, &record, "CaseId")?;
         out.entry(case).or_default().push((record, map));
     }
