@@ -16,6 +16,7 @@ mod import_ics;
 mod import_salesforce;
 mod import_zendesk;
 mod monitor;
+mod risk;
 mod rules;
 mod status;
 

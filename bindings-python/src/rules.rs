@@ -240,6 +240,30 @@ impl Ruleset {
         .map(EntitlementUsage::wrap)
     }
 
+    /// The risk that each open milestone among ``cases`` breaches, learnt from all of them
+    /// (pass a period's cases, closed ones included): a list of dicts with ``case_id``,
+    /// ``process``, ``milestone``, ``instance``, ``state``, ``target`` and ``elapsed``
+    /// (timedeltas), ``probability`` (the Kaplan-Meier estimate that the occurrence is still
+    /// open when its clock reaches the target; 1.0 once past it; ``None`` when no completed
+    /// occurrence of that milestone and tier ran as long), ``observations`` and ``completions``
+    /// (how much history there was). The work runs without the GIL::
+    ///
+    ///     for r in rules.breach_risk(cases, now):
+    ///         if r["probability"] and r["probability"] > 0.5 and r["completions"] >= 20:
+    ///             warn(r["case_id"], r["milestone"])
+    fn breach_risk<'py>(
+        &self,
+        py: Python<'py>,
+        cases: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let cases = case_values(cases)?;
+        let now: DateTime<Utc> = instant_arg(now, "now")?;
+        let rules = &self.inner;
+        let risks = guard_detached(py, move || rules.breach_risk(&parse_cases(cases)?, now))?;
+        crate::risk::risk_list(py, &risks)
+    }
+
     /// Runs the breach monitor over ``cases`` at ``now`` and returns a ``MonitorReport``: the
     /// events (trigger crossings, breaches, quota and allowance crossings) that happened in
     /// ``(since, now]``, one alert per event that is not suppressed, the status of every open

@@ -176,6 +176,18 @@ class _EntitlementUsageDict(TypedDict):
     cases_remaining: int | None
     quotas: list[_Quota]
 
+class _BreachRisk(TypedDict):
+    case_id: str
+    process: str | None
+    milestone: str
+    instance: int
+    state: str
+    target: datetime.timedelta
+    elapsed: datetime.timedelta
+    probability: float | None
+    observations: int
+    completions: int
+
 @final
 class Ruleset:
     """SLA rules: calendars, processes (with their milestones and versions) and entitlements."""
@@ -198,6 +210,7 @@ class Ruleset:
     def entitlement_usage(
         self, entitlement_id: str, cases: Iterable[_Case], now: _Instant
     ) -> EntitlementUsage: ...
+    def breach_risk(self, cases: Iterable[_Case], now: _Instant) -> list[_BreachRisk]: ...
     def monitor(
         self, cases: Iterable[_Case], now: _Instant, since: _Instant | None = None
     ) -> MonitorReport: ...

@@ -39,6 +39,7 @@ mod config;
 mod model;
 mod monitor;
 mod replay;
+mod risk;
 mod status;
 mod usage;
 
@@ -60,6 +61,7 @@ pub use monitor::{
     AccountRollup, Attainment, MilestoneRollup, MonitorEvent, MonitorEventKind, MonitorReport,
     OverQuota, ProcessRollup, QuotaCrossing, WhatIf, WhatIfChange, WhatIfRow,
 };
+pub use risk::BreachRisk;
 pub(crate) use status::rfc3339;
 pub use status::{
     CaseEvaluation, EntitlementStatus, EntitlementUsage, MilestoneState, MilestoneStatus, QuotaUse,

@@ -30,7 +30,7 @@ fn seconds(d: &TimeDelta) -> f64 {
     d.num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6
 }
 
-fn ser_duration<S: Serializer>(d: &TimeDelta, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_duration<S: Serializer>(d: &TimeDelta, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(seconds(d))
 }
 
