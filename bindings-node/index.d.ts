@@ -1171,6 +1171,19 @@ export declare class Ruleset {
    */
   entitlementUsage(entitlementId: string, cases: CaseInput[], now: Instant): EntitlementUsage
   /**
+   * The risk that each open milestone among `cases` breaches, learnt from all of them
+   * (pass a period's cases, closed ones included): per open occurrence, the Kaplan-Meier
+   * estimate that it is still open when its clock reaches the target (`probability`; 1
+   * once past it, `null` without history that ran as long), with how much history there
+   * was (`observations`, `completions`).
+   *
+   * ```js
+   * for (const r of rules.breachRisk(cases, new Date()))
+   *   if (r.probability > 0.5 && r.completions >= 20) warn(r.caseId, r.milestone)
+   * ```
+   */
+  breachRisk(cases: CaseInput[], now: Instant): Array<BreachRisk>
+  /**
    * Runs the breach monitor over `cases` at `now`: the events that happened in
    * `(since, now]` (everything up to `now` when `since` is omitted or `null`), an alert per
    * event that no suppression rule held back, the open milestones, and per-account rollups.
@@ -1201,6 +1214,33 @@ export declare class Ruleset {
   toObject(): RulesDocument
   /** The same as `toObject()`: `JSON.stringify(rules)` writes the document. */
   toJSON(): RulesDocument
+}
+
+/** The estimated risk that one open milestone occurrence breaches its target. */
+export interface BreachRisk {
+  /** The case. */
+  caseId: string
+  /** The process the case runs under. */
+  process: string | null
+  /** The milestone. */
+  milestone: string
+  /** The occurrence (1, 2, ... for recurring milestones). */
+  instance: number
+  /** `in_progress`, `paused` or `violated`. */
+  state: string
+  /** Its target, in milliseconds of business time. */
+  target: number
+  /** The active business time it has run, in milliseconds. */
+  elapsed: number
+  /**
+   * The probability that it is still open when its clock reaches the target (1 once past
+   * it); `null` when no completed occurrence of the same milestone and tier ran as long.
+   */
+  probability: number | null
+  /** Occurrences of the same process, milestone and target among the cases given. */
+  observations: number
+  /** Of those, the completed ones. */
+  completions: number
 }
 
 /** One warning of an import. */

@@ -19,6 +19,7 @@ pub mod import_ics;
 pub mod import_salesforce;
 pub mod import_zendesk;
 mod monitor;
+mod risk;
 mod rules;
 mod status;
 

@@ -174,6 +174,34 @@ impl Ruleset {
         })
     }
 
+    /// The risk that each open milestone among `cases` breaches, learnt from all of them
+    /// (pass a period's cases, closed ones included): per open occurrence, the Kaplan-Meier
+    /// estimate that it is still open when its clock reaches the target (`probability`; 1
+    /// once past it, `null` without history that ran as long), with how much history there
+    /// was (`observations`, `completions`).
+    ///
+    /// ```js
+    /// for (const r of rules.breachRisk(cases, new Date()))
+    ///   if (r.probability > 0.5 && r.completions >= 20) warn(r.caseId, r.milestone)
+    /// ```
+    #[napi(ts_args_type = "cases: CaseInput[], now: Instant")]
+    pub fn breach_risk(
+        &self,
+        cases: Unknown<'_>,
+        now: Unknown<'_>,
+    ) -> Result<Vec<crate::risk::BreachRisk>> {
+        guard(|| {
+            let list = case::read_list(&cases, "cases")?;
+            let now = now_arg(&now)?;
+            Ok(self
+                .inner
+                .breach_risk(&list, now)?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+    }
+
     /// Runs the breach monitor over `cases` at `now`: the events that happened in
     /// `(since, now]` (everything up to `now` when `since` is omitted or `null`), an alert per
     /// event that no suppression rule held back, the open milestones, and per-account rollups.

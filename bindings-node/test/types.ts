@@ -1,7 +1,7 @@
 // A usage file for the generated declarations (index.d.ts): `npm run typecheck` compiles it with
 // `tsc --noEmit`. Lines marked @ts-expect-error must stay type errors.
 
-import { Alert, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, salesforce, zendesk } from '..'
+import { Alert, BreachRisk, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, salesforce, zendesk } from '..'
 import type {
   AccountRollup,
   AlertJSON,
@@ -412,3 +412,8 @@ void completion
 void salesforce.startedEvent('Next Response')
 // @ts-expect-error: closed statuses are a list
 salesforce.cases([], { closedStatuses: 'Closed' })
+
+// Breach risk: plain objects.
+const risks: BreachRisk[] = new Ruleset({}).breachRisk([], new Date())
+const firstRisk: number | null | undefined = risks[0]?.probability
+void firstRisk
