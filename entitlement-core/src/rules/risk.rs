@@ -17,7 +17,16 @@ use super::status::{MilestoneState, ser_duration};
 use super::{Case, Ruleset};
 use crate::error::Result;
 
-/// The estimated risk that one open milestone occurrence breaches its target.
+/// The estimated risk that one open milestone occurrence breaches its target, as
+/// [`Ruleset::breach_risk`] returns it (its example shows the figures).
+///
+/// ```
+/// use entitlement_core::rules::BreachRisk;
+///
+/// fn worth_a_warning(r: &BreachRisk) -> bool {
+///     r.probability.is_some_and(|p| p > 0.5) && r.completions >= 20
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BreachRisk {
     /// The case.

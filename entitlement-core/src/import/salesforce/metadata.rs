@@ -13,6 +13,18 @@ use crate::error::{Error, Result};
 use crate::import::{Import, Warning, unsupported};
 
 /// One metadata file: its name (`gold_support.entitlementProcess-meta.xml`) and its text.
+///
+/// ```
+/// use entitlement_core::import::salesforce::{self, MetadataFile};
+///
+/// let file = MetadataFile {
+///     name: "basic.entitlementProcess-meta.xml".into(),
+///     text: "<EntitlementProcess><name>Basic</name></EntitlementProcess>".into(),
+/// };
+/// let imported = salesforce::entitlement_processes(&[file])?;
+/// assert_eq!(imported.document["processes"][0]["id"], "Basic");
+/// # Ok::<(), entitlement_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MetadataFile {
     /// The file name, with its suffix; the part before the suffix is the component's full name.

@@ -18,10 +18,23 @@ use crate::import::{Import, Warning, unsupported};
 
 /// The process that entitlements without an entitlement process use: it has no milestones, so
 /// their cases are covered (and counted against allowances and quotas) with no deadline.
+///
+/// ```
+/// use entitlement_core::import::salesforce::{self, NO_PROCESS};
+///
+/// let imported = salesforce::entitlements(&serde_json::json!([{"Id": "5501"}]), None, None)?;
+/// assert_eq!(imported.document["entitlements"][0]["process"], NO_PROCESS);
+/// assert_eq!(imported.document["processes"][0]["milestones"], serde_json::json!([]));
+/// # Ok::<(), entitlement_core::Error>(())
+/// ```
 pub const NO_PROCESS: &str = "no-entitlement-process";
 
 /// The case statuses that close a case unless the caller says otherwise (Salesforce's default
 /// closed status).
+///
+/// ```
+/// assert_eq!(entitlement_core::import::salesforce::CLOSED_STATUSES, ["Closed"]);
+/// ```
 pub const CLOSED_STATUSES: [&str; 1] = ["Closed"];
 
 /// A relationship field's value in a record (`"Account": {"attributes": ..., "Name": "Acme"}`).
