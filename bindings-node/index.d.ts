@@ -1346,15 +1346,16 @@ export declare namespace salesforce {
   /**
    * Processes from `EntitlementProcess` metadata with milestone recurrence from `MilestoneType`
    * metadata. `source` is a retrieved folder (a string path: a project's
-   * `force-app/main/default`, with `entitlementProcesses/` and `milestoneTypes/`), or an object
+   * `force-app/main/default`, with `entitlementProcesses/` and `milestoneTypes/`); an object
    * from file name (`gold_support.entitlementProcess-meta.xml`) to the file's XML (a string, a
-   * `Buffer` or a `Uint8Array` of UTF-8).
+   * `Buffer` or a `Uint8Array` of UTF-8); or the XML itself (a string starting with `<`, a
+   * `Buffer`, or an array of them), each file known by its root element.
    *
    * Each milestone becomes a `custom` milestone that completes on
    * `salesforce.completedEvent(milestoneName)`, the event `salesforce.cases` makes of a
    * `CaseMilestone`'s `CompletionDate`.
    */
-  export function entitlementProcesses(source: string | Record<string, string | Uint8Array>): Import
+  export function entitlementProcesses(source: string | Uint8Array | Array<string | Uint8Array> | Record<string, string | Uint8Array>): Import
   /**
    * Entitlements from `Entitlement` records. The process is the entitlement process's name
    * pinned to its version, from the `SlaProcess` relationship in each record or from

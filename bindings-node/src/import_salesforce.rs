@@ -70,23 +70,48 @@ pub fn business_hours(records: Unknown<'_>, holidays: Option<Unknown<'_>>) -> Re
 
 /// Processes from `EntitlementProcess` metadata with milestone recurrence from `MilestoneType`
 /// metadata. `source` is a retrieved folder (a string path: a project's
-/// `force-app/main/default`, with `entitlementProcesses/` and `milestoneTypes/`), or an object
+/// `force-app/main/default`, with `entitlementProcesses/` and `milestoneTypes/`); an object
 /// from file name (`gold_support.entitlementProcess-meta.xml`) to the file's XML (a string, a
-/// `Buffer` or a `Uint8Array` of UTF-8).
+/// `Buffer` or a `Uint8Array` of UTF-8); or the XML itself (a string starting with `<`, a
+/// `Buffer`, or an array of them), each file known by its root element.
 ///
 /// Each milestone becomes a `custom` milestone that completes on
 /// `salesforce.completedEvent(milestoneName)`, the event `salesforce.cases` makes of a
 /// `CaseMilestone`'s `CompletionDate`.
 #[napi(
     namespace = "salesforce",
-    ts_args_type = "source: string | Record<string, string | Uint8Array>"
+    ts_args_type = "source: string | Uint8Array | Array<string | Uint8Array> | Record<string, string | Uint8Array>"
 )]
 pub fn entitlement_processes(source: Unknown<'_>) -> Result<Import> {
     guard(|| {
         let files = match source.get_type()? {
             ValueType::String => {
-                let folder = unsafe { source.cast::<String>() }?;
-                salesforce::read_metadata_folder(folder.as_ref())?
+                let text = unsafe { source.cast::<String>() }?;
+                if text.trim_start().starts_with('<') {
+                    vec![MetadataFile {
+                        name: "<xml>".into(),
+                        text,
+                    }]
+                } else {
+                    salesforce::read_metadata_folder(text.as_ref())?
+                }
+            }
+            ValueType::Object if source.is_buffer()? || source.is_typedarray()? => {
+                vec![metadata_file("<xml>", &source)?]
+            }
+            ValueType::Object if source.is_array()? => {
+                let array = unsafe { source.cast::<Array<'_>>() }?;
+                let mut files = Vec::new();
+                for i in 0..array.len() {
+                    let item: Unknown<'_> =
+                        array.get(i)?.ok_or_else(|| CoreError::InvalidType {
+                            path: format!("source[{i}]"),
+                            expected: "the XML of a metadata file".into(),
+                            found: "nothing".into(),
+                        })?;
+                    files.push(metadata_file(&format!("<xml #{}>", i + 1), &item)?);
+                }
+                files
             }
             ValueType::Object if convert::is_object(&source)? => {
                 let object = unsafe { source.cast::<Object<'_>>() }?;
@@ -100,7 +125,7 @@ pub fn entitlement_processes(source: Unknown<'_>) -> Result<Import> {
             _ => {
                 return Err(CoreError::InvalidType {
                     path: "source".into(),
-                    expected: "a folder path (a string) or an object of file name to XML".into(),
+                    expected: "a folder path, XML text or bytes, a list of them, or an object of file name to XML".into(),
                     found: convert::describe(&source),
                 }
                 .into());

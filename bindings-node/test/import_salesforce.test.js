@@ -80,6 +80,20 @@ describe('processes, entitlements and cases', () => {
     assert.equal(salesforce.startedEvent('Next Response'), 'started.Next_Response')
   })
 
+  test('processes from XML text alone, as a string, a Buffer or a list', () => {
+    const v2 = fs.readFileSync(path.join(DATA, 'metadata', 'entitlementProcesses', 'gold_support_v2.entitlementProcess-meta.xml'))
+    const one = salesforce.entitlementProcesses(v2.toString('utf8'))
+    assert.equal(one.document.processes.length, 1)
+    assert.equal(one.document.processes[0].version, 2)
+    assert.deepEqual(salesforce.entitlementProcesses(v2).document, one.document)
+    const mt = fs.readFileSync(path.join(DATA, 'metadata', 'milestoneTypes', 'Status Update.milestoneType-meta.xml'), 'utf8')
+    const named = mt.replace('<description>', '<fullName>Status Update</fullName><description>')
+    const both = salesforce.entitlementProcesses([v2, named])
+    const update = both.document.processes[0].milestones.find((m) => m.name === 'Status Update')
+    assert.equal(update.recurrence, 'sequential')
+    assert.equal(one.document.processes[0].milestones.find((m) => m.name === 'Status Update').recurrence, undefined)
+  })
+
   test('entitlements pin versions and calendars', () => {
     const opts = { slaProcesses: load('sla_processes.json'), businessHours: load('business_hours.json') }
     const ents = salesforce.entitlements(load('entitlements.json'), opts).document.entitlements

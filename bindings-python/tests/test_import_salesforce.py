@@ -121,6 +121,37 @@ def test_the_same_processes_from_a_path_and_from_files() -> None:
     assert salesforce.entitlement_processes(files).document == folder.document
 
 
+def test_processes_from_xml_text_alone() -> None:
+    folder = salesforce.entitlement_processes(DATA / "metadata")
+    [gold_v2] = [p for p in folder.document["processes"] if p["version"] == 2]
+    v2 = DATA / "metadata" / "entitlementProcesses" / "gold_support_v2.entitlementProcess-meta.xml"
+    mt = DATA / "metadata" / "milestoneTypes" / "Next Response.milestoneType-meta.xml"
+
+    def without_recurrence(p: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **p,
+            "milestones": [
+                {k: v for k, v in m.items() if k != "recurrence"} for m in p["milestones"]
+            ],
+        }
+
+    # One file's XML alone, as text or bytes: no milestone types, so no recurrence (warned).
+    one = salesforce.entitlement_processes(v2.read_text())
+    assert [without_recurrence(p) for p in one.document["processes"]] == [
+        without_recurrence(gold_v2)
+    ]
+    assert any(w["field"].endswith("milestoneName") for w in one.warnings)
+    assert salesforce.entitlement_processes(v2.read_bytes()).document == one.document
+    # A list of texts, each known by its root; a milestone type given as text names itself
+    # with <fullName>.
+    named = mt.read_text().replace(
+        "<description>", "<fullName>Next Response</fullName><description>"
+    )
+    both = salesforce.entitlement_processes([v2.read_text(), named.encode()])
+    milestones = {m["name"]: m for m in both.document["processes"][0]["milestones"]}
+    assert milestones["Next Response"]["recurrence"] == "independent"
+
+
 def test_entitlements_pin_versions() -> None:
     imp = salesforce.entitlements(
         load("entitlements.json"),

@@ -694,3 +694,25 @@ fn the_metadata_folder_is_read_whole() {
         "{err}"
     );
 }
+
+#[test]
+fn a_file_without_its_suffix_is_known_by_its_root() {
+    let files = metadata();
+    let v2 = files
+        .iter()
+        .find(|f| f.name == "gold_support_v2.entitlementProcess-meta.xml")
+        .unwrap();
+    let alone = [MetadataFile {
+        name: "<xml>".into(),
+        text: v2.text.clone(),
+    }];
+    let imp = salesforce::entitlement_processes(&alone).unwrap();
+    assert_eq!(imp.document["processes"][0]["version"], 2);
+    assert_eq!(imp.document["processes"][0]["id"], "Gold Support");
+    let other = [MetadataFile {
+        name: "flow.xml".into(),
+        text: "<?xml version=\"1.0\"?><!-- a flow --><Flow/>".into(),
+    }];
+    let err = salesforce::entitlement_processes(&other).unwrap_err();
+    assert!(err.to_string().starts_with("flow.xml: (file)"), "{err}");
+}

@@ -92,16 +92,17 @@ def business_hours(
 
 
 def entitlement_processes(
-    source: str | os.PathLike[str] | Mapping[str, str | bytes],
+    source: str | bytes | os.PathLike[str] | Mapping[str, str | bytes] | Sequence[str | bytes],
 ) -> Import:
     """Processes from ``EntitlementProcess`` metadata, with milestone recurrence from
     ``MilestoneType`` metadata.
 
-    ``source`` is a retrieved folder (``str`` or path: a project's ``force-app/main/default``,
-    holding ``entitlementProcesses/*.entitlementProcess-meta.xml`` and
-    ``milestoneTypes/*.milestoneType-meta.xml``, or an ``unpackaged`` folder of
-    ``.entitlementProcess`` / ``.milestoneType`` files), or a mapping from file name to the
-    file's XML (``str`` or UTF-8 ``bytes``).
+    ``source`` is a retrieved folder (a path, or a ``str`` that is not XML: a project's
+    ``force-app/main/default``, holding ``entitlementProcesses/*.entitlementProcess-meta.xml``
+    and ``milestoneTypes/*.milestoneType-meta.xml``, or an ``unpackaged`` folder of
+    ``.entitlementProcess`` / ``.milestoneType`` files); a mapping from file name to the file's
+    XML (``str`` or UTF-8 ``bytes``); or the XML itself, one file's (``str`` starting with
+    ``<``, or ``bytes``) or a list of them, each known by its root element.
 
     Versions of a process share its ``name``, which is the process ``id``; ``versionNumber`` and
     ``isVersionDefault`` are its version and default mark. Each milestone becomes a ``custom``
@@ -116,14 +117,22 @@ def entitlement_processes(
     >>> imp = entitlement_processes({"basic.entitlementProcess-meta.xml": xml})
     >>> imp.document["processes"][0]["milestones"][0]["completes_on"]
     ['completed.First_Response']
+    >>> entitlement_processes(xml).document == imp.document
+    True
     """
+    if isinstance(source, bytes) or (isinstance(source, str) and source.lstrip().startswith("<")):
+        return _salesforce_entitlement_processes_files([("<xml>", source)])
     if isinstance(source, (str, os.PathLike)):
         return _salesforce_entitlement_processes_folder(os.fspath(source))
     if isinstance(source, Mapping):
         return _salesforce_entitlement_processes_files(list(source.items()))
+    if isinstance(source, Sequence):
+        return _salesforce_entitlement_processes_files(
+            [(f"<xml #{i + 1}>", text) for i, text in enumerate(source)]
+        )
     raise TypeError(
-        "source must be a folder path or a mapping of file name to XML, "
-        f"not {type(source).__name__}"
+        "source must be a folder path, XML text or bytes, a list of them, or a mapping of file "
+        f"name to XML, not {type(source).__name__}"
     )
 
 

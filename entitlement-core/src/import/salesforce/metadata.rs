@@ -213,7 +213,16 @@ pub fn entitlement_processes(files: &[MetadataFile]) -> Result<Import> {
     let mut recurrence: HashMap<String, &'static str> = HashMap::new();
     let mut processes = Vec::new();
     for file in files {
-        match kind_of(&file.name) {
+        // A file without the metadata suffix (XML text passed alone) is known by its root.
+        let kind = kind_of(&file.name).or_else(|| {
+            let stem = file.name.strip_suffix(".xml").unwrap_or(&file.name);
+            match root_name(&file.text)? {
+                "EntitlementProcess" => Some((Kind::Process, stem)),
+                "MilestoneType" => Some((Kind::MilestoneType, stem)),
+                _ => None,
+            }
+        });
+        match kind {
             Some((Kind::MilestoneType, stem)) => {
                 let (name, r) = milestone_type(file, &decode_name(stem))?;
                 recurrence.insert(name, r);
@@ -223,7 +232,7 @@ pub fn entitlement_processes(files: &[MetadataFile]) -> Result<Import> {
                 return Err(unsupported(
                     &file.name,
                     "(file)",
-                    "not a metadata file of entitlement management: expected a name ending in .entitlementProcess-meta.xml or .milestoneType-meta.xml (or .entitlementProcess / .milestoneType)",
+                    "not a metadata file of entitlement management: expected a name ending in .entitlementProcess-meta.xml or .milestoneType-meta.xml (or .entitlementProcess / .milestoneType), or the XML of an <EntitlementProcess> or a <MilestoneType>",
                 ));
             }
         }
@@ -270,6 +279,26 @@ pub fn entitlement_processes(files: &[MetadataFile]) -> Result<Import> {
         document: json!({ "processes": docs }),
         warnings,
     })
+}
+
+/// The local name of a text's root element, if it is XML at all.
+fn root_name(text: &str) -> Option<&str> {
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest
+            .strip_prefix("<?")
+            .or_else(|| rest.strip_prefix("<!--"))
+        {
+            let close = if rest.starts_with("<?") { "?>" } else { "-->" };
+            rest = &after[after.find(close)? + close.len()..];
+            continue;
+        }
+        let tag = rest.strip_prefix('<')?;
+        let end = tag.find(|c: char| c.is_whitespace() || c == '>' || c == '/')?;
+        let name = &tag[..end];
+        return Some(name.rsplit(':').next().unwrap_or(name));
+    }
 }
 
 /// A file stem as the component's name: metadata tools percent-encode some characters.
