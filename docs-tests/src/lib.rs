@@ -18,4 +18,8 @@ macro_rules! pages {
 
 pages! {
     Readme = "../../README.md",
+    GettingStartedRust = "../../docs/getting-started-rust.md",
+    Rules = "../../docs/rules.md",
+    ImportZendesk = "../../docs/import-zendesk.md",
+    ImportIcs = "../../docs/import-ics.md",
 }
