@@ -209,6 +209,12 @@ struct RulesetDocument {
 }
 
 /// The JSON Schema (draft 2020-12) of the rules document.
+///
+/// ```
+/// let schema = entitlement_core::schema::ruleset_schema();
+/// assert_eq!(schema["title"], "Entitlement rules document");
+/// assert!(schema["properties"]["calendars"].is_object());
+/// ```
 pub fn ruleset_schema() -> Value {
     let mut schema =
         serde_json::to_value(schemars::schema_for!(RulesetDocument)).unwrap_or(Value::Null);
