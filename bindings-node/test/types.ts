@@ -12,6 +12,7 @@ import type {
   EntitlementStatus,
   EntitlementUsageJSON,
   EmailMessage,
+  ImportWarning,
   Instant,
   JiraIssue,
   JsonSchema,
@@ -398,3 +399,11 @@ void ics.calendar(new Uint8Array(0), { name: 'x', timeZone: 'UTC', hours: {}, ho
 void feedImport
 // @ts-expect-error: the time zone is required
 ics.holidays('', {})
+// Every import reports what it could represent but must still tell: record, field, message.
+const importWarnings: ImportWarning[] = zdRules.warnings
+for (const w of importWarnings) {
+  const where: string = `${w.record}: ${w.field}: ${w.message}`
+  void where
+}
+// @ts-expect-error: warnings are read-only
+zdRules.warnings = []
