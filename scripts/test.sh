@@ -13,8 +13,21 @@ cargo fmt --all --check
 step "Rust: lints (every crate and target)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust: tests and doctests (core, CLI)"
+step "Rust: tests and doctests (core, CLI, the guides' Rust examples)"
 cargo test --locked
+
+step "Rust: API docs build without warnings (broken intra-doc links fail)"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p entitlement-core
+
+step "Rust: entitlement-core packages for crates.io"
+# --no-verify: verifying rebuilds every dependency unoptimised (over a minute) to compile the
+# sources that clippy and the tests have just compiled. A fresh clone is clean; --allow-dirty
+# only spares a developer with uncommitted edits to the package.
+dirty=()
+if [[ -n "$(git status --porcelain -- entitlement-core LICENSE-APACHE LICENSE-MIT 2>/dev/null)" ]]; then
+    dirty=(--allow-dirty)
+fi
+cargo package --locked --no-verify --quiet -p entitlement-core "${dirty[@]}"
 
 step "Rust: the main job runs"
 cargo run --quiet --locked --release -p entitlement-cli -- --json > /dev/null
@@ -25,12 +38,21 @@ python3 examples/data/generate_cases.py --check
 step "Python: build the wheel, install it into .venv, pytest, ruff, stubtest"
 bash bindings-python/scripts/test.sh
 
+step "Python: the wheel in a clean venv (only the wheel and the test requirements), pytest"
+bash bindings-python/scripts/test_wheel.sh
+
 step "Node: build the addon, node --test, tsc --noEmit"
 bash bindings-node/scripts/test.sh
 
-step "Python examples and benchmarks: ruff"
-.venv/bin/ruff check examples benches/python
-.venv/bin/ruff format --check examples benches/python
+step "Node: npm pack, install the tarball into a scratch project, require, import and tsc there"
+bash bindings-node/scripts/test_pack.sh
+
+step "Docs: the site builds strictly (links checked), and every code block runs"
+bash scripts/docs/test.sh
+
+step "Python examples, benchmarks and docs tooling: ruff"
+.venv/bin/ruff check examples benches/python scripts docs/snippets
+.venv/bin/ruff format --check examples benches/python scripts docs/snippets
 
 step "Airflow: the SLA monitor DAG, twice, end to end in a real Airflow (loopback services)"
 bash examples/airflow/test_dag.sh

@@ -34,6 +34,13 @@ pub enum Format {
 
 impl Format {
     /// The format a file's extension names: `.json`, `.yaml` / `.yml`, `.toml`.
+    ///
+    /// ```
+    /// use entitlement_core::document::Format;
+    /// use std::path::Path;
+    /// assert_eq!(Format::from_path(Path::new("rules.toml")), Some(Format::Toml));
+    /// assert_eq!(Format::from_path(Path::new("RULES.JSON")), Format::from_path(Path::new("rules.json")));
+    /// ```
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {

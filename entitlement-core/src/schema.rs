@@ -209,10 +209,17 @@ struct RulesetDocument {
 }
 
 /// The JSON Schema (draft 2020-12) of the rules document.
+///
+/// ```
+/// let schema = entitlement_core::schema::ruleset_schema();
+/// assert_eq!(schema["title"], "Entitlement rules document");
+/// assert!(schema["properties"]["calendars"].is_object());
+/// ```
 pub fn ruleset_schema() -> Value {
     let mut schema =
         serde_json::to_value(schemars::schema_for!(RulesetDocument)).unwrap_or(Value::Null);
     drop_null(&mut schema);
+    prose_only(&mut schema);
     if let Value::Object(map) = &mut schema {
         map.insert("title".into(), "Entitlement rules document".into());
         map.insert(
@@ -221,6 +228,24 @@ pub fn ruleset_schema() -> Value {
         );
     }
     schema
+}
+
+/// The descriptions come from the types' doc comments; their rustdoc examples are for Rust
+/// readers, so a description keeps only the prose before the first code block.
+fn prose_only(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(text)) = map.get_mut("description")
+                && let Some(start) = text.find("```")
+            {
+                let prose = text[..start].trim_end().to_string();
+                *text = prose;
+            }
+            map.values_mut().for_each(prose_only);
+        }
+        Value::Array(items) => items.iter_mut().for_each(prose_only),
+        _ => {}
+    }
 }
 
 /// Optional keys are omitted, never `null` (the loader refuses `null` where a value belongs), so

@@ -660,6 +660,17 @@ impl Calendar {
 /// assert_eq!(e.code(), "unknown_calendar");
 /// assert!(e.to_string().starts_with("calendars.a.union[0]"));
 /// ```
+///
+/// ```
+/// # use entitlement_core::Calendars;
+/// # let calendars = Calendars::from_value(&serde_json::json!({
+/// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
+/// #     "24x7": {"always_open": true},
+/// #     "either": {"union": ["london", "24x7"]}}))?;
+/// assert_eq!(calendars.len(), 3);
+/// assert_eq!(calendars.get("london").unwrap().time_zone(), Some("Europe/London"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Calendars {
     by_name: HashMap<String, Calendar>,
@@ -667,6 +678,17 @@ pub struct Calendars {
 
 impl Calendars {
     /// Validates the `calendars:` mapping of a document; errors carry paths under `calendars`.
+    ///
+    /// ```
+    /// use entitlement_core::Calendars;
+    /// let calendars = Calendars::from_value(&serde_json::json!({
+    ///     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
+    ///     "follow-the-sun": {"union": ["london", {"always_open": true}]}}))?;
+    /// assert!(calendars.get("follow-the-sun").is_some());
+    /// let err = Calendars::from_value(&serde_json::json!({"u": {"union": ["nowhere"]}})).unwrap_err();
+    /// assert_eq!(err.code(), "unknown_calendar");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_value(calendars: &Value) -> Result<Calendars> {
         Calendars::from_value_at(calendars, "calendars")
     }
@@ -691,11 +713,32 @@ impl Calendars {
     }
 
     /// The calendar of that name.
+    ///
+    /// ```
+    /// # use entitlement_core::Calendars;
+    /// # let calendars = Calendars::from_value(&serde_json::json!({
+    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
+    /// #     "24x7": {"always_open": true},
+    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// assert!(calendars.get("24x7").is_some());
+    /// assert!(calendars.get("sydney").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn get(&self, name: &str) -> Option<&Calendar> {
         self.by_name.get(name)
     }
 
     /// The names of the calendars, sorted.
+    ///
+    /// ```
+    /// # use entitlement_core::Calendars;
+    /// # let calendars = Calendars::from_value(&serde_json::json!({
+    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
+    /// #     "24x7": {"always_open": true},
+    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// assert_eq!(calendars.names(), vec!["24x7", "either", "london"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn names(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self.by_name.keys().map(String::as_str).collect();
         v.sort_unstable();
@@ -703,11 +746,32 @@ impl Calendars {
     }
 
     /// The number of calendars.
+    ///
+    /// ```
+    /// # use entitlement_core::Calendars;
+    /// # let calendars = Calendars::from_value(&serde_json::json!({
+    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
+    /// #     "24x7": {"always_open": true},
+    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// assert_eq!(calendars.len(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.by_name.len()
     }
 
     /// Whether there are no calendars.
+    ///
+    /// ```
+    /// # use entitlement_core::Calendars;
+    /// # let calendars = Calendars::from_value(&serde_json::json!({
+    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
+    /// #     "24x7": {"always_open": true},
+    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// assert!(!calendars.is_empty());
+    /// assert!(entitlement_core::Calendars::from_value(&serde_json::json!({}))?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.by_name.is_empty()
     }

@@ -44,6 +44,16 @@ pub mod zendesk;
 
 /// Something an import had to tell the user although it could represent the input: the record
 /// and field it concerns, and what it means for the imported rules.
+///
+/// ```
+/// use entitlement_core::import::zendesk;
+/// let policies = serde_json::json!({"sla_policies": [{"id": 7, "title": "Basic", "description": "Most customers",
+///     "policy_metrics": [{"priority": "normal", "metric": "first_reply_time", "target": 60, "business_hours": false}]}]});
+/// let import = zendesk::sla_policies(&policies, None)?;
+/// let warning = &import.warnings[0];
+/// assert_eq!((warning.record.as_str(), warning.field.as_str()), ("SLA policy 7 (Basic)", "description"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     /// The record, as `BusinessHours 01m5e000000AbCd (Support Hours)` or a file name.
@@ -55,6 +65,15 @@ pub struct Warning {
 }
 
 /// The result of an import: a document fragment and the warnings that came with it.
+///
+/// ```
+/// # use entitlement_core::import::Import;
+/// # use serde_json::json;
+/// let import = Import::new(json!({"calendars": {"24x7": {"always_open": true}}}));
+/// assert!(import.warnings.is_empty());
+/// assert_eq!(import.document["calendars"]["24x7"]["always_open"], true);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Import {
     /// The fragment: an object with any of `calendars`, `processes` and `entitlements` (or, for
@@ -66,6 +85,14 @@ pub struct Import {
 
 impl Import {
     /// An import of a ready fragment, without warnings.
+    ///
+    /// ```
+    /// # use entitlement_core::import::Import;
+    /// # use serde_json::json;
+    /// let import = Import::new(json!({"calendars": {}}));
+    /// assert_eq!(import.document, json!({"calendars": {}}));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(document: Value) -> Import {
         Import {
             document,
@@ -76,6 +103,19 @@ impl Import {
     /// Joins two fragments: calendars by name, processes, entitlements and cases by
     /// concatenation. A calendar defined in both with different definitions is a `duplicate`
     /// error; the same definition twice is kept once.
+    ///
+    /// ```
+    /// # use entitlement_core::import::Import;
+    /// # use serde_json::json;
+    /// let a = Import::new(json!({"calendars": {"24x7": {"always_open": true}}}));
+    /// let b = Import::new(json!({"calendars": {"24x7": {"always_open": true},
+    ///                                          "ny": {"time_zone": "America/New_York", "hours": {"mon": ["09:00-17:00"]}}}}));
+    /// let both = a.clone().merge(b)?;                       // the same definition twice is kept once
+    /// assert_eq!(both.calendars()?.len(), 2);
+    /// let clash = Import::new(json!({"calendars": {"24x7": {"time_zone": "UTC", "hours": {"mon": ["09:00-17:00"]}}}}));
+    /// assert_eq!(a.merge(clash).unwrap_err().code(), "duplicate");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn merge(mut self, other: Import) -> Result<Import> {
         let Value::Object(into) = &mut self.document else {
             return Err(Error::InvalidType {
@@ -128,6 +168,14 @@ impl Import {
     }
 
     /// The calendars of the fragment, validated.
+    ///
+    /// ```
+    /// # use entitlement_core::import::Import;
+    /// # use serde_json::json;
+    /// let import = Import::new(json!({"calendars": {"24x7": {"always_open": true}}}));
+    /// assert_eq!(import.calendars()?.names(), vec!["24x7"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn calendars(&self) -> Result<Calendars> {
         match self.document.get("calendars") {
             Some(c) => Calendars::from_value(c),
@@ -136,6 +184,15 @@ impl Import {
     }
 
     /// One calendar of the fragment: the one named, or the only one when `name` is `None`.
+    ///
+    /// ```
+    /// # use entitlement_core::import::Import;
+    /// # use serde_json::json;
+    /// let import = Import::new(json!({"calendars": {"24x7": {"always_open": true}}}));
+    /// assert!(import.calendar(None)?.is_open("2026-11-26T12:00:00Z".parse()?)?);   // the only one
+    /// assert!(import.calendar(Some("ny")).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn calendar(&self, name: Option<&str>) -> Result<Calendar> {
         let calendars = self.calendars()?;
         let names = calendars.names();
@@ -164,6 +221,15 @@ impl Import {
     }
 
     /// The fragment as a validated [`Ruleset`] (its `cases`, if any, left out).
+    ///
+    /// ```
+    /// # use entitlement_core::import::Import;
+    /// # use serde_json::json;
+    /// let import = Import::new(json!({"processes": [{"id": "p", "milestones": [
+    ///     {"name": "First Response", "kind": "first_response", "target": "1h"}]}]}));
+    /// assert_eq!(import.ruleset()?.processes()[0].id, "p");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn ruleset(&self) -> Result<Ruleset> {
         match &self.document {
             Value::Object(map) if map.contains_key("cases") => {

@@ -13,6 +13,31 @@ use super::{Case, Ruleset};
 use crate::error::Result;
 
 /// One event, ready to tell a person: who, what, by when, and what to do.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// let alert = &report.alerts[0];
+/// assert_eq!(alert.key, report.events[0].key);        // one alert per unsuppressed event
+/// assert_eq!(alert.account_name.as_deref(), Some("Acme"));
+/// assert!(alert.actions.contains(&"notify_owner".to_string()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Alert {
     /// The event's key (use it to deduplicate downstream, e.g. as PagerDuty's `dedup_key`).
@@ -81,6 +106,12 @@ fn text(v: Option<&Value>) -> Option<String> {
 }
 
 /// `1h05m`, `-30m`: hours and minutes, never days (business days differ from calendar days).
+///
+/// ```
+/// use entitlement_core::rules::hours_minutes;
+/// assert_eq!(hours_minutes(chrono::TimeDelta::minutes(150)), "2h30m");
+/// assert_eq!(hours_minutes(chrono::TimeDelta::minutes(-45)), "-45m");
+/// ```
 pub fn hours_minutes(d: TimeDelta) -> String {
     let minutes = d.num_minutes();
     let (sign, m) = if minutes < 0 {
@@ -337,6 +368,30 @@ impl Alert {
     /// with up to 10 fields, the suggested actions and the event key as context), within
     /// Slack's documented limits (header 150 characters, section text 3000, fields 2000 each),
     /// with `&`, `<` and `>` escaped in `mrkdwn` text.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+    /// let message = report.alerts[0].slack_blocks();
+    /// assert_eq!(message["blocks"][0]["type"], "header");
+    /// assert!(message["text"].as_str().unwrap().contains("First Response"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn slack_blocks(&self) -> Value {
         let fields: Vec<Value> = self
             .facts()
@@ -363,6 +418,30 @@ impl Alert {
     }
 
     /// A plain-text email: `{"subject": ..., "body": ...}`.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+    /// let email = report.alerts[0].email();
+    /// assert!(email["subject"].as_str().unwrap().contains("C-1"));
+    /// assert!(email["body"].as_str().unwrap().contains("Acme"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn email(&self) -> Value {
         let mut body = format!("{}\n\n", self.summary);
         for (k, v) in self.facts() {
@@ -381,6 +460,30 @@ impl Alert {
     /// A Jira Cloud create-issue request body (`POST /rest/api/3/issue`): `fields` with
     /// `project.key`, `issuetype.name`, `summary` (at most 255 characters), `priority.name`,
     /// `labels` (no spaces) and `description` as an Atlassian Document Format document.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+    /// let issue = report.alerts[0].jira_issue("SUP", "Task");
+    /// assert_eq!(issue["fields"]["project"]["key"], "SUP");
+    /// assert_eq!(issue["fields"]["description"]["type"], "doc");   // Atlassian Document Format
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn jira_issue(&self, project_key: &str, issue_type: &str) -> Value {
         let priority = match self.level {
             Level::Info => "Low",
@@ -431,6 +534,30 @@ impl Alert {
     /// `source`, `severity` (`critical`, `error`, `warning` or `info`), `timestamp`,
     /// `component`, `group`, `class` and `custom_details`. A key longer than 255 bytes becomes
     /// a prefix and a hash of the whole key, so distinct events stay distinct incidents.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+    /// let event = report.alerts[0].pagerduty_event("R0UT1NGKEY");
+    /// assert_eq!(event["event_action"], "trigger");
+    /// assert_eq!(event["dedup_key"], report.alerts[0].key.as_str());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn pagerduty_event(&self, routing_key: &str) -> Value {
         let severity = match self.level {
             Level::Info => "info",

@@ -13,6 +13,16 @@ use crate::time::{from_us, parse_instant};
 pub const MAX_EVENTS: usize = 1_000_000;
 
 /// What happened in one event of a case's log.
+///
+/// ```
+/// use entitlement_core::rules::EventKind;
+/// let case = entitlement_core::Case::from_value(&serde_json::json!({"id": "C-1", "created_at": "2026-11-25T10:00:00Z",
+///     "events": [{"at": "2026-11-25T10:05:00Z", "type": "status", "to": "Open"},
+///                {"at": "2026-11-25T10:10:00Z", "type": "diagnosed"}]}))?;
+/// assert!(matches!(&case.events[0].kind, EventKind::Status { to, .. } if to == "Open"));
+/// assert!(matches!(&case.events[1].kind, EventKind::Custom { name } if name == "diagnosed"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
@@ -59,6 +69,13 @@ pub enum EventKind {
 
 impl EventKind {
     /// The event type as written in a case log.
+    ///
+    /// ```
+    /// let case = entitlement_core::Case::from_value(&serde_json::json!({"id": "C-1", "created_at": "2026-11-25T10:00:00Z",
+    ///     "events": [{"at": "2026-11-25T10:05:00Z", "type": "agent_reply"}]}))?;
+    /// assert_eq!(case.events[0].kind.type_name(), "agent_reply");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn type_name(&self) -> &str {
         match self {
             EventKind::Status { .. } => "status",
@@ -76,6 +93,15 @@ impl EventKind {
 }
 
 /// One event of a case's log.
+///
+/// ```
+/// let case = entitlement_core::Case::from_value(&serde_json::json!({"id": "C-1", "created_at": "2026-11-25T10:00:00Z",
+///     "events": [{"at": "2026-11-25T12:05:00+01:00", "type": "agent_reply", "id": "msg-1"}]}))?;
+/// let event = &case.events[0];
+/// assert_eq!(event.at, "2026-11-25T11:05:00Z".parse::<chrono::DateTime<chrono::Utc>>()?);
+/// assert_eq!(event.id.as_deref(), Some("msg-1"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Event {
     /// When it happened.
@@ -138,11 +164,28 @@ const EVENT_KEYS: [&str; 7] = ["at", "type", "to", "from", "field", "id", "meta"
 impl Case {
     /// Validates a case in the document shape of SPEC §7 (`meta` mappings are allowed and
     /// ignored). Errors are [`Error::InCase`], naming the case and the path inside it.
+    ///
+    /// ```
+    /// use entitlement_core::Case;
+    /// let case = Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
+    ///     "created_at": "2026-11-25T10:00:00Z", "fields": {"severity": "Sev1"}}))?;
+    /// assert_eq!(case.id, "C-1");
+    /// let naive = Case::from_value(&serde_json::json!({"id": "C-2", "created_at": "2026-11-25T10:00:00"}));
+    /// assert_eq!(naive.unwrap_err().code(), "naive_datetime");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_value(v: &Value) -> Result<Case> {
         Case::from_value_at(v, 0)
     }
 
     /// As [`Case::from_value`], naming the case by `position` if it has no readable id.
+    ///
+    /// ```
+    /// use entitlement_core::Case;
+    /// let bad = serde_json::json!({"created_at": "2026-11-25T10:00:00Z"});   // no id
+    /// let err = Case::from_value_at(&bad, 3).unwrap_err();
+    /// assert!(err.to_string().starts_with("case \"#3\": "), "{err}");
+    /// ```
     pub fn from_value_at(v: &Value, position: usize) -> Result<Case> {
         let label = v
             .get("id")

@@ -15,6 +15,17 @@ use crate::duration::parse_duration;
 use crate::error::{Error, Result};
 
 /// A minimum level, for every case or per tier.
+///
+/// ```
+/// use entitlement_core::rules::{Level, MinLevel};
+/// let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// monitor: { suppress: { min_level: { by: severity, values: { Sev4: critical }, default: info } } }
+/// "#)?;
+/// let min = rules.monitor_config().suppress.min_level.as_ref().unwrap();
+/// assert_eq!(min.for_tier(Some(&serde_json::json!("Sev4"))), Level::Critical);
+/// assert!(matches!(min, MinLevel::ByTier { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum MinLevel {
@@ -34,6 +45,14 @@ pub enum MinLevel {
 
 impl MinLevel {
     /// The minimum level for a case whose tier field has this value.
+    ///
+    /// ```
+    /// use entitlement_core::rules::Level;
+    /// let rules = entitlement_core::Ruleset::from_yaml("monitor: { suppress: { min_level: warning } }")?;
+    /// let min = rules.monitor_config().suppress.min_level.as_ref().unwrap();
+    /// assert_eq!(min.for_tier(None), Level::Warning);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn for_tier(&self, tier: Option<&Value>) -> Level {
         match self {
             MinLevel::Fixed(l) => *l,
@@ -48,6 +67,13 @@ impl MinLevel {
     }
 
     /// The tier field, if the minimum depends on one.
+    ///
+    /// ```
+    /// let rules = entitlement_core::Ruleset::from_yaml(
+    ///     "monitor: { suppress: { min_level: { by: priority, values: { low: critical } } } }")?;
+    /// assert_eq!(rules.monitor_config().suppress.min_level.as_ref().unwrap().tier_field(), Some("priority"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn tier_field(&self) -> Option<&str> {
         match self {
             MinLevel::Fixed(_) => None,
@@ -58,6 +84,14 @@ impl MinLevel {
 
 /// The rules that keep false alarms quiet. Suppressed events are still reported, marked with
 /// the rule that suppressed them.
+///
+/// ```
+/// let rules = entitlement_core::Ruleset::from_yaml("monitor: { suppress: { agent_activity: 30m } }")?;
+/// let suppress = &rules.monitor_config().suppress;
+/// assert!(suppress.while_paused);                                   // the default
+/// assert_eq!(suppress.agent_activity.map(|s| s.0), Some(30 * 60 * 1_000_000)); // microseconds
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Suppress {
@@ -87,6 +121,13 @@ impl Default for Suppress {
 
 /// When an account counts as a chronic over-consumer: it exceeded a quota in `exceeded` of its
 /// last `of_last` complete periods.
+///
+/// ```
+/// let rules = entitlement_core::Ruleset::from_yaml("monitor: { chronic: { exceeded: 2, of_last: 4 } }")?;
+/// let chronic = &rules.monitor_config().chronic;
+/// assert_eq!((chronic.exceeded, chronic.of_last), (2, 4));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Chronic {
@@ -97,6 +138,14 @@ pub struct Chronic {
 }
 
 /// The `monitor:` section.
+///
+/// ```
+/// let rules = entitlement_core::Ruleset::from_yaml("monitor: { quota_alerts: [0.5, 1.0], war_room_arr: 500000 }")?;
+/// let config = rules.monitor_config();
+/// assert_eq!(config.quota_alerts, vec![0.5, 1.0]);
+/// assert_eq!(entitlement_core::Ruleset::from_yaml("{}")?.monitor_config().quota_alerts, vec![0.8, 1.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct MonitorConfig {

@@ -85,6 +85,28 @@ pub const MAX_ENTITLEMENTS: usize = 1_000_000;
 /// A validated rules document: calendars, processes (with their versions) and entitlements.
 ///
 /// Cheap to share across threads (`Send + Sync`); evaluation never mutates it.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// assert_eq!(rules.processes().len(), 1);
+/// assert_eq!(rules.evaluate(&case, now)?[0].milestone, "First Response");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Ruleset {
     calendars: Calendars,
@@ -116,6 +138,17 @@ pub(crate) fn list<'a>(known: impl Iterator<Item = &'a str>) -> String {
 
 impl Ruleset {
     /// Validates a whole document given as a JSON value.
+    ///
+    /// ```
+    /// use entitlement_core::Ruleset;
+    /// let rules = Ruleset::from_value(&serde_json::json!({"processes": [{"id": "p", "milestones": [
+    ///     {"name": "Resolution", "kind": "resolution", "target": "8h"}]}]}))?;
+    /// assert_eq!(rules.processes()[0].milestones[0].name, "Resolution");
+    /// let err = Ruleset::from_value(&serde_json::json!({"processes": [{"id": "p", "milestones": [
+    ///     {"name": "Resolution", "kind": "resolution", "target": "soon"}]}]})).unwrap_err();
+    /// assert!(err.to_string().starts_with("processes[0].milestones[0].target"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_value(doc: &Value) -> Result<Ruleset> {
         let map = as_object(doc, "")?;
         check_keys(
@@ -259,16 +292,34 @@ impl Ruleset {
     }
 
     /// Parses and validates a JSON document.
+    ///
+    /// ```
+    /// let rules = entitlement_core::Ruleset::from_json(r#"{"calendars": {"24x7": {"always_open": true}}}"#)?;
+    /// assert_eq!(rules.calendars().names(), vec!["24x7"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_json(text: &str) -> Result<Ruleset> {
         Ruleset::from_value(&document::parse(text, Format::Json)?)
     }
 
     /// Parses and validates a YAML document.
+    ///
+    /// ```
+    /// let rules = entitlement_core::Ruleset::from_yaml("calendars: { 24x7: { always_open: true } }")?;
+    /// assert_eq!(rules.calendars().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_yaml(text: &str) -> Result<Ruleset> {
         Ruleset::from_value(&document::parse(text, Format::Yaml)?)
     }
 
     /// Parses and validates a TOML document.
+    ///
+    /// ```
+    /// let rules = entitlement_core::Ruleset::from_toml("[calendars.24x7]\nalways_open = true\n")?;
+    /// assert!(rules.calendars().get("24x7").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_toml(text: &str) -> Result<Ruleset> {
         Ruleset::from_value(&document::parse(text, Format::Toml)?)
     }
@@ -302,6 +353,28 @@ impl Ruleset {
 
     /// The document again, in its canonical form (durations normalised, defaults explicit
     /// where they matter).
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// let text = serde_json::to_string(&rules.to_value())?;
+    /// assert_eq!(entitlement_core::Ruleset::from_json(&text)?.to_value(), rules.to_value()); // round trip
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to_value(&self) -> Value {
         let mut out = Map::new();
         if !self.calendar_defs.is_empty() {
@@ -328,32 +401,162 @@ impl Ruleset {
     }
 
     /// The `monitor:` settings (defaults when the document has none).
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// assert!(rules.monitor_config().suppress.while_paused);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn monitor_config(&self) -> &MonitorConfig {
         &self.monitor
     }
 
     /// The calendars.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// assert!(rules.calendars().get("24x7").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn calendars(&self) -> &Calendars {
         &self.calendars
     }
 
     /// Every process version, in document order.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// let process = &rules.processes()[0];
+    /// assert_eq!((process.id.as_str(), process.version), ("p", 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn processes(&self) -> &[Process] {
         &self.processes
     }
 
     /// The entitlements, in document order.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// assert_eq!(rules.entitlements()[0].id, "acme");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn entitlements(&self) -> &[Entitlement] {
         &self.entitlements
     }
 
     /// The entitlement with that id.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// assert_eq!(rules.entitlement("acme").unwrap().cases_per_entitlement, Some(10));
+    /// assert!(rules.entitlement("globex").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn entitlement(&self, id: &str) -> Option<&Entitlement> {
         self.by_entitlement.get(id).map(|&i| &self.entitlements[i])
     }
 
     /// The process version that a reference selects: the pinned version, else the one marked
     /// `default: true`, else the highest.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// use entitlement_core::rules::ProcessRef;
+    /// assert!(rules.process(&ProcessRef::Id("p".into())).is_some());
+    /// assert!(rules.process(&ProcessRef::Pinned { id: "p".into(), version: 2 }).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn process(&self, reference: &ProcessRef) -> Option<&Process> {
         resolve_process(&self.processes, &self.by_process, reference, "").ok()
     }
@@ -424,6 +627,30 @@ impl Ruleset {
     /// entitlement was not active when it was created, is not covered: the result says why
     /// and has no milestones. A case naming an unknown entitlement or process, or an event type
     /// that the process does not know, is an error naming the case and the field.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// let evaluation = rules.evaluate_case(&case, now)?;
+    /// assert!(evaluation.covered);
+    /// assert_eq!(evaluation.process.as_deref(), Some("p"));
+    /// assert_eq!(evaluation.milestones.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn evaluate_case(&self, case: &Case, now: DateTime<Utc>) -> Result<CaseEvaluation> {
         let now_us = to_us(now);
         let in_case = |error: Error| Error::InCase {
@@ -494,6 +721,30 @@ impl Ruleset {
 
     /// The statuses of [`Ruleset::evaluate_case`]: one per milestone instance, in the process's
     /// milestone order; empty for a case that is not covered.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// use entitlement_core::MilestoneState;
+    /// let statuses = rules.evaluate(&case, now)?;
+    /// assert_eq!(statuses[0].state, MilestoneState::Violated);   // 1 h target, 75 minutes in
+    /// assert_eq!(statuses[0].remaining, Some(chrono::TimeDelta::minutes(-15)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn evaluate(&self, case: &Case, now: DateTime<Utc>) -> Result<Vec<MilestoneStatus>> {
         Ok(self.evaluate_case(case, now)?.milestones)
     }

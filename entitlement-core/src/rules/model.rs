@@ -24,6 +24,12 @@ use crate::error::{Error, Result};
 pub const MAX_CRITERIA_DEPTH: usize = 32;
 
 /// A span of business time, written as in documents (`15m`, `4h`, `PT4H`), held in microseconds.
+///
+/// ```
+/// let rules = entitlement_core::Ruleset::from_yaml("monitor: { suppress: { agent_activity: 90s } }")?;
+/// assert_eq!(rules.monitor_config().suppress.agent_activity.unwrap().0, 90_000_000);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span(pub i64);
 
@@ -114,6 +120,13 @@ fn serialize_date<S: Serializer>(
 // Criteria
 
 /// A comparison operator of a criterion.
+///
+/// ```
+/// use entitlement_core::rules::{Criteria, Op};
+/// let c = Criteria::from_value(&serde_json::json!({"field": "severity", "op": "in", "value": ["Sev1", "Sev2"]}), "when")?;
+/// assert!(matches!(c, Criteria::Compare { op: Op::In, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
@@ -203,6 +216,16 @@ pub enum Criteria {
 
 impl Criteria {
     /// Validates a criteria tree; `path` names where it was found.
+    ///
+    /// ```
+    /// use entitlement_core::rules::Criteria;
+    /// let c = Criteria::from_value(&serde_json::json!({"all": [{"field": "severity", "op": "eq", "value": "Sev1"},
+    ///     {"not": {"field": "status", "op": "eq", "value": "Closed"}}]}), "when")?;
+    /// assert_eq!(c.fields(), vec!["severity", "status"]);
+    /// let err = Criteria::from_value(&serde_json::json!({"field": "x", "op": "like"}), "when").unwrap_err();
+    /// assert_eq!(err.code(), "unknown_operator");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_value(v: &Value, path: &str) -> Result<Criteria> {
         Criteria::parse(v, path, 0)
     }
@@ -274,6 +297,15 @@ impl Criteria {
     }
 
     /// Whether the filter holds for the field values that `lookup` returns.
+    ///
+    /// ```
+    /// use entitlement_core::rules::Criteria;
+    /// let c = Criteria::from_value(&serde_json::json!({"field": "arr", "op": "ge", "value": 100000}), "when")?;
+    /// let fields = serde_json::json!({"arr": 250000});
+    /// assert!(c.matches(&|name| fields.get(name)));
+    /// assert!(!c.matches(&|_| None));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn matches<'v>(&self, lookup: &dyn Fn(&str) -> Option<&'v Value>) -> bool {
         match self {
             Criteria::All { all } => all.iter().all(|c| c.matches(lookup)),
@@ -306,6 +338,13 @@ impl Criteria {
     }
 
     /// The field names the criteria read, for documentation and validation of cases.
+    ///
+    /// ```
+    /// use entitlement_core::rules::Criteria;
+    /// let c = Criteria::from_value(&serde_json::json!({"any": [{"field": "tier", "op": "exists"}]}), "when")?;
+    /// assert_eq!(c.fields(), vec!["tier"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn fields(&self) -> Vec<&str> {
         let mut out = Vec::new();
         self.collect_fields(&mut out);
@@ -371,6 +410,17 @@ fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
 // Targets and triggers
 
 /// How long a milestone may take: one duration, or a table keyed by a case field.
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution,
+/// #   target: { by: severity, values: { Sev1: 4h }, default: 16h } } ] } ]
+/// # "#)?;
+/// # let target = &rules.processes()[0].milestones[0].target;
+/// use entitlement_core::rules::Target;
+/// assert!(matches!(target, Target::ByTier { by, .. } if by == "severity"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum Target {
@@ -424,6 +474,18 @@ impl Target {
     }
 
     /// The target for a case whose tier field has the given value, if the table covers it.
+    ///
+    /// ```
+    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+    /// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution,
+    /// #   target: { by: severity, values: { Sev1: 4h }, default: 16h } } ] } ]
+    /// # "#)?;
+    /// # let target = &rules.processes()[0].milestones[0].target;
+    /// let hour = 3_600_000_000; // microseconds
+    /// assert_eq!(target.for_tier(Some(&serde_json::json!("Sev1"))), Some(4 * hour));
+    /// assert_eq!(target.for_tier(Some(&serde_json::json!("Sev3"))), Some(16 * hour)); // the default
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn for_tier(&self, tier: Option<&Value>) -> Option<i64> {
         match self {
             Target::Fixed(s) => Some(s.0),
@@ -438,6 +500,16 @@ impl Target {
     }
 
     /// The case field that selects the tier, if the target is a table.
+    ///
+    /// ```
+    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+    /// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution,
+    /// #   target: { by: severity, values: { Sev1: 4h }, default: 16h } } ] } ]
+    /// # "#)?;
+    /// # let target = &rules.processes()[0].milestones[0].target;
+    /// assert_eq!(target.tier_field(), Some("severity"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn tier_field(&self) -> Option<&str> {
         match self {
             Target::Fixed(_) => None,
@@ -447,6 +519,11 @@ impl Target {
 }
 
 /// The level of a trigger, from the mildest.
+///
+/// ```
+/// use entitlement_core::rules::Level;
+/// assert!(Level::Warning < Level::Critical && Level::Violation < Level::Escalation);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
@@ -464,6 +541,11 @@ pub enum Level {
 
 impl Level {
     /// The level's name as written in documents.
+    ///
+    /// ```
+    /// use entitlement_core::rules::Level;
+    /// assert_eq!(Level::Critical.as_str(), "critical");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Info => "info",
@@ -495,6 +577,18 @@ impl Level {
 }
 
 /// Where a trigger sits on a milestone's clock.
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution, target: 4h,
+/// #   triggers: [ { at: "50%", level: warning }, { at: "-30m", level: critical, actions: [page_oncall] } ] } ] } ]
+/// # "#)?;
+/// # let triggers = &rules.processes()[0].milestones[0].triggers;
+/// use entitlement_core::rules::TriggerPoint;
+/// assert!(matches!(triggers[0].at, TriggerPoint::Percent(p) if p == 50.0));
+/// assert!(matches!(triggers[1].at, TriggerPoint::Offset(o) if o == -30 * 60 * 1_000_000));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum TriggerPoint {
     /// A percentage of the target (`"50%"`; above 100 is after the target).
@@ -505,6 +599,18 @@ pub enum TriggerPoint {
 
 impl TriggerPoint {
     /// The active business time at which the trigger fires, for a target of `target` µs.
+    ///
+    /// ```
+    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+    /// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution, target: 4h,
+    /// #   triggers: [ { at: "50%", level: warning }, { at: "-30m", level: critical, actions: [page_oncall] } ] } ] } ]
+    /// # "#)?;
+    /// # let triggers = &rules.processes()[0].milestones[0].triggers;
+    /// let hour = 3_600_000_000; // microseconds
+    /// assert_eq!(triggers[0].at.reached_at(4 * hour), 2 * hour);
+    /// assert_eq!(triggers[1].at.reached_at(4 * hour), 4 * hour - hour / 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn reached_at(self, target: i64) -> i64 {
         match self {
             TriggerPoint::Percent(p) => (target as f64 * p / 100.0).round() as i64,
@@ -537,6 +643,17 @@ impl TriggerPoint {
 
 impl TriggerPoint {
     /// The point as written in documents: `50%`, `-30m`, `+2h`.
+    ///
+    /// ```
+    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+    /// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution, target: 4h,
+    /// #   triggers: [ { at: "50%", level: warning }, { at: "-30m", level: critical, actions: [page_oncall] } ] } ] } ]
+    /// # "#)?;
+    /// # let triggers = &rules.processes()[0].milestones[0].triggers;
+    /// assert_eq!(triggers[0].at.label(), "50%");
+    /// assert_eq!(triggers[1].at.label(), "-30m");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn label(self) -> String {
         match self {
             TriggerPoint::Percent(p) => format!("{p}%"),
@@ -566,6 +683,18 @@ impl JsonSchema for TriggerPoint {
 }
 
 /// A point on a milestone's clock that raises a level and names actions for the host.
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution, target: 4h,
+/// #   triggers: [ { at: "50%", level: warning }, { at: "-30m", level: critical, actions: [page_oncall] } ] } ] } ]
+/// # "#)?;
+/// # let triggers = &rules.processes()[0].milestones[0].triggers;
+/// use entitlement_core::rules::Level;
+/// assert_eq!(triggers[1].level, Level::Critical);
+/// assert_eq!(triggers[1].actions, vec!["page_oncall"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Trigger {
@@ -594,6 +723,25 @@ impl Trigger {
 // Milestones and processes
 
 /// What starts and completes a milestone.
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes:
+/// #   - id: gold
+/// #     version: 2
+/// #     pause_statuses: [Waiting on Customer]
+/// #     milestones:
+/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
+/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
+/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
+/// # "#)?;
+/// # let process = &rules.processes()[0];
+/// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
+/// use entitlement_core::rules::MilestoneKind;
+/// assert_eq!(diagnosis.kind, MilestoneKind::Custom);
+/// assert_eq!(next.kind, MilestoneKind::NextResponse);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MilestoneKind {
@@ -610,6 +758,11 @@ pub enum MilestoneKind {
 
 impl MilestoneKind {
     /// The kind's name as written in documents.
+    ///
+    /// ```
+    /// use entitlement_core::rules::MilestoneKind;
+    /// assert_eq!(MilestoneKind::FirstResponse.as_str(), "first_response");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             MilestoneKind::FirstResponse => "first_response",
@@ -621,6 +774,25 @@ impl MilestoneKind {
 }
 
 /// Whether a milestone occurs more than once per case (Salesforce's recurrence types).
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes:
+/// #   - id: gold
+/// #     version: 2
+/// #     pause_statuses: [Waiting on Customer]
+/// #     milestones:
+/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
+/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
+/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
+/// # "#)?;
+/// # let process = &rules.processes()[0];
+/// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
+/// use entitlement_core::rules::Recurrence;
+/// assert_eq!(next.recurrence, Recurrence::Independent);
+/// assert_eq!(diagnosis.recurrence, Recurrence::None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Recurrence {
@@ -636,6 +808,24 @@ pub enum Recurrence {
 }
 
 /// One milestone of a process.
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes:
+/// #   - id: gold
+/// #     version: 2
+/// #     pause_statuses: [Waiting on Customer]
+/// #     milestones:
+/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
+/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
+/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
+/// # "#)?;
+/// # let process = &rules.processes()[0];
+/// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
+/// assert_eq!(diagnosis.name, "Diagnosis");
+/// assert_eq!(diagnosis.completes_on, vec!["diagnosed"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
@@ -784,6 +974,24 @@ impl Milestone {
     }
 
     /// The event types that start an occurrence.
+    ///
+    /// ```
+    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+    /// # processes:
+    /// #   - id: gold
+    /// #     version: 2
+    /// #     pause_statuses: [Waiting on Customer]
+    /// #     milestones:
+    /// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
+    /// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
+    /// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
+    /// # "#)?;
+    /// # let process = &rules.processes()[0];
+    /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
+    /// assert_eq!(diagnosis.start_events(), vec!["created"]);
+    /// assert_eq!(next.start_events(), vec!["customer_reply"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn start_events(&self) -> Vec<&str> {
         match self.kind {
             MilestoneKind::Custom => self.starts_on.iter().map(String::as_str).collect(),
@@ -792,6 +1000,24 @@ impl Milestone {
     }
 
     /// The event types that complete an open occurrence.
+    ///
+    /// ```
+    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+    /// # processes:
+    /// #   - id: gold
+    /// #     version: 2
+    /// #     pause_statuses: [Waiting on Customer]
+    /// #     milestones:
+    /// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
+    /// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
+    /// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
+    /// # "#)?;
+    /// # let process = &rules.processes()[0];
+    /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
+    /// assert_eq!(diagnosis.completion_events(), vec!["diagnosed"]);
+    /// assert_eq!(next.completion_events(), vec!["agent_reply"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn completion_events(&self) -> Vec<&str> {
         match self.kind {
             MilestoneKind::Custom => self.completes_on.iter().map(String::as_str).collect(),
@@ -861,6 +1087,24 @@ fn event_types(v: &Value, path: &str) -> Result<Vec<String>> {
 }
 
 /// An entitlement process (a Salesforce entitlement process, a Zendesk SLA policy, a JSM SLA).
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes:
+/// #   - id: gold
+/// #     version: 2
+/// #     pause_statuses: [Waiting on Customer]
+/// #     milestones:
+/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
+/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
+/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
+/// # "#)?;
+/// # let process = &rules.processes()[0];
+/// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
+/// assert_eq!((process.id.as_str(), process.version), ("gold", 2));
+/// assert_eq!(process.pause_statuses, vec!["Waiting on Customer"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Process {
@@ -955,6 +1199,25 @@ impl Process {
 // Entitlements
 
 /// Which process an entitlement (or a case) uses: an id, or an id with a pinned version.
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes:
+/// #   - id: gold
+/// #     version: 2
+/// #     pause_statuses: [Waiting on Customer]
+/// #     milestones:
+/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
+/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
+/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
+/// # "#)?;
+/// # let process = &rules.processes()[0];
+/// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
+/// use entitlement_core::rules::ProcessRef;
+/// let pinned = &rules.entitlements()[0].process;
+/// assert_eq!(pinned, &ProcessRef::Pinned { id: "gold".into(), version: 2 });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum ProcessRef {
@@ -1002,6 +1265,23 @@ impl ProcessRef {
     }
 
     /// The process id.
+    ///
+    /// ```
+    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+    /// # processes:
+    /// #   - id: gold
+    /// #     version: 2
+    /// #     pause_statuses: [Waiting on Customer]
+    /// #     milestones:
+    /// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
+    /// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
+    /// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
+    /// # "#)?;
+    /// # let process = &rules.processes()[0];
+    /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
+    /// assert_eq!(rules.entitlements()[0].process.id(), "gold");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn id(&self) -> &str {
         match self {
             ProcessRef::Id(id) | ProcessRef::Pinned { id, .. } => id,
@@ -1010,6 +1290,24 @@ impl ProcessRef {
 }
 
 /// The period over which a quota counts cases.
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes:
+/// #   - id: gold
+/// #     version: 2
+/// #     pause_statuses: [Waiting on Customer]
+/// #     milestones:
+/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
+/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
+/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
+/// # "#)?;
+/// # let process = &rules.processes()[0];
+/// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
+/// use entitlement_core::rules::Period;
+/// assert_eq!(rules.entitlements()[0].quotas[0].period, Period::Quarter);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
@@ -1025,6 +1323,11 @@ pub enum Period {
 
 impl Period {
     /// The period's name as written in documents.
+    ///
+    /// ```
+    /// use entitlement_core::rules::Period;
+    /// assert_eq!(Period::Term.as_str(), "term");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Period::Month => "month",
@@ -1036,6 +1339,25 @@ impl Period {
 }
 
 /// A cap on the number of cases per period, optionally only of cases that match a filter.
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes:
+/// #   - id: gold
+/// #     version: 2
+/// #     pause_statuses: [Waiting on Customer]
+/// #     milestones:
+/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
+/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
+/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
+/// # "#)?;
+/// # let process = &rules.processes()[0];
+/// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
+/// let quota = &rules.entitlements()[0].quotas[0];
+/// assert_eq!(quota.max_cases, 20);
+/// assert!(quota.filter.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quota {
@@ -1052,6 +1374,25 @@ pub struct Quota {
 }
 
 /// The contract: who it is for, which process applies, when, and how many cases it allows.
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes:
+/// #   - id: gold
+/// #     version: 2
+/// #     pause_statuses: [Waiting on Customer]
+/// #     milestones:
+/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
+/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
+/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
+/// # "#)?;
+/// # let process = &rules.processes()[0];
+/// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
+/// let acme = rules.entitlement("acme").unwrap();
+/// assert_eq!(acme.process.id(), "gold");
+/// assert_eq!(acme.start_date, None);        // no dates: active for every case
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Entitlement {

@@ -19,6 +19,30 @@ use crate::error::Result;
 use crate::time::{from_us, to_us};
 
 /// What a monitor event is about.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// use entitlement_core::rules::MonitorEventKind;
+/// let kinds: Vec<_> = report.events.iter().map(|e| e.kind).collect();
+/// assert_eq!(kinds, [MonitorEventKind::Trigger, MonitorEventKind::Breach]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MonitorEventKind {
@@ -34,6 +58,11 @@ pub enum MonitorEventKind {
 
 impl MonitorEventKind {
     /// The kind's name.
+    ///
+    /// ```
+    /// use entitlement_core::rules::MonitorEventKind;
+    /// assert_eq!(MonitorEventKind::Allowance.as_str(), "allowance");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             MonitorEventKind::Trigger => "trigger",
@@ -45,6 +74,22 @@ impl MonitorEventKind {
 }
 
 /// The quota (or allowance) side of a quota event.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes: [ { id: p, calendar: 24x7, milestones: [ { name: Resolution, kind: resolution, target: 8h } ] } ]
+/// # entitlements: [ { id: acme, process: p, account: { id: A-1 }, quotas: [ { period: month, max_cases: 2 } ] } ]
+/// # "#)?;
+/// # let cases: Vec<Case> = (1..=3).map(|n| Case::from_value(&serde_json::json!({"id": format!("C-{n}"),
+/// #     "entitlement": "acme", "created_at": format!("2026-11-{:02}T10:00:00Z", n + 1)}))).collect::<Result<_, _>>()?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T10:00:00Z".parse()?;
+/// # let report = rules.monitor(&cases, now, None)?;
+/// let crossing = report.events.iter().filter_map(|e| e.quota.as_ref()).last().unwrap();
+/// assert_eq!((crossing.max_cases, crossing.used, crossing.fraction), (2, 2, 1.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct QuotaCrossing {
     /// The quota's name, if any.
@@ -62,6 +107,31 @@ pub struct QuotaCrossing {
 }
 
 /// One thing that happened: a trigger, a breach, or a quota crossing.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// let event = &report.events[0];
+/// assert_eq!(event.key, "C-1/First Response/1/trigger/0/50%");
+/// assert_eq!(event.at, "2026-11-25T10:30:00Z".parse::<chrono::DateTime<chrono::Utc>>()?);
+/// assert!(!event.suppressed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MonitorEvent {
     /// Stable across runs: the same event has the same key whichever window reports it.
@@ -100,6 +170,30 @@ pub struct MonitorEvent {
 }
 
 /// Attainment of one milestone of one process for one account.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// let rollup = &report.accounts[0].processes[0].milestones[0];
+/// assert_eq!((rollup.milestone.as_str(), rollup.violated, rollup.breaches), ("First Response", 1, 1));
+/// assert_eq!(rollup.attainment, Some(0.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct MilestoneRollup {
     /// The milestone's name.
@@ -123,6 +217,29 @@ pub struct MilestoneRollup {
 }
 
 /// One process's rollup for an account.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// let process = &report.accounts[0].processes[0];
+/// assert_eq!((process.process.as_str(), process.cases), ("p", 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProcessRollup {
     /// The process id.
@@ -134,6 +251,22 @@ pub struct ProcessRollup {
 }
 
 /// A period in which an account went over a quota.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes: [ { id: p, calendar: 24x7, milestones: [ { name: Resolution, kind: resolution, target: 8h } ] } ]
+/// # entitlements: [ { id: acme, process: p, account: { id: A-1 }, quotas: [ { period: month, max_cases: 2 } ] } ]
+/// # "#)?;
+/// # let cases: Vec<Case> = (1..=3).map(|n| Case::from_value(&serde_json::json!({"id": format!("C-{n}"),
+/// #     "entitlement": "acme", "created_at": format!("2026-11-{:02}T10:00:00Z", n + 1)}))).collect::<Result<_, _>>()?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T10:00:00Z".parse()?;
+/// # let report = rules.monitor(&cases, now, None)?;
+/// // Periods before the current one in which a quota was exceeded (none here: one month only).
+/// assert!(report.accounts[0].over_quota_periods.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OverQuota {
     /// The entitlement.
@@ -151,6 +284,24 @@ pub struct OverQuota {
 }
 
 /// What a QBR needs about one account.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes: [ { id: p, calendar: 24x7, milestones: [ { name: Resolution, kind: resolution, target: 8h } ] } ]
+/// # entitlements: [ { id: acme, process: p, account: { id: A-1 }, quotas: [ { period: month, max_cases: 2 } ] } ]
+/// # "#)?;
+/// # let cases: Vec<Case> = (1..=3).map(|n| Case::from_value(&serde_json::json!({"id": format!("C-{n}"),
+/// #     "entitlement": "acme", "created_at": format!("2026-11-{:02}T10:00:00Z", n + 1)}))).collect::<Result<_, _>>()?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T10:00:00Z".parse()?;
+/// # let report = rules.monitor(&cases, now, None)?;
+/// let acme = &report.accounts[0];
+/// assert_eq!(acme.account_id, "A-1");
+/// assert_eq!(acme.cases, 3);
+/// assert!(acme.usage[0].quotas[0].used > 2);     // three cases against a monthly quota of two
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AccountRollup {
     /// The account id (`account.id`, else the entitlement id).
@@ -186,6 +337,31 @@ pub struct AccountRollup {
 }
 
 /// The result of one monitor run.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// assert_eq!(report.events.len(), 2);
+/// assert_eq!(report.alerts.len(), 2);
+/// assert_eq!(report.statuses.len(), 1);      // the open, violated first response
+/// assert_eq!(report.cases[0].case_id, "C-1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MonitorReport {
     /// The run's `now`.
@@ -267,6 +443,30 @@ impl Ruleset {
 
     /// [`Ruleset::monitor`] over cases already evaluated at `now` (one evaluation per case, in
     /// the same order), so that a caller can evaluate in parallel.
+    ///
+    /// ```
+    /// # use entitlement_core::{Case, Ruleset};
+    /// # let rules = Ruleset::from_yaml(r#"
+    /// # calendars: { 24x7: { always_open: true } }
+    /// # processes:
+    /// #   - id: p
+    /// #     calendar: 24x7
+    /// #     milestones:
+    /// #       - { name: First Response, kind: first_response, target: 1h,
+    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+    /// # entitlements:
+    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+    /// # "#)?;
+    /// # let case = Case::from_value(&serde_json::json!(
+    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// let evaluations = vec![rules.evaluate_case(&case, now)?];   // e.g. evaluated in parallel
+    /// let cases = [case];
+    /// let report = rules.monitor_evaluated(&cases, evaluations, now, None)?;
+    /// assert_eq!(report, rules.monitor(&cases, now, None)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn monitor_evaluated(
         &self,
         cases: &[Case],
@@ -705,6 +905,25 @@ fn group_by_entitlement(cases: &[Case]) -> HashMap<&str, Vec<&Case>> {
 }
 
 /// Attainment counts of one milestone under one ruleset.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let current = Ruleset::from_yaml(r#"
+/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
+/// # entitlements: [ { id: acme, process: p } ]
+/// # "#)?;
+/// # let proposed = Ruleset::from_yaml(r#"
+/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
+/// # entitlements: [ { id: acme, process: p } ]
+/// # "#)?;
+/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
+/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
+/// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
+/// let row = &what_if.rows[0];
+/// assert_eq!((row.current.met, row.current.attainment), (1, Some(100.0)));
+/// assert_eq!((row.proposed.late, row.proposed.attainment), (1, Some(0.0)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Attainment {
     /// Completed on time.
@@ -733,6 +952,23 @@ impl Attainment {
 }
 
 /// One milestone's attainment under the current and the proposed rules.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let current = Ruleset::from_yaml(r#"
+/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
+/// # entitlements: [ { id: acme, process: p } ]
+/// # "#)?;
+/// # let proposed = Ruleset::from_yaml(r#"
+/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
+/// # entitlements: [ { id: acme, process: p } ]
+/// # "#)?;
+/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
+/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
+/// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
+/// assert_eq!(what_if.rows[0].milestone, "First Response");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WhatIfRow {
     /// The milestone's name (milestones are matched by name across the two rulesets).
@@ -744,6 +980,25 @@ pub struct WhatIfRow {
 }
 
 /// One milestone instance of one case whose verdict differs between the two rulesets.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let current = Ruleset::from_yaml(r#"
+/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
+/// # entitlements: [ { id: acme, process: p } ]
+/// # "#)?;
+/// # let proposed = Ruleset::from_yaml(r#"
+/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
+/// # entitlements: [ { id: acme, process: p } ]
+/// # "#)?;
+/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
+/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
+/// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
+/// let change = &what_if.changes[0];
+/// assert_eq!((change.case_id.as_str(), change.instance), ("C-1", 1));
+/// assert_ne!(change.current, change.proposed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WhatIfChange {
     /// The case.
@@ -759,6 +1014,24 @@ pub struct WhatIfChange {
 }
 
 /// Side by side: what a set of cases attained and would have attained under other rules.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let current = Ruleset::from_yaml(r#"
+/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
+/// # entitlements: [ { id: acme, process: p } ]
+/// # "#)?;
+/// # let proposed = Ruleset::from_yaml(r#"
+/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
+/// # entitlements: [ { id: acme, process: p } ]
+/// # "#)?;
+/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
+/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
+/// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
+/// assert_eq!(what_if.rows.len(), 1);
+/// assert_eq!(what_if.changes.len(), 1);      // met in 45 minutes; late against 30
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WhatIf {
     /// One row per milestone name, in order of first appearance.

@@ -45,6 +45,28 @@ pub(crate) fn ser_opt_duration<S: Serializer>(
 }
 
 /// Where one milestone instance stands.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// use entitlement_core::MilestoneState;
+/// assert_eq!(rules.evaluate(&case, now)?[0].state, MilestoneState::Violated);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MilestoneState {
@@ -65,6 +87,11 @@ pub enum MilestoneState {
 impl MilestoneState {
     /// The state's name: `pending`, `in_progress`, `paused`, `completed`, `completed_late`,
     /// `violated`.
+    ///
+    /// ```
+    /// use entitlement_core::MilestoneState;
+    /// assert_eq!(MilestoneState::CompletedLate.as_str(), "completed_late");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             MilestoneState::Pending => "pending",
@@ -77,6 +104,12 @@ impl MilestoneState {
     }
 
     /// Whether the instance is started and not completed.
+    ///
+    /// ```
+    /// use entitlement_core::MilestoneState;
+    /// assert!(MilestoneState::Paused.is_open() && MilestoneState::Violated.is_open());
+    /// assert!(!MilestoneState::Completed.is_open());
+    /// ```
     pub fn is_open(self) -> bool {
         matches!(
             self,
@@ -86,6 +119,30 @@ impl MilestoneState {
 }
 
 /// One trigger of one milestone instance, placed on the wall clock.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// let status = &rules.evaluate(&case, now)?[0];
+/// let warning = &status.triggers[0];
+/// assert_eq!(warning.at, "2026-11-25T10:30:00Z".parse::<chrono::DateTime<chrono::Utc>>()?);
+/// assert!(warning.crossed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TriggerStatus {
     /// The trigger's point as written (`50%`, `-5m`).
@@ -108,6 +165,30 @@ pub struct TriggerStatus {
 }
 
 /// Where one instance of one milestone of one case stands at `now`.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// let status = &rules.evaluate(&case, now)?[0];
+/// assert_eq!((status.milestone.as_str(), status.instance), ("First Response", 1));
+/// assert_eq!(status.target_at, Some("2026-11-25T11:00:00Z".parse()?));
+/// assert_eq!(status.consumed, Some(1.25));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MilestoneStatus {
     /// The case's id.
@@ -159,6 +240,28 @@ pub struct MilestoneStatus {
 }
 
 /// The status of an entitlement at an instant, from its dates.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// use entitlement_core::rules::EntitlementStatus;
+/// assert_eq!(rules.evaluate_case(&case, now)?.entitlement_status, EntitlementStatus::Active);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntitlementStatus {
@@ -174,6 +277,11 @@ pub enum EntitlementStatus {
 
 impl EntitlementStatus {
     /// The status's name.
+    ///
+    /// ```
+    /// use entitlement_core::rules::EntitlementStatus;
+    /// assert_eq!(EntitlementStatus::Expired.as_str(), "expired");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             EntitlementStatus::None => "none",
@@ -185,6 +293,29 @@ impl EntitlementStatus {
 }
 
 /// The whole result of evaluating one case: its coverage and its milestones.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// let evaluation = rules.evaluate_case(&case, now)?;
+/// assert!(evaluation.covered && evaluation.reason.is_none());
+/// assert_eq!(evaluation.account["name"], "Acme");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CaseEvaluation {
     /// The case's id.
@@ -209,6 +340,29 @@ pub struct CaseEvaluation {
 }
 
 /// How much of one quota is used in the period that contains `now`.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// let quota = &report.accounts[0].usage[0].quotas[0];
+/// assert_eq!((quota.max_cases, quota.used, quota.remaining), (5, 1, 4));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct QuotaUse {
     /// The quota's name, if any.
@@ -233,6 +387,29 @@ pub struct QuotaUse {
 }
 
 /// An entitlement's status and case counts at `now`.
+///
+/// ```
+/// # use entitlement_core::{Case, Ruleset};
+/// # let rules = Ruleset::from_yaml(r#"
+/// # calendars: { 24x7: { always_open: true } }
+/// # processes:
+/// #   - id: p
+/// #     calendar: 24x7
+/// #     milestones:
+/// #       - { name: First Response, kind: first_response, target: 1h,
+/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
+/// # entitlements:
+/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
+/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
+/// # "#)?;
+/// # let case = Case::from_value(&serde_json::json!(
+/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
+/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// let usage = &report.accounts[0].usage[0];
+/// assert_eq!((usage.cases_used, usage.cases_remaining), (1, Some(9)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EntitlementUsage {
     /// The entitlement's id.
