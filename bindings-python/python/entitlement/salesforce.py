@@ -127,9 +127,12 @@ def entitlement_processes(
     if isinstance(source, Mapping):
         return _salesforce_entitlement_processes_files(list(source.items()))
     if isinstance(source, Sequence):
-        return _salesforce_entitlement_processes_files(
-            [(f"<xml #{i + 1}>", text) for i, text in enumerate(source)]
-        )
+        texts: list[tuple[str, str | bytes]] = []
+        for i, text in enumerate(source):
+            if not isinstance(text, (str, bytes)):
+                raise TypeError(f"source[{i}] must be XML text or bytes, not {type(text).__name__}")
+            texts.append((f"<xml #{i + 1}>", text))
+        return _salesforce_entitlement_processes_files(texts)
     raise TypeError(
         "source must be a folder path, XML text or bytes, a list of them, or a mapping of file "
         f"name to XML, not {type(source).__name__}"
