@@ -158,6 +158,13 @@ impl Case {
         })
     }
 
+    /// [`Case::from_value_at`] over many values, in parallel, naming each by its position;
+    /// the error is that of the first bad case in order.
+    pub fn from_values(values: &[Value]) -> Result<Vec<Case>> {
+        let positions: Vec<(usize, &Value)> = values.iter().enumerate().collect();
+        super::par_map(&positions, |&(i, v)| Case::from_value_at(v, i))
+    }
+
     fn parse(v: &Value) -> Result<Case> {
         let map = as_object(v, "")?;
         check_keys(map, "", &CASE_KEYS)?;

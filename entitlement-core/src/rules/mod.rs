@@ -494,6 +494,55 @@ impl Ruleset {
     pub fn evaluate(&self, case: &Case, now: DateTime<Utc>) -> Result<Vec<MilestoneStatus>> {
         Ok(self.evaluate_case(case, now)?.milestones)
     }
+
+    /// [`Ruleset::evaluate`] over many cases, in parallel on rayon's pool, in the order of
+    /// `cases`. The answers are those of one call per case; on failure the error is that of the
+    /// first failing case in order, whatever the threads did.
+    ///
+    /// ```
+    /// use entitlement_core::rules::{Case, Ruleset};
+    /// let rules = Ruleset::from_value(&serde_json::json!({
+    ///     "processes": [{"id": "p", "milestones": [{"name": "FR", "kind": "first_response",
+    ///         "target": "1h"}]}],
+    ///     "entitlements": [{"id": "e", "process": "p"}]}))?;
+    /// let cases: Vec<Case> = (0..3).map(|i| Case::from_value(&serde_json::json!(
+    ///     {"id": format!("c{i}"), "entitlement": "e", "created_at": "2026-11-25T10:00:00Z"})))
+    ///     .collect::<Result<_, _>>()?;
+    /// let now = "2026-11-25T10:30:00Z".parse()?;
+    /// let all = rules.evaluate_many(&cases, now)?;
+    /// assert_eq!(all[2], rules.evaluate(&cases[2], now)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate_many(
+        &self,
+        cases: &[Case],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Vec<MilestoneStatus>>> {
+        par_map(cases, |c| self.evaluate(c, now))
+    }
+
+    /// [`Ruleset::evaluate_case`] over many cases, in parallel, in order (see
+    /// [`Ruleset::evaluate_many`]).
+    pub fn evaluate_cases(
+        &self,
+        cases: &[Case],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CaseEvaluation>> {
+        par_map(cases, |c| self.evaluate_case(c, now))
+    }
+}
+
+/// `items.iter().map(f).collect()`, on rayon's pool. Which error a parallel collect returns
+/// depends on scheduling, so a failed run is replayed in order to report the first failure.
+pub(crate) fn par_map<T: Sync, U: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<U> + Sync,
+) -> Result<Vec<U>> {
+    use rayon::prelude::*;
+    match items.par_iter().with_min_len(32).map(&f).collect() {
+        Ok(all) => Ok(all),
+        Err(_) => items.iter().map(f).collect(),
+    }
 }
 
 /// The first and last day of the period that contains `day`.
