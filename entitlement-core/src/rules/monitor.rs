@@ -92,7 +92,7 @@ pub struct MonitorEvent {
     /// The quota side (quota and allowance events).
     pub quota: Option<QuotaCrossing>,
     /// The account context of the entitlement, untouched.
-    pub account: Map<String, Value>,
+    pub account: super::model::Account,
     /// Whether a suppression rule held the event back (it is still reported).
     pub suppressed: bool,
     /// The rule that suppressed it: `min_level`, `while_paused` or `agent_activity`.
@@ -582,7 +582,7 @@ impl Ruleset {
                     .map(str::to_string),
                 arr: e.account.get("arr").cloned(),
                 renewal_date: e.account.get("renewal_date").cloned(),
-                account: e.account.clone(),
+                account: (*e.account).clone(),
                 entitlements: Vec::new(),
                 cases: 0,
                 processes: Vec::new(),

@@ -482,10 +482,7 @@ pub(crate) fn replay(
                 stopped = matches!(event.kind, EventKind::Stop);
                 walk.snapshot(at, status.clone(), stopped);
             }
-            other => {
-                let name = other.type_name().to_string();
-                walk.on_moment(&name, at);
-            }
+            other => walk.on_moment(other.type_name(), at),
         }
     }
 
@@ -583,7 +580,7 @@ pub(crate) fn replay(
                 let crossed = counts(at);
                 let fired_at = fired(cal, start, &segments, &mine, |d| t.at.reached_at(d))?;
                 triggers.push(TriggerStatus {
-                    point: t.at.label(),
+                    point: t.label().to_owned(),
                     level: t.level,
                     actions: t.actions.clone(),
                     at: from_us(at)?,
