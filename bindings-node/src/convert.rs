@@ -141,16 +141,28 @@ pub fn duration(value: &Unknown<'_>, path: &'static str) -> Result<i64, NodeErro
             found: format_number(ms),
         });
     }
+    Ok(ms_duration(ms))
+}
+
+/// A number of milliseconds (not `NaN`) as a duration in microseconds.
+#[inline]
+pub fn ms_duration(ms: f64) -> i64 {
     // Anything longer than the whole supported range cannot be added to any instant: clamp it,
     // and the core answers `out_of_range`, as it does for a long duration that does fit in i64.
     const SPAN_MS: f64 = (SPAN_MICROS / 1000) as f64;
-    Ok(if ms >= SPAN_MS {
+    if ms >= SPAN_MS {
         SPAN_MICROS
     } else if ms <= -SPAN_MS {
         -SPAN_MICROS
     } else {
         ms_to_micros(ms)
-    })
+    }
+}
+
+/// Epoch milliseconds (an item of a `Float64Array`, named `path`) as microseconds.
+#[inline]
+pub fn ms_instant_at(ms: f64, path: &str) -> Result<i64, NodeError> {
+    ms_instant(ms, path, || format_number(ms))
 }
 
 // ----------------------------------------------------------------------------------------------
