@@ -96,8 +96,8 @@ impl MonitorReport {
         guard(|| {
             let statuses: Vec<MilestoneStatus> = self
                 .inner
-                .statuses
-                .iter()
+                .statuses()
+                .into_iter()
                 .cloned()
                 .map(MilestoneStatus::from)
                 .collect();
@@ -151,7 +151,7 @@ impl MonitorReport {
             ),
             (
                 "statuses",
-                Json::List(r.statuses.iter().map(milestone_json).collect()),
+                Json::List(r.statuses().into_iter().map(milestone_json).collect()),
             ),
             (
                 "accounts",

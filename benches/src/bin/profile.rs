@@ -30,7 +30,7 @@ fn main() {
             let report = rules.monitor(&cases, now, since).expect("monitor");
             println!(
                 "{} statuses, {} events",
-                report.statuses.len(),
+                report.open.len(),
                 report.events.len()
             );
         }

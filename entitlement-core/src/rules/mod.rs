@@ -59,7 +59,7 @@ pub use model::{
 };
 pub use monitor::{
     AccountRollup, Attainment, MilestoneRollup, MonitorEvent, MonitorEventKind, MonitorReport,
-    OverQuota, ProcessRollup, QuotaCrossing, WhatIf, WhatIfChange, WhatIfRow,
+    OverQuota, ProcessRollup, QuotaCrossing, StatusRef, WhatIf, WhatIfChange, WhatIfRow,
 };
 pub use status::{
     CaseEvaluation, EntitlementStatus, EntitlementUsage, MilestoneState, MilestoneStatus, QuotaUse,

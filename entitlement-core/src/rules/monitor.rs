@@ -185,11 +185,24 @@ pub struct AccountRollup {
     pub chronic_over_consumer: bool,
 }
 
+/// Where an open milestone's status lives in [`MonitorReport::cases`]: the case's position
+/// and the status's position among its milestones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct StatusRef {
+    /// Index into [`MonitorReport::cases`].
+    pub case: u32,
+    /// Index into that case's `milestones`.
+    pub milestone: u32,
+}
+
 /// The result of one monitor run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// The open statuses are not copied out of `cases` (a copy was about 2.4 KB per case of a large
+/// run): `open` holds their places, least time left first, and [`MonitorReport::statuses`]
+/// reads them. Serialized, the report has a `statuses` list of the statuses themselves.
+#[derive(Clone, Debug, PartialEq)]
 pub struct MonitorReport {
     /// The run's `now`.
-    #[serde(serialize_with = "ser_instant")]
     pub now: DateTime<Utc>,
     /// The run's `since` (`None`: everything up to `now`).
     pub since: Option<String>,
@@ -197,13 +210,57 @@ pub struct MonitorReport {
     pub events: Vec<MonitorEvent>,
     /// One alert per event that is not suppressed, in the same order.
     pub alerts: Vec<Alert>,
-    /// The statuses of every open milestone (in progress, paused or violated), least time left
-    /// first.
-    pub statuses: Vec<MilestoneStatus>,
+    /// Every open milestone (in progress, paused or violated), least time left first, as its
+    /// place in `cases`.
+    pub open: Vec<StatusRef>,
     /// Per account rollups, by account id.
     pub accounts: Vec<AccountRollup>,
     /// Per case: coverage and every milestone status.
     pub cases: Vec<CaseEvaluation>,
+}
+
+impl MonitorReport {
+    /// The statuses of every open milestone (in progress, paused or violated), least time left
+    /// first.
+    ///
+    /// ```
+    /// use entitlement_core::rules::{Case, Ruleset};
+    /// let rules = Ruleset::from_value(&serde_json::json!({
+    ///     "processes": [{"id": "p", "milestones": [{"name": "FR", "kind": "first_response",
+    ///         "target": "1h"}]}],
+    ///     "entitlements": [{"id": "e", "process": "p"}]}))?;
+    /// let cases = [Case::from_value(&serde_json::json!(
+    ///     {"id": "c", "entitlement": "e", "created_at": "2026-11-25T10:00:00Z"}))?];
+    /// let report = rules.monitor(&cases, "2026-11-25T10:40:00Z".parse()?, None)?;
+    /// assert_eq!(report.statuses()[0].case_id, "c");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn statuses(&self) -> Vec<&MilestoneStatus> {
+        self.open.iter().map(|&r| self.status(r)).collect()
+    }
+
+    /// The status at `place`.
+    ///
+    /// # Panics
+    /// When `place` is not a place of this report's `cases`.
+    pub fn status(&self, place: StatusRef) -> &MilestoneStatus {
+        &self.cases[place.case as usize].milestones[place.milestone as usize]
+    }
+}
+
+impl Serialize for MonitorReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("MonitorReport", 7)?;
+        out.serialize_field("now", &super::status::rfc3339(self.now))?;
+        out.serialize_field("since", &self.since)?;
+        out.serialize_field("events", &self.events)?;
+        out.serialize_field("alerts", &self.alerts)?;
+        out.serialize_field("statuses", &self.statuses())?;
+        out.serialize_field("accounts", &self.accounts)?;
+        out.serialize_field("cases", &self.cases)?;
+        out.end()
+    }
 }
 
 /// A milestone event before suppression: kind, key suffix, level, instant, point, actions.
@@ -295,16 +352,23 @@ impl Ruleset {
             alerts.push(build_alert(self, ev, case, now)?);
         }
 
-        // Sort references by their key, then clone each status once: sorting the statuses
-        // themselves moved a few hundred bytes per comparison.
-        let mut open: Vec<(i64, &MilestoneStatus)> = evaluations
-            .iter()
-            .flat_map(|e| e.milestones.iter())
-            .filter(|m| m.state.is_open())
-            .map(|m| (m.remaining.map(micros).unwrap_or(i64::MAX), m))
-            .collect();
-        open.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.case_id.cmp(&b.1.case_id)));
-        let statuses: Vec<MilestoneStatus> = open.into_iter().map(|(_, m)| m.clone()).collect();
+        // Places sorted by their key: sorting the statuses themselves moved a few hundred
+        // bytes per comparison, and copying them doubled the report.
+        let mut open: Vec<(i64, &str, StatusRef)> = Vec::new();
+        for (c, e) in evaluations.iter().enumerate() {
+            for (k, m) in e.milestones.iter().enumerate() {
+                if m.state.is_open() {
+                    let place = StatusRef {
+                        case: c as u32,
+                        milestone: k as u32,
+                    };
+                    let left = m.remaining.map(micros).unwrap_or(i64::MAX);
+                    open.push((left, m.case_id.as_str(), place));
+                }
+            }
+        }
+        open.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        let open: Vec<StatusRef> = open.into_iter().map(|(_, _, place)| place).collect();
 
         let accounts = self.rollups(cases, &evaluations, &counts, now)?;
         Ok(MonitorReport {
@@ -312,7 +376,7 @@ impl Ruleset {
             since: since.map(super::status::rfc3339),
             events,
             alerts,
-            statuses,
+            open,
             accounts,
             cases: evaluations,
         })
@@ -360,6 +424,14 @@ impl Ruleset {
         };
         let cfg = &self.monitor;
         for status in &eval.milestones {
+            // Most runs look at a short window: test it before building anything.
+            let fired_in_window =
+                |at: Option<DateTime<Utc>>| at.is_some_and(|at| in_window(to_us(at), since, now));
+            if !fired_in_window(status.breached_at)
+                && !status.triggers.iter().any(|t| fired_in_window(t.fired_at))
+            {
+                continue;
+            }
             let Some(milestone) = process
                 .milestones
                 .iter()
