@@ -87,14 +87,22 @@ fn case_values(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
         .collect()
 }
 
-/// JSON values as the core's cases (without the GIL). Each value is dropped once read, so that
-/// a large batch is not held twice.
+/// JSON values as the core's cases (without the GIL, in parallel).
 fn parse_cases(values: Vec<Value>) -> entitlement_core::Result<Vec<Case>> {
-    values
-        .into_iter()
-        .enumerate()
-        .map(|(i, case)| Case::from_value_at(&case, i))
-        .collect()
+    Case::from_values(values)
+}
+
+/// Runs an Arrow call without the GIL, mapping its failure and a panic.
+fn arrow_call<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> Result<T, crate::arrow::Failure> + Send,
+) -> PyResult<T> {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(failure)) => Err(failure.into_py(py)),
+        Err(payload) => Err(crate::error::panic_error(py, payload)),
+    }
 }
 
 /// A document's text, for `from_json`/`from_yaml`/`from_toml`.
@@ -203,6 +211,70 @@ impl Ruleset {
         let (case, now) = (case_value(case, 0)?, instant_arg(now, "now")?);
         let result = guard_detached(py, || self.inner.evaluate(&Case::from_value(&case)?, now))?;
         statuses(py, &result)
+    }
+
+    /// ``[evaluate(case, now) for case in cases]`` in one call: the cases are converted with
+    /// the GIL held, then parsed and replayed without it, in parallel on all cores. The lists
+    /// are in the order of ``cases``; the first bad case in that order raises its error.
+    fn evaluate_many<'py>(
+        &self,
+        py: Python<'py>,
+        cases: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let (cases, now) = (case_values(cases)?, instant_arg(now, "now")?);
+        let rules = &self.inner;
+        let all = guard_detached(py, move || rules.evaluate_many(&parse_cases(cases)?, now))?;
+        let lists = all
+            .iter()
+            .map(|one| statuses(py, one))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, lists)
+    }
+
+    /// Every milestone status of every case in ``cases``, a pyarrow ``RecordBatch`` (or any
+    /// object with ``__arrow_c_array__``) in the case layout of ``docs/arrow.md``, as a
+    /// ``RecordBatch`` with one row per milestone instance (``entitlement.arrow.STATUS_SCHEMA``).
+    ///
+    /// The same statuses as ``evaluate`` per case; rows are read, validated and replayed
+    /// without the GIL, in parallel. Runs unchanged in Dask's ``map_partitions`` and PySpark's
+    /// ``mapInArrow`` (see ``entitlement.arrow``).
+    fn evaluate_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        cases: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (batch, now) = (crate::arrow::import_batch(cases)?, instant_arg(now, "now")?);
+        let rules = &self.inner;
+        let result = arrow_call(py, move || crate::arrow::evaluate(rules, &batch, now))?;
+        crate::arrow::export_batch(py, result)
+    }
+
+    /// The milestone events (trigger crossings and breaches) of ``(since, now]`` of the cases
+    /// in ``cases`` (a record batch, as for ``evaluate_arrow``), as a ``RecordBatch`` with one
+    /// row per event (``entitlement.arrow.EVENT_SCHEMA``), by instant then key.
+    ///
+    /// Each event depends on its case alone, so the events of the partitions of a job are the
+    /// events of ``monitor`` over all the cases, less quota and allowance events (which count
+    /// every case of an entitlement together; see ``docs/arrow.md``).
+    #[pyo3(signature = (cases, now, since = None))]
+    fn monitor_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        cases: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+        since: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let batch = crate::arrow::import_batch(cases)?;
+        let now = instant_arg(now, "now")?;
+        let since = since
+            .filter(|s| !s.is_none())
+            .map(|s| instant_arg(s, "since"))
+            .transpose()?;
+        let rules = &self.inner;
+        let result = arrow_call(py, move || crate::arrow::monitor(rules, &batch, now, since))?;
+        crate::arrow::export_batch(py, result)
     }
 
     /// Like ``evaluate``, with the case's coverage: whether a process applies (and which
