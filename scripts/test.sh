@@ -29,8 +29,11 @@ step "Node: build the addon, node --test, tsc --noEmit"
 bash bindings-node/scripts/test.sh
 
 step "Python examples and benchmarks: ruff"
-.venv/bin/ruff check examples benches/python
-.venv/bin/ruff format --check examples benches/python
+.venv/bin/ruff check examples benches
+.venv/bin/ruff format --check examples benches
+
+step "Benchmarks: agreement with the peers on 300 instants (no timing)"
+bash benches/run.sh --smoke
 
 step "Airflow: the SLA monitor DAG, twice, end to end in a real Airflow (loopback services)"
 bash examples/airflow/test_dag.sh
