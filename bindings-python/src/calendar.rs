@@ -2,8 +2,6 @@
 //! operations on business time. Every operation converts its arguments to integer microseconds,
 //! calls the core's `*_micros` method and converts the answer back.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use entitlement_core as core;
 use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDelta, PyDict, PyList, PyType};
@@ -14,7 +12,7 @@ use crate::convert::{
     duration_to_py, duration_us, from_json, instant_to_py, instant_us, sequence, to_json,
     to_json_at,
 };
-use crate::error::{Family, guard, panic_error, raise, to_py_err_at};
+use crate::error::{Family, detached_with, guard, raise, to_py_err_at};
 
 /// A business calendar: weekly opening hours in an IANA time zone, holidays and dated overrides.
 ///
@@ -320,15 +318,11 @@ fn batch<F>(py: Python<'_>, f: F, n: usize) -> PyResult<Vec<i64>>
 where
     F: FnOnce(&mut [i64]) -> Result<(), core::calendar::BatchError> + Send,
 {
-    let outcome = py.detach(|| {
-        catch_unwind(AssertUnwindSafe(|| {
-            let mut out = vec![0; n];
-            f(&mut out).map(|()| out)
-        }))
-    });
-    match outcome {
-        Ok(Ok(results)) => Ok(results),
-        Ok(Err(e)) => Err(to_py_err_at(py, e.error, &format!("starts[{}]", e.index))),
-        Err(payload) => Err(panic_error(py, payload)),
-    }
+    let run = || {
+        let mut out = vec![0; n];
+        f(&mut out).map(|()| out)
+    };
+    detached_with(py, run, |py, e| {
+        to_py_err_at(py, e.error, &format!("starts[{}]", e.index))
+    })
 }

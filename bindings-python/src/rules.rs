@@ -97,12 +97,15 @@ fn arrow_call<T: Send>(
     py: Python<'_>,
     f: impl FnOnce() -> Result<T, crate::arrow::Failure> + Send,
 ) -> PyResult<T> {
-    use std::panic::{AssertUnwindSafe, catch_unwind};
-    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(failure)) => Err(failure.into_py(py)),
-        Err(payload) => Err(crate::error::panic_error(py, payload)),
-    }
+    crate::error::detached_with(py, f, |py, failure| failure.into_py(py))
+}
+
+/// The optional `since` argument: `None` (or absent) means everything up to `now`.
+fn since_arg(since: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> {
+    since
+        .filter(|s| !s.is_none())
+        .map(|s| instant_arg(s, "since"))
+        .transpose()
 }
 
 /// A document's text, for `from_json`/`from_yaml`/`from_toml`.
@@ -268,10 +271,7 @@ impl Ruleset {
     ) -> PyResult<Bound<'py, PyAny>> {
         let batch = crate::arrow::import_batch(cases)?;
         let now = instant_arg(now, "now")?;
-        let since = since
-            .filter(|s| !s.is_none())
-            .map(|s| instant_arg(s, "since"))
-            .transpose()?;
+        let since = since_arg(since)?;
         let rules = &self.inner;
         let result = arrow_call(py, move || crate::arrow::monitor(rules, &batch, now, since))?;
         crate::arrow::export_batch(py, result)
@@ -338,10 +338,7 @@ impl Ruleset {
     ) -> PyResult<MonitorReport> {
         let cases = case_values(cases)?;
         let now = instant_arg(now, "now")?;
-        let since = since
-            .filter(|s| !s.is_none())
-            .map(|s| instant_arg(s, "since"))
-            .transpose()?;
+        let since = since_arg(since)?;
         let rules = &self.inner;
         let report = guard_detached(py, move || rules.monitor(&parse_cases(cases)?, now, since))?;
         Ok(MonitorReport::wrap(report, since))
