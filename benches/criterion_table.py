@@ -17,14 +17,17 @@ def main() -> None:
     for estimates in sorted(root.glob("**/new/estimates.json")):
         bench = estimates.parent.parent.relative_to(root).as_posix()
         median_ns = json.loads(estimates.read_text())["median"]["point_estimate"]
-        rows.append((bench, median_ns))
+        meta = json.loads((estimates.parent / "benchmark.json").read_text())
+        # A benchmark with a throughput does that many operations per iteration.
+        per_iteration = (meta.get("throughput") or {}).get("Elements", 1)
+        rows.append((bench, median_ns, per_iteration))
     if not rows:
         sys.exit(
             f"no criterion results under {root}: run `cargo bench -p entitlement-benches`"
         )
-    print("| benchmark | median | ops/s |")
-    print("|---|---:|---:|")
-    for bench, ns in rows:
+    print("| benchmark | median per iteration | operations per iteration | ops/s |")
+    print("|---|---:|---:|---:|")
+    for bench, ns, n in rows:
         shown = (
             f"{ns:.1f} ns"
             if ns < 1e4
@@ -32,7 +35,7 @@ def main() -> None:
             if ns < 1e7
             else f"{ns / 1e9:.3f} s"
         )
-        print(f"| {bench} | {shown} | {1e9 / ns:,.0f} |")
+        print(f"| {bench} | {shown} | {n:,} | {n * 1e9 / ns:,.0f} |")
 
 
 if __name__ == "__main__":

@@ -156,14 +156,15 @@ pub fn broadcast(value: &Unknown<'_>, n: usize) -> Result<Option<Column>, NodeEr
 }
 
 /// A `Float64Array` item in milliseconds as microseconds; `NaN` is missing.
+#[inline]
 fn millis(x: f64, path: &str, i: usize, q: Quantity) -> Result<i64, NodeError> {
     if x.is_nan() {
         return Ok(MISSING);
     }
-    // The one-at-a-time readers check the range and name the item.
-    let item = format!("{path}[{i}]");
     match q {
-        Quantity::Instant => convert::ms_instant_at(x, &item),
+        // The item's name is formatted only for an error: this runs once per item.
+        Quantity::Instant => convert::ms_instant_in_range(x)
+            .map_or_else(|| convert::ms_instant_at(x, &format!("{path}[{i}]")), Ok),
         Quantity::Duration => Ok(convert::ms_duration(x)),
     }
 }

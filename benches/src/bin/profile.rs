@@ -9,7 +9,8 @@
 //!
 //! `monitor N`: the monitor over `N` open cases of the benchmark fixture (single-threaded
 //! when `RAYON_NUM_THREADS=1`); `evaluate N`: one evaluation per case; `add N` / `elapsed N`:
-//! `N` one-at-a-time 8-hour adds (or 10-day elapsed) on the New York desk calendar, index warm.
+//! `N` one-at-a-time 8-hour adds (or 10-day elapsed) on the New York desk calendar, index warm;
+//! a third argument gives the span in hours (`add 100000 20000`: 10 years of business hours).
 
 use std::hint::black_box;
 
@@ -45,8 +46,11 @@ fn main() {
         "add" | "elapsed" => {
             let cal = ny_support();
             const HOUR: i64 = 3_600_000_000;
+            // The span in hours: business hours for `add` (default 8), wall-clock hours for
+            // `elapsed` (default 240).
+            let span: Option<i64> = args.next().map(|s| s.parse().expect("hours"));
             let start = 1_767_225_600_000_000_i64; // 2026-01-01T00:00Z
-            cal.elapsed_micros(start - 400 * 24 * HOUR, start + 3 * 366 * 24 * HOUR)
+            cal.elapsed_micros(start - 400 * 24 * HOUR, start + 12 * 366 * 24 * HOUR)
                 .expect("warm");
             let mut x: u64 = 0x2545_f491_4f6c_dd1d;
             let mut sum = 0i64;
@@ -56,9 +60,10 @@ fn main() {
                     .wrapping_add(1_442_695_040_888_963_407);
                 let t = start + ((x >> 11) % (365 * 24 * 3600)) as i64 * 1_000_000;
                 sum = sum.wrapping_add(if what == "add" {
-                    cal.add_micros(black_box(t), 8 * HOUR).expect("add")
+                    cal.add_micros(black_box(t), span.unwrap_or(8) * HOUR)
+                        .expect("add")
                 } else {
-                    cal.elapsed_micros(black_box(t), t + 240 * HOUR)
+                    cal.elapsed_micros(black_box(t), t + span.unwrap_or(240) * HOUR)
                         .expect("elapsed")
                 });
             }
