@@ -78,18 +78,26 @@ fn case_value(case: &Bound<'_, PyAny>, position: usize) -> PyResult<Value> {
     to_json_in(case, Origin::Case(&label))
 }
 
-/// An iterable of case dicts as JSON values (with the GIL: it reads Python objects).
-fn case_values(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
-    sequence(cases, "cases")?
-        .iter()
-        .enumerate()
-        .map(|(i, case)| case_value(case, i))
-        .collect()
-}
-
-/// JSON values as the core's cases (without the GIL, in parallel).
-fn parse_cases(values: Vec<Value>) -> entitlement_core::Result<Vec<Case>> {
-    Case::from_values(values)
+/// An iterable of case dicts as the core's cases, a chunk at a time: each chunk is converted
+/// to JSON values with the GIL (it reads Python objects), then validated without it, in
+/// parallel, and its values dropped, so that a large list is never held as JSON whole (for a
+/// million cases that was 3 GB on top of the dicts).
+fn cases_of(py: Python<'_>, cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
+    const CHUNK: usize = 32 * 1024;
+    let items = sequence(cases, "cases")?;
+    let mut out = Vec::with_capacity(items.len());
+    for (k, chunk) in items.chunks(CHUNK).enumerate() {
+        let first = k * CHUNK;
+        let values = chunk
+            .iter()
+            .enumerate()
+            .map(|(j, case)| case_value(case, first + j))
+            .collect::<PyResult<Vec<Value>>>()?;
+        out.extend(guard_detached(py, move || {
+            Case::from_values(values, first)
+        })?);
+    }
+    Ok(out)
 }
 
 /// Runs an Arrow call without the GIL, mapping its failure and a panic.
@@ -225,9 +233,9 @@ impl Ruleset {
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let (cases, now) = (case_values(cases)?, instant_arg(now, "now")?);
+        let (cases, now) = (cases_of(py, cases)?, instant_arg(now, "now")?);
         let rules = &self.inner;
-        let all = guard_detached(py, move || rules.evaluate_many(&parse_cases(cases)?, now))?;
+        let all = guard_detached(py, move || rules.evaluate_many(&cases, now))?;
         let lists = all
             .iter()
             .map(|one| statuses(py, one))
@@ -303,11 +311,11 @@ impl Ruleset {
         now: &Bound<'_, PyAny>,
     ) -> PyResult<EntitlementUsage> {
         let entitlement_id = string_arg(entitlement_id, "entitlement_id")?;
-        let cases = case_values(cases)?;
+        let cases = cases_of(py, cases)?;
         let now: DateTime<Utc> = instant_arg(now, "now")?;
         let rules = &self.inner;
         guard_detached(py, move || {
-            rules.entitlement_usage(&entitlement_id, &parse_cases(cases)?, now)
+            rules.entitlement_usage(&entitlement_id, &cases, now)
         })
         .map(EntitlementUsage::wrap)
     }
@@ -336,11 +344,11 @@ impl Ruleset {
         now: &Bound<'_, PyAny>,
         since: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<MonitorReport> {
-        let cases = case_values(cases)?;
+        let cases = cases_of(py, cases)?;
         let now = instant_arg(now, "now")?;
         let since = since_arg(since)?;
         let rules = &self.inner;
-        let report = guard_detached(py, move || rules.monitor(&parse_cases(cases)?, now, since))?;
+        let report = guard_detached(py, move || rules.monitor(&cases, now, since))?;
         Ok(MonitorReport::wrap(report, since))
     }
 
@@ -376,12 +384,10 @@ impl Ruleset {
                 ),
             ));
         };
-        let cases = case_values(cases)?;
+        let cases = cases_of(py, cases)?;
         let now = instant_arg(now, "now")?;
         let (rules, proposed) = (&self.inner, &proposed.get().inner);
-        let result = guard_detached(py, move || {
-            rules.what_if(proposed, &parse_cases(cases)?, now)
-        })?;
+        let result = guard_detached(py, move || rules.what_if(proposed, &cases, now))?;
         what_if_dict(py, &result)
     }
 
