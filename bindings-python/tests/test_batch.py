@@ -251,3 +251,28 @@ def test_evaluate_many_equals_evaluate_per_case() -> None:
     with pytest.raises(entitlement.InputError, match='case "X"') as info:
         rules.evaluate_many(bad, now)
     assert info.value.code == "unknown_entitlement"
+
+
+def test_long_case_lists_name_a_bad_case_by_its_place_in_the_whole_list() -> None:
+    # Cases are converted and validated 32,768 at a time: a case past the first chunk keeps
+    # its position in the list the caller gave.
+    rules = entitlement.Ruleset.from_dict(
+        {
+            "processes": [
+                {
+                    "id": "p",
+                    "milestones": [{"name": "FR", "kind": "first_response", "target": "1h"}],
+                }
+            ],
+            "entitlements": [{"id": "e", "process": "p"}],
+        }
+    )
+    created = as_datetime(LOW)
+    cases: list[dict[str, Any]] = [
+        {"id": f"C-{i}", "entitlement": "e", "created_at": created} for i in range(33_000)
+    ]
+    assert len(rules.evaluate_many(cases, created)) == 33_000
+    cases[32_900] = {"entitlement": "e", "created_at": created}
+    with pytest.raises(entitlement.InputError, match="#32900") as info:
+        rules.evaluate_many(cases, created)
+    assert info.value.code == "missing_key"
