@@ -8,6 +8,30 @@
  */
 export type Instant = Date | string | number
 
+/**
+ * Instants for `addMany` / `elapsedMany`: a `Float64Array` of epoch milliseconds (`NaN` is a
+ * missing value), a `BigInt64Array` of epoch microseconds (its minimum is a missing value), or
+ * an array of instants.
+ */
+export type BatchInstants = Float64Array | BigInt64Array | Instant[]
+
+/**
+ * Durations for `addMany`: a `Float64Array` or an array of milliseconds, a `BigInt64Array` of
+ * microseconds, or one number of milliseconds (or a `bigint` of microseconds) for every start.
+ */
+export type BatchDurations = Float64Array | BigInt64Array | number[] | number | bigint
+
+/**
+ * The result of a batch call, in the kind of its starts: `Float64Array` (milliseconds) for a
+ * `Float64Array`, `BigInt64Array` (microseconds) for a `BigInt64Array`, else an array of `T`
+ * (`Date`s from `addMany`, milliseconds from `elapsedMany`).
+ */
+export type BatchResult<S, T> = S extends Float64Array
+  ? Float64Array
+  : S extends BigInt64Array
+    ? BigInt64Array
+    : T[]
+
 /** A weekday key of `hours`. */
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
 
@@ -800,6 +824,29 @@ export declare class Calendar {
    * `Date`s in order.
    */
   openIntervals(a: Instant, b: Instant): Array<[Date, Date]>
+  /**
+   * `starts.map((t, i) => cal.add(t, durations[i]))` in one call, in parallel for large
+   * batches; each value equals the one-at-a-time `add`.
+   *
+   * - A `Float64Array` of epoch milliseconds (fractions keep microseconds) gives a
+   *   `Float64Array` of epoch milliseconds; `NaN` marks a missing value, in and out.
+   * - A `BigInt64Array` of epoch **microseconds** (exact) gives a `BigInt64Array` of epoch
+   *   microseconds; its minimum, `-(2n ** 63n)`, marks a missing value.
+   * - An array of instants (`Date`, ISO string with an offset, epoch ms) gives an array of
+   *   `Date`s.
+   *
+   * `durations` is a `Float64Array` or array of milliseconds, a `BigInt64Array` of
+   * microseconds, or one number of milliseconds for every start. The first failing item
+   * throws its error, named by index (`starts[3]: ...`).
+   */
+  addMany<S extends BatchInstants>(starts: S, durations: BatchDurations): BatchResult<S, Date>
+  /**
+   * `starts.map((a, i) => cal.elapsed(a, ends[i]))` in one call, in parallel for large
+   * batches: a `Float64Array` of milliseconds for `Float64Array` starts, a `BigInt64Array`
+   * of microseconds for `BigInt64Array` starts, an array of milliseconds for an array (see
+   * `addMany` for the inputs and the missing values).
+   */
+  elapsedMany<S extends BatchInstants>(starts: S, ends: BatchInstants): BatchResult<S, number>
 }
 
 /**
@@ -1158,6 +1205,12 @@ export declare class Ruleset {
    * the case and the field (`case "C-1": events[1].type: ...`).
    */
   evaluate(caseInput: CaseInput, now: Instant): Array<MilestoneStatus>
+  /**
+   * `cases.map(c => rules.evaluate(c, now))` in one call: the cases are read on the JS
+   * thread, then replayed in parallel on all cores. The lists are in the order of `cases`;
+   * the first bad case in that order throws its error.
+   */
+  evaluateMany(cases: CaseInput[], now: Instant): Array<Array<MilestoneStatus>>
   /**
    * Replays `case` up to `now` and says whether a process covers it (and why not), which
    * process and version apply, the account context, and the milestone statuses.

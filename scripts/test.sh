@@ -51,8 +51,11 @@ step "Docs: the site builds strictly (links checked), and every code block runs"
 bash scripts/docs/test.sh
 
 step "Python examples, benchmarks and docs tooling: ruff"
-.venv/bin/ruff check examples benches/python scripts docs/snippets
-.venv/bin/ruff format --check examples benches/python scripts docs/snippets
+.venv/bin/ruff check examples benches scripts docs/snippets
+.venv/bin/ruff format --check examples benches scripts docs/snippets
+
+step "Benchmarks: agreement with the peers on 300 instants (no timing)"
+bash benches/run.sh --smoke
 
 step "Airflow: the SLA monitor DAG, twice, end to end in a real Airflow (loopback services)"
 bash examples/airflow/test_dag.sh

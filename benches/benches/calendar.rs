@@ -1,6 +1,9 @@
 //! `add` and `elapsed` by span, on a calendar with two intervals a day, US holidays and a DST
 //! zone. The index makes both costs flat in the span: compare the 1-hour and 10-year rows.
 //!
+//! Then batches of 100,000: a loop of one-at-a-time calls against `add_many_micros` /
+//! `elapsed_many_micros` (parallel chunks).
+//!
 //! Run: `cargo bench -p entitlement-benches --bench calendar`.
 
 use std::hint::black_box;
@@ -64,6 +67,39 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    group.finish();
+
+    // Batches of 100,000 8-hour adds and 10-day elapsed: one-at-a-time in a loop, and the
+    // batch call (parallel chunks on rayon's pool).
+    let n = 100_000;
+    let many: Vec<i64> = (0..n)
+        .map(|i| starts[i % 1024] + (i as i64) * 7_919_000_000)
+        .collect();
+    let eight = vec![8 * HOUR; n];
+    let ends: Vec<i64> = many.iter().map(|t| t + 240 * HOUR).collect();
+    let mut out = vec![0; n];
+    let mut group = c.benchmark_group("calendar batch of 100k");
+    group.throughput(criterion::Throughput::Elements(n as u64));
+    group.bench_function("add loop", |b| {
+        b.iter(|| {
+            for (o, (&t, &d)) in out.iter_mut().zip(many.iter().zip(&eight)) {
+                *o = cal.add_micros(t, d).unwrap();
+            }
+            black_box(&out);
+        })
+    });
+    group.bench_function("add_many", |b| {
+        b.iter(|| {
+            cal.add_many_micros(&many, &eight, black_box(&mut out))
+                .unwrap()
+        })
+    });
+    group.bench_function("elapsed_many", |b| {
+        b.iter(|| {
+            cal.elapsed_many_micros(&many, &ends, black_box(&mut out))
+                .unwrap()
+        })
+    });
     group.finish();
 }
 

@@ -23,12 +23,13 @@ Measured, each the median of ``--runs`` runs (``time.perf_counter``):
 Run from the repository root, with the wheel installed (``bash bindings-python/scripts/test.sh``
 installs it into ``.venv``)::
 
-    .venv/bin/python benches/python/bench_monitor.py [--cases 100000] [--runs 5]
+    .venv/bin/python benches/python/bench_monitor.py [--cases 100000] [--runs 5] [--no-reads]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import resource
 import statistics
@@ -112,6 +113,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--no-reads",
+        action="store_true",
+        help="skip reading the report (statuses, to_json, to_pandas): for very large runs",
+    )
     args = parser.parse_args()
     n, runs = args.cases, args.runs
 
@@ -159,23 +165,76 @@ def main() -> None:
 
     med, *_ = median_time(lambda: (report.events, report.alerts), runs)
     row("report.events + report.alerts", med, "")
-    med, *_ = median_time(lambda: report.statuses, runs)
-    row("report.statuses", med, "a MilestoneStatus per open milestone")
-    med, *_, text = median_time(report.to_json, runs)
-    row("report.to_json()", med, f"{len(text) / 1e6:.0f} MB of JSON")
-    del text
-    try:
-        import pandas  # noqa: F401
-    except ImportError:
-        row("report.to_pandas('statuses')", None, "pandas is not installed")
+    if args.no_reads:
+        row("reading the report", None, "skipped (--no-reads)")
     else:
-        med, *_ = median_time(lambda: report.to_pandas("statuses"), runs)
-        row("report.to_pandas('statuses')", med, "")
+        med, *_ = median_time(lambda: report.statuses, runs)
+        row("report.statuses", med, "a MilestoneStatus per open milestone")
+        med, *_, text = median_time(report.to_json, runs)
+        row("report.to_json()", med, f"{len(text) / 1e6:.0f} MB of JSON")
+        del text
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            row("report.to_pandas('statuses')", None, "pandas is not installed")
+        else:
+            med, *_ = median_time(lambda: report.to_pandas("statuses"), runs)
+            row("report.to_pandas('statuses')", med, "")
+
+    # The Arrow path: the same cases as one record batch (built here, like the dicts: not the
+    # library's work); statuses and milestone events come back as record batches.
+    try:
+        import entitlement.arrow as ea
+        import pyarrow as pa
+    except ImportError:
+        row("rules.monitor_arrow / evaluate_arrow", None, "pyarrow is not installed")
+    else:
+        start = time.perf_counter()
+        batch = pa.RecordBatch.from_pylist(
+            [
+                {
+                    "id": c["id"],
+                    "entitlement": c["entitlement"],
+                    "created_at": datetime.fromisoformat(c["created_at"]),
+                    "fields": json.dumps(c["fields"]),
+                    "events": [
+                        {**e, "at": datetime.fromisoformat(e["at"])}
+                        for e in c["events"]
+                    ],
+                }
+                for c in cases
+            ],
+            schema=ea.case_schema(),
+        )
+        row(
+            "build the record batch (pyarrow)",
+            time.perf_counter() - start,
+            "not the library's work",
+        )
+        med, lo, hi, events = median_time(
+            lambda: rules.monitor_arrow(batch, NOW, SINCE), runs
+        )
+        row(
+            "rules.monitor_arrow (milestone events)",
+            med,
+            f"min {lo:.3f}, max {hi:.3f}; {events.num_rows} events",
+        )
+        med, lo, hi, table = median_time(lambda: rules.evaluate_arrow(batch, NOW), runs)
+        row(
+            "rules.evaluate_arrow (every status)",
+            med,
+            f"min {lo:.3f}, max {hi:.3f}; {table.num_rows:,} rows",
+        )
+        del batch, table, events
 
     # Counted last: reading `statuses` and `cases` builds a Python object per item.
     counts = (
-        f"{len(report.events)} events, {len(report.alerts)} alerts, "
-        f"{len(report.statuses):,} open milestones, {len(report.cases):,} cases"
+        repr(report)
+        if args.no_reads
+        else (
+            f"{len(report.events)} events, {len(report.alerts)} alerts, "
+            f"{len(report.statuses):,} open milestones, {len(report.cases):,} cases"
+        )
     )
     print()
     print(

@@ -12,6 +12,7 @@ use napi::{JsValue, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
 
+use crate::batch;
 use crate::convert;
 use crate::error::{NodeError, Result, guard};
 
@@ -211,6 +212,75 @@ impl Calendar {
                 .into_iter()
                 .map(|(start, end)| Ok((convert::date(start)?, convert::date(end)?)))
                 .collect()
+        })
+    }
+}
+
+#[napi]
+impl Calendar {
+    /// `starts.map((t, i) => cal.add(t, durations[i]))` in one call, in parallel for large
+    /// batches; each value equals the one-at-a-time `add`.
+    ///
+    /// - A `Float64Array` of epoch milliseconds (fractions keep microseconds) gives a
+    ///   `Float64Array` of epoch milliseconds; `NaN` marks a missing value, in and out.
+    /// - A `BigInt64Array` of epoch **microseconds** (exact) gives a `BigInt64Array` of epoch
+    ///   microseconds; its minimum, `-(2n ** 63n)`, marks a missing value.
+    /// - An array of instants (`Date`, ISO string with an offset, epoch ms) gives an array of
+    ///   `Date`s.
+    ///
+    /// `durations` is a `Float64Array` or array of milliseconds, a `BigInt64Array` of
+    /// microseconds, or one number of milliseconds for every start. The first failing item
+    /// throws its error, named by index (`starts[3]: ...`).
+    #[napi(
+        ts_generic_types = "S extends BatchInstants",
+        ts_args_type = "starts: S, durations: BatchDurations",
+        ts_return_type = "BatchResult<S, Date>"
+    )]
+    pub fn add_many<'env>(
+        &self,
+        env: &'env Env,
+        starts: Unknown<'env>,
+        durations: Unknown<'env>,
+    ) -> Result<Unknown<'env>> {
+        guard(|| {
+            let starts = batch::column(&starts, "starts", batch::Quantity::Instant)?;
+            let durations = match batch::broadcast(&durations, starts.len())? {
+                Some(all) => all,
+                None => batch::column(&durations, "durations", batch::Quantity::Duration)?,
+            };
+            batch::same_length(starts.len(), durations.len(), "durations")?;
+            let mut out = vec![0; starts.len()];
+            self.inner
+                .add_many_micros(starts.values(), durations.values(), &mut out)
+                .map_err(batch::item_error)?;
+            batch::results(env, starts.source, batch::Quantity::Instant, out)
+        })
+    }
+
+    /// `starts.map((a, i) => cal.elapsed(a, ends[i]))` in one call, in parallel for large
+    /// batches: a `Float64Array` of milliseconds for `Float64Array` starts, a `BigInt64Array`
+    /// of microseconds for `BigInt64Array` starts, an array of milliseconds for an array (see
+    /// `addMany` for the inputs and the missing values).
+    #[napi(
+        ts_generic_types = "S extends BatchInstants",
+        ts_args_type = "starts: S, ends: BatchInstants",
+        ts_return_type = "BatchResult<S, number>"
+    )]
+    pub fn elapsed_many<'env>(
+        &self,
+        env: &'env Env,
+        starts: Unknown<'env>,
+        ends: Unknown<'env>,
+    ) -> Result<Unknown<'env>> {
+        guard(|| {
+            let starts = batch::column(&starts, "starts", batch::Quantity::Instant)?;
+            let ends = batch::column(&ends, "ends", batch::Quantity::Instant)?;
+            batch::same_length(starts.len(), ends.len(), "ends")?;
+            let mut out = vec![0; starts.len()];
+            self.inner
+                .elapsed_many_micros(starts.values(), ends.values(), &mut out)
+                .map_err(batch::item_error)?;
+            batch::results(env, starts.source, batch::Quantity::Duration, out)
         })
     }
 }

@@ -95,23 +95,12 @@ fn ms_instant(ms: f64, path: &str, shown: impl Fn() -> String) -> Result<i64, No
         }
         .into());
     }
-    // Compare in floating point first: the cast below saturates, and a saturated value must not
-    // pass for a valid one.
-    const MIN_MS: f64 = (MIN_MICROS / 1000) as f64;
-    const MAX_MS: f64 = (MAX_MICROS / 1000 + 1) as f64;
-    let us = if (MIN_MS..MAX_MS).contains(&ms) {
-        ms_to_micros(ms)
-    } else {
-        i64::MAX
-    };
-    if (MIN_MICROS..=MAX_MICROS).contains(&us) {
-        Ok(us)
-    } else {
-        Err(CoreError::OutOfRange {
+    ms_instant_in_range(ms).ok_or_else(|| {
+        CoreError::OutOfRange {
             what: format!("{path} ({} ms since the epoch)", shown()),
         }
-        .into())
-    }
+        .into()
+    })
 }
 
 /// A finite number of milliseconds (at most about 9.2e15 in magnitude) as whole microseconds.
@@ -141,16 +130,43 @@ pub fn duration(value: &Unknown<'_>, path: &'static str) -> Result<i64, NodeErro
             found: format_number(ms),
         });
     }
+    Ok(ms_duration(ms))
+}
+
+/// A number of milliseconds (not `NaN`) as a duration in microseconds.
+#[inline]
+pub fn ms_duration(ms: f64) -> i64 {
     // Anything longer than the whole supported range cannot be added to any instant: clamp it,
     // and the core answers `out_of_range`, as it does for a long duration that does fit in i64.
     const SPAN_MS: f64 = (SPAN_MICROS / 1000) as f64;
-    Ok(if ms >= SPAN_MS {
+    if ms >= SPAN_MS {
         SPAN_MICROS
     } else if ms <= -SPAN_MS {
         -SPAN_MICROS
     } else {
         ms_to_micros(ms)
-    })
+    }
+}
+
+/// Epoch milliseconds as microseconds when finite and inside the supported range (the check of
+/// [`ms_instant`] without its message).
+#[inline]
+pub fn ms_instant_in_range(ms: f64) -> Option<i64> {
+    // Compare in floating point first: the cast below saturates, and a saturated value must not
+    // pass for a valid one.
+    const MIN_MS: f64 = (MIN_MICROS / 1000) as f64;
+    const MAX_MS: f64 = (MAX_MICROS / 1000 + 1) as f64;
+    if !(MIN_MS..MAX_MS).contains(&ms) {
+        return None;
+    }
+    let us = ms_to_micros(ms);
+    (MIN_MICROS..=MAX_MICROS).contains(&us).then_some(us)
+}
+
+/// Epoch milliseconds (an item of a `Float64Array`, named `path`) as microseconds.
+#[inline]
+pub fn ms_instant_at(ms: f64, path: &str) -> Result<i64, NodeError> {
+    ms_instant(ms, path, || format_number(ms))
 }
 
 // ----------------------------------------------------------------------------------------------

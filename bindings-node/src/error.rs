@@ -40,6 +40,14 @@ pub enum NodeError {
     Napi(napi::Error),
     /// A bug: a panic caught at the boundary (`internal_error`).
     Internal(String),
+    /// An error of the core about one item of a batch argument (`starts[3]`): the core's code,
+    /// its message prefixed by the item.
+    AtItem {
+        /// The item, such as `starts[3]`.
+        path: String,
+        /// The core's error.
+        error: CoreError,
+    },
 }
 
 impl From<CoreError> for NodeError {
@@ -73,6 +81,9 @@ impl From<NodeError> for napi::Error<Code> {
                 Code("internal_error"),
                 format!("Node-API call failed ({}): {}", err.status, err.reason),
             ),
+            NodeError::AtItem { path, error } => {
+                napi::Error::new(Code(error.code()), format!("{path}: {error}"))
+            }
             NodeError::Internal(reason) => napi::Error::new(
                 Code("internal_error"),
                 format!("internal error in the entitlement addon (please report it): {reason}"),

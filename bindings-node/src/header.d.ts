@@ -8,6 +8,30 @@
  */
 export type Instant = Date | string | number
 
+/**
+ * Instants for `addMany` / `elapsedMany`: a `Float64Array` of epoch milliseconds (`NaN` is a
+ * missing value), a `BigInt64Array` of epoch microseconds (its minimum is a missing value), or
+ * an array of instants.
+ */
+export type BatchInstants = Float64Array | BigInt64Array | Instant[]
+
+/**
+ * Durations for `addMany`: a `Float64Array` or an array of milliseconds, a `BigInt64Array` of
+ * microseconds, or one number of milliseconds (or a `bigint` of microseconds) for every start.
+ */
+export type BatchDurations = Float64Array | BigInt64Array | number[] | number | bigint
+
+/**
+ * The result of a batch call, in the kind of its starts: `Float64Array` (milliseconds) for a
+ * `Float64Array`, `BigInt64Array` (microseconds) for a `BigInt64Array`, else an array of `T`
+ * (`Date`s from `addMany`, milliseconds from `elapsedMany`).
+ */
+export type BatchResult<S, T> = S extends Float64Array
+  ? Float64Array
+  : S extends BigInt64Array
+    ? BigInt64Array
+    : T[]
+
 /** A weekday key of `hours`. */
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
 

@@ -10,6 +10,7 @@
 #![deny(clippy::all)]
 
 mod alert;
+mod batch;
 mod calendar;
 mod case;
 mod convert;

@@ -96,8 +96,8 @@ impl MonitorReport {
         guard(|| {
             let statuses: Vec<MilestoneStatus> = self
                 .inner
-                .statuses
-                .iter()
+                .statuses()
+                .into_iter()
                 .cloned()
                 .map(MilestoneStatus::from)
                 .collect();
@@ -151,7 +151,7 @@ impl MonitorReport {
             ),
             (
                 "statuses",
-                Json::List(r.statuses.iter().map(milestone_json).collect()),
+                Json::List(r.statuses().into_iter().map(milestone_json).collect()),
             ),
             (
                 "accounts",
@@ -273,7 +273,7 @@ impl MonitorEvent {
     /// The entitlement's account context, untouched.
     #[napi(getter, ts_return_type = "Record<string, unknown>")]
     pub fn account(&self) -> Json {
-        Json::of(self.inner.account.clone())
+        Json::of((*self.inner.account).clone())
     }
 
     /// Whether a suppression rule held the event back (it raises no alert, but is reported).
@@ -317,7 +317,7 @@ fn event_json(e: &CoreMonitorEvent) -> Json {
                 .map_or(Json::Plain(Value::Null), milestone_json),
         ),
         ("quota", quota_json(e.quota.as_ref())),
-        ("account", Json::of(e.account.clone())),
+        ("account", Json::of((*e.account).clone())),
         ("suppressed", Json::of(e.suppressed)),
         ("suppressedBy", Json::of(e.suppressed_by.clone())),
     ])

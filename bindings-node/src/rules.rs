@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use entitlement_core::Error as CoreError;
-use entitlement_core::rules::{Case, CaseEvaluation as CoreCaseEvaluation, Ruleset as CoreRuleset};
+use entitlement_core::rules::Ruleset as CoreRuleset;
 use napi::bindgen_prelude::{ClassInstance, Env, FromNapiValue, JavaScriptClassExt, Unknown};
 use napi::{JsValue, ValueType};
 use napi_derive::napi;
@@ -144,6 +144,27 @@ impl Ruleset {
         })
     }
 
+    /// `cases.map(c => rules.evaluate(c, now))` in one call: the cases are read on the JS
+    /// thread, then replayed in parallel on all cores. The lists are in the order of `cases`;
+    /// the first bad case in that order throws its error.
+    #[napi(ts_args_type = "cases: CaseInput[], now: Instant")]
+    pub fn evaluate_many(
+        &self,
+        cases: Unknown<'_>,
+        now: Unknown<'_>,
+    ) -> Result<Vec<Vec<MilestoneStatus>>> {
+        guard(|| {
+            let list = case::read_list(&cases, "cases")?;
+            let now = now_arg(&now)?;
+            Ok(self
+                .inner
+                .evaluate_many(&list, now)?
+                .into_iter()
+                .map(|one| one.into_iter().map(MilestoneStatus::from).collect())
+                .collect())
+        })
+    }
+
     /// Replays `case` up to `now` and says whether a process covers it (and why not), which
     /// process and version apply, the account context, and the milestone statuses.
     #[napi(ts_args_type = "caseInput: CaseInput, now: Instant")]
@@ -230,7 +251,7 @@ impl Ruleset {
                 None => None,
                 Some(since) => Some(convert::date(convert::instant(&since, "since")?)?),
             };
-            let evaluations = evaluate_all(&self.inner, &list, now)?;
+            let evaluations = self.inner.evaluate_cases(&list, now)?;
             let report = self
                 .inner
                 .monitor_evaluated(&list, evaluations, now, since)?;
@@ -321,50 +342,6 @@ impl Ruleset {
         unsafe { ClassInstance::<Ruleset>::from_napi_value(env.raw(), value.raw()) }
             .map_err(|_| not_rules("an object that only inherits from Ruleset.prototype".into()))
     }
-}
-
-/// Below this many cases, `evaluate_all` stays on the calling thread: starting threads costs
-/// more than it saves.
-const PARALLEL_FROM: usize = 512;
-
-/// Every case evaluated at `now`, in order, on all cores for a long list (the replays are
-/// independent, and a `Ruleset` is `Sync`); the error is the one of the first failing case, as
-/// in a sequential run.
-fn evaluate_all(
-    rules: &CoreRuleset,
-    cases: &[Case],
-    now: DateTime<Utc>,
-) -> std::result::Result<Vec<CoreCaseEvaluation>, NodeError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || cases.len() < PARALLEL_FROM {
-        return Ok(cases
-            .iter()
-            .map(|c| rules.evaluate_case(c, now))
-            .collect::<entitlement_core::Result<_>>()?);
-    }
-    let chunk = cases.len().div_ceil(threads);
-    let parts = std::thread::scope(|scope| {
-        let workers: Vec<_> = cases
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|c| rules.evaluate_case(c, now))
-                        .collect::<entitlement_core::Result<Vec<_>>>()
-                })
-            })
-            .collect();
-        // A panic in a worker is re-raised here, where `guard` turns it into `internal_error`.
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect::<Vec<_>>()
-    });
-    let mut out = Vec::with_capacity(cases.len());
-    for part in parts {
-        out.extend(part?);
-    }
-    Ok(out)
 }
 
 /// The `now` argument as a chrono instant.

@@ -370,7 +370,7 @@ impl CaseEvaluation {
     /// empty object without an entitlement.
     #[napi(getter, ts_return_type = "Record<string, unknown>")]
     pub fn account(&self) -> Json {
-        Json::of(self.inner.account.clone())
+        Json::of((*self.inner.account).clone())
     }
 
     /// One status per milestone instance, in the process's milestone order (a new array of new
@@ -403,7 +403,7 @@ pub(crate) fn evaluation_json(e: &CoreCaseEvaluation) -> Json {
         ("reason", Json::of(e.reason.clone())),
         ("process", Json::of(e.process.clone())),
         ("processVersion", Json::of(e.process_version)),
-        ("account", Json::of(e.account.clone())),
+        ("account", Json::of((*e.account).clone())),
         (
             "milestones",
             Json::List(e.milestones.iter().map(milestone_json).collect()),

@@ -426,3 +426,15 @@ for (const w of importWarnings) {
 }
 // @ts-expect-error: warnings are read-only
 zdRules.warnings = []
+// Batches: the result has the kind of the starts.
+const batchCal = new Calendar({ time_zone: 'UTC', hours: { mon: ['09:00-17:00'] } })
+const dueMs: Float64Array = batchCal.addMany(new Float64Array([0]), 3600e3)
+const dueUs: BigInt64Array = batchCal.addMany(new BigInt64Array([0n]), new BigInt64Array([1n]))
+const dueDates: Date[] = batchCal.addMany([new Date(), '2026-03-06T16:00:00Z', 0], [3600e3, 0, 1])
+const spentMs: Float64Array = batchCal.elapsedMany(new Float64Array([0]), new Float64Array([1]))
+const spent: number[] = batchCal.elapsedMany([new Date()], [new Date()])
+const perCase: MilestoneStatus[][] = Ruleset.fromObject({}).evaluateMany([], new Date())
+void [dueMs, dueUs, dueDates, spentMs, spent, perCase]
+// @ts-expect-error: a Float64Array in gives a Float64Array out, not Dates
+const wrongBatch: Date[] = batchCal.addMany(new Float64Array([0]), 0)
+void wrongBatch

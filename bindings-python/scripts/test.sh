@@ -16,14 +16,14 @@ if [ ! -x "$py" ]; then
 fi
 
 # Install only the tools that are missing, so reruns stay fast.
-requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs holidays)
+requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" holidays)
 missing="$("$py" - "${requirements[@]}" <<'EOF'
 import re
 import sys
 from importlib import metadata
 
 for requirement in sys.argv[1:]:
-    name = re.split(r"[<>=!~ ]", requirement, maxsplit=1)[0]
+    name = re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0]
     try:
         metadata.version(name)
     except metadata.PackageNotFoundError:

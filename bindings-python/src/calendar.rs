@@ -2,18 +2,17 @@
 //! operations on business time. Every operation converts its arguments to integer microseconds,
 //! calls the core's `*_micros` method and converts the answer back.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use entitlement_core as core;
 use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDelta, PyDict, PyList, PyType};
 use serde_json::{Map, Value};
 
+use crate::arrays::{Quantity, broadcast_duration, column, results};
 use crate::convert::{
-    duration_to_py, duration_us, durations_us, from_json, instant_to_py, instant_us, instants_us,
-    sequence, to_json, to_json_at,
+    duration_to_py, duration_us, from_json, instant_to_py, instant_us, sequence, to_json,
+    to_json_at,
 };
-use crate::error::{Family, guard, panic_error, raise, to_py_err_at};
+use crate::error::{Family, detached_with, guard, raise, to_py_err_at};
 
 /// A business calendar: weekly opening hours in an IANA time zone, holidays and dated overrides.
 ///
@@ -232,48 +231,57 @@ impl Calendar {
         PyList::new(py, intervals)
     }
 
-    /// ``[add(s, d) for s, d in zip(starts, durations)]`` in one call, without holding the GIL
-    /// while computing. ``starts`` and ``durations`` are lists (or other iterables) of the same
-    /// length.
+    /// ``[add(s, d) for s, d in zip(starts, durations)]`` in one call, computed without the
+    /// GIL (in parallel for large batches).
+    ///
+    /// ``starts`` is a numpy ``datetime64`` array (counted from the Unix epoch in UTC, as
+    /// numpy defines it), a pyarrow ``timestamp`` array with a time zone (or ``ChunkedArray``),
+    /// or a list (or other iterable) of aware datetimes. ``durations`` is a numpy
+    /// ``timedelta64`` array, a pyarrow ``duration`` array, a list of timedeltas, or one
+    /// ``timedelta`` for every start. Units from weeks to nanoseconds are read (values below a
+    /// microsecond are refused); microsecond arrays without nulls are read in place.
+    ///
+    /// The result has the kind of ``starts``: a numpy ``datetime64[us]`` array, a pyarrow
+    /// ``timestamp[us, tz=UTC]`` array, or a list of aware UTC datetimes. ``NaT`` or null in
+    /// either input gives ``NaT`` or null (``None`` in a list). Each value equals
+    /// ``add(start, duration)``; the first item that fails raises its error, naming its index.
     fn add_many<'py>(
         &self,
         py: Python<'py>,
         starts: &Bound<'py, PyAny>,
         durations: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let starts = instants_us(starts, "starts")?;
-        let durations = durations_us(durations, "durations")?;
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let starts = column(starts, "starts", Quantity::Instant)?;
+        let durations = match broadcast_duration(durations, starts.len())? {
+            Some(all) => all,
+            None => column(durations, "durations", Quantity::Duration)?,
+        };
         same_length(py, starts.len(), durations.len(), "starts", "durations")?;
-        let results = batch(py, "starts", &starts, |i, t| {
-            self.inner.add_micros(t, durations[i])
-        })?;
-        let results = results
-            .into_iter()
-            .map(|u| instant_to_py(py, u))
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, results)
+        let (a, b) = (starts.values(), durations.values());
+        let out = batch(py, |out| self.inner.add_many_micros(a, b, out), a.len())?;
+        results(py, starts.source, Quantity::Instant, out)
     }
 
-    /// ``[elapsed(s, e) for s, e in zip(starts, ends)]`` in one call, without holding the GIL
-    /// while computing. ``starts`` and ``ends`` are lists (or other iterables) of the same
-    /// length.
+    /// ``[elapsed(s, e) for s, e in zip(starts, ends)]`` in one call, computed without the
+    /// GIL (in parallel for large batches).
+    ///
+    /// ``starts`` and ``ends`` are numpy ``datetime64`` arrays, pyarrow ``timestamp`` arrays
+    /// with a time zone, or lists of aware datetimes, of one length (see ``add_many``). The
+    /// result has the kind of ``starts``: a numpy ``timedelta64[us]`` array, a pyarrow
+    /// ``duration[us]`` array, or a list of timedeltas, with ``NaT``/null/``None`` where an
+    /// input is missing.
     fn elapsed_many<'py>(
         &self,
         py: Python<'py>,
         starts: &Bound<'py, PyAny>,
         ends: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let starts = instants_us(starts, "starts")?;
-        let ends = instants_us(ends, "ends")?;
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let starts = column(starts, "starts", Quantity::Instant)?;
+        let ends = column(ends, "ends", Quantity::Instant)?;
         same_length(py, starts.len(), ends.len(), "starts", "ends")?;
-        let results = batch(py, "starts", &starts, |i, a| {
-            self.inner.elapsed_micros(a, ends[i])
-        })?;
-        let results = results
-            .into_iter()
-            .map(|d| duration_to_py(py, d))
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, results)
+        let (a, b) = (starts.values(), ends.values());
+        let out = batch(py, |out| self.inner.elapsed_many_micros(a, b, out), a.len())?;
+        results(py, starts.source, Quantity::Duration, out)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -305,23 +313,16 @@ fn same_length(py: Python<'_>, a: usize, b: usize, name_a: &str, name_b: &str) -
     }
 }
 
-/// Runs `f` over `inputs` with the GIL released; an error names the index it happened at.
-fn batch<F>(py: Python<'_>, arg: &str, inputs: &[i64], f: F) -> PyResult<Vec<i64>>
+/// Runs a batch of `n` items with the GIL released; an error names the index it happened at.
+fn batch<F>(py: Python<'_>, f: F, n: usize) -> PyResult<Vec<i64>>
 where
-    F: Fn(usize, i64) -> core::Result<i64> + Sync,
+    F: FnOnce(&mut [i64]) -> Result<(), core::calendar::BatchError> + Send,
 {
-    let outcome = py.detach(|| {
-        catch_unwind(AssertUnwindSafe(|| {
-            inputs
-                .iter()
-                .enumerate()
-                .map(|(i, &x)| f(i, x).map_err(|err| (i, err)))
-                .collect::<Result<Vec<i64>, _>>()
-        }))
-    });
-    match outcome {
-        Ok(Ok(results)) => Ok(results),
-        Ok(Err((i, err))) => Err(to_py_err_at(py, err, &format!("{arg}[{i}]"))),
-        Err(payload) => Err(panic_error(py, payload)),
-    }
+    let run = || {
+        let mut out = vec![0; n];
+        f(&mut out).map(|()| out)
+    };
+    detached_with(py, run, |py, e| {
+        to_py_err_at(py, e.error, &format!("starts[{}]", e.index))
+    })
 }

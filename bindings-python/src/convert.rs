@@ -542,7 +542,7 @@ fn shown(value: &Bound<'_, PyAny>) -> String {
 /// only when there is one), as the core writes instants; `None` outside years 1 to 9999.
 /// Written by hand: it runs once per event of a case, and chrono's formatter costs several
 /// times more.
-fn rfc3339(us: i64) -> Option<String> {
+pub(crate) fn rfc3339(us: i64) -> Option<String> {
     use std::fmt::Write;
     if !(MIN_MICROS..=MAX_MICROS).contains(&us) {
         return None;

@@ -190,9 +190,22 @@ fn detached<T: Send>(
     f: impl FnOnce() -> entitlement_core::Result<T> + Send,
     family: fn(&Error) -> Family,
 ) -> PyResult<T> {
+    detached_with(py, f, |py, err| {
+        raise(py, family(&err), err.code(), err.to_string())
+    })
+}
+
+/// Runs `f` with the GIL released, mapping its error with `to_err` and a panic to
+/// `internal_error`: for calls whose failures are not a plain core error (a batch's failing
+/// index, an Arrow layout problem).
+pub(crate) fn detached_with<T: Send, E: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> Result<T, E> + Send,
+    to_err: impl FnOnce(Python<'_>, E) -> PyErr,
+) -> PyResult<T> {
     match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(err)) => Err(raise(py, family(&err), err.code(), err.to_string())),
+        Ok(Err(err)) => Err(to_err(py, err)),
         Err(payload) => Err(panic_error(py, payload)),
     }
 }

@@ -8,6 +8,8 @@
 use pyo3::prelude::*;
 
 mod alert;
+mod arrays;
+mod arrow;
 mod calendar;
 mod convert;
 mod error;

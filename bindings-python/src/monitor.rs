@@ -371,7 +371,7 @@ impl MonitorReport {
     /// first.
     #[getter]
     fn statuses<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        statuses(py, &self.inner.statuses)
+        statuses(py, self.inner.statuses())
     }
 
     /// One rollup per account, by account id (see the class's documentation).
@@ -411,7 +411,7 @@ impl MonitorReport {
         dict.set_item("events", list(events.collect::<PyResult<_>>()?)?)?;
         let alerts = r.alerts.iter().map(|a| alert_dict(py, a));
         dict.set_item("alerts", list(alerts.collect::<PyResult<_>>()?)?)?;
-        let open = r.statuses.iter().map(|s| status_dict(py, s));
+        let open = r.statuses().into_iter().map(|s| status_dict(py, s));
         dict.set_item("statuses", list(open.collect::<PyResult<_>>()?)?)?;
         let accounts = r.accounts.iter().map(|a| account_dict(py, a));
         dict.set_item("accounts", list(accounts.collect::<PyResult<_>>()?)?)?;
@@ -473,7 +473,7 @@ impl MonitorReport {
         let frame = match table.as_str() {
             "events" => events_table(py, &r.events)?,
             "alerts" => alerts_table(py, &r.alerts)?,
-            "statuses" => statuses_table(py, &r.statuses)?,
+            "statuses" => statuses_table(py, &r.statuses())?,
             _ => accounts_table(py, &r.accounts)?,
         };
         frame.into_frame(&pandas)
@@ -488,7 +488,7 @@ impl MonitorReport {
             self.since.map_or_else(|| "None".to_owned(), rfc3339),
             r.events.len(),
             r.alerts.len(),
-            r.statuses.len(),
+            r.open.len(),
             r.accounts.len(),
             r.cases.len(),
         )
@@ -761,7 +761,7 @@ const STATUS_COLUMNS: &[(&str, Column)] = &[
     ("breached_at", Column::Instant),
 ];
 
-fn statuses_table<'py>(py: Python<'py>, items: &[rules::MilestoneStatus]) -> PyResult<Table<'py>> {
+fn statuses_table<'py>(py: Python<'py>, items: &[&rules::MilestoneStatus]) -> PyResult<Table<'py>> {
     let mut table = Table::new(py, STATUS_COLUMNS, items.len());
     for s in items {
         table.row(vec![

@@ -78,23 +78,42 @@ fn case_value(case: &Bound<'_, PyAny>, position: usize) -> PyResult<Value> {
     to_json_in(case, Origin::Case(&label))
 }
 
-/// An iterable of case dicts as JSON values (with the GIL: it reads Python objects).
-fn case_values(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
-    sequence(cases, "cases")?
-        .iter()
-        .enumerate()
-        .map(|(i, case)| case_value(case, i))
-        .collect()
+/// An iterable of case dicts as the core's cases, a chunk at a time: each chunk is converted
+/// to JSON values with the GIL (it reads Python objects), then validated without it, in
+/// parallel, and its values dropped, so that a large list is never held as JSON whole (for a
+/// million cases that was 3 GB on top of the dicts).
+fn cases_of(py: Python<'_>, cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
+    const CHUNK: usize = 32 * 1024;
+    let items = sequence(cases, "cases")?;
+    let mut out = Vec::with_capacity(items.len());
+    for (k, chunk) in items.chunks(CHUNK).enumerate() {
+        let first = k * CHUNK;
+        let values = chunk
+            .iter()
+            .enumerate()
+            .map(|(j, case)| case_value(case, first + j))
+            .collect::<PyResult<Vec<Value>>>()?;
+        out.extend(guard_detached(py, move || {
+            Case::from_values(values, first)
+        })?);
+    }
+    Ok(out)
 }
 
-/// JSON values as the core's cases (without the GIL). Each value is dropped once read, so that
-/// a large batch is not held twice.
-fn parse_cases(values: Vec<Value>) -> entitlement_core::Result<Vec<Case>> {
-    values
-        .into_iter()
-        .enumerate()
-        .map(|(i, case)| Case::from_value_at(&case, i))
-        .collect()
+/// Runs an Arrow call without the GIL, mapping its failure and a panic.
+fn arrow_call<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> Result<T, crate::arrow::Failure> + Send,
+) -> PyResult<T> {
+    crate::error::detached_with(py, f, |py, failure| failure.into_py(py))
+}
+
+/// The optional `since` argument: `None` (or absent) means everything up to `now`.
+fn since_arg(since: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> {
+    since
+        .filter(|s| !s.is_none())
+        .map(|s| instant_arg(s, "since"))
+        .transpose()
 }
 
 /// A document's text, for `from_json`/`from_yaml`/`from_toml`.
@@ -205,6 +224,67 @@ impl Ruleset {
         statuses(py, &result)
     }
 
+    /// ``[evaluate(case, now) for case in cases]`` in one call: the cases are converted with
+    /// the GIL held, then parsed and replayed without it, in parallel on all cores. The lists
+    /// are in the order of ``cases``; the first bad case in that order raises its error.
+    fn evaluate_many<'py>(
+        &self,
+        py: Python<'py>,
+        cases: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let (cases, now) = (cases_of(py, cases)?, instant_arg(now, "now")?);
+        let rules = &self.inner;
+        let all = guard_detached(py, move || rules.evaluate_many(&cases, now))?;
+        let lists = all
+            .iter()
+            .map(|one| statuses(py, one))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, lists)
+    }
+
+    /// Every milestone status of every case in ``cases``, a pyarrow ``RecordBatch`` (or any
+    /// object with ``__arrow_c_array__``) in the case layout of ``docs/arrow.md``, as a
+    /// ``RecordBatch`` with one row per milestone instance (``entitlement.arrow.STATUS_SCHEMA``).
+    ///
+    /// The same statuses as ``evaluate`` per case; rows are read, validated and replayed
+    /// without the GIL, in parallel. Runs unchanged in Dask's ``map_partitions`` and PySpark's
+    /// ``mapInArrow`` (see ``entitlement.arrow``).
+    fn evaluate_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        cases: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (batch, now) = (crate::arrow::import_batch(cases)?, instant_arg(now, "now")?);
+        let rules = &self.inner;
+        let result = arrow_call(py, move || crate::arrow::evaluate(rules, &batch, now))?;
+        crate::arrow::export_batch(py, result)
+    }
+
+    /// The milestone events (trigger crossings and breaches) of ``(since, now]`` of the cases
+    /// in ``cases`` (a record batch, as for ``evaluate_arrow``), as a ``RecordBatch`` with one
+    /// row per event (``entitlement.arrow.EVENT_SCHEMA``), by instant then key.
+    ///
+    /// Each event depends on its case alone, so the events of the partitions of a job are the
+    /// events of ``monitor`` over all the cases, less quota and allowance events (which count
+    /// every case of an entitlement together; see ``docs/arrow.md``).
+    #[pyo3(signature = (cases, now, since = None))]
+    fn monitor_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        cases: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+        since: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let batch = crate::arrow::import_batch(cases)?;
+        let now = instant_arg(now, "now")?;
+        let since = since_arg(since)?;
+        let rules = &self.inner;
+        let result = arrow_call(py, move || crate::arrow::monitor(rules, &batch, now, since))?;
+        crate::arrow::export_batch(py, result)
+    }
+
     /// Like ``evaluate``, with the case's coverage: whether a process applies (and which
     /// version), the entitlement's status and account context, and the milestones.
     fn evaluate_case(
@@ -231,11 +311,11 @@ impl Ruleset {
         now: &Bound<'_, PyAny>,
     ) -> PyResult<EntitlementUsage> {
         let entitlement_id = string_arg(entitlement_id, "entitlement_id")?;
-        let cases = case_values(cases)?;
+        let cases = cases_of(py, cases)?;
         let now: DateTime<Utc> = instant_arg(now, "now")?;
         let rules = &self.inner;
         guard_detached(py, move || {
-            rules.entitlement_usage(&entitlement_id, &parse_cases(cases)?, now)
+            rules.entitlement_usage(&entitlement_id, &cases, now)
         })
         .map(EntitlementUsage::wrap)
     }
@@ -257,10 +337,10 @@ impl Ruleset {
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let cases = case_values(cases)?;
+        let cases = cases_of(py, cases)?;
         let now: DateTime<Utc> = instant_arg(now, "now")?;
         let rules = &self.inner;
-        let risks = guard_detached(py, move || rules.breach_risk(&parse_cases(cases)?, now))?;
+        let risks = guard_detached(py, move || rules.breach_risk(&cases, now))?;
         crate::risk::risk_list(py, &risks)
     }
 
@@ -288,14 +368,11 @@ impl Ruleset {
         now: &Bound<'_, PyAny>,
         since: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<MonitorReport> {
-        let cases = case_values(cases)?;
+        let cases = cases_of(py, cases)?;
         let now = instant_arg(now, "now")?;
-        let since = since
-            .filter(|s| !s.is_none())
-            .map(|s| instant_arg(s, "since"))
-            .transpose()?;
+        let since = since_arg(since)?;
         let rules = &self.inner;
-        let report = guard_detached(py, move || rules.monitor(&parse_cases(cases)?, now, since))?;
+        let report = guard_detached(py, move || rules.monitor(&cases, now, since))?;
         Ok(MonitorReport::wrap(report, since))
     }
 
@@ -331,12 +408,10 @@ impl Ruleset {
                 ),
             ));
         };
-        let cases = case_values(cases)?;
+        let cases = cases_of(py, cases)?;
         let now = instant_arg(now, "now")?;
         let (rules, proposed) = (&self.inner, &proposed.get().inner);
-        let result = guard_detached(py, move || {
-            rules.what_if(proposed, &parse_cases(cases)?, now)
-        })?;
+        let result = guard_detached(py, move || rules.what_if(proposed, &cases, now))?;
         what_if_dict(py, &result)
     }
 

@@ -402,12 +402,12 @@ fn triggers<'py>(py: Python<'py>, items: &[TriggerStatus]) -> PyResult<Bound<'py
 }
 
 /// Statuses as a list of `MilestoneStatus` objects.
-pub(crate) fn statuses<'py>(
+pub(crate) fn statuses<'py, 'a>(
     py: Python<'py>,
-    items: &[rules::MilestoneStatus],
+    items: impl IntoIterator<Item = &'a rules::MilestoneStatus>,
 ) -> PyResult<Bound<'py, PyList>> {
     let items = items
-        .iter()
+        .into_iter()
         .map(|m| Bound::new(py, MilestoneStatus::wrap(m.clone())))
         .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, items)

@@ -1577,6 +1577,8 @@ def test_the_gil_is_released_while_the_core_works() -> None:
         ticks.append(time.perf_counter())
     worker.join()
     # Time this thread ran freely (ticks less than 2 ms apart) while the monitor ran: with
-    # the GIL held throughout it would be next to nothing.
+    # the GIL held throughout it would be next to nothing. The core replays on every core, so
+    # this thread shares the CPU with its workers (and, here, with other jobs): a twentieth of
+    # the run is far above nothing and below its share.
     free = sum(b - a for a, b in zip(ticks, ticks[1:]) if b - a < 0.002)
-    assert free > 0.2 * took[0], (free, took[0])
+    assert free > 0.05 * took[0], (free, took[0])

@@ -151,13 +151,13 @@ fn print_report(r: &MonitorReport, rules: &Ruleset, args: &Args, elapsed: f64) {
     const SHOWN: usize = 25;
     println!(
         "At-risk and breached milestones, least time left first ({} open)",
-        r.statuses.len()
+        r.open.len()
     );
     println!(
         "  {:<7} {:<18} {:<17} {:<11} {:<22} {:>8} {:>6}  crossed",
         "case", "account", "milestone", "state", "due (desk time)", "left", "used"
     );
-    for m in r.statuses.iter().take(SHOWN) {
+    for m in r.statuses().into_iter().take(SHOWN) {
         let due = m
             .target_at
             .map(|t| {
@@ -188,10 +188,10 @@ fn print_report(r: &MonitorReport, rules: &Ruleset, args: &Args, elapsed: f64) {
             crossed.join(", ")
         );
     }
-    if r.statuses.len() > SHOWN {
+    if r.open.len() > SHOWN {
         println!(
             "  ... and {} more (--json lists them all)",
-            r.statuses.len() - SHOWN
+            r.open.len() - SHOWN
         );
     }
 

@@ -292,8 +292,8 @@ fn rollups_give_attainment_breaches_near_misses_and_usage() {
     // A-3's resolution (14:00 + 2h) is open with 1.5h used: its 50% warning was crossed.
     let res = &a.processes[0].milestones[1];
     assert_eq!((res.met, res.open, res.at_risk), (2, 1, 1));
-    assert_eq!(r.statuses.len(), 1);
-    assert_eq!(r.statuses[0].case_id, "A-3");
+    assert_eq!(r.open.len(), 1);
+    assert_eq!(r.statuses()[0].case_id, "A-3");
     assert_eq!(a.usage[0].cases_used, 3);
 }
 
@@ -374,8 +374,8 @@ fn alerts_carry_account_context_deadlines_and_suggested_actions() {
     // From Friday evening the same deadline is 70 wall-clock hours away but 7 business hours.
     let r = run(rules(), &friday, "2026-11-21T00:00:00Z", None);
     let s = &r
-        .statuses
-        .iter()
+        .statuses()
+        .into_iter()
         .find(|s| s.milestone == "Resolution")
         .unwrap();
     assert_eq!(s.remaining, Some(TimeDelta::hours(7)));
@@ -747,5 +747,5 @@ fn cases_that_are_not_covered_count_for_the_account_but_not_for_attainment() {
     let a = r.accounts.iter().find(|a| a.account_id == "A-6").unwrap();
     assert_eq!(a.cases, 1);
     assert!(a.processes.is_empty());
-    assert!(r.events.is_empty() && r.statuses.is_empty());
+    assert!(r.events.is_empty() && r.open.is_empty());
 }

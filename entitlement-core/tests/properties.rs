@@ -190,4 +190,51 @@ proptest! {
         prop_assert!(e >= a.elapsed_micros(t, t + len).unwrap().max(b.elapsed_micros(t, t + len).unwrap()));
         prop_assert!(e <= a.elapsed_micros(t, t + len).unwrap() + b.elapsed_micros(t, t + len).unwrap());
     }
+
+    #[test]
+    fn batches_equal_the_one_at_a_time_calls(
+        cal in calendar_strategy(),
+        seed in any::<u64>(),
+        n in prop_oneof![0usize..50, 20_000usize..40_000],
+    ) {
+        // Above 16k items the batch runs in parallel chunks: both sizes are drawn.
+        let mut x = seed | 1;
+        let mut next = move || { x ^= x << 13; x ^= x >> 7; x ^= x << 17; x };
+        let starts: Vec<i64> = (0..n).map(|_| T0 + (next() % (T1 - T0) as u64) as i64).collect();
+        let amounts: Vec<i64> = (0..n).map(|_| (next() % (400 * HOUR) as u64) as i64 - 100 * HOUR).collect();
+        let ends: Vec<i64> = starts.iter().zip(&amounts).map(|(s, a)| s + a).collect();
+        let mut out = vec![0; n];
+        cal.add_many_micros(&starts, &amounts, &mut out).unwrap();
+        for i in (0..n).step_by(1 + n / 200) {
+            prop_assert_eq!(out[i], cal.add_micros(starts[i], amounts[i]).unwrap());
+        }
+        cal.elapsed_many_micros(&starts, &ends, &mut out).unwrap();
+        for i in (0..n).step_by(1 + n / 200) {
+            prop_assert_eq!(out[i], cal.elapsed_micros(starts[i], ends[i]).unwrap());
+        }
+    }
+}
+
+#[test]
+fn a_failing_batch_reports_its_lowest_failing_index_and_keeps_missing_values() {
+    use entitlement_core::calendar::MISSING;
+    let cal = Calendar::always_open();
+    let n = 50_000;
+    let mut starts = vec![T0; n];
+    starts[7] = MISSING;
+    // Two failures in different parallel chunks: the lower index is the one reported.
+    starts[30_000] = i64::MAX - 1;
+    starts[45_000] = i64::MAX - 1;
+    let mut out = vec![0; n];
+    let err = cal
+        .add_many_micros(&starts, &vec![HOUR; n], &mut out)
+        .unwrap_err();
+    assert_eq!(err.index, 30_000);
+    assert_eq!(err.error.code(), "out_of_range");
+    starts[30_000] = T0;
+    starts[45_000] = T0;
+    cal.add_many_micros(&starts, &vec![HOUR; n], &mut out)
+        .unwrap();
+    assert_eq!(out[7], MISSING);
+    assert_eq!(out[8], T0 + HOUR);
 }

@@ -3,9 +3,11 @@
 import datetime
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Literal, TypedDict, final
+from typing import Any, ClassVar, Literal, Protocol, TypedDict, final, overload
 
+import numpy
 import pandas
+from numpy.typing import NDArray
 from typing_extensions import Self, TypeAlias
 
 __all__ = [
@@ -66,6 +68,22 @@ class CalendarError(EntitlementError):
 class InputError(EntitlementError, ValueError, TypeError):
     """An argument of an operation is invalid."""
 
+class _ArrowArray(Protocol):
+    """A pyarrow array (or anything exporting the Arrow PyCapsule interface)."""
+
+    def __arrow_c_array__(
+        self, requested_schema: object | None = None
+    ) -> tuple[object, object]: ...
+
+#: Instants for the batch calls: numpy ``datetime64`` (UTC), pyarrow timestamps with a zone, or
+#: aware datetimes.
+_Instants: TypeAlias = NDArray[numpy.datetime64] | _ArrowArray | Iterable[datetime.datetime]
+#: Durations for ``add_many``: numpy ``timedelta64``, pyarrow durations, timedeltas, or one
+#: ``timedelta`` for every start.
+_Durations: TypeAlias = (
+    NDArray[numpy.timedelta64] | _ArrowArray | Iterable[datetime.timedelta] | datetime.timedelta
+)
+
 @final
 class Calendar:
     """A business calendar: weekly opening hours in an IANA time zone, holidays and overrides."""
@@ -96,11 +114,25 @@ class Calendar:
     def open_intervals(
         self, start: datetime.datetime, end: datetime.datetime
     ) -> list[tuple[datetime.datetime, datetime.datetime]]: ...
+    @overload
     def add_many(
-        self, starts: Iterable[datetime.datetime], durations: Iterable[datetime.timedelta]
+        self, starts: NDArray[numpy.datetime64], durations: _Durations
+    ) -> NDArray[numpy.datetime64]: ...
+    @overload
+    def add_many(self, starts: _ArrowArray, durations: _Durations) -> Any: ...
+    @overload
+    def add_many(
+        self, starts: Iterable[datetime.datetime], durations: _Durations
     ) -> list[datetime.datetime]: ...
+    @overload
     def elapsed_many(
-        self, starts: Iterable[datetime.datetime], ends: Iterable[datetime.datetime]
+        self, starts: NDArray[numpy.datetime64], ends: _Instants
+    ) -> NDArray[numpy.timedelta64]: ...
+    @overload
+    def elapsed_many(self, starts: _ArrowArray, ends: _Instants) -> Any: ...
+    @overload
+    def elapsed_many(
+        self, starts: Iterable[datetime.datetime], ends: _Instants
     ) -> list[datetime.timedelta]: ...
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
 
@@ -206,6 +238,13 @@ class Ruleset:
     def schema() -> dict[str, Any]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def evaluate(self, case: _Case, now: _Instant) -> list[MilestoneStatus]: ...
+    def evaluate_many(
+        self, cases: Iterable[_Case], now: _Instant
+    ) -> list[list[MilestoneStatus]]: ...
+    def evaluate_arrow(self, cases: _ArrowArray, now: _Instant) -> Any: ...
+    def monitor_arrow(
+        self, cases: _ArrowArray, now: _Instant, since: _Instant | None = None
+    ) -> Any: ...
     def evaluate_case(self, case: _Case, now: _Instant) -> CaseEvaluation: ...
     def entitlement_usage(
         self, entitlement_id: str, cases: Iterable[_Case], now: _Instant

@@ -4,6 +4,7 @@
 //! A [`Calendar`] is immutable and cheap to clone (an `Arc`); it compiles itself into an index of
 //! UTC intervals lazily, one year at a time, and can be shared across threads.
 
+mod batch;
 pub(crate) mod holiday;
 mod hours;
 mod index;
@@ -19,6 +20,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
+pub use batch::{BatchError, MISSING};
 pub use spec::{MAX_CALENDAR_ENTRIES, MAX_INTERVALS_PER_DAY, MAX_UNION_PARTS};
 
 use self::holiday::Holiday;

@@ -272,7 +272,7 @@ pub(crate) fn build_alert(
         executive_sponsor: ev.account.get("executive_sponsor").cloned(),
         csm: ev.account.get("csm").cloned(),
         contacts: ev.account.get("contacts").cloned(),
-        account: ev.account.clone(),
+        account: (*ev.account).clone(),
         deadline_utc: deadline,
         deadline_local,
         time_zone: zone,

@@ -201,6 +201,31 @@ impl Case {
         })
     }
 
+    /// [`Case::from_value_at`] over many values, in parallel, naming each by its position
+    /// (counted from `first`: the position of `values[0]` in a longer list); the error is that
+    /// of the first bad case in order. The values are read in chunks and each chunk dropped
+    /// once read, so that a large batch is not held twice.
+    ///
+    /// ```
+    /// use entitlement_core::rules::Case;
+    /// let values = vec![serde_json::json!({"id": "a", "created_at": "2026-11-20T14:00:00Z"}),
+    ///                   serde_json::json!({"id": "b"})];
+    /// let err = Case::from_values(values, 0).unwrap_err();
+    /// assert!(err.to_string().starts_with("case \"b\""));
+    /// ```
+    pub fn from_values(values: Vec<Value>, first: usize) -> Result<Vec<Case>> {
+        const CHUNK: usize = 16 * 1024;
+        let mut out = Vec::with_capacity(values.len());
+        let mut rest = values.into_iter().enumerate().map(|(i, v)| (first + i, v));
+        loop {
+            let chunk: Vec<(usize, Value)> = rest.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                return Ok(out);
+            }
+            out.extend(super::par_map(&chunk, |(i, v)| Case::from_value_at(v, *i))?);
+        }
+    }
+
     fn parse(v: &Value) -> Result<Case> {
         let map = as_object(v, "")?;
         check_keys(map, "", &CASE_KEYS)?;

@@ -7,6 +7,7 @@
 //! path and says what would be valid.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -705,16 +706,29 @@ pub struct Trigger {
     /// Labels of the actions the host should take (`notify_owner`, `page_oncall`, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<String>,
+    /// `at` as written (`50%`), formatted once: every status of every case carries it.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) label: String,
+}
+
+impl Trigger {
+    /// The point as written in documents (`50%`, `-30m`): [`TriggerPoint::label`].
+    pub fn label(&self) -> &str {
+        &self.label
+    }
 }
 
 impl Trigger {
     fn parse(v: &Value, path: &str) -> Result<Trigger> {
         let map = as_object(v, path)?;
         check_keys(map, path, &["at", "level", "actions"])?;
+        let at = TriggerPoint::parse(required(map, path, "at")?, &key_path(path, "at"))?;
         Ok(Trigger {
-            at: TriggerPoint::parse(required(map, path, "at")?, &key_path(path, "at"))?,
+            at,
             level: Level::parse(required(map, path, "level")?, &key_path(path, "level"))?,
             actions: opt(map, path, "actions", strings)?.unwrap_or_default(),
+            label: at.label(),
         })
     }
 }
@@ -1373,6 +1387,15 @@ pub struct Quota {
     pub name: Option<String>,
 }
 
+/// An entitlement's account context, shared (not copied) by every evaluation, event and
+/// alert that carries it: a copy per case was an eighth of an evaluation and a kilobyte of
+/// memory (`docs/performance.md`).
+pub type Account = Arc<Map<String, Value>>;
+
+fn is_empty_account(account: &Account) -> bool {
+    account.is_empty()
+}
+
 /// The contract: who it is for, which process applies, when, and how many cases it allows.
 ///
 /// ```
@@ -1405,8 +1428,8 @@ pub struct Entitlement {
     pub process: ProcessRef,
     /// Account context (id, name, ARR, renewal date, executive sponsor, CSM, contacts...),
     /// passed through untouched into statuses and alerts.
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    pub account: Map<String, Value>,
+    #[serde(default, skip_serializing_if = "is_empty_account")]
+    pub account: Account,
     /// The first day it covers, in its calendar's zone.
     #[serde(
         default,
@@ -1523,8 +1546,9 @@ impl Entitlement {
                 required(map, path, "process")?,
                 &key_path(path, "process"),
             )?,
-            account: opt(map, path, "account", |v, p| Ok(as_object(v, p)?.clone()))?
-                .unwrap_or_default(),
+            account: Arc::new(
+                opt(map, path, "account", |v, p| Ok(as_object(v, p)?.clone()))?.unwrap_or_default(),
+            ),
             start_date,
             end_date,
             calendar: opt(map, path, "calendar", string)?,

@@ -162,7 +162,7 @@ pub struct MonitorEvent {
     /// The quota side (quota and allowance events).
     pub quota: Option<QuotaCrossing>,
     /// The account context of the entitlement, untouched.
-    pub account: Map<String, Value>,
+    pub account: super::model::Account,
     /// Whether a suppression rule held the event back (it is still reported).
     pub suppressed: bool,
     /// The rule that suppressed it: `min_level`, `while_paused` or `agent_activity`.
@@ -336,7 +336,21 @@ pub struct AccountRollup {
     pub chronic_over_consumer: bool,
 }
 
+/// Where an open milestone's status lives in [`MonitorReport::cases`]: the case's position
+/// and the status's position among its milestones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct StatusRef {
+    /// Index into [`MonitorReport::cases`].
+    pub case: u32,
+    /// Index into that case's `milestones`.
+    pub milestone: u32,
+}
+
 /// The result of one monitor run.
+///
+/// The open statuses are not copied out of `cases` (a copy was about 2.4 KB per case of a large
+/// run): `open` holds their places, least time left first, and [`MonitorReport::statuses`]
+/// reads them. Serialized, the report has a `statuses` list of the statuses themselves.
 ///
 /// ```
 /// # use entitlement_core::{Case, Ruleset};
@@ -358,14 +372,13 @@ pub struct AccountRollup {
 /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
 /// assert_eq!(report.events.len(), 2);
 /// assert_eq!(report.alerts.len(), 2);
-/// assert_eq!(report.statuses.len(), 1);      // the open, violated first response
+/// assert_eq!(report.statuses().len(), 1);    // the open, violated first response
 /// assert_eq!(report.cases[0].case_id, "C-1");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MonitorReport {
     /// The run's `now`.
-    #[serde(serialize_with = "ser_instant")]
     pub now: DateTime<Utc>,
     /// The run's `since` (`None`: everything up to `now`).
     pub since: Option<String>,
@@ -373,13 +386,57 @@ pub struct MonitorReport {
     pub events: Vec<MonitorEvent>,
     /// One alert per event that is not suppressed, in the same order.
     pub alerts: Vec<Alert>,
-    /// The statuses of every open milestone (in progress, paused or violated), least time left
-    /// first.
-    pub statuses: Vec<MilestoneStatus>,
+    /// Every open milestone (in progress, paused or violated), least time left first, as its
+    /// place in `cases`.
+    pub open: Vec<StatusRef>,
     /// Per account rollups, by account id.
     pub accounts: Vec<AccountRollup>,
     /// Per case: coverage and every milestone status.
     pub cases: Vec<CaseEvaluation>,
+}
+
+impl MonitorReport {
+    /// The statuses of every open milestone (in progress, paused or violated), least time left
+    /// first.
+    ///
+    /// ```
+    /// use entitlement_core::rules::{Case, Ruleset};
+    /// let rules = Ruleset::from_value(&serde_json::json!({
+    ///     "processes": [{"id": "p", "milestones": [{"name": "FR", "kind": "first_response",
+    ///         "target": "1h"}]}],
+    ///     "entitlements": [{"id": "e", "process": "p"}]}))?;
+    /// let cases = [Case::from_value(&serde_json::json!(
+    ///     {"id": "c", "entitlement": "e", "created_at": "2026-11-25T10:00:00Z"}))?];
+    /// let report = rules.monitor(&cases, "2026-11-25T10:40:00Z".parse()?, None)?;
+    /// assert_eq!(report.statuses()[0].case_id, "c");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn statuses(&self) -> Vec<&MilestoneStatus> {
+        self.open.iter().map(|&r| self.status(r)).collect()
+    }
+
+    /// The status at `place`.
+    ///
+    /// # Panics
+    /// When `place` is not a place of this report's `cases`.
+    pub fn status(&self, place: StatusRef) -> &MilestoneStatus {
+        &self.cases[place.case as usize].milestones[place.milestone as usize]
+    }
+}
+
+impl Serialize for MonitorReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("MonitorReport", 7)?;
+        out.serialize_field("now", &super::status::rfc3339(self.now))?;
+        out.serialize_field("since", &self.since)?;
+        out.serialize_field("events", &self.events)?;
+        out.serialize_field("alerts", &self.alerts)?;
+        out.serialize_field("statuses", &self.statuses())?;
+        out.serialize_field("accounts", &self.accounts)?;
+        out.serialize_field("cases", &self.cases)?;
+        out.end()
+    }
 }
 
 /// A milestone event before suppression: kind, key suffix, level, instant, point, actions.
@@ -434,10 +491,7 @@ impl Ruleset {
         now: DateTime<Utc>,
         since: Option<DateTime<Utc>>,
     ) -> Result<MonitorReport> {
-        let evaluations = cases
-            .iter()
-            .map(|c| self.evaluate_case(c, now))
-            .collect::<Result<Vec<_>>>()?;
+        let evaluations = self.evaluate_cases(cases, now)?;
         self.monitor_evaluated(cases, evaluations, now, since)
     }
 
@@ -478,7 +532,7 @@ impl Ruleset {
         let since_us = since.map(to_us);
         let mut events = Vec::new();
         for (case, eval) in cases.iter().zip(&evaluations) {
-            self.milestone_events(case, eval, now_us, since_us, &mut events)?;
+            self.case_events(case, eval, now_us, since_us, &mut events)?;
         }
         let by_entitlement = group_by_entitlement(cases);
         let mut counts = HashMap::new();
@@ -498,18 +552,23 @@ impl Ruleset {
             alerts.push(build_alert(self, ev, case, now)?);
         }
 
-        let mut statuses: Vec<MilestoneStatus> = evaluations
-            .iter()
-            .flat_map(|e| e.milestones.iter())
-            .filter(|m| m.state.is_open())
-            .cloned()
-            .collect();
-        statuses.sort_by(|a, b| {
-            let left = |m: &MilestoneStatus| m.remaining.map(micros).unwrap_or(i64::MAX);
-            left(a)
-                .cmp(&left(b))
-                .then_with(|| a.case_id.cmp(&b.case_id))
-        });
+        // Places sorted by their key: sorting the statuses themselves moved a few hundred
+        // bytes per comparison, and copying them doubled the report.
+        let mut open: Vec<(i64, &str, StatusRef)> = Vec::new();
+        for (c, e) in evaluations.iter().enumerate() {
+            for (k, m) in e.milestones.iter().enumerate() {
+                if m.state.is_open() {
+                    let place = StatusRef {
+                        case: c as u32,
+                        milestone: k as u32,
+                    };
+                    let left = m.remaining.map(micros).unwrap_or(i64::MAX);
+                    open.push((left, m.case_id.as_str(), place));
+                }
+            }
+        }
+        open.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        let open: Vec<StatusRef> = open.into_iter().map(|(_, _, place)| place).collect();
 
         let accounts = self.rollups(cases, &evaluations, &counts, now)?;
         Ok(MonitorReport {
@@ -517,13 +576,35 @@ impl Ruleset {
             since: since.map(super::status::rfc3339),
             events,
             alerts,
-            statuses,
+            open,
             accounts,
             cases: evaluations,
         })
     }
 
-    fn milestone_events(
+    /// The milestone events (trigger crossings and breaches) of `(since, now]` of cases
+    /// already evaluated at `now` (one evaluation per case, in order), by instant then key: the
+    /// events of [`Ruleset::monitor`] less the quota and allowance ones. Each depends on its
+    /// case alone, so the events of a partition of the cases are a partition of the events: what
+    /// a distributed job computes per partition (`docs/arrow.md`). Quota and allowance events
+    /// count every case of an entitlement and need them together.
+    pub fn milestone_events(
+        &self,
+        cases: &[Case],
+        evaluations: &[CaseEvaluation],
+        now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<MonitorEvent>> {
+        let (now_us, since_us) = (to_us(now), since.map(to_us));
+        let mut events = Vec::new();
+        for (case, eval) in cases.iter().zip(evaluations) {
+            self.case_events(case, eval, now_us, since_us, &mut events)?;
+        }
+        events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
+        Ok(events)
+    }
+
+    fn case_events(
         &self,
         case: &Case,
         eval: &CaseEvaluation,
@@ -543,6 +624,14 @@ impl Ruleset {
         };
         let cfg = &self.monitor;
         for status in &eval.milestones {
+            // Most runs look at a short window: test it before building anything.
+            let fired_in_window =
+                |at: Option<DateTime<Utc>>| at.is_some_and(|at| in_window(to_us(at), since, now));
+            if !fired_in_window(status.breached_at)
+                && !status.triggers.iter().any(|t| fired_in_window(t.fired_at))
+            {
+                continue;
+            }
             let Some(milestone) = process
                 .milestones
                 .iter()
@@ -765,7 +854,7 @@ impl Ruleset {
                     .map(str::to_string),
                 arr: e.account.get("arr").cloned(),
                 renewal_date: e.account.get("renewal_date").cloned(),
-                account: e.account.clone(),
+                account: (*e.account).clone(),
                 entitlements: Vec::new(),
                 cases: 0,
                 processes: Vec::new(),

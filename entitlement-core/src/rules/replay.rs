@@ -482,10 +482,7 @@ pub(crate) fn replay(
                 stopped = matches!(event.kind, EventKind::Stop);
                 walk.snapshot(at, status.clone(), stopped);
             }
-            other => {
-                let name = other.type_name().to_string();
-                walk.on_moment(&name, at);
-            }
+            other => walk.on_moment(other.type_name(), at),
         }
     }
 
@@ -576,14 +573,25 @@ pub(crate) fn replay(
                 Some(c) => at < c,
                 None => start <= now && at <= now,
             };
-            let breached_at = fired(cal, start, &segments, &mine, |d| d)?;
+            // With one target throughout (no tier change), a point fires where the clock
+            // reaches it: the instants already computed, without a second search.
+            let single = segments.len() == 1;
+            let breached_at = if single {
+                target_at.max(start)
+            } else {
+                fired(cal, start, &segments, &mine, |d| d)?
+            };
             let mut triggers = Vec::with_capacity(m.triggers.len());
             for t in &m.triggers {
                 let at = reach(cal, start, t.at.reached_at(target), &mine)?;
                 let crossed = counts(at);
-                let fired_at = fired(cal, start, &segments, &mine, |d| t.at.reached_at(d))?;
+                let fired_at = if single {
+                    at.max(start)
+                } else {
+                    fired(cal, start, &segments, &mine, |d| t.at.reached_at(d))?
+                };
                 triggers.push(TriggerStatus {
-                    point: t.at.label(),
+                    point: t.label().to_owned(),
                     level: t.level,
                     actions: t.actions.clone(),
                     at: from_us(at)?,

@@ -147,8 +147,7 @@ impl Ruleset {
     pub fn breach_risk(&self, cases: &[Case], now: DateTime<Utc>) -> Result<Vec<BreachRisk>> {
         let mut samples: HashMap<Key, Vec<(i64, bool)>> = HashMap::new();
         let mut open = Vec::new();
-        for case in cases {
-            let evaluation = self.evaluate_case(case, now)?;
+        for evaluation in self.evaluate_cases(cases, now)? {
             for s in evaluation.milestones {
                 let Some(target) = s.target else { continue };
                 if s.state == MilestoneState::Pending {

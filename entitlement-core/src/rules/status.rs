@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, TimeDelta, Utc};
 use serde::{Serialize, Serializer};
-use serde_json::{Map, Value};
 
 use super::model::{Level, MilestoneKind, Period};
 
@@ -333,8 +332,8 @@ pub struct CaseEvaluation {
     pub process: Option<String>,
     /// The version of that process.
     pub process_version: Option<u32>,
-    /// The account context of the entitlement, untouched.
-    pub account: Map<String, Value>,
+    /// The account context of the entitlement, untouched (shared with the entitlement).
+    pub account: super::model::Account,
     /// One status per milestone instance, in the process's milestone order.
     pub milestones: Vec<MilestoneStatus>,
 }

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Every benchmark of benches/README.md, with the peers side by side, from one command:
+#
+#   bash benches/run.sh            # criterion (Rust), Python vs peers, Node vs peers, monitor 1M
+#   bash benches/run.sh --smoke    # the peer agreement checks on a few hundred instants, no timing
+#
+# It installs what it needs: the peers of benches/python/requirements.txt into .venv (created
+# if missing), benches/node/node_modules (moment-business-time, moment-timezone, date-holidays),
+# and, outside --smoke, builds the Python wheel and the Node addon in release mode. --smoke
+# (part of scripts/test.sh) uses the wheel and addon that the test command has just built.
+# Environment: BENCH_N (instants, default 100000), BENCH_RUNS (default 5), MONITOR_CASES
+# (default 1000000), SKIP_RUST=1, SKIP_MONITOR=1.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$PWD
+smoke=false
+[[ ${1:-} == --smoke ]] && smoke=true
+py=$repo/.venv/bin/python
+
+if [[ ! -x $py ]]; then
+    python3 -m venv "$repo/.venv"
+fi
+# Only what is missing, so reruns stay fast.
+missing="$("$py" - benches/python/requirements.txt <<'EOF'
+import re
+import sys
+from importlib import metadata
+
+for line in open(sys.argv[1]):
+    requirement = line.split("#")[0].strip()
+    if not requirement:
+        continue
+    try:
+        metadata.version(re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0])
+    except metadata.PackageNotFoundError:
+        print(requirement)
+EOF
+)"
+if [[ -n $missing ]]; then
+    mapfile -t to_install <<<"$missing"
+    "$py" -m pip install --quiet "${to_install[@]}"
+fi
+if [[ ! -d benches/node/node_modules || benches/node/package.json -nt benches/node/node_modules ]]; then
+    (cd benches/node && npm install --no-audit --no-fund --silent)
+    touch benches/node/node_modules
+fi
+
+if $smoke; then
+    "$py" benches/python/bench_calendar.py --smoke
+    node benches/node/bench_calendar.js --smoke
+    exit 0
+fi
+
+echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
+
+# Release builds of both bindings.
+"$py" -m pip install --quiet "maturin>=1.16,<2"
+rm -f target/wheels/entitlement-*.whl
+(cd bindings-python && PYO3_PYTHON="$py" "$repo/.venv/bin/maturin" build --release --quiet -o "$repo/target/wheels" -i "$py")
+"$py" -m pip install --quiet --force-reinstall --no-deps target/wheels/entitlement-*.whl
+(cd bindings-node && { [[ -d node_modules ]] || npm install --no-audit --no-fund --silent; } && npm run --silent build)
+
+if [[ -z ${SKIP_RUST:-} ]]; then
+    echo "== Rust (criterion): calendar by span and in batch, evaluate per case, monitor over 100k cases"
+    cargo bench --quiet -p entitlement-benches --bench calendar --bench monitor
+    "$py" benches/criterion_table.py target
+fi
+
+echo "== Python: Calendar.add / elapsed vs workclock, businesstimedelta, pandas"
+"$py" benches/python/bench_calendar.py --n "${BENCH_N:-100000}" --runs "${BENCH_RUNS:-5}"
+
+echo "== Node: Calendar.add / elapsed vs moment-business-time"
+node benches/node/bench_calendar.js --n "${BENCH_N:-100000}" --runs "${BENCH_RUNS:-5}"
+
+if [[ -z ${SKIP_MONITOR:-} ]]; then
+    echo "== Python: rules.monitor over ${MONITOR_CASES:-1000000} open cases"
+    "$py" benches/python/bench_monitor.py --cases "${MONITOR_CASES:-1000000}" --runs 3 --no-reads
+fi
+echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,74 @@
+//! A fixed workload for profilers (`valgrind --tool=callgrind`, `perf`), whose instruction
+//! counts compare one change with the next on a noisy machine where timings cannot:
+//!
+//! ```sh
+//! cargo build --release -p entitlement-benches --bin profile
+//! valgrind --tool=callgrind target/release/profile monitor 10000
+//! valgrind --tool=callgrind target/release/profile add 100000
+//! ```
+//!
+//! `monitor N`: the monitor over `N` open cases of the benchmark fixture (single-threaded
+//! when `RAYON_NUM_THREADS=1`); `evaluate N`: one evaluation per case; `add N` / `elapsed N`:
+//! `N` one-at-a-time 8-hour adds (or 10-day elapsed) on the New York desk calendar, index warm;
+//! a third argument gives the span in hours (`add 100000 20000`: 10 years of business hours).
+
+use std::hint::black_box;
+
+use entitlement_benches::{ny_support, open_cases, sample_rules};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let what = args.next().unwrap_or_else(|| "monitor".into());
+    let n: usize = args
+        .next()
+        .map(|s| s.parse().expect("a count"))
+        .unwrap_or(10_000);
+    let now = "2026-11-25T20:30:00Z".parse().expect("now");
+    let since = Some("2026-11-25T20:15:00Z".parse().expect("since"));
+    match what.as_str() {
+        "monitor" => {
+            let (rules, cases) = (sample_rules(), open_cases(n));
+            let report = rules.monitor(&cases, now, since).expect("monitor");
+            println!(
+                "{} statuses, {} events",
+                report.open.len(),
+                report.events.len()
+            );
+        }
+        "evaluate" => {
+            let (rules, cases) = (sample_rules(), open_cases(n));
+            let mut milestones = 0;
+            for case in &cases {
+                milestones += rules.evaluate(case, now).expect("evaluate").len();
+            }
+            println!("{milestones} milestones");
+        }
+        "add" | "elapsed" => {
+            let cal = ny_support();
+            const HOUR: i64 = 3_600_000_000;
+            // The span in hours: business hours for `add` (default 8), wall-clock hours for
+            // `elapsed` (default 240).
+            let span: Option<i64> = args.next().map(|s| s.parse().expect("hours"));
+            let start = 1_767_225_600_000_000_i64; // 2026-01-01T00:00Z
+            cal.elapsed_micros(start - 400 * 24 * HOUR, start + 12 * 366 * 24 * HOUR)
+                .expect("warm");
+            let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+            let mut sum = 0i64;
+            for _ in 0..n {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let t = start + ((x >> 11) % (365 * 24 * 3600)) as i64 * 1_000_000;
+                sum = sum.wrapping_add(if what == "add" {
+                    cal.add_micros(black_box(t), span.unwrap_or(8) * HOUR)
+                        .expect("add")
+                } else {
+                    cal.elapsed_micros(black_box(t), t + span.unwrap_or(240) * HOUR)
+                        .expect("elapsed")
+                });
+            }
+            println!("{sum}");
+        }
+        other => panic!("unknown workload {other:?}: monitor, evaluate, add or elapsed"),
+    }
+}

@@ -1,0 +1,478 @@
+//! Columns of instants and durations for the batch calls (`add_many`, `elapsed_many`): numpy
+//! `datetime64`/`timedelta64` arrays and pyarrow timestamp/duration arrays read in place where
+//! their buffer already holds microseconds, lists (and other iterables) of datetimes and
+//! timedeltas as the fallback; and the results written back in the kind of the input.
+//!
+//! A missing value (numpy `NaT`, an Arrow null) is the core's `MISSING` and gives a missing
+//! result. Decisions (why numpy's `datetime64` counts as UTC, why sub-microsecond values are
+//! refused rather than rounded): `docs/batch.md`.
+
+use std::ffi::CStr;
+
+use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi, to_ffi};
+use arrow_array::{
+    Array, ArrayRef, DurationMicrosecondArray, TimestampMicrosecondArray, make_array,
+};
+use arrow_buffer::NullBuffer;
+use arrow_schema::{DataType, TimeUnit};
+use entitlement_core::calendar::MISSING;
+use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyCapsule, PyCapsuleMethods, PyDelta, PyList};
+
+use crate::convert::{duration_to_py, duration_us, durations_us, instant_to_py, instants_us};
+use crate::error::{Family, raise};
+
+/// Instants or durations.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Quantity {
+    Instant,
+    Duration,
+}
+
+/// Where a column came from, which decides the kind of the result.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Source {
+    List,
+    Numpy,
+    Arrow,
+}
+
+/// A column of microseconds, borrowed from the caller's buffer when it already held them.
+pub(crate) struct Column<'py> {
+    pub source: Source,
+    data: Data<'py>,
+}
+
+enum Data<'py> {
+    Owned(Vec<i64>),
+    Numpy(numpy::PyReadonlyArray1<'py, i64>),
+    Arrow(ArrayRef),
+}
+
+impl Column<'_> {
+    /// The values; `MISSING` where a value is missing.
+    pub fn values(&self) -> &[i64] {
+        match &self.data {
+            Data::Owned(v) => v,
+            // Contiguous by construction (see `numpy_column`).
+            Data::Numpy(a) => a.as_slice().unwrap_or(&[]),
+            Data::Arrow(a) => arrow_values(a),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.values().len()
+    }
+}
+
+/// The i64 values of a microsecond timestamp or duration array without nulls.
+fn arrow_values(a: &ArrayRef) -> &[i64] {
+    if let Some(t) = a.as_any().downcast_ref::<TimestampMicrosecondArray>() {
+        t.values()
+    } else if let Some(d) = a.as_any().downcast_ref::<DurationMicrosecondArray>() {
+        d.values()
+    } else {
+        &[]
+    }
+}
+
+fn what(q: Quantity) -> &'static str {
+    match q {
+        Quantity::Instant => "instants",
+        Quantity::Duration => "durations",
+    }
+}
+
+fn input_error(py: Python<'_>, code: &str, message: String) -> PyErr {
+    raise(py, Family::Input, code, message)
+}
+
+/// Reads `value` (the argument `arg`) as a column of `q`.
+pub(crate) fn column<'py>(
+    value: &Bound<'py, PyAny>,
+    arg: &str,
+    q: Quantity,
+) -> PyResult<Column<'py>> {
+    if is_numpy_array(value)? {
+        return numpy_column(value, arg, q);
+    }
+    if let Some(array) = arrow_array_of(value)? {
+        return arrow_column(value.py(), array, arg, q);
+    }
+    let values = match q {
+        Quantity::Instant => instants_us(value, arg)?,
+        Quantity::Duration => durations_us(value, arg)?,
+    };
+    Ok(Column {
+        source: Source::List,
+        data: Data::Owned(values),
+    })
+}
+
+/// A single `timedelta` given for every item (`add_many(starts, timedelta(hours=4))`).
+pub(crate) fn broadcast_duration(
+    value: &Bound<'_, PyAny>,
+    n: usize,
+) -> PyResult<Option<Column<'static>>> {
+    if value.cast::<PyDelta>().is_err() {
+        return Ok(None);
+    }
+    let d = duration_us(value, "durations")?;
+    Ok(Some(Column {
+        source: Source::List,
+        data: Data::Owned(vec![d; n]),
+    }))
+}
+
+/// Whether `value` is a numpy array. Numpy is consulted only when it is already imported:
+/// an array cannot exist otherwise, and importing it here would cost every list call.
+fn is_numpy_array(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let py = value.py();
+    let modules = py
+        .import(intern!(py, "sys"))?
+        .getattr(intern!(py, "modules"))?;
+    if !modules.contains(intern!(py, "numpy"))? {
+        return Ok(false);
+    }
+    Ok(value.cast::<PyUntypedArray>().is_ok())
+}
+
+/// Microseconds per unit of a numpy or Arrow unit, or `None` for a sub-microsecond unit
+/// (divided, exactly, by `1000^k`); `Err` for units that are not a fixed length.
+enum Scale {
+    Multiply(i64),
+    Divide(i64),
+}
+
+fn numpy_scale(unit: &str) -> Option<Scale> {
+    Some(match unit {
+        "W" => Scale::Multiply(7 * 86_400_000_000),
+        "D" => Scale::Multiply(86_400_000_000),
+        "h" => Scale::Multiply(3_600_000_000),
+        "m" => Scale::Multiply(60_000_000),
+        "s" => Scale::Multiply(1_000_000),
+        "ms" => Scale::Multiply(1_000),
+        "us" => Scale::Multiply(1),
+        "ns" => Scale::Divide(1_000),
+        _ => return None,
+    })
+}
+
+fn numpy_column<'py>(value: &Bound<'py, PyAny>, arg: &str, q: Quantity) -> PyResult<Column<'py>> {
+    let py = value.py();
+    let array = value.cast::<PyUntypedArray>()?;
+    let dtype: String = array.dtype().getattr(intern!(py, "str"))?.extract()?;
+    // `<M8[us]`: byte order, kind (M datetime64, m timedelta64), unit.
+    let (kind, unit) = match (dtype.get(1..3), dtype.find('['), dtype.strip_suffix(']')) {
+        (Some(kind), Some(open), Some(body)) => (kind, &body[open + 1..]),
+        _ => ("", ""),
+    };
+    let expected = match q {
+        Quantity::Instant => ("M8", "datetime64"),
+        Quantity::Duration => ("m8", "timedelta64"),
+    };
+    if kind != expected.0 {
+        return Err(input_error(
+            py,
+            "invalid_type",
+            format!(
+                "{arg}: expected a numpy {} array of {}, found dtype {dtype}",
+                expected.1,
+                what(q)
+            ),
+        ));
+    }
+    if !dtype.starts_with(['<', '=', '|']) {
+        return Err(input_error(
+            py,
+            "invalid_value",
+            format!(
+                "{arg}: the array is big-endian ({dtype}); convert it with .astype(\"<{kind}[{unit}]\")"
+            ),
+        ));
+    }
+    if array.ndim() != 1 {
+        return Err(input_error(
+            py,
+            "invalid_value",
+            format!(
+                "{arg}: expected a one-dimensional array, found {} dimensions",
+                array.ndim()
+            ),
+        ));
+    }
+    let Some(scale) = numpy_scale(unit) else {
+        return Err(input_error(
+            py,
+            "invalid_value",
+            format!(
+                "{arg}: the unit {unit:?} of {dtype} is not supported; use a fixed unit from \
+                 weeks to nanoseconds (W, D, h, m, s, ms, us, ns)"
+            ),
+        ));
+    };
+    let view = value.call_method1(intern!(py, "view"), (intern!(py, "<i8"),))?;
+    let ints = view.cast_into::<PyArray1<i64>>()?;
+    let readonly = ints.readonly();
+    if let (Scale::Multiply(1), Ok(_)) = (&scale, readonly.as_slice()) {
+        return Ok(Column {
+            source: Source::Numpy,
+            data: Data::Numpy(readonly),
+        });
+    }
+    let raw: Vec<i64> = readonly.as_array().iter().copied().collect();
+    let values = rescale(py, raw, &scale, arg, q, &dtype)?;
+    Ok(Column {
+        source: Source::Numpy,
+        data: Data::Owned(values),
+    })
+}
+
+/// Brings values to microseconds, keeping `MISSING`; overflow and sub-microsecond parts are
+/// errors that name the item.
+fn rescale(
+    py: Python<'_>,
+    mut values: Vec<i64>,
+    scale: &Scale,
+    arg: &str,
+    q: Quantity,
+    unit: &str,
+) -> PyResult<Vec<i64>> {
+    for (i, v) in values.iter_mut().enumerate() {
+        if *v == MISSING {
+            continue;
+        }
+        let scaled = match *scale {
+            Scale::Multiply(k) => v.checked_mul(k),
+            Scale::Divide(k) if *v % k == 0 => Some(*v / k),
+            Scale::Divide(_) => {
+                return Err(input_error(
+                    py,
+                    "invalid_value",
+                    format!(
+                        "{arg}[{i}]: {v} {unit} has a part below a microsecond; entitlement \
+                         counts business time in microseconds: round the {} first",
+                        what(q)
+                    ),
+                ));
+            }
+        };
+        *v = scaled.filter(|&s| s != MISSING).ok_or_else(|| {
+            input_error(
+                py,
+                "out_of_range",
+                format!("{arg}[{i}]: {v} {unit} is out of range"),
+            )
+        })?;
+    }
+    Ok(values)
+}
+
+/// The Arrow array behind `value` through the Arrow PyCapsule interface
+/// (`__arrow_c_array__`), for pyarrow arrays and anything else that exports one; a pyarrow
+/// `ChunkedArray` is combined into one array first.
+fn arrow_array_of(value: &Bound<'_, PyAny>) -> PyResult<Option<ArrayRef>> {
+    let py = value.py();
+    let exported = if value.hasattr(intern!(py, "__arrow_c_array__"))? {
+        value.call_method0(intern!(py, "__arrow_c_array__"))?
+    } else if value.hasattr(intern!(py, "combine_chunks"))?
+        && value.hasattr(intern!(py, "__arrow_c_stream__"))?
+    {
+        value
+            .call_method0(intern!(py, "combine_chunks"))?
+            .call_method0(intern!(py, "__arrow_c_array__"))?
+    } else {
+        return Ok(None);
+    };
+    let (schema, array) = exported.extract::<(Bound<'_, PyCapsule>, Bound<'_, PyCapsule>)>()?;
+    import_array(&schema, &array).map(Some)
+}
+
+/// Takes the array out of a pair of Arrow C data interface capsules.
+pub(crate) fn import_array(
+    schema: &Bound<'_, PyCapsule>,
+    array: &Bound<'_, PyCapsule>,
+) -> PyResult<ArrayRef> {
+    let py = schema.py();
+    let schema_ptr = schema.pointer_checked(Some(c"arrow_schema"))?;
+    let array_ptr = array.pointer_checked(Some(c"arrow_array"))?;
+    // SAFETY: the capsules hold an `ArrowSchema` and an `ArrowArray` (their names say so, as the
+    // PyCapsule interface requires). The array is moved out and an empty one (release = NULL)
+    // left behind, which the capsule's destructor then skips, as the interface specifies.
+    let data = unsafe {
+        let ffi_array = std::ptr::replace(
+            array_ptr.cast::<FFI_ArrowArray>().as_ptr(),
+            FFI_ArrowArray::empty(),
+        );
+        from_ffi(ffi_array, schema_ptr.cast::<FFI_ArrowSchema>().as_ref())
+    }
+    .map_err(|e| {
+        input_error(
+            py,
+            "invalid_value",
+            format!("an Arrow array that cannot be read: {e}"),
+        )
+    })?;
+    Ok(make_array(data))
+}
+
+/// An Arrow array as a pair of capsules, for `pyarrow.Array._import_from_c_capsule`.
+pub(crate) fn export_array<'py>(
+    py: Python<'py>,
+    array: &dyn Array,
+) -> PyResult<(Bound<'py, PyCapsule>, Bound<'py, PyCapsule>)> {
+    let (ffi_array, ffi_schema) = to_ffi(&array.to_data()).map_err(|e| {
+        raise(
+            py,
+            Family::Input,
+            "invalid_value",
+            format!("Arrow export: {e}"),
+        )
+    })?;
+    // Dropping an `FFI_Arrow*` calls its `release` unless the consumer took it (and cleared
+    // `release`), which is what the interface asks of a capsule's destructor.
+    const SCHEMA: &CStr = c"arrow_schema";
+    const ARRAY: &CStr = c"arrow_array";
+    Ok((
+        PyCapsule::new_with_value(py, ffi_schema, SCHEMA)?,
+        PyCapsule::new_with_value(py, ffi_array, ARRAY)?,
+    ))
+}
+
+fn arrow_column<'py>(
+    py: Python<'py>,
+    array: ArrayRef,
+    arg: &str,
+    q: Quantity,
+) -> PyResult<Column<'py>> {
+    let (unit, ok) = match (array.data_type(), q) {
+        (DataType::Timestamp(unit, Some(_)), Quantity::Instant) => (*unit, true),
+        (DataType::Timestamp(_, None), Quantity::Instant) => {
+            return Err(input_error(
+                py,
+                "naive_datetime",
+                format!(
+                    "{arg}: a timestamp array without a time zone holds wall times, and \
+                     entitlement never guesses a zone; give the type one, such as \
+                     pa.timestamp(\"us\", tz=\"UTC\"), or cast with .cast(pa.timestamp(\"us\", tz=...))"
+                ),
+            ));
+        }
+        (DataType::Duration(unit), Quantity::Duration) => (*unit, true),
+        _ => (TimeUnit::Microsecond, false),
+    };
+    if !ok {
+        return Err(input_error(
+            py,
+            "invalid_type",
+            format!(
+                "{arg}: expected an Arrow {} array, found {}",
+                match q {
+                    Quantity::Instant => "timestamp (with a time zone)",
+                    Quantity::Duration => "duration",
+                },
+                array.data_type()
+            ),
+        ));
+    }
+    let scale = match unit {
+        TimeUnit::Second => Scale::Multiply(1_000_000),
+        TimeUnit::Millisecond => Scale::Multiply(1_000),
+        TimeUnit::Microsecond => Scale::Multiply(1),
+        TimeUnit::Nanosecond => Scale::Divide(1_000),
+    };
+    if matches!(scale, Scale::Multiply(1)) && array.null_count() == 0 {
+        // Zero copy: the values buffer is the caller's.
+        let array = as_micros_array(array, q);
+        return Ok(Column {
+            source: Source::Arrow,
+            data: Data::Arrow(array),
+        });
+    }
+    let data = array.to_data();
+    let raw = data.buffer::<i64>(0);
+    let values: Vec<i64> = (0..array.len())
+        .map(|i| if array.is_null(i) { MISSING } else { raw[i] })
+        .collect();
+    let unit_name = match unit {
+        TimeUnit::Second => "s",
+        TimeUnit::Millisecond => "ms",
+        TimeUnit::Microsecond => "us",
+        TimeUnit::Nanosecond => "ns",
+    };
+    let values = rescale(py, values, &scale, arg, q, unit_name)?;
+    Ok(Column {
+        source: Source::Arrow,
+        data: Data::Owned(values),
+    })
+}
+
+/// The same buffer seen as a microsecond array of the right type (time zones aside).
+fn as_micros_array(array: ArrayRef, q: Quantity) -> ArrayRef {
+    let data = array.to_data();
+    let values = data.buffers()[0].clone();
+    let n = array.len();
+    let offset = data.offset();
+    let buffer = arrow_buffer::ScalarBuffer::<i64>::new(values, offset, n);
+    match q {
+        Quantity::Instant => std::sync::Arc::new(TimestampMicrosecondArray::new(buffer, None)),
+        Quantity::Duration => std::sync::Arc::new(DurationMicrosecondArray::new(buffer, None)),
+    }
+}
+
+/// Writes a batch's results in the kind of `source`: a list of aware UTC datetimes or
+/// timedeltas, a numpy `datetime64[us]`/`timedelta64[us]` array (`NaT` where missing), or a
+/// pyarrow `timestamp[us, tz=UTC]`/`duration[us]` array (null where missing).
+pub(crate) fn results<'py>(
+    py: Python<'py>,
+    source: Source,
+    q: Quantity,
+    values: Vec<i64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match source {
+        Source::List => {
+            let items = values
+                .into_iter()
+                .map(|v| {
+                    if v == MISSING {
+                        Ok(py.None().into_bound(py))
+                    } else {
+                        match q {
+                            Quantity::Instant => instant_to_py(py, v).map(Bound::into_any),
+                            Quantity::Duration => duration_to_py(py, v).map(Bound::into_any),
+                        }
+                    }
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok(PyList::new(py, items)?.into_any())
+        }
+        Source::Numpy => {
+            let array = PyArray1::from_vec(py, values);
+            let dtype = match q {
+                Quantity::Instant => intern!(py, "datetime64[us]"),
+                Quantity::Duration => intern!(py, "timedelta64[us]"),
+            };
+            array.call_method1(intern!(py, "view"), (dtype,))
+        }
+        Source::Arrow => {
+            let nulls = values
+                .contains(&MISSING)
+                .then(|| NullBuffer::from_iter(values.iter().map(|&v| v != MISSING)));
+            let array: ArrayRef = match q {
+                Quantity::Instant => std::sync::Arc::new(
+                    TimestampMicrosecondArray::new(values.into(), nulls).with_timezone("UTC"),
+                ),
+                Quantity::Duration => {
+                    std::sync::Arc::new(DurationMicrosecondArray::new(values.into(), nulls))
+                }
+            };
+            let (schema, array) = export_array(py, array.as_ref())?;
+            let pyarrow = py.import(intern!(py, "pyarrow"))?;
+            pyarrow
+                .getattr(intern!(py, "Array"))?
+                .call_method1(intern!(py, "_import_from_c_capsule"), (schema, array))
+        }
+    }
+}

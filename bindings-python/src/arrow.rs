@@ -1,0 +1,797 @@
+//! The Arrow-batch entry point: a record batch of cases in, a record batch of milestone
+//! statuses (`Ruleset.evaluate_arrow`) or of milestone events (`Ruleset.monitor_arrow`) out,
+//! through the Arrow C data interface, so that the same call runs in a plain process, inside
+//! Dask's `map_partitions` and inside PySpark's `mapInArrow`. The column layouts are in
+//! `docs/arrow.md`; `entitlement.arrow` holds the schemas and the Dask and Spark adapters.
+//!
+//! Each row becomes the case document of SPEC §7 (instants as RFC 3339 text) and is validated
+//! by the core exactly as a dict case is, so errors name the case and the path inside it
+//! (`case "C-1": events[2].at: ...`). Rows are read, validated and replayed without the GIL, in
+//! parallel.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    BooleanBuilder, DurationMicrosecondBuilder, Float64Builder, ListBuilder, StringBuilder,
+    TimestampMicrosecondBuilder, UInt32Builder,
+};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type,
+    UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch, StructArray};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use chrono::{DateTime, Utc};
+use entitlement_core::rules::{Case, MilestoneStatus, MonitorEvent, Ruleset as CoreRuleset};
+use entitlement_core::{Error, Result};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::arrays::{export_array, import_array};
+use crate::convert::rfc3339;
+use crate::error::{Family, raise};
+
+/// A record batch from any object that exports one through `__arrow_c_array__` (a pyarrow
+/// `RecordBatch`, for one).
+pub(crate) fn import_batch(value: &Bound<'_, PyAny>) -> PyResult<StructArray> {
+    let py = value.py();
+    if !value.hasattr(intern!(py, "__arrow_c_array__"))? {
+        return Err(raise(
+            py,
+            Family::Input,
+            "invalid_type",
+            format!(
+                "cases: expected a pyarrow RecordBatch (or another object with \
+                 __arrow_c_array__), found {}; for a Table, pass each of table.to_batches()",
+                value
+                    .get_type()
+                    .qualname()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    let exported = value.call_method0(intern!(py, "__arrow_c_array__"))?;
+    let (schema, array) = exported.extract::<(Bound<'_, PyCapsule>, Bound<'_, PyCapsule>)>()?;
+    let array = import_array(&schema, &array)?;
+    match array.as_struct_opt() {
+        Some(s) => Ok(s.clone()),
+        None => Err(raise(
+            py,
+            Family::Input,
+            "invalid_type",
+            format!(
+                "cases: expected a record batch, found an array of {}",
+                array.data_type()
+            ),
+        )),
+    }
+}
+
+/// A record batch as a pyarrow `RecordBatch`.
+pub(crate) fn export_batch<'py>(
+    py: Python<'py>,
+    batch: RecordBatch,
+) -> PyResult<Bound<'py, PyAny>> {
+    let array = StructArray::from(batch);
+    let (schema, array) = export_array(py, &array)?;
+    py.import(intern!(py, "pyarrow"))?
+        .getattr(intern!(py, "RecordBatch"))?
+        .call_method1(intern!(py, "_import_from_c_capsule"), (schema, array))
+}
+
+fn column_error(column: &str, reason: String) -> Error {
+    Error::InvalidType {
+        path: format!("cases.{column}"),
+        expected: reason,
+        found: "another column type".into(),
+    }
+}
+
+fn bad_column(column: &str, expected: &str, found: &DataType) -> Error {
+    Error::InvalidType {
+        path: format!("cases.{column}"),
+        expected: expected.into(),
+        found: found.to_string(),
+    }
+}
+
+/// A column of text: Utf8, LargeUtf8 or Utf8View.
+#[derive(Clone, Copy)]
+enum Text<'a> {
+    Small(&'a arrow_array::StringArray),
+    Large(&'a arrow_array::LargeStringArray),
+    View(&'a arrow_array::StringViewArray),
+}
+
+impl<'a> Text<'a> {
+    fn of(array: &'a dyn Array) -> Option<Text<'a>> {
+        if let Some(a) = array.as_string_opt::<i32>() {
+            Some(Text::Small(a))
+        } else if let Some(a) = array.as_string_opt::<i64>() {
+            Some(Text::Large(a))
+        } else {
+            array.as_string_view_opt().map(Text::View)
+        }
+    }
+
+    fn get(self, i: usize) -> Option<&'a str> {
+        match self {
+            Text::Small(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::View(a) => a.is_valid(i).then(|| a.value(i)),
+        }
+    }
+}
+
+/// A timestamp column with a time zone, read as microseconds since the epoch.
+#[derive(Clone, Copy)]
+struct Instants<'a> {
+    array: &'a dyn Array,
+    values: &'a [i64],
+    unit: TimeUnit,
+}
+
+impl<'a> Instants<'a> {
+    fn of(array: &'a dyn Array, column: &str) -> Result<Instants<'a>> {
+        match array.data_type() {
+            DataType::Timestamp(unit, Some(_)) => {
+                let values = match unit {
+                    TimeUnit::Second => array
+                        .as_primitive::<arrow_array::types::TimestampSecondType>()
+                        .values(),
+                    TimeUnit::Millisecond => array
+                        .as_primitive::<arrow_array::types::TimestampMillisecondType>()
+                        .values(),
+                    TimeUnit::Microsecond => array
+                        .as_primitive::<arrow_array::types::TimestampMicrosecondType>()
+                        .values(),
+                    TimeUnit::Nanosecond => array
+                        .as_primitive::<arrow_array::types::TimestampNanosecondType>()
+                        .values(),
+                };
+                Ok(Instants {
+                    array,
+                    values,
+                    unit: *unit,
+                })
+            }
+            DataType::Timestamp(_, None) => Err(Error::NaiveDateTime {
+                path: format!("cases.{column}"),
+                value: "a timestamp column without a time zone (its values are wall times)".into(),
+            }),
+            other => Err(bad_column(
+                column,
+                "a timestamp column with a time zone",
+                other,
+            )),
+        }
+    }
+
+    /// The instant at row `i` as RFC 3339 text (the core's form), `None` when null; a
+    /// sub-microsecond part is refused rather than rounded.
+    fn text(self, i: usize, path: impl Fn() -> String) -> Result<Option<String>> {
+        if self.array.is_null(i) {
+            return Ok(None);
+        }
+        let v = self.values[i];
+        let us = match self.unit {
+            TimeUnit::Second => v.checked_mul(1_000_000),
+            TimeUnit::Millisecond => v.checked_mul(1_000),
+            TimeUnit::Microsecond => Some(v),
+            TimeUnit::Nanosecond if v % 1000 == 0 => Some(v / 1000),
+            TimeUnit::Nanosecond => {
+                return Err(Error::InvalidValue {
+                    path: path(),
+                    reason: format!("{v} ns has a part below a microsecond; round it first"),
+                });
+            }
+        };
+        us.and_then(rfc3339)
+            .map(Some)
+            .ok_or_else(|| Error::OutOfRange {
+                what: format!("{}: {v} {:?} since the epoch", path(), self.unit),
+            })
+    }
+}
+
+/// A scalar cell (a field value, or an event's `to`/`from`) as a JSON value.
+fn scalar(array: &dyn Array, i: usize, path: &str) -> Result<Value> {
+    if array.is_null(i) {
+        return Ok(Value::Null);
+    }
+    if let Some(t) = Text::of(array) {
+        return Ok(t
+            .get(i)
+            .map_or(Value::Null, |s| Value::String(s.to_owned())));
+    }
+    macro_rules! int {
+        ($($t:ty),*) => {$(
+            if let Some(a) = array.as_primitive_opt::<$t>() {
+                return Ok(Value::from(a.value(i)));
+            }
+        )*};
+    }
+    int!(
+        Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type
+    );
+    if let Some(a) = array.as_primitive_opt::<Float64Type>() {
+        return float(a.value(i), path);
+    }
+    if let Some(a) = array.as_primitive_opt::<Float32Type>() {
+        return float(f64::from(a.value(i)), path);
+    }
+    if let Some(a) = array.as_boolean_opt() {
+        return Ok(Value::Bool(a.value(i)));
+    }
+    Err(bad_column(
+        path,
+        "a string, integer, float or boolean column",
+        array.data_type(),
+    ))
+}
+
+fn float(x: f64, path: &str) -> Result<Value> {
+    serde_json::Number::from_f64(x)
+        .map(Value::Number)
+        .ok_or_else(|| Error::InvalidValue {
+            path: path.into(),
+            reason: format!("expected a finite number, found {x}"),
+        })
+}
+
+/// The columns of a batch of cases, checked once.
+struct Cases<'a> {
+    ids: Text<'a>,
+    entitlement: Option<Text<'a>>,
+    process: Option<Text<'a>>,
+    process_version: Option<&'a dyn Array>,
+    created_at: Instants<'a>,
+    fields: Option<Fields<'a>>,
+    events: Option<Events<'a>>,
+}
+
+enum Fields<'a> {
+    /// A JSON object per row.
+    Json(Text<'a>),
+    /// One child column per field.
+    Struct(&'a StructArray),
+    /// `map<string, scalar>`.
+    Map(&'a arrow_array::MapArray),
+}
+
+struct Events<'a> {
+    list: &'a dyn Array,
+    offsets: Vec<(usize, usize)>,
+    at: Instants<'a>,
+    kind: Text<'a>,
+    /// `to`, `from`, `field`, `id`, present or not.
+    others: Vec<(&'static str, &'a dyn Array)>,
+}
+
+const CASE_COLUMNS: [&str; 7] = [
+    "id",
+    "entitlement",
+    "process",
+    "process_version",
+    "created_at",
+    "fields",
+    "events",
+];
+const EVENT_COLUMNS: [&str; 6] = ["at", "type", "to", "from", "field", "id"];
+
+impl<'a> Cases<'a> {
+    fn of(batch: &'a StructArray) -> Result<Cases<'a>> {
+        let fields = batch.fields();
+        for f in fields {
+            if !CASE_COLUMNS.contains(&f.name().as_str()) {
+                return Err(Error::UnknownKey {
+                    path: "cases".into(),
+                    key: f.name().clone(),
+                    expected: CASE_COLUMNS.join(", "),
+                });
+            }
+        }
+        let column = |name: &str| batch.column_by_name(name).map(|c| c.as_ref());
+        let text = |name: &str| -> Result<Option<Text<'a>>> {
+            match batch.column_by_name(name) {
+                None => Ok(None),
+                Some(c) => Text::of(c.as_ref())
+                    .map(Some)
+                    .ok_or_else(|| bad_column(name, "a string column", c.data_type())),
+            }
+        };
+        let ids = text("id")?.ok_or_else(|| Error::MissingKey {
+            path: "cases".into(),
+            key: "id (a string column)".into(),
+        })?;
+        let created = column("created_at").ok_or_else(|| Error::MissingKey {
+            path: "cases".into(),
+            key: "created_at (a timestamp column with a time zone)".into(),
+        })?;
+        let fields_column = match batch.column_by_name("fields") {
+            None => None,
+            Some(c) => Some(if let Some(t) = Text::of(c.as_ref()) {
+                Fields::Json(t)
+            } else if let Some(s) = c.as_struct_opt() {
+                Fields::Struct(s)
+            } else if let Some(m) = c.as_map_opt() {
+                Fields::Map(m)
+            } else {
+                return Err(bad_column(
+                    "fields",
+                    "a string column of JSON objects, a struct column or a map column",
+                    c.data_type(),
+                ));
+            }),
+        };
+        let events = match batch.column_by_name("events") {
+            None => None,
+            Some(c) => Some(Events::of(c.as_ref())?),
+        };
+        let process_version = column("process_version");
+        if let Some(v) = process_version
+            && !v.data_type().is_integer()
+        {
+            return Err(bad_column(
+                "process_version",
+                "an integer column",
+                v.data_type(),
+            ));
+        }
+        Ok(Cases {
+            ids,
+            entitlement: text("entitlement")?,
+            process: text("process")?,
+            process_version,
+            created_at: Instants::of(created, "created_at")?,
+            fields: fields_column,
+            events,
+        })
+    }
+
+    /// Row `i` as a case document.
+    fn row(&self, i: usize) -> Result<Value> {
+        let mut case = Map::new();
+        let id = self.ids.get(i).unwrap_or("");
+        case.insert("id".into(), Value::String(id.to_owned()));
+        if let Some(e) = self.entitlement.and_then(|t| t.get(i)) {
+            case.insert("entitlement".into(), Value::String(e.to_owned()));
+        }
+        if let Some(p) = self.process.and_then(|t| t.get(i)) {
+            let version = match self.process_version {
+                Some(v) if v.is_valid(i) => Some(scalar(v, i, "process_version")?),
+                _ => None,
+            };
+            case.insert(
+                "process".into(),
+                match version {
+                    Some(version) => serde_json::json!({"id": p, "version": version}),
+                    None => Value::String(p.to_owned()),
+                },
+            );
+        }
+        if let Some(at) = self.created_at.text(i, || "created_at".into())? {
+            case.insert("created_at".into(), Value::String(at));
+        }
+        if let Some(fields) = &self.fields {
+            let value = match fields {
+                Fields::Json(t) => match t.get(i) {
+                    None => Value::Null,
+                    Some(text) => serde_json::from_str(text).map_err(|e| Error::InvalidValue {
+                        path: "fields".into(),
+                        reason: format!("the column holds JSON text, and this is not JSON: {e}"),
+                    })?,
+                },
+                Fields::Struct(s) if s.is_valid(i) => {
+                    let mut map = Map::new();
+                    for (f, child) in s.fields().iter().zip(s.columns()) {
+                        let v = scalar(child.as_ref(), i, &format!("fields.{}", f.name()))?;
+                        if !v.is_null() {
+                            map.insert(f.name().clone(), v);
+                        }
+                    }
+                    Value::Object(map)
+                }
+                Fields::Map(m) if m.is_valid(i) => {
+                    let (keys, values) = (m.keys(), m.values());
+                    let keys = Text::of(keys.as_ref()).ok_or_else(|| {
+                        bad_column("fields", "a map with string keys", keys.data_type())
+                    })?;
+                    let offsets = m.value_offsets();
+                    let mut map = Map::new();
+                    for k in offsets[i] as usize..offsets[i + 1] as usize {
+                        let key = keys.get(k).unwrap_or("").to_owned();
+                        let v = scalar(values.as_ref(), k, &format!("fields.{key}"))?;
+                        map.insert(key, v);
+                    }
+                    Value::Object(map)
+                }
+                _ => Value::Null,
+            };
+            if !value.is_null() {
+                case.insert("fields".into(), value);
+            }
+        }
+        if let Some(events) = &self.events
+            && events.list.is_valid(i)
+        {
+            let (start, end) = events.offsets[i];
+            let mut list = Vec::with_capacity(end - start);
+            for (n, k) in (start..end).enumerate() {
+                let mut event = Map::new();
+                if let Some(at) = events.at.text(k, || format!("events[{n}].at"))? {
+                    event.insert("at".into(), Value::String(at));
+                }
+                if let Some(t) = events.kind.get(k) {
+                    event.insert("type".into(), Value::String(t.to_owned()));
+                }
+                for &(name, column) in &events.others {
+                    if column.is_valid(k) {
+                        let v = scalar(column, k, &format!("events[{n}].{name}"))?;
+                        event.insert(name.into(), v);
+                    }
+                }
+                list.push(Value::Object(event));
+            }
+            case.insert("events".into(), Value::Array(list));
+        }
+        Ok(Value::Object(case))
+    }
+}
+
+impl<'a> Events<'a> {
+    fn of(column: &'a dyn Array) -> Result<Events<'a>> {
+        let (offsets, values): (Vec<(usize, usize)>, &'a ArrayRef) =
+            if let Some(l) = column.as_list_opt::<i32>() {
+                let o = l.value_offsets();
+                (
+                    (0..l.len())
+                        .map(|i| (o[i] as usize, o[i + 1] as usize))
+                        .collect(),
+                    l.values(),
+                )
+            } else if let Some(l) = column.as_list_opt::<i64>() {
+                let o = l.value_offsets();
+                (
+                    (0..l.len())
+                        .map(|i| (o[i] as usize, o[i + 1] as usize))
+                        .collect(),
+                    l.values(),
+                )
+            } else {
+                return Err(bad_column(
+                    "events",
+                    "a list<struct<at, type, ...>> column",
+                    column.data_type(),
+                ));
+            };
+        let Some(items) = values.as_struct_opt() else {
+            return Err(bad_column(
+                "events",
+                "a list of structs",
+                values.data_type(),
+            ));
+        };
+        for f in items.fields() {
+            if !EVENT_COLUMNS.contains(&f.name().as_str()) {
+                return Err(Error::UnknownKey {
+                    path: "cases.events".into(),
+                    key: f.name().clone(),
+                    expected: EVENT_COLUMNS.join(", "),
+                });
+            }
+        }
+        let at = items.column_by_name("at").ok_or_else(|| {
+            column_error("events", "a list of structs with an `at` timestamp".into())
+        })?;
+        let kind = items.column_by_name("type").ok_or_else(|| {
+            column_error("events", "a list of structs with a `type` string".into())
+        })?;
+        let kind = Text::of(kind.as_ref())
+            .ok_or_else(|| bad_column("events.type", "a string column", kind.data_type()))?;
+        let others = ["to", "from", "field", "id"]
+            .into_iter()
+            .filter_map(|name| items.column_by_name(name).map(|c| (name, c.as_ref())))
+            .collect();
+        Ok(Events {
+            list: column,
+            offsets,
+            at: Instants::of(at.as_ref(), "events.at")?,
+            kind,
+            others,
+        })
+    }
+}
+
+/// Why an Arrow call failed: its columns do not follow the layout (an `InputError`, whatever
+/// the core would call the same problem in a document), or the core refused a case or a
+/// result.
+pub(crate) enum Failure {
+    Columns(Error),
+    Core(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+impl Failure {
+    pub(crate) fn into_py(self, py: Python<'_>) -> PyErr {
+        match self {
+            Failure::Columns(e) => raise(py, Family::Input, e.code(), e.to_string()),
+            Failure::Core(e) => crate::error::to_py_err(py, e),
+        }
+    }
+}
+
+/// Every row of `batch` as a validated case, in parallel; the error is the first bad row's.
+pub(crate) fn cases_of(batch: &StructArray) -> std::result::Result<Vec<Case>, Failure> {
+    let columns = Cases::of(batch).map_err(Failure::Columns)?;
+    let one = |i: usize| -> Result<Case> {
+        let value = columns.row(i).map_err(|error| Error::InCase {
+            case: columns
+                .ids
+                .get(i)
+                .map_or_else(|| format!("#{i}"), str::to_owned),
+            error: Box::new(error),
+        })?;
+        Case::from_value_at(&value, i)
+    };
+    let n = batch.len();
+    let cases = match (0..n).into_par_iter().with_min_len(256).map(one).collect() {
+        Ok(cases) => Ok(cases),
+        Err(_) => (0..n).map(one).collect(),
+    };
+    Ok(cases?)
+}
+
+fn utc() -> Option<Arc<str>> {
+    Some("UTC".into())
+}
+
+fn timestamp() -> DataType {
+    DataType::Timestamp(TimeUnit::Microsecond, utc())
+}
+
+fn duration() -> DataType {
+    DataType::Duration(TimeUnit::Microsecond)
+}
+
+fn strings() -> DataType {
+    DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)))
+}
+
+/// The columns of `evaluate_arrow`'s result, one row per milestone instance.
+pub(crate) fn status_schema() -> Schema {
+    Schema::new(vec![
+        Field::new("case_id", DataType::Utf8, false),
+        Field::new("entitlement", DataType::Utf8, true),
+        Field::new("process", DataType::Utf8, true),
+        Field::new("process_version", DataType::UInt32, true),
+        Field::new("milestone", DataType::Utf8, false),
+        Field::new("kind", DataType::Utf8, false),
+        Field::new("instance", DataType::UInt32, false),
+        Field::new("state", DataType::Utf8, false),
+        Field::new("calendar", DataType::Utf8, true),
+        Field::new("started_at", timestamp(), true),
+        Field::new("target", duration(), true),
+        Field::new("target_at", timestamp(), true),
+        Field::new("completed_at", timestamp(), true),
+        Field::new("elapsed", duration(), false),
+        Field::new("paused", duration(), false),
+        Field::new("remaining", duration(), true),
+        Field::new("consumed", DataType::Float64, true),
+        Field::new("crossed", strings(), false),
+        Field::new("next_trigger_at", timestamp(), true),
+        Field::new("breached_at", timestamp(), true),
+    ])
+}
+
+/// The columns of `monitor_arrow`'s result, one row per milestone event.
+pub(crate) fn event_schema() -> Schema {
+    Schema::new(vec![
+        Field::new("key", DataType::Utf8, false),
+        Field::new("kind", DataType::Utf8, false),
+        Field::new("level", DataType::Utf8, false),
+        Field::new("at", timestamp(), false),
+        Field::new("case_id", DataType::Utf8, true),
+        Field::new("entitlement", DataType::Utf8, true),
+        Field::new("process", DataType::Utf8, true),
+        Field::new("milestone", DataType::Utf8, true),
+        Field::new("instance", DataType::UInt32, true),
+        Field::new("point", DataType::Utf8, true),
+        Field::new("actions", strings(), false),
+        Field::new("state", DataType::Utf8, true),
+        Field::new("target_at", timestamp(), true),
+        Field::new("suppressed", DataType::Boolean, false),
+        Field::new("suppressed_by", DataType::Utf8, true),
+    ])
+}
+
+fn us(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn delta(d: chrono::TimeDelta) -> i64 {
+    d.num_microseconds().unwrap_or(i64::MAX)
+}
+
+fn tz(b: TimestampMicrosecondBuilder) -> TimestampMicrosecondBuilder {
+    b.with_timezone("UTC")
+}
+
+/// Statuses, with their case's coverage, as a record batch.
+pub(crate) fn statuses_batch(
+    rows: &[(&entitlement_core::CaseEvaluation, &MilestoneStatus)],
+) -> Result<RecordBatch> {
+    let n = rows.len();
+    let mut case_id = StringBuilder::with_capacity(n, n * 8);
+    let mut entitlement = StringBuilder::with_capacity(n, n * 8);
+    let mut process = StringBuilder::with_capacity(n, n * 8);
+    let mut process_version = UInt32Builder::with_capacity(n);
+    let mut milestone = StringBuilder::with_capacity(n, n * 12);
+    let mut kind = StringBuilder::with_capacity(n, n * 12);
+    let mut instance = UInt32Builder::with_capacity(n);
+    let mut state = StringBuilder::with_capacity(n, n * 10);
+    let mut calendar = StringBuilder::with_capacity(n, n * 8);
+    let mut started_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
+    let mut target = DurationMicrosecondBuilder::with_capacity(n);
+    let mut target_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
+    let mut completed_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
+    let mut elapsed = DurationMicrosecondBuilder::with_capacity(n);
+    let mut paused = DurationMicrosecondBuilder::with_capacity(n);
+    let mut remaining = DurationMicrosecondBuilder::with_capacity(n);
+    let mut consumed = Float64Builder::with_capacity(n);
+    let mut crossed = ListBuilder::new(StringBuilder::new());
+    let mut next_trigger_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
+    let mut breached_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
+    for (eval, m) in rows {
+        case_id.append_value(&m.case_id);
+        entitlement.append_option(eval.entitlement.as_deref());
+        process.append_option(eval.process.as_deref());
+        process_version.append_option(eval.process_version);
+        milestone.append_value(&m.milestone);
+        kind.append_value(m.kind.as_str());
+        instance.append_value(m.instance);
+        state.append_value(m.state.as_str());
+        calendar.append_option(m.calendar.as_deref());
+        started_at.append_option(m.started_at.map(us));
+        target.append_option(m.target.map(delta));
+        target_at.append_option(m.target_at.map(us));
+        completed_at.append_option(m.completed_at.map(us));
+        elapsed.append_value(delta(m.elapsed));
+        paused.append_value(delta(m.paused));
+        remaining.append_option(m.remaining.map(delta));
+        consumed.append_option(m.consumed);
+        for level in &m.crossed {
+            crossed.values().append_value(level.as_str());
+        }
+        crossed.append(true);
+        next_trigger_at.append_option(m.next_trigger_at.map(us));
+        breached_at.append_option(m.breached_at.map(us));
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(case_id.finish()),
+        Arc::new(entitlement.finish()),
+        Arc::new(process.finish()),
+        Arc::new(process_version.finish()),
+        Arc::new(milestone.finish()),
+        Arc::new(kind.finish()),
+        Arc::new(instance.finish()),
+        Arc::new(state.finish()),
+        Arc::new(calendar.finish()),
+        Arc::new(started_at.finish()),
+        Arc::new(target.finish()),
+        Arc::new(target_at.finish()),
+        Arc::new(completed_at.finish()),
+        Arc::new(elapsed.finish()),
+        Arc::new(paused.finish()),
+        Arc::new(remaining.finish()),
+        Arc::new(consumed.finish()),
+        Arc::new(crossed.finish()),
+        Arc::new(next_trigger_at.finish()),
+        Arc::new(breached_at.finish()),
+    ];
+    batch(status_schema(), columns)
+}
+
+/// Milestone events as a record batch.
+pub(crate) fn events_batch(events: &[MonitorEvent]) -> Result<RecordBatch> {
+    let n = events.len();
+    let mut key = StringBuilder::with_capacity(n, n * 32);
+    let mut kind = StringBuilder::with_capacity(n, n * 8);
+    let mut level = StringBuilder::with_capacity(n, n * 8);
+    let mut at = tz(TimestampMicrosecondBuilder::with_capacity(n));
+    let mut case_id = StringBuilder::with_capacity(n, n * 8);
+    let mut entitlement = StringBuilder::with_capacity(n, n * 8);
+    let mut process = StringBuilder::with_capacity(n, n * 8);
+    let mut milestone = StringBuilder::with_capacity(n, n * 12);
+    let mut instance = UInt32Builder::with_capacity(n);
+    let mut point = StringBuilder::with_capacity(n, n * 4);
+    let mut actions = ListBuilder::new(StringBuilder::new());
+    let mut state = StringBuilder::with_capacity(n, n * 10);
+    let mut target_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
+    let mut suppressed = BooleanBuilder::with_capacity(n);
+    let mut suppressed_by = StringBuilder::with_capacity(n, n);
+    for e in events {
+        key.append_value(&e.key);
+        kind.append_value(e.kind.as_str());
+        level.append_value(e.level.as_str());
+        at.append_value(us(e.at));
+        case_id.append_option(e.case_id.as_deref());
+        entitlement.append_option(e.entitlement.as_deref());
+        process.append_option(e.process.as_deref());
+        milestone.append_option(e.milestone.as_deref());
+        instance.append_option(e.instance);
+        point.append_option(e.point.as_deref());
+        for a in &e.actions {
+            actions.values().append_value(a);
+        }
+        actions.append(true);
+        state.append_option(e.status.as_ref().map(|s| s.state.as_str()));
+        target_at.append_option(e.status.as_ref().and_then(|s| s.target_at).map(us));
+        suppressed.append_value(e.suppressed);
+        suppressed_by.append_option(e.suppressed_by.as_deref());
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(key.finish()),
+        Arc::new(kind.finish()),
+        Arc::new(level.finish()),
+        Arc::new(at.finish()),
+        Arc::new(case_id.finish()),
+        Arc::new(entitlement.finish()),
+        Arc::new(process.finish()),
+        Arc::new(milestone.finish()),
+        Arc::new(instance.finish()),
+        Arc::new(point.finish()),
+        Arc::new(actions.finish()),
+        Arc::new(state.finish()),
+        Arc::new(target_at.finish()),
+        Arc::new(suppressed.finish()),
+        Arc::new(suppressed_by.finish()),
+    ];
+    batch(event_schema(), columns)
+}
+
+fn batch(schema: Schema, columns: Vec<ArrayRef>) -> Result<RecordBatch> {
+    // The builders above follow the schema column for column; a mismatch is a bug.
+    RecordBatch::try_new(Arc::new(schema), columns).map_err(|e| Error::InvalidValue {
+        path: "(result)".into(),
+        reason: format!("internal error building the Arrow result: {e}"),
+    })
+}
+
+/// `evaluate_arrow`: every status of every case of `batch`.
+pub(crate) fn evaluate(
+    rules: &CoreRuleset,
+    batch: &StructArray,
+    now: DateTime<Utc>,
+) -> std::result::Result<RecordBatch, Failure> {
+    let cases = cases_of(batch)?;
+    let evaluations = rules.evaluate_cases(&cases, now)?;
+    let rows: Vec<_> = evaluations
+        .iter()
+        .flat_map(|e| e.milestones.iter().map(move |m| (e, m)))
+        .collect();
+    Ok(statuses_batch(&rows)?)
+}
+
+/// `monitor_arrow`: the milestone events of `(since, now]` of the cases of `batch`.
+pub(crate) fn monitor(
+    rules: &CoreRuleset,
+    batch: &StructArray,
+    now: DateTime<Utc>,
+    since: Option<DateTime<Utc>>,
+) -> std::result::Result<RecordBatch, Failure> {
+    let cases = cases_of(batch)?;
+    let evaluations = rules.evaluate_cases(&cases, now)?;
+    let events = rules.milestone_events(&cases, &evaluations, now, since)?;
+    Ok(events_batch(&events)?)
+}
