@@ -3,10 +3,12 @@
 # use, and a retrieved metadata folder at force-app/main/default (a link to the fixtures').
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-_fixtures = Path(os.environ["SNIPPETS_REPO"]) / "examples" / "data" / "import" / "salesforce"
+_fixtures = (
+    Path(os.environ["SNIPPETS_REPO"]) / "examples" / "data" / "import" / "salesforce"
+)
 
 
 def _read(name: str) -> dict:
@@ -20,8 +22,8 @@ sla_result = _read("sla_processes.json")
 case_result = _read("cases.json")
 history = _read("case_history.json")
 milestones = _read("case_milestones.json")
-now = datetime(2026, 12, 1, 13, 0, tzinfo=timezone.utc)
-last_run = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+now = datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
+last_run = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 os.makedirs("force-app/main", exist_ok=True)
 if not os.path.exists("force-app/main/default"):
