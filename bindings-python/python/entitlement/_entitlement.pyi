@@ -23,11 +23,11 @@ __all__ = [
     "MonitorReport",
     "Ruleset",
     "__version__",
+    "_ics_calendar",
+    "_ics_holidays",
     "_zendesk_rails_time_zone",
     "_zendesk_schedules",
     "_zendesk_sla_policies",
-    "_ics_calendar",
-    "_ics_holidays",
 ]
 
 __version__: str
