@@ -3,6 +3,7 @@
 mod common;
 mod dst;
 mod errors;
+mod fuzz_corpus;
 mod import_ics;
 mod import_zendesk;
 mod monitor;
