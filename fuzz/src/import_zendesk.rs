@@ -28,8 +28,8 @@ pub fn run(data: &[u8]) {
     if let Some(s) = &schedules {
         if let Ok(import) = zendesk::schedules(s, holidays.as_ref()) {
             let calendars = import.calendars().expect("an imported schedule loads");
-            for name in calendars.names().into_iter().take(4) {
-                laws::check(calendars.get(name).expect("listed"), &probes);
+            for name in calendars.names().into_iter().take(2) {
+                laws::check(calendars.get(name).expect("listed"), &probes[..3]);
             }
             calendar_name = calendars.names().first().map(|n| n.to_string());
             hours = Some(import);
@@ -58,7 +58,7 @@ pub fn run(data: &[u8]) {
         .expect("imported policies load with their schedule");
     // A ticket under each process: evaluates, or names what it lacks.
     let now = DateTime::from_timestamp(1_767_225_600 + 86_400 * 30, 0).expect("in range");
-    for process in rules.processes().iter().take(4) {
+    for process in rules.processes().iter().take(2) {
         let case = Case::from_value(&json!({
             "id": "Z-1", "process": &process.id, "created_at": "2026-01-05T10:00:00Z",
             "fields": {"priority": "urgent", "status": "open"},
