@@ -2,9 +2,11 @@
 //! the cargo-fuzz binaries (`fuzz/src/`, included here), over every committed input. A finding
 //! the fuzzers made and that was fixed stays fixed, because its input is in the corpus.
 
+// Public within the test binary: the DST torture (`zones.rs`) checks its calendars with the same
+// laws as the fuzzers (`targets::laws`).
 #[path = "../../fuzz/src/lib.rs"]
 #[allow(dead_code)]
-mod targets;
+pub mod targets;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
