@@ -6,6 +6,7 @@ mod errors;
 mod fuzz_corpus;
 mod import_ics;
 mod import_zendesk;
+mod limits;
 mod monitor;
 mod properties;
 mod recurring;
