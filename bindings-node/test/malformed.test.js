@@ -67,6 +67,8 @@ function builder(tmp) {
       }
       case 'many':
         return Array(x.n).fill(build(x.v))
+      case 'calendars':
+        return Object.fromEntries(Array.from({ length: x.n }, (_, i) => [`c${i}`, { always_open: true }]))
       case 'object':
         return new Opaque()
       case 'cyclic': {

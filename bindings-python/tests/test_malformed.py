@@ -95,6 +95,8 @@ class Builder:
         if kind == "many":
             item = self(x["v"])
             return [item] * x["n"]
+        if kind == "calendars":
+            return {f"c{i}": {"always_open": True} for i in range(x["n"])}
         if kind == "object":
             return object()
         if kind == "cyclic":

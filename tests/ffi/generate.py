@@ -27,6 +27,7 @@ JSON cannot hold are written as ``{"$": kind, ...}`` and built by each suite:
 ``nest`` (``depth``, ...) ``leaf`` (default ``[]``) in ``depth`` lists, or ``{key: ...}`` objects
                           (``[...]`` inside with ``wrap: "list"``)
 ``many`` (``n``, ``v``)   a list of ``n`` copies of ``v``    an array of ``n`` copies
+``calendars`` (``n``)     ``n`` always-open calendars by name the same
 ``object``                ``object()``                       an object of a class (not plain)
 ``cyclic``                a dict that contains itself        an object that contains itself
 ``raising_tz``            a datetime whose tzinfo raises     (Python only)
@@ -704,6 +705,7 @@ RULESETS: list[tuple[str, Any, str]] = [
         {"processes": v("many", n=10_001, v=process())},
         "limit_exceeded",
     ),
+    ("10,001 calendars", {"calendars": v("calendars", n=10_001)}, "limit_exceeded"),
     (
         "257 milestones",
         {
