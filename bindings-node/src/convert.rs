@@ -331,10 +331,14 @@ fn json_at(
     if slot == Slot::Instant {
         // Strings go to the core as they are, so that a case read from JSON text and the same
         // case given as an object give the same errors; Dates and numbers become RFC 3339.
-        if value.get_type()? == ValueType::String {
-            return Ok(Value::String(unsafe { value.cast::<String>() }?));
+        // What is no instant in any form (null, a boolean, an array, a plain object) goes to the
+        // core as it is too, which names it `invalid_type` as Rust and Python do.
+        match value.get_type()? {
+            ValueType::String => return Ok(Value::String(unsafe { value.cast::<String>() }?)),
+            ValueType::Null | ValueType::Boolean => {}
+            ValueType::Object if !value.is_date()? => {}
+            _ => return Ok(Value::String(rfc3339(instant(value, path)?)?)),
         }
-        return Ok(Value::String(rfc3339(instant(value, path)?)?));
     }
     Ok(match value.get_type()? {
         ValueType::Null => Value::Null,
@@ -342,7 +346,15 @@ fn json_at(
         ValueType::String => Value::String(unsafe { value.cast::<String>() }?),
         ValueType::Number => {
             let x = unsafe { value.cast::<f64>() }?;
-            number(x).ok_or_else(|| not_json(path, format_number(x)))?
+            // NaN and the infinities are numbers, but not finite ones: `invalid_value`, as the
+            // Python binding says of its floats.
+            number(x).ok_or_else(|| -> NodeError {
+                CoreError::InvalidValue {
+                    path: shown_path(path, root),
+                    reason: format!("expected a finite number, found {}", format_number(x)),
+                }
+                .into()
+            })?
         }
         ValueType::BigInt => {
             let big = unsafe { value.cast::<napi::bindgen_prelude::BigInt>() }?;

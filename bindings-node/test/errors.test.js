@@ -106,7 +106,7 @@ const MALFORMED_CALENDARS = [
   ['both time_zone and its alias timeZone', { time_zone: NY, timeZone: NY, hours: { mon: ['09:00-17:00'] } }, 'invalid_value', 'timeZone'],
   ['a value that is not JSON (a function)', { time_zone: NY, hours: { mon: () => 1 } }, 'invalid_type', 'hours.mon'],
   ['a Date where a date string belongs', { ...weekdays(['09:00-17:00']), holidays: [{ date: new Date() }] }, 'invalid_type', 'holidays[0].date'],
-  ['NaN in a definition', { ...weekdays(['09:00-17:00']), holidays: [{ yearly: { easter: NaN } }] }, 'invalid_type', 'holidays[0].yearly.easter'],
+  ['NaN in a definition', { ...weekdays(['09:00-17:00']), holidays: [{ yearly: { easter: NaN } }] }, 'invalid_value', 'holidays[0].yearly.easter'],
 ]
 
 const NOT_A_DEFINITION = [

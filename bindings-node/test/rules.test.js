@@ -1124,18 +1124,22 @@ describe('malformed input', () => {
     assert.equal(evaluate(good()).length, 4)
   })
 
-  /** [what, value, code] for an instant of a case or `now`. */
+  /**
+   * [what, value, code, code inside a case when it differs] for an instant of a case or `now`.
+   * Inside a case, what is no instant in any form (null, a boolean, an array, a plain object)
+   * is the core's `invalid_type`, as the same case read from JSON text or given in Python.
+   */
   const BAD_INSTANTS = [
     ['undefined', undefined, 'invalid_instant'],
-    ['null', null, 'invalid_instant'],
+    ['null', null, 'invalid_instant', 'invalid_type'],
     ['NaN', NaN, 'invalid_instant'],
     ['Infinity', Infinity, 'invalid_instant'],
     ['-Infinity', -Infinity, 'invalid_instant'],
     ['an invalid Date', new Date(NaN), 'invalid_instant'],
     ['a BigInt', 1764000000000n, 'invalid_instant'],
-    ['a boolean', true, 'invalid_instant'],
-    ['an object', {}, 'invalid_instant'],
-    ['an array', [2026, 11, 24], 'invalid_instant'],
+    ['a boolean', true, 'invalid_instant', 'invalid_type'],
+    ['an object', {}, 'invalid_instant', 'invalid_type'],
+    ['an array', [2026, 11, 24], 'invalid_instant', 'invalid_type'],
     ['a function', () => 0, 'invalid_instant'],
     ['a symbol', Symbol('t'), 'invalid_instant'],
     ['words', 'yesterday', 'invalid_instant'],
@@ -1145,17 +1149,17 @@ describe('malformed input', () => {
     ['epoch milliseconds before year 1', -1e17, 'out_of_range'],
   ]
 
-  for (const [what, value, code] of BAD_INSTANTS) {
-    test(`instant: ${what} is ${code} (created_at, events[2].at, now)`, () => {
+  for (const [what, value, code, inCase = code] of BAD_INSTANTS) {
+    test(`instant: ${what} is ${inCase} in a case (created_at, events[2].at), ${code} as now`, () => {
       const c1 = { ...good(), created_at: value }
       const e1 = thrown(() => evaluate(c1))
-      assertError(e1, code, 'created_at')
+      assertError(e1, inCase, 'created_at')
       assert.ok(e1.message.startsWith('case "M-1": created_at'), e1.message)
 
       const c2 = good()
       c2.events[2].at = value
       const e2 = thrown(() => evaluate(c2))
-      assertError(e2, code, 'events[2].at')
+      assertError(e2, inCase, 'events[2].at')
       assert.ok(e2.message.startsWith('case "M-1": events[2].at'), e2.message)
 
       assertError(thrown(() => rules.evaluate(good(), value)), code, 'now')
@@ -1199,8 +1203,8 @@ describe('malformed input', () => {
     ['fields that are an array', (c) => { c.fields = ['Sev1'] }, 'invalid_type', 'fields'],
     ['a field that is a function', (c) => { c.fields.severity = () => 'Sev1' }, 'invalid_type', 'fields.severity'],
     ['a field that is a symbol', (c) => { c.fields.severity = Symbol('Sev1') }, 'invalid_type', 'fields.severity'],
-    ['a field that is NaN', (c) => { c.fields.score = NaN }, 'invalid_type', 'fields.score'],
-    ['a field that is Infinity', (c) => { c.fields.score = Infinity }, 'invalid_type', 'fields.score'],
+    ['a field that is NaN', (c) => { c.fields.score = NaN }, 'invalid_value', 'fields.score'],
+    ['a field that is Infinity', (c) => { c.fields.score = Infinity }, 'invalid_value', 'fields.score'],
     ['a field that is a BigInt beyond 64 bits', (c) => { c.fields.score = 2n ** 70n }, 'invalid_type', 'fields.score'],
     ['a field that is an invalid Date', (c) => { c.fields.due = new Date(NaN) }, 'invalid_instant', 'fields.due'],
     ['a field that is an object', (c) => { c.fields.owner = { name: 'x' } }, 'invalid_type', 'fields.owner'],
@@ -1297,7 +1301,7 @@ describe('malformed input', () => {
     ['a Date', new Date(), 'invalid_type', 'document'],
     ['a Date as a start date', { entitlements: [{ id: 'e', process: 'p', start_date: new Date() }] }, 'invalid_type', 'entitlements[0].start_date'],
     ['a function as a target', { processes: [{ id: 'p', milestones: [{ name: 'A', kind: 'resolution', target: () => '1h' }] }] }, 'invalid_type', 'processes[0].milestones[0].target'],
-    ['NaN as a version', { processes: [{ id: 'p', version: NaN, milestones: [] }] }, 'invalid_type', 'processes[0].version'],
+    ['NaN as a version', { processes: [{ id: 'p', version: NaN, milestones: [] }] }, 'invalid_value', 'processes[0].version'],
     ['a huge version', { processes: [{ id: 'p', version: 1e20, milestones: [] }] }, 'invalid_type', 'processes[0].version'],
     ['a fractional version', { processes: [{ id: 'p', version: 1.5, milestones: [] }] }, 'invalid_type', 'processes[0].version'],
     ['a huge allowance', { processes: [{ id: 'p', milestones: [] }], entitlements: [{ id: 'e', process: 'p', cases_per_entitlement: 1e300 }] }, 'invalid_type', 'entitlements[0].cases_per_entitlement'],

@@ -3,9 +3,11 @@
 mod common;
 mod dst;
 mod errors;
+mod fuzz_corpus;
 mod import_ics;
 mod import_salesforce;
 mod import_zendesk;
+mod limits;
 mod monitor;
 mod properties;
 mod recurring;

@@ -238,3 +238,144 @@ fn a_failing_batch_reports_its_lowest_failing_index_and_keeps_missing_values() {
     assert_eq!(out[7], MISSING);
     assert_eq!(out[8], T0 + HOUR);
 }
+
+/// The instants of local midnight of each date from `from` for `days` days, by the compatible
+/// rule (a midnight in a gap moves forward), read from the calendar itself: a one-second opening
+/// at 00:00 every day starts exactly there.
+fn midnights(zone: &str, from: i64, days: i64) -> Vec<i64> {
+    let tick = json!(["00:00-00:00:01"]);
+    let hours: serde_json::Map<String, Value> =
+        DAYS.iter().map(|d| (d.to_string(), tick.clone())).collect();
+    let cal = Calendar::from_value(&json!({"time_zone": zone, "hours": hours})).unwrap();
+    cal.open_intervals_micros(from, from + days * 24 * HOUR)
+        .unwrap()
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect()
+}
+
+/// `[a, b)` minus a sorted list of disjoint closures.
+fn cut(open: &[(i64, i64)], closures: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let mut out = Vec::new();
+    for &(s, e) in open {
+        let mut pieces = vec![(s, e)];
+        for &(cs, ce) in closures {
+            pieces = pieces
+                .into_iter()
+                .flat_map(|(ps, pe)| {
+                    let mut v = Vec::new();
+                    if cs > ps {
+                        v.push((ps, pe.min(cs)));
+                    }
+                    if ce < pe {
+                        v.push((ps.max(ce), pe));
+                    }
+                    v.into_iter().filter(|(x, y)| x < y).collect::<Vec<_>>()
+                })
+                .collect();
+        }
+        out.extend(pieces);
+    }
+    // Merge touching pieces, as open_intervals does.
+    let mut merged: Vec<(i64, i64)> = Vec::new();
+    for (s, e) in out {
+        match merged.last_mut() {
+            Some(last) if last.1 == s => last.1 = e,
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Whole-day holidays (single dates and ranges up to two years, which close whole UTC years)
+    /// remove exactly their local days, `[midnight, next midnight)`, from the weekly hours, in
+    /// every zone and across DST days: the index's shortcuts for closed days and closed years
+    /// give what the plain subtraction gives.
+    #[test]
+    fn whole_day_holidays_remove_exactly_their_local_days(
+        zone in 0..ZONES.len(),
+        cuts in prop::collection::vec(0u32..10_080, 2..16),
+        dates in prop::collection::vec((0u32..1000, 0u32..3), 1..12),
+        ranges in prop::collection::vec((0u32..1000, 0u32..800), 0..3),
+        start in 0u32..900,
+        len in 1u32..500,
+    ) {
+        let base_date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let date = |offset: u32| base_date + chrono::Days::new(u64::from(offset));
+        let mut closed_days = std::collections::BTreeSet::new();
+        let mut holidays = Vec::new();
+        for &(d, run) in &dates {
+            for k in 0..=run {
+                closed_days.insert(date(d + k));
+            }
+            holidays.push(json!({"from": date(d).to_string(), "to": date(d + run).to_string()}));
+        }
+        for &(d, run) in &ranges {
+            for k in 0..=run {
+                closed_days.insert(date(d + k));
+            }
+            holidays.push(json!({"name": "shutdown", "from": date(d).to_string(), "to": date(d + run).to_string()}));
+        }
+        let zone = ZONES[zone];
+        let hours = weekly_hours(&cuts);
+        let Ok(plain) = Calendar::from_value(&json!({"time_zone": zone, "hours": hours})) else {
+            return Ok(());
+        };
+        let cal = Calendar::from_value(&json!({"time_zone": zone, "hours": hours, "holidays": holidays})).unwrap();
+        // Midnights from two days before the window's first date, by local date.
+        let first = base_date - chrono::Days::new(2);
+        let first_us = first.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp_micros() - 24 * HOUR;
+        let mids = midnights(zone, first_us, 1900);
+        let tz: chrono_tz::Tz = zone.parse().unwrap();
+        let local = |us: i64| chrono::DateTime::from_timestamp_micros(us).unwrap().with_timezone(&tz).date_naive();
+        let closures: Vec<(i64, i64)> = mids
+            .windows(2)
+            .filter(|w| closed_days.contains(&local(w[0])))
+            .map(|w| (w[0], w[1]))
+            .collect();
+        let a = T0 + i64::from(start) * 24 * HOUR;
+        let b = a + i64::from(len) * 24 * HOUR;
+        let expected = cut(&plain.open_intervals_micros(a, b).unwrap(), &closures);
+        prop_assert_eq!(cal.open_intervals_micros(a, b).unwrap(), expected);
+    }
+}
+
+#[test]
+fn a_calendar_closed_for_ever_by_holidays_says_so() {
+    // 96 openings a day and every day a holiday, by a range and by a daily rule: each year's
+    // block is known closed without converting its 35,000 openings (this took minutes).
+    let day: Vec<String> = (0..96)
+        .map(|i| {
+            let m = i * 15;
+            format!(
+                "{:02}:{:02}-{:02}:{:02}",
+                m / 60,
+                m % 60,
+                (m + 10) / 60,
+                (m + 10) % 60
+            )
+        })
+        .collect();
+    let hours: serde_json::Map<String, Value> =
+        DAYS.iter().map(|d| (d.to_string(), json!(day))).collect();
+    for holiday in [
+        json!({"from": "0001-01-01", "to": "9999-12-31"}),
+        json!({"recurs": {"unit": "day"}, "starts": "0001-01-01"}),
+    ] {
+        let cal = Calendar::from_value(
+            &json!({"time_zone": "America/New_York", "hours": hours, "holidays": [holiday]}),
+        )
+        .unwrap();
+        assert_eq!(cal.next_open_micros(0).unwrap_err().code(), "no_opening");
+        // add walks to the end of year 9999 and finds its result beyond it.
+        assert_eq!(cal.add_micros(0, HOUR).unwrap_err().code(), "out_of_range");
+        assert_eq!(cal.elapsed_micros(0, 200 * 365 * 24 * HOUR).unwrap(), 0);
+        // Before New York's first local midnight of year 1 (04:56 UTC, its LMT offset), the
+        // last day of year 0 still opens: only there is the calendar open.
+        let back = cal.sub_micros(0, 1).unwrap();
+        assert!(back < entitlement_core::MIN_MICROS + 5 * HOUR, "{back}");
+    }
+}

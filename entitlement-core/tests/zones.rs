@@ -2,6 +2,15 @@
 //! real time with no gap or overlap around the transition; a transition day's own length is that
 //! of its local day under the compatible rule (23 h, 25 h, or any other shift); the laws hold on
 //! a calendar with windows around the usual transition hours.
+//!
+//! The torture: at every such transition, windows that end inside the gap or fold, start inside
+//! it, sit inside it, cover it, are exactly it, or run from its middle to one of its ends become
+//! the instants the compatible rule gives (computed here from the zone's offsets alone), or are
+//! dropped when they become empty; no interval has a negative length, and the calendar laws of
+//! the fuzzers (`fuzz/src/laws.rs`) hold around each transition. Zones whose transitions skip
+//! midnight (America/Santiago, America/Havana, Asia/Beirut) are among them, and counted.
+
+use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, Offset, TimeZone};
 use chrono_tz::{TZ_VARIANTS, Tz};
@@ -56,6 +65,18 @@ fn transitions(tz: Tz) -> Vec<i64> {
     out
 }
 
+/// The transitions of every zone of the tz database, 1970–2040, computed once for all the tests
+/// here (stepping through 70 years of every zone is most of their cost).
+fn all_transitions() -> &'static [(Tz, Vec<i64>)] {
+    static ALL: OnceLock<Vec<(Tz, Vec<i64>)>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        TZ_VARIANTS
+            .iter()
+            .map(|&tz| (tz, transitions(tz)))
+            .collect()
+    })
+}
+
 fn local_date(tz: Tz, us: i64) -> NaiveDate {
     DateTime::from_timestamp_micros(us)
         .unwrap()
@@ -89,8 +110,8 @@ fn is_compatible(tz: Tz, wall: i64, s: i64) -> bool {
 #[test]
 fn every_zone_every_transition_1970_2040() {
     let mut checked = 0usize;
-    for &tz in TZ_VARIANTS.iter() {
-        let ts = transitions(tz);
+    for (tz, ts) in all_transitions() {
+        let (tz, ts) = (*tz, ts.as_slice());
         if ts.is_empty() {
             continue;
         }
@@ -113,7 +134,7 @@ fn every_zone_every_transition_1970_2040() {
             "sun": ["00:30-02:45", "23:00-00:15"], "sat": ["01:30-03:30"], "fri": ["23:30-00:30"],
             "mon": ["00:30-01:30"], "thu": ["02:00-04:00"], "wed": ["00:00-24:00"]}}))
         .unwrap();
-        for &t in &ts {
+        for &t in ts {
             let (a, b) = (t - 2 * DAY, t + 2 * DAY);
             assert_eq!(
                 whole.elapsed_micros(a, b).unwrap(),
@@ -178,4 +199,144 @@ fn every_zone_every_transition_1970_2040() {
 
 fn entitlement_date_us(d: NaiveDate) -> i64 {
     d.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp_micros()
+}
+
+/// A local wall time (microseconds, read as UTC) as an instant by the compatible rule, from the
+/// offsets before and after one transition only: the earlier instant that reads `wall`, or, when
+/// none does (a gap), the instant that reads it with the offset before the gap.
+fn compatible(tz: Tz, wall: i64, before: i64, after: i64) -> i64 {
+    [wall - before, wall - after]
+        .into_iter()
+        .filter(|&u| wall_us(tz, u) == wall)
+        .min()
+        .unwrap_or(wall - before)
+}
+
+/// `HH:MM:SS` of a wall time.
+fn clock(wall: i64) -> String {
+    let t = DateTime::from_timestamp_micros(wall)
+        .unwrap()
+        .naive_utc()
+        .time();
+    t.format("%H:%M:%S").to_string()
+}
+
+/// The windows of the torture around one transition, as wall times `[start, end)`: `lo..hi` is
+/// the gap (wall times that do not exist) or the fold (wall times that exist twice).
+fn windows(lo: i64, hi: i64) -> [(&'static str, i64, i64); 7] {
+    let second = 1_000_000;
+    let mid = lo + (hi - lo) / 2 / second * second;
+    let quarter = (hi - lo) / 4 / second * second;
+    [
+        ("ends inside", lo - HOUR, mid),
+        ("starts inside", mid, hi + HOUR),
+        ("sits inside", lo + quarter, hi - quarter),
+        ("covers", lo - HOUR, hi + HOUR),
+        ("is exactly", lo, hi),
+        ("runs from its middle to its end", mid, hi),
+        ("runs from its start to its middle", lo, mid),
+    ]
+}
+
+#[test]
+fn windows_in_gaps_and_folds_of_every_transition_1970_2040() {
+    use crate::fuzz_corpus::targets::laws::{self, Probe};
+    let (mut checked, mut dropped, mut skipped) = (0usize, 0usize, 0usize);
+    let mut midnight_gaps = std::collections::BTreeMap::<&str, usize>::new();
+    for (tz, ts) in all_transitions() {
+        let (tz, name) = (*tz, tz.name());
+        // A transition with another within three days would need both to place one window.
+        let alone: Vec<i64> = ts
+            .iter()
+            .enumerate()
+            .filter(|&(i, &t)| {
+                let near = |j: usize| ts.get(j).is_some_and(|&u| (u - t).abs() < 3 * DAY);
+                let after_another = i > 0 && near(i - 1);
+                !after_another && !near(i + 1)
+            })
+            .map(|(_, &t)| t)
+            .collect();
+        skipped += ts.len() - alone.len();
+        if alone.is_empty() {
+            continue;
+        }
+        for kind in 0..7 {
+            // One calendar per kind of window, open only in that window at each transition.
+            let mut seen = std::collections::BTreeSet::new();
+            let mut overrides = Vec::new();
+            let mut expected = Vec::new();
+            for &t in &alone {
+                let (before, after) = (offset_us(tz, t - 1), offset_us(tz, t));
+                let (lo, hi) = ((t + before).min(t + after), (t + before).max(t + after));
+                let (what, ws, we) = windows(lo, hi)[kind];
+                if we <= ws {
+                    continue;
+                }
+                let date = DateTime::from_timestamp_micros(ws).unwrap().date_naive();
+                if !seen.insert(date) {
+                    continue;
+                }
+                overrides.push(json!({"date": date.to_string(), "hours": [format!("{}-{}", clock(ws), clock(we))]}));
+                let (s, e) = (
+                    compatible(tz, ws, before, after),
+                    compatible(tz, we, before, after),
+                );
+                expected.push((t, what, s, e));
+                if kind == 4 && after > before && clock(lo) == "00:00:00" {
+                    *midnight_gaps.entry(name).or_default() += 1;
+                }
+            }
+            if overrides.is_empty() {
+                continue;
+            }
+            let cal = Calendar::from_value(&json!({"time_zone": name, "overrides": overrides}))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            for (t, what, s, e) in expected {
+                let (a, b) = (s.min(e) - 2 * HOUR, s.max(e) + 2 * HOUR);
+                let got = cal.open_intervals_micros(a, b).unwrap();
+                let want = if s < e { vec![(s, e)] } else { vec![] };
+                assert_eq!(
+                    got, want,
+                    "{name}: the window that {what} the transition at {t}"
+                );
+                dropped += usize::from(want.is_empty());
+                let probe = |at: i64| Probe {
+                    t: at,
+                    a: 15 * MINUTE,
+                    b: 2 * HOUR + 1,
+                    span: 3 * HOUR,
+                };
+                laws::check(&cal, &[probe(t - 1), probe(t), probe(s), probe(e - 1)]);
+                checked += 1;
+            }
+        }
+    }
+    // 7 windows at each of the more than 10,000 transitions of 1970–2040.
+    assert!(
+        checked > 60_000,
+        "checked {checked} windows ({dropped} dropped, {skipped} transitions skipped)"
+    );
+    assert!(dropped > 10_000, "{dropped} windows became empty");
+    assert!(
+        skipped * 100 < checked / 7,
+        "{skipped} transitions had another within three days"
+    );
+    for zone in ["America/Santiago", "America/Havana", "Asia/Beirut"] {
+        assert!(
+            midnight_gaps.get(zone).copied().unwrap_or(0) >= 10,
+            "{zone} skips midnight at {:?} transitions",
+            midnight_gaps.get(zone)
+        );
+    }
+    let three: Vec<String> = ["America/Santiago", "America/Havana", "Asia/Beirut"]
+        .iter()
+        .map(|z| format!("{z} {}", midnight_gaps[z]))
+        .collect();
+    eprintln!(
+        "DST torture: {checked} windows at {} transitions ({dropped} dropped, {skipped} skipped); \
+         midnight gaps in {} zones, {}",
+        checked / 7,
+        midnight_gaps.len(),
+        three.join(", ")
+    );
 }

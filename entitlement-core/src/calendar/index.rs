@@ -11,8 +11,9 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::Zoned;
 use super::holiday::occurrences;
-use super::zone::local_to_utc;
-use crate::time::{MAX_YEAR, MIN_YEAR, year_start};
+use super::hours::DAY_S;
+use super::zone::{local_to_utc, offset_at};
+use crate::time::{DAY_US, MAX_YEAR, MIN_YEAR, year_start};
 
 /// One UTC year of open time.
 #[derive(Debug, Default)]
@@ -151,10 +152,66 @@ pub(crate) fn zoned_block(z: &Zoned, year: i32) -> Block {
     ) else {
         return Block::new(year, Vec::new());
     };
+    let holidays = if z.holidays.is_empty() {
+        Vec::new()
+    } else {
+        occurrences(&z.holidays, first, last)
+    };
+    // Whole-day holidays by day of the window (at most 372 days). When every day of the window
+    // is one and no override opens, the year is closed: the closures of consecutive days chain
+    // into one that covers the UTC year, so nothing need be computed. Without this, a calendar
+    // closed for centuries by a holiday range took minutes to say so (found by fuzzing).
+    let days = usize::try_from((last - first).num_days()).unwrap_or(0) + 1;
+    let mut whole = vec![false; days];
+    for o in holidays.iter().filter(|o| o.holiday.hours.is_none()) {
+        if let Some(w) = usize::try_from((o.date - first).num_days())
+            .ok()
+            .and_then(|i| whole.get_mut(i))
+        {
+            *w = true;
+        }
+    }
+    let opens_by_override = z.overrides.range(first..=last).any(|(_, s)| !s.is_empty());
+    if !opens_by_override && whole.iter().all(|&w| w) {
+        return Block::new(year, Vec::new());
+    }
+    let mut closed: Vec<(i64, i64, NaiveDate)> = Vec::new();
+    // `plain[i]`: day `i` of the window is a whole-day holiday 24 hours long with one offset
+    // throughout (no DST shift that day), so its wall times map in order into its closure and an
+    // opening inside it is closed entirely: it need not be converted and cut.
+    let mut plain = vec![false; days];
+    for o in &holidays {
+        match &o.holiday.hours {
+            None => {
+                let next = o.date.checked_add_days(Days::new(1)).unwrap_or(o.date);
+                let (c0, c1) = (local_to_utc(z.tz, o.date, 0), local_to_utc(z.tz, next, 0));
+                if c1 - c0 == DAY_US
+                    && offset_at(z.tz, c0) == offset_at(z.tz, c1 - 1)
+                    && let Some(p) = usize::try_from((o.date - first).num_days())
+                        .ok()
+                        .and_then(|i| plain.get_mut(i))
+                {
+                    *p = true;
+                }
+                closed.push((c0, c1, o.date));
+            }
+            Some(spans) => {
+                for span in spans {
+                    closed.push((
+                        local_to_utc(z.tz, o.date, span.start),
+                        local_to_utc(z.tz, o.date, span.end),
+                        o.date,
+                    ));
+                }
+            }
+        }
+    }
+    closed.sort_unstable();
     // Open intervals, each with the date of the override that produced it (exempt from that
     // date's holidays).
     let mut open: Vec<(i64, i64, Option<NaiveDate>)> = Vec::with_capacity(800);
     let mut d = first;
+    let mut i = 0;
     while d <= last {
         let (spans, exempt) = match z.overrides.get(&d) {
             Some(spans) => (spans.as_slice(), Some(d)),
@@ -163,7 +220,12 @@ pub(crate) fn zoned_block(z: &Zoned, year: i32) -> Block {
                 None,
             ),
         };
+        let closed_today = exempt.is_none() && plain[i];
+        let closed_tomorrow = plain.get(i + 1).copied().unwrap_or(false);
         for span in spans {
+            if closed_today && (span.end <= DAY_S || closed_tomorrow) {
+                continue;
+            }
             let s = local_to_utc(z.tz, d, span.start);
             let e = local_to_utc(z.tz, d, span.end);
             if e > s {
@@ -174,31 +236,7 @@ pub(crate) fn zoned_block(z: &Zoned, year: i32) -> Block {
             Some(n) => n,
             None => break,
         };
-    }
-    let mut closed: Vec<(i64, i64, NaiveDate)> = Vec::new();
-    if !z.holidays.is_empty() {
-        for o in occurrences(&z.holidays, first, last) {
-            match &o.holiday.hours {
-                None => {
-                    let next = o.date.checked_add_days(Days::new(1)).unwrap_or(o.date);
-                    closed.push((
-                        local_to_utc(z.tz, o.date, 0),
-                        local_to_utc(z.tz, next, 0),
-                        o.date,
-                    ));
-                }
-                Some(spans) => {
-                    for span in spans {
-                        closed.push((
-                            local_to_utc(z.tz, o.date, span.start),
-                            local_to_utc(z.tz, o.date, span.end),
-                            o.date,
-                        ));
-                    }
-                }
-            }
-        }
-        closed.sort_unstable();
+        i += 1;
     }
     let mut iv = Vec::with_capacity(open.len());
     // The longest closure: a whole day plus a DST shift, or an overnight partial closure.

@@ -21,7 +21,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 pub use batch::{BatchError, MISSING};
-pub use spec::{MAX_CALENDAR_ENTRIES, MAX_INTERVALS_PER_DAY, MAX_UNION_PARTS};
+pub use spec::{MAX_CALENDAR_ENTRIES, MAX_CALENDARS, MAX_INTERVALS_PER_DAY, MAX_UNION_PARTS};
 
 use self::holiday::Holiday;
 use self::hours::LocalSpan;
@@ -697,6 +697,15 @@ impl Calendars {
 
     pub(crate) fn from_value_at(calendars: &Value, path: &str) -> Result<Calendars> {
         let defs = as_object(calendars, path)?;
+        if defs.len() > MAX_CALENDARS {
+            return Err(Error::LimitExceeded {
+                path: path.to_string(),
+                reason: format!(
+                    "{} calendars; a document may define at most {MAX_CALENDARS}",
+                    defs.len()
+                ),
+            });
+        }
         let mut named = spec::Named {
             defs,
             path: path.to_string(),

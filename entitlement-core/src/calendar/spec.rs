@@ -19,6 +19,10 @@ pub const MAX_CALENDAR_ENTRIES: usize = 100_000;
 pub const MAX_INTERVALS_PER_DAY: usize = 96;
 /// The most calendars one union may combine, and the deepest nesting of inline unions.
 pub const MAX_UNION_PARTS: usize = 256;
+/// The most named calendars one document may define. Each costs about 4 KB before it is used
+/// (its lazily filled index), so without a bound a 64 MiB document of two-million one-line
+/// calendars would take 8 GB.
+pub const MAX_CALENDARS: usize = 10_000;
 const MAX_UNION_DEPTH: usize = 32;
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use crate::time::{SECOND_US, naive_date_us};
 
 /// Offset of `tz` at the UTC instant `us`, in microseconds.
-fn offset_at(tz: Tz, us: i64) -> i64 {
+pub(crate) fn offset_at(tz: Tz, us: i64) -> i64 {
     let secs = us.div_euclid(SECOND_US);
     match chrono::DateTime::from_timestamp(secs, 0) {
         Some(t) => {

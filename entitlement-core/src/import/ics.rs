@@ -744,7 +744,9 @@ fn nth_in_month(year: i32, month: u32, mask: u8, nth: i32) -> Option<NaiveDate> 
         .take_while(|d| d.month() == month)
         .filter(|d| mask & (1 << d.weekday().num_days_from_monday()) != 0)
         .collect();
-    if nth > 0 {
+    if nth == 0 {
+        None
+    } else if nth > 0 {
         days.get(nth as usize - 1).copied()
     } else {
         days.len()
@@ -880,7 +882,21 @@ fn parse_rrule(ctx: &Ctx<'_>, prop: &Property, start: NaiveDate) -> Result<Yearl
                 }
                 byday = Some(days);
             }
-            "BYSETPOS" => bysetpos = Some(number(one("positions")?, -366, 366)? as i32),
+            "BYSETPOS" => {
+                let pos = number(one("positions")?, -366, 366)? as i32;
+                // RFC 5545 positions are ±1 to ±366: 0 (or -0) picks nothing.
+                if pos == 0 {
+                    return Err(ctx.err(
+                        prop,
+                        &field(&key),
+                        format!(
+                            "BYSETPOS={value} picks nothing; positions count from 1 (the first) \
+                             or from -1 (the last)"
+                        ),
+                    ));
+                }
+                bysetpos = Some(pos);
+            }
             "WKST" => {
                 // The week start changes nothing for yearly rules by month and day or weekday.
                 if weekday_code(&value).is_none() {
