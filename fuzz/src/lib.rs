@@ -13,6 +13,8 @@ pub mod calendar_document;
 pub mod calendar_laws;
 pub mod case_replay;
 pub mod import_ics;
+pub mod import_salesforce_metadata;
+pub mod import_salesforce_records;
 pub mod import_zendesk;
 pub mod laws;
 pub mod rules_document;
@@ -27,6 +29,11 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("calendar_laws", calendar_laws::run),
     ("case_replay", case_replay::run),
     ("import_ics", import_ics::run),
+    (
+        "import_salesforce_metadata",
+        import_salesforce_metadata::run,
+    ),
+    ("import_salesforce_records", import_salesforce_records::run),
     ("import_zendesk", import_zendesk::run),
     ("rules_document", rules_document::run),
 ];
