@@ -70,7 +70,8 @@ pub fn run(data: &[u8]) {
         }
         events.push(json!({"at": "2026-01-06T09:00:00Z", "type": "closed"}));
         let case = Case::from_value(&json!({
-            "id": "S-1", "process": &process.id, "created_at": "2026-01-05T10:00:00Z",
+            "id": "S-1", "process": {"id": &process.id, "version": process.version},
+            "created_at": "2026-01-05T10:00:00Z",
             "fields": {"priority": "High", "status": "New"}, "events": events}))
         .expect("a valid case");
         rules

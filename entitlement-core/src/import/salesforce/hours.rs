@@ -226,6 +226,14 @@ fn calendar(record: &str, map: &Map<String, Value>, holidays: Vec<Value>) -> Res
             json!([format!("{}-{}", clock(start), clock(end))]),
         );
     }
+    if hours.is_empty() {
+        // The engine refuses a calendar that never opens; say so of the record.
+        return Err(unsupported(
+            record,
+            "MondayStartTime",
+            "every weekday's start and end times are null: these business hours are never open",
+        ));
+    }
     let mut doc = Map::new();
     doc.insert("time_zone".into(), Value::String(tz.name().into()));
     doc.insert("hours".into(), Value::Object(hours));
