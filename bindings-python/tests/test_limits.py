@@ -34,6 +34,16 @@ CEILINGS_MIB = {
 
 
 def peak_mib() -> float:
+    """Peak resident memory of this process since it was exec'd, in MiB.
+
+    ``VmHWM`` belongs to the address space, which ``exec`` replaces; ``ru_maxrss`` does not reset
+    at ``exec`` on Linux, so a child of a large pytest process would report its parent's size.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -30,6 +30,13 @@ pub(super) fn criterion(item: &FilterItem, record: &str, object: &str) -> Result
             ),
         ));
     }
+    if item.field.trim().is_empty() {
+        return Err(unsupported(
+            record,
+            &format!("{}.field", item.path),
+            "missing",
+        ));
+    }
     let field = field_name(&item.field, object);
     let raw = item.value.clone().unwrap_or_default();
     // Salesforce lists several values of an equality with commas ("High,Urgent").

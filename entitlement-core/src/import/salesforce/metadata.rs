@@ -12,6 +12,10 @@ use crate::document::MAX_DOCUMENT_BYTES;
 use crate::error::{Error, Result};
 use crate::import::{Import, Warning, unsupported};
 
+/// The longest target or trigger offset imported, in minutes (about 19 years of round-the-clock
+/// time): longer ones are refused rather than written into a document the engine cannot hold.
+const MAX_MINUTES: i64 = 10_000_000;
+
 /// One metadata file: its name (`gold_support.entitlementProcess-meta.xml`) and its text.
 ///
 /// ```
@@ -760,11 +764,11 @@ fn milestone(
             "missing (and no minutesCustomClass)",
         )
     })?;
-    if minutes <= 0 {
+    if !(1..=MAX_MINUTES).contains(&minutes) {
         return Err(unsupported(
             record,
             &at("minutesToComplete"),
-            format!("{minutes} is not a time to complete (1 minute or more)"),
+            format!("{minutes} is not a time to complete: 1 to {MAX_MINUTES} minutes"),
         ));
     }
     let when = criteria(
@@ -876,7 +880,7 @@ fn trigger(node: Node<'_, '_>, path: &str, record: &str) -> Result<Value> {
     };
     let minutes = length
         .checked_mul(per)
-        .filter(|m| m.abs() <= 1_000_000_000)
+        .filter(|m| m.abs() <= MAX_MINUTES)
         .ok_or_else(|| {
             unsupported(
                 record,
