@@ -227,9 +227,9 @@ def test_arrow_data_as_a_list_of_cases_points_to_the_arrow_calls() -> None:
 
 
 def test_a_str_argument_with_a_lone_surrogate_is_invalid_value_as_in_a_case() -> None:
-    with pytest.raises(entitlement.InputError, match="entitlement_id: .*lone surrogate") as info:
+    with pytest.raises(entitlement.InputError, match=r"entitlement_id: .*lone surrogate") as info:
         RULES.entitlement_usage("acme-gold\ud800", [], NOW)
     assert info.value.code == "invalid_value"
-    with pytest.raises(entitlement.InputError, match="id: .*lone surrogate") as same:
+    with pytest.raises(entitlement.InputError, match=r"id: .*lone surrogate") as same:
         RULES.evaluate({**CASE, "id": "C-\ud800"}, NOW)
     assert same.value.code == "invalid_value"
