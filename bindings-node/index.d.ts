@@ -1463,8 +1463,11 @@ export declare namespace zendesk {
    * const rules = zendesk.schedules(hours).merge(imp).ruleset()
    * ```
    */
-  export function slaPolicies(policies: Record<string, unknown> | Array<Record<string, unknown>>, options?: { schedule?: string | null }): Import
-  /** Options of `zendesk.slaPolicies`. */
+  export function slaPolicies(policies: Record<string, unknown> | Array<Record<string, unknown>>, options?: { schedule?: string | null } | null): Import
+  /**
+   * Options of `zendesk.slaPolicies` (declared for TypeScript; the function reads its options
+   * itself, so that a string with a lone surrogate is refused rather than replaced).
+   */
   export interface SlaPolicyOptions {
     /** The calendar name of targets in business hours. */
     schedule?: string

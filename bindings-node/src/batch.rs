@@ -1,10 +1,18 @@
 //! Columns for the batch calls (`addMany`, `elapsedMany`): typed arrays read in one pass (a
-//! `BigInt64Array` of microseconds in place), arrays of instants as the fallback, and the
+//! `BigInt64Array` of microseconds copied as it is), arrays of instants as the fallback, and the
 //! results written in the kind of `starts`. Decisions (units, missing values): `docs/batch.md`.
+//!
+//! Every column is copied out of JavaScript as soon as it is read, never borrowed: reading the
+//! next argument may run the caller's code (a getter on an array item), and that code may
+//! detach or shrink the buffer of a typed array read before (`buffer.transfer()`,
+//! `structuredClone(buffer, {transfer: [buffer]})`, a resizable `ArrayBuffer`). A borrow held
+//! across it would read freed memory; a copy costs a `memcpy` of 8 bytes an item.
 
 use entitlement_core::Error as CoreError;
 use entitlement_core::calendar::{BatchError, MISSING};
-use napi::bindgen_prelude::{Array, BigInt64Array, Env, Float64Array, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{
+    BigInt64Array, BigInt64ArraySlice, Env, Float64Array, Float64ArraySlice, ToNapiValue, Unknown,
+};
 use napi::{JsValue, ValueType};
 
 use crate::convert;
@@ -28,28 +36,20 @@ pub enum Source {
     Micros,
 }
 
-/// A column of microseconds; `MISSING` where a value is missing.
+/// A column of microseconds; `MISSING` where a value is missing. Always a copy (see the
+/// module's documentation).
 pub struct Column {
     pub source: Source,
-    data: Data,
-}
-
-enum Data {
-    Owned(Vec<i64>),
-    /// The caller's buffer, read in place.
-    Micros(BigInt64Array),
+    values: Vec<i64>,
 }
 
 impl Column {
     pub fn values(&self) -> &[i64] {
-        match &self.data {
-            Data::Owned(v) => v,
-            Data::Micros(a) => a,
-        }
+        &self.values
     }
 
     pub fn len(&self) -> usize {
-        self.values().len()
+        self.values.len()
     }
 }
 
@@ -58,7 +58,9 @@ pub fn column(value: &Unknown<'_>, path: &str, q: Quantity) -> Result<Column, No
     if value.is_typedarray()? {
         // SAFETY: `cast` reads the value as the named typed array, and fails (without a pending
         // exception) when the value is a typed array of another kind.
-        if let Ok(ms) = unsafe { value.cast::<Float64Array>() } {
+        // The slices borrow the buffer only until the copy is made, and no JavaScript runs in
+        // between. A detached buffer reads as empty.
+        if let Ok(ms) = unsafe { value.cast::<Float64ArraySlice<'_>>() } {
             let values = ms
                 .iter()
                 .enumerate()
@@ -66,13 +68,13 @@ pub fn column(value: &Unknown<'_>, path: &str, q: Quantity) -> Result<Column, No
                 .collect::<Result<Vec<_>, _>>()?;
             return Ok(Column {
                 source: Source::Millis,
-                data: Data::Owned(values),
+                values,
             });
         }
-        if let Ok(us) = unsafe { value.cast::<BigInt64Array>() } {
+        if let Ok(us) = unsafe { value.cast::<BigInt64ArraySlice<'_>>() } {
             return Ok(Column {
                 source: Source::Micros,
-                data: Data::Micros(us),
+                values: us.to_vec(),
             });
         }
         return Err(CoreError::InvalidType {
@@ -97,18 +99,11 @@ pub fn column(value: &Unknown<'_>, path: &str, q: Quantity) -> Result<Column, No
         }
         .into());
     }
-    // SAFETY: checked to be an array just above.
-    let array = unsafe { value.cast::<Array<'_>>() }?;
-    let mut values = Vec::with_capacity(array.len() as usize);
+    let array = convert::bounded_array(value, || path.to_string(), convert::MAX_ARRAY_ITEMS)?;
+    let mut values = Vec::with_capacity(convert::reserve(array.len()));
     for index in 0..array.len() {
         let item_path = format!("{path}[{index}]");
-        let item = array
-            .get::<Unknown<'_>>(index)?
-            .ok_or_else(|| CoreError::InvalidInstant {
-                path: item_path.clone(),
-                value: "a hole".into(),
-                reason: "the array has a hole here".into(),
-            })?;
+        let item = convert::element(&array, index, || item_path.clone())?;
         values.push(match q {
             Quantity::Instant => convert::instant(&item, &item_path)?,
             Quantity::Duration => convert::duration(&item, "durations").map_err(|e| match e {
@@ -126,7 +121,7 @@ pub fn column(value: &Unknown<'_>, path: &str, q: Quantity) -> Result<Column, No
     }
     Ok(Column {
         source: Source::List,
-        data: Data::Owned(values),
+        values,
     })
 }
 
@@ -151,7 +146,7 @@ pub fn broadcast(value: &Unknown<'_>, n: usize) -> Result<Option<Column>, NodeEr
     };
     Ok(Some(Column {
         source: Source::List,
-        data: Data::Owned(vec![us; n]),
+        values: vec![us; n],
     }))
 }
 

@@ -5,9 +5,8 @@
 
 use entitlement_core::Calendar as CoreCalendar;
 use entitlement_core::Error as CoreError;
-use napi::bindgen_prelude::{
-    Array, ClassInstance, Env, FromNapiValue, JavaScriptClassExt, Unknown,
-};
+use entitlement_core::calendar::MAX_UNION_PARTS;
+use napi::bindgen_prelude::{ClassInstance, Env, FromNapiValue, JavaScriptClassExt, Unknown};
 use napi::{JsValue, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
@@ -93,17 +92,16 @@ impl Calendar {
                 }
                 .into());
             }
-            // SAFETY: checked to be an array just above.
-            let array = unsafe { calendars.cast::<Array<'_>>() }?;
+            // The core's own limit on the parts of a union, checked before any is read.
+            let array =
+                convert::bounded_array(&calendars, || "calendars".into(), MAX_UNION_PARTS as u32)?;
             let mut members = Vec::with_capacity(array.len() as usize);
             for index in 0..array.len() {
-                match array.get::<Unknown<'_>>(index)? {
-                    Some(item) => match Self::unwrap(&env, &item)? {
-                        Some(calendar) => members.push(calendar),
-                        // A definition among the members: let the core read the whole union as
-                        // a document, so that its errors name `union[i]...`.
-                        None => return Self::build_union(&env, &calendars),
-                    },
+                let item = convert::element(&array, index, || format!("calendars[{index}]"))?;
+                match Self::unwrap(&env, &item)? {
+                    Some(calendar) => members.push(calendar),
+                    // A definition among the members: let the core read the whole union as a
+                    // document, so that its errors name `union[i]...`.
                     None => return Self::build_union(&env, &calendars),
                 }
             }

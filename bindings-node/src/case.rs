@@ -8,7 +8,7 @@
 
 use entitlement_core::Error as CoreError;
 use entitlement_core::rules::Case;
-use napi::bindgen_prelude::{Array, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
 use napi::{JsValue, ValueType};
 
 use crate::convert::{self, Shape};
@@ -54,22 +54,14 @@ pub fn read_list(value: &Unknown<'_>, path: &str) -> Result<Vec<Case>, NodeError
         }
         .into());
     }
-    // SAFETY: checked to be an array just above.
-    let array = unsafe { value.cast::<Array<'_>>() }?;
-    let mut list = Vec::with_capacity(array.len() as usize);
+    let array = convert::bounded_array(value, || path.to_string(), convert::MAX_ARRAY_ITEMS)?;
+    let mut list = Vec::with_capacity(convert::reserve(array.len()));
     let env = value.value().env;
     for index in 0..array.len() {
         // Whatever the item's reading makes in JavaScript is released once it is read.
         let _scope = convert::Scope::open(env)?;
         let item_path = format!("{path}[{index}]");
-        let Some(item) = array.get::<Unknown<'_>>(index)? else {
-            return Err(CoreError::InvalidType {
-                path: item_path,
-                expected: "a case object".into(),
-                found: "a hole".into(),
-            }
-            .into());
-        };
+        let item = convert::element(&array, index, || item_path.clone())?;
         list.push(read(&item, &item_path, index as usize)?);
     }
     Ok(list)

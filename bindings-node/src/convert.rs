@@ -14,11 +14,18 @@
 //!   properties only, whatever the keys, with no limit on the size beyond memory).
 //! - Large results are converted once, on first read, and kept on the result object
 //!   ([`memoize`]).
+//! - Hostile values (`docs/errors.md`, "Hostile arguments"): an array's `length` is checked
+//!   against a limit before any item is read and never sizes an allocation ([`bounded_array`]);
+//!   a hole is an error naming its index ([`element`]); a string with a lone surrogate is
+//!   refused, never replaced by U+FFFD ([`text`]).
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use entitlement_core::document::MAX_DOCUMENT_BYTES;
+use entitlement_core::rules::MAX_EVENTS;
 use entitlement_core::{Error as CoreError, MAX_MICROS, MIN_MICROS};
 use napi::bindgen_prelude::{
     Array, Env, FromNapiValue, JsObjectValue, Object, This, ToNapiValue, TypeName, Unknown,
+    Utf16String,
 };
 use napi::{JsDate, JsValue, ValueType, sys};
 use serde_json::{Map, Number, Value};
@@ -47,6 +54,18 @@ const MAX_CALENDAR_DEPTH: usize = 64;
 /// deeper (criteria nest at most 32 levels, which is about 70 levels of the document).
 const MAX_DOCUMENT_DEPTH: usize = 128;
 
+/// The most items an array may hold anywhere the addon reads one (a document, a case, a calendar
+/// definition, a list of cases, a batch column given as an array): the most a document of
+/// `MAX_DOCUMENT_BYTES` (64 MiB) can write (`[0,0,...]`, two bytes an item), so that a value
+/// given as an object may hold nothing its text could not. An array reports its `length`, not
+/// how many items it holds (`a = []; a.length = 2 ** 32 - 1` holds none), so the length is
+/// checked before the first item is read, and never sizes an allocation ([`reserve`]).
+pub const MAX_ARRAY_ITEMS: u32 = (MAX_DOCUMENT_BYTES / 2) as u32;
+
+/// The most items reserved ahead of reading an array: beyond it, the vector grows as items are
+/// actually read, so memory follows the items, not the reported length.
+const RESERVE_ITEMS: u32 = 4096;
+
 // ----------------------------------------------------------------------------------------------
 // Instants and durations in
 // ----------------------------------------------------------------------------------------------
@@ -61,7 +80,7 @@ pub fn instant(value: &Unknown<'_>, path: &str) -> Result<i64, NodeError> {
             ms_instant(ms, path, || format_number(ms))
         }
         ValueType::String => {
-            let text = unsafe { value.cast::<String>() }?;
+            let text = text(value, || path.to_string())?;
             Ok(entitlement_core::time::parse_instant(&text, path)?)
         }
         ValueType::Object if value.is_date()? => {
@@ -218,7 +237,103 @@ pub fn string(value: &Unknown<'_>, path: &str, expected: &str) -> Result<String,
         }
         .into());
     }
-    Ok(unsafe { value.cast::<String>() }?)
+    text(value, || path.to_string())
+}
+
+/// The text of a JavaScript string (the value must be one), refusing one that is not well-formed
+/// UTF-16 (`String.prototype.isWellFormed()` false: a lone surrogate) with `invalid_value` at
+/// `path`. Node-API would replace each lone surrogate by U+FFFD, and then two different ids
+/// (`"C-\uD800"` and `"C-\uDC00"`) would become the same one, and one case's breach would be
+/// deduplicated away as the other's (a PagerDuty `dedup_key`). U+FFFD is in the UTF-8 text of
+/// every ill-formed string, so only a string that holds one is read a second time, as UTF-16.
+pub fn text(value: &Unknown<'_>, path: impl FnOnce() -> String) -> Result<String, NodeError> {
+    let s = unsafe { value.cast::<String>() }?;
+    if s.contains('\u{FFFD}') {
+        let units = unsafe { value.cast::<Utf16String>() }?;
+        if let Some((unit, index)) = lone_surrogate(&units) {
+            return Err(lone_surrogate_error(path(), "the string", unit, index));
+        }
+    }
+    Ok(s)
+}
+
+/// The first lone surrogate of UTF-16 text and its index, if any.
+fn lone_surrogate(units: &[u16]) -> Option<(u16, usize)> {
+    let mut index = 0;
+    for c in char::decode_utf16(units.iter().copied()) {
+        match c {
+            Ok(c) => index += c.len_utf16(),
+            Err(e) => return Some((e.unpaired_surrogate(), index)),
+        }
+    }
+    None
+}
+
+fn lone_surrogate_error(path: String, what: &str, unit: u16, index: usize) -> NodeError {
+    CoreError::InvalidValue {
+        path,
+        reason: format!(
+            "{what} holds a lone surrogate (U+{unit:04X}) at UTF-16 index {index}: it is not \
+             well-formed Unicode (String.prototype.isWellFormed() is false), and it is refused \
+             rather than replaced, since two different strings would then read the same; \
+             call .toWellFormed() first if that is what you mean"
+        ),
+    }
+    .into()
+}
+
+/// The array `value` (named by `path`), refused with `limit_exceeded` when its `length` is over
+/// `limit`: the check comes before any item is read, since a sparse array's `length` says
+/// nothing of what it holds, and walking four billion holes is itself a hang.
+pub fn bounded_array<'env>(
+    value: &Unknown<'env>,
+    path: impl FnOnce() -> String,
+    limit: u32,
+) -> Result<Array<'env>, NodeError> {
+    // SAFETY: every caller checked `is_array()` first.
+    let array = unsafe { value.cast::<Array<'env>>() }?;
+    if array.len() > limit {
+        return Err(CoreError::LimitExceeded {
+            path: path(),
+            reason: format!(
+                "the array's length is {}; at most {limit} items are accepted (a sparse \
+                 array counts by its length, not by the items it holds)",
+                array.len()
+            ),
+        }
+        .into());
+    }
+    Ok(array)
+}
+
+/// How many items to reserve for an array of `len`: never more than a few thousand ahead of the
+/// items actually read.
+pub fn reserve(len: u32) -> usize {
+    len.min(RESERVE_ITEMS) as usize
+}
+
+/// Item `index` of `array`; a hole (no element at the index, own or inherited) is `invalid_type`
+/// at `path()`, since a sparse array is not a list of values.
+pub fn element<'env>(
+    array: &Array<'env>,
+    index: u32,
+    path: impl FnOnce() -> String,
+) -> Result<Unknown<'env>, NodeError> {
+    let hole = || -> NodeError {
+        CoreError::InvalidType {
+            path: path(),
+            expected: "a value (the array has a hole here: a sparse array is not a list)".into(),
+            found: "a hole".into(),
+        }
+        .into()
+    };
+    let Some(item) = array.get::<Unknown<'env>>(index)? else {
+        return Err(hole());
+    };
+    if item.get_type()? == ValueType::Undefined && !array.has_element(index)? {
+        return Err(hole());
+    }
+    Ok(item)
 }
 
 /// Whether a value is a plain object (not `null`, an array, a `Date` or a function): the shape of
@@ -334,7 +449,9 @@ fn json_at(
         // What is no instant in any form (null, a boolean, an array, a plain object) goes to the
         // core as it is too, which names it `invalid_type` as Rust and Python do.
         match value.get_type()? {
-            ValueType::String => return Ok(Value::String(unsafe { value.cast::<String>() }?)),
+            ValueType::String => {
+                return Ok(Value::String(text(value, || shown_path(path, root))?));
+            }
             ValueType::Null | ValueType::Boolean => {}
             ValueType::Object if !value.is_date()? => {}
             _ => return Ok(Value::String(rfc3339(instant(value, path)?)?)),
@@ -343,7 +460,7 @@ fn json_at(
     Ok(match value.get_type()? {
         ValueType::Null => Value::Null,
         ValueType::Boolean => Value::Bool(unsafe { value.cast::<bool>() }?),
-        ValueType::String => Value::String(unsafe { value.cast::<String>() }?),
+        ValueType::String => Value::String(text(value, || shown_path(path, root))?),
         ValueType::Number => {
             let x = unsafe { value.cast::<f64>() }?;
             // NaN and the infinities are numbers, but not finite ones: `invalid_value`, as the
@@ -388,15 +505,36 @@ fn json_at(
                 }
                 .into());
             }
+            // A typed array or a Buffer would be read as an object with one key per byte or
+            // item: a few megabytes of data would become millions of values. No document holds
+            // one.
+            if value.is_typedarray()? {
+                return Err(not_json(path, "a typed array or Buffer".into()));
+            }
             if value.is_array()? {
-                let array = unsafe { value.cast::<Array<'_>>() }?;
-                let mut items = Vec::with_capacity(array.len() as usize);
+                // A case's events have the core's own limit, checked here before they are read;
+                // any other list the limit of every array.
+                let array = if slot == Slot::Events {
+                    let array = unsafe { value.cast::<Array<'_>>() }?;
+                    if array.len() as usize > MAX_EVENTS {
+                        return Err(CoreError::LimitExceeded {
+                            path: shown_path(path, root),
+                            reason: format!(
+                                "{} events; a case may hold at most {MAX_EVENTS}",
+                                array.len()
+                            ),
+                        }
+                        .into());
+                    }
+                    array
+                } else {
+                    bounded_array(value, || shown_path(path, root), MAX_ARRAY_ITEMS)?
+                };
+                let mut items = Vec::with_capacity(reserve(array.len()));
                 for index in 0..array.len() {
                     let len = path.len();
                     path.push_str(&format!("[{index}]"));
-                    let item = array
-                        .get::<Unknown<'_>>(index)?
-                        .ok_or_else(|| not_json(path, "a hole".into()))?;
+                    let item = element(&array, index, || path.clone())?;
                     if item.get_type()? == ValueType::Undefined {
                         return Err(not_json(path, "undefined".into()));
                     }
@@ -412,7 +550,7 @@ fn json_at(
                     let Some(key) = keys.get::<Unknown<'_>>(index)? else {
                         continue;
                     };
-                    let name = unsafe { key.cast::<String>() }?;
+                    let name = key_text(&key, path, root)?;
                     let item: Unknown<'_> = object.get_property_unchecked(key)?;
                     let item_slot = slot.property(&name);
                     if item.get_type()? == ValueType::Undefined && item_slot != Slot::Instant {
@@ -432,6 +570,38 @@ fn json_at(
         }
         other => return Err(not_json(path, describe_type(other).into())),
     })
+}
+
+/// A property name as text; one with a lone surrogate is refused (see [`text`]), naming the
+/// object that holds it.
+fn key_text(key: &Unknown<'_>, path: &str, root: &str) -> Result<String, NodeError> {
+    let name = unsafe { key.cast::<String>() }?;
+    if name.contains('\u{FFFD}') {
+        let units = unsafe { key.cast::<Utf16String>() }?;
+        if let Some((unit, index)) = lone_surrogate(&units) {
+            let shown = format!("{name:?}");
+            return Err(lone_surrogate_error(
+                shown_path(path, root),
+                &format!("the key {shown}"),
+                unit,
+                index,
+            ));
+        }
+    }
+    Ok(name)
+}
+
+/// The own enumerable string keys of an object as text, in property order; a key with a lone
+/// surrogate is refused with `invalid_value` at `path`.
+pub fn keys(object: &Object<'_>, path: &str) -> Result<Vec<String>, NodeError> {
+    let names = own_keys(object)?;
+    let mut out = Vec::with_capacity(reserve(names.len()));
+    for index in 0..names.len() {
+        if let Some(key) = names.get::<Unknown<'_>>(index)? {
+            out.push(key_text(&key, path, path)?);
+        }
+    }
+    Ok(out)
 }
 
 /// A Node-API handle scope, closed when dropped.

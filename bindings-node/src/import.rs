@@ -96,9 +96,15 @@ impl Import {
     }
 
     /// The calendar named `name`, or the only calendar of the import.
-    #[napi]
-    pub fn calendar(&self, name: Option<String>) -> Result<Calendar> {
+    #[napi(ts_args_type = "name?: string | undefined | null")]
+    pub fn calendar(&self, name: Option<Unknown<'_>>) -> Result<Calendar> {
         guard(|| {
+            let name = match name {
+                Some(n) if !matches!(n.get_type()?, ValueType::Undefined | ValueType::Null) => {
+                    Some(convert::string(&n, "name", "a calendar name string")?)
+                }
+                _ => None,
+            };
             self.inner
                 .calendar(name.as_deref())
                 .map(Calendar::wrap)

@@ -25,7 +25,7 @@ fn feed(
 ) -> std::result::Result<(String, String), NodeError> {
     let label = |default: &str| name.unwrap_or(default).to_string();
     match source.get_type()? {
-        ValueType::String => Ok((unsafe { source.cast::<String>() }?, label("<ics>"))),
+        ValueType::String => Ok((convert::text(source, || "source".into())?, label("<ics>"))),
         ValueType::Object if source.is_buffer()? => {
             let buffer = unsafe { source.cast::<BufferSlice<'_>>() }?;
             let label = label("<ics>");

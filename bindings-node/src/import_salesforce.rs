@@ -86,7 +86,7 @@ pub fn entitlement_processes(source: Unknown<'_>) -> Result<Import> {
     guard(|| {
         let files = match source.get_type()? {
             ValueType::String => {
-                let text = unsafe { source.cast::<String>() }?;
+                let text = convert::text(&source, || "source".into())?;
                 if text.trim_start().starts_with('<') {
                     vec![MetadataFile {
                         name: "<xml>".into(),
@@ -100,15 +100,11 @@ pub fn entitlement_processes(source: Unknown<'_>) -> Result<Import> {
                 vec![metadata_file("<xml>", &source)?]
             }
             ValueType::Object if source.is_array()? => {
-                let array = unsafe { source.cast::<Array<'_>>() }?;
-                let mut files = Vec::new();
+                let array =
+                    convert::bounded_array(&source, || "source".into(), convert::MAX_ARRAY_ITEMS)?;
+                let mut files = Vec::with_capacity(convert::reserve(array.len()));
                 for i in 0..array.len() {
-                    let item: Unknown<'_> =
-                        array.get(i)?.ok_or_else(|| CoreError::InvalidType {
-                            path: format!("source[{i}]"),
-                            expected: "the XML of a metadata file".into(),
-                            found: "nothing".into(),
-                        })?;
+                    let item = convert::element(&array, i, || format!("source[{i}]"))?;
                     files.push(metadata_file(&format!("<xml #{}>", i + 1), &item)?);
                 }
                 files
@@ -116,7 +112,7 @@ pub fn entitlement_processes(source: Unknown<'_>) -> Result<Import> {
             ValueType::Object if convert::is_object(&source)? => {
                 let object = unsafe { source.cast::<Object<'_>>() }?;
                 let mut files = Vec::new();
-                for name in Object::keys(&object)? {
+                for name in convert::keys(&object, "source")? {
                     let content: Unknown<'_> = object.get_named_property_unchecked(&name)?;
                     files.push(metadata_file(&name, &content)?);
                 }
@@ -142,7 +138,7 @@ fn metadata_file(
     match content.get_type()? {
         ValueType::String => Ok(MetadataFile {
             name: name.to_string(),
-            text: unsafe { content.cast::<String>() }?,
+            text: convert::text(content, || format!("source[{name:?}]"))?,
         }),
         ValueType::Object if content.is_buffer()? => {
             let bytes = unsafe { content.cast::<BufferSlice<'_>>() }?;
@@ -238,14 +234,20 @@ pub fn cases(records: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Impor
 
 /// The event type that completes the imported milestone `milestone`
 /// (`"First Response"` → `"completed.First_Response"`).
-#[napi(namespace = "salesforce")]
-pub fn completed_event(milestone: String) -> String {
-    salesforce::completed_event(&milestone)
+#[napi(namespace = "salesforce", ts_args_type = "milestone: string")]
+pub fn completed_event(milestone: Unknown<'_>) -> Result<String> {
+    guard(|| {
+        let milestone = convert::string(&milestone, "milestone", "a milestone name string")?;
+        Ok(salesforce::completed_event(&milestone))
+    })
 }
 
 /// The event type that starts an occurrence of the imported milestone `milestone`
 /// (`"First Response"` → `"started.First_Response"`).
-#[napi(namespace = "salesforce")]
-pub fn started_event(milestone: String) -> String {
-    salesforce::started_event(&milestone)
+#[napi(namespace = "salesforce", ts_args_type = "milestone: string")]
+pub fn started_event(milestone: Unknown<'_>) -> Result<String> {
+    guard(|| {
+        let milestone = convert::string(&milestone, "milestone", "a milestone name string")?;
+        Ok(salesforce::started_event(&milestone))
+    })
 }

@@ -7,7 +7,7 @@ use napi_derive::napi;
 
 use crate::convert::{self, Shape};
 use crate::error::{Result, guard};
-use crate::import::Import;
+use crate::import::{self, Import, text_option};
 
 /// Calendars from Zendesk business-hours schedules, one per schedule, named after its `name`.
 ///
@@ -54,12 +54,19 @@ pub fn schedules(schedules: Unknown<'_>, holidays: Option<Unknown<'_>>) -> Resul
 /// ```
 #[napi(
     namespace = "zendesk",
-    ts_args_type = "policies: Record<string, unknown> | Array<Record<string, unknown>>, options?: { schedule?: string | null }"
+    ts_args_type = "policies: Record<string, unknown> | Array<Record<string, unknown>>, options?: { schedule?: string | null } | null"
 )]
-pub fn sla_policies(policies: Unknown<'_>, options: Option<SlaPolicyOptions>) -> Result<Import> {
+pub fn sla_policies(policies: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Import> {
     guard(|| {
         let policies = convert::json(&policies, Shape::Document, &|_| Ok(None))?;
-        let schedule = options.and_then(|o| o.schedule);
+        // Read as JSON (not as `SlaPolicyOptions`, whose strings Node-API would read with lone
+        // surrogates replaced).
+        let schedule = match options {
+            Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => {
+                text_option(&import::options(&o)?, "schedule", false)?
+            }
+            _ => None,
+        };
         Ok(Import::wrap(zendesk::sla_policies(
             &policies,
             schedule.as_deref(),
@@ -67,17 +74,21 @@ pub fn sla_policies(policies: Unknown<'_>, options: Option<SlaPolicyOptions>) ->
     })
 }
 
-/// Options of `zendesk.slaPolicies`.
+/// The IANA zone of a Rails (`ActiveSupport::TimeZone`) name, as Zendesk writes a schedule's
+/// `time_zone` ("Eastern Time (US & Canada)" → "America/New_York"); an IANA name is returned
+/// as is. Anything else throws an `Error` with `code` `"unsupported"`.
+#[napi(namespace = "zendesk", ts_args_type = "name: string")]
+pub fn rails_time_zone(name: Unknown<'_>) -> Result<String> {
+    guard(|| {
+        let name = convert::string(&name, "name", "a time zone name string")?;
+        Ok(zendesk::rails_time_zone(&name)?.to_string())
+    })
+}
+
+/// Options of `zendesk.slaPolicies` (declared for TypeScript; the function reads its options
+/// itself, so that a string with a lone surrogate is refused rather than replaced).
 #[napi(object, namespace = "zendesk")]
 pub struct SlaPolicyOptions {
     /// The calendar name of targets in business hours.
     pub schedule: Option<String>,
-}
-
-/// The IANA zone of a Rails (`ActiveSupport::TimeZone`) name, as Zendesk writes a schedule's
-/// `time_zone` ("Eastern Time (US & Canada)" → "America/New_York"); an IANA name is returned
-/// as is. Anything else throws an `Error` with `code` `"unsupported"`.
-#[napi(namespace = "zendesk")]
-pub fn rails_time_zone(name: String) -> Result<String> {
-    guard(|| Ok(zendesk::rails_time_zone(&name)?.to_string()))
 }

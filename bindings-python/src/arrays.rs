@@ -98,7 +98,7 @@ pub(crate) fn column<'py>(
     if is_numpy_array(value)? {
         return numpy_column(value, arg, q);
     }
-    if let Some(array) = arrow_array_of(value)? {
+    if let Some(array) = arrow_array_of(value, arg)? {
         return arrow_column(value.py(), array, arg, q);
     }
     let values = match q {
@@ -270,24 +270,75 @@ fn rescale(
     Ok(values)
 }
 
-/// The Arrow array behind `value` through the Arrow PyCapsule interface
+/// The Arrow array behind `value` (the argument `arg`) through the Arrow PyCapsule interface
 /// (`__arrow_c_array__`), for pyarrow arrays and anything else that exports one; a pyarrow
-/// `ChunkedArray` is combined into one array first.
-fn arrow_array_of(value: &Bound<'_, PyAny>) -> PyResult<Option<ArrayRef>> {
+/// `ChunkedArray` is combined into one array first. A table (several columns) is refused with
+/// `invalid_type` naming the argument, before anything is combined.
+fn arrow_array_of(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<Option<ArrayRef>> {
     let py = value.py();
     let exported = if value.hasattr(intern!(py, "__arrow_c_array__"))? {
         value.call_method0(intern!(py, "__arrow_c_array__"))?
-    } else if value.hasattr(intern!(py, "combine_chunks"))?
-        && value.hasattr(intern!(py, "__arrow_c_stream__"))?
-    {
-        value
-            .call_method0(intern!(py, "combine_chunks"))?
-            .call_method0(intern!(py, "__arrow_c_array__"))?
+    } else if value.hasattr(intern!(py, "__arrow_c_stream__"))? {
+        let combined = if value.hasattr(intern!(py, "num_columns"))?
+            || !value.hasattr(intern!(py, "combine_chunks"))?
+        {
+            None
+        } else {
+            Some(value.call_method0(intern!(py, "combine_chunks"))?)
+        };
+        match combined {
+            Some(array) if array.hasattr(intern!(py, "__arrow_c_array__"))? => {
+                array.call_method0(intern!(py, "__arrow_c_array__"))?
+            }
+            // A table, a record batch reader, a data frame: a stream of several columns, or of
+            // batches, not one column.
+            _ if value.hasattr(intern!(py, "num_columns"))? => {
+                return Err(input_error(
+                    py,
+                    "invalid_type",
+                    format!(
+                        "{arg}: expected one column (a pyarrow Array or ChunkedArray, a numpy \
+                         array or a list), found a {} of several columns; pass one of them, \
+                         such as table.column(\"{arg}\")",
+                        type_name(value)
+                    ),
+                ));
+            }
+            _ => return Ok(None),
+        }
     } else {
         return Ok(None);
     };
-    let (schema, array) = exported.extract::<(Bound<'_, PyCapsule>, Bound<'_, PyCapsule>)>()?;
-    import_array(&schema, &array).map(Some)
+    capsules(&exported, arg).and_then(|(schema, array)| import_array(&schema, &array).map(Some))
+}
+
+/// The qualified name of a value's type, for messages.
+pub(crate) fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .qualname()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "value".into())
+}
+
+/// The pair of capsules an `__arrow_c_array__` returned, or `invalid_type` naming `arg`.
+pub(crate) fn capsules<'py>(
+    exported: &Bound<'py, PyAny>,
+    arg: &str,
+) -> PyResult<(Bound<'py, PyCapsule>, Bound<'py, PyCapsule>)> {
+    exported
+        .extract::<(Bound<'py, PyCapsule>, Bound<'py, PyCapsule>)>()
+        .map_err(|_| {
+            input_error(
+                exported.py(),
+                "invalid_type",
+                format!(
+                    "{arg}: __arrow_c_array__() returned a {}, not the pair of capsules \
+                     (schema, array) of the Arrow PyCapsule interface",
+                    type_name(exported)
+                ),
+            )
+        })
 }
 
 /// Takes the array out of a pair of Arrow C data interface capsules.
@@ -296,8 +347,20 @@ pub(crate) fn import_array(
     array: &Bound<'_, PyCapsule>,
 ) -> PyResult<ArrayRef> {
     let py = schema.py();
-    let schema_ptr = schema.pointer_checked(Some(c"arrow_schema"))?;
-    let array_ptr = array.pointer_checked(Some(c"arrow_array"))?;
+    let named = |capsule: &Bound<'_, PyCapsule>, name: &CStr| {
+        capsule.pointer_checked(Some(name)).map_err(|_| {
+            input_error(
+                py,
+                "invalid_type",
+                format!(
+                    "an Arrow export whose capsules are not named \"arrow_schema\" and \
+                     \"arrow_array\" (expected {name:?})"
+                ),
+            )
+        })
+    };
+    let schema_ptr = named(schema, c"arrow_schema")?;
+    let array_ptr = named(array, c"arrow_array")?;
     // SAFETY: the capsules hold an `ArrowSchema` and an `ArrowArray` (their names say so, as the
     // PyCapsule interface requires). The array is moved out and an empty one (release = NULL)
     // left behind, which the capsule's destructor then skips, as the interface specifies.

@@ -27,11 +27,10 @@ use entitlement_core::rules::{Case, MilestoneStatus, MonitorEvent, Ruleset as Co
 use entitlement_core::{Error, Result};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyCapsule;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::arrays::{export_array, import_array};
+use crate::arrays::{capsules, export_array, import_array};
 use crate::convert::rfc3339;
 use crate::error::{Family, raise};
 
@@ -56,7 +55,7 @@ pub(crate) fn import_batch(value: &Bound<'_, PyAny>) -> PyResult<StructArray> {
         ));
     }
     let exported = value.call_method0(intern!(py, "__arrow_c_array__"))?;
-    let (schema, array) = exported.extract::<(Bound<'_, PyCapsule>, Bound<'_, PyCapsule>)>()?;
+    let (schema, array) = capsules(&exported, "cases")?;
     let array = import_array(&schema, &array)?;
     match array.as_struct_opt() {
         Some(s) => Ok(s.clone()),
@@ -266,6 +265,8 @@ enum Fields<'a> {
 
 struct Events<'a> {
     list: &'a dyn Array,
+    /// The struct array of every event of every row; a null element is a null event.
+    items: &'a StructArray,
     offsets: Vec<(usize, usize)>,
     at: Instants<'a>,
     kind: Text<'a>,
@@ -357,8 +358,11 @@ impl<'a> Cases<'a> {
     /// Row `i` as a case document.
     fn row(&self, i: usize) -> Result<Value> {
         let mut case = Map::new();
-        let id = self.ids.get(i).unwrap_or("");
-        case.insert("id".into(), Value::String(id.to_owned()));
+        // A null id is absent (the core then says `missing_key`), never the empty id: two
+        // null ids must not become one case.
+        if let Some(id) = self.ids.get(i) {
+            case.insert("id".into(), Value::String(id.to_owned()));
+        }
         if let Some(e) = self.entitlement.and_then(|t| t.get(i)) {
             case.insert("entitlement".into(), Value::String(e.to_owned()));
         }
@@ -405,7 +409,13 @@ impl<'a> Cases<'a> {
                     let offsets = m.value_offsets();
                     let mut map = Map::new();
                     for k in offsets[i] as usize..offsets[i + 1] as usize {
-                        let key = keys.get(k).unwrap_or("").to_owned();
+                        // Arrow forbids null map keys; a producer that writes one anyway gets an
+                        // error, not a field named "".
+                        let key = keys.get(k).ok_or_else(|| Error::InvalidValue {
+                            path: "fields".into(),
+                            reason: "a map entry with a null key".into(),
+                        })?;
+                        let key = key.to_owned();
                         let v = scalar(values.as_ref(), k, &format!("fields.{key}"))?;
                         map.insert(key, v);
                     }
@@ -423,6 +433,16 @@ impl<'a> Cases<'a> {
             let (start, end) = events.offsets[i];
             let mut list = Vec::with_capacity(end - start);
             for (n, k) in (start..end).enumerate() {
+                // The child columns of a null struct hold whatever the producer left there:
+                // reading them would invent an event. A null event is refused, as `None` in a
+                // dict case's events is.
+                if events.items.is_null(k) {
+                    return Err(Error::InvalidType {
+                        path: format!("events[{n}]"),
+                        expected: "an event (a struct with at and type)".into(),
+                        found: "null".into(),
+                    });
+                }
                 let mut event = Map::new();
                 if let Some(at) = events.at.text(k, || format!("events[{n}].at"))? {
                     event.insert("at".into(), Value::String(at));
@@ -500,6 +520,7 @@ impl<'a> Events<'a> {
             .collect();
         Ok(Events {
             list: column,
+            items,
             offsets,
             at: Instants::of(at.as_ref(), "events.at")?,
             kind,
@@ -535,6 +556,19 @@ impl Failure {
 pub(crate) fn cases_of(batch: &StructArray) -> std::result::Result<Vec<Case>, Failure> {
     let columns = Cases::of(batch).map_err(Failure::Columns)?;
     let one = |i: usize| -> Result<Case> {
+        // A null row of a struct array (a record batch has none, but any struct array can be
+        // passed) has child values that are no case.
+        // It is named by its position, as a case without an id is.
+        if batch.is_null(i) {
+            return Err(Error::InCase {
+                case: format!("#{i}"),
+                error: Box::new(Error::InvalidType {
+                    path: String::new(),
+                    expected: "a case (a row that is not null)".into(),
+                    found: "null".into(),
+                }),
+            });
+        }
         let value = columns.row(i).map_err(|error| Error::InCase {
             case: columns
                 .ids

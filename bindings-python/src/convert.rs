@@ -604,13 +604,21 @@ pub(crate) fn instant_arg(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<DateT
 }
 
 /// An argument that must be a string.
+///
+/// A `str` with a lone surrogate (`"acme\\ud800"`) is `invalid_value`, as it is inside a
+/// document or a case: it is not Unicode text, and it is refused rather than replaced.
 pub(crate) fn string_arg(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<String> {
-    value
-        .cast::<PyString>()
-        .ok()
-        .and_then(|s| s.to_str().ok())
-        .map(str::to_owned)
-        .ok_or_else(|| wrong_argument(arg, "invalid_type", "a str", value))
+    let Ok(s) = value.cast::<PyString>() else {
+        return Err(wrong_argument(arg, "invalid_type", "a str", value));
+    };
+    s.to_str().map(str::to_owned).map_err(|_| {
+        raise(
+            value.py(),
+            Family::Input,
+            "invalid_value",
+            format!("{arg}: the string is not valid Unicode (it holds a lone surrogate)"),
+        )
+    })
 }
 
 /// A JSON value as plain Python data (dicts, lists, strings, ints, floats, bools, `None`).

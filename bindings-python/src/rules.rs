@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use entitlement_core::rules::{self, Case};
 use entitlement_core::schema::ruleset_schema;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyType};
+use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 use serde_json::Value;
 
 use crate::convert::{
@@ -78,12 +79,39 @@ fn case_value(case: &Bound<'_, PyAny>, position: usize) -> PyResult<Value> {
     to_json_in(case, Origin::Case(&label))
 }
 
+/// Arrow data (a pyarrow `Table` or `RecordBatch`, a data frame that exports a stream) given
+/// where a list of case dicts goes: iterating it would yield its columns (or their names) as
+/// "cases", and an error about the first of them would not say what to do.
+fn refuse_arrow(cases: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = cases.py();
+    if cases.cast::<PyList>().is_ok() || cases.cast::<PyTuple>().is_ok() {
+        return Ok(());
+    }
+    if cases.hasattr(intern!(py, "__arrow_c_array__"))?
+        || cases.hasattr(intern!(py, "__arrow_c_stream__"))?
+    {
+        return Err(raise(
+            py,
+            Family::Input,
+            "invalid_type",
+            format!(
+                "cases: expected a list of case dicts, found a {}; Arrow data is read by \
+                 evaluate_arrow and monitor_arrow, a RecordBatch at a time \
+                 (entitlement.arrow.record_batches splits a Table or a data frame)",
+                crate::arrays::type_name(cases)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// An iterable of case dicts as the core's cases, a chunk at a time: each chunk is converted
 /// to JSON values with the GIL (it reads Python objects), then validated without it, in
 /// parallel, and its values dropped, so that a large list is never held as JSON whole (for a
 /// million cases that was 3 GB on top of the dicts).
 fn cases_of(py: Python<'_>, cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
     const CHUNK: usize = 32 * 1024;
+    refuse_arrow(cases)?;
     let items = sequence(cases, "cases")?;
     let mut out = Vec::with_capacity(items.len());
     for (k, chunk) in items.chunks(CHUNK).enumerate() {
