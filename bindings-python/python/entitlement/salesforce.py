@@ -189,7 +189,7 @@ def cases(
     >>> imp.document["cases"][0]["fields"]["priority"], imp.document["cases"][0]["created_at"]
     ('High', '2026-11-20T14:00:00Z')
     """
-    return _salesforce_cases(records, history, milestones, list(closed_statuses))
+    return _salesforce_cases(records, history, milestones, closed_statuses)
 
 
 def completed_event(milestone: str) -> str:
