@@ -367,14 +367,16 @@ def test_closed_statuses_must_be_a_list_not_a_string() -> None:
     with pytest.raises(entitlement.EntitlementError) as err:
         salesforce.cases(closed, closed_statuses=["Done", 3])  # type: ignore[list-item]
     assert err.value.code == "invalid_type"
-    for good in (["Done"], ("Done",), {"Done"}):
+    for good in (["Done"], ("Done",)):
         events = salesforce.cases(closed, closed_statuses=good).document["cases"][0]["events"]
         assert [e["type"] for e in events] == ["status", "closed"]
 
 
 def test_other_subqueries_are_reported_and_lists_refused() -> None:
     record = {"Id": "5001", "CreatedDate": "2026-11-20T14:00:00.000+0000", "Status": "New"}
-    imp = salesforce.cases([{**record, "CaseComments": {"totalSize": 0, "done": True, "records": []}}])
+    imp = salesforce.cases(
+        [{**record, "CaseComments": {"totalSize": 0, "done": True, "records": []}}]
+    )
     assert [(w["record"], w["field"]) for w in imp.warnings] == [("Case 5001", "CaseComments")]
     with pytest.raises(ConfigError) as err:
         salesforce.cases([{**record, "Products__c": ["A", "B"]}])

@@ -295,9 +295,7 @@ def desk(schedule_id: int, name: str | None = None) -> dict[str, Any]:
     ],
     ids=["huge target", "huge seconds", "year 0", "one id twice", "next page", "short count"],
 )
-def test_what_the_engine_would_refuse_or_lose_is_refused_at_import(
-    make: Any, where: str
-) -> None:
+def test_what_the_engine_would_refuse_or_lose_is_refused_at_import(make: Any, where: str) -> None:
     with pytest.raises(ConfigError) as err:
         make()
     assert err.value.code == "unsupported"
