@@ -630,7 +630,7 @@ fn parse_duration(text: &str) -> Option<(i64, i64, bool)> {
             '0'..='9' if num.len() < 9 => num.push(c),
             'W' | 'D' if !num.is_empty() => {
                 let n: i64 = num.parse().ok()?;
-                days += if c == 'W' { n * 7 } else { n };
+                days = days.checked_add(if c == 'W' { n * 7 } else { n })?;
                 num.clear();
                 any = true;
             }
@@ -649,11 +649,12 @@ fn parse_duration(text: &str) -> Option<(i64, i64, bool)> {
                 '0'..='9' if num.len() < 9 => num.push(c),
                 'H' | 'M' | 'S' if !num.is_empty() => {
                     let n: i64 = num.parse().ok()?;
-                    secs += n * match c {
+                    let unit = match c {
                         'H' => 3600,
                         'M' => 60,
                         _ => 1,
                     };
+                    secs = secs.checked_add(n * unit)?;
                     num.clear();
                     any = true;
                 }
@@ -1208,7 +1209,13 @@ fn event(
                             t.checked_add_days(Days::new(days as u64)).ok_or_else(|| {
                                 ctx.err(p, "DURATION", "the event ends after year 9999")
                             })?;
-                        let us = instant(day_end, frame, tz) + secs * 1_000_000;
+                        // Checked: repeated designators (PT999999999H999999999H...) add up.
+                        let us = secs
+                            .checked_mul(1_000_000)
+                            .and_then(|d| instant(day_end, frame, tz).checked_add(d))
+                            .ok_or_else(|| {
+                                ctx.err(p, "DURATION", "the event ends after year 9999")
+                            })?;
                         let end_utc = chrono::DateTime::from_timestamp_micros(us)
                             .ok_or_else(|| ctx.err(p, "DURATION", "out of range"))?
                             .naive_utc();
