@@ -180,3 +180,43 @@ describe('what the importer refuses names the record and field', () => {
     assert.throws(() => salesforce.cases([], { histories: [] }), (err) => err.code === 'invalid_value')
   })
 })
+
+describe('salesforce hostile and lossy input', () => {
+  test('an element with 70,000 attributes is refused promptly (in a child with a time limit)', () => {
+    // Before the cap this input took 11 s: the XML parser checks each attribute against the others.
+    const child = `
+      const { salesforce } = require(${JSON.stringify(path.join(__dirname, '..'))})
+      let attributes = ''
+      for (let i = 0; i < 70000; i++) attributes += ' a' + i + '="' + i + '"'
+      const xml = '<EntitlementProcess xmlns="http://soap.sforce.com/2006/04/metadata"><milestones' + attributes +
+        '><milestoneName>First Response</milestoneName><minutesToComplete>60</minutesToComplete></milestones><name>Wide</name></EntitlementProcess>'
+      try {
+        salesforce.entitlementProcesses({ 'wide.entitlementProcess-meta.xml': xml })
+        console.log('imported')
+      } catch (e) {
+        console.log(JSON.stringify({ code: e.code, message: e.message }))
+      }`
+    const { spawnSync } = require('node:child_process')
+    const run = spawnSync(process.execPath, ['--max-old-space-size=512', '-e', child], { encoding: 'utf8', timeout: 60e3 })
+    assert.equal(run.status, 0, `${run.signal} ${run.stderr}`)
+    const out = JSON.parse(run.stdout.trim())
+    assert.equal(out.code, 'limit_exceeded')
+    assert.ok(
+      out.message.startsWith('EntitlementProcess wide.entitlementProcess-meta.xml: <EntitlementProcess/milestones>'),
+      out.message,
+    )
+  })
+
+  test('other subqueries of a case are reported, lists where a value belongs refused', () => {
+    const record = { Id: '5001', CreatedDate: '2026-11-20T14:00:00.000+0000', Status: 'New' }
+    const imp = salesforce.cases([{ ...record, CaseComments: { totalSize: 0, done: true, records: [] } }])
+    assert.deepEqual(
+      imp.warnings.map((w) => [w.record, w.field]),
+      [['Case 5001', 'CaseComments']],
+    )
+    assert.throws(
+      () => salesforce.cases([{ ...record, Products__c: ['A', 'B'] }]),
+      (err) => err.code === 'unsupported' && err.message.startsWith('Case 5001: Products__c:'),
+    )
+  })
+})

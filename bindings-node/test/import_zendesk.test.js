@@ -115,3 +115,44 @@ describe('zendesk unsupported constructs', () => {
     })
   }
 })
+
+describe('zendesk values the engine would refuse, and silent drops', () => {
+  const policy = (metric) => ({
+    id: 9,
+    title: 'Gold',
+    filter: { all: [], any: [] },
+    policy_metrics: [{ priority: 'high', metric: 'first_reply_time', business_hours: false, ...metric }],
+  })
+  const desk = (id, name) => ({
+    id,
+    name: name ?? `Desk ${id}`,
+    time_zone: 'UTC',
+    intervals: [{ start_time: 1980, end_time: 2460 }],
+  })
+  const cases = [
+    ['a target of 10^12 minutes', () => zendesk.slaPolicies(policy({ target: 1e12 })), 'SLA policy 9 (Gold): policy_metrics[0].target:'],
+    [
+      'a target of 10^15 seconds',
+      () => zendesk.slaPolicies(policy({ target_in_seconds: 1e15 })),
+      'SLA policy 9 (Gold): policy_metrics[0].target_in_seconds:',
+    ],
+    [
+      'a holiday in year 0',
+      () => zendesk.schedules({ ...desk(7), holidays: [{ id: 1, name: 'Z', start_date: '0000-01-01', end_date: '0000-01-01' }] }),
+      'Schedule 7 (Desk 7), holiday 1 (Z): start_date:',
+    ],
+    ['two schedules with one id', () => zendesk.schedules([desk(7), desk(7, 'Twin')]), 'Schedule 7 (Twin): id:'],
+    ['one page of several', () => zendesk.schedules({ schedules: [desk(7)], next_page: 'https://x/p2' }), 'schedules: next_page:'],
+    ['a count that is not the list', () => zendesk.schedules({ schedules: [desk(7)], count: 2 }), 'schedules: count:'],
+  ]
+  for (const [name, make, where] of cases) {
+    test(name, () => {
+      assert.throws(make, (err) => err.code === 'unsupported' && err.message.startsWith(where))
+    })
+  }
+  test('the longest target loads', () => {
+    const imp = zendesk.slaPolicies(policy({ target: 10_000_000 }))
+    assert.equal(imp.document.processes[0].milestones[0].target.values.high, '10000000m')
+    imp.ruleset()
+  })
+})

@@ -7,11 +7,42 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
 use crate::convert::to_json;
-use crate::error::guard_document;
+use crate::error::{guard_document, to_py_err};
 use crate::import::Import;
+use entitlement_core::Error as CoreError;
 
 fn json_arg(v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<serde_json::Value>> {
     v.filter(|v| !v.is_none()).map(to_json).transpose()
+}
+
+/// `closed_statuses` as a list of strings. A string is refused, not iterated: "Closed" would be
+/// the statuses "C", "l", "o", ... and no case would ever close (the Node binding refuses it too).
+fn closed_list(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    let refuse = |found: &str| {
+        to_py_err(
+            py,
+            CoreError::InvalidType {
+                path: "closed_statuses".into(),
+                expected: "a list of status strings".into(),
+                found: found.into(),
+            },
+        )
+    };
+    if v.is_instance_of::<PyString>() || v.is_instance_of::<PyBytes>() {
+        return Err(refuse("a string (give a list: [\"Closed\"])"));
+    }
+    let list: Vec<Bound<'_, PyAny>> = v
+        .try_iter()
+        .map_err(|_| refuse("a value that is not a list"))?
+        .collect::<PyResult<_>>()?;
+    list.iter()
+        .map(|s| {
+            s.cast::<PyString>()
+                .map_err(|_| refuse("a list with a value that is not a string"))?
+                .to_str()
+                .map(str::to_string)
+        })
+        .collect()
 }
 
 /// Calendars from `BusinessHours` records with their `Holiday` records.
@@ -103,16 +134,17 @@ pub(crate) fn _salesforce_cases(
     records: &Bound<'_, PyAny>,
     history: Option<&Bound<'_, PyAny>>,
     milestones: Option<&Bound<'_, PyAny>>,
-    closed_statuses: Option<Vec<String>>,
+    closed_statuses: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Import> {
     let records = to_json(records)?;
     let (history, milestones) = (json_arg(history)?, json_arg(milestones)?);
-    let closed: Vec<String> = closed_statuses.unwrap_or_else(|| {
-        salesforce::CLOSED_STATUSES
+    let closed: Vec<String> = match closed_statuses.filter(|v| !v.is_none()) {
+        None => salesforce::CLOSED_STATUSES
             .iter()
             .map(|s| s.to_string())
-            .collect()
-    });
+            .collect(),
+        Some(v) => closed_list(py, v)?,
+    };
     guard_document(py, || {
         let closed: Vec<&str> = closed.iter().map(String::as_str).collect();
         salesforce::cases(&records, history.as_ref(), milestones.as_ref(), &closed)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import doctest
 import json
+import subprocess
+import sys
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -333,3 +335,83 @@ def test_module_docstring_examples_run() -> None:
     result = doctest.testmod(entitlement.salesforce, raise_on_error=False)
     assert result.attempted >= 6
     assert result.failed == 0
+
+
+# --- Hostile and lossy input -------------------------------------------------------------------
+
+
+def test_closed_statuses_must_be_a_list_not_a_string() -> None:
+    closed = [
+        {
+            "Id": "5001",
+            "CreatedDate": "2026-11-20T14:00:00.000+0000",
+            "Status": "Done",
+            "Histories": {
+                "records": [
+                    {
+                        "Field": "Status",
+                        "OldValue": "New",
+                        "NewValue": "Done",
+                        "CreatedDate": "2026-11-20T15:00:00.000+0000",
+                    }
+                ]
+            },
+        }
+    ]
+    # A string would be iterated as the statuses "D", "o", "n", "e": refused, as in Node.
+    for bad in ("Done", b"Done"):
+        with pytest.raises(entitlement.EntitlementError) as err:
+            salesforce.cases(closed, closed_statuses=bad)  # type: ignore[arg-type]
+        assert err.value.code == "invalid_type"
+        assert "closed_statuses" in str(err.value)
+    with pytest.raises(entitlement.EntitlementError) as err:
+        salesforce.cases(closed, closed_statuses=["Done", 3])  # type: ignore[list-item]
+    assert err.value.code == "invalid_type"
+    for good in (["Done"], ("Done",)):
+        events = salesforce.cases(closed, closed_statuses=good).document["cases"][0]["events"]
+        assert [e["type"] for e in events] == ["status", "closed"]
+
+
+def test_other_subqueries_are_reported_and_lists_refused() -> None:
+    record = {"Id": "5001", "CreatedDate": "2026-11-20T14:00:00.000+0000", "Status": "New"}
+    imp = salesforce.cases(
+        [{**record, "CaseComments": {"totalSize": 0, "done": True, "records": []}}]
+    )
+    assert [(w["record"], w["field"]) for w in imp.warnings] == [("Case 5001", "CaseComments")]
+    with pytest.raises(ConfigError) as err:
+        salesforce.cases([{**record, "Products__c": ["A", "B"]}])
+    assert str(err.value).startswith("Case 5001: Products__c:")
+
+
+WIDE_ELEMENT = """
+import sys
+from entitlement import EntitlementError, salesforce
+attributes = "".join(f' a{i}="{i}"' for i in range(70_000))
+xml = (
+    '<EntitlementProcess xmlns="http://soap.sforce.com/2006/04/metadata">'
+    f"<milestones{attributes}><milestoneName>First Response</milestoneName>"
+    "<minutesToComplete>60</minutesToComplete></milestones><name>Wide</name></EntitlementProcess>"
+)
+try:
+    salesforce.entitlement_processes({"wide.entitlementProcess-meta.xml": xml})
+except EntitlementError as e:
+    print(e.code)
+    print(e)
+"""
+
+
+def test_an_element_with_70000_attributes_is_refused_promptly() -> None:
+    # In a child with a time limit: before the cap, this input took 11 s (quadratic).
+    proc = subprocess.run(
+        [sys.executable, "-c", WIDE_ELEMENT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    code, message = proc.stdout.splitlines()[:2]
+    assert code == "limit_exceeded"
+    assert message.startswith(
+        "EntitlementProcess wide.entitlementProcess-meta.xml: <EntitlementProcess/milestones>"
+    ), message

@@ -237,3 +237,72 @@ def test_wrong_python_types_are_config_errors() -> None:
 
 def test_now_is_utc() -> None:
     assert at("2026-03-02T13:00:00Z").tzinfo == UTC
+
+
+def policy(**metric: Any) -> dict[str, Any]:
+    base = {"priority": "high", "metric": "first_reply_time", "business_hours": False}
+    return {
+        "id": 9,
+        "title": "Gold",
+        "filter": {"all": [], "any": []},
+        "policy_metrics": [{**base, **metric}],
+    }
+
+
+def desk(schedule_id: int, name: str | None = None) -> dict[str, Any]:
+    return {
+        "id": schedule_id,
+        "name": name or f"Desk {schedule_id}",
+        "time_zone": "UTC",
+        "intervals": [{"start_time": 1980, "end_time": 2460}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("make", "where"),
+    [
+        (
+            lambda: zendesk.sla_policies(policy(target=10**12)),
+            "SLA policy 9 (Gold): policy_metrics[0].target:",
+        ),
+        (
+            lambda: zendesk.sla_policies(policy(target_in_seconds=2**63 - 1)),
+            "SLA policy 9 (Gold): policy_metrics[0].target_in_seconds:",
+        ),
+        (
+            lambda: zendesk.schedules(
+                {
+                    **desk(7),
+                    "holidays": [
+                        {"id": 1, "name": "Z", "start_date": "0000-01-01", "end_date": "0000-01-01"}
+                    ],
+                }
+            ),
+            "Schedule 7 (Desk 7), holiday 1 (Z): start_date:",
+        ),
+        (
+            lambda: zendesk.schedules([desk(7), desk(7, "Twin")]),
+            "Schedule 7 (Twin): id:",
+        ),
+        (
+            lambda: zendesk.schedules({"schedules": [desk(7)], "next_page": "https://x/p2"}),
+            "schedules: next_page:",
+        ),
+        (
+            lambda: zendesk.schedules({"schedules": [desk(7)], "count": 2}),
+            "schedules: count:",
+        ),
+    ],
+    ids=["huge target", "huge seconds", "year 0", "one id twice", "next page", "short count"],
+)
+def test_what_the_engine_would_refuse_or_lose_is_refused_at_import(make: Any, where: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        make()
+    assert err.value.code == "unsupported"
+    assert str(err.value).startswith(where), str(err.value)
+
+
+def test_the_longest_target_loads() -> None:
+    imp = zendesk.sla_policies(policy(target=10_000_000))
+    assert imp.document["processes"][0]["milestones"][0]["target"]["values"]["high"] == "10000000m"
+    imp.ruleset()

@@ -716,3 +716,179 @@ fn a_file_without_its_suffix_is_known_by_its_root() {
     let err = salesforce::entitlement_processes(&other).unwrap_err();
     assert!(err.to_string().starts_with("flow.xml: (file)"), "{err}");
 }
+
+fn process_file(root_attributes: &str, milestone_attributes: &str) -> Vec<MetadataFile> {
+    vec![MetadataFile {
+        name: "wide.entitlementProcess-meta.xml".into(),
+        text: format!(
+            "<?xml version=\"1.0\"?>\n<EntitlementProcess xmlns=\"http://soap.sforce.com/2006/04/metadata\"{root_attributes}>\n\
+             <milestones{milestone_attributes}><milestoneName>First Response</milestoneName><minutesToComplete>60</minutesToComplete></milestones>\n\
+             <name>Wide</name>\n</EntitlementProcess>\n"
+        ),
+    }]
+}
+
+fn attributes(n: usize, prefix: &str) -> String {
+    (0..n).map(|i| format!(" {prefix}{i}=\"x>'{i}\"")).collect()
+}
+
+#[test]
+fn an_element_with_too_many_attributes_is_refused_before_parsing() {
+    use salesforce::{MAX_XML_ATTRIBUTES, MAX_XML_NAMESPACES};
+    // At the cap: read (the parser's check of each attribute against the others is bounded by
+    // the cap squared, a constant).
+    let at_cap = process_file("", &attributes(MAX_XML_ATTRIBUTES, "a"));
+    let imp = salesforce::entitlement_processes(&at_cap).expect("at the cap");
+    assert_eq!(
+        imp.document["processes"][0]["milestones"][0]["target"],
+        "60m"
+    );
+    // One more, and the 70,000 of the report: a typed refusal naming the file, the element and
+    // its line. Quoted `=` and `>` are not attributes.
+    for n in [MAX_XML_ATTRIBUTES + 1, 70_000] {
+        let err = salesforce::entitlement_processes(&process_file("", &attributes(n, "a")))
+            .expect_err("over the cap");
+        assert_eq!(err.code(), "limit_exceeded", "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(
+                "EntitlementProcess wide.entitlementProcess-meta.xml: <EntitlementProcess/milestones> (line 3)"
+            ),
+            "{msg}"
+        );
+        assert!(msg.contains(&MAX_XML_ATTRIBUTES.to_string()), "{msg}");
+    }
+    // Attributes inside a comment, a CDATA section or text are not counted.
+    let quiet = format!(
+        "<!-- <x{} --><![CDATA[<y{}>]]>",
+        attributes(100, "c"),
+        attributes(100, "d")
+    );
+    let mut files = process_file("", "");
+    files[0].text = files[0].text.replace("<name>", &format!("{quiet}<name>"));
+    salesforce::entitlement_processes(&files).expect("comments and CDATA hold no attributes");
+    // Namespace declarations: few per element, but too many in the file.
+    let per_element = MAX_XML_NAMESPACES / 2 + 1;
+    let err = salesforce::entitlement_processes(&process_file(
+        &attributes(per_element, "xmlns:p"),
+        &attributes(per_element, "xmlns:q"),
+    ))
+    .expect_err("too many namespace declarations");
+    assert_eq!(err.code(), "limit_exceeded", "{err}");
+    assert!(err.to_string().contains("namespace declarations"), "{err}");
+    // A MilestoneType file is bounded the same way.
+    let wide_type = MetadataFile {
+        name: "First Response.milestoneType-meta.xml".into(),
+        text: format!("<MilestoneType{}/>", attributes(70_000, "a")),
+    };
+    let mut files = process_file("", "");
+    files.push(wide_type);
+    let err = salesforce::entitlement_processes(&files).expect_err("a wide milestone type");
+    assert_eq!(err.code(), "limit_exceeded", "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("MilestoneType First Response.milestoneType-meta.xml: <MilestoneType>"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_field_given_twice_is_refused_not_picked() {
+    let twice = |inner: &str| MetadataFile {
+        name: "First Response.milestoneType-meta.xml".into(),
+        text: format!("<MilestoneType>{inner}</MilestoneType>"),
+    };
+    let mut files = process_file("", "");
+    files.push(twice(
+        "<recurrenceType>none</recurrenceType><recurrenceType>recursChained</recurrenceType>",
+    ));
+    let err = salesforce::entitlement_processes(&files).unwrap_err();
+    assert_eq!(err.code(), "unsupported");
+    assert!(
+        err.to_string()
+            .starts_with("MilestoneType First Response.milestoneType-meta.xml: recurrenceType:"),
+        "{err}"
+    );
+    // Elements that repeat by design (milestones, filter items, triggers) still do.
+    let imp = processes();
+    assert!(
+        imp.document["processes"][0]["milestones"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 1
+    );
+}
+
+#[test]
+fn pages_must_hold_what_they_count() {
+    let page = fixture("business_hours.json");
+    let n = page["records"].as_array().unwrap().len();
+    assert_eq!(page["totalSize"], json!(n));
+    salesforce::business_hours(&page, None).expect("a complete page");
+    // Two pages, each counting the rows of the whole query: complete.
+    let mut first = page.clone();
+    first["records"] = json!(page["records"].as_array().unwrap()[..2]);
+    first["done"] = json!(false);
+    first["nextRecordsUrl"] = json!("/services/data/v62.0/query/01g-2");
+    let mut second = page.clone();
+    second["records"] = json!(page["records"].as_array().unwrap()[2..]);
+    let both = salesforce::business_hours(&json!([first.clone(), second]), None).unwrap();
+    assert!(!has_warning(&both, "BusinessHours", "done"));
+    // The first page alone: partial, reported (a `nextRecordsUrl` without `done` says so too).
+    let alone = salesforce::business_hours(&first, None).unwrap();
+    assert!(has_warning(&alone, "BusinessHours", "done"));
+    first.as_object_mut().unwrap().remove("done");
+    let alone = salesforce::business_hours(&first, None).unwrap();
+    assert!(has_warning(&alone, "BusinessHours", "done"));
+    // A page that says it is complete but counts other rows than it holds: refused.
+    let mut short = page.clone();
+    short["totalSize"] = json!(n + 1);
+    let err = salesforce::business_hours(&short, None).unwrap_err();
+    assert_eq!(err.code(), "unsupported");
+    assert!(
+        err.to_string().starts_with("BusinessHours: totalSize:"),
+        "{err}"
+    );
+    let mut pages = vec![page.clone(), page.clone()];
+    pages[0]["done"] = json!(false);
+    let err = salesforce::business_hours(&json!(pages), None).unwrap_err();
+    assert!(
+        err.to_string().starts_with("BusinessHours: [0].totalSize:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn other_subqueries_of_a_case_are_reported() {
+    let imp = salesforce::cases(
+        &json!([{"Id": "5001", "CreatedDate": "2026-11-20T14:00:00.000+0000", "Status": "New",
+                 "CaseComments": {"totalSize": 1, "done": true, "records": [{"CommentBody": "hi"}]},
+                 "Account": {"Name": "Acme", "Owner": {"Name": "Ann"}}}]),
+        None,
+        None,
+        &CLOSED_STATUSES,
+    )
+    .unwrap();
+    assert!(
+        has_warning(&imp, "Case 5001", "CaseComments"),
+        "{:?}",
+        imp.warnings
+    );
+    let fields = &imp.document["cases"][0]["fields"];
+    assert_eq!(fields["Account.Owner.Name"], "Ann");
+    assert!(fields.get("CaseComments").is_none());
+    // A closed case with its date: closed at that date.
+    let closed = salesforce::cases(
+        &json!([{"Id": "5001", "CreatedDate": "2026-11-20T14:00:00.000+0000", "Status": "Closed",
+                 "IsClosed": true, "ClosedDate": "2026-11-21T09:00:00.000+0000"}]),
+        None,
+        None,
+        &CLOSED_STATUSES,
+    )
+    .unwrap();
+    assert_eq!(
+        closed.document["cases"][0]["events"],
+        json!([{"at": "2026-11-21T09:00:00Z", "type": "closed"}])
+    );
+}

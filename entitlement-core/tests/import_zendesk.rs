@@ -739,3 +739,99 @@ fn unsupported_constructs() {
     }
     assert_eq!(count, 38);
 }
+
+/// What the engine would refuse, or what would be dropped, is refused at import, naming the
+/// record and the field.
+#[test]
+fn values_the_engine_cannot_hold_and_silent_drops_are_refused() {
+    let refused = |r: entitlement_core::Result<Import>, record: &str, field: &str| {
+        let err = r.expect_err(field);
+        assert_eq!(err.code(), "unsupported", "{err}");
+        let msg = err.to_string();
+        assert!(msg.starts_with(record), "{msg}");
+        assert!(msg.contains(&format!("{field}:")), "{msg}");
+    };
+    let policy = |metric: Value| json!({"id": 9, "title": "Gold", "filter": {"all": [], "any": []}, "policy_metrics": [metric]});
+    // Targets of 10^12 minutes (and as many seconds past the bound): refused, not written.
+    refused(
+        zendesk::sla_policies(
+            &policy(json!({"priority": "high", "metric": "first_reply_time",
+                           "target": 1_000_000_000_000i64, "business_hours": false})),
+            None,
+        ),
+        "SLA policy 9 (Gold)",
+        "policy_metrics[0].target",
+    );
+    refused(
+        zendesk::sla_policies(
+            &policy(json!({"priority": "high", "metric": "first_reply_time",
+                           "target_in_seconds": i64::MAX, "business_hours": false})),
+            None,
+        ),
+        "SLA policy 9 (Gold)",
+        "policy_metrics[0].target_in_seconds",
+    );
+    // Both, far apart: no overflow, a refusal.
+    refused(
+        zendesk::sla_policies(
+            &policy(json!({"priority": "high", "metric": "first_reply_time",
+                           "target": i64::MAX / 2, "target_in_seconds": 60, "business_hours": false})),
+            None,
+        ),
+        "SLA policy 9 (Gold)",
+        "policy_metrics[0].target",
+    );
+    // The longest target the importers write loads.
+    let longest = zendesk::sla_policies(
+        &policy(json!({"priority": "high", "metric": "first_reply_time",
+                       "target": 10_000_000, "business_hours": false})),
+        None,
+    )
+    .unwrap();
+    longest.ruleset().expect("the longest target loads");
+
+    let desk = |id: i64| {
+        json!({"id": id, "name": format!("Desk {id}"), "time_zone": "UTC",
+               "intervals": [{"start_time": 1980, "end_time": 2460}]})
+    };
+    // A holiday in year 0.
+    let mut s = desk(7);
+    s["holidays"] =
+        json!([{"id": 1, "name": "Zero", "start_date": "0000-01-01", "end_date": "0000-01-02"}]);
+    refused(
+        zendesk::schedules(&s, None),
+        "Schedule 7 (Desk 7), holiday 1 (Zero)",
+        "start_date",
+    );
+    // Two schedules with one id: the holidays keyed by it would reach only one.
+    let mut twin = desk(7);
+    twin["name"] = json!("Twin");
+    refused(
+        zendesk::schedules(&json!([desk(7), twin]), None),
+        "Schedule 7 (Twin)",
+        "id",
+    );
+    // One page of several, or a page that counts other schedules than it holds.
+    refused(
+        zendesk::schedules(
+            &json!({"schedules": [desk(7)], "next_page": "https://x.zendesk.com/api/v2/business_hours/schedules?page=2", "count": 2}),
+            None,
+        ),
+        "schedules",
+        "next_page",
+    );
+    refused(
+        zendesk::schedules(
+            &json!({"schedules": [desk(7)], "next_page": null, "count": 2}),
+            None,
+        ),
+        "schedules",
+        "count",
+    );
+    let whole = zendesk::schedules(
+        &json!({"schedules": [desk(7), desk(8)], "next_page": null, "count": 2}),
+        None,
+    )
+    .unwrap();
+    assert_eq!(whole.calendars().unwrap().len(), 2);
+}

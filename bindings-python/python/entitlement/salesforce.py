@@ -178,7 +178,8 @@ def cases(
     The rows may come inside each case as subqueries (``(SELECT ... FROM Histories)``,
     ``(SELECT ... FROM CaseMilestones)``) or apart as ``history`` and ``milestones``, matched by
     ``CaseId``. History becomes ``status``, ``field``, ``stop`` / ``resume`` events (with the old
-    value as ``from``); a change into one of ``closed_statuses`` is also a ``closed`` event and
+    value as ``from``); a change into one of ``closed_statuses`` (a list of statuses; a string
+    is an ``invalid_type`` error) is also a ``closed`` event and
     out of one a ``reopened`` event. Milestone rows become ``started_event(name)`` at
     ``StartDate`` and ``completed_event(name)`` at ``CompletionDate``. Fields keep their API
     names (relationships flattened, ``Account.Name``), except ``Status`` and ``Priority``, which
@@ -189,7 +190,7 @@ def cases(
     >>> imp.document["cases"][0]["fields"]["priority"], imp.document["cases"][0]["created_at"]
     ('High', '2026-11-20T14:00:00Z')
     """
-    return _salesforce_cases(records, history, milestones, list(closed_statuses))
+    return _salesforce_cases(records, history, milestones, closed_statuses)
 
 
 def completed_event(milestone: str) -> str:

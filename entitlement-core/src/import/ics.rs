@@ -507,6 +507,15 @@ fn parse_date_value(s: &str) -> Option<NaiveDate> {
     (1..=9999).contains(&d.year()).then_some(d)
 }
 
+/// Whether a date lies in the engine's years, 1 to 9999. A date the import would write outside
+/// them (an event pushed past 9999-12-31 by its DURATION or by the calendar's time zone, or
+/// before 0001-01-01 by the zone) is refused at import, naming the event and the field.
+fn in_years(d: NaiveDate) -> bool {
+    (1..=9999).contains(&d.year())
+}
+
+const OUTSIDE_YEARS: &str = "the event falls outside years 1 to 9999 in the calendar's time zone";
+
 fn parse_time_value(s: &str) -> Option<(NaiveTime, bool)> {
     let (s, utc) = match s.strip_suffix('Z') {
         Some(r) => (r, true),
@@ -621,7 +630,7 @@ fn parse_duration(text: &str) -> Option<(i64, i64, bool)> {
             '0'..='9' if num.len() < 9 => num.push(c),
             'W' | 'D' if !num.is_empty() => {
                 let n: i64 = num.parse().ok()?;
-                days += if c == 'W' { n * 7 } else { n };
+                days = days.checked_add(if c == 'W' { n * 7 } else { n })?;
                 num.clear();
                 any = true;
             }
@@ -640,11 +649,12 @@ fn parse_duration(text: &str) -> Option<(i64, i64, bool)> {
                 '0'..='9' if num.len() < 9 => num.push(c),
                 'H' | 'M' | 'S' if !num.is_empty() => {
                     let n: i64 = num.parse().ok()?;
-                    secs += n * match c {
+                    let unit = match c {
                         'H' => 3600,
                         'M' => 60,
                         _ => 1,
                     };
+                    secs = secs.checked_add(n * unit)?;
                     num.clear();
                     any = true;
                 }
@@ -1199,7 +1209,13 @@ fn event(
                             t.checked_add_days(Days::new(days as u64)).ok_or_else(|| {
                                 ctx.err(p, "DURATION", "the event ends after year 9999")
                             })?;
-                        let us = instant(day_end, frame, tz) + secs * 1_000_000;
+                        // Checked: repeated designators (PT999999999H999999999H...) add up.
+                        let us = secs
+                            .checked_mul(1_000_000)
+                            .and_then(|d| instant(day_end, frame, tz).checked_add(d))
+                            .ok_or_else(|| {
+                                ctx.err(p, "DURATION", "the event ends after year 9999")
+                            })?;
                         let end_utc = chrono::DateTime::from_timestamp_micros(us)
                             .ok_or_else(|| ctx.err(p, "DURATION", "out of range"))?
                             .naive_utc();
@@ -1228,7 +1244,16 @@ fn event(
                      instead",
                 ));
             }
-            one_off(&ctx, &name, start, end, end_line, end_field, out)
+            one_off(
+                &ctx,
+                &name,
+                dtstart.line,
+                start,
+                end,
+                end_line,
+                end_field,
+                out,
+            )
         }
         Some(rule_prop) => {
             let entry = recurring(
@@ -1247,9 +1272,11 @@ fn event(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn one_off(
     ctx: &Ctx<'_>,
     name: &str,
+    start_line: usize,
     start: When,
     end: Option<When>,
     end_line: usize,
@@ -1272,6 +1299,9 @@ fn one_off(
                 ));
             }
             let last = e.pred_opt().unwrap_or(e);
+            if !in_years(last) {
+                return Err(ctx.err_at(end_line, end_field, OUTSIDE_YEARS));
+            }
             if last == d {
                 out.push(json!({"name": name, "date": iso(d)}));
             } else {
@@ -1297,6 +1327,18 @@ fn one_off(
             let (Some(a), Some(b)) = (local(a, tz), local(b, tz)) else {
                 return Err(ctx.err_at(end_line, end_field, "the event is out of range"));
             };
+            // The days written: from a's to b's (b's only when the event ends after midnight).
+            let last_day = if b.time() == NaiveTime::MIN {
+                b.date().pred_opt()
+            } else {
+                Some(b.date())
+            };
+            if !in_years(a.date()) {
+                return Err(ctx.err_at(start_line, "DTSTART", OUTSIDE_YEARS));
+            }
+            if !last_day.is_some_and(in_years) {
+                return Err(ctx.err_at(end_line, end_field, OUTSIDE_YEARS));
+            }
             split_days(name, a, b, out);
         }
         _ => {
@@ -1469,6 +1511,9 @@ fn recurring(
                 u.date().pred_opt()
             };
             match date {
+                Some(d) if !in_years(d) => {
+                    return Err(ctx.err(rule_prop, "RRULE UNTIL", OUTSIDE_YEARS));
+                }
                 Some(d) if d >= first => Some(d),
                 _ => {
                     return Err(ctx.err(
@@ -1521,6 +1566,9 @@ fn recurring(
                     ),
                 ));
                 continue;
+            }
+            if !in_years(local.date()) {
+                return Err(ctx.err(p, "EXDATE", OUTSIDE_YEARS));
             }
             except.push(iso(local.date()));
         }

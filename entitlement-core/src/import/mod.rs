@@ -256,6 +256,11 @@ pub(crate) fn record_label(kind: &str, id: Option<&str>, name: Option<&str>) -> 
 }
 
 /// An `unsupported` error at `record.field`.
+/// The longest target or trigger offset an importer writes, in minutes (about 19 years of
+/// round-the-clock time): longer ones are refused, naming the record and field, rather than
+/// written into a document the engine cannot hold.
+pub(crate) const MAX_TARGET_MINUTES: i64 = 10_000_000;
+
 pub(crate) fn unsupported(record: &str, field: &str, reason: impl Into<String>) -> Error {
     Error::Unsupported {
         path: format!("{record}: {field}"),

@@ -1,7 +1,7 @@
 //! Reading vendors' records: typed access to the fields of a JSON record, each error an
 //! `unsupported` error naming the record and the field.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde_json::{Map, Value};
 
 use super::unsupported;
@@ -102,17 +102,26 @@ pub(crate) fn optional_date(
     let Some(s) = optional_str(map, record, field)? else {
         return Ok(None);
     };
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
         .filter(|_| s.len() == 10)
-        .map(Some)
         .ok_or_else(|| {
             unsupported(
                 record,
                 field,
                 format!("invalid date {s:?}: expected YYYY-MM-DD"),
             )
-        })
+        })?;
+    // The engine's dates run from year 1 to 9999; a date outside is refused here, naming the
+    // record, rather than written into a document the engine then refuses.
+    if !(1..=9999).contains(&d.year()) {
+        return Err(unsupported(
+            record,
+            field,
+            format!("{s:?} is outside years 1 to 9999"),
+        ));
+    }
+    Ok(Some(d))
 }
 
 /// Bytes read as UTF-8 text (a leading byte-order mark dropped); anything else is an

@@ -12,9 +12,8 @@ use crate::document::MAX_DOCUMENT_BYTES;
 use crate::error::{Error, Result};
 use crate::import::{Import, Warning, unsupported};
 
-/// The longest target or trigger offset imported, in minutes (about 19 years of round-the-clock
-/// time): longer ones are refused rather than written into a document the engine cannot hold.
-const MAX_MINUTES: i64 = 10_000_000;
+/// The longest target or trigger offset imported, in minutes.
+const MAX_MINUTES: i64 = crate::import::MAX_TARGET_MINUTES;
 
 /// One metadata file: its name (`gold_support.entitlementProcess-meta.xml`) and its text.
 ///
@@ -325,7 +324,142 @@ fn decode_name(stem: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| stem.to_string())
 }
 
+/// The most attributes (namespace declarations included) one element of a metadata file may
+/// carry. Salesforce writes one, the `xmlns` of the root; the XML parser compares each
+/// attribute of an element with the element's others, so an element with tens of thousands of
+/// them would cost time growing with their square. Past it: a `limit_exceeded` error naming the
+/// file, the element and its line.
+pub const MAX_XML_ATTRIBUTES: usize = 64;
+
+/// The most namespace declarations (`xmlns`, `xmlns:x`) in one metadata file: an element that
+/// declares one gets a copy of those in scope, so many declarations over many elements would
+/// cost their product. Past it: a `limit_exceeded` error naming the file and the element.
+pub const MAX_XML_NAMESPACES: usize = 64;
+
+fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+/// One pass over the text, before the parser sees it: refuses an element with more than
+/// [`MAX_XML_ATTRIBUTES`] attributes, or a file with more than [`MAX_XML_NAMESPACES`]
+/// namespace declarations. It counts every `=` outside quotes in a start tag, an upper bound
+/// of the attributes the parser reads (text it cannot tokenize, it leaves to the parser to
+/// refuse).
+fn check_bounds(text: &str, record: &str) -> Result<()> {
+    let b = text.as_bytes();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut namespaces = 0usize;
+    let mut i = 0;
+    let over = |stack: &[&str], at: usize, reason: String| Error::LimitExceeded {
+        path: format!(
+            "{record}: <{}> (line {})",
+            stack.join("/"),
+            1 + b[..at].iter().filter(|&&c| c == b'\n').count()
+        ),
+        reason,
+    };
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        let start = i + off;
+        let rest = &b[start..];
+        let skip = |close: &[u8]| find(b, start + 2, close).map(|e| e + close.len());
+        if rest.starts_with(b"<!--") {
+            let Some(e) = skip(b"-->") else { return Ok(()) };
+            i = e;
+        } else if rest.starts_with(b"<?") {
+            let Some(e) = skip(b"?>") else { return Ok(()) };
+            i = e;
+        } else if rest.starts_with(b"<![CDATA[") {
+            let Some(e) = skip(b"]]>") else { return Ok(()) };
+            i = e;
+        } else if rest.starts_with(b"<!") {
+            // A document type declaration, which the parser refuses.
+            return Ok(());
+        } else if rest.starts_with(b"</") {
+            let Some(e) = skip(b">") else { return Ok(()) };
+            stack.pop();
+            i = e;
+        } else {
+            // A start tag: its name, then attributes up to the `>` outside quotes.
+            let mut j = start + 1;
+            while j < b.len() && !matches!(b[j], b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/') {
+                j += 1;
+            }
+            stack.push(text.get(start + 1..j).unwrap_or("?"));
+            let mut attributes = 0usize;
+            let mut name_start = None;
+            let mut name = (j, j);
+            let mut quote = None;
+            let mut closed = false;
+            while j < b.len() {
+                let c = b[j];
+                match quote {
+                    Some(q) if c == q => quote = None,
+                    Some(_) => {}
+                    None => match c {
+                        b'"' | b'\'' => quote = Some(c),
+                        b'>' => {
+                            closed = true;
+                            if b[j - 1] == b'/' {
+                                stack.pop();
+                            }
+                            break;
+                        }
+                        b'<' => return Ok(()),
+                        b'=' => {
+                            if let Some(s) = name_start.take() {
+                                name = (s, j);
+                            }
+                            attributes += 1;
+                            if attributes > MAX_XML_ATTRIBUTES {
+                                return Err(over(
+                                    &stack,
+                                    start,
+                                    format!(
+                                        "more than {MAX_XML_ATTRIBUTES} attributes on one element; Salesforce metadata has at most a namespace declaration or two"
+                                    ),
+                                ));
+                            }
+                            if b[name.0..name.1].starts_with(b"xmlns") {
+                                namespaces += 1;
+                                if namespaces > MAX_XML_NAMESPACES {
+                                    return Err(over(
+                                        &stack,
+                                        start,
+                                        format!(
+                                            "more than {MAX_XML_NAMESPACES} namespace declarations in one file; Salesforce metadata has one or two"
+                                        ),
+                                    ));
+                                }
+                            }
+                        }
+                        b' ' | b'\t' | b'\r' | b'\n' => {
+                            if let Some(s) = name_start.take() {
+                                name = (s, j);
+                            }
+                        }
+                        _ => {
+                            if name_start.is_none() {
+                                name_start = Some(j);
+                            }
+                        }
+                    },
+                }
+                j += 1;
+            }
+            if !closed {
+                return Ok(());
+            }
+            i = j + 1;
+        }
+    }
+    Ok(())
+}
+
 fn parse<'a>(file: &'a MetadataFile, record: &str) -> Result<Document<'a>> {
+    check_bounds(&file.text, record)?;
     Document::parse_with_options(
         &file.text,
         ParsingOptions {
@@ -377,6 +511,22 @@ fn whole(node: Node<'_, '_>, record: &str, field: &str) -> Result<i64> {
     })
 }
 
+/// Refuses a field that an element holds once, given twice (`minutesToComplete` twice in one
+/// milestone): which of the two Salesforce would use is unknown, and keeping either drops the
+/// other silently. `seen` holds the fields met so far in the element (at most the element's
+/// known fields, so a short list).
+fn once(seen: &mut Vec<&'static str>, field: &'static str, record: &str, path: &str) -> Result<()> {
+    if seen.contains(&field) {
+        return Err(unsupported(
+            record,
+            path,
+            "given twice in one element; Salesforce metadata gives it once, and the importer will not pick one",
+        ));
+    }
+    seen.push(field);
+    Ok(())
+}
+
 fn ignored(record: &str, field: &str, what: &str) -> Warning {
     Warning {
         record: record.to_string(),
@@ -399,10 +549,15 @@ fn milestone_type(file: &MetadataFile, stem: &str) -> Result<(String, &'static s
     }
     let mut name = stem.to_string();
     let mut recurrence = "none";
+    let mut seen = Vec::new();
     for child in elements(root) {
         match name_of(&child) {
-            "fullName" => name = text_of(child),
+            "fullName" => {
+                once(&mut seen, "fullName", &record, "fullName")?;
+                name = text_of(child);
+            }
             "recurrenceType" | "RecurrenceType" => {
+                once(&mut seen, "recurrenceType", &record, name_of(&child))?;
                 recurrence = match text_of(child).as_str() {
                     "none" => "none",
                     "recursIndependently" => "independent",
@@ -489,8 +644,12 @@ fn process(
     let mut exit_logic: Option<String> = None;
     let mut items: Vec<Item> = Vec::new();
     let mut item_nodes = Vec::new();
+    let mut seen = Vec::new();
     for child in elements(root) {
         let field = name_of(&child);
+        if let Some(&known) = PROCESS_FIELDS.iter().find(|&&f| f == field) {
+            once(&mut seen, known, record, field)?;
+        }
         match field {
             "SObjectType" => {
                 object = text_of(child);
@@ -534,7 +693,8 @@ fn process(
             "exitCriteriaFilterItems" => exit_items.push(filter_item(
                 child,
                 &format!("exitCriteriaFilterItems[{}]", exit_items.len()),
-            )),
+                record,
+            )?),
             "exitCriteriaFormula" => {
                 return Err(unsupported(
                     record,
@@ -621,7 +781,39 @@ fn process(
     Ok(p)
 }
 
-fn filter_item(node: Node<'_, '_>, path: &str) -> FilterItem {
+/// The fields an `EntitlementProcess` holds at most once (`milestones` and
+/// `exitCriteriaFilterItems` repeat).
+const PROCESS_FIELDS: [&str; 15] = [
+    "SObjectType",
+    "active",
+    "businessHours",
+    "description",
+    "versionNotes",
+    "fullName",
+    "entryStartDateField",
+    "exitCriteriaBooleanFilter",
+    "exitCriteriaFormula",
+    "isRecordTypeApplied",
+    "recordType",
+    "isVersionDefault",
+    "name",
+    "versionMaster",
+    "versionNumber",
+];
+
+/// The fields a milestone item holds at most once (`milestoneCriteriaFilterItems`,
+/// `timeTriggers` and `successActions` repeat).
+const MILESTONE_FIELDS: [&str; 7] = [
+    "milestoneName",
+    "minutesToComplete",
+    "minutesCustomClass",
+    "businessHours",
+    "criteriaBooleanFilter",
+    "milestoneCriteriaFormula",
+    "useCriteriaStartTime",
+];
+
+fn filter_item(node: Node<'_, '_>, path: &str, record: &str) -> Result<FilterItem> {
     let mut item = FilterItem {
         path: path.to_string(),
         field: String::new(),
@@ -629,16 +821,31 @@ fn filter_item(node: Node<'_, '_>, path: &str) -> FilterItem {
         value: None,
         value_field: None,
     };
+    let mut seen = Vec::new();
     for c in elements(node) {
-        match name_of(&c) {
-            "field" => item.field = text_of(c),
-            "operation" => item.operation = text_of(c),
-            "value" => item.value = Some(text_of(c)),
-            "valueField" => item.value_field = Some(text_of(c)),
+        let field = name_of(&c);
+        let at = format!("{path}.{field}");
+        match field {
+            "field" => {
+                once(&mut seen, "field", record, &at)?;
+                item.field = text_of(c);
+            }
+            "operation" => {
+                once(&mut seen, "operation", record, &at)?;
+                item.operation = text_of(c);
+            }
+            "value" => {
+                once(&mut seen, "value", record, &at)?;
+                item.value = Some(text_of(c));
+            }
+            "valueField" => {
+                once(&mut seen, "valueField", record, &at)?;
+                item.value_field = Some(text_of(c));
+            }
             _ => {}
         }
     }
-    item
+    Ok(item)
 }
 
 /// The exit statuses of a process's exit criteria (`Case.IsClosed equals true` is the engine's
@@ -712,8 +919,12 @@ fn milestone(
     let mut triggers = Vec::new();
     let mut success = Vec::new();
     let mut criteria_start = false;
+    let mut seen = Vec::new();
     for child in elements(node) {
         let field = name_of(&child);
+        if let Some(&known) = MILESTONE_FIELDS.iter().find(|&&f| f == field) {
+            once(&mut seen, known, record, &at(field))?;
+        }
         match field {
             "milestoneName" => name = Some(text_of(child)).filter(|n| !n.is_empty()),
             "minutesToComplete" => minutes = Some(whole(child, record, &at(field))?),
@@ -733,7 +944,7 @@ fn milestone(
                     "milestoneCriteriaFilterItems[{}]",
                     filter_items.len()
                 ));
-                filter_items.push(filter_item(child, &p));
+                filter_items.push(filter_item(child, &p, record)?);
             }
             "criteriaBooleanFilter" => logic = Some(text_of(child)),
             "milestoneCriteriaFormula" => {
@@ -751,7 +962,11 @@ fn milestone(
                 &at(&format!("timeTriggers[{}]", triggers.len())),
                 record,
             )?),
-            "successActions" => success.push(action(child)),
+            "successActions" => success.push(action(
+                child,
+                &at(&format!("successActions[{}]", success.len())),
+                record,
+            )?),
             "useCriteriaStartTime" => criteria_start = flag(child, record, &at(field))?,
             other => warnings.push(ignored(record, &at(other), other)),
         }
@@ -833,14 +1048,16 @@ fn milestone(
     })
 }
 
-fn action(node: Node<'_, '_>) -> String {
+fn action(node: Node<'_, '_>, path: &str, record: &str) -> Result<String> {
     let mut name = String::new();
+    let mut seen = Vec::new();
     for c in elements(node) {
         if name_of(&c) == "name" {
+            once(&mut seen, "name", record, &format!("{path}.name"))?;
             name = text_of(c);
         }
     }
-    name
+    Ok(name)
 }
 
 /// A `timeTriggers` entry as a trigger: the signed `timeLength` from the target in the
@@ -849,11 +1066,28 @@ fn trigger(node: Node<'_, '_>, path: &str, record: &str) -> Result<Value> {
     let mut length = None;
     let mut unit = None;
     let mut actions = Vec::new();
+    let mut seen = Vec::new();
     for c in elements(node) {
         match name_of(&c) {
-            "timeLength" => length = Some(whole(c, record, &format!("{path}.timeLength"))?),
-            "workflowTimeTriggerUnit" => unit = Some(text_of(c)),
-            "actions" => actions.push(action(c)),
+            "timeLength" => {
+                let at = format!("{path}.timeLength");
+                once(&mut seen, "timeLength", record, &at)?;
+                length = Some(whole(c, record, &at)?);
+            }
+            "workflowTimeTriggerUnit" => {
+                once(
+                    &mut seen,
+                    "workflowTimeTriggerUnit",
+                    record,
+                    &format!("{path}.workflowTimeTriggerUnit"),
+                )?;
+                unit = Some(text_of(c));
+            }
+            "actions" => actions.push(action(
+                c,
+                &format!("{path}.actions[{}]", actions.len()),
+                record,
+            )?),
             _ => {}
         }
     }

@@ -51,7 +51,10 @@ use crate::error::Result;
 use crate::time::{from_us, parse_instant};
 
 pub use hours::business_hours;
-pub use metadata::{MetadataFile, entitlement_processes, read_metadata_folder};
+pub use metadata::{
+    MAX_XML_ATTRIBUTES, MAX_XML_NAMESPACES, MetadataFile, entitlement_processes,
+    read_metadata_folder,
+};
 pub use records::{CLOSED_STATUSES, NO_PROCESS, cases, entitlements};
 
 /// The engine's name of a Salesforce field: the API name without the object prefix
@@ -125,23 +128,33 @@ fn query_records<'a>(
 ) -> Result<Vec<&'a Value>> {
     let mut out = Vec::new();
     let mut partial = false;
+    // The pages' `totalSize`s, by page: each is the number of rows of the whole query.
+    let mut totals: Vec<(String, &Value)> = Vec::new();
     match input {
         Value::Array(items) => {
-            for item in items {
+            for (i, item) in items.iter().enumerate() {
                 match item.get("records") {
                     Some(records) => {
                         partial |= page(records, item, what, &mut out)?;
+                        if let Some(t) = item.get("totalSize") {
+                            totals.push((format!("[{i}].totalSize"), t));
+                        }
                     }
                     None => out.push(item),
                 }
             }
             // A list of pages is complete when its last page is.
             if let Some(last) = items.last().filter(|l| l.get("records").is_some()) {
-                partial = last.get("done") == Some(&Value::Bool(false));
+                partial = page_is_partial(last);
             }
         }
         Value::Object(map) => match map.get("records") {
-            Some(records) => partial = page(records, input, what, &mut out)?,
+            Some(records) => {
+                partial = page(records, input, what, &mut out)?;
+                if let Some(t) = map.get("totalSize") {
+                    totals.push(("totalSize".into(), t));
+                }
+            }
             None => out.push(input),
         },
         other => {
@@ -151,6 +164,26 @@ fn query_records<'a>(
                 format!(
                     "expected a SOQL query result ({{\"records\": [...]}}), a list of records or one record; found {}",
                     crate::document::type_name(other)
+                ),
+            ));
+        }
+    }
+    for (field, total) in totals {
+        let Some(n) = total.as_u64() else {
+            return Err(unsupported(
+                what,
+                &field,
+                format!("expected a count of records, found {total}"),
+            ));
+        };
+        let given = out.len() as u64;
+        // Complete pages hold exactly the query's rows; a partial set cannot hold more.
+        if (!partial && n != given) || given > n {
+            return Err(unsupported(
+                what,
+                &field,
+                format!(
+                    "the query result counts {n} records but {given} are given; pass every page of the result, as the API returned it"
                 ),
             ));
         }
@@ -188,7 +221,13 @@ fn page<'a>(
             ));
         }
     }
-    Ok(page.get("done") == Some(&Value::Bool(false)))
+    Ok(page_is_partial(page))
+}
+
+/// Whether a page says that more follow: `done: false`, or a `nextRecordsUrl`.
+fn page_is_partial(page: &Value) -> bool {
+    page.get("done") == Some(&Value::Bool(false))
+        || page.get("nextRecordsUrl").is_some_and(|u| !u.is_null())
 }
 
 /// A record's label for messages: `Type Id (Name)`, the type from its `attributes`.

@@ -115,14 +115,20 @@ pub fn entitlements(
         let (name, version) = match (related(map, "SlaProcess", "Name"), process_id) {
             (Some(name), _) => (
                 Some(name.to_string()),
-                map.get("SlaProcess")
-                    .and_then(|p| p.get("VersionNumber"))
-                    .and_then(Value::as_u64),
+                version_number(
+                    map.get("SlaProcess").and_then(|p| p.get("VersionNumber")),
+                    record,
+                    "SlaProcess.VersionNumber",
+                )?,
             ),
             (None, Some(id)) => match processes.get(id) {
                 Some(p) => (
                     Some(required_str(p, &format!("SlaProcess {id}"), "Name")?.to_string()),
-                    p.get("VersionNumber").and_then(Value::as_u64),
+                    version_number(
+                        p.get("VersionNumber"),
+                        &format!("SlaProcess {id}"),
+                        "VersionNumber",
+                    )?,
                 ),
                 None => {
                     return Err(unsupported(
@@ -271,6 +277,25 @@ pub fn entitlements(
 }
 
 /// The records of an optional input, each with its label.
+/// A process's `VersionNumber`: a whole number from 1 (what the engine's pinned versions
+/// accept), or absent; anything else is refused rather than read as "no version given".
+fn version_number(v: Option<&Value>, record: &str, field: &str) -> Result<Option<u64>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(n) => n
+            .as_u64()
+            .filter(|n| (1..=u64::from(u32::MAX)).contains(n))
+            .map(Some)
+            .ok_or_else(|| {
+                unsupported(
+                    record,
+                    field,
+                    format!("{n} is not a version number (a whole number from 1)"),
+                )
+            }),
+    }
+}
+
 fn labelled<'a>(
     input: Option<&'a Value>,
     what: &str,
@@ -372,7 +397,15 @@ pub fn cases(
         hist.extend(history_of.remove(id).unwrap_or_default());
         let mut miles = embedded(map, "CaseMilestones", &record, &mut warnings)?;
         miles.extend(milestones_of.remove(id).unwrap_or_default());
-        out.push(case(map, &record, id, &hist, &miles, closed_statuses)?);
+        out.push(case(
+            map,
+            &record,
+            id,
+            &hist,
+            &miles,
+            closed_statuses,
+            &mut warnings,
+        )?);
     }
     for (what, left) in [
         ("CaseHistory", history_of),
@@ -431,7 +464,17 @@ fn embedded<'a>(
 }
 
 /// A record's scalar fields, relationship objects flattened to `Relationship.Field`.
-fn flatten(prefix: &str, map: &Map<String, Value>, object: &str, out: &mut Map<String, Value>) {
+/// The case's fields, relationships flattened (`Account.Name`). A subquery other than
+/// `Histories` and `CaseMilestones` is related records, not a field: it is left out with a
+/// warning. A list where a field's value belongs is refused (Salesforce gives a multi-select
+/// picklist as one `;`-separated string): leaving it out would change what criteria see.
+fn flatten(
+    prefix: &str,
+    map: &Map<String, Value>,
+    record: &str,
+    out: &mut Map<String, Value>,
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
     for (key, value) in map {
         if prefix.is_empty() && NOT_FIELDS.contains(&key.as_str()) || key == "attributes" {
             continue;
@@ -442,12 +485,28 @@ fn flatten(prefix: &str, map: &Map<String, Value>, object: &str, out: &mut Map<S
             format!("{prefix}.{key}")
         };
         match value {
-            Value::Object(inner) if inner.contains_key("records") => {} // another subquery
-            Value::Object(inner) => flatten(&path, inner, object, out),
-            Value::Array(_) => {}
+            Value::Object(inner) if inner.contains_key("records") => {
+                warnings.push(Warning {
+                    record: record.into(),
+                    field: path,
+                    message: "not read: a subquery of related records; the importer reads the \
+                              Histories and CaseMilestones subqueries only"
+                        .into(),
+                });
+            }
+            Value::Object(inner) => flatten(&path, inner, record, out, warnings)?,
+            Value::Array(_) => {
+                return Err(unsupported(
+                    record,
+                    &path,
+                    "a list is not a case field's value (Salesforce gives a multi-select \
+                     picklist as one string, \"A;B\"); give the field as a string, number, \
+                     true/false or null",
+                ));
+            }
             v => {
                 let name = if prefix.is_empty() {
-                    field_name(&path, object)
+                    field_name(&path, "Case")
                 } else {
                     path
                 };
@@ -455,6 +514,7 @@ fn flatten(prefix: &str, map: &Map<String, Value>, object: &str, out: &mut Map<S
             }
         }
     }
+    Ok(())
 }
 
 struct Logged {
@@ -470,10 +530,11 @@ fn case(
     history: &Rows<'_>,
     milestones: &Rows<'_>,
     closed_statuses: &[&str],
+    warnings: &mut Vec<Warning>,
 ) -> Result<Value> {
     let created = datetime(map, record, "CreatedDate")?;
     let mut fields = Map::new();
-    flatten("", map, "Case", &mut fields);
+    flatten("", map, record, &mut fields, warnings)?;
     let mut events: Vec<Logged> = Vec::new();
     let mut push = |at: DateTime<Utc>, event: Value| {
         let order = events.len();
@@ -547,16 +608,26 @@ fn case(
             }
         }
     }
-    if !closes
-        && boolean(map, record, "IsClosed")? == Some(true)
-        && let Some(at) = optional_datetime(map, record, "ClosedDate")?
-    {
+    // A closed (or stopped) case whose history does not say when: the record's own date says
+    // it; without one, the case would be imported as open (running), which it is not.
+    if !closes && boolean(map, record, "IsClosed")? == Some(true) {
+        let at = optional_datetime(map, record, "ClosedDate")?.ok_or_else(|| {
+            unsupported(
+                record,
+                "ClosedDate",
+                "missing on a closed case (IsClosed is true) whose history has no change into a closed status: query ClosedDate, or the case's Status history",
+            )
+        })?;
         push(at, json!({"at": instant_text(at), "type": "closed"}));
     }
-    if !stops
-        && boolean(map, record, "IsStopped")? == Some(true)
-        && let Some(at) = optional_datetime(map, record, "StopStartDate")?
-    {
+    if !stops && boolean(map, record, "IsStopped")? == Some(true) {
+        let at = optional_datetime(map, record, "StopStartDate")?.ok_or_else(|| {
+            unsupported(
+                record,
+                "StopStartDate",
+                "missing on a stopped case (IsStopped is true) whose history has no IsStopped change: query StopStartDate, or the case's IsStopped history",
+            )
+        })?;
         push(at, json!({"at": instant_text(at), "type": "stop"}));
     }
     for (row_label, row) in milestones {

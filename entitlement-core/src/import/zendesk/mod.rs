@@ -33,6 +33,7 @@ use std::str::FromStr;
 
 use serde_json::{Map, Value, json};
 
+use super::MAX_TARGET_MINUTES;
 use super::read::{date, integer, object, required_str, text};
 use super::{Import, Warning, record_label, unsupported};
 use crate::document::index_path;
@@ -98,10 +99,32 @@ fn records<'a>(
         Value::Array(list) => Ok(list.iter().collect()),
         Value::Object(map) => {
             if let Some(v) = map.get(plural) {
-                match v {
-                    Value::Array(list) => Ok(list.iter().collect()),
-                    _ => Err(unsupported(what, plural, "expected a list")),
+                let Value::Array(list) = v else {
+                    return Err(unsupported(what, plural, "expected a list"));
+                };
+                // One page of several: taking it as all would drop the others silently.
+                if let Some(next) = map.get("next_page").filter(|n| !n.is_null()) {
+                    return Err(unsupported(
+                        what,
+                        "next_page",
+                        format!(
+                            "the response is one page of several (next page {next}); join every page's `{plural}` into one list and pass that"
+                        ),
+                    ));
                 }
+                if let Some(count) = map.get("count")
+                    && count.as_u64() != Some(list.len() as u64)
+                {
+                    return Err(unsupported(
+                        what,
+                        "count",
+                        format!(
+                            "the response counts {count} {plural} but holds {}; pass the whole response",
+                            list.len()
+                        ),
+                    ));
+                }
+                Ok(list.iter().collect())
             } else if let Some(v) = map.get(singular) {
                 Ok(vec![v])
             } else {
@@ -170,15 +193,30 @@ fn id_text(map: &Map<String, Value>) -> Option<String> {
 pub fn schedules(schedules: &Value, holidays: Option<&Value>) -> Result<Import> {
     let list = records(schedules, "schedules", "schedule", "schedules")?;
     let mut read: Vec<(String, Option<String>, Map<String, Value>)> = Vec::new();
+    let mut ids: HashMap<String, usize> = HashMap::new();
     for (i, s) in list.iter().enumerate() {
         let label = format!("schedules[{i}]");
         let map = object(s, &label, "(record)")?;
         let id = id_text(map);
         let name = required_str(map, &record_label("Schedule", id.as_deref(), None), "name")?;
         let record = record_label("Schedule", id.as_deref(), Some(name));
+        // Holidays are matched to schedules by id: two schedules with one id would leave one
+        // of them without its holidays.
+        if let Some(id) = &id
+            && let Some(other) = ids.insert(id.clone(), read.len())
+        {
+            return Err(unsupported(
+                &record,
+                "id",
+                format!(
+                    "{} has the same id {id:?}; schedule ids are unique in Zendesk",
+                    read[other].0
+                ),
+            ));
+        }
         read.push((record, id, map.clone()));
     }
-    let extra = holidays_by_schedule(holidays, &read)?;
+    let extra = holidays_by_schedule(holidays, &read, &ids)?;
 
     let mut warnings = Vec::new();
     let mut calendars = Map::new();
@@ -242,6 +280,7 @@ type Holidays = Vec<(String, Value)>;
 fn holidays_by_schedule(
     holidays: Option<&Value>,
     read: &[(String, Option<String>, Map<String, Value>)],
+    ids: &HashMap<String, usize>,
 ) -> Result<Vec<Option<Holidays>>> {
     let mut out: Vec<Option<Holidays>> = vec![None; read.len()];
     let Some(holidays) = holidays else {
@@ -280,10 +319,7 @@ fn holidays_by_schedule(
         unreachable!("checked above")
     };
     for (key, value) in by_id {
-        let Some(k) = read
-            .iter()
-            .position(|(_, id, _)| id.as_deref() == Some(key))
-        else {
+        let Some(&k) = ids.get(key) else {
             let known: Vec<&str> = read.iter().filter_map(|(_, id, _)| id.as_deref()).collect();
             return Err(unsupported(
                 "holidays",
@@ -783,11 +819,30 @@ fn policy_metrics(
                     format!("{m} minutes: a target must be positive"),
                 ));
             }
+            (Some(m), _) if m > MAX_TARGET_MINUTES => {
+                return Err(unsupported(
+                    record,
+                    &format!("{field}.target"),
+                    format!(
+                        "{m} minutes is too long: a target is 1 to {MAX_TARGET_MINUTES} minutes"
+                    ),
+                ));
+            }
             (_, Some(s)) if s <= 0 => {
                 return Err(unsupported(
                     record,
                     &format!("{field}.target_in_seconds"),
                     format!("{s} seconds: a target must be positive"),
+                ));
+            }
+            (_, Some(s)) if s > MAX_TARGET_MINUTES * 60 => {
+                return Err(unsupported(
+                    record,
+                    &format!("{field}.target_in_seconds"),
+                    format!(
+                        "{s} seconds is too long: a target is 1 to {} seconds ({MAX_TARGET_MINUTES} minutes)",
+                        MAX_TARGET_MINUTES * 60
+                    ),
                 ));
             }
             // Zendesk reports a sub-minute part in `target_in_seconds` only; `target` is
