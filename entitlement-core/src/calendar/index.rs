@@ -109,7 +109,7 @@ const CHUNKS: usize = (MAX_YEAR as usize).div_ceil(CHUNK);
 
 /// The most bytes of compiled years one calendar keeps for its life (about 2,700 years of
 /// Mon–Fri 09–12/13–17, or 38 years of 96 openings a day). Years compiled past it are kept
-/// only among the [`RECENT`] most recent, and their totals are kept always.
+/// only among the four most recent, and their totals are kept always.
 pub const MAX_KEPT_BYTES_PER_CALENDAR: usize = 32 << 20;
 /// The most bytes of compiled years all the calendars of a process keep together.
 pub const MAX_KEPT_BYTES: usize = 256 << 20;

@@ -67,6 +67,17 @@ struct Inner {
 /// once keeps its total, so a query past the limit, repeated, goes further each time.
 /// Mon–Fri 09–12/13–17 compiles years 1 to 9999 in one query (about 5.8 million); at 96
 /// openings a day one query compiles about 220 years.
+///
+/// ```no_run
+/// use entitlement_core::Calendar;
+/// let day: Vec<String> = (0..96)
+///     .map(|i| format!("{:02}:{:02}-{:02}:{:02}", i / 4, i % 4 * 15, i / 4, i % 4 * 15 + 10))
+///     .collect();
+/// let dense = Calendar::from_value(&serde_json::json!({"time_zone": "UTC", "hours": {"mon": day}}))?;
+/// let e = dense.elapsed_micros(entitlement_core::MIN_MICROS, entitlement_core::MAX_MICROS).unwrap_err();
+/// assert_eq!(e.code(), "limit_exceeded");
+/// # Ok::<(), entitlement_core::Error>(())
+/// ```
 pub const MAX_COMPILED_PER_QUERY: usize = 8_000_000;
 /// What compiling one year counts toward [`MAX_COMPILED_PER_QUERY`] besides its openings: a
 /// year closed by holidays still costs the holidays' dates.
@@ -76,6 +87,13 @@ pub const YEAR_COMPILE_COST: usize = 64;
 pub const MAX_UNION_YEAR_OPENINGS: usize = 1_000_000;
 /// The most intervals one `open_intervals` call returns (about 380 years of Mon–Fri
 /// 09–12/13–17, 2.8 years of 96 openings a day); a longer answer is refused before it is built.
+///
+/// ```
+/// let cal = entitlement_core::Calendar::from_json(r#"{"time_zone": "UTC", "hours": {"mon": ["09:00-17:00"]}}"#)?;
+/// let e = cal.open_intervals_micros(0, entitlement_core::MAX_MICROS).unwrap_err();
+/// assert_eq!(e.code(), "limit_exceeded");
+/// # Ok::<(), entitlement_core::Error>(())
+/// ```
 pub const MAX_OPEN_INTERVALS: usize = 100_000;
 
 /// The compiling done by one query, against [`MAX_COMPILED_PER_QUERY`].
