@@ -1,11 +1,14 @@
 //! The compiled index: a calendar's open time as sorted, disjoint UTC intervals with prefix sums
-//! of business time, one block per UTC year, built lazily on first use and cached for the life
-//! of the calendar. `add` and `elapsed` are two binary searches inside a block plus one addition
+//! of business time, one block per UTC year, built lazily on first use and cached within a
+//! memory budget (the total of every compiled year is kept always). `add` and `elapsed` are two binary searches inside a block plus one addition
 //! per year crossed, so their cost does not grow with the span in any way that matters (a
 //! 10-year `elapsed` reads ten cached totals).
 //! Why blocks per year: docs/design.md, "The index".
 
-use std::sync::OnceLock;
+use std::collections::VecDeque;
+use std::ops::Deref;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::{Datelike, Days, NaiveDate};
 
@@ -104,30 +107,171 @@ pub(crate) fn merge(mut iv: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
 const CHUNK: usize = 128;
 const CHUNKS: usize = (MAX_YEAR as usize).div_ceil(CHUNK);
 
+/// The most bytes of compiled years one calendar keeps for its life (about 2,700 years of
+/// Mon–Fri 09–12/13–17, or 38 years of 96 openings a day). Years compiled past it are kept
+/// only among the four most recent, and their totals are kept always.
+pub const MAX_KEPT_BYTES_PER_CALENDAR: usize = 32 << 20;
+/// The most bytes of compiled years all the calendars of a process keep together.
+pub const MAX_KEPT_BYTES: usize = 256 << 20;
+/// Compiled years past the budgets that a calendar still keeps, the most recent first out.
+const RECENT: usize = 4;
+/// A year whose total is not known yet.
+const UNKNOWN: i64 = i64::MIN;
+
+/// The bytes kept by every calendar of the process.
+static KEPT: AtomicUsize = AtomicUsize::new(0);
+
+/// One year of the cache: its block while kept, and its total once known (8 bytes a year for
+/// good, so that `elapsed` and `add` can cross a year without its block).
+struct Slot {
+    block: OnceLock<Box<Block>>,
+    total: AtomicI64,
+}
+
 /// 128 years of lazily built blocks.
-type Chunk = Box<[OnceLock<Box<Block>>]>;
+type Chunk = Box<[Slot]>;
+
+/// A compiled year: kept for the calendar's life, or one of the few recent ones past the budget.
+pub(crate) enum BlockRef<'a> {
+    Kept(&'a Block),
+    Recent(Arc<Block>),
+}
+
+impl Deref for BlockRef<'_> {
+    type Target = Block;
+    #[inline]
+    fn deref(&self) -> &Block {
+        match self {
+            BlockRef::Kept(b) => b,
+            BlockRef::Recent(b) => b,
+        }
+    }
+}
+
+impl Block {
+    /// What the block holds on the heap and inline.
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Block>()
+            + self.iv.capacity() * std::mem::size_of::<(i64, i64)>()
+            + self.after.capacity() * std::mem::size_of::<i64>()
+    }
+}
 
 /// Lazily built blocks for years 1 to 9999, in chunks of 128 years so that an unused calendar
-/// costs a few kilobytes. Reads are lock-free once a block exists.
+/// costs a few kilobytes. Reads are lock-free once a block is kept. What is kept is bounded by
+/// [`MAX_KEPT_BYTES_PER_CALENDAR`] and, over all calendars, [`MAX_KEPT_BYTES`]: without a bound a
+/// loop of queries over ten thousand years kept every year, 1.2 MB each at 96 openings a day.
 pub(crate) struct BlockCache {
     chunks: Box<[OnceLock<Chunk>]>,
+    /// Bytes kept in `chunks`.
+    kept: AtomicUsize,
+    /// Blocks compiled past the budgets, the newest last.
+    recent: Mutex<VecDeque<(i32, Arc<Block>)>>,
 }
 
 impl BlockCache {
     pub fn new() -> Self {
         BlockCache {
             chunks: (0..CHUNKS).map(|_| OnceLock::new()).collect(),
+            kept: AtomicUsize::new(0),
+            recent: Mutex::new(VecDeque::new()),
         }
     }
 
-    /// The block of `year` (1 to 9999), compiled by `build` the first time.
     #[inline]
-    pub fn get(&self, year: i32, build: impl FnOnce() -> Block) -> &Block {
+    fn slot(&self, year: i32) -> &Slot {
         debug_assert!((MIN_YEAR..=MAX_YEAR).contains(&year));
         let i = (year - MIN_YEAR) as usize;
-        let chunk =
-            self.chunks[i / CHUNK].get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect());
-        chunk[i % CHUNK].get_or_init(|| Box::new(build()))
+        let chunk = self.chunks[i / CHUNK].get_or_init(|| {
+            (0..CHUNK)
+                .map(|_| Slot {
+                    block: OnceLock::new(),
+                    total: AtomicI64::new(UNKNOWN),
+                })
+                .collect()
+        });
+        &chunk[i % CHUNK]
+    }
+
+    /// The block of `year` (1 to 9999) if it is kept or recent.
+    #[inline]
+    pub fn get(&self, year: i32) -> Option<BlockRef<'_>> {
+        let slot = self.slot(year);
+        if let Some(b) = slot.block.get() {
+            return Some(BlockRef::Kept(b));
+        }
+        if slot.total.load(Ordering::Relaxed) == UNKNOWN {
+            return None;
+        }
+        self.recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|(y, _)| *y == year)
+            .map(|(_, b)| BlockRef::Recent(Arc::clone(b)))
+    }
+
+    /// The business time of `year` if it has been compiled.
+    #[inline]
+    pub fn total(&self, year: i32) -> Option<i64> {
+        let slot = self.slot(year);
+        if let Some(b) = slot.block.get() {
+            return Some(b.total);
+        }
+        let t = slot.total.load(Ordering::Relaxed);
+        (t != UNKNOWN).then_some(t)
+    }
+
+    /// Keeps a freshly compiled block while the budgets allow, else among the recent ones.
+    pub fn insert(&self, year: i32, block: Block) -> BlockRef<'_> {
+        let slot = self.slot(year);
+        slot.total.store(block.total, Ordering::Relaxed);
+        if let Some(b) = slot.block.get() {
+            return BlockRef::Kept(b);
+        }
+        let size = block.bytes();
+        if self.reserve(size) {
+            if let Err(_lost) = slot.block.set(Box::new(block)) {
+                // Another thread kept the same year first.
+                self.release(size);
+            }
+            if let Some(b) = slot.block.get() {
+                return BlockRef::Kept(b);
+            }
+            unreachable!("a block was just kept");
+        }
+        let b = Arc::new(block);
+        let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        recent.retain(|(y, _)| *y != year);
+        if recent.len() >= RECENT {
+            recent.pop_front();
+        }
+        recent.push_back((year, Arc::clone(&b)));
+        BlockRef::Recent(b)
+    }
+
+    fn reserve(&self, size: usize) -> bool {
+        if self.kept.fetch_add(size, Ordering::Relaxed) + size > MAX_KEPT_BYTES_PER_CALENDAR {
+            self.kept.fetch_sub(size, Ordering::Relaxed);
+            return false;
+        }
+        if KEPT.fetch_add(size, Ordering::Relaxed) + size > MAX_KEPT_BYTES {
+            KEPT.fetch_sub(size, Ordering::Relaxed);
+            self.kept.fetch_sub(size, Ordering::Relaxed);
+            return false;
+        }
+        true
+    }
+
+    fn release(&self, size: usize) {
+        self.kept.fetch_sub(size, Ordering::Relaxed);
+        KEPT.fetch_sub(size, Ordering::Relaxed);
+    }
+}
+
+impl Drop for BlockCache {
+    fn drop(&mut self) {
+        KEPT.fetch_sub(*self.kept.get_mut(), Ordering::Relaxed);
     }
 }
 
@@ -137,8 +281,9 @@ pub(crate) fn always_open_block(year: i32) -> Block {
 }
 
 /// The union of several blocks of the same year.
-pub(crate) fn union_block<'a>(year: i32, parts: impl Iterator<Item = &'a Block>) -> Block {
-    let iv = parts.flat_map(|b| b.iv.iter().copied()).collect();
+pub(crate) fn union_block(year: i32, parts: &[BlockRef<'_>]) -> Block {
+    let mut iv = Vec::with_capacity(parts.iter().map(|b| b.iv.len()).sum());
+    iv.extend(parts.iter().flat_map(|b| b.iv.iter().copied()));
     Block::new(year, iv)
 }
 

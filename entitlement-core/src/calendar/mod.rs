@@ -15,17 +15,19 @@ use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
 pub use batch::{BatchError, MISSING};
+pub use index::{MAX_KEPT_BYTES, MAX_KEPT_BYTES_PER_CALENDAR};
 pub use spec::{MAX_CALENDAR_ENTRIES, MAX_CALENDARS, MAX_INTERVALS_PER_DAY, MAX_UNION_PARTS};
 
 use self::holiday::Holiday;
 use self::hours::LocalSpan;
-use self::index::{Block, BlockCache, always_open_block, union_block, zoned_block};
+use self::index::{Block, BlockCache, BlockRef, always_open_block, union_block, zoned_block};
 use crate::document::{self, Format, as_object};
 use crate::error::{Error, Result};
 use crate::time::{
@@ -54,6 +56,75 @@ struct Inner {
     /// The UTC years outside which the calendar is certainly closed (a calendar whose only open
     /// time comes from dated overrides), so searches stop early instead of walking to year 9999.
     open_years: (i32, i32),
+    /// The first year from which the calendar is known closed to year 9999: from a holiday that
+    /// closes every remaining day, or from an earlier search that found no opening. Later
+    /// searches stop there (a union of 16 such calendars took 8 s a call, every call).
+    closed_from: AtomicI32,
+}
+
+/// The most compiling one query may do: the openings of the years it compiles (a union year
+/// also counts the openings of its parts) plus [`YEAR_COMPILE_COST`] a year. A year compiled
+/// once keeps its total, so a query past the limit, repeated, goes further each time.
+/// Mon–Fri 09–12/13–17 compiles years 1 to 9999 in one query (about 5.8 million); at 96
+/// openings a day one query compiles about 220 years.
+///
+/// ```no_run
+/// use entitlement_core::Calendar;
+/// let day: Vec<String> = (0..96)
+///     .map(|i| format!("{:02}:{:02}-{:02}:{:02}", i / 4, i % 4 * 15, i / 4, i % 4 * 15 + 10))
+///     .collect();
+/// let dense = Calendar::from_value(&serde_json::json!({"time_zone": "UTC", "hours": {"mon": day}}))?;
+/// let e = dense.elapsed_micros(entitlement_core::MIN_MICROS, entitlement_core::MAX_MICROS).unwrap_err();
+/// assert_eq!(e.code(), "limit_exceeded");
+/// # Ok::<(), entitlement_core::Error>(())
+/// ```
+pub const MAX_COMPILED_PER_QUERY: usize = 8_000_000;
+/// What compiling one year counts toward [`MAX_COMPILED_PER_QUERY`] besides its openings: a
+/// year closed by holidays still costs the holidays' dates.
+pub const YEAR_COMPILE_COST: usize = 64;
+/// The most openings the parts of a union may have in one UTC year together (the union's year
+/// is compiled from all of them at once). 28 parts of 96 openings every day fit.
+pub const MAX_UNION_YEAR_OPENINGS: usize = 1_000_000;
+/// The most intervals one `open_intervals` call returns (about 380 years of Mon–Fri
+/// 09–12/13–17, 2.8 years of 96 openings a day); a longer answer is refused before it is built.
+///
+/// ```
+/// let cal = entitlement_core::Calendar::from_json(r#"{"time_zone": "UTC", "hours": {"mon": ["09:00-17:00"]}}"#)?;
+/// let e = cal.open_intervals_micros(0, entitlement_core::MAX_MICROS).unwrap_err();
+/// assert_eq!(e.code(), "limit_exceeded");
+/// # Ok::<(), entitlement_core::Error>(())
+/// ```
+pub const MAX_OPEN_INTERVALS: usize = 100_000;
+
+/// The compiling done by one query, against [`MAX_COMPILED_PER_QUERY`].
+struct Work {
+    operation: &'static str,
+    spent: usize,
+}
+
+impl Work {
+    #[inline]
+    fn new(operation: &'static str) -> Work {
+        Work {
+            operation,
+            spent: 0,
+        }
+    }
+
+    fn spend(&mut self, amount: usize) -> Result<()> {
+        self.spent = self.spent.saturating_add(amount);
+        if self.spent > MAX_COMPILED_PER_QUERY {
+            return Err(Error::LimitExceeded {
+                path: self.operation.to_string(),
+                reason: format!(
+                    "the query needs more than {MAX_COMPILED_PER_QUERY} openings of years not \
+                     compiled yet (docs/performance.md, \"Bounds on hostile input\"); the years \
+                     compiled so far are kept, so repeating it, or splitting the span, goes further"
+                ),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// A business calendar.
@@ -92,13 +163,14 @@ impl fmt::Debug for Calendar {
 }
 
 impl Calendar {
-    fn new(kind: Kind, definition: Value, open_years: (i32, i32)) -> Calendar {
+    fn new(kind: Kind, definition: Value, open_years: (i32, i32), closed_from: i32) -> Calendar {
         Calendar {
             inner: Arc::new(Inner {
                 kind,
                 cache: BlockCache::new(),
                 definition,
                 open_years,
+                closed_from: AtomicI32::new(closed_from),
             }),
         }
     }
@@ -122,11 +194,27 @@ impl Calendar {
                 .map_or(MAX_YEAR, |(d, _)| d.year());
             ((first - 1).max(MIN_YEAR), (last + 1).min(MAX_YEAR))
         };
-        Calendar::new(Kind::Zoned(Box::new(z)), definition, open_years)
+        // An interval of a local date before the closure can reach into the next UTC year.
+        let closed_from =
+            holiday::closed_from(&z.holidays, &z.overrides).map_or(MAX_YEAR + 1, |d| {
+                use chrono::Datelike;
+                d.year().saturating_add(2)
+            });
+        Calendar::new(
+            Kind::Zoned(Box::new(z)),
+            definition,
+            open_years,
+            closed_from,
+        )
     }
 
     pub(crate) fn always_open_with(definition: Value) -> Calendar {
-        Calendar::new(Kind::AlwaysOpen, definition, (MIN_YEAR, MAX_YEAR))
+        Calendar::new(
+            Kind::AlwaysOpen,
+            definition,
+            (MIN_YEAR, MAX_YEAR),
+            MAX_YEAR + 1,
+        )
     }
 
     pub(crate) fn union_with(
@@ -152,10 +240,16 @@ impl Calendar {
         let open_years = parts.iter().fold((MAX_YEAR, MIN_YEAR), |(a, b), c| {
             (a.min(c.inner.open_years.0), b.max(c.inner.open_years.1))
         });
+        let closed_from = parts
+            .iter()
+            .map(|c| c.inner.closed_from.load(Ordering::Relaxed))
+            .max()
+            .unwrap_or(MAX_YEAR + 1);
         Ok(Calendar::new(
             Kind::Union(parts.to_vec()),
             definition,
             open_years,
+            closed_from,
         ))
     }
 
@@ -261,23 +355,72 @@ impl Calendar {
         self.inner.definition.clone()
     }
 
+    /// The compiled block of a UTC year, compiling it (counted against `work`) if needed.
     #[inline]
-    fn block(&self, year: i32) -> &Block {
-        self.inner.cache.get(year, || match &self.inner.kind {
+    fn block(&self, year: i32, work: &mut Work) -> Result<BlockRef<'_>> {
+        match self.inner.cache.get(year) {
+            Some(b) => Ok(b),
+            None => self.compile(year, work),
+        }
+    }
+
+    #[cold]
+    fn compile(&self, year: i32, work: &mut Work) -> Result<BlockRef<'_>> {
+        let block = match &self.inner.kind {
             Kind::AlwaysOpen => always_open_block(year),
             Kind::Zoned(z) => {
-                if year < self.inner.open_years.0 || year > self.inner.open_years.1 {
+                if year < self.inner.open_years.0 || year > self.last_year() {
                     Block::default_for(year)
                 } else {
                     zoned_block(z, year)
                 }
             }
-            Kind::Union(parts) => union_block(year, parts.iter().map(|p| p.block(year))),
-        })
+            Kind::Union(parts) => {
+                let mut blocks = Vec::with_capacity(parts.len());
+                let mut openings = 0usize;
+                for p in parts {
+                    let b = p.block(year, work)?;
+                    openings += b.iv.len();
+                    if openings > MAX_UNION_YEAR_OPENINGS {
+                        return Err(Error::LimitExceeded {
+                            path: work.operation.to_string(),
+                            reason: format!(
+                                "the calendars of the union have more than \
+                                 {MAX_UNION_YEAR_OPENINGS} openings in the year {year} together"
+                            ),
+                        });
+                    }
+                    blocks.push(b);
+                }
+                work.spend(openings)?;
+                union_block(year, &blocks)
+            }
+        };
+        let b = self.inner.cache.insert(year, block);
+        work.spend(YEAR_COMPILE_COST + b.iv.len())?;
+        Ok(b)
     }
 
+    /// The business time of a whole UTC year.
+    #[inline]
+    fn total(&self, year: i32, work: &mut Work) -> Result<i64> {
+        match self.inner.cache.total(year) {
+            Some(t) => Ok(t),
+            None => Ok(self.compile(year, work)?.total),
+        }
+    }
+
+    #[inline]
     fn last_year(&self) -> i32 {
-        self.inner.open_years.1
+        self.inner
+            .open_years
+            .1
+            .min(self.inner.closed_from.load(Ordering::Relaxed) - 1)
+    }
+
+    /// Remembers that a search found no opening from `year` to year 9999.
+    fn closed_from(&self, year: i32) {
+        self.inner.closed_from.fetch_min(year, Ordering::Relaxed);
     }
 
     fn first_year(&self) -> i32 {
@@ -293,30 +436,34 @@ impl Calendar {
     pub fn elapsed_micros(&self, a: i64, b: i64) -> Result<i64> {
         check_instant(a, "elapsed: the start")?;
         check_instant(b, "elapsed: the end")?;
+        let mut work = Work::new("elapsed");
         if b < a {
-            return Ok(-self.elapsed_ordered(b, a));
+            return Ok(-self.elapsed_ordered(b, a, &mut work)?);
         }
-        Ok(self.elapsed_ordered(a, b))
+        self.elapsed_ordered(a, b, &mut work)
     }
 
     #[inline]
-    fn elapsed_ordered(&self, a: i64, b: i64) -> i64 {
+    fn elapsed_ordered(&self, a: i64, b: i64, work: &mut Work) -> Result<i64> {
         let (ya, yb) = (year_of(a), year_of(b));
-        let ba = self.block(ya);
+        let ba = self.block(ya, work)?;
         if ya == yb {
-            return ba.cum(b) - ba.cum(a);
+            return Ok(ba.cum(b) - ba.cum(a));
         }
         let mut sum = ba.total - ba.cum(a);
-        // Years wholly inside the span; a calendar whose open years end early adds nothing after.
+        drop(ba);
+        // Years wholly inside the span, by their totals; a calendar whose open years end early
+        // adds nothing after.
+        let last = self.last_year();
         for y in (ya + 1)..yb {
-            if y > self.last_year() {
+            if y > last {
                 break;
             }
             if y >= self.first_year() {
-                sum += self.block(y).total;
+                sum += self.total(y, work)?;
             }
         }
-        sum + self.block(yb).cum(b)
+        Ok(sum + self.block(yb, work)?.cum(b))
     }
 
     /// `add` in microseconds: for `d ≥ 0` the earliest `u ≥ t` with `elapsed(t, u) = d`; for
@@ -347,31 +494,44 @@ impl Calendar {
                 ),
             });
         }
+        let mut work = Work::new(op);
         let mut y = year_of(t);
-        let mut b = self.block(y);
+        let b = self.block(y, &mut work)?;
         let mut target = b.cum(t) + d;
+        // Whole years are crossed by their totals; only the year of the result needs its block.
         if d > 0 {
-            loop {
-                if target <= b.total {
-                    // The end of year 9999's last opening is the first instant of year 10000.
-                    let u = b.earliest_at(target);
-                    if u > MAX_MICROS {
-                        check_instant(u, &format!("{op}: the result"))?;
-                    }
-                    return Ok(u);
-                }
+            let mut found = (target <= b.total).then(|| b.earliest_at(target));
+            if found.is_none() {
                 target -= b.total;
-                y += 1;
-                if y > self.last_year() {
-                    return Err(self.beyond(op, t, y));
+                drop(b);
+                loop {
+                    y += 1;
+                    if y > self.last_year() {
+                        // Years known closed (by a rule or an earlier search) give the error
+                        // that walking them would have given.
+                        return Err(self.beyond(op, t, self.inner.open_years.1 + 1));
+                    }
+                    let total = self.total(y, &mut work)?;
+                    if target <= total {
+                        found = Some(self.block(y, &mut work)?.earliest_at(target));
+                        break;
+                    }
+                    target -= total;
                 }
-                b = self.block(y);
             }
+            let u = found.unwrap_or(MAX_MICROS);
+            // The end of year 9999's last opening is the first instant of year 10000.
+            if u > MAX_MICROS {
+                check_instant(u, &format!("{op}: the result"))?;
+            }
+            Ok(u)
         } else {
+            // `target < cum(t) <= total`, so an opening at or after `target` exists in this year.
+            if target >= 0 {
+                return Ok(b.latest_at(target));
+            }
+            drop(b);
             loop {
-                if target >= 0 && !b.iv.is_empty() {
-                    return Ok(b.latest_at(target));
-                }
                 y -= 1;
                 if y < self.first_year() {
                     return Err(if y < MIN_YEAR {
@@ -389,8 +549,10 @@ impl Calendar {
                         }
                     });
                 }
-                b = self.block(y);
-                target += b.total;
+                target += self.total(y, &mut work)?;
+                if target >= 0 {
+                    return Ok(self.block(y, &mut work)?.latest_at(target));
+                }
             }
         }
     }
@@ -432,7 +594,7 @@ impl Calendar {
     /// ```
     pub fn is_open_micros(&self, t: i64) -> Result<bool> {
         check_instant(t, "is_open: the instant")?;
-        let b = self.block(year_of(t));
+        let b = self.block(year_of(t), &mut Work::new("is_open"))?;
         let k = b.first_ending_after(t);
         Ok(k < b.iv.len() && b.iv[k].0 <= t)
     }
@@ -444,23 +606,27 @@ impl Calendar {
     /// ```
     pub fn next_open_micros(&self, t: i64) -> Result<i64> {
         check_instant(t, "next_open: the instant")?;
+        let mut work = Work::new("next_open");
         let mut y = year_of(t);
-        let b = self.block(y);
+        let b = self.block(y, &mut work)?;
         let k = b.first_ending_after(t);
         if k < b.iv.len() {
             return Ok(b.iv[k].0.max(t));
         }
+        drop(b);
+        let from = y + 1;
         loop {
             y += 1;
             if y > self.last_year() {
+                self.closed_from(from);
                 return Err(Error::NoOpening {
                     operation: "next_open",
                     event: "open",
                     from: describe_us(t),
                 });
             }
-            if let Some(first) = self.block(y).iv.first() {
-                return Ok(first.0);
+            if self.total(y, &mut work)? > 0 {
+                return Ok(self.block(y, &mut work)?.iv[0].0);
             }
         }
     }
@@ -482,19 +648,25 @@ impl Calendar {
         if matches!(self.inner.kind, Kind::AlwaysOpen) {
             return Err(never());
         }
+        let mut work = Work::new("next_close");
         let mut y = year_of(t);
-        let mut b = self.block(y);
+        let mut b = self.block(y, &mut work)?;
         let mut k = b.first_ending_after(t);
+        let from = y + 1;
         while k >= b.iv.len() {
             y += 1;
             if y > self.last_year() {
+                self.closed_from(from);
                 return Err(Error::NoOpening {
                     operation: "next_close",
                     event: "open",
                     from: describe_us(t),
                 });
             }
-            b = self.block(y);
+            if self.total(y, &mut work)? == 0 {
+                continue;
+            }
+            b = self.block(y, &mut work)?;
             k = 0;
         }
         let mut end = b.iv[k].1;
@@ -504,7 +676,7 @@ impl Calendar {
             if y > MAX_YEAR || y > self.last_year() {
                 return Err(never());
             }
-            b = self.block(y);
+            b = self.block(y, &mut work)?;
             match b.iv.first() {
                 Some(&(s, e)) if s == end => end = e,
                 _ => break,
@@ -526,12 +698,36 @@ impl Calendar {
         if b <= a {
             return Ok(out);
         }
+        let mut work = Work::new("open_intervals");
         let (ya, yb) = (year_of(a), year_of(b));
-        for y in ya..=yb {
-            if y > self.last_year() {
-                break;
+        // Counted first, year by year, so that an answer too long is refused before it is built.
+        let mut count = 0usize;
+        for y in ya..=yb.min(self.last_year()) {
+            if self.total(y, &mut work)? == 0 {
+                continue;
             }
-            let block = self.block(y);
+            let block = self.block(y, &mut work)?;
+            let from = block.first_ending_after(a);
+            let to = block.iv.partition_point(|iv| iv.0 < b);
+            count += to.saturating_sub(from);
+            if count > MAX_OPEN_INTERVALS {
+                return Err(Error::LimitExceeded {
+                    path: "open_intervals".into(),
+                    reason: format!(
+                        "more than {MAX_OPEN_INTERVALS} open intervals between {} and {}; \
+                         ask for a shorter span",
+                        describe_us(a),
+                        describe_us(b)
+                    ),
+                });
+            }
+        }
+        out.reserve(count);
+        for y in ya..=yb.min(self.last_year()) {
+            if self.total(y, &mut work)? == 0 {
+                continue;
+            }
+            let block = self.block(y, &mut work)?;
             for &(s, e) in &block.iv[block.first_ending_after(a)..] {
                 if s >= b {
                     break;

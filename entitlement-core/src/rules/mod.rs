@@ -54,9 +54,9 @@ pub use alert::{Alert, hours_minutes};
 pub use case::{Case, Event, EventKind, MAX_EVENTS};
 pub use config::{Chronic, MinLevel, MonitorConfig, Suppress};
 pub use model::{
-    Account, BUILTIN_EVENTS, Criteria, Entitlement, Level, MAX_CRITERIA_DEPTH, Milestone,
-    MilestoneKind, Op, Period, Process, ProcessRef, Quota, Recurrence, Span, Target, Trigger,
-    TriggerPoint,
+    Account, BUILTIN_EVENTS, Criteria, Entitlement, Level, MAX_CRITERIA_CONDITIONS,
+    MAX_CRITERIA_DEPTH, Milestone, MilestoneKind, Op, Period, Process, ProcessRef, Quota,
+    Recurrence, Span, Target, Trigger, TriggerPoint,
 };
 pub use monitor::{
     AccountRollup, Attainment, MilestoneRollup, MonitorEvent, MonitorEventKind, MonitorReport,

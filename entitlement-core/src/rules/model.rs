@@ -23,6 +23,21 @@ use crate::error::{Error, Result};
 
 /// The deepest nesting of `all` / `any` / `not` accepted in a criteria tree.
 pub const MAX_CRITERIA_DEPTH: usize = 32;
+/// The most conditions one criteria tree may hold, counting every `all`, `any`, `not` and
+/// comparison at every level. Real filters have a handful; a tree at the limit costs about
+/// 0.2 ms an evaluation (docs/performance.md, "Bounds on hostile input"), so breadth cannot turn
+/// a replay into minutes: an `any` of 200,000 took 7 s at 2,000 field changes.
+///
+/// ```
+/// use entitlement_core::rules::{Criteria, MAX_CRITERIA_CONDITIONS};
+/// let any: Vec<_> = (0..MAX_CRITERIA_CONDITIONS)
+///     .map(|i| serde_json::json!({"field": "tag", "op": "eq", "value": i}))
+///     .collect();
+/// let err = Criteria::from_value(&serde_json::json!({"any": any}), "when").unwrap_err();
+/// assert_eq!(err.code(), "limit_exceeded");
+/// assert!(err.to_string().starts_with("when.any[999]"));
+/// ```
+pub const MAX_CRITERIA_CONDITIONS: usize = 1_000;
 
 /// A span of business time, written as in documents (`15m`, `4h`, `PT4H`), held in microseconds.
 ///
@@ -228,24 +243,35 @@ impl Criteria {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_value(v: &Value, path: &str) -> Result<Criteria> {
-        Criteria::parse(v, path, 0)
+        Criteria::parse(v, path, 0, &mut 0)
     }
 
-    fn parse(v: &Value, path: &str, depth: usize) -> Result<Criteria> {
+    /// `seen` counts the conditions of the whole tree parsed so far.
+    fn parse(v: &Value, path: &str, depth: usize, seen: &mut usize) -> Result<Criteria> {
         if depth > MAX_CRITERIA_DEPTH {
             return Err(Error::LimitExceeded {
                 path: path.to_string(),
                 reason: format!("criteria nest deeper than {MAX_CRITERIA_DEPTH} levels"),
             });
         }
+        *seen += 1;
+        if *seen > MAX_CRITERIA_CONDITIONS {
+            return Err(Error::LimitExceeded {
+                path: path.to_string(),
+                reason: format!(
+                    "a criteria tree may hold at most {MAX_CRITERIA_CONDITIONS} conditions \
+                     (every `all`, `any`, `not` and comparison, at every level)"
+                ),
+            });
+        }
         let map = as_object(v, path)?;
-        let list = |key: &str| -> Result<Vec<Criteria>> {
+        let mut list = |key: &str| -> Result<Vec<Criteria>> {
             check_keys(map, path, &[key])?;
             let p = key_path(path, key);
             as_array(&map[key], &p)?
                 .iter()
                 .enumerate()
-                .map(|(i, c)| Criteria::parse(c, &index_path(&p, i), depth + 1))
+                .map(|(i, c)| Criteria::parse(c, &index_path(&p, i), depth + 1, seen))
                 .collect()
         };
         if map.contains_key("all") {
@@ -256,7 +282,7 @@ impl Criteria {
         }
         if map.contains_key("not") {
             check_keys(map, path, &["not"])?;
-            let not = Criteria::parse(&map["not"], &key_path(path, "not"), depth + 1)?;
+            let not = Criteria::parse(&map["not"], &key_path(path, "not"), depth + 1, seen)?;
             return Ok(Criteria::Not { not: Box::new(not) });
         }
         if !map.contains_key("field") && !map.contains_key("op") {
