@@ -338,6 +338,11 @@ impl Ruleset {
 
     /// Reads a `.json`, `.yaml`/`.yml` or `.toml` file.
     ///
+    /// The file is read with [`document::read_file`]: a path that is not a regular file (a
+    /// directory, a pipe, `/dev/zero`) is an `invalid_value` error, and a file above the
+    /// format's limit ([`document::max_bytes`]) a `limit_exceeded` error, found without reading
+    /// more than the limit. Messages name the file and never quote its content.
+    ///
     /// ```
     /// let e = entitlement_core::rules::Ruleset::load("rules.txt").unwrap_err();
     /// assert_eq!(e.code(), "invalid_value");
@@ -349,10 +354,7 @@ impl Ruleset {
             path: shown.clone(),
             reason: "unknown file extension; expected .json, .yaml, .yml or .toml".into(),
         })?;
-        let bytes = std::fs::read(path).map_err(|e| Error::InvalidValue {
-            path: shown.clone(),
-            reason: format!("cannot read the file: {e}"),
-        })?;
+        let bytes = document::read_file(path, document::max_bytes(format))?;
         let text = String::from_utf8(bytes).map_err(|e| Error::InvalidValue {
             path: shown.clone(),
             reason: format!(
