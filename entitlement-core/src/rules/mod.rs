@@ -71,7 +71,7 @@ pub use status::{
 
 use crate::calendar::{Calendar, Calendars};
 use crate::document::{self, Format, as_array, as_object, check_keys, index_path, key_path};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::time::to_us;
 
 /// The most processes (counting versions) a document may define.
@@ -234,8 +234,8 @@ impl Ruleset {
                     return Err(Error::InvalidValue {
                         path: key_path(&path, "default"),
                         reason: format!(
-                            "another version of process {:?} is already marked `default: true`; mark one",
-                            process.id
+                            "another version of process {} is already marked `default: true`; mark one",
+                            excerpt(&process.id)
                         ),
                     });
                 }
@@ -724,8 +724,8 @@ impl Ruleset {
             let at_creation = self.status_of(e, to_us(case.created_at));
             if at_creation != EntitlementStatus::Active {
                 result.reason = Some(format!(
-                    "entitlement {:?} was {} when the case was created",
-                    e.id,
+                    "entitlement {} was {} when the case was created",
+                    excerpt(&e.id),
                     if at_creation == EntitlementStatus::Inactive {
                         "not yet active"
                     } else {
