@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -94,10 +95,16 @@ def test_yaml_above_its_lower_limit_is_refused(tmp_path: Path) -> None:
     ("call", "text", "where"),
     [
         (Ruleset.from_json, '{"processes": [], "processes": []}', "(top level)"),
-        (Ruleset.from_yaml, "calendars:\n  a: {always_open: true, always_open: false}\n", "calendars.a"),
+        (
+            Ruleset.from_yaml,
+            "calendars:\n  a: {always_open: true, always_open: false}\n",
+            "calendars.a",
+        ),
     ],
 )
-def test_duplicate_keys_are_refused_with_their_path(call, text: str, where: str) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_keys_are_refused_with_their_path(
+    call: Callable[[str], Ruleset], text: str, where: str
+) -> None:
     with pytest.raises(ConfigError) as info:
         call(text)
     assert info.value.code == "duplicate_key"
@@ -109,7 +116,8 @@ def test_ruleset_load_refuses_a_fifo(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "feed.ics")
     report = in_child("call = lambda: Ruleset.load(tmp / 'rules.yaml')", tmp_path)
     assert report["code"] == "invalid_value", report
-    assert "rules.yaml" in report["message"] and "not a regular file" in report["message"]
+    assert "rules.yaml" in report["message"]
+    assert "not a regular file" in report["message"]
     report = in_child("call = lambda: ics.holidays(tmp / 'feed.ics', time_zone='UTC')", tmp_path)
     assert report["code"] == "invalid_value", report
 
