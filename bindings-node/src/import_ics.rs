@@ -42,13 +42,9 @@ fn feed(
             let object = unsafe { source.cast::<Object<'_>>() }?;
             let path: Unknown<'_> = object.get_named_property_unchecked("path")?;
             let path = convert::string(&path, "source.path", "a file path (a string)")?;
-            let bytes = std::fs::read(&path).map_err(|e| CoreError::InvalidValue {
-                path: "source.path".into(),
-                reason: format!("cannot read {path:?}: {e}"),
-            })?;
-            let label = label(&path);
-            let text = core::decode(&bytes, &label)?.to_string();
-            Ok((text, label))
+            // Bounded, and only a regular file (a FIFO or `/dev/zero` is refused).
+            let text = core::read(std::path::Path::new(&path))?;
+            Ok((text, label(&path)))
         }
         _ => Err(CoreError::InvalidType {
             path: "source".into(),

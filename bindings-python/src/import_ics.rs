@@ -1,6 +1,7 @@
 //! The native functions behind `entitlement.ics` (iCalendar holiday feeds): thin calls into
-//! `entitlement_core::import::ics`. Reading a path is done by the Python wrapper; the feed
-//! arrives here as `str` or `bytes` (decoded as UTF-8, an error naming the source otherwise).
+//! `entitlement_core::import::ics`. The feed arrives here as `str` or `bytes` (decoded as UTF-8,
+//! an error naming the source otherwise); a path is read by `_ics_read` (bounded, regular files
+//! only).
 
 use entitlement_core::import::ics;
 use pyo3::prelude::*;
@@ -23,6 +24,14 @@ fn feed_text(py: Python<'_>, feed: &Bound<'_, PyAny>, source_name: &str) -> PyRe
         "the feed must be str or bytes, not {}",
         feed.get_type().name()?
     )))
+}
+
+/// A feed file's text, read by the core (at most 64 MiB, regular files only: a FIFO or a device
+/// is a ``ConfigError``).
+#[pyfunction]
+#[pyo3(name = "_ics_read")]
+pub(crate) fn ics_read(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
+    guard_document(py, || ics::read(&path))
 }
 
 /// The feed's holidays as an ``Import`` whose document is ``{"holidays": [...]}``.

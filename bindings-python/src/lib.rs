@@ -42,6 +42,7 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m
     )?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_holidays, m)?)?;
+    m.add_function(wrap_pyfunction!(import_ics::ics_read, m)?)?;
     m.add_function(wrap_pyfunction!(
         import_salesforce::_salesforce_business_hours,
         m

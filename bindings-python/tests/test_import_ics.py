@@ -122,8 +122,9 @@ def test_invalid_utf8_names_the_source(tmp_path: Path) -> None:
     path.write_bytes(bytes(range(256)) * 8)
     with pytest.raises(ConfigError, match=r"binary\.ics"):
         ics.holidays(path, time_zone="UTC")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(ConfigError, match=r"missing\.ics") as info:
         ics.holidays(tmp_path / "missing.ics", time_zone="UTC")
+    assert info.value.code == "invalid_value"
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@
 //! hours of business time, not a business day: "5 business days" on a 09–17 calendar is `40h`.
 //! Years and months are refused, because their length is not fixed.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::time::{MAX_MICROS, MIN_MICROS, SECOND_US};
 
 const UNIT_US: [(char, i64); 4] = [
@@ -46,7 +46,8 @@ pub fn parse_duration(text: &str, path: &str) -> Result<i64> {
         return Err(Error::InvalidValue {
             path: path.to_string(),
             reason: format!(
-                "the duration {text:?} is longer than the supported range of instants (years 1 to 9999)"
+                "the duration {} is longer than the supported range of instants (years 1 to 9999)",
+                excerpt(text)
             ),
         });
     }

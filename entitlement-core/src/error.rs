@@ -45,7 +45,7 @@ pub enum Error {
         message: String,
     },
     /// A key that the document format does not define.
-    #[error("{}: unknown key `{key}`; expected one of: {expected}", at(.path))]
+    #[error("{}: unknown key `{}`; expected one of: {expected}", at(.path), shortened(.key, EXCERPT_CHARS))]
     UnknownKey {
         /// Where the key was found.
         path: String,
@@ -73,7 +73,7 @@ pub enum Error {
         found: String,
     },
     /// A malformed time of day or time interval (`"9am"`, `"25:00"`, `"09:00"` without an end).
-    #[error("{}: invalid time {value:?}: {reason}", at(.path))]
+    #[error("{}: invalid time {}: {reason}", at(.path), excerpt(.value))]
     InvalidTime {
         /// Where the value was found.
         path: String,
@@ -83,7 +83,7 @@ pub enum Error {
         reason: String,
     },
     /// A malformed or impossible date (`"2026-02-30"`).
-    #[error("{}: invalid date {value:?}: {reason}", at(.path))]
+    #[error("{}: invalid date {}: {reason}", at(.path), excerpt(.value))]
     InvalidDate {
         /// Where the value was found.
         path: String,
@@ -93,9 +93,7 @@ pub enum Error {
         reason: String,
     },
     /// A malformed duration (`"4 hours"`).
-    #[error(
-        "{}: invalid duration {value:?}: expected a number with a unit s, m, h or d (`90s`, `15m`, `4h`, `2d`) or ISO 8601 (`PT4H`)", at(.path)
-    )]
+    #[error("{}: invalid duration {}: expected a number with a unit s, m, h or d (`90s`, `15m`, `4h`, `2d`) or ISO 8601 (`PT4H`)", at(.path), excerpt(.value))]
     InvalidDuration {
         /// Where the value was found.
         path: String,
@@ -111,9 +109,7 @@ pub enum Error {
         reason: String,
     },
     /// A time zone name that is not in the IANA database.
-    #[error(
-        "{}: unknown time zone {name:?}; expected an IANA name such as \"America/New_York\", \"Europe/London\" or \"UTC\"", at(.path)
-    )]
+    #[error("{}: unknown time zone {}; expected an IANA name such as \"America/New_York\", \"Europe/London\" or \"UTC\"", at(.path), excerpt(.name))]
     UnknownTimeZone {
         /// Where the value was found.
         path: String,
@@ -131,7 +127,7 @@ pub enum Error {
         second: String,
     },
     /// A union names a calendar that is not defined.
-    #[error("{}: unknown calendar {name:?}; defined calendars: {known}", at(.path))]
+    #[error("{}: unknown calendar {}; defined calendars: {known}", at(.path), excerpt(.name))]
     UnknownCalendar {
         /// Where the name was found.
         path: String,
@@ -141,7 +137,7 @@ pub enum Error {
         known: String,
     },
     /// Unions that refer to each other in a cycle.
-    #[error("{}: calendar {name:?} is part of a cycle of unions", at(.path))]
+    #[error("{}: calendar {} is part of a cycle of unions", at(.path), excerpt(.name))]
     CalendarCycle {
         /// Where the cycle was detected.
         path: String,
@@ -176,9 +172,7 @@ pub enum Error {
         what: String,
     },
     /// A date-time without a UTC offset, which would have to be guessed.
-    #[error(
-        "{}: date-time {value:?} has no UTC offset; write it with one, such as \"2026-03-06T16:00:00-05:00\" or \"2026-03-06T21:00:00Z\"", at(.path)
-    )]
+    #[error("{}: date-time {} has no UTC offset; write it with one, such as \"2026-03-06T16:00:00-05:00\" or \"2026-03-06T21:00:00Z\"", at(.path), excerpt(.value))]
     NaiveDateTime {
         /// Where the value was found (an argument name for operations).
         path: String,
@@ -186,7 +180,7 @@ pub enum Error {
         value: String,
     },
     /// A malformed instant.
-    #[error("{}: invalid date-time {value:?}: {reason}", at(.path))]
+    #[error("{}: invalid date-time {}: {reason}", at(.path), excerpt(.value))]
     InvalidInstant {
         /// Where the value was found (an argument name for operations).
         path: String,
@@ -204,7 +198,7 @@ pub enum Error {
         reason: String,
     },
     /// A reference to a process that is not defined.
-    #[error("{}: unknown process {name:?}; defined processes: {known}", at(.path))]
+    #[error("{}: unknown process {}; defined processes: {known}", at(.path), excerpt(.name))]
     UnknownProcess {
         /// Where the reference was found.
         path: String,
@@ -214,7 +208,7 @@ pub enum Error {
         known: String,
     },
     /// A pinned version of a process that is not defined.
-    #[error("{}: process {process:?} has no version {version}; defined versions: {known}", at(.path))]
+    #[error("{}: process {} has no version {version}; defined versions: {known}", at(.path), excerpt(.process))]
     UnknownProcessVersion {
         /// Where the reference was found.
         path: String,
@@ -227,7 +221,7 @@ pub enum Error {
     },
     /// Two definitions with the same identity (a process id and version, an entitlement id, a
     /// milestone name within a process).
-    #[error("{}: duplicate {what} {id:?}; each must be defined once", at(.path))]
+    #[error("{}: duplicate {what} {}; each must be defined once", at(.path), excerpt(.id))]
     Duplicate {
         /// Where the second definition was found.
         path: String,
@@ -236,10 +230,18 @@ pub enum Error {
         /// The duplicated identity.
         id: String,
     },
+    /// A mapping (a JSON object, a YAML mapping) that gives the same key twice: a format's
+    /// parser would keep only the last, silently dropping the first (a second `processes`
+    /// would wipe the first). TOML refuses them as a `parse_error`.
+    #[error("{}: the key `{}` is given twice; each key may appear once in a mapping", at(.path), shortened(.key, EXCERPT_CHARS))]
+    DuplicateKey {
+        /// The mapping that holds the key twice.
+        path: String,
+        /// The key.
+        key: String,
+    },
     /// A criterion whose operator is not one of the supported operators.
-    #[error(
-        "{}: unknown operator {op:?}; expected one of: eq, ne, in, not_in, exists, lt, le, gt, ge", at(.path)
-    )]
+    #[error("{}: unknown operator {}; expected one of: eq, ne, in, not_in, exists, lt, le, gt, ge", at(.path), excerpt(.op))]
     UnknownOperator {
         /// Where the operator was found.
         path: String,
@@ -247,7 +249,7 @@ pub enum Error {
         op: String,
     },
     /// A case event whose type is neither built in nor named by a milestone of the process.
-    #[error("{}: unknown event type {event_type:?}; expected one of: {expected}", at(.path))]
+    #[error("{}: unknown event type {}; expected one of: {expected}", at(.path), excerpt(.event_type))]
     UnknownEventType {
         /// The event's path in the case (`events[3].type`).
         path: String,
@@ -257,7 +259,7 @@ pub enum Error {
         expected: String,
     },
     /// A case that names an entitlement the rules do not define.
-    #[error("{}: unknown entitlement {name:?}; defined entitlements: {known}", at(.path))]
+    #[error("{}: unknown entitlement {}; defined entitlements: {known}", at(.path), excerpt(.name))]
     UnknownEntitlement {
         /// Where the reference was found.
         path: String,
@@ -279,13 +281,42 @@ pub enum Error {
     /// An error in one case: the message starts with the case id, and the code and description
     /// are those of the inner error. Its kind is [`ErrorKind::Input`], or
     /// [`ErrorKind::Calendar`] when a calendar could not answer (`no_opening`).
-    #[error("case {case:?}: {error}")]
+    #[error("case {}: {error}", excerpt(.case))]
     InCase {
         /// The case's id (or `#n`, its position, when it has no readable id).
         case: String,
         /// What is wrong, with its path inside the case.
         error: Box<Error>,
     },
+}
+
+/// A quoted value in a message shows at most this many characters.
+pub const EXCERPT_CHARS: usize = 64;
+
+/// A value as messages quote it: in double quotes and escaped like Rust's `{:?}`, cut after
+/// [`EXCERPT_CHARS`] characters and followed by the value's full length, so that a message
+/// stays short whatever the input.
+///
+/// ```
+/// use entitlement_core::error::excerpt;
+/// assert_eq!(excerpt("9am"), "\"9am\"");
+/// let long = "x".repeat(5_000_000);
+/// assert_eq!(excerpt(&long), format!("\"{}\"… (5000000 bytes)", "x".repeat(64)));
+/// ```
+pub fn excerpt(value: &str) -> String {
+    match value.char_indices().nth(EXCERPT_CHARS) {
+        None => format!("{value:?}"),
+        Some((end, _)) => format!("{:?}… ({} bytes)", &value[..end], value.len()),
+    }
+}
+
+/// `text` unquoted, or its first `chars` characters followed by `… (N bytes)`: for keys in
+/// paths, and for parsers' messages.
+pub(crate) fn shortened(text: &str, chars: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(chars) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => format!("{}… ({} bytes)", &text[..end], text.len()).into(),
+    }
 }
 
 /// A path for messages: the document root has no path of its own.
@@ -324,6 +355,7 @@ impl Error {
             Error::UnknownProcess { .. } => "unknown_process",
             Error::UnknownProcessVersion { .. } => "unknown_process_version",
             Error::Duplicate { .. } => "duplicate",
+            Error::DuplicateKey { .. } => "duplicate_key",
             Error::UnknownOperator { .. } => "unknown_operator",
             Error::UnknownEventType { .. } => "unknown_event_type",
             Error::UnknownEntitlement { .. } => "unknown_entitlement",
@@ -357,6 +389,7 @@ impl Error {
             | Error::UnknownProcess { .. }
             | Error::UnknownProcessVersion { .. }
             | Error::Duplicate { .. }
+            | Error::DuplicateKey { .. }
             | Error::UnknownOperator { .. }
             | Error::Unsupported { .. } => ErrorKind::Config,
             Error::NoOpening { .. } => ErrorKind::Calendar,

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// Microseconds in one day.
 pub const DAY_US: i64 = 86_400_000_000;
@@ -216,7 +216,7 @@ pub fn parse_instant(text: &str, path: &str) -> Result<i64, Error> {
         Ok(us)
     } else {
         Err(Error::OutOfRange {
-            what: format!("{path} ({text:?})"),
+            what: format!("{path} ({})", excerpt(text)),
         })
     }
 }

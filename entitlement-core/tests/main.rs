@@ -5,6 +5,7 @@ mod dst;
 mod errors;
 mod fuzz_corpus;
 mod hostile_calendar;
+mod hostile_documents;
 mod import_ics;
 mod import_salesforce;
 mod import_zendesk;

@@ -654,6 +654,14 @@ DOCUMENTS: list[tuple[str, str, Any, str]] = [
         "parse_error",
     ),
     ("a YAML scalar", "Ruleset.from_yaml", "just words", "invalid_type"),
+    (
+        "YAML of 4 MiB and a byte",
+        "Ruleset.from_yaml",
+        v("repeat", v=" ", n=4 * 1024 * 1024 + 1),
+        "limit_exceeded",
+    ),
+    ("a YAML key given twice", "Ruleset.from_yaml", "processes: []\nprocesses: []\n", "duplicate_key"),
+    ("a JSON key given twice", "Ruleset.from_json", '{"processes": [], "processes": []}', "duplicate_key"),
     ("TOML that does not parse", "Ruleset.from_toml", "x = ", "parse_error"),
     (
         "TOML nested 100,000 deep",

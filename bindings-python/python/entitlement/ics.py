@@ -27,7 +27,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from entitlement._entitlement import Import, _ics_calendar, _ics_holidays
+from entitlement._entitlement import Import, _ics_calendar, _ics_holidays, _ics_read
 
 __all__ = ["Source", "calendar", "holidays"]
 
@@ -37,9 +37,10 @@ Source = str | bytes | os.PathLike[str]
 
 def _read(source: Source, source_name: str | None) -> tuple[str | bytes, str]:
     if isinstance(source, os.PathLike):
+        # Read by the core: at most 64 MiB, and only a regular file (a FIFO or a device such
+        # as /dev/zero is a ConfigError, not a hang or an exhausted memory).
         path = os.fspath(source)
-        with open(path, "rb") as f:
-            return f.read(), source_name or path
+        return _ics_read(path), source_name or path
     if isinstance(source, (str, bytes)):
         return source, source_name or "<ics>"
     raise TypeError(f"source must be str, bytes or a path, not {type(source).__name__}")

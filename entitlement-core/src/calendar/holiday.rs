@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::hours::{LocalSpan, parse_span};
 use crate::document::{as_i64, as_object, as_str, check_keys, index_path, key_path, type_name};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// How a holiday that falls on a weekend moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,7 +169,8 @@ fn parse_weekday(v: &Value, path: &str) -> Result<Weekday> {
     weekday_from_key(text).ok_or_else(|| Error::InvalidValue {
         path: path.to_string(),
         reason: format!(
-            "unknown weekday {text:?}; expected one of mon, tue, wed, thu, fri, sat, sun"
+            "unknown weekday {}; expected one of mon, tue, wed, thu, fri, sat, sun",
+            excerpt(text)
         ),
     })
 }
@@ -442,7 +443,8 @@ pub(crate) fn parse_holiday(v: &Value, path: &str) -> Result<Holiday> {
                     return Err(Error::InvalidValue {
                         path: p,
                         reason: format!(
-                            "unknown observed rule {other:?}; expected nearest_weekday, next_weekday or none"
+                            "unknown observed rule {}; expected nearest_weekday, next_weekday or none",
+                            excerpt(other)
                         ),
                     });
                 }
@@ -588,7 +590,10 @@ fn parse_recurs(v: &Value, path: &str, start: NaiveDate) -> Result<Recurs> {
         other => {
             return Err(Error::InvalidValue {
                 path: up,
-                reason: format!("unknown unit {other:?}; expected day, week, month or year"),
+                reason: format!(
+                    "unknown unit {}; expected day, week, month or year",
+                    excerpt(other)
+                ),
             });
         }
     };

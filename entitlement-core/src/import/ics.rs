@@ -60,6 +60,21 @@ pub fn decode<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str> {
     super::read::utf8(bytes, source, "an iCalendar feed")
 }
 
+/// Reads a feed from a file as UTF-8 text, named in messages by its path: at most
+/// [`MAX_DOCUMENT_BYTES`](crate::document::MAX_DOCUMENT_BYTES) bytes, and only a regular file
+/// (see [`read_file`](crate::document::read_file)).
+///
+/// ```
+/// use entitlement_core::import::ics;
+/// let err = ics::read(std::path::Path::new("/nonexistent/us.ics")).unwrap_err();
+/// assert_eq!(err.code(), "invalid_value");
+/// assert!(err.to_string().contains("/nonexistent/us.ics"));
+/// ```
+pub fn read(path: &std::path::Path) -> Result<String> {
+    let bytes = crate::document::read_file(path, crate::document::MAX_DOCUMENT_BYTES)?;
+    decode(&bytes, &path.display().to_string()).map(str::to_owned)
+}
+
 /// The holidays of a feed, as the fragment `{"holidays": [...]}` (each entry in the calendar
 /// document's holiday format), for a calendar in `time_zone` (an IANA name): timed events are
 /// converted into that zone and floating times are read in it.

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::model::ProcessRef;
 use crate::document::{as_array, as_object, as_str, check_keys, index_path, key_path, required};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::time::{from_us, parse_instant};
 
 /// The most events one case may hold.
@@ -325,7 +325,8 @@ impl Event {
                     return Err(Error::InvalidValue {
                         path: key_path(path, key),
                         reason: format!(
-                            "`{key}` belongs to `status` and `field` events, not to {type_name:?}"
+                            "`{key}` belongs to `status` and `field` events, not to {}",
+                            excerpt(type_name)
                         ),
                     });
                 }

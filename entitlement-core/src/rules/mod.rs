@@ -71,7 +71,7 @@ pub use status::{
 
 use crate::calendar::{Calendar, Calendars};
 use crate::document::{self, Format, as_array, as_object, check_keys, index_path, key_path};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 use crate::time::to_us;
 
 /// The most processes (counting versions) a document may define.
@@ -234,8 +234,8 @@ impl Ruleset {
                     return Err(Error::InvalidValue {
                         path: key_path(&path, "default"),
                         reason: format!(
-                            "another version of process {:?} is already marked `default: true`; mark one",
-                            process.id
+                            "another version of process {} is already marked `default: true`; mark one",
+                            excerpt(&process.id)
                         ),
                     });
                 }
@@ -338,6 +338,11 @@ impl Ruleset {
 
     /// Reads a `.json`, `.yaml`/`.yml` or `.toml` file.
     ///
+    /// The file is read with [`document::read_file`]: a path that is not a regular file (a
+    /// directory, a pipe, `/dev/zero`) is an `invalid_value` error, and a file above the
+    /// format's limit ([`document::max_bytes`]) a `limit_exceeded` error, found without reading
+    /// more than the limit. Messages name the file and never quote its content.
+    ///
     /// ```
     /// let e = entitlement_core::rules::Ruleset::load("rules.txt").unwrap_err();
     /// assert_eq!(e.code(), "invalid_value");
@@ -349,10 +354,7 @@ impl Ruleset {
             path: shown.clone(),
             reason: "unknown file extension; expected .json, .yaml, .yml or .toml".into(),
         })?;
-        let bytes = std::fs::read(path).map_err(|e| Error::InvalidValue {
-            path: shown.clone(),
-            reason: format!("cannot read the file: {e}"),
-        })?;
+        let bytes = document::read_file(path, document::max_bytes(format))?;
         let text = String::from_utf8(bytes).map_err(|e| Error::InvalidValue {
             path: shown.clone(),
             reason: format!(
@@ -722,8 +724,8 @@ impl Ruleset {
             let at_creation = self.status_of(e, to_us(case.created_at));
             if at_creation != EntitlementStatus::Active {
                 result.reason = Some(format!(
-                    "entitlement {:?} was {} when the case was created",
-                    e.id,
+                    "entitlement {} was {} when the case was created",
+                    excerpt(&e.id),
                     if at_creation == EntitlementStatus::Inactive {
                         "not yet active"
                     } else {

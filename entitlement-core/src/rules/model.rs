@@ -19,7 +19,7 @@ use crate::document::{
     as_array, as_bool, as_object, as_str, check_keys, index_path, key_path, required, type_name,
 };
 use crate::duration::{format_duration, parse_duration};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, excerpt};
 
 /// The deepest nesting of `all` / `any` / `not` accepted in a criteria tree.
 pub const MAX_CRITERIA_DEPTH: usize = 32;
@@ -79,8 +79,8 @@ fn positive_span(v: &Value, path: &str) -> Result<Span> {
         return Err(Error::InvalidValue {
             path: path.to_string(),
             reason: format!(
-                "a target must be a positive duration, found {:?}",
-                as_str(v, path, "")?
+                "a target must be a positive duration, found {}",
+                excerpt(as_str(v, path, "")?)
             ),
         });
     }
@@ -595,7 +595,8 @@ impl Level {
                 return Err(Error::InvalidValue {
                     path: path.to_string(),
                     reason: format!(
-                        "unknown level {other:?}; expected info, warning, critical, violation or escalation"
+                        "unknown level {}; expected info, warning, critical, violation or escalation",
+                        excerpt(other)
                     ),
                 });
             }
@@ -654,12 +655,15 @@ impl TriggerPoint {
         if let Some(number) = text.trim().strip_suffix('%') {
             let p: f64 = number.trim().parse().map_err(|_| Error::InvalidValue {
                 path: path.to_string(),
-                reason: format!("invalid percentage {text:?}; expected a number such as \"50%\""),
+                reason: format!(
+                    "invalid percentage {}; expected a number such as \"50%\"",
+                    excerpt(text)
+                ),
             })?;
             if !(p.is_finite() && (0.0..=1000.0).contains(&p)) {
                 return Err(Error::InvalidValue {
                     path: path.to_string(),
-                    reason: format!("percentage {text:?} must lie between 0% and 1000%"),
+                    reason: format!("percentage {} must lie between 0% and 1000%", excerpt(text)),
                 });
             }
             return Ok(TriggerPoint::Percent(p));
@@ -941,7 +945,8 @@ impl Milestone {
                 return Err(Error::InvalidValue {
                     path: kind_path,
                     reason: format!(
-                        "unknown milestone kind {other:?}; expected first_response, next_response, resolution or custom"
+                        "unknown milestone kind {}; expected first_response, next_response, resolution or custom",
+                        excerpt(other)
                     ),
                 });
             }
@@ -982,7 +987,8 @@ impl Milestone {
                     return Err(Error::InvalidValue {
                         path: p,
                         reason: format!(
-                            "unknown recurrence {other:?}; expected none, independent or sequential"
+                            "unknown recurrence {}; expected none, independent or sequential",
+                            excerpt(other)
                         ),
                     });
                 }
@@ -1109,7 +1115,8 @@ fn event_types(v: &Value, path: &str) -> Result<Vec<String>> {
             return Err(Error::InvalidValue {
                 path: index_path(path, i),
                 reason: format!(
-                    "{t:?} changes the case rather than marking a moment; use `when` criteria or a custom event type"
+                    "{} changes the case rather than marking a moment; use `when` criteria or a custom event type",
+                    excerpt(t)
                 ),
             });
         }
@@ -1119,7 +1126,10 @@ fn event_types(v: &Value, path: &str) -> Result<Vec<String>> {
         {
             return Err(Error::InvalidValue {
                 path: index_path(path, i),
-                reason: format!("event type {t:?} may use only letters, digits, `_`, `-` and `.`"),
+                reason: format!(
+                    "event type {} may use only letters, digits, `_`, `-` and `.`",
+                    excerpt(t)
+                ),
             });
         }
     }
@@ -1539,7 +1549,8 @@ impl Entitlement {
                             return Err(Error::InvalidValue {
                                 path: pp,
                                 reason: format!(
-                                    "unknown period {other:?}; expected month, quarter, year or term"
+                                    "unknown period {}; expected month, quarter, year or term",
+                                    excerpt(other)
                                 ),
                             });
                         }

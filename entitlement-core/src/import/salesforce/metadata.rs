@@ -118,16 +118,8 @@ pub fn read_metadata_folder(folder: &Path) -> Result<Vec<MetadataFile>> {
             if kind_of(name).is_none() || !path.is_file() {
                 continue;
             }
-            let len = std::fs::metadata(&path).map_err(|e| io(&path, e))?.len();
-            if len > MAX_DOCUMENT_BYTES as u64 {
-                return Err(Error::LimitExceeded {
-                    path: path.display().to_string(),
-                    reason: format!(
-                        "the file is {len} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes"
-                    ),
-                });
-            }
-            let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+            // Checked on the open file: the entry may have changed since it was listed.
+            let bytes = crate::document::read_file(&path, MAX_DOCUMENT_BYTES)?;
             files.push(MetadataFile::from_bytes(name, &bytes)?);
         }
     }
