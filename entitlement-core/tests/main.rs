@@ -4,6 +4,7 @@ mod common;
 mod dst;
 mod errors;
 mod fuzz_corpus;
+mod hostile_monitor;
 mod import_ics;
 mod import_salesforce;
 mod import_zendesk;
