@@ -642,8 +642,10 @@ impl Alert {
     /// A PagerDuty Events API v2 `trigger` event: `routing_key`, `event_action`, `dedup_key`
     /// (the event key, at most 255 characters), and `payload` with `summary` (at most 1024),
     /// `source`, `severity` (`critical`, `error`, `warning` or `info`), `timestamp`,
-    /// `component`, `group`, `class` and `custom_details`. A key longer than 255 bytes becomes
-    /// a prefix and a hash of the whole key, so distinct events stay distinct incidents.
+    /// `component`, `group`, `class` and `custom_details`. A key longer than 255 bytes (or with
+    /// a control character) becomes a prefix, `\#` and a 128-bit hash of the whole key, so
+    /// distinct events stay distinct incidents; `custom_details` (the whole alert) is cut so
+    /// that the event stays under 512 KB (`docs/monitor.md`, "Renderer limits").
     ///
     /// ```
     /// # use entitlement_core::{Case, Ruleset};
