@@ -400,9 +400,6 @@ fn bounded_value(v: &Value, max: usize, items: usize, depth: usize) -> Value {
     }
 }
 
-/// The longest line of an email the renderer makes, in characters (RFC 5322, section 2.1.1).
-const EMAIL_LINE: usize = 998;
-
 /// The largest PagerDuty event the renderer makes, in bytes of JSON: PagerDuty refuses events
 /// over 512 KB; the rest is left for the routing key and the host's own additions.
 pub const PAGERDUTY_MAX_EVENT_BYTES: usize = 500 * 1024;
@@ -537,22 +534,17 @@ impl Alert {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn email(&self) -> Value {
-        // Each line within RFC 5322's 998 characters (`docs/monitor.md`, "Renderer limits").
-        let line = |s: String| truncate(&s, EMAIL_LINE);
-        let mut body = format!("{}\n\n", line(one_line(&self.summary)));
+        // Cleaned but not cut: RFC 5322's 998-character lines bind the encoded message, which
+        // the host's mail library makes (folding the subject, quoted-printable for the body).
+        let mut body = format!("{}\n\n", one_line(&self.summary));
         for (k, v) in self.facts() {
-            body.push_str(&line(format!("{k}: {v}")));
-            body.push('\n');
+            body.push_str(&format!("{k}: {v}\n"));
         }
         if !self.actions.is_empty() {
-            body.push('\n');
-            body.push_str(&line(format!("Suggested actions: {}", self.action_list())));
-            body.push('\n');
+            body.push_str(&format!("\nSuggested actions: {}\n", self.action_list()));
         }
-        body.push('\n');
-        body.push_str(&line(format!("Event key: {}", one_line(&self.key))));
-        body.push('\n');
-        json!({"subject": truncate(&one_line(&self.title), EMAIL_LINE - "Subject: ".len()), "body": body})
+        body.push_str(&format!("\nEvent key: {}\n", one_line(&self.key)));
+        json!({"subject": one_line(&self.title), "body": body})
     }
 
     /// A Jira Cloud create-issue request body (`POST /rest/api/3/issue`): `fields` with
