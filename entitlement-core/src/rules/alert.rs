@@ -51,7 +51,7 @@ pub struct Alert {
     pub at: DateTime<Utc>,
     /// A one-line title (control characters from CRM text become spaces).
     pub title: String,
-    /// A few sentences for people.
+    /// A few sentences for people, on one line (control characters become spaces).
     pub summary: String,
     /// The case.
     pub case_id: Option<String>,
@@ -253,7 +253,7 @@ pub(crate) fn build_alert(
         level: ev.level,
         at: ev.at,
         title: one_line(&title),
-        summary,
+        summary: one_line(&summary),
         case_id: ev.case_id.clone(),
         entitlement: ev.entitlement.clone(),
         milestone: ev.milestone.clone(),
