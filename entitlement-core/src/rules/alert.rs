@@ -543,7 +543,8 @@ impl Alert {
         if !self.actions.is_empty() {
             body.push_str(&format!("\nSuggested actions: {}\n", self.action_list()));
         }
-        body.push_str(&format!("\nEvent key: {}\n", one_line(&self.key)));
+        // The body may hold a newline: the key as it is, so that it can be searched for.
+        body.push_str(&format!("\nEvent key: {}\n", clean(&self.key, true)));
         json!({"subject": one_line(&self.title), "body": body})
     }
 
