@@ -145,7 +145,7 @@ impl Alert {
     /// The whole account context, untouched.
     #[napi(getter, ts_return_type = "Record<string, unknown>")]
     pub fn account(&self) -> Json {
-        Json::of(self.inner.account.clone())
+        Json::of((*self.inner.account).clone())
     }
 
     /// The milestone's deadline, or `null` (quota events).
@@ -264,7 +264,7 @@ pub(crate) fn alert_json(a: &CoreAlert) -> Json {
         ("executiveSponsor", Json::of(a.executive_sponsor.clone())),
         ("csm", Json::of(a.csm.clone())),
         ("contacts", Json::of(a.contacts.clone())),
-        ("account", Json::of(a.account.clone())),
+        ("account", Json::of((*a.account).clone())),
         ("deadlineUtc", iso(a.deadline_utc)),
         ("deadlineLocal", Json::of(a.deadline_local.clone())),
         ("timeZone", Json::of(a.time_zone.clone())),

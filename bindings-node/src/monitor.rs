@@ -261,7 +261,11 @@ impl MonitorEvent {
     /// The milestone's status at the run's `now` (milestone events), or `null`.
     #[napi(getter)]
     pub fn status(&self) -> Option<MilestoneStatus> {
-        self.inner.status.clone().map(MilestoneStatus::from)
+        self.inner
+            .status
+            .as_deref()
+            .cloned()
+            .map(MilestoneStatus::from)
     }
 
     /// The quota side of a quota or allowance event, or `null`.
@@ -314,7 +318,7 @@ fn event_json(e: &CoreMonitorEvent) -> Json {
             "status",
             e.status
                 .as_ref()
-                .map_or(Json::Plain(Value::Null), milestone_json),
+                .map_or(Json::Plain(Value::Null), |s| milestone_json(s)),
         ),
         ("quota", quota_json(e.quota.as_ref())),
         ("account", Json::of((*e.account).clone())),

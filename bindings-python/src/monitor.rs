@@ -112,7 +112,11 @@ impl MonitorEvent {
     /// The milestone's status at ``now`` (milestone events).
     #[getter]
     fn status(&self) -> Option<MilestoneStatus> {
-        self.inner.status.clone().map(MilestoneStatus::wrap)
+        self.inner
+            .status
+            .as_deref()
+            .cloned()
+            .map(MilestoneStatus::wrap)
     }
 
     /// The quota side of a quota or allowance event: ``name``, ``period`` (``"term"`` for the

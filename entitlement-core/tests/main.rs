@@ -6,6 +6,7 @@ mod errors;
 mod fuzz_corpus;
 mod hostile_calendar;
 mod hostile_documents;
+mod hostile_monitor;
 mod import_ics;
 mod import_salesforce;
 mod import_zendesk;

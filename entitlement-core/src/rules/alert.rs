@@ -4,12 +4,12 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
+use super::Ruleset;
 use super::model::Level;
 use super::monitor::{MonitorEvent, MonitorEventKind};
 use super::status::{rfc3339, ser_instant, ser_opt_duration, ser_opt_instant};
-use super::{Case, Ruleset};
 use crate::error::Result;
 
 /// One event, ready to tell a person: who, what, by when, and what to do.
@@ -51,7 +51,7 @@ pub struct Alert {
     pub at: DateTime<Utc>,
     /// A one-line title (control characters from CRM text become spaces).
     pub title: String,
-    /// A few sentences for people.
+    /// A few sentences for people, on one line (control characters become spaces).
     pub summary: String,
     /// The case.
     pub case_id: Option<String>,
@@ -76,8 +76,8 @@ pub struct Alert {
     pub csm: Option<Value>,
     /// The customer's contacts.
     pub contacts: Option<Value>,
-    /// The whole account context, untouched.
-    pub account: Map<String, Value>,
+    /// The whole account context, untouched (shared with the entitlement, not copied).
+    pub account: super::model::Account,
     /// The milestone's deadline in UTC.
     #[serde(serialize_with = "ser_opt_instant")]
     pub deadline_utc: Option<DateTime<Utc>>,
@@ -126,10 +126,11 @@ pub fn hours_minutes(d: TimeDelta) -> String {
     }
 }
 
+/// The alert of `ev`; `urgent_case`: whether its case matches `page_oncall_when` at `now`.
 pub(crate) fn build_alert(
     rules: &Ruleset,
     ev: &MonitorEvent,
-    case: Option<&Case>,
+    urgent_case: bool,
     now: DateTime<Utc>,
 ) -> Result<Alert> {
     let cfg = rules.monitor_config();
@@ -157,14 +158,6 @@ pub(crate) fn build_alert(
             actions.push(a.to_string());
         }
     };
-    let fields = case.map(|c| {
-        super::replay::state_at(c, crate::time::to_us(now))
-            .map(|s| s.fields)
-            .unwrap_or_else(|_| c.fields.clone())
-    });
-    let urgent_case = fields
-        .as_ref()
-        .is_some_and(|f| cfg.page_oncall_when.matches(&|k| f.get(k)));
     let arr = ev.account.get("arr").and_then(Value::as_f64);
     match ev.kind {
         MonitorEventKind::Trigger | MonitorEventKind::Breach => {
@@ -260,7 +253,7 @@ pub(crate) fn build_alert(
         level: ev.level,
         at: ev.at,
         title: one_line(&title),
-        summary,
+        summary: one_line(&summary),
         case_id: ev.case_id.clone(),
         entitlement: ev.entitlement.clone(),
         milestone: ev.milestone.clone(),
@@ -272,7 +265,7 @@ pub(crate) fn build_alert(
         executive_sponsor: ev.account.get("executive_sponsor").cloned(),
         csm: ev.account.get("csm").cloned(),
         contacts: ev.account.get("contacts").cloned(),
-        account: (*ev.account).clone(),
+        account: ev.account.clone(),
         deadline_utc: deadline,
         deadline_local,
         time_zone: zone,
@@ -282,38 +275,91 @@ pub(crate) fn build_alert(
     })
 }
 
-/// One line: control characters (newlines, tabs) become spaces, so CRM text cannot add an email
-/// header or break a Jira summary.
-fn one_line(s: &str) -> String {
+/// Whether a character is one of the bidirectional embeddings, overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069), which can make text read differently from what it is.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text fit to render: bidirectional controls dropped; control characters (ESC, CR, tab,
+/// newline, ...) become spaces, except newlines where `multiline`. So CRM text cannot add an
+/// email header, break a Jira summary, reorder what a reader sees or drive a terminal.
+fn clean(s: &str, multiline: bool) -> String {
     s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .filter(|&c| !is_bidi_control(c))
+        .map(|c| {
+            if c.is_control() && !(multiline && c == '\n') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
-/// A key of at most `max` bytes: itself when short enough, else a prefix and a stable 64-bit
-/// FNV-1a hash of the whole key, so that distinct long keys stay distinct.
-fn bounded_key(key: &str, max: usize) -> String {
-    if key.len() <= max {
-        return key.to_string();
-    }
-    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    let mut cut = max - 17;
-    while !key.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}#{hash:016x}", &key[..cut])
+/// One line of text fit to render (see [`clean`]).
+fn one_line(s: &str) -> String {
+    clean(s, false)
 }
 
+/// The length vendors count, in UTF-16 code units: what JavaScript's and Java's `length`
+/// give, and never less than the number of characters.
+fn units(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// At most `max` UTF-16 code units: `s` itself, or its start and `…`.
 fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
+    if units(s) <= max {
+        return s.to_string();
     }
+    let mut t = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        if used + c.len_utf16() > max.saturating_sub(1) {
+            break;
+        }
+        used += c.len_utf16();
+        t.push(c);
+    }
+    t.push('…');
+    t
+}
+
+/// A 128-bit SipHash-1-3 of `key` with fixed keys: stable across versions and platforms.
+fn key_hash(key: &str) -> u128 {
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::Hasher;
+    let mut h = SipHasher13::new_with_keys(0x656e_7469_746c_656d, 0x656e_742d_6b65_7973);
+    h.write(key.as_bytes());
+    h.finish128().as_u128()
+}
+
+/// A key of at most `max` bytes (and characters) fit to render: the key itself when it is
+/// short enough and has no control or bidirectional character, else its cleaned start, the
+/// marker `\#` and a 128-bit hash of the whole key in hex. Event keys escape `\` as `\\`, so
+/// `\#` occurs in no event key: a cut key never equals a whole one, and two cut keys are equal
+/// only if the whole keys are (up to the hash).
+fn bounded_key(key: &str, max: usize) -> String {
+    if key.len() <= max && clean(key, false) == key {
+        return key.to_string();
+    }
+    let hash = format!("\\#{:032x}", key_hash(key));
+    let room = max.saturating_sub(hash.len());
+    let mut prefix = String::new();
+    for c in clean(key, false).chars() {
+        if prefix.len() + c.len_utf8() > room {
+            break;
+        }
+        prefix.push(c);
+    }
+    // Never end the start inside an escape: an odd run of trailing `\` would pair with the
+    // marker's.
+    let trailing = prefix.chars().rev().take_while(|&c| c == '\\').count();
+    if trailing % 2 == 1 {
+        prefix.pop();
+    }
+    prefix + &hash
 }
 
 /// Text for Slack's `mrkdwn`: `&`, `<` and `>` escaped as Slack documents, so that text from a
@@ -324,12 +370,54 @@ fn slack_escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Text inside a Slack code span (between backticks): `mrkdwn` has no escape for a backtick,
+/// so each becomes U+02CB (ˋ), which looks alike and cannot close the span.
+fn slack_code(s: &str) -> String {
+    slack_escape(s).replace('`', "\u{02CB}")
+}
+
+/// `v` with every string (keys too) fit to render on one line and at most `max` UTF-16 code
+/// units, arrays and objects cut to `items` entries, and nesting below `depth` replaced by
+/// `"…"`: how PagerDuty's `custom_details` stays within the event's size limit.
+fn bounded_value(v: &Value, max: usize, items: usize, depth: usize) -> Value {
+    let text = |s: &str| truncate(&one_line(s), max);
+    match v {
+        Value::String(s) => Value::String(text(s)),
+        Value::Array(a) if depth > 0 => Value::Array(
+            a.iter()
+                .take(items)
+                .map(|x| bounded_value(x, max, items, depth - 1))
+                .collect(),
+        ),
+        Value::Object(m) if depth > 0 => Value::Object(
+            m.iter()
+                .take(items)
+                .map(|(k, x)| (text(k), bounded_value(x, max, items, depth - 1)))
+                .collect(),
+        ),
+        Value::Array(_) | Value::Object(_) => Value::String("…".into()),
+        other => other.clone(),
+    }
+}
+
+/// The largest PagerDuty event the renderer makes, in bytes of JSON: PagerDuty refuses events
+/// over 512 KB; the rest is left for the routing key and the host's own additions.
+pub const PAGERDUTY_MAX_EVENT_BYTES: usize = 500 * 1024;
+
 impl Alert {
     /// The facts worth showing, without empty values (Jira refuses empty text nodes).
     fn facts(&self) -> Vec<(&'static str, String)> {
         let mut f = self.all_facts();
+        for (_, v) in &mut f {
+            *v = one_line(v);
+        }
         f.retain(|(_, v)| !v.trim().is_empty());
         f
+    }
+
+    /// The suggested actions on one line.
+    fn action_list(&self) -> String {
+        one_line(&self.actions.join(", "))
     }
 
     fn all_facts(&self) -> Vec<(&'static str, String)> {
@@ -393,6 +481,7 @@ impl Alert {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn slack_blocks(&self) -> Value {
+        let title = one_line(&self.title);
         let fields: Vec<Value> = self
             .facts()
             .into_iter()
@@ -402,19 +491,21 @@ impl Alert {
             })
             .collect();
         let mut blocks = vec![
-            json!({"type": "header", "text": {"type": "plain_text", "text": truncate(&self.title, 150), "emoji": true}}),
-            json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&slack_escape(&self.summary), 3000)}}),
+            json!({"type": "header", "text": {"type": "plain_text", "text": truncate(&title, 150), "emoji": true}}),
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&slack_escape(&one_line(&self.summary)), 3000)}}),
         ];
         if !fields.is_empty() {
             blocks.push(json!({"type": "section", "fields": fields}));
         }
         let mut context = Vec::new();
         if !self.actions.is_empty() {
-            context.push(json!({"type": "mrkdwn", "text": truncate(&slack_escape(&format!("Suggested: {}", self.actions.join(", "))), 3000)}));
+            context.push(json!({"type": "mrkdwn", "text": truncate(&slack_escape(&format!("Suggested: {}", self.action_list())), 3000)}));
         }
-        context.push(json!({"type": "mrkdwn", "text": truncate(&format!("Event key: `{}`", slack_escape(&self.key)), 3000)}));
+        // The key is cut before it goes into the span, so that the closing backtick stays.
+        let key = truncate(&slack_code(&one_line(&self.key)), 2900);
+        context.push(json!({"type": "mrkdwn", "text": format!("Event key: `{key}`")}));
         blocks.push(json!({"type": "context", "elements": context}));
-        json!({"text": truncate(&slack_escape(&self.title), 3000), "blocks": blocks})
+        json!({"text": truncate(&slack_escape(&title), 3000), "blocks": blocks})
     }
 
     /// A plain-text email: `{"subject": ..., "body": ...}`.
@@ -443,18 +534,18 @@ impl Alert {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn email(&self) -> Value {
-        let mut body = format!("{}\n\n", self.summary);
+        // Cleaned but not cut: RFC 5322's 998-character lines bind the encoded message, which
+        // the host's mail library makes (folding the subject, quoted-printable for the body).
+        let mut body = format!("{}\n\n", one_line(&self.summary));
         for (k, v) in self.facts() {
             body.push_str(&format!("{k}: {v}\n"));
         }
         if !self.actions.is_empty() {
-            body.push_str(&format!(
-                "\nSuggested actions: {}\n",
-                self.actions.join(", ")
-            ));
+            body.push_str(&format!("\nSuggested actions: {}\n", self.action_list()));
         }
-        body.push_str(&format!("\nEvent key: {}\n", self.key));
-        json!({"subject": self.title, "body": body})
+        // The body may hold a newline: the key as it is, so that it can be searched for.
+        body.push_str(&format!("\nEvent key: {}\n", clean(&self.key, true)));
+        json!({"subject": one_line(&self.title), "body": body})
     }
 
     /// A Jira Cloud create-issue request body (`POST /rest/api/3/issue`): `fields` with
@@ -491,15 +582,24 @@ impl Alert {
             Level::Critical => "High",
             Level::Violation | Level::Escalation => "Highest",
         };
+        // Each text node cut so that the whole description stays within Jira's 32,767
+        // characters for a text field: the summary and the suggested actions get 8,000 each,
+        // each of the (at most nine) facts 1,500.
+        let summary = truncate(&one_line(&self.summary), 8_000);
+        let summary = if summary.trim().is_empty() {
+            "-".to_string()
+        } else {
+            summary
+        };
         let mut paragraphs =
-            vec![json!({"type": "paragraph", "content": [{"type": "text", "text": self.summary}]})];
+            vec![json!({"type": "paragraph", "content": [{"type": "text", "text": summary}]})];
         let items: Vec<Value> = self
             .facts()
             .into_iter()
             .map(|(k, v)| {
                 json!({"type": "listItem", "content": [{"type": "paragraph", "content": [
                     {"type": "text", "text": format!("{k}: "), "marks": [{"type": "strong"}]},
-                    {"type": "text", "text": v}
+                    {"type": "text", "text": truncate(&v, 1_500)}
                 ]}]})
             })
             .collect();
@@ -508,7 +608,7 @@ impl Alert {
         }
         if !self.actions.is_empty() {
             paragraphs.push(json!({"type": "paragraph", "content": [
-                {"type": "text", "text": format!("Suggested actions: {}", self.actions.join(", "))}
+                {"type": "text", "text": truncate(&format!("Suggested actions: {}", self.action_list()), 8_000)}
             ]}));
         }
         let mut labels = vec![
@@ -517,12 +617,15 @@ impl Alert {
             format!("sla-{}", self.kind.as_str()),
         ];
         if let Some(e) = &self.entitlement {
-            labels.push(e.replace(char::is_whitespace, "-"));
+            let label = one_line(e).replace(char::is_whitespace, "-");
+            if !label.is_empty() {
+                labels.push(truncate(&label, 255));
+            }
         }
         json!({"fields": {
-            "project": {"key": project_key},
-            "issuetype": {"name": issue_type},
-            "summary": truncate(&self.title, 255),
+            "project": {"key": truncate(&one_line(project_key), 255)},
+            "issuetype": {"name": truncate(&one_line(issue_type), 255)},
+            "summary": truncate(&one_line(&self.title), 255),
             "priority": {"name": priority},
             "labels": labels,
             "description": {"type": "doc", "version": 1, "content": paragraphs},
@@ -532,8 +635,10 @@ impl Alert {
     /// A PagerDuty Events API v2 `trigger` event: `routing_key`, `event_action`, `dedup_key`
     /// (the event key, at most 255 characters), and `payload` with `summary` (at most 1024),
     /// `source`, `severity` (`critical`, `error`, `warning` or `info`), `timestamp`,
-    /// `component`, `group`, `class` and `custom_details`. A key longer than 255 bytes becomes
-    /// a prefix and a hash of the whole key, so distinct events stay distinct incidents.
+    /// `component`, `group`, `class` and `custom_details`. A key longer than 255 bytes (or with
+    /// a control character) becomes a prefix, `\#` and a 128-bit hash of the whole key, so
+    /// distinct events stay distinct incidents; `custom_details` (the whole alert) is cut so
+    /// that the event stays under 512 KB (`docs/monitor.md`, "Renderer limits").
     ///
     /// ```
     /// # use entitlement_core::{Case, Ruleset};
@@ -565,21 +670,44 @@ impl Alert {
             Level::Critical | Level::Escalation => "critical",
             Level::Violation => "error",
         };
+        let short = |s: &str| truncate(&one_line(s), 255);
         let details = serde_json::to_value(self).unwrap_or(Value::Null);
-        json!({
-            "routing_key": routing_key,
+        let mut event = json!({
+            "routing_key": truncate(&one_line(routing_key), 255),
             "event_action": "trigger",
             "dedup_key": bounded_key(&self.key, 255),
             "payload": {
-                "summary": truncate(&self.title, 1024),
-                "source": self.entitlement.as_deref().unwrap_or("entitlement"),
+                "summary": truncate(&one_line(&self.title), 1024),
+                "source": short(self.entitlement.as_deref().unwrap_or("entitlement")),
                 "severity": severity,
                 "timestamp": rfc3339(self.at),
-                "component": self.milestone.as_deref().unwrap_or(self.kind.as_str()),
-                "group": self.account_name.as_deref().or(self.account_id.as_deref()).unwrap_or("unknown account"),
+                "component": short(self.milestone.as_deref().unwrap_or(self.kind.as_str())),
+                "group": short(self.account_name.as_deref().or(self.account_id.as_deref()).unwrap_or("unknown account")),
                 "class": format!("sla_{}", self.kind.as_str()),
-                "custom_details": details,
+                "custom_details": Value::Null,
             }
-        })
+        });
+        // The details whole when they fit, else with every string, list and map cut harder
+        // and harder; at the last, only the facts that identify the alert.
+        let size = |e: &Value| serde_json::to_vec(e).map_or(usize::MAX, |b| b.len());
+        for (max, items, depth) in [
+            (usize::MAX, usize::MAX, 64),
+            (4_096, 1_000, 16),
+            (1_024, 100, 8),
+            (256, 20, 4),
+        ] {
+            event["payload"]["custom_details"] = bounded_value(&details, max, items, depth);
+            if size(&event) <= PAGERDUTY_MAX_EVENT_BYTES {
+                return event;
+            }
+        }
+        event["payload"]["custom_details"] = json!({
+            "truncated": true,
+            "key": truncate(&one_line(&self.key), 1024),
+            "kind": self.kind.as_str(),
+            "level": self.level.as_str(),
+            "case_id": self.case_id.as_deref().map(|c| truncate(&one_line(c), 1024)),
+        });
+        event
     }
 }

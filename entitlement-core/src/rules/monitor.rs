@@ -2,14 +2,15 @@
 //! counts and account rollups. Semantics and reasons: `docs/monitor.md`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::alert::{Alert, build_alert};
-use super::model::{Entitlement, Level, Period};
-use super::replay::{is_paused, state_at};
+use super::model::{Entitlement, Level, Milestone, Period, Process};
+use super::replay::{StateAt, StateSweep, is_paused};
 use super::status::{
     CaseEvaluation, EntitlementUsage, MilestoneState, MilestoneStatus, ser_instant,
 };
@@ -157,8 +158,9 @@ pub struct MonitorEvent {
     pub point: Option<String>,
     /// The trigger's own actions.
     pub actions: Vec<String>,
-    /// The milestone's status at `now` (milestone events).
-    pub status: Option<MilestoneStatus>,
+    /// The milestone's status at `now` (milestone events), shared by the events of one
+    /// milestone instance.
+    pub status: Option<Arc<MilestoneStatus>>,
     /// The quota side (quota and allowance events).
     pub quota: Option<QuotaCrossing>,
     /// The account context of the entitlement, untouched.
@@ -439,15 +441,79 @@ impl Serialize for MonitorReport {
     }
 }
 
-/// A milestone event before suppression: kind, key suffix, level, instant, point, actions.
-type Candidate = (
-    MonitorEventKind,
-    String,
-    Level,
-    i64,
-    Option<String>,
-    Vec<String>,
-);
+/// A milestone event of one case before suppression is judged.
+struct Pending<'a> {
+    /// The status's place among the case's milestones.
+    place: usize,
+    milestone: &'a Milestone,
+    key: String,
+    kind: MonitorEventKind,
+    level: Level,
+    at: i64,
+    point: Option<String>,
+    actions: Vec<String>,
+}
+
+/// How suppression is judged: in one pass over a case's log, or (in tests) as first written.
+#[derive(Clone, Copy)]
+enum Judge {
+    OnePass,
+    #[cfg(test)]
+    Reference,
+}
+
+/// The suppression rule that holds back `p`, given the case's state at `p.at` and whether an
+/// activity event happened from an instant up to `p.at`.
+fn judge_one(
+    cfg: &super::config::MonitorConfig,
+    process: &Process,
+    p: &Pending<'_>,
+    state: &StateAt,
+    activity_since: impl Fn(i64) -> bool,
+) -> Option<&'static str> {
+    if let Some(min) = &cfg.suppress.min_level {
+        let tier = min.tier_field().and_then(|f| state.fields.get(f));
+        if p.level < min.for_tier(tier) {
+            return Some("min_level");
+        }
+    }
+    if p.level >= Level::Violation {
+        return None;
+    }
+    let paused = is_paused(
+        state.stopped,
+        state.status.as_deref(),
+        p.milestone.pause_set(process),
+    );
+    if cfg.suppress.while_paused && paused {
+        Some("while_paused")
+    } else if let Some(window) = cfg.suppress.agent_activity
+        && activity_since(p.at.saturating_sub(window.0))
+    {
+        Some("agent_activity")
+    } else {
+        None
+    }
+}
+
+/// An event's key: its parts joined by `/`, each with `\` and `/` escaped by a `\`, so that
+/// distinct parts give distinct keys (`docs/monitor.md`, "Event keys"). Parts without either
+/// character are written as they are: such keys are those of earlier versions.
+pub(crate) fn event_key(parts: &[&str]) -> String {
+    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push('/');
+        }
+        for c in part.chars() {
+            if c == '/' || c == '\\' {
+                key.push('\\');
+            }
+            key.push(c);
+        }
+    }
+    key
+}
 
 /// Met over decided (met + late + violated), in percent; `None` before any verdict.
 fn attainment(met: u32, late: u32, violated: u32) -> Option<f64> {
@@ -528,11 +594,22 @@ impl Ruleset {
         now: DateTime<Utc>,
         since: Option<DateTime<Utc>>,
     ) -> Result<MonitorReport> {
+        self.monitor_judged(cases, evaluations, now, since, Judge::OnePass)
+    }
+
+    fn monitor_judged(
+        &self,
+        cases: &[Case],
+        evaluations: Vec<CaseEvaluation>,
+        now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+        judge: Judge,
+    ) -> Result<MonitorReport> {
         let now_us = to_us(now);
         let since_us = since.map(to_us);
         let mut events = Vec::new();
         for (case, eval) in cases.iter().zip(&evaluations) {
-            self.case_events(case, eval, now_us, since_us, &mut events)?;
+            self.case_events(case, eval, now_us, since_us, judge, &mut events)?;
         }
         let by_entitlement = group_by_entitlement(cases);
         let mut counts = HashMap::new();
@@ -546,10 +623,17 @@ impl Ruleset {
         events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
 
         let by_id: HashMap<&str, &Case> = cases.iter().map(|c| (c.id.as_str(), c)).collect();
+        // Whether a case matches `page_oncall_when` at `now`: once per case, not per alert.
+        let mut urgent: HashMap<&str, bool> = HashMap::new();
         let mut alerts = Vec::new();
         for ev in events.iter().filter(|e| !e.suppressed) {
             let case = ev.case_id.as_deref().and_then(|id| by_id.get(id).copied());
-            alerts.push(build_alert(self, ev, case, now)?);
+            let urgent_case = case.is_some_and(|c| {
+                *urgent
+                    .entry(c.id.as_str())
+                    .or_insert_with(|| self.urgent_case(c, now_us, judge))
+            });
+            alerts.push(build_alert(self, ev, urgent_case, now)?);
         }
 
         // Places sorted by their key: sorting the statuses themselves moved a few hundred
@@ -598,10 +682,26 @@ impl Ruleset {
         let (now_us, since_us) = (to_us(now), since.map(to_us));
         let mut events = Vec::new();
         for (case, eval) in cases.iter().zip(evaluations) {
-            self.case_events(case, eval, now_us, since_us, &mut events)?;
+            self.case_events(case, eval, now_us, since_us, Judge::OnePass, &mut events)?;
         }
         events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
         Ok(events)
+    }
+
+    /// Whether the case's fields at `now` match `page_oncall_when` (its fields as given when
+    /// its log cannot be read).
+    fn urgent_case(&self, case: &Case, now: i64, judge: Judge) -> bool {
+        let when = &self.monitor.page_oncall_when;
+        let state = match judge {
+            Judge::OnePass => StateSweep::new(case, now).map(|mut s| {
+                let state = s.at(now);
+                when.matches(&|k| state.fields.get(k))
+            }),
+            #[cfg(test)]
+            Judge::Reference => super::replay::state_at(case, now)
+                .map(|state| when.matches(&|k| state.fields.get(k))),
+        };
+        state.unwrap_or_else(|_| when.matches(&|k| case.fields.get(k)))
     }
 
     fn case_events(
@@ -610,6 +710,7 @@ impl Ruleset {
         eval: &CaseEvaluation,
         now: i64,
         since: Option<i64>,
+        judge: Judge,
         out: &mut Vec<MonitorEvent>,
     ) -> Result<()> {
         let process = match (&eval.process, eval.process_version) {
@@ -622,8 +723,8 @@ impl Ruleset {
         let Some(process) = process else {
             return Ok(());
         };
-        let cfg = &self.monitor;
-        for status in &eval.milestones {
+        let mut pending: Vec<Pending<'_>> = Vec::new();
+        for (place, status) in eval.milestones.iter().enumerate() {
             // Most runs look at a short window: test it before building anything.
             let fired_in_window =
                 |at: Option<DateTime<Utc>>| at.is_some_and(|at| in_window(to_us(at), since, now));
@@ -639,93 +740,167 @@ impl Ruleset {
             else {
                 continue;
             };
-            let mut candidates: Vec<Candidate> = Vec::new();
+            let instance = status.instance.to_string();
             for (i, t) in status.triggers.iter().enumerate() {
-                if let Some(at) = t.fired_at {
-                    candidates.push((
-                        MonitorEventKind::Trigger,
-                        format!("trigger/{i}/{}", t.point),
-                        t.level,
-                        to_us(at),
-                        Some(t.point.clone()),
-                        t.actions.clone(),
-                    ));
+                if let Some(at) = t
+                    .fired_at
+                    .map(to_us)
+                    .filter(|&at| in_window(at, since, now))
+                {
+                    pending.push(Pending {
+                        place,
+                        milestone,
+                        key: event_key(&[
+                            &case.id,
+                            &status.milestone,
+                            &instance,
+                            "trigger",
+                            &i.to_string(),
+                            &t.point,
+                        ]),
+                        kind: MonitorEventKind::Trigger,
+                        level: t.level,
+                        at,
+                        point: Some(t.point.clone()),
+                        actions: t.actions.clone(),
+                    });
                 }
             }
-            if let Some(at) = status.breached_at {
-                candidates.push((
-                    MonitorEventKind::Breach,
-                    "breach".into(),
-                    Level::Violation,
-                    to_us(at),
-                    None,
-                    Vec::new(),
-                ));
-            }
-            for (kind, suffix, level, at, point, actions) in candidates {
-                if !in_window(at, since, now) {
-                    continue;
-                }
-                // Suppression is judged at the event's own instant, so every run agrees.
-                let state = state_at(case, at).map_err(|error| crate::Error::InCase {
-                    case: case.id.clone(),
-                    error: Box::new(error),
-                })?;
-                let mut suppressed_by = None;
-                if let Some(min) = &cfg.suppress.min_level {
-                    let tier = min.tier_field().and_then(|f| state.fields.get(f));
-                    if level < min.for_tier(tier) {
-                        suppressed_by = Some("min_level");
-                    }
-                }
-                if suppressed_by.is_none() && level < Level::Violation {
-                    let paused = is_paused(
-                        state.stopped,
-                        state.status.as_deref(),
-                        milestone.pause_set(process),
-                    );
-                    if cfg.suppress.while_paused && paused {
-                        suppressed_by = Some("while_paused");
-                    } else if let Some(window) = cfg.suppress.agent_activity {
-                        let recent = case.events.iter().any(|e| {
-                            let t = to_us(e.at);
-                            t <= at
-                                && t >= at - window.0
-                                && cfg
-                                    .suppress
-                                    .activity_events
-                                    .iter()
-                                    .any(|a| a == e.kind.type_name())
-                        });
-                        if recent {
-                            suppressed_by = Some("agent_activity");
-                        }
-                    }
-                }
-                out.push(MonitorEvent {
-                    key: format!(
-                        "{}/{}/{}/{}",
-                        case.id, status.milestone, status.instance, suffix
-                    ),
-                    kind,
-                    level,
-                    at: from_us(at)?,
-                    case_id: Some(case.id.clone()),
-                    entitlement: eval.entitlement.clone(),
-                    process: eval.process.clone(),
-                    milestone: Some(status.milestone.clone()),
-                    instance: Some(status.instance),
-                    point,
-                    actions,
-                    status: Some(status.clone()),
-                    quota: None,
-                    account: eval.account.clone(),
-                    suppressed: suppressed_by.is_some(),
-                    suppressed_by: suppressed_by.map(str::to_string),
+            if let Some(at) = status
+                .breached_at
+                .map(to_us)
+                .filter(|&at| in_window(at, since, now))
+            {
+                pending.push(Pending {
+                    place,
+                    milestone,
+                    key: event_key(&[&case.id, &status.milestone, &instance, "breach"]),
+                    kind: MonitorEventKind::Breach,
+                    level: Level::Violation,
+                    at,
+                    point: None,
+                    actions: Vec::new(),
                 });
             }
         }
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let suppressed = match judge {
+            Judge::OnePass => self.suppression(case, process, &pending),
+            #[cfg(test)]
+            Judge::Reference => self.suppression_reference(case, process, &pending),
+        }
+        .map_err(|error| crate::Error::InCase {
+            case: case.id.clone(),
+            error: Box::new(error),
+        })?;
+        // The events of one milestone instance share one copy of its status (64 triggers
+        // made 65 copies of a status of 64 triggers each).
+        let mut shared: Option<(usize, Arc<MilestoneStatus>)> = None;
+        for (p, suppressed_by) in pending.into_iter().zip(suppressed) {
+            let status = match &shared {
+                Some((place, status)) if *place == p.place => Arc::clone(status),
+                _ => {
+                    let status = Arc::new(eval.milestones[p.place].clone());
+                    shared = Some((p.place, Arc::clone(&status)));
+                    status
+                }
+            };
+            out.push(MonitorEvent {
+                key: p.key,
+                kind: p.kind,
+                level: p.level,
+                at: from_us(p.at)?,
+                case_id: Some(case.id.clone()),
+                entitlement: eval.entitlement.clone(),
+                process: eval.process.clone(),
+                milestone: Some(status.milestone.clone()),
+                instance: Some(status.instance),
+                point: p.point,
+                actions: p.actions,
+                status: Some(status),
+                quota: None,
+                account: eval.account.clone(),
+                suppressed: suppressed_by.is_some(),
+                suppressed_by: suppressed_by.map(str::to_string),
+            });
+        }
         Ok(())
+    }
+
+    /// Which suppression rule, if any, holds back each pending event of one case. Suppression
+    /// is judged at the event's own instant, so every run agrees; the case's state at those
+    /// instants comes from one pass over its log, in order of instant.
+    fn suppression(
+        &self,
+        case: &Case,
+        process: &Process,
+        pending: &[Pending<'_>],
+    ) -> Result<Vec<Option<&'static str>>> {
+        let cfg = &self.monitor;
+        let mut order: Vec<usize> = (0..pending.len()).collect();
+        order.sort_by_key(|&k| pending[k].at);
+        let until = order.last().map_or(i64::MIN, |&k| pending[k].at);
+        let mut sweep = StateSweep::new(case, until)?;
+        let activity: Vec<i64> = match cfg.suppress.agent_activity {
+            Some(_) => {
+                let mut times: Vec<i64> = case
+                    .events
+                    .iter()
+                    .filter(|e| {
+                        cfg.suppress
+                            .activity_events
+                            .iter()
+                            .any(|a| a == e.kind.type_name())
+                    })
+                    .map(|e| to_us(e.at))
+                    .collect();
+                times.sort_unstable();
+                times
+            }
+            None => Vec::new(),
+        };
+        let mut out = vec![None; pending.len()];
+        for k in order {
+            let p = &pending[k];
+            let state = sweep.at(p.at);
+            out[k] = judge_one(cfg, process, p, state, |from| {
+                // An activity event in `[from, at]`, by bisection of the sorted instants.
+                let i = activity.partition_point(|&t| t < from);
+                activity.get(i).is_some_and(|&t| t <= p.at)
+            });
+        }
+        Ok(out)
+    }
+
+    /// [`Ruleset::suppression`] as it was first written: the case replayed again for each
+    /// event, the whole log scanned for activity. The oracle of the one-pass version.
+    #[cfg(test)]
+    fn suppression_reference(
+        &self,
+        case: &Case,
+        process: &Process,
+        pending: &[Pending<'_>],
+    ) -> Result<Vec<Option<&'static str>>> {
+        let cfg = &self.monitor;
+        let mut out = Vec::new();
+        for p in pending {
+            let state = super::replay::state_at(case, p.at)?;
+            out.push(judge_one(cfg, process, p, &state, |from| {
+                case.events.iter().any(|e| {
+                    let t = to_us(e.at);
+                    t <= p.at
+                        && t >= from
+                        && cfg
+                            .suppress
+                            .activity_events
+                            .iter()
+                            .any(|a| a == e.kind.type_name())
+                })
+            }));
+        }
+        Ok(out)
     }
 
     fn quota_events(
@@ -738,8 +913,9 @@ impl Ruleset {
     ) -> Result<()> {
         let fractions = &self.monitor.quota_alerts;
         let tz = self.time_zone_of(e);
+        // `key`: the parts of the events' keys before the fraction.
         let mut crossings = |kind: MonitorEventKind,
-                             key: String,
+                             key: Vec<String>,
                              counted: &mut Vec<Counted<'_>>,
                              max: u32,
                              name: Option<String>,
@@ -757,7 +933,12 @@ impl Ruleset {
                     && in_window(c.since, since, now)
                 {
                     out.push(MonitorEvent {
-                        key: format!("{key}/{f}"),
+                        key: {
+                            let f = f.to_string();
+                            let mut parts: Vec<&str> = key.iter().map(String::as_str).collect();
+                            parts.push(&f);
+                            event_key(&parts)
+                        },
                         kind,
                         level: if f >= 1.0 {
                             Level::Critical
@@ -793,7 +974,7 @@ impl Ruleset {
             let mut all = counts.all.clone();
             crossings(
                 MonitorEventKind::Allowance,
-                format!("{}/allowance", e.id),
+                vec![e.id.clone(), "allowance".into()],
                 &mut all,
                 max,
                 None,
@@ -812,7 +993,12 @@ impl Ruleset {
             for (start, mut list) in by_period {
                 crossings(
                     MonitorEventKind::Quota,
-                    format!("{}/quota/{qi}/{start}", e.id),
+                    vec![
+                        e.id.clone(),
+                        "quota".into(),
+                        qi.to_string(),
+                        start.to_string(),
+                    ],
                     &mut list,
                     q.max_cases,
                     q.name.clone(),
@@ -1210,5 +1396,125 @@ impl Ruleset {
             }
         }
         Ok(WhatIf { rows, changes })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The one-pass monitor against the per-event replay it replaced, and the key law.
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn rules() -> Ruleset {
+        Ruleset::from_value(&json!({
+            "processes": [{"id": "p", "pause_statuses": ["Waiting"], "milestones": [
+                {"name": "FR", "kind": "first_response",
+                 "target": {"by": "severity", "values": {"Sev1": "30m"}, "default": "1h"},
+                 "triggers": [{"at": "50%", "level": "warning"}, {"at": "90%", "level": "critical"}]},
+                {"name": "N/R", "kind": "next_response", "recurrence": "independent", "target": "40m",
+                 "triggers": [{"at": "25%", "level": "info"}, {"at": "75%", "level": "warning"},
+                              {"at": "-5m", "level": "critical"}]},
+                {"name": "Res", "kind": "resolution", "target": "6h",
+                 "triggers": [{"at": "50%", "level": "warning"}]}]}],
+            "entitlements": [{"id": "e", "process": "p", "account": {"id": "A", "arr": 2000000},
+                "cases_per_entitlement": 3, "quotas": [{"period": "month", "max_cases": 2}]}],
+            "monitor": {
+                "suppress": {"while_paused": true, "agent_activity": "20m",
+                    "activity_events": ["agent_reply", "customer_reply"],
+                    "min_level": {"by": "severity", "values": {"Sev3": "critical"}, "default": "info"}},
+                "page_oncall_when": {"field": "severity", "op": "eq", "value": "Sev1"}}
+        }))
+        .expect("rules")
+    }
+
+    const KINDS: [&str; 8] = [
+        "agent_reply",
+        "customer_reply",
+        "wait",
+        "open",
+        "sev1",
+        "sev3",
+        "stop",
+        "resume",
+    ];
+
+    fn case(id: &str, events: &[(usize, i64)]) -> Case {
+        let base = 1_795_000_000i64; // 2026-11-18, a Wednesday
+        let at = |m: i64| {
+            chrono::DateTime::from_timestamp(base + 60 * m, 0)
+                .unwrap()
+                .to_rfc3339()
+        };
+        let events: Vec<Value> = events
+            .iter()
+            .map(|&(k, m)| match KINDS[k] {
+                "wait" => json!({"at": at(m), "type": "status", "to": "Waiting"}),
+                "open" => json!({"at": at(m), "type": "status", "to": "Open"}),
+                "sev1" => json!({"at": at(m), "type": "field", "field": "severity", "to": "Sev1"}),
+                "sev3" => json!({"at": at(m), "type": "field", "field": "severity", "to": "Sev3"}),
+                kind => json!({"at": at(m), "type": kind}),
+            })
+            .collect();
+        Case::from_value(&json!({"id": id, "entitlement": "e", "created_at": at(0),
+            "fields": {"severity": "Sev2"}, "events": events}))
+        .expect("case")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Events, suppression and alerts of the one-pass monitor are those of a replay of the
+        /// case for every event (as the monitor was first written), on random small logs with
+        /// pauses, tier changes, activity and events sharing an instant.
+        #[test]
+        fn one_pass_equals_a_replay_per_event(
+            logs in prop::collection::vec(
+                prop::collection::vec((0..KINDS.len(), 0i64..480), 0..24), 1..4),
+            now in 0i64..600,
+            since in prop::option::of(0i64..600),
+        ) {
+            let rules = rules();
+            let ids = ["C-1", "C/2", "C\\3"];
+            let cases: Vec<Case> = logs.iter().enumerate().map(|(i, l)| case(ids[i], l)).collect();
+            let base = chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap();
+            let now = base + TimeDelta::minutes(now);
+            let since = since.map(|s| base + TimeDelta::minutes(s)).filter(|s| *s <= now);
+            let evaluations = rules.evaluate_cases(&cases, now).unwrap();
+            let fast = rules.monitor_judged(&cases, evaluations.clone(), now, since, Judge::OnePass).unwrap();
+            let slow = rules.monitor_judged(&cases, evaluations, now, since, Judge::Reference).unwrap();
+            prop_assert_eq!(fast, slow);
+        }
+
+        /// Distinct part lists give distinct keys.
+        #[test]
+        fn keys_are_injective(
+            a in prop::collection::vec("[a/\\\\b]{0,4}", 1..5),
+            b in prop::collection::vec("[a/\\\\b]{0,4}", 1..5),
+        ) {
+            let key = |p: &[String]| event_key(&p.iter().map(String::as_str).collect::<Vec<_>>());
+            prop_assert_eq!(a == b, key(&a) == key(&b));
+        }
+
+        /// Parts without `/` or `\` give the key of earlier versions: the parts joined by `/`.
+        #[test]
+        fn keys_without_separators_are_unchanged(parts in prop::collection::vec("[^/\\\\]{0,12}", 1..7)) {
+            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+            prop_assert_eq!(event_key(&refs), parts.join("/"));
+        }
+    }
+
+    #[test]
+    fn the_two_collision_examples_of_issue_13_differ() {
+        assert_eq!(
+            event_key(&["X/Resp", "First Response"]),
+            "X\\/Resp/First Response"
+        );
+        assert_eq!(
+            event_key(&["X", "Resp/First Response"]),
+            "X/Resp\\/First Response"
+        );
+        assert_eq!(event_key(&["a\\", "b"]), "a\\\\/b");
+        assert_ne!(event_key(&["a\\", "b"]), event_key(&["a", "\\b"]));
     }
 }

@@ -1,7 +1,7 @@
 //! The replay of one case's log against one process: a pure function of the case, the rules and
 //! `now`. Design notes are in `docs/rules.md`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -130,19 +130,80 @@ pub(crate) fn ordered_events(
         .collect();
     order.sort_by_key(|&i| case.events[i].at);
     let mut out: Vec<usize> = Vec::with_capacity(order.len());
+    // The events kept so far at the current instant, by a hash consistent with equality: a
+    // duplicate is looked for among equal hashes only, not among every event of the instant
+    // (a log of many events at one instant was quadratic).
+    let mut same_instant: HashMap<u64, Vec<usize>> = HashMap::new();
     for i in order {
-        let dup = out
+        let event = &case.events[i];
+        if out.last().is_some_and(|&j| case.events[j].at != event.at) {
+            same_instant.clear();
+        }
+        let kept = same_instant.entry(event_hash(event)).or_default();
+        let dup = kept
             .iter()
-            .rev()
-            .take_while(|&&j| case.events[j].at == case.events[i].at)
-            .any(|&j| {
-                case.events[j].kind == case.events[i].kind && case.events[j].id == case.events[i].id
-            });
+            .any(|&j| case.events[j].kind == event.kind && case.events[j].id == event.id);
         if !dup {
+            kept.push(i);
             out.push(i);
         }
     }
     Ok(out)
+}
+
+/// A hash of an event's kind and id that equal events share (`Value`'s equality: numbers of
+/// different representations differ, `0.0 == -0.0`, objects ignore key order).
+fn event_hash(event: &super::case::Event) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    fn value(v: &Value, h: &mut DefaultHasher) {
+        match v {
+            Value::Null => 0u8.hash(h),
+            Value::Bool(b) => (1u8, b).hash(h),
+            Value::Number(n) => {
+                if let Some(u) = n.as_u64() {
+                    (2u8, u).hash(h);
+                } else if let Some(i) = n.as_i64() {
+                    (3u8, i).hash(h);
+                } else {
+                    let f = n.as_f64().unwrap_or(0.0);
+                    (4u8, if f == 0.0 { 0 } else { f.to_bits() }).hash(h);
+                }
+            }
+            Value::String(s) => (5u8, s).hash(h),
+            Value::Array(a) => {
+                (6u8, a.len()).hash(h);
+                for x in a {
+                    value(x, h);
+                }
+            }
+            Value::Object(m) => {
+                // Order-insensitive: a sum of the entries' own hashes.
+                let sum = m.iter().fold(0u64, |acc, (k, x)| {
+                    let mut e = DefaultHasher::new();
+                    k.hash(&mut e);
+                    value(x, &mut e);
+                    acc.wrapping_add(e.finish())
+                });
+                (7u8, m.len(), sum).hash(h);
+            }
+        }
+    }
+    let mut h = DefaultHasher::new();
+    event.id.hash(&mut h);
+    event.kind.type_name().hash(&mut h);
+    match &event.kind {
+        EventKind::Status { to, from } => (to, from).hash(&mut h),
+        EventKind::Field { field, to, from } => {
+            field.hash(&mut h);
+            value(to, &mut h);
+            if let Some(f) = from {
+                value(f, &mut h);
+            }
+            from.is_some().hash(&mut h);
+        }
+        _ => {}
+    }
+    h.finish()
 }
 
 /// A case as of an instant: its field values, its status (`None` before the first `status`
@@ -153,7 +214,9 @@ pub(crate) struct StateAt {
     pub stopped: bool,
 }
 
-/// The case as of `t` (events at or before `t`).
+/// The case as of `t` (events at or before `t`), replaying its log: the reference the
+/// one-pass [`StateSweep`] is tested against.
+#[cfg(test)]
 pub(crate) fn state_at(case: &Case, t: i64) -> Result<StateAt> {
     let mut state = StateAt {
         fields: initial_fields(case),
@@ -177,6 +240,65 @@ pub(crate) fn state_at(case: &Case, t: i64) -> Result<StateAt> {
         }
     }
     Ok(state)
+}
+
+impl StateAt {
+    fn apply(&mut self, kind: &EventKind) {
+        match kind {
+            EventKind::Field { field, to, .. } => {
+                self.fields.insert(field.clone(), to.clone());
+            }
+            EventKind::Status { to, .. } => {
+                self.fields
+                    .insert("status".into(), Value::String(to.clone()));
+                self.status = Some(to.clone());
+            }
+            EventKind::Stop => self.stopped = true,
+            EventKind::Resume => self.stopped = false,
+            _ => {}
+        }
+    }
+}
+
+/// The case as of a sequence of non-decreasing instants, in one pass over its log: what
+/// `state_at` gives for each, without replaying the log again for every instant (the monitor
+/// asks once per event, and a case can have thousands: `docs/monitor.md`, "Cost").
+pub(crate) struct StateSweep<'c> {
+    case: &'c Case,
+    order: Vec<usize>,
+    next: usize,
+    state: StateAt,
+}
+
+impl<'c> StateSweep<'c> {
+    /// A sweep over the events of `case` at or before `until` (the last instant it will be
+    /// asked about).
+    pub(crate) fn new(case: &'c Case, until: i64) -> Result<Self> {
+        Ok(StateSweep {
+            case,
+            order: ordered_events(case, until, None)?,
+            next: 0,
+            state: StateAt {
+                fields: initial_fields(case),
+                status: None,
+                stopped: false,
+            },
+        })
+    }
+
+    /// The case as of `t` (events at or before `t`). Instants must not decrease from one call
+    /// to the next.
+    pub(crate) fn at(&mut self, t: i64) -> &StateAt {
+        while let Some(&i) = self.order.get(self.next) {
+            let event = &self.case.events[i];
+            if to_us(event.at) > t {
+                break;
+            }
+            self.state.apply(&event.kind);
+            self.next += 1;
+        }
+        &self.state
+    }
 }
 
 /// The first instant, from creation up to `now`, at which the case's fields match `filter`
@@ -547,7 +669,12 @@ pub(crate) fn replay(
             let target = segments[segments.len() - 1].1;
             let completed = occ.completed.map(|c| c.max(start));
             let end = completed.unwrap_or(now).max(start);
-            let mine: Vec<(i64, i64)> = pauses
+            // The pauses are in time order and do not overlap: the ones that meet
+            // `(start, end)` are a run, found by bisection rather than by a scan of all of
+            // them for every occurrence (quadratic for a recurring milestone).
+            let first = pauses.partition_point(|&(_, pe)| pe <= start);
+            let last = first + pauses[first..].partition_point(|&(ps, _)| ps < end);
+            let mine: Vec<(i64, i64)> = pauses[first..last]
                 .iter()
                 .filter(|&&(ps, pe)| pe > start && ps < end)
                 .map(|&(ps, pe)| (ps.max(start), pe.min(end)))
