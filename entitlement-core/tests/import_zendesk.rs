@@ -835,3 +835,26 @@ fn values_the_engine_cannot_hold_and_silent_drops_are_refused() {
     .unwrap();
     assert_eq!(whole.calendars().unwrap().len(), 2);
 }
+
+/// A refusal that quotes a hostile value stays a short message: the title (in the record's name),
+/// the priority (in the reason) and a zone name of megabytes are cut to an excerpt with their size.
+#[test]
+fn refusals_quote_bounded_excerpts_of_huge_values() {
+    let huge = "x".repeat(5_000_000);
+    let policies = json!({"id": 9, "title": huge, "filter": {"all": [], "any": []},
+        "policy_metrics": [{"priority": huge, "metric": "first_reply_time", "target": 60,
+                            "business_hours": false}]});
+    let err = zendesk::sla_policies(&policies, None).expect_err("an unknown priority");
+    assert_eq!(err.code(), "unsupported");
+    let message = err.to_string();
+    assert!(message.len() < 2_000, "{} bytes", message.len());
+    assert!(message.contains("… (50000"), "{message}");
+    assert!(message.contains("policy_metrics[0].priority"), "{message}");
+
+    let schedules = json!({"id": 7, "name": "Desk", "time_zone": huge,
+        "intervals": [{"start_time": 1980, "end_time": 2460}]});
+    let err = zendesk::schedules(&schedules, None).expect_err("an unknown zone");
+    let message = err.to_string();
+    assert!(message.len() < 2_000, "{} bytes", message.len());
+    assert!(message.contains("time_zone"), "{message}");
+}

@@ -34,7 +34,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::calendar::{Calendar, Calendars};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, shortened};
 use crate::rules::Ruleset;
 
 pub mod ics;
@@ -255,15 +255,28 @@ pub(crate) fn record_label(kind: &str, id: Option<&str>, name: Option<&str>) -> 
     }
 }
 
-/// An `unsupported` error at `record.field`.
 /// The longest target or trigger offset an importer writes, in minutes (about 19 years of
 /// round-the-clock time): longer ones are refused, naming the record and field, rather than
 /// written into a document the engine cannot hold.
 pub(crate) const MAX_TARGET_MINUTES: i64 = 10_000_000;
 
+/// An `unsupported` error at `record.field`.
+///
+/// The record, field and reason are each cut to a bounded excerpt (`… (N bytes)`), so a refusal
+/// that quotes a hostile value (a 5 MB name, a list of a million ids) stays a short message.
 pub(crate) fn unsupported(record: &str, field: &str, reason: impl Into<String>) -> Error {
+    let reason: String = reason.into();
     Error::Unsupported {
-        path: format!("{record}: {field}"),
-        reason: reason.into(),
+        path: format!(
+            "{}: {}",
+            shortened(record, MAX_RECORD_CHARS),
+            shortened(field, MAX_RECORD_CHARS)
+        ),
+        reason: shortened(&reason, MAX_REASON_CHARS).into_owned(),
     }
 }
+
+/// The most characters of a record's or field's name an importer's refusal quotes.
+const MAX_RECORD_CHARS: usize = 160;
+/// The most characters of the reason an importer's refusal gives.
+const MAX_REASON_CHARS: usize = 480;
