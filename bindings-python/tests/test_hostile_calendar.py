@@ -99,7 +99,7 @@ def union_never_open() -> dict[str, Any]:
     """256 calendars closed every day from 2026 by a daily holiday, in one union."""
     from entitlement import Calendar
 
-    part = {
+    part: dict[str, Any] = {
         "time_zone": "UTC",
         "hours": {"mon": ["09:00-17:00"]},
         "holidays": [{"recurs": {"unit": "day"}, "starts": "2026-01-01"}],
@@ -114,7 +114,7 @@ def criteria_breadth() -> dict[str, Any]:
     from entitlement import ConfigError, Ruleset
 
     conditions = [{"field": "severity", "op": "eq", "value": f"S{i}"} for i in range(200_000)]
-    document = {
+    document: dict[str, Any] = {
         "processes": [
             {
                 "id": "p",
