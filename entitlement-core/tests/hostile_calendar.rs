@@ -290,3 +290,57 @@ fn criteria_breadth_at_its_limit_and_one_past() {
     let e = Ruleset::from_value(&with_conditions(200_000)).unwrap_err();
     assert_eq!(e.code(), "limit_exceeded", "{e}");
 }
+
+/// Open around the clock in a zone with DST, closed on the holidays given.
+fn round_the_clock(holidays: Value) -> Calendar {
+    let all_day: Value = json!(["00:00-24:00"]);
+    let hours: serde_json::Map<String, Value> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .map(|d| (d.to_string(), all_day.clone()))
+        .collect();
+    Calendar::from_value(&json!({"time_zone": "America/Los_Angeles", "hours": hours,
+                                 "holidays": holidays}))
+    .unwrap()
+}
+
+/// A `next_close` that walks to year 9999 without a break remembers where that opening starts;
+/// later calls (from the same instant, later ones, and earlier ones that reach it) give exactly
+/// the answers a fresh calendar gives.
+#[test]
+fn an_opening_to_the_end_of_the_range_is_remembered() {
+    let holidays = json!([{"name": "Outage", "date": "2030-06-01"}]);
+    let instants = [
+        year(1),
+        year(2026),
+        year(2030) + 100 * DAY,
+        year(2030) + 160 * DAY,
+        year(2031),
+        year(5000) + 7,
+        END - 1,
+    ];
+    let code = |r: Result<i64, Error>| r.map_err(|e| e.code());
+    for holidays in [json!([]), holidays] {
+        let warmed = round_the_clock(holidays.clone());
+        // Warm from the middle, then from the start: the second walk stops at the first's opening.
+        for &t in instants.iter().rev().skip(1) {
+            let _ = warmed.next_close_micros(t);
+        }
+        for &t in &instants {
+            let fresh = round_the_clock(holidays.clone());
+            assert_eq!(
+                code(warmed.next_close_micros(t)),
+                code(fresh.next_close_micros(t)),
+                "next_close({t}) with holidays {holidays}"
+            );
+            assert_eq!(
+                code(warmed.next_open_micros(t)),
+                code(fresh.next_open_micros(t))
+            );
+        }
+    }
+    // The holiday still closes the calendar for those who ask before it.
+    let cal = round_the_clock(json!([{"name": "Outage", "date": "2030-06-01"}]));
+    assert_eq!(code(cal.next_close_micros(year(2031))), Err("no_opening"));
+    let close = cal.next_close_micros(year(2026)).unwrap();
+    assert!(year(2030) < close && close < year(2031), "{close}");
+}

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicI64, Ordering};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -60,6 +60,10 @@ struct Inner {
     /// closes every remaining day, or from an earlier search that found no opening. Later
     /// searches stop there (a union of 16 such calendars took 8 s a call, every call).
     closed_from: AtomicI32,
+    /// The earliest instant (µs) known to start an opening that lasts to the end of the range,
+    /// from an earlier `next_close` that walked there (`i64::MAX` while unknown). Later
+    /// `next_close` calls at or after it answer at once (a 24x7 calendar took 0.7 s a call).
+    open_to_end_from: AtomicI64,
 }
 
 /// The most compiling one query may do: the openings of the years it compiles (a union year
@@ -171,6 +175,7 @@ impl Calendar {
                 definition,
                 open_years,
                 closed_from: AtomicI32::new(closed_from),
+                open_to_end_from: AtomicI64::new(i64::MAX),
             }),
         }
     }
@@ -557,6 +562,10 @@ impl Calendar {
         }
     }
 
+    fn open_to_end_from(&self) -> i64 {
+        self.inner.open_to_end_from.load(Ordering::Relaxed)
+    }
+
     fn beyond(&self, operation: &'static str, from: i64, year: i32) -> Error {
         if year > MAX_YEAR {
             Error::OutOfRange {
@@ -645,7 +654,7 @@ impl Calendar {
             event: "close",
             from: describe_us(t),
         };
-        if matches!(self.inner.kind, Kind::AlwaysOpen) {
+        if matches!(self.inner.kind, Kind::AlwaysOpen) || t >= self.open_to_end_from() {
             return Err(never());
         }
         let mut work = Work::new("next_close");
@@ -669,11 +678,16 @@ impl Calendar {
             b = self.block(y, &mut work)?;
             k = 0;
         }
+        let start = b.iv[k].0;
         let mut end = b.iv[k].1;
         // An opening that runs across the new year continues in the next block.
         while end == b.end {
             y += 1;
-            if y > MAX_YEAR || y > self.last_year() {
+            if y > MAX_YEAR || y > self.last_year() || end >= self.open_to_end_from() {
+                // Every instant from `start` on meets the same unbroken opening.
+                self.inner
+                    .open_to_end_from
+                    .fetch_min(start, Ordering::Relaxed);
                 return Err(never());
             }
             b = self.block(y, &mut work)?;
