@@ -168,6 +168,12 @@ impl fmt::Debug for Calendar {
 
 impl Calendar {
     fn new(kind: Kind, definition: Value, open_years: (i32, i32), closed_from: i32) -> Calendar {
+        // The always-open calendar is open to the end from the start of the range.
+        let open_to_end_from = if matches!(kind, Kind::AlwaysOpen) {
+            i64::MIN
+        } else {
+            i64::MAX
+        };
         Calendar {
             inner: Arc::new(Inner {
                 kind,
@@ -175,7 +181,7 @@ impl Calendar {
                 definition,
                 open_years,
                 closed_from: AtomicI32::new(closed_from),
-                open_to_end_from: AtomicI64::new(i64::MAX),
+                open_to_end_from: AtomicI64::new(open_to_end_from),
             }),
         }
     }
@@ -566,6 +572,13 @@ impl Calendar {
         self.inner.open_to_end_from.load(Ordering::Relaxed)
     }
 
+    /// Records that an opening starting at `start` lasts to the end of the range.
+    fn open_to_end_from_at(&self, start: i64) {
+        self.inner
+            .open_to_end_from
+            .fetch_min(start, Ordering::Relaxed);
+    }
+
     fn beyond(&self, operation: &'static str, from: i64, year: i32) -> Error {
         if year > MAX_YEAR {
             Error::OutOfRange {
@@ -654,7 +667,7 @@ impl Calendar {
             event: "close",
             from: describe_us(t),
         };
-        if matches!(self.inner.kind, Kind::AlwaysOpen) || t >= self.open_to_end_from() {
+        if t >= self.open_to_end_from() {
             return Err(never());
         }
         let mut work = Work::new("next_close");
@@ -685,9 +698,7 @@ impl Calendar {
             y += 1;
             if y > MAX_YEAR || y > self.last_year() || end >= self.open_to_end_from() {
                 // Every instant from `start` on meets the same unbroken opening.
-                self.inner
-                    .open_to_end_from
-                    .fetch_min(start, Ordering::Relaxed);
+                self.open_to_end_from_at(start);
                 return Err(never());
             }
             b = self.block(y, &mut work)?;
