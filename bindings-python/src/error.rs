@@ -137,7 +137,7 @@ fn family(err: &Error) -> Family {
     match err.kind() {
         ErrorKind::Config => Family::Config,
         ErrorKind::Calendar => Family::Calendar,
-        ErrorKind::Input => Family::Input,
+        ErrorKind::Input | ErrorKind::Internal => Family::Input,
     }
 }
 

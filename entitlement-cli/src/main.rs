@@ -128,7 +128,10 @@ fn money(v: Option<&Value>) -> String {
 }
 
 fn print_report(r: &MonitorReport, rules: &Ruleset, args: &Args, elapsed: f64) {
-    let since = r.since.as_deref().unwrap_or("the beginning");
+    let since = r.since.map_or_else(
+        || "the beginning".to_string(),
+        entitlement_core::time::rfc3339,
+    );
     println!(
         "Entitlement breach monitor at {} over {} cases ({} entitlements)",
         r.now.format("%a %Y-%m-%d %H:%M UTC"),

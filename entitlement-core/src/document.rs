@@ -482,9 +482,15 @@ fn toml_to_json(v: toml::Value) -> Result<Value> {
 ///
 /// A key longer than [`EXCERPT_CHARS`] characters is shortened, as every quoted value is: a
 /// path is for messages.
+///
+/// A key that is empty or holds `.`, `[` or `]` is written `["a.b"]` (a JSON string in
+/// brackets), so that [`crate::error::parse_path`] splits every path back into its keys.
 pub(crate) fn key_path(path: &str, key: &str) -> String {
     let key = shortened(key, EXCERPT_CHARS);
-    if path.is_empty() {
+    if key.is_empty() || key.contains(['.', '[', ']']) {
+        let quoted = serde_json::to_string(key.as_ref()).unwrap_or_default();
+        format!("{path}[{quoted}]")
+    } else if path.is_empty() {
         key.into_owned()
     } else {
         format!("{path}.{key}")
@@ -545,16 +551,7 @@ pub(crate) fn as_i64(v: &Value, path: &str, what: &str) -> Result<i64> {
 
 /// Checks that a mapping has only the given keys.
 pub(crate) fn check_keys(map: &Map<String, Value>, path: &str, allowed: &[&str]) -> Result<()> {
-    for key in map.keys() {
-        if !allowed.contains(&key.as_str()) {
-            return Err(Error::UnknownKey {
-                path: path.to_string(),
-                key: key.clone(),
-                expected: allowed.join(", "),
-            });
-        }
-    }
-    Ok(())
+    crate::host::check_keys(map.keys().map(String::as_str), path, allowed)
 }
 
 /// The value of a required key.

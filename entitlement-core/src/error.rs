@@ -22,6 +22,8 @@ pub enum ErrorKind {
     Calendar,
     /// An argument of an operation (an instant, a duration, a case) is invalid.
     Input,
+    /// A bug in this library (a caught panic): code `internal_error`.
+    Internal,
 }
 
 /// Everything that can go wrong in this crate.
@@ -288,6 +290,110 @@ pub enum Error {
         /// What is wrong, with its path inside the case.
         error: Box<Error>,
     },
+    /// An error found while reading a document (a calendar or rules definition, an import)
+    /// whose own variant belongs to another family, such as an `out_of_range` date inside a
+    /// holiday rule: its kind is [`ErrorKind::Config`], because the document is at fault. The
+    /// code, message and path are those of the inner error. Made by [`Error::in_document`].
+    #[error(transparent)]
+    InDocument(Box<Error>),
+    /// An error found in an argument of an operation (a batch item, an option, a value a
+    /// binding converts) whose own variant belongs to another family, such as an
+    /// `invalid_type`: its kind is [`ErrorKind::Input`]. The code, message and path are those of
+    /// the inner error. Made by [`Error::in_argument`].
+    #[error(transparent)]
+    InArgument(Box<Error>),
+    /// A bug in this library: a panic caught at a binding's boundary, reported instead of
+    /// crashing the host process. Code `internal_error`.
+    #[error("internal error in entitlement (please report it): {reason}")]
+    Internal {
+        /// The panic's message.
+        reason: String,
+    },
+}
+
+/// One step of an error's [`Error::path`]: a key of a mapping or an index of a list.
+///
+/// ```
+/// use entitlement_core::error::PathSegment;
+/// assert_eq!(PathSegment::Key("hours".into()).to_string(), "hours");
+/// assert_eq!(PathSegment::Index(3).to_string(), "[3]");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(untagged)]
+pub enum PathSegment {
+    /// A key of a mapping (a document key, a record's field, an argument's name).
+    Key(String),
+    /// A position in a list.
+    Index(usize),
+}
+
+impl std::fmt::Display for PathSegment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PathSegment::Key(key) => f.write_str(key),
+            PathSegment::Index(i) => write!(f, "[{i}]"),
+        }
+    }
+}
+
+/// Splits a path as messages write it (`calendars.ny.hours.mon[0]`, `events[3].at`) into its
+/// keys and indices. A key written with brackets and quotes (`calendars["a.b"]`, the form
+/// paths use for a key that holds `.`, `[` or `]`) is one key. Text that follows no such shape
+/// (an importer's `Holiday 0Cn… (Payday): RecurrenceType`) stays whole in one key.
+///
+/// ```
+/// use entitlement_core::error::{PathSegment, parse_path};
+/// assert_eq!(
+///     parse_path("calendars.ny.hours.mon[0]"),
+///     vec![
+///         PathSegment::Key("calendars".into()),
+///         PathSegment::Key("ny".into()),
+///         PathSegment::Key("hours".into()),
+///         PathSegment::Key("mon".into()),
+///         PathSegment::Index(0),
+///     ]
+/// );
+/// assert_eq!(parse_path(r#"calendars["a.b"].time_zone"#).len(), 3);
+/// assert!(parse_path("").is_empty());
+/// ```
+pub fn parse_path(path: &str) -> Vec<PathSegment> {
+    fn parse(path: &str) -> Option<Vec<PathSegment>> {
+        let mut out = Vec::new();
+        let mut rest = path;
+        let mut first = true;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('[') {
+                if after.starts_with('"') {
+                    // A quoted key: a JSON string up to the closing `"]`.
+                    let mut de = serde_json::Deserializer::from_str(after).into_iter::<String>();
+                    let key = de.next()?.ok()?;
+                    let used = de.byte_offset();
+                    out.push(PathSegment::Key(key));
+                    rest = after[used..].strip_prefix(']')?;
+                } else {
+                    let close = after.find(']')?;
+                    out.push(PathSegment::Index(after[..close].parse().ok()?));
+                    rest = &after[close + 1..];
+                }
+            } else {
+                if !first {
+                    rest = rest.strip_prefix('.')?;
+                }
+                let end = rest.find(['.', '[']).unwrap_or(rest.len());
+                if end == 0 {
+                    return None;
+                }
+                out.push(PathSegment::Key(rest[..end].to_string()));
+                rest = &rest[end..];
+            }
+            first = false;
+        }
+        Some(out)
+    }
+    if path.is_empty() {
+        return Vec::new();
+    }
+    parse(path).unwrap_or_else(|| vec![PathSegment::Key(path.to_string())])
 }
 
 /// A quoted value in a message shows at most this many characters.
@@ -361,6 +467,109 @@ impl Error {
             Error::UnknownEntitlement { .. } => "unknown_entitlement",
             Error::Unsupported { .. } => "unsupported",
             Error::InCase { error, .. } => error.code(),
+            Error::InDocument(error) | Error::InArgument(error) => error.code(),
+            Error::Internal { .. } => "internal_error",
+        }
+    }
+
+    /// Where the error is, as keys and indices: inside the document (`calendars`, `ny`,
+    /// `hours`, `mon`, `0`), inside the case for an error in a case (`events`, `3`, `at`; the
+    /// case itself is named by the message), or the argument. Empty when the error has no
+    /// place (a parse error, which gives line and column in its message; a calendar that never
+    /// opens again; an out-of-range result).
+    ///
+    /// ```
+    /// use entitlement_core::{Calendar, error::PathSegment};
+    /// let err = Calendar::from_json(r#"{"time_zone": "UTC", "hours": {"mon": ["9am"]}}"#)
+    ///     .unwrap_err();
+    /// assert_eq!(
+    ///     err.path(),
+    ///     vec![
+    ///         PathSegment::Key("hours".into()),
+    ///         PathSegment::Key("mon".into()),
+    ///         PathSegment::Index(0),
+    ///     ]
+    /// );
+    /// ```
+    pub fn path(&self) -> Vec<PathSegment> {
+        parse_path(self.path_text())
+    }
+
+    /// The path as messages write it (`calendars.ny.hours.mon[0]`); empty when the error has
+    /// no place. See [`Error::path`].
+    pub fn path_text(&self) -> &str {
+        match self {
+            Error::UnknownKey { path, .. }
+            | Error::MissingKey { path, .. }
+            | Error::InvalidType { path, .. }
+            | Error::InvalidTime { path, .. }
+            | Error::InvalidDate { path, .. }
+            | Error::InvalidDuration { path, .. }
+            | Error::InvalidValue { path, .. }
+            | Error::UnknownTimeZone { path, .. }
+            | Error::OverlappingIntervals { path, .. }
+            | Error::UnknownCalendar { path, .. }
+            | Error::CalendarCycle { path, .. }
+            | Error::NeverOpen { path }
+            | Error::NaiveDateTime { path, .. }
+            | Error::InvalidInstant { path, .. }
+            | Error::LimitExceeded { path, .. }
+            | Error::UnknownProcess { path, .. }
+            | Error::UnknownProcessVersion { path, .. }
+            | Error::Duplicate { path, .. }
+            | Error::DuplicateKey { path, .. }
+            | Error::UnknownOperator { path, .. }
+            | Error::UnknownEventType { path, .. }
+            | Error::UnknownEntitlement { path, .. }
+            | Error::Unsupported { path, .. } => path,
+            Error::Parse { .. }
+            | Error::NoOpening { .. }
+            | Error::OutOfRange { .. }
+            | Error::Internal { .. } => "",
+            Error::InCase { error, .. } | Error::InDocument(error) | Error::InArgument(error) => {
+                error.path_text()
+            }
+        }
+    }
+
+    /// This error, found in a document: its kind becomes [`ErrorKind::Config`] (through
+    /// [`Error::InDocument`] when its own kind differs); code, message and path are unchanged.
+    ///
+    /// ```
+    /// use entitlement_core::{Error, ErrorKind};
+    /// let e = Error::OutOfRange { what: "holidays[0]".into() }.in_document();
+    /// assert_eq!((e.kind(), e.code()), (ErrorKind::Config, "out_of_range"));
+    /// ```
+    pub fn in_document(self) -> Error {
+        match self.kind() {
+            ErrorKind::Config | ErrorKind::Internal => self,
+            _ => Error::InDocument(Box::new(self.unwrap_place())),
+        }
+    }
+
+    /// This error, found in an argument of an operation: its kind becomes
+    /// [`ErrorKind::Input`] (through [`Error::InArgument`] when its own kind differs); code,
+    /// message and path are unchanged. A calendar that cannot answer (`no_opening`) keeps its
+    /// kind: it is not the argument's fault.
+    ///
+    /// ```
+    /// use entitlement_core::{Error, ErrorKind};
+    /// let e = Error::InvalidType { path: "starts[3]".into(), expected: "a datetime".into(),
+    ///     found: "a str".into() }.in_argument();
+    /// assert_eq!((e.kind(), e.code()), (ErrorKind::Input, "invalid_type"));
+    /// ```
+    pub fn in_argument(self) -> Error {
+        match self.kind() {
+            ErrorKind::Input | ErrorKind::Calendar | ErrorKind::Internal => self,
+            ErrorKind::Config => Error::InArgument(Box::new(self.unwrap_place())),
+        }
+    }
+
+    /// The error without an `InDocument` / `InArgument` wrapper.
+    fn unwrap_place(self) -> Error {
+        match self {
+            Error::InDocument(e) | Error::InArgument(e) => *e,
+            e => e,
         }
     }
 
@@ -402,6 +611,9 @@ impl Error {
                 ErrorKind::Calendar
             }
             Error::InCase { .. } => ErrorKind::Input,
+            Error::InDocument(_) => ErrorKind::Config,
+            Error::InArgument(_) => ErrorKind::Input,
+            Error::Internal { .. } => ErrorKind::Internal,
         }
     }
 }

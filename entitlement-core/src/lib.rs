@@ -98,6 +98,7 @@ pub mod calendar;
 pub mod document;
 pub mod duration;
 pub mod error;
+pub mod host;
 pub mod import;
 pub mod rules;
 pub mod schema;

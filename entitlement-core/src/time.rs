@@ -221,9 +221,18 @@ pub fn parse_instant(text: &str, path: &str) -> Result<i64, Error> {
     }
 }
 
-/// Checks that an instant is inside the supported range.
+/// Checks that an instant is inside the supported range, years 1 to 9999: the one range check
+/// and the one `out_of_range` message of every layer.
+///
+/// ```
+/// use entitlement_core::{MAX_MICROS, time::check_instant};
+/// assert_eq!(check_instant(0, "start").unwrap(), 0);
+/// let err = check_instant(MAX_MICROS + 1, "start").unwrap_err();
+/// assert_eq!(err.code(), "out_of_range");
+/// assert!(err.to_string().starts_with("start ("), "{err}");
+/// ```
 #[inline]
-pub(crate) fn check_instant(us: i64, what: &str) -> Result<i64> {
+pub fn check_instant(us: i64, what: &str) -> Result<i64> {
     if (MIN_MICROS..=MAX_MICROS).contains(&us) {
         Ok(us)
     } else {
@@ -291,4 +300,197 @@ mod tests {
         assert_eq!(year_of(MAX_MICROS + 1), 10000);
         assert_eq!(year_start(1), MIN_MICROS);
     }
+}
+
+/// RFC 3339 in UTC with `Z` and as many fraction digits as needed (none, 3, 6 or 9): the one
+/// way every layer writes an instant as text.
+///
+/// ```
+/// use entitlement_core::time::rfc3339;
+/// let t: chrono::DateTime<chrono::Utc> = "2026-03-09T13:00:00.250Z".parse()?;
+/// assert_eq!(rfc3339(t), "2026-03-09T13:00:00.250Z");
+/// # Ok::<(), chrono::ParseError>(())
+/// ```
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// How result types serialise their instants, durations and dates, for `#[serde(with)]`.
+///
+/// A human-readable serializer (JSON, YAML) gets what the text formats have always shown: an
+/// instant as RFC 3339 text ([`rfc3339`]), a duration as seconds (a float with microsecond
+/// precision), a date as `YYYY-MM-DD`. Each value is wrapped in a newtype struct whose name is
+/// one of [`INSTANT`], [`DURATION`] and [`DATE`]: text formats ignore the wrapper, and a
+/// binding's host serializer recognises it and asks for the value again with
+/// `is_human_readable() == false`, which gives integer microseconds since the Unix epoch, integer
+/// microseconds, or days since 1970-01-01. The host then makes a `datetime` / `Date`, a
+/// `timedelta` / milliseconds, a `date`, without parsing text.
+///
+/// ```
+/// #[derive(serde::Serialize)]
+/// struct Row {
+///     #[serde(with = "entitlement_core::time::serde_instant")]
+///     at: chrono::DateTime<chrono::Utc>,
+/// }
+/// let row = Row { at: "2026-03-09T13:00:00Z".parse()? };
+/// assert_eq!(serde_json::to_string(&row)?, r#"{"at":"2026-03-09T13:00:00Z"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub mod marker {
+    /// The newtype-struct name of an instant.
+    pub const INSTANT: &str = "$entitlement::Instant";
+    /// The newtype-struct name of a duration.
+    pub const DURATION: &str = "$entitlement::Duration";
+    /// The newtype-struct name of a calendar date.
+    pub const DATE: &str = "$entitlement::Date";
+}
+pub use marker::{DATE, DURATION, INSTANT};
+
+struct InstantRepr(DateTime<Utc>);
+impl serde::Serialize for InstantRepr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(&self.0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        } else {
+            s.serialize_i64(to_us(self.0))
+        }
+    }
+}
+
+struct DurationRepr(TimeDelta);
+impl serde::Serialize for DurationRepr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let us = self.0.num_microseconds();
+        if s.is_human_readable() {
+            s.serialize_f64(us.unwrap_or(i64::MAX) as f64 / 1e6)
+        } else {
+            let us = us.ok_or_else(|| {
+                <S::Error as serde::ser::Error>::custom(format!(
+                    "the duration {} is out of range",
+                    self.0
+                ))
+            })?;
+            s.serialize_i64(us)
+        }
+    }
+}
+
+struct DateRepr(NaiveDate);
+impl serde::Serialize for DateRepr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(&self.0)
+        } else {
+            s.serialize_i64(naive_date_us(self.0).div_euclid(DAY_US))
+        }
+    }
+}
+
+macro_rules! serde_module {
+    ($name:ident, $opt:ident, $ty:ty, $repr:ident, $marker:ident, $what:literal) => {
+        #[doc = concat!("Serialises ", $what, "; see [`marker`].")]
+        pub mod $name {
+            use super::*;
+            #[doc = concat!("Serialises ", $what, ".")]
+            pub fn serialize<S: serde::Serializer>(
+                v: &$ty,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_newtype_struct(marker::$marker, &$repr(*v))
+            }
+        }
+        #[doc = concat!("Serialises an optional ", $what, " (`None` as null); see [`marker`].")]
+        pub mod $opt {
+            use super::*;
+            #[doc = concat!("Serialises an optional ", $what, ".")]
+            pub fn serialize<S: serde::Serializer>(
+                v: &Option<$ty>,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                match v {
+                    Some(v) => s.serialize_newtype_struct(marker::$marker, &$repr(*v)),
+                    None => s.serialize_none(),
+                }
+            }
+        }
+    };
+}
+serde_module!(
+    serde_instant,
+    serde_opt_instant,
+    DateTime<Utc>,
+    InstantRepr,
+    INSTANT,
+    "an instant"
+);
+serde_module!(
+    serde_duration,
+    serde_opt_duration,
+    TimeDelta,
+    DurationRepr,
+    DURATION,
+    "a duration"
+);
+serde_module!(
+    serde_date,
+    serde_opt_date,
+    NaiveDate,
+    DateRepr,
+    DATE,
+    "a calendar date"
+);
+
+/// An instant, duration or date as a result type serialises it (see [`marker`]), for
+/// hand-written `Serialize` impls.
+#[derive(Clone, Copy, Debug)]
+pub struct Marked<T>(T);
+
+impl Marked<DateTime<Utc>> {
+    /// A marked instant.
+    pub fn instant(t: DateTime<Utc>) -> Self {
+        Marked(t)
+    }
+}
+
+impl serde::Serialize for Marked<DateTime<Utc>> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        serde_instant::serialize(&self.0, s)
+    }
+}
+
+fn marked_schema(
+    kind: &str,
+    json_type: &str,
+    format: Option<&str>,
+    nullable: bool,
+) -> schemars::Schema {
+    let mut schema = serde_json::Map::new();
+    let json_type = if nullable {
+        serde_json::json!([json_type, "null"])
+    } else {
+        serde_json::json!(json_type)
+    };
+    schema.insert("type".into(), json_type);
+    if let Some(format) = format {
+        schema.insert("format".into(), format.into());
+    }
+    schema.insert("x-entitlement".into(), kind.into());
+    schemars::Schema::from(schema)
+}
+
+macro_rules! schema_fns {
+    ($($name:ident, $kind:literal, $ty:literal, $format:expr, $nullable:literal;)*) => {$(
+        #[doc = concat!("The JSON schema of a marked ", $kind, " (`x-entitlement: ", $kind, "`).")]
+        pub fn $name(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+            marked_schema($kind, $ty, $format, $nullable)
+        }
+    )*};
+}
+schema_fns! {
+    schema_instant, "instant", "string", Some("date-time"), false;
+    schema_opt_instant, "instant", "string", Some("date-time"), true;
+    schema_duration, "duration", "number", None, false;
+    schema_opt_duration, "duration", "number", None, true;
+    schema_date, "date", "string", Some("date"), false;
+    schema_opt_date, "date", "string", Some("date"), true;
 }

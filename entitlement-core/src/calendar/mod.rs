@@ -277,7 +277,7 @@ impl Calendar {
     /// assert!(Calendar::from_value(&bad).unwrap_err().to_string().starts_with("hours.mon[0]"));
     /// ```
     pub fn from_value(definition: &Value) -> Result<Calendar> {
-        spec::build(definition, "", &mut spec::NoNames, 0)
+        spec::build(definition, "", &mut spec::NoNames, 0).map_err(Error::in_document)
     }
 
     /// Parses one calendar definition written as JSON.
@@ -913,7 +913,7 @@ impl Calendars {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_value(calendars: &Value) -> Result<Calendars> {
-        Calendars::from_value_at(calendars, "calendars")
+        Calendars::from_value_at(calendars, "calendars").map_err(Error::in_document)
     }
 
     pub(crate) fn from_value_at(calendars: &Value, path: &str) -> Result<Calendars> {

@@ -74,6 +74,21 @@ pub(crate) fn build(
     depth: usize,
 ) -> Result<Calendar> {
     let map = as_object(v, path)?;
+    for (alias, key) in crate::host::CALENDAR_KEY_ALIASES {
+        if map.contains_key(alias) {
+            if map.contains_key(key) {
+                return Err(Error::InvalidValue {
+                    path: key_path(path, alias),
+                    reason: format!("`{alias}` is an alias of `{key}`: give one of them, not both"),
+                });
+            }
+            let mut renamed = map.clone();
+            if let Some(value) = renamed.remove(alias) {
+                renamed.insert(key.to_string(), value);
+            }
+            return build(&Value::Object(renamed), path, names, depth);
+        }
+    }
     if map.contains_key("always_open") {
         check_keys(map, path, &["always_open", "description"])?;
         let p = key_path(path, "always_open");

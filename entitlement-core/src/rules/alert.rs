@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use super::Ruleset;
 use super::model::Level;
 use super::monitor::{MonitorEvent, MonitorEventKind};
-use super::status::{rfc3339, ser_instant, ser_opt_duration, ser_opt_instant};
 use crate::error::Result;
+use crate::time::rfc3339;
 
 /// One event, ready to tell a person: who, what, by when, and what to do.
 ///
@@ -38,7 +38,7 @@ use crate::error::Result;
 /// assert!(alert.actions.contains(&"notify_owner".to_string()));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Alert {
     /// The event's key (use it to deduplicate downstream, e.g. as PagerDuty's `dedup_key`).
     pub key: String,
@@ -47,7 +47,8 @@ pub struct Alert {
     /// Its level.
     pub level: Level,
     /// When the threshold was crossed.
-    #[serde(serialize_with = "ser_instant")]
+    #[serde(with = "crate::time::serde_instant")]
+    #[schemars(schema_with = "crate::time::schema_instant")]
     pub at: DateTime<Utc>,
     /// A one-line title (control characters from CRM text become spaces).
     pub title: String,
@@ -79,7 +80,8 @@ pub struct Alert {
     /// The whole account context, untouched (shared with the entitlement, not copied).
     pub account: super::model::Account,
     /// The milestone's deadline in UTC.
-    #[serde(serialize_with = "ser_opt_instant")]
+    #[serde(with = "crate::time::serde_opt_instant")]
+    #[schemars(schema_with = "crate::time::schema_opt_instant")]
     pub deadline_utc: Option<DateTime<Utc>>,
     /// The deadline in the milestone calendar's zone (`2026-11-25 16:00 EST`).
     pub deadline_local: Option<String>,
@@ -87,10 +89,12 @@ pub struct Alert {
     pub time_zone: Option<String>,
     /// Business time left on the milestone's clock (negative once late); `None` once the
     /// milestone is completed.
-    #[serde(serialize_with = "ser_opt_duration")]
+    #[serde(with = "crate::time::serde_opt_duration")]
+    #[schemars(schema_with = "crate::time::schema_opt_duration")]
     pub business_left: Option<TimeDelta>,
     /// Wall-clock time left until the deadline (negative once late); `None` once completed.
-    #[serde(serialize_with = "ser_opt_duration")]
+    #[serde(with = "crate::time::serde_opt_duration")]
+    #[schemars(schema_with = "crate::time::schema_opt_duration")]
     pub wall_left: Option<TimeDelta>,
     /// Suggested actions: the trigger's own first, then the defaults that apply.
     pub actions: Vec<String>,

@@ -105,7 +105,7 @@ impl EventKind {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Event {
     /// When it happened.
-    #[serde(serialize_with = "super::status::ser_instant")]
+    #[serde(with = "crate::time::serde_instant")]
     pub at: DateTime<Utc>,
     /// What happened.
     #[serde(flatten)]
@@ -141,7 +141,7 @@ pub struct Case {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub process: Option<ProcessRef>,
     /// When it was created: the start of `created`.
-    #[serde(serialize_with = "super::status::ser_instant")]
+    #[serde(with = "crate::time::serde_instant")]
     pub created_at: DateTime<Utc>,
     /// Field values (severity, priority, status, ...). Before a field's first `field` event the
     /// replay uses that event's `from`, else this value; after it, the events' values.
@@ -187,14 +187,12 @@ impl Case {
     /// assert!(err.to_string().starts_with("case \"#3\": "), "{err}");
     /// ```
     pub fn from_value_at(v: &Value, position: usize) -> Result<Case> {
-        let label = v
-            .get("id")
-            .and_then(|id| match id {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-            .unwrap_or_else(|| format!("#{position}"));
+        let id = v.get("id").and_then(|id| match id {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
+        let label = crate::host::case_label(id.as_deref(), position);
         Case::parse(v).map_err(|error| Error::InCase {
             case: label,
             error: Box::new(error),
@@ -312,8 +310,8 @@ impl Event {
                 path: key_path(path, "at"),
                 reason: format!(
                     "the event ({}) precedes the case's created_at ({})",
-                    super::status::rfc3339(at),
-                    super::status::rfc3339(created_at)
+                    crate::time::rfc3339(at),
+                    crate::time::rfc3339(created_at)
                 ),
             });
         }

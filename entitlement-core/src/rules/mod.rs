@@ -50,6 +50,7 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
+pub(crate) use crate::time::rfc3339;
 pub use alert::{Alert, hours_minutes};
 pub use case::{Case, Event, EventKind, MAX_EVENTS};
 pub use config::{Chronic, MinLevel, MonitorConfig, Suppress};
@@ -63,7 +64,6 @@ pub use monitor::{
     OverQuota, ProcessRollup, QuotaCrossing, StatusRef, WhatIf, WhatIfChange, WhatIfRow,
 };
 pub use risk::BreachRisk;
-pub(crate) use status::rfc3339;
 pub use status::{
     CaseEvaluation, EntitlementStatus, EntitlementUsage, MilestoneState, MilestoneStatus, QuotaUse,
     TriggerStatus,
@@ -155,6 +155,11 @@ impl Ruleset {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_value(doc: &Value) -> Result<Ruleset> {
+        Ruleset::read(doc).map_err(Error::in_document)
+    }
+
+    /// [`Ruleset::from_value`] before its errors are marked as the document's.
+    fn read(doc: &Value) -> Result<Ruleset> {
         let map = as_object(doc, "")?;
         check_keys(
             map,

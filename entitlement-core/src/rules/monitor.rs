@@ -11,9 +11,7 @@ use serde_json::{Map, Value};
 use super::alert::{Alert, build_alert};
 use super::model::{Entitlement, Level, Milestone, Period, Process};
 use super::replay::{StateAt, StateSweep, is_paused};
-use super::status::{
-    CaseEvaluation, EntitlementUsage, MilestoneState, MilestoneStatus, ser_instant,
-};
+use super::status::{CaseEvaluation, EntitlementUsage, MilestoneState, MilestoneStatus};
 use super::usage::{Counted, Counts, previous_period};
 use super::{Case, Ruleset, period_bounds};
 use crate::error::Result;
@@ -44,7 +42,7 @@ use crate::time::{from_us, to_us};
 /// assert_eq!(kinds, [MonitorEventKind::Trigger, MonitorEventKind::Breach]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MonitorEventKind {
     /// A milestone's trigger was reached.
@@ -91,13 +89,15 @@ impl MonitorEventKind {
 /// assert_eq!((crossing.max_cases, crossing.used, crossing.fraction), (2, 2, 1.0));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct QuotaCrossing {
     /// The quota's name, if any.
     pub name: Option<String>,
     /// Its period (`term` for the per-incident allowance).
     pub period: Period,
     /// The first day of the period.
+    #[serde(with = "crate::time::serde_opt_date")]
+    #[schemars(schema_with = "crate::time::schema_opt_date")]
     pub period_start: Option<NaiveDate>,
     /// The cap.
     pub max_cases: u32,
@@ -133,7 +133,7 @@ pub struct QuotaCrossing {
 /// assert!(!event.suppressed);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MonitorEvent {
     /// Stable across runs: the same event has the same key whichever window reports it.
     pub key: String,
@@ -142,7 +142,8 @@ pub struct MonitorEvent {
     /// Its level.
     pub level: Level,
     /// The instant the threshold was crossed.
-    #[serde(serialize_with = "ser_instant")]
+    #[serde(with = "crate::time::serde_instant")]
+    #[schemars(schema_with = "crate::time::schema_instant")]
     pub at: DateTime<Utc>,
     /// The case (milestone events and the case that crossed a quota).
     pub case_id: Option<String>,
@@ -196,7 +197,7 @@ pub struct MonitorEvent {
 /// assert_eq!(rollup.attainment, Some(0.0));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MilestoneRollup {
     /// The milestone's name.
     pub milestone: String,
@@ -242,7 +243,7 @@ pub struct MilestoneRollup {
 /// assert_eq!((process.process.as_str(), process.cases), ("p", 1));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ProcessRollup {
     /// The process id.
     pub process: String,
@@ -269,7 +270,7 @@ pub struct ProcessRollup {
 /// assert!(report.accounts[0].over_quota_periods.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OverQuota {
     /// The entitlement.
     pub entitlement: String,
@@ -278,6 +279,8 @@ pub struct OverQuota {
     /// The quota's period.
     pub period: Period,
     /// The first day of the period.
+    #[serde(with = "crate::time::serde_date")]
+    #[schemars(schema_with = "crate::time::schema_date")]
     pub period_start: NaiveDate,
     /// Cases in that period.
     pub used: u32,
@@ -304,7 +307,7 @@ pub struct OverQuota {
 /// assert!(acme.usage[0].quotas[0].used > 2);     // three cases against a monthly quota of two
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AccountRollup {
     /// The account id (`account.id`, else the entitlement id).
     pub account_id: String,
@@ -383,7 +386,7 @@ pub struct MonitorReport {
     /// The run's `now`.
     pub now: DateTime<Utc>,
     /// The run's `since` (`None`: everything up to `now`).
-    pub since: Option<String>,
+    pub since: Option<DateTime<Utc>>,
     /// The events of `(since, now]`, by instant then key; suppressed ones included and marked.
     pub events: Vec<MonitorEvent>,
     /// One alert per event that is not suppressed, in the same order.
@@ -430,14 +433,48 @@ impl Serialize for MonitorReport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = s.serialize_struct("MonitorReport", 7)?;
-        out.serialize_field("now", &super::status::rfc3339(self.now))?;
-        out.serialize_field("since", &self.since)?;
+        out.serialize_field("now", &crate::time::Marked::instant(self.now))?;
+        out.serialize_field("since", &self.since.map(crate::time::Marked::instant))?;
         out.serialize_field("events", &self.events)?;
         out.serialize_field("alerts", &self.alerts)?;
         out.serialize_field("statuses", &self.statuses())?;
         out.serialize_field("accounts", &self.accounts)?;
         out.serialize_field("cases", &self.cases)?;
         out.end()
+    }
+}
+
+/// The report as it serialises (`open` becomes `statuses`, the open statuses themselves): the
+/// schema [`crate::host::result_schema`] gives for `MonitorReport`.
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "MonitorReport")]
+#[allow(dead_code)]
+struct MonitorReportShape {
+    /// The run's `now`.
+    #[schemars(schema_with = "crate::time::schema_instant")]
+    now: DateTime<Utc>,
+    /// The run's `since` (null: everything up to `now`).
+    #[schemars(schema_with = "crate::time::schema_opt_instant")]
+    since: Option<DateTime<Utc>>,
+    /// The events of `(since, now]`, by instant then key; suppressed ones included and marked.
+    events: Vec<MonitorEvent>,
+    /// One alert per event that is not suppressed, in the same order.
+    alerts: Vec<Alert>,
+    /// Every open milestone (in progress, paused or violated), least time left first.
+    statuses: Vec<MilestoneStatus>,
+    /// Per account rollups, by account id.
+    accounts: Vec<AccountRollup>,
+    /// Per case: coverage and every milestone status.
+    cases: Vec<CaseEvaluation>,
+}
+
+impl schemars::JsonSchema for MonitorReport {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MonitorReport".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        MonitorReportShape::json_schema(generator)
     }
 }
 
@@ -657,7 +694,7 @@ impl Ruleset {
         let accounts = self.rollups(cases, &evaluations, &counts, now)?;
         Ok(MonitorReport {
             now,
-            since: since.map(super::status::rfc3339),
+            since,
             events,
             alerts,
             open,
@@ -1199,7 +1236,7 @@ fn group_by_entitlement(cases: &[Case]) -> HashMap<&str, Vec<&Case>> {
 /// assert_eq!((row.proposed.late, row.proposed.attainment), (1, Some(0.0)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Attainment {
     /// Completed on time.
     pub met: u32,
@@ -1244,7 +1281,7 @@ impl Attainment {
 /// assert_eq!(what_if.rows[0].milestone, "First Response");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WhatIfRow {
     /// The milestone's name (milestones are matched by name across the two rulesets).
     pub milestone: String,
@@ -1274,7 +1311,7 @@ pub struct WhatIfRow {
 /// assert_ne!(change.current, change.proposed);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WhatIfChange {
     /// The case.
     pub case_id: String,
@@ -1307,7 +1344,7 @@ pub struct WhatIfChange {
 /// assert_eq!(what_if.changes.len(), 1);      // met in 45 minutes; late against 30
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WhatIf {
     /// One row per milestone name, in order of first appearance.
     pub rows: Vec<WhatIfRow>,

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
-use super::status::{MilestoneState, ser_duration};
+use super::status::MilestoneState;
 use super::{Case, Ruleset};
 use crate::error::Result;
 
@@ -27,7 +27,7 @@ use crate::error::Result;
 ///     r.probability.is_some_and(|p| p > 0.5) && r.completions >= 20
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct BreachRisk {
     /// The case.
     pub case_id: String,
@@ -40,10 +40,12 @@ pub struct BreachRisk {
     /// Its state at `now`: `in_progress`, `paused` or `violated`.
     pub state: MilestoneState,
     /// Its target (the tier's).
-    #[serde(serialize_with = "ser_duration")]
+    #[serde(with = "crate::time::serde_duration")]
+    #[schemars(schema_with = "crate::time::schema_duration")]
     pub target: TimeDelta,
     /// The active business time it has run.
-    #[serde(serialize_with = "ser_duration")]
+    #[serde(with = "crate::time::serde_duration")]
+    #[schemars(schema_with = "crate::time::schema_duration")]
     pub elapsed: TimeDelta,
     /// The probability that it is still open when its clock reaches the target: 1 once it is
     /// past the target; `None` when the history has no completed occurrence to learn from, or

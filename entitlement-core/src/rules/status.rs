@@ -1,47 +1,9 @@
 //! What an evaluation returns: per-milestone statuses, per-case coverage, per-entitlement use.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, TimeDelta, Utc};
-use serde::{Serialize, Serializer};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use serde::Serialize;
 
 use super::model::{Level, MilestoneKind, Period};
-
-/// RFC 3339 in UTC with `Z`, with as many fraction digits as needed.
-pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-pub(crate) fn ser_instant<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&rfc3339(*t))
-}
-
-pub(crate) fn ser_opt_instant<S: Serializer>(
-    t: &Option<DateTime<Utc>>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match t {
-        Some(t) => s.serialize_str(&rfc3339(*t)),
-        None => s.serialize_none(),
-    }
-}
-
-/// Durations serialise as seconds (a float with microsecond precision).
-fn seconds(d: &TimeDelta) -> f64 {
-    d.num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6
-}
-
-pub(crate) fn ser_duration<S: Serializer>(d: &TimeDelta, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(seconds(d))
-}
-
-pub(crate) fn ser_opt_duration<S: Serializer>(
-    d: &Option<TimeDelta>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.serialize_f64(seconds(d)),
-        None => s.serialize_none(),
-    }
-}
 
 /// Where one milestone instance stands.
 ///
@@ -66,7 +28,7 @@ pub(crate) fn ser_opt_duration<S: Serializer>(
 /// assert_eq!(rules.evaluate(&case, now)?[0].state, MilestoneState::Violated);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MilestoneState {
     /// Not started (or starting in the future, for a sequential recurrence).
@@ -142,7 +104,7 @@ impl MilestoneState {
 /// assert!(warning.crossed);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TriggerStatus {
     /// The trigger's point as written (`50%`, `-5m`).
     pub point: String,
@@ -151,7 +113,8 @@ pub struct TriggerStatus {
     /// Its actions.
     pub actions: Vec<String>,
     /// The instant the clock reaches it (provisional while the milestone is paused).
-    #[serde(serialize_with = "ser_instant")]
+    #[serde(with = "crate::time::serde_instant")]
+    #[schemars(schema_with = "crate::time::schema_instant")]
     pub at: DateTime<Utc>,
     /// Whether it has been crossed by `now` (before completion, for a completed instance),
     /// measured against the current target.
@@ -159,7 +122,8 @@ pub struct TriggerStatus {
     /// When it fired, measured against the target in force at each moment (a tier change
     /// that shortens the target fires it at the change): what the monitor reports. `None`
     /// until it fires.
-    #[serde(serialize_with = "ser_opt_instant")]
+    #[serde(with = "crate::time::serde_opt_instant")]
+    #[schemars(schema_with = "crate::time::schema_opt_instant")]
     pub fired_at: Option<DateTime<Utc>>,
 }
 
@@ -188,7 +152,7 @@ pub struct TriggerStatus {
 /// assert_eq!(status.consumed, Some(1.25));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MilestoneStatus {
     /// The case's id.
     pub case_id: String,
@@ -203,36 +167,45 @@ pub struct MilestoneStatus {
     /// The calendar its clock runs on (`None`: 24×7).
     pub calendar: Option<String>,
     /// When its clock started.
-    #[serde(serialize_with = "ser_opt_instant")]
+    #[serde(with = "crate::time::serde_opt_instant")]
+    #[schemars(schema_with = "crate::time::schema_opt_instant")]
     pub started_at: Option<DateTime<Utc>>,
     /// The business time it may take (by the tier at completion, or at `now` while open).
-    #[serde(serialize_with = "ser_opt_duration")]
+    #[serde(with = "crate::time::serde_opt_duration")]
+    #[schemars(schema_with = "crate::time::schema_opt_duration")]
     pub target: Option<TimeDelta>,
     /// Its deadline: pushed out by paused business time, provisional while paused.
-    #[serde(serialize_with = "ser_opt_instant")]
+    #[serde(with = "crate::time::serde_opt_instant")]
+    #[schemars(schema_with = "crate::time::schema_opt_instant")]
     pub target_at: Option<DateTime<Utc>>,
     /// When it was completed.
-    #[serde(serialize_with = "ser_opt_instant")]
+    #[serde(with = "crate::time::serde_opt_instant")]
+    #[schemars(schema_with = "crate::time::schema_opt_instant")]
     pub completed_at: Option<DateTime<Utc>>,
     /// Active business time used (paused time excluded).
-    #[serde(serialize_with = "ser_duration")]
+    #[serde(with = "crate::time::serde_duration")]
+    #[schemars(schema_with = "crate::time::schema_duration")]
     pub elapsed: TimeDelta,
     /// Business time spent paused.
-    #[serde(serialize_with = "ser_duration")]
+    #[serde(with = "crate::time::serde_duration")]
+    #[schemars(schema_with = "crate::time::schema_duration")]
     pub paused: TimeDelta,
     /// Target minus elapsed: negative once past the target.
-    #[serde(serialize_with = "ser_opt_duration")]
+    #[serde(with = "crate::time::serde_opt_duration")]
+    #[schemars(schema_with = "crate::time::schema_opt_duration")]
     pub remaining: Option<TimeDelta>,
     /// Elapsed as a fraction of the target (above 1 once past it).
     pub consumed: Option<f64>,
     /// The levels of the triggers crossed so far, in trigger order.
     pub crossed: Vec<Level>,
     /// The next trigger the clock will reach (`None` once completed or all are crossed).
-    #[serde(serialize_with = "ser_opt_instant")]
+    #[serde(with = "crate::time::serde_opt_instant")]
+    #[schemars(schema_with = "crate::time::schema_opt_instant")]
     pub next_trigger_at: Option<DateTime<Utc>>,
     /// When the clock reached the target in force at that moment, if it has by `now` and
     /// before completion: the instant the monitor reports the breach.
-    #[serde(serialize_with = "ser_opt_instant")]
+    #[serde(with = "crate::time::serde_opt_instant")]
+    #[schemars(schema_with = "crate::time::schema_opt_instant")]
     pub breached_at: Option<DateTime<Utc>>,
     /// Every trigger, placed on the wall clock.
     pub triggers: Vec<TriggerStatus>,
@@ -261,7 +234,7 @@ pub struct MilestoneStatus {
 /// assert_eq!(rules.evaluate_case(&case, now)?.entitlement_status, EntitlementStatus::Active);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EntitlementStatus {
     /// The case has no entitlement.
@@ -315,7 +288,7 @@ impl EntitlementStatus {
 /// assert_eq!(evaluation.account["name"], "Acme");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CaseEvaluation {
     /// The case's id.
     pub case_id: String,
@@ -362,15 +335,19 @@ pub struct CaseEvaluation {
 /// assert_eq!((quota.max_cases, quota.used, quota.remaining), (5, 1, 4));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct QuotaUse {
     /// The quota's name, if any.
     pub name: Option<String>,
     /// Its period.
     pub period: Period,
     /// The first day of the period containing `now`.
+    #[serde(with = "crate::time::serde_date")]
+    #[schemars(schema_with = "crate::time::schema_date")]
     pub period_start: NaiveDate,
     /// The last day of that period (inclusive).
+    #[serde(with = "crate::time::serde_date")]
+    #[schemars(schema_with = "crate::time::schema_date")]
     pub period_end: NaiveDate,
     /// The cap.
     pub max_cases: u32,
@@ -409,7 +386,7 @@ pub struct QuotaUse {
 /// assert_eq!((usage.cases_used, usage.cases_remaining), (1, Some(9)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EntitlementUsage {
     /// The entitlement's id.
     pub entitlement: String,
