@@ -541,9 +541,10 @@ impl Error {
     /// assert_eq!((e.kind(), e.code()), (ErrorKind::Config, "out_of_range"));
     /// ```
     pub fn in_document(self) -> Error {
-        match self.kind() {
-            ErrorKind::Config | ErrorKind::Internal => self,
-            _ => Error::InDocument(Box::new(self.unwrap_place())),
+        let error = self.unwrap_place();
+        match error.kind() {
+            ErrorKind::Config | ErrorKind::Internal => error,
+            _ => Error::InDocument(Box::new(error)),
         }
     }
 
@@ -559,9 +560,10 @@ impl Error {
     /// assert_eq!((e.kind(), e.code()), (ErrorKind::Input, "invalid_type"));
     /// ```
     pub fn in_argument(self) -> Error {
-        match self.kind() {
-            ErrorKind::Input | ErrorKind::Calendar | ErrorKind::Internal => self,
-            ErrorKind::Config => Error::InArgument(Box::new(self.unwrap_place())),
+        let error = self.unwrap_place();
+        match error.kind() {
+            ErrorKind::Input | ErrorKind::Calendar | ErrorKind::Internal => error,
+            ErrorKind::Config => Error::InArgument(Box::new(error)),
         }
     }
 

@@ -4,6 +4,7 @@ mod common;
 mod dst;
 mod errors;
 mod fuzz_corpus;
+mod host;
 mod hostile_calendar;
 mod hostile_documents;
 mod hostile_monitor;
