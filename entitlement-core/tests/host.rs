@@ -202,7 +202,7 @@ proptest! {
         // An index inside a list of processes.
         let mut processes: Vec<Value> =
             (0..index).map(|i| json!({"id": format!("ok{i}"), "milestones": []})).collect();
-        processes.push(json!({"id": "bad", "milestones": [{"name": name, "kind": "resolution", "target": "soon"}]}));
+        processes.push(json!({"id": "bad", "milestones": [{"name": "R", "kind": "resolution", "target": "soon"}]}));
         let err = Ruleset::from_value(&json!({"processes": processes})).unwrap_err();
         prop_assert_eq!(
             err.path(),
