@@ -1,5 +1,5 @@
 'use strict'
-// The Calendar class through the built addon: the SPEC §2 reference answers, DST, unions,
+// The Calendar class through the built addon: the reference calendar's answers (the calendar of the getting-started guides), DST, unions,
 // always-open calendars, the three forms of instants, and the laws of business time as
 // properties over seeded random inputs.
 
@@ -18,7 +18,7 @@ const at = (iso) => {
   return ms
 }
 
-/** The SPEC §2 reference calendar: Mon–Fri 09–17 in New York, holiday Mon 2026-03-09. */
+/** The reference calendar: Mon–Fri 09–17 in New York, holiday Mon 2026-03-09. */
 const REFERENCE = {
   time_zone: 'America/New_York',
   hours: {
@@ -38,7 +38,7 @@ const FORMS = {
   epochMs: (iso) => at(iso),
 }
 
-describe('SPEC §2 reference answers', () => {
+describe('reference answers', () => {
   const cal = new Calendar(REFERENCE)
 
   for (const [form, input] of Object.entries(FORMS)) {

@@ -174,7 +174,7 @@ describe('scenarios of the sample rules (hand-computed deadlines)', () => {
     })
   }
 
-  test('the snake_case aliases of SPEC §7 read the same values', () => {
+  test('the snake_case aliases read the same values', () => {
     for (const s of evaluate(G1)) {
       assert.equal(s.case_id, s.caseId)
       for (const [snake, camel] of [

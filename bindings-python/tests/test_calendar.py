@@ -1,4 +1,4 @@
-"""``entitlement.Calendar`` through the installed wheel: the SPEC §2 reference answers, every kind
+"""``entitlement.Calendar`` through the installed wheel: the reference calendar's answers (the calendar of the getting-started guides), every kind
 of aware datetime, microsecond exactness, DST, unions, and the laws of business time."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 
 
 def ny_support() -> Calendar:
-    """The SPEC §2 reference calendar: Mon-Fri 09-17 New York, holiday Mon 2026-03-09."""
+    """The reference calendar: Mon-Fri 09-17 New York, holiday Mon 2026-03-09."""
     return Calendar(
         time_zone="America/New_York",
         hours={day: ["09:00-17:00"] for day in WEEKDAYS},
@@ -64,7 +64,7 @@ def test_package_is_the_installed_wheel() -> None:
     assert entitlement.__version__
 
 
-# --- SPEC §2 reference answers ----------------------------------------------------------------
+# --- Reference answers ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", TZ_KINDS)

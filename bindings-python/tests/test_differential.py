@@ -122,7 +122,7 @@ class RandomCalendar:
             for (s, e), days in sorted(by_hours.items())
         ]
         # businesstimedelta fails when no holiday lies within five years of a query
-        # (TOOLCHAIN.md), and walks day by day to the next one: every date of a weekday that
+        # (measured when the peers were chosen), and walks day by day to the next one: every date of a weekday that
         # has no opening is a holiday too, which changes nothing and keeps the walk short.
         closed = set(range(7)) - {iv.day for iv in self.intervals}
         first = date(2015, 1, 5)  # a Monday

@@ -7,7 +7,7 @@ same functions at a loopback server (only the network is replaced).
   (``GET /services/data/vXX.X/query?q=...``) and follows ``nextRecordsUrl`` pages.
 - ``cases_from_soql(records)`` turns Case records (instants as Salesforce writes them,
   ``2026-11-25T14:00:00.000+0000``, which the engine reads as they are) with their ``CaseHistories`` and
-  ``EmailMessages`` sub-queries into the case shape of the rules engine (SPEC §7).
+  ``EmailMessages`` sub-queries into the case shape of the rules engine (docs/rules.md, "Cases").
 - ``post_alerts(client, channel, alerts)`` posts Block Kit messages with ``slack_sdk``.
 """
 
