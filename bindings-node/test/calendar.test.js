@@ -1,5 +1,6 @@
 'use strict'
-// The Calendar class through the built addon: the reference calendar's answers (the calendar of the getting-started guides), DST, unions,
+// The Calendar class through the built addon: the reference calendar's answers (the calendar
+// of the getting-started guides), DST, unions,
 // always-open calendars, the three forms of instants, and the laws of business time as
 // properties over seeded random inputs.
 
