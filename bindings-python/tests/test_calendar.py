@@ -1,5 +1,6 @@
 """``entitlement.Calendar`` through the installed wheel: the reference calendar's answers (the
-calendar of the getting-started guides), every kind of aware datetime, microsecond exactness, DST, unions, and the laws of business time."""
+calendar of the getting-started guides), every kind of aware datetime, microsecond exactness,
+DST, unions, and the laws of business time."""
 
 from __future__ import annotations
 

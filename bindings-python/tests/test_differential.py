@@ -123,7 +123,8 @@ class RandomCalendar:
         ]
         # businesstimedelta fails when no holiday lies within five years of a query (measured
         # when the peers were chosen), and walks day by day to the next one: every date of a
-        # weekday that has no opening is a holiday too, which changes nothing and keeps the walk short.
+        # weekday that has no opening is a holiday too, which changes nothing and keeps the walk
+        # short.
         closed = set(range(7)) - {iv.day for iv in self.intervals}
         first = date(2015, 1, 5)  # a Monday
         sentinels = {first + timedelta(days=7 * w + d) for w in range(26 * 53) for d in closed}
