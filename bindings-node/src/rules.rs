@@ -16,20 +16,20 @@ use serde_json::Value;
 
 use crate::calendar::Calendar;
 use crate::case;
-use crate::convert::{self, Json, Shape};
+use crate::convert::{self, Shape};
 use crate::error::{NodeError, Result, guard};
-use crate::monitor::{self, MonitorReport};
-use crate::status::{CaseEvaluation, EntitlementUsage, MilestoneStatus};
+use crate::results::{CaseEvaluation, EntitlementUsage, Js, MilestoneStatus, MonitorReport};
+use crate::ser::{self, Mode};
 
 /// A validated rules document: named calendars, processes (several versions of one id may
 /// coexist) and entitlements, with every cross-reference checked.
 ///
-/// Build it from a plain object in the document format of SPEC §7 (`Ruleset.fromObject`), from
+/// Build it from a plain object in the document format (`docs/rules.md`; `Ruleset.fromObject`), from
 /// JSON, YAML or TOML text, or from a file (`Ruleset.load`). Configuration errors are `Error`s
 /// whose `code` says what is wrong (`invalid_duration`, `unknown_calendar`, `unknown_process`,
 /// ...) and whose message starts with the path (`processes[0].milestones[2].target.values.Sev1`).
 ///
-/// Cases are plain objects in the SPEC §7 shape (`{id, entitlement, created_at, fields,
+/// Cases are plain objects in the case shape (`{id, entitlement, created_at, fields,
 /// events}`, snake_case keys); their instants and `now` may be `Date`s, ISO strings with an
 /// offset or epoch milliseconds. Evaluation is a pure replay of the case's log up to `now`.
 ///
@@ -60,22 +60,22 @@ impl Ruleset {
     /// Validates a rules document given as a plain object (the same as `Ruleset.fromObject`).
     #[napi(constructor, ts_args_type = "document: RulesDocument")]
     pub fn new(env: Env, document: Unknown<'_>) -> Result<Self> {
-        guard(|| Self::build(&env, &document))
+        guard(&env, || Self::build(&env, &document))
     }
 
-    /// Validates a rules document given as a plain object in the document format (SPEC §7):
+    /// Validates a rules document given as a plain object in the document format (`docs/rules.md`):
     /// `calendars` (a `Calendar` object may stand for a definition), `processes` and
     /// `entitlements`. Properties set to `undefined` are left out, as `JSON.stringify` does;
     /// a `Date` is an error (dates are written `"2026-12-31"`).
     #[napi(factory, ts_args_type = "document: RulesDocument")]
     pub fn from_object(env: Env, document: Unknown<'_>) -> Result<Self> {
-        guard(|| Self::build(&env, &document))
+        guard(&env, || Self::build(&env, &document))
     }
 
     /// Reads and validates a `.json`, `.yaml` / `.yml` or `.toml` file (synchronously).
     #[napi(factory, ts_args_type = "path: string")]
-    pub fn load(path: Unknown<'_>) -> Result<Self> {
-        guard(|| {
+    pub fn load(env: Env, path: Unknown<'_>) -> Result<Self> {
+        guard(&env, || {
             let path = convert::string(&path, "path", "a file path string")?;
             Ok(Ruleset {
                 inner: CoreRuleset::load(path)?,
@@ -85,8 +85,8 @@ impl Ruleset {
 
     /// Parses and validates a JSON document.
     #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> Result<Self> {
-        guard(|| {
+    pub fn from_json(env: Env, text: Unknown<'_>) -> Result<Self> {
+        guard(&env, || {
             let text = convert::string(&text, "text", "the text of a JSON document")?;
             Ok(Ruleset {
                 inner: CoreRuleset::from_json(&text)?,
@@ -96,8 +96,8 @@ impl Ruleset {
 
     /// Parses and validates a YAML document.
     #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_yaml(text: Unknown<'_>) -> Result<Self> {
-        guard(|| {
+    pub fn from_yaml(env: Env, text: Unknown<'_>) -> Result<Self> {
+        guard(&env, || {
             let text = convert::string(&text, "text", "the text of a YAML document")?;
             Ok(Ruleset {
                 inner: CoreRuleset::from_yaml(&text)?,
@@ -107,8 +107,8 @@ impl Ruleset {
 
     /// Parses and validates a TOML document.
     #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> Result<Self> {
-        guard(|| {
+    pub fn from_toml(env: Env, text: Unknown<'_>) -> Result<Self> {
+        guard(&env, || {
             let text = convert::string(&text, "text", "the text of a TOML document")?;
             Ok(Ruleset {
                 inner: CoreRuleset::from_toml(&text)?,
@@ -119,8 +119,11 @@ impl Ruleset {
     /// The JSON Schema (draft 2020-12) of the rules document, as an object: the one shipped as
     /// `docs/schema/ruleset.schema.json`, generated from the core's types.
     #[napi(ts_return_type = "JsonSchema")]
-    pub fn schema() -> Result<Json> {
-        guard(|| Ok(Json::Plain(entitlement_core::schema::ruleset_schema())))
+    pub fn schema(env: Env) -> Result<Js> {
+        guard(&env, || {
+            let schema = entitlement_core::schema::ruleset_schema();
+            Ok(Js(ser::to_js(env.raw(), &schema, Mode::Native)?))
+        })
     }
 
     /// Replays `case` up to `now` and returns one status per milestone instance, in the
@@ -131,8 +134,13 @@ impl Ruleset {
     /// (`unknown_entitlement`, `unknown_event_type`, `naive_datetime`, ...); the message names
     /// the case and the field (`case "C-1": events[1].type: ...`).
     #[napi(ts_args_type = "caseInput: CaseInput, now: Instant")]
-    pub fn evaluate(&self, case: Unknown<'_>, now: Unknown<'_>) -> Result<Vec<MilestoneStatus>> {
-        guard(|| {
+    pub fn evaluate(
+        &self,
+        env: Env,
+        case: Unknown<'_>,
+        now: Unknown<'_>,
+    ) -> Result<Vec<MilestoneStatus>> {
+        guard(&env, || {
             let case = case::read(&case, "case", 0)?;
             let now = now_arg(&now)?;
             Ok(self
@@ -150,10 +158,11 @@ impl Ruleset {
     #[napi(ts_args_type = "cases: CaseInput[], now: Instant")]
     pub fn evaluate_many(
         &self,
+        env: Env,
         cases: Unknown<'_>,
         now: Unknown<'_>,
     ) -> Result<Vec<Vec<MilestoneStatus>>> {
-        guard(|| {
+        guard(&env, || {
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
             Ok(self
@@ -168,8 +177,13 @@ impl Ruleset {
     /// Replays `case` up to `now` and says whether a process covers it (and why not), which
     /// process and version apply, the account context, and the milestone statuses.
     #[napi(ts_args_type = "caseInput: CaseInput, now: Instant")]
-    pub fn evaluate_case(&self, case: Unknown<'_>, now: Unknown<'_>) -> Result<CaseEvaluation> {
-        guard(|| {
+    pub fn evaluate_case(
+        &self,
+        env: Env,
+        case: Unknown<'_>,
+        now: Unknown<'_>,
+    ) -> Result<CaseEvaluation> {
+        guard(&env, || {
             let case = case::read(&case, "case", 0)?;
             let now = now_arg(&now)?;
             Ok(self.inner.evaluate_case(&case, now)?.into())
@@ -183,11 +197,12 @@ impl Ruleset {
     #[napi(ts_args_type = "entitlementId: string, cases: CaseInput[], now: Instant")]
     pub fn entitlement_usage(
         &self,
+        env: Env,
         entitlement_id: Unknown<'_>,
         cases: Unknown<'_>,
         now: Unknown<'_>,
     ) -> Result<EntitlementUsage> {
-        guard(|| {
+        guard(&env, || {
             let id = convert::string(&entitlement_id, "entitlementId", "an entitlement id string")?;
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
@@ -205,21 +220,16 @@ impl Ruleset {
     /// for (const r of rules.breachRisk(cases, new Date()))
     ///   if (r.probability > 0.5 && r.completions >= 20) warn(r.caseId, r.milestone)
     /// ```
-    #[napi(ts_args_type = "cases: CaseInput[], now: Instant")]
-    pub fn breach_risk(
-        &self,
-        cases: Unknown<'_>,
-        now: Unknown<'_>,
-    ) -> Result<Vec<crate::risk::BreachRisk>> {
-        guard(|| {
+    #[napi(
+        ts_args_type = "cases: CaseInput[], now: Instant",
+        ts_return_type = "BreachRisk[]"
+    )]
+    pub fn breach_risk(&self, env: Env, cases: Unknown<'_>, now: Unknown<'_>) -> Result<Js> {
+        guard(&env, || {
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
-            Ok(self
-                .inner
-                .breach_risk(&list, now)?
-                .into_iter()
-                .map(Into::into)
-                .collect())
+            let risks = self.inner.breach_risk(&list, now)?;
+            Ok(Js(ser::to_js(env.raw(), &risks, Mode::Native)?))
         })
     }
 
@@ -240,11 +250,12 @@ impl Ruleset {
     #[napi(ts_args_type = "cases: CaseInput[], now: Instant, since?: Instant | null")]
     pub fn monitor(
         &self,
+        env: Env,
         cases: Unknown<'_>,
         now: Unknown<'_>,
         since: Option<Unknown<'_>>,
     ) -> Result<MonitorReport> {
-        guard(|| {
+        guard(&env, || {
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
             let since = match since {
@@ -255,7 +266,7 @@ impl Ruleset {
             let report = self
                 .inner
                 .monitor_evaluated(&list, evaluations, now, since)?;
-            Ok(MonitorReport::new(report, since))
+            Ok(MonitorReport::from(report))
         })
     }
 
@@ -273,27 +284,33 @@ impl Ruleset {
         proposed: Unknown<'_>,
         cases: Unknown<'_>,
         now: Unknown<'_>,
-    ) -> Result<Json> {
-        guard(|| {
+    ) -> Result<Js> {
+        guard(&env, || {
             let proposed = Self::unwrap(&env, &proposed)?;
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
             let w = self.inner.what_if(&proposed.inner, &list, now)?;
-            Ok(monitor::what_if_json(&w))
+            Ok(Js(ser::to_js(env.raw(), &w, Mode::Native)?))
         })
     }
 
     /// The document in its canonical form (durations normalised, defaults explicit where they
     /// matter), as a plain object that `Ruleset.fromObject` accepts back.
     #[napi(ts_return_type = "RulesDocument")]
-    pub fn to_object(&self) -> Result<Json> {
-        guard(|| Ok(Json::Plain(self.inner.to_value())))
+    pub fn to_object(&self, env: Env) -> Result<Js> {
+        guard(&env, || {
+            Ok(Js(ser::to_js(
+                env.raw(),
+                &self.inner.to_value(),
+                Mode::Native,
+            )?))
+        })
     }
 
     /// The same as `toObject()`: `JSON.stringify(rules)` writes the document.
     #[napi(js_name = "toJSON", ts_return_type = "RulesDocument")]
-    pub fn to_json(&self) -> Result<Json> {
-        self.to_object()
+    pub fn to_json(&self, env: Env) -> Result<Js> {
+        self.to_object(env)
     }
 }
 
