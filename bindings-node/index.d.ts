@@ -1389,13 +1389,13 @@ export declare class Ruleset {
    * (`unknown_entitlement`, `unknown_event_type`, `naive_datetime`, ...); the message names
    * the case and the field (`case "C-1": events[1].type: ...`).
    */
-  evaluate(caseInput: CaseInput, now: Instant): Array<MilestoneStatus>
+  evaluate(caseInput: CaseInput, now: Instant): MilestoneStatus[]
   /**
    * `cases.map(c => rules.evaluate(c, now))` in one call: the cases are read on the JS
    * thread, then replayed in parallel on all cores. The lists are in the order of `cases`;
    * the first bad case in that order throws its error.
    */
-  evaluateMany(cases: CaseInput[], now: Instant): Array<Array<MilestoneStatus>>
+  evaluateMany(cases: CaseInput[], now: Instant): MilestoneStatus[][]
   /**
    * Replays `case` up to `now` and says whether a process covers it (and why not), which
    * process and version apply, the account context, and the milestone statuses.

@@ -21,7 +21,7 @@ use entitlement_core::rules::{
     MilestoneStatus as CoreMilestoneStatus, MonitorEvent as CoreMonitorEvent,
     MonitorReport as CoreMonitorReport,
 };
-use napi::bindgen_prelude::{Object, ToNapiValue, TypeName, TypeTag, validate_type_tag};
+use napi::bindgen_prelude::{Object, ToNapiValue, TypeName, TypeTag};
 use napi::{Env, JsError, JsValue, ValueType, sys};
 use napi_derive::napi;
 use serde::Serialize;
@@ -69,10 +69,49 @@ pub trait Wrapped: TypeTag + 'static {
     }
 }
 
-/// Instances of a result class, made from core values.
-fn instances<T: ToNapiValue>(env: sys::napi_env, values: Vec<T>) -> Result<Js, NodeError> {
-    // SAFETY: `env` is the environment of the current call.
-    Ok(Js(unsafe { Vec::<T>::to_napi_value(env, values) }?))
+/// An instance of a result class, type-tagged so that its getters can tell it from an object of
+/// another class (`getter.call(other)`, `Object.setPrototypeOf`) before reading it.
+pub fn instance<T: Wrapped + ToNapiValue>(env: sys::napi_env, value: T) -> Result<Js, NodeError> {
+    // SAFETY: `env` is the environment of the current call and the object one of its values.
+    unsafe {
+        let object = T::to_napi_value(env, value)?;
+        let status = napi_sys::napi_type_tag_object(env, object, &T::type_tag());
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_reason("cannot tag a result").into());
+        }
+        Ok(Js(object))
+    }
+}
+
+/// An array of instances of a result class.
+pub fn instances<T: Wrapped + ToNapiValue>(
+    env: sys::napi_env,
+    values: Vec<T>,
+) -> Result<Js, NodeError> {
+    let items = values
+        .into_iter()
+        .map(|v| instance(env, v).map(|js| js.0))
+        .collect::<Result<Vec<_>, _>>()?;
+    array(env, items)
+}
+
+/// An array of these values.
+pub fn array(env: sys::napi_env, items: Vec<sys::napi_value>) -> Result<Js, NodeError> {
+    let mut out = std::ptr::null_mut();
+    // SAFETY: `env` is the environment of the current call, the items are its values, and the
+    // out-pointer is a local.
+    unsafe {
+        let mut status = sys::napi_create_array_with_length(env, items.len(), &mut out);
+        for (index, item) in items.into_iter().enumerate() {
+            if status == sys::Status::napi_ok {
+                status = sys::napi_set_element(env, out, index as u32, item);
+            }
+        }
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_reason("cannot create an array").into());
+        }
+    }
+    Ok(Js(out))
 }
 
 /// Where one instance of one milestone of one case stands at `now`.
@@ -174,12 +213,9 @@ impl Wrapped for MonitorEvent {
         &self.inner
     }
     fn typed(&self, env: sys::napi_env, field: &str) -> Option<Result<Js, NodeError>> {
-        (field == "status").then(|| {
-            let status = self.inner.status.as_deref().cloned();
-            // SAFETY: `env` is the environment of the current call.
-            let value =
-                unsafe { ToNapiValue::to_napi_value(env, status.map(MilestoneStatus::from)) };
-            Ok(Js(value?))
+        (field == "status").then(|| match self.inner.status.as_deref() {
+            Some(status) => instance(env, MilestoneStatus::from(status.clone())),
+            None => Ok(Js(ser::to_js(env, &(), Mode::Native)?)),
         })
     }
 }
@@ -306,7 +342,14 @@ unsafe fn unwrap<T: Wrapped>(
                 format!("this is not a {}", T::NAME),
             ));
         }
-        validate_type_tag(env, this, &T::type_tag(), T::NAME)?;
+        let mut tagged = false;
+        let status = napi_sys::napi_check_object_type_tag(env, this, &T::type_tag(), &mut tagged);
+        if status != sys::Status::napi_ok || !tagged {
+            return Err(napi::Error::new(
+                napi::Status::InvalidArg,
+                format!("this is not a {}", T::NAME),
+            ));
+        }
         Ok(&*(wrapped as *const T))
     }
 }

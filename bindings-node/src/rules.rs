@@ -18,7 +18,10 @@ use crate::calendar::Calendar;
 use crate::case;
 use crate::convert::{self, Shape};
 use crate::error::{NodeError, Result, guard};
-use crate::results::{CaseEvaluation, EntitlementUsage, Js, MilestoneStatus, MonitorReport};
+use crate::results::{
+    CaseEvaluation, EntitlementUsage, Js, MilestoneStatus, MonitorReport, array, instance,
+    instances,
+};
 use crate::ser::{self, Mode};
 
 /// A validated rules document: named calendars, processes (several versions of one id may
@@ -133,60 +136,57 @@ impl Ruleset {
     /// Throws when the case is malformed or names what the rules do not define
     /// (`unknown_entitlement`, `unknown_event_type`, `naive_datetime`, ...); the message names
     /// the case and the field (`case "C-1": events[1].type: ...`).
-    #[napi(ts_args_type = "caseInput: CaseInput, now: Instant")]
-    pub fn evaluate(
-        &self,
-        env: Env,
-        case: Unknown<'_>,
-        now: Unknown<'_>,
-    ) -> Result<Vec<MilestoneStatus>> {
+    #[napi(
+        ts_args_type = "caseInput: CaseInput, now: Instant",
+        ts_return_type = "MilestoneStatus[]"
+    )]
+    pub fn evaluate(&self, env: Env, case: Unknown<'_>, now: Unknown<'_>) -> Result<Js> {
         guard(&env, || {
             let case = case::read(&case, "case", 0)?;
             let now = now_arg(&now)?;
-            Ok(self
-                .inner
-                .evaluate(&case, now)?
-                .into_iter()
-                .map(MilestoneStatus::from)
-                .collect())
+            let statuses = self.inner.evaluate(&case, now)?;
+            instances(
+                env.raw(),
+                statuses.into_iter().map(MilestoneStatus::from).collect(),
+            )
         })
     }
 
     /// `cases.map(c => rules.evaluate(c, now))` in one call: the cases are read on the JS
     /// thread, then replayed in parallel on all cores. The lists are in the order of `cases`;
     /// the first bad case in that order throws its error.
-    #[napi(ts_args_type = "cases: CaseInput[], now: Instant")]
-    pub fn evaluate_many(
-        &self,
-        env: Env,
-        cases: Unknown<'_>,
-        now: Unknown<'_>,
-    ) -> Result<Vec<Vec<MilestoneStatus>>> {
+    #[napi(
+        ts_args_type = "cases: CaseInput[], now: Instant",
+        ts_return_type = "MilestoneStatus[][]"
+    )]
+    pub fn evaluate_many(&self, env: Env, cases: Unknown<'_>, now: Unknown<'_>) -> Result<Js> {
         guard(&env, || {
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
-            Ok(self
+            let lists = self
                 .inner
                 .evaluate_many(&list, now)?
                 .into_iter()
-                .map(|one| one.into_iter().map(MilestoneStatus::from).collect())
-                .collect())
+                .map(|one| {
+                    let one = one.into_iter().map(MilestoneStatus::from).collect();
+                    instances(env.raw(), one).map(|js| js.0)
+                });
+            array(env.raw(), lists.collect::<std::result::Result<_, _>>()?)
         })
     }
 
     /// Replays `case` up to `now` and says whether a process covers it (and why not), which
     /// process and version apply, the account context, and the milestone statuses.
-    #[napi(ts_args_type = "caseInput: CaseInput, now: Instant")]
-    pub fn evaluate_case(
-        &self,
-        env: Env,
-        case: Unknown<'_>,
-        now: Unknown<'_>,
-    ) -> Result<CaseEvaluation> {
+    #[napi(
+        ts_args_type = "caseInput: CaseInput, now: Instant",
+        ts_return_type = "CaseEvaluation"
+    )]
+    pub fn evaluate_case(&self, env: Env, case: Unknown<'_>, now: Unknown<'_>) -> Result<Js> {
         guard(&env, || {
             let case = case::read(&case, "case", 0)?;
             let now = now_arg(&now)?;
-            Ok(self.inner.evaluate_case(&case, now)?.into())
+            let evaluation = self.inner.evaluate_case(&case, now)?;
+            instance(env.raw(), CaseEvaluation::from(evaluation))
         })
     }
 
@@ -194,19 +194,23 @@ impl Ruleset {
     /// `cases`, which may hold other entitlements' cases too) against its allowance, and each
     /// quota's use in the period that contains `now`. Throws `unknown_entitlement` for an id
     /// the rules do not define.
-    #[napi(ts_args_type = "entitlementId: string, cases: CaseInput[], now: Instant")]
+    #[napi(
+        ts_args_type = "entitlementId: string, cases: CaseInput[], now: Instant",
+        ts_return_type = "EntitlementUsage"
+    )]
     pub fn entitlement_usage(
         &self,
         env: Env,
         entitlement_id: Unknown<'_>,
         cases: Unknown<'_>,
         now: Unknown<'_>,
-    ) -> Result<EntitlementUsage> {
+    ) -> Result<Js> {
         guard(&env, || {
             let id = convert::string(&entitlement_id, "entitlementId", "an entitlement id string")?;
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
-            Ok(self.inner.entitlement_usage(&id, &list, now)?.into())
+            let usage = self.inner.entitlement_usage(&id, &list, now)?;
+            instance(env.raw(), EntitlementUsage::from(usage))
         })
     }
 
@@ -247,14 +251,17 @@ impl Ruleset {
     /// report.events.map((e) => e.key)   // ['S-0259/Next Response/1/breach', ...]
     /// for (const alert of report.alerts) await post(alert.slackBlocks())
     /// ```
-    #[napi(ts_args_type = "cases: CaseInput[], now: Instant, since?: Instant | null")]
+    #[napi(
+        ts_args_type = "cases: CaseInput[], now: Instant, since?: Instant | null",
+        ts_return_type = "MonitorReport"
+    )]
     pub fn monitor(
         &self,
         env: Env,
         cases: Unknown<'_>,
         now: Unknown<'_>,
         since: Option<Unknown<'_>>,
-    ) -> Result<MonitorReport> {
+    ) -> Result<Js> {
         guard(&env, || {
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
@@ -266,7 +273,7 @@ impl Ruleset {
             let report = self
                 .inner
                 .monitor_evaluated(&list, evaluations, now, since)?;
-            Ok(MonitorReport::from(report))
+            instance(env.raw(), MonitorReport::from(report))
         })
     }
 

@@ -315,6 +315,15 @@ struct Map {
     key: Option<String>,
 }
 
+/// Numbers that a `f64` holds exactly.
+macro_rules! number {
+    ($($method:ident: $t:ty),*) => {
+        $(fn $method(self, v: $t) -> Out {
+            self.number(v.into())
+        })*
+    };
+}
+
 impl ser::Serializer for ToJs {
     type Ok = sys::napi_value;
     type Error = Error;
@@ -333,35 +342,16 @@ impl ser::Serializer for ToJs {
     fn serialize_bool(self, v: bool) -> Out {
         check(|out| unsafe { sys::napi_get_boolean(self.env, v, out) })
     }
-    fn serialize_i8(self, v: i8) -> Out {
-        self.number(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Out {
-        self.number(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Out {
-        self.number(v.into())
-    }
+    number!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_u8: u8);
+    number!(serialize_u16: u16, serialize_u32: u32, serialize_f32: f32);
     fn serialize_i64(self, v: i64) -> Out {
         match self.marker {
             Some(marker) => self.marked(marker, v),
             None => self.number(v as f64),
         }
     }
-    fn serialize_u8(self, v: u8) -> Out {
-        self.number(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Out {
-        self.number(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Out {
-        self.number(v.into())
-    }
     fn serialize_u64(self, v: u64) -> Out {
         self.number(v as f64)
-    }
-    fn serialize_f32(self, v: f32) -> Out {
-        self.number(v.into())
     }
     fn serialize_f64(self, v: f64) -> Out {
         self.number(v)
@@ -457,38 +447,26 @@ impl ser::Serializer for ToJs {
     }
 }
 
-impl ser::SerializeSeq for List {
-    type Ok = sys::napi_value;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Out {
-        self.finish()
-    }
+/// The three kinds of sequence are one array.
+macro_rules! list {
+    ($($trait:ident::$method:ident),*) => {
+        $(impl ser::$trait for List {
+            type Ok = sys::napi_value;
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                self.push(value)
+            }
+            fn end(self) -> Out {
+                self.finish()
+            }
+        })*
+    };
 }
-
-impl ser::SerializeTuple for List {
-    type Ok = sys::napi_value;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Out {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for List {
-    type Ok = sys::napi_value;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Out {
-        self.finish()
-    }
-}
+list!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 impl ser::SerializeStruct for Object {
     type Ok = sys::napi_value;
