@@ -32,22 +32,10 @@ use crate::ser::{self, Mode};
 /// ```
 #[napi]
 pub struct Alert {
-    inner: CoreAlert,
+    pub(crate) inner: CoreAlert,
 }
 
-impl From<CoreAlert> for Alert {
-    fn from(inner: CoreAlert) -> Self {
-        Alert { inner }
-    }
-}
-
-impl Wrapped for Alert {
-    type Core = CoreAlert;
-    const NAME: &'static str = "Alert";
-    fn core(&self) -> &Self::Core {
-        &self.inner
-    }
-}
+impl Wrapped for Alert {}
 
 /// A rendered payload as a plain object.
 fn payload(

@@ -49,19 +49,51 @@ impl ToNapiValue for Js {
     }
 }
 
-/// A result class: a wrapper of a core value whose fields its getters write.
-pub trait Wrapped: TypeTag + 'static {
+/// A wrapper of a core result: its class's name (the type's name in the result schema) and the
+/// core's value.
+pub trait Inner {
     /// The core's type.
     type Core: Serialize;
-    /// The class's name, the type's name in the result schema.
+    /// The class's name.
     const NAME: &'static str;
+    /// The core's value.
+    fn core(&self) -> &Self::Core;
+}
+
+/// `From` the core's value and [`Inner`], for each result class.
+macro_rules! wraps {
+    ($($class:ident: $core:ty),*) => {$(
+        impl From<$core> for $class {
+            fn from(inner: $core) -> Self {
+                $class { inner }
+            }
+        }
+        impl Inner for $class {
+            type Core = $core;
+            const NAME: &'static str = stringify!($class);
+            fn core(&self) -> &$core {
+                &self.inner
+            }
+        }
+    )*};
+}
+
+wraps!(
+    MilestoneStatus: CoreMilestoneStatus,
+    CaseEvaluation: CoreCaseEvaluation,
+    EntitlementUsage: CoreEntitlementUsage,
+    MonitorEvent: CoreMonitorEvent,
+    MonitorReport: CoreMonitorReport,
+    Alert: entitlement_core::rules::Alert
+);
+
+/// A result class: a wrapper of a core value whose fields its getters write.
+pub trait Wrapped: Inner + TypeTag + 'static {
     /// Fields that also have a snake_case getter (kept from earlier releases).
     const ALIASES: &'static [&'static str] = &[];
     /// Fields whose value is kept on the object once read (a report's lists): the first read
     /// converts, later reads get the same array without calling into the addon.
     const MEMOIZED: &'static [&'static str] = &[];
-    /// The core's value.
-    fn core(&self) -> &Self::Core;
     /// A field whose value is an instance of a result class, or `None` for a field the
     /// serializer writes.
     fn typed(&self, _env: sys::napi_env, _field: &str) -> Option<Result<Js, NodeError>> {
@@ -123,15 +155,7 @@ pub struct MilestoneStatus {
     inner: CoreMilestoneStatus,
 }
 
-impl From<CoreMilestoneStatus> for MilestoneStatus {
-    fn from(inner: CoreMilestoneStatus) -> Self {
-        MilestoneStatus { inner }
-    }
-}
-
 impl Wrapped for MilestoneStatus {
-    type Core = CoreMilestoneStatus;
-    const NAME: &'static str = "MilestoneStatus";
     const ALIASES: &'static [&'static str] = &[
         "case_id",
         "started_at",
@@ -140,9 +164,6 @@ impl Wrapped for MilestoneStatus {
         "next_trigger_at",
         "breached_at",
     ];
-    fn core(&self) -> &Self::Core {
-        &self.inner
-    }
 }
 
 /// The whole result of evaluating one case: whether a process covers it, which one, the
@@ -152,18 +173,7 @@ pub struct CaseEvaluation {
     inner: CoreCaseEvaluation,
 }
 
-impl From<CoreCaseEvaluation> for CaseEvaluation {
-    fn from(inner: CoreCaseEvaluation) -> Self {
-        CaseEvaluation { inner }
-    }
-}
-
 impl Wrapped for CaseEvaluation {
-    type Core = CoreCaseEvaluation;
-    const NAME: &'static str = "CaseEvaluation";
-    fn core(&self) -> &Self::Core {
-        &self.inner
-    }
     fn typed(&self, env: sys::napi_env, field: &str) -> Option<Result<Js, NodeError>> {
         (field == "milestones").then(|| {
             let list = self.inner.milestones.iter().cloned();
@@ -178,19 +188,7 @@ pub struct EntitlementUsage {
     inner: CoreEntitlementUsage,
 }
 
-impl From<CoreEntitlementUsage> for EntitlementUsage {
-    fn from(inner: CoreEntitlementUsage) -> Self {
-        EntitlementUsage { inner }
-    }
-}
-
-impl Wrapped for EntitlementUsage {
-    type Core = CoreEntitlementUsage;
-    const NAME: &'static str = "EntitlementUsage";
-    fn core(&self) -> &Self::Core {
-        &self.inner
-    }
-}
+impl Wrapped for EntitlementUsage {}
 
 /// One thing that happened in a monitor's window: a trigger crossing, a breach, or a quota or
 /// allowance crossing.
@@ -199,19 +197,8 @@ pub struct MonitorEvent {
     inner: CoreMonitorEvent,
 }
 
-impl From<CoreMonitorEvent> for MonitorEvent {
-    fn from(inner: CoreMonitorEvent) -> Self {
-        MonitorEvent { inner }
-    }
-}
-
 impl Wrapped for MonitorEvent {
-    type Core = CoreMonitorEvent;
-    const NAME: &'static str = "MonitorEvent";
     const ALIASES: &'static [&'static str] = &["case_id"];
-    fn core(&self) -> &Self::Core {
-        &self.inner
-    }
     fn typed(&self, env: sys::napi_env, field: &str) -> Option<Result<Js, NodeError>> {
         (field == "status").then(|| match self.inner.status.as_deref() {
             Some(status) => instance(env, MilestoneStatus::from(status.clone())),
@@ -227,20 +214,9 @@ pub struct MonitorReport {
     inner: CoreMonitorReport,
 }
 
-impl From<CoreMonitorReport> for MonitorReport {
-    fn from(inner: CoreMonitorReport) -> Self {
-        MonitorReport { inner }
-    }
-}
-
 impl Wrapped for MonitorReport {
-    type Core = CoreMonitorReport;
-    const NAME: &'static str = "MonitorReport";
     const MEMOIZED: &'static [&'static str] =
         &["events", "alerts", "statuses", "accounts", "cases"];
-    fn core(&self) -> &Self::Core {
-        &self.inner
-    }
     fn typed(&self, env: sys::napi_env, field: &str) -> Option<Result<Js, NodeError>> {
         let r = &self.inner;
         Some(match field {
