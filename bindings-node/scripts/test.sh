@@ -10,6 +10,9 @@ if [[ ! -d node_modules || package.json -nt node_modules ]]; then
     touch node_modules
 fi
 npm run build
+# The result declarations of index.d.ts are generated from the core's result schema: fail when the
+# checked-in files differ from what the generator writes.
+npm run types:check
 # The integration example imports the package by name: link it into examples/node.
 examples=../examples/node
 if [[ ! -d $examples/node_modules || $examples/package.json -nt $examples/node_modules ]]; then

@@ -83,6 +83,7 @@ pub fn column(value: &Unknown<'_>, path: &str, q: Quantity) -> Result<Column, No
                 .into(),
             found: convert::describe(value),
         }
+        .in_argument()
         .into());
     }
     if !value.is_array()? {
@@ -97,6 +98,7 @@ pub fn column(value: &Unknown<'_>, path: &str, q: Quantity) -> Result<Column, No
             .into(),
             found: convert::describe(value),
         }
+        .in_argument()
         .into());
     }
     let array = convert::bounded_array(value, || path.to_string(), convert::MAX_ARRAY_ITEMS)?;
@@ -107,14 +109,15 @@ pub fn column(value: &Unknown<'_>, path: &str, q: Quantity) -> Result<Column, No
         values.push(match q {
             Quantity::Instant => convert::instant(&item, &item_path)?,
             Quantity::Duration => convert::duration(&item, "durations").map_err(|e| match e {
-                NodeError::InvalidDuration { found, .. } => {
-                    NodeError::Core(CoreError::InvalidValue {
+                NodeError::Core(CoreError::NotADuration {
+                    expected, found, ..
+                }) => NodeError::Core(
+                    CoreError::InvalidValue {
                         path: item_path.clone(),
-                        reason: format!(
-                            "expected a duration as a finite number of milliseconds, found {found}"
-                        ),
-                    })
-                }
+                        reason: format!("expected {expected}, found {found}"),
+                    }
+                    .in_argument(),
+                ),
                 other => other,
             })?,
         });
@@ -175,13 +178,15 @@ pub fn same_length(starts: usize, other: usize, name: &str) -> Result<(), NodeEr
             "starts has {starts} items but {name} has {other}; give them the same length"
         ),
     }
+    .in_argument()
     .into())
 }
 
 /// A batch's failure as the error of its item (`starts[3]: ...`).
 pub fn item_error(e: BatchError) -> NodeError {
     NodeError::AtItem {
-        path: format!("starts[{}]", e.index),
+        argument: "starts",
+        index: e.index,
         error: e.error,
     }
 }

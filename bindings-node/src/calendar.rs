@@ -14,6 +14,8 @@ use serde_json::Value;
 use crate::batch;
 use crate::convert;
 use crate::error::{NodeError, Result, guard};
+use crate::results::Js;
+use crate::ser::{self, Mode};
 
 /// A business calendar: an IANA time zone, weekly opening hours, holidays and dated overrides
 /// (or a 24×7 calendar, or a union of calendars).
@@ -49,27 +51,29 @@ impl Calendar {
 impl Calendar {
     /// Builds a calendar from its definition, in the document format of the configuration
     /// (`time_zone`, `hours`, `holidays`, `overrides`, or `always_open: true`, or
-    /// `union: [...]`). `timeZone` is accepted as an alias of `time_zone`; a `union` may list
-    /// `Calendar` objects as well as definitions.
+    /// `union: [...]`). `timeZone` is accepted as an alias of `time_zone` (in every calendar
+    /// definition, inside a rules document too); a `union` may list `Calendar` objects as well
+    /// as definitions.
     ///
     /// Throws an `Error` whose `code` says what is wrong (`unknown_time_zone`, `invalid_time`,
-    /// `overlapping_intervals`, `never_open`, ...) and whose message names the path.
+    /// `overlapping_intervals`, `never_open`, ...), whose message names the path, and whose
+    /// `path` lists it (`['hours', 'mon', 0]`).
     #[napi(constructor, ts_args_type = "definition: CalendarDefinition")]
     pub fn new(env: Env, definition: Unknown<'_>) -> Result<Self> {
-        guard(|| Self::build(&env, &definition))
+        guard(&env, || Self::build(&env, &definition))
     }
 
     /// Builds a calendar from a plain object in the document format (the same as
     /// `new Calendar(definition)`).
     #[napi(factory, ts_args_type = "definition: CalendarDefinition")]
     pub fn from_object(env: Env, definition: Unknown<'_>) -> Result<Self> {
-        guard(|| Self::build(&env, &definition))
+        guard(&env, || Self::build(&env, &definition))
     }
 
     /// A calendar that is always open (24×7): business time equals real time.
     #[napi(factory)]
-    pub fn always_open() -> Result<Self> {
-        guard(|| {
+    pub fn always_open(env: Env) -> Result<Self> {
+        guard(&env, || {
             Ok(Calendar {
                 inner: CoreCalendar::always_open(),
             })
@@ -83,13 +87,14 @@ impl Calendar {
         ts_args_type = "calendars: Array<Calendar | CalendarDefinition>"
     )]
     pub fn union(env: Env, calendars: Unknown<'_>) -> Result<Self> {
-        guard(|| {
+        guard(&env, || {
             if !calendars.is_array()? {
                 return Err(CoreError::InvalidType {
                     path: "calendars".into(),
                     expected: "an array of calendars".into(),
                     found: convert::describe(&calendars),
                 }
+                .in_argument()
                 .into());
             }
             // The core's own limit on the parts of a union, checked before any is read.
@@ -120,8 +125,14 @@ impl Calendar {
     /// The definition of the calendar in the document format (`time_zone`, `hours`, ...), which
     /// `new Calendar(...)` accepts back. `JSON.stringify(calendar)` uses it.
     #[napi(js_name = "toJSON", ts_return_type = "CalendarDefinition")]
-    pub fn to_json(&self) -> Result<Value> {
-        guard(|| Ok(self.inner.to_value()))
+    pub fn to_json(&self, env: Env) -> Result<Js> {
+        guard(&env, || {
+            Ok(Js(ser::to_js(
+                env.raw(),
+                &self.inner.to_value(),
+                Mode::Native,
+            )?))
+        })
     }
 
     /// The instant `ms` milliseconds of business time after `t` (before it when `ms` is
@@ -131,8 +142,13 @@ impl Calendar {
     /// `ms` may have a fraction (microsecond precision); the result is a `Date`, floored to the
     /// millisecond.
     #[napi(ts_args_type = "t: Instant, ms: number")]
-    pub fn add(&self, t: Unknown<'_>, ms: Unknown<'_>) -> Result<chrono::DateTime<chrono::Utc>> {
-        guard(|| {
+    pub fn add(
+        &self,
+        env: Env,
+        t: Unknown<'_>,
+        ms: Unknown<'_>,
+    ) -> Result<chrono::DateTime<chrono::Utc>> {
+        guard(&env, || {
             let t = convert::instant(&t, "t")?;
             let d = convert::duration(&ms, "ms")?;
             convert::date(self.inner.add_micros(t, d)?)
@@ -142,8 +158,13 @@ impl Calendar {
     /// The instant `ms` milliseconds of business time before `t`: `sub(t, ms)` is
     /// `add(t, -ms)`.
     #[napi(ts_args_type = "t: Instant, ms: number")]
-    pub fn sub(&self, t: Unknown<'_>, ms: Unknown<'_>) -> Result<chrono::DateTime<chrono::Utc>> {
-        guard(|| {
+    pub fn sub(
+        &self,
+        env: Env,
+        t: Unknown<'_>,
+        ms: Unknown<'_>,
+    ) -> Result<chrono::DateTime<chrono::Utc>> {
+        guard(&env, || {
             let t = convert::instant(&t, "t")?;
             let d = convert::duration(&ms, "ms")?;
             convert::date(self.inner.sub_micros(t, d)?)
@@ -155,8 +176,8 @@ impl Calendar {
     /// The result is a float with microsecond precision (exact for spans up to about 285
     /// years), such as `32400000` for 9 hours.
     #[napi(ts_args_type = "a: Instant, b: Instant")]
-    pub fn elapsed(&self, a: Unknown<'_>, b: Unknown<'_>) -> Result<f64> {
-        guard(|| {
+    pub fn elapsed(&self, env: Env, a: Unknown<'_>, b: Unknown<'_>) -> Result<f64> {
+        guard(&env, || {
             let a = convert::instant(&a, "a")?;
             let b = convert::instant(&b, "b")?;
             Ok(convert::milliseconds(self.inner.elapsed_micros(a, b)?))
@@ -166,8 +187,8 @@ impl Calendar {
     /// Whether the calendar is open at `t`. Intervals are half-open: open at 09:00, closed at
     /// 17:00.
     #[napi(ts_args_type = "t: Instant")]
-    pub fn is_open(&self, t: Unknown<'_>) -> Result<bool> {
-        guard(|| {
+    pub fn is_open(&self, env: Env, t: Unknown<'_>) -> Result<bool> {
+        guard(&env, || {
             let t = convert::instant(&t, "t")?;
             Ok(self.inner.is_open_micros(t)?)
         })
@@ -176,8 +197,8 @@ impl Calendar {
     /// The first instant at or after `t` when the calendar is open (`t` itself when it is open).
     /// Throws `no_opening` when the calendar never opens again within the supported range.
     #[napi(ts_args_type = "t: Instant")]
-    pub fn next_open(&self, t: Unknown<'_>) -> Result<chrono::DateTime<chrono::Utc>> {
-        guard(|| {
+    pub fn next_open(&self, env: Env, t: Unknown<'_>) -> Result<chrono::DateTime<chrono::Utc>> {
+        guard(&env, || {
             let t = convert::instant(&t, "t")?;
             convert::date(self.inner.next_open_micros(t)?)
         })
@@ -187,8 +208,8 @@ impl Calendar {
     /// next opening interval). Throws `no_opening` when it never closes within the supported
     /// range (an always-open calendar).
     #[napi(ts_args_type = "t: Instant")]
-    pub fn next_close(&self, t: Unknown<'_>) -> Result<chrono::DateTime<chrono::Utc>> {
-        guard(|| {
+    pub fn next_close(&self, env: Env, t: Unknown<'_>) -> Result<chrono::DateTime<chrono::Utc>> {
+        guard(&env, || {
             let t = convert::instant(&t, "t")?;
             convert::date(self.inner.next_close_micros(t)?)
         })
@@ -199,10 +220,11 @@ impl Calendar {
     #[napi(ts_args_type = "a: Instant, b: Instant")]
     pub fn open_intervals(
         &self,
+        env: Env,
         a: Unknown<'_>,
         b: Unknown<'_>,
     ) -> Result<Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>> {
-        guard(|| {
+        guard(&env, || {
             let a = convert::instant(&a, "a")?;
             let b = convert::instant(&b, "b")?;
             self.inner
@@ -240,7 +262,7 @@ impl Calendar {
         starts: Unknown<'env>,
         durations: Unknown<'env>,
     ) -> Result<Unknown<'env>> {
-        guard(|| {
+        guard(env, || {
             let starts = batch::column(&starts, "starts", batch::Quantity::Instant)?;
             let durations = match batch::broadcast(&durations, starts.len())? {
                 Some(all) => all,
@@ -270,7 +292,7 @@ impl Calendar {
         starts: Unknown<'env>,
         ends: Unknown<'env>,
     ) -> Result<Unknown<'env>> {
-        guard(|| {
+        guard(env, || {
             let starts = batch::column(&starts, "starts", batch::Quantity::Instant)?;
             let ends = batch::column(&ends, "ends", batch::Quantity::Instant)?;
             batch::same_length(starts.len(), ends.len(), "ends")?;
@@ -302,8 +324,7 @@ impl Calendar {
         let embed = |value: &Unknown<'_>| -> std::result::Result<Option<Value>, NodeError> {
             Ok(Self::unwrap(env, value)?.map(|calendar| calendar.to_value()))
         };
-        let mut value = convert::json(definition, convert::Shape::Calendar, &embed)?;
-        rename_aliases(&mut value, "")?;
+        let value = convert::json(definition, convert::Shape::Calendar, &embed)?;
         Ok(Calendar {
             inner: CoreCalendar::from_value(&value)?,
         })
@@ -315,8 +336,7 @@ impl Calendar {
             Ok(Self::unwrap(env, value)?.map(|calendar| calendar.to_value()))
         };
         let members = convert::json(calendars, convert::Shape::Calendar, &embed)?;
-        let mut value = Value::Object([("union".to_string(), members)].into_iter().collect());
-        rename_aliases(&mut value, "")?;
+        let value = Value::Object([("union".to_string(), members)].into_iter().collect());
         Ok(Calendar {
             inner: CoreCalendar::from_value(&value)?,
         })
@@ -352,37 +372,4 @@ impl Calendar {
             )?;
         Ok(Some(instance.inner.clone()))
     }
-}
-
-/// Renames the camelCase alias `timeZone` to the document key `time_zone`, in the definition and
-/// in the members of its unions.
-fn rename_aliases(value: &mut Value, path: &str) -> std::result::Result<(), NodeError> {
-    let Value::Object(map) = value else {
-        return Ok(());
-    };
-    if let Some(zone) = map.remove("timeZone") {
-        if map.contains_key("time_zone") {
-            return Err(CoreError::InvalidValue {
-                path: if path.is_empty() {
-                    "timeZone".into()
-                } else {
-                    format!("{path}.timeZone")
-                },
-                reason: "`timeZone` is an alias of `time_zone`: give one of them, not both".into(),
-            }
-            .into());
-        }
-        map.insert("time_zone".into(), zone);
-    }
-    if let Some(Value::Array(members)) = map.get_mut("union") {
-        let prefix = if path.is_empty() {
-            "union".to_string()
-        } else {
-            format!("{path}.union")
-        };
-        for (index, member) in members.iter_mut().enumerate() {
-            rename_aliases(member, &format!("{prefix}[{index}]"))?;
-        }
-    }
-    Ok(())
 }

@@ -1,4 +1,5 @@
-//! Cases in: a plain JavaScript object in the SPEC §7 shape becomes the core's `Case`.
+//! Cases in: a plain JavaScript object in the case shape (`docs/cases.md`) becomes the core's
+//! `Case`.
 //!
 //! The object is read into a JSON value (see [`convert::json`] with [`Shape::Case`]): its
 //! instants (`created_at`, `events[i].at`) may be `Date`s, ISO strings with an offset or epoch
@@ -7,6 +8,7 @@
 //! of what is wrong.
 
 use entitlement_core::Error as CoreError;
+use entitlement_core::host::case_label;
 use entitlement_core::rules::Case;
 use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
 use napi::{JsValue, ValueType};
@@ -27,6 +29,7 @@ pub fn read(value: &Unknown<'_>, path: &str, position: usize) -> Result<Case, No
             expected: CASE_EXPECTED.into(),
             found: convert::describe(value),
         }
+        .in_argument()
         .into());
     }
     // The id is read before the walk, so that an error anywhere in the case can name it. A
@@ -52,6 +55,7 @@ pub fn read_list(value: &Unknown<'_>, path: &str) -> Result<Vec<Case>, NodeError
             expected: "an array of case objects".into(),
             found: convert::describe(value),
         }
+        .in_argument()
         .into());
     }
     let array = convert::bounded_array(value, || path.to_string(), convert::MAX_ARRAY_ITEMS)?;
@@ -72,13 +76,11 @@ fn label(value: &Unknown<'_>, position: usize) -> Result<String, NodeError> {
     // SAFETY: `read` checked that the value is an object.
     let object = unsafe { value.cast::<Object<'_>>() }?;
     let id: Unknown<'_> = object.get_named_property_unchecked("id")?;
-    Ok(match id.get_type()? {
-        ValueType::String => unsafe { id.cast::<String>() }?,
+    let id = match id.get_type()? {
+        ValueType::String => Some(unsafe { id.cast::<String>() }?),
         // The same text as the core's, from the number that the walk reads.
-        ValueType::Number => match convert::number(unsafe { id.cast::<f64>() }?) {
-            Some(n) => n.to_string(),
-            None => format!("#{position}"),
-        },
-        _ => format!("#{position}"),
-    })
+        ValueType::Number => convert::number(unsafe { id.cast::<f64>() }?).map(|n| n.to_string()),
+        _ => None,
+    };
+    Ok(case_label(id.as_deref(), position))
 }

@@ -10,23 +10,19 @@
 //!   the same path syntax as the core (`holidays[2].date`, `events[3].at`), so every error names
 //!   where it is. In a case, the instants (`created_at`, `events[i].at`) may take any of the
 //!   three forms and reach the core as RFC 3339 strings.
-//! - JSON values go out through [`Json`], which builds plain JavaScript objects itself (own
-//!   properties only, whatever the keys, with no limit on the size beyond memory).
-//! - Large results are converted once, on first read, and kept on the result object
-//!   ([`memoize`]).
+//! - Values go out through the host serializer ([`crate::ser`]).
 //! - Hostile values (`docs/errors.md`, "Hostile arguments"): an array's `length` is checked
 //!   against a limit before any item is read and never sizes an allocation ([`bounded_array`]);
 //!   a hole is an error naming its index ([`element`]); a string with a lone surrogate is
 //!   refused, never replaced by U+FFFD ([`text`]).
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use entitlement_core::document::MAX_DOCUMENT_BYTES;
+use entitlement_core::host::{CaseSlot, MAX_NESTING};
 use entitlement_core::rules::MAX_EVENTS;
+use entitlement_core::time::check_instant;
 use entitlement_core::{Error as CoreError, MAX_MICROS, MIN_MICROS};
-use napi::bindgen_prelude::{
-    Array, Env, FromNapiValue, JsObjectValue, Object, This, ToNapiValue, TypeName, Unknown,
-    Utf16String,
-};
+use napi::bindgen_prelude::{Array, FromNapiValue, JsObjectValue, Object, Unknown, Utf16String};
 use napi::{JsDate, JsValue, ValueType, sys};
 use serde_json::{Map, Number, Value};
 
@@ -45,14 +41,6 @@ const INSTANT_EXPECTED: &str = "expected a Date, an ISO 8601 string with a UTC o
 /// The longest span of the supported range: a duration longer than this cannot be added to any
 /// supported instant, so longer inputs are clamped to it and the core reports `out_of_range`.
 const SPAN_MICROS: i64 = MAX_MICROS - MIN_MICROS;
-
-/// The deepest nesting accepted in a calendar definition (unions of unions of ...).
-const MAX_CALENDAR_DEPTH: usize = 64;
-
-/// The deepest nesting accepted in a rules document or a case: the recursion limit of the core's
-/// JSON and YAML parsers, so that an object can nest as deep as a document text can, and no
-/// deeper (criteria nest at most 32 levels, which is about 70 levels of the document).
-const MAX_DOCUMENT_DEPTH: usize = 128;
 
 /// The most items an array may hold anywhere the addon reads one (a document, a case, a calendar
 /// definition, a list of cases, a batch column given as an array): the most a document of
@@ -91,6 +79,7 @@ pub fn instant(value: &Unknown<'_>, path: &str) -> Result<i64, NodeError> {
                     value: "Invalid Date".to_string(),
                     reason: "the Date is invalid (its time value is NaN)".to_string(),
                 }
+                .in_argument()
                 .into());
             }
             ms_instant(ms, path, || format!("Date({})", format_number(ms)))
@@ -104,7 +93,8 @@ pub fn instant(value: &Unknown<'_>, path: &str) -> Result<i64, NodeError> {
     }
 }
 
-/// Milliseconds since the epoch as microseconds, checked against the supported range.
+/// Milliseconds since the epoch as microseconds, checked against the supported range (the
+/// core's one range check and message).
 fn ms_instant(ms: f64, path: &str, shown: impl Fn() -> String) -> Result<i64, NodeError> {
     if !ms.is_finite() {
         return Err(CoreError::InvalidInstant {
@@ -114,12 +104,22 @@ fn ms_instant(ms: f64, path: &str, shown: impl Fn() -> String) -> Result<i64, No
         }
         .into());
     }
-    ms_instant_in_range(ms).ok_or_else(|| {
-        CoreError::OutOfRange {
+    if let Some(us) = ms_instant_in_range(ms) {
+        return Ok(us);
+    }
+    // The core's range check and message, for any number of microseconds an i64 holds; beyond
+    // that, the number as given.
+    const I64_MS: f64 = (i64::MAX / 1000) as f64;
+    let err = if ms.abs() < I64_MS {
+        check_instant(ms_to_micros(ms), path).err()
+    } else {
+        None
+    };
+    Err(err
+        .unwrap_or_else(|| CoreError::OutOfRange {
             what: format!("{path} ({} ms since the epoch)", shown()),
-        }
-        .into()
-    })
+        })
+        .into())
 }
 
 /// A finite number of milliseconds (at most about 9.2e15 in magnitude) as whole microseconds.
@@ -135,19 +135,21 @@ fn ms_to_micros(ms: f64) -> i64 {
 }
 
 /// Reads a duration argument: a finite number of milliseconds, as microseconds.
-pub fn duration(value: &Unknown<'_>, path: &'static str) -> Result<i64, NodeError> {
+pub fn duration(value: &Unknown<'_>, path: &str) -> Result<i64, NodeError> {
+    let not_duration = |found: String| -> NodeError {
+        CoreError::NotADuration {
+            path: path.to_string(),
+            expected: "a duration as a finite number of milliseconds".into(),
+            found,
+        }
+        .into()
+    };
     if value.get_type()? != ValueType::Number {
-        return Err(NodeError::InvalidDuration {
-            path,
-            found: describe(value),
-        });
+        return Err(not_duration(describe(value)));
     }
     let ms = unsafe { value.cast::<f64>() }?;
     if !ms.is_finite() {
-        return Err(NodeError::InvalidDuration {
-            path,
-            found: format_number(ms),
-        });
+        return Err(not_duration(format_number(ms)));
     }
     Ok(ms_duration(ms))
 }
@@ -210,17 +212,10 @@ pub fn milliseconds(us: i64) -> f64 {
     us as f64 / 1000.0
 }
 
-/// Microseconds as an RFC 3339 string in UTC (`2026-11-20T14:00:00Z`, with a fraction only when
-/// there is one): the form in which the core reads the instants of a case.
+/// Microseconds as an RFC 3339 string in UTC (the core's one formatter): the form in which the
+/// core reads the instants of a case.
 pub fn rfc3339(us: i64) -> Result<String, NodeError> {
-    Ok(date(us)?.to_rfc3339_opts(SecondsFormat::AutoSi, true))
-}
-
-/// An instant as `Date.prototype.toISOString` writes it (`2026-11-20T14:00:00.000Z`: floored to
-/// the millisecond), so that `toJSON()` gives what `JSON.stringify` would give for the `Date`s
-/// that the getters return.
-pub fn iso(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    Ok(entitlement_core::time::rfc3339(date(us)?))
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -235,6 +230,7 @@ pub fn string(value: &Unknown<'_>, path: &str, expected: &str) -> Result<String,
             expected: expected.to_string(),
             found: describe(value),
         }
+        .in_argument()
         .into());
     }
     text(value, || path.to_string())
@@ -365,44 +361,12 @@ impl Shape {
         }
     }
 
-    fn max_depth(self) -> usize {
-        match self {
-            Shape::Calendar => MAX_CALENDAR_DEPTH,
-            Shape::Document | Shape::Case => MAX_DOCUMENT_DEPTH,
-        }
-    }
-}
-
-/// Where the walk is inside a case: only there do instants have a place of their own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Slot {
-    /// Anywhere without a meaning of its own.
-    Any,
-    /// The case object itself.
-    Case,
-    /// Its `events` list.
-    Events,
-    /// One event.
-    Event,
-    /// `created_at` or `events[i].at`.
-    Instant,
-}
-
-impl Slot {
-    /// The slot of the property `key` of an object in this slot.
-    fn property(self, key: &str) -> Slot {
-        match (self, key) {
-            (Slot::Case, "created_at") | (Slot::Event, "at") => Slot::Instant,
-            (Slot::Case, "events") => Slot::Events,
-            _ => Slot::Any,
-        }
-    }
-
-    /// The slot of the items of an array in this slot.
-    fn item(self) -> Slot {
-        match self {
-            Slot::Events => Slot::Event,
-            _ => Slot::Any,
+    /// Where an error in a value of this shape lies: in a document, or in an argument.
+    fn place(self, err: NodeError) -> NodeError {
+        match (self, err) {
+            (Shape::Case, NodeError::Core(e)) => e.in_argument().into(),
+            (_, NodeError::Core(e)) => e.in_document().into(),
+            (_, other) => other,
         }
     }
 }
@@ -419,18 +383,18 @@ pub type Embed<'a> = &'a dyn Fn(&Unknown<'_>) -> Result<Option<Value>, NodeError
 pub fn json(value: &Unknown<'_>, shape: Shape, embed: Embed<'_>) -> Result<Value, NodeError> {
     let mut path = String::new();
     let slot = if shape == Shape::Case {
-        Slot::Case
+        CaseSlot::Case
     } else {
-        Slot::Any
+        CaseSlot::Any
     };
-    json_at(value, &mut path, 0, slot, shape, embed)
+    json_at(value, &mut path, 0, slot, shape, embed).map_err(|e| shape.place(e))
 }
 
 fn json_at(
     value: &Unknown<'_>,
     path: &mut String,
     depth: usize,
-    slot: Slot,
+    slot: CaseSlot,
     shape: Shape,
     embed: Embed<'_>,
 ) -> Result<Value, NodeError> {
@@ -443,7 +407,7 @@ fn json_at(
         }
         .into()
     };
-    if slot == Slot::Instant {
+    if slot == CaseSlot::Instant {
         // Strings go to the core as they are, so that a case read from JSON text and the same
         // case given as an object give the same errors; Dates and numbers become RFC 3339.
         // What is no instant in any form (null, a boolean, an array, a plain object) goes to the
@@ -482,11 +446,10 @@ fn json_at(
             Value::from(n)
         }
         ValueType::Object => {
-            let max_depth = shape.max_depth();
-            if depth >= max_depth {
+            if depth >= MAX_NESTING {
                 return Err(CoreError::LimitExceeded {
                     path: shown_path(path, root),
-                    reason: format!("nested more than {max_depth} levels deep"),
+                    reason: format!("nested more than {MAX_NESTING} levels deep"),
                 }
                 .into());
             }
@@ -514,7 +477,7 @@ fn json_at(
             if value.is_array()? {
                 // A case's events have the core's own limit, checked here before they are read;
                 // any other list the limit of every array.
-                let array = if slot == Slot::Events {
+                let array = if slot == CaseSlot::Events {
                     let array = unsafe { value.cast::<Array<'_>>() }?;
                     if array.len() as usize > MAX_EVENTS {
                         return Err(CoreError::LimitExceeded {
@@ -553,7 +516,7 @@ fn json_at(
                     let name = key_text(&key, path, root)?;
                     let item: Unknown<'_> = object.get_property_unchecked(key)?;
                     let item_slot = slot.property(&name);
-                    if item.get_type()? == ValueType::Undefined && item_slot != Slot::Instant {
+                    if item.get_type()? == ValueType::Undefined && item_slot != CaseSlot::Instant {
                         continue;
                     }
                     let len = path.len();
@@ -745,77 +708,6 @@ fn format_number(x: f64) -> String {
     }
 }
 
-// ----------------------------------------------------------------------------------------------
-// JSON values out
-// ----------------------------------------------------------------------------------------------
-
-/// A JSON value on its way to JavaScript as plain objects and arrays.
-///
-/// napi-rs's own conversion of `serde_json::Value` stops at 128 levels and a million nodes, and
-/// sets properties by assignment, so a key `__proto__` (legal in a document's `calendars` or an
-/// account) would set the prototype instead. This one defines own data properties, as
-/// `JSON.parse` does, and has no limit but memory; the depth of what it converts is bounded by
-/// what came in ([`MAX_DOCUMENT_DEPTH`] and the parsers' recursion limits). [`Json::Fields`]
-/// keeps its keys in the order given (a `serde_json` map sorts them), so that a `toJSON()`
-/// reads in the order of the getters.
-pub enum Json {
-    /// A value tree, as it is.
-    Plain(Value),
-    /// An object with its keys in this order.
-    Fields(Vec<(&'static str, Json)>),
-    /// An array.
-    List(Vec<Json>),
-}
-
-impl Json {
-    /// Any value that `serde_json` can hold (`Option`s become `null`).
-    pub fn of(value: impl Into<Value>) -> Json {
-        Json::Plain(value.into())
-    }
-}
-
-impl TypeName for Json {
-    fn type_name() -> &'static str {
-        "Json"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::Object
-    }
-}
-
-impl ToNapiValue for Json {
-    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        // SAFETY: `env` is the environment of the current call, as napi-rs guarantees here.
-        unsafe { json_to_js(env, &val) }
-    }
-}
-
-/// # Safety
-/// `env` must be the environment of the current call.
-unsafe fn json_to_js(env: sys::napi_env, value: &Json) -> napi::Result<sys::napi_value> {
-    // SAFETY: as for the caller.
-    unsafe {
-        match value {
-            Json::Plain(value) => to_js_at(env, value, 0),
-            Json::Fields(fields) => {
-                let mut properties = Vec::with_capacity(fields.len());
-                for (key, item) in fields {
-                    properties.push((*key, json_to_js(env, item)?));
-                }
-                object_of(env, &properties)
-            }
-            Json::List(items) => {
-                let mut values = Vec::with_capacity(items.len());
-                for item in items {
-                    values.push(json_to_js(env, item)?);
-                }
-                array_of(env, &values)
-            }
-        }
-    }
-}
-
 fn check(status: sys::napi_status, what: &str) -> napi::Result<()> {
     if status == sys::Status::napi_ok {
         Ok(())
@@ -824,185 +716,5 @@ fn check(status: sys::napi_status, what: &str) -> napi::Result<()> {
             napi::Status::from(status),
             format!("cannot create {what}"),
         ))
-    }
-}
-
-/// # Safety
-/// `env` must be the environment of the current call.
-unsafe fn string_to_js(env: sys::napi_env, text: &str) -> napi::Result<sys::napi_value> {
-    let mut out = std::ptr::null_mut();
-    // SAFETY: `env` is valid; the pointer and length describe `text`, which is UTF-8.
-    check(
-        unsafe {
-            sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut out)
-        },
-        "a string",
-    )?;
-    Ok(out)
-}
-
-/// A plain object with these own properties, in this order.
-///
-/// # Safety
-/// `env` must be the environment of the current call.
-unsafe fn object_of(
-    env: sys::napi_env,
-    properties: &[(&str, sys::napi_value)],
-) -> napi::Result<sys::napi_value> {
-    let mut out = std::ptr::null_mut();
-    // SAFETY (every call below): `env` is valid and every out-pointer is a local.
-    unsafe {
-        check(sys::napi_create_object(env, &mut out), "an object")?;
-        let mut descriptors = Vec::with_capacity(properties.len());
-        for (key, value) in properties {
-            descriptors.push(sys::napi_property_descriptor {
-                utf8name: std::ptr::null(),
-                name: string_to_js(env, key)?,
-                method: None,
-                getter: None,
-                setter: None,
-                value: *value,
-                attributes: sys::PropertyAttributes::writable
-                    | sys::PropertyAttributes::enumerable
-                    | sys::PropertyAttributes::configurable,
-                data: std::ptr::null_mut(),
-            });
-        }
-        if !descriptors.is_empty() {
-            check(
-                sys::napi_define_properties(env, out, descriptors.len(), descriptors.as_ptr()),
-                "the properties of an object",
-            )?;
-        }
-    }
-    Ok(out)
-}
-
-/// An array of these values.
-///
-/// # Safety
-/// `env` must be the environment of the current call.
-unsafe fn array_of(env: sys::napi_env, items: &[sys::napi_value]) -> napi::Result<sys::napi_value> {
-    let mut out = std::ptr::null_mut();
-    // SAFETY (every call below): `env` is valid and every out-pointer is a local.
-    unsafe {
-        check(
-            sys::napi_create_array_with_length(env, items.len(), &mut out),
-            "an array",
-        )?;
-        for (index, item) in items.iter().enumerate() {
-            check(
-                sys::napi_set_element(env, out, index as u32, *item),
-                "an array element",
-            )?;
-        }
-    }
-    Ok(out)
-}
-
-/// The deepest value [`Json`] converts: far beyond anything the inputs can build, and well within
-/// the native stack.
-const MAX_OUT_DEPTH: usize = 1024;
-
-/// Builds the JavaScript value of a JSON value tree.
-///
-/// # Safety
-/// `env` must be the environment of the current call.
-unsafe fn to_js_at(
-    env: sys::napi_env,
-    value: &Value,
-    depth: usize,
-) -> napi::Result<sys::napi_value> {
-    if depth > MAX_OUT_DEPTH {
-        return Err(napi::Error::new(
-            napi::Status::GenericFailure,
-            format!("a value nested more than {MAX_OUT_DEPTH} levels deep"),
-        ));
-    }
-    let mut out = std::ptr::null_mut();
-    // SAFETY (every call below): `env` is valid for this call and every out-pointer is a local.
-    unsafe {
-        match value {
-            Value::Null => check(sys::napi_get_null(env, &mut out), "null")?,
-            Value::Bool(b) => check(sys::napi_get_boolean(env, *b, &mut out), "a boolean")?,
-            Value::Number(n) => check(
-                sys::napi_create_double(env, n.as_f64().unwrap_or(f64::NAN), &mut out),
-                "a number",
-            )?,
-            Value::String(s) => out = string_to_js(env, s)?,
-            Value::Array(items) => {
-                let mut values = Vec::with_capacity(items.len());
-                for item in items {
-                    values.push(to_js_at(env, item, depth + 1)?);
-                }
-                out = array_of(env, &values)?;
-            }
-            Value::Object(map) => {
-                let mut properties = Vec::with_capacity(map.len());
-                for (key, item) in map {
-                    properties.push((key.as_str(), to_js_at(env, item, depth + 1)?));
-                }
-                out = object_of(env, &properties)?;
-            }
-        }
-    }
-    Ok(out)
-}
-
-// ----------------------------------------------------------------------------------------------
-// Results converted once
-// ----------------------------------------------------------------------------------------------
-
-/// A JavaScript value made already (by [`memoize`]), returned as it is.
-pub struct Made(sys::napi_value);
-
-impl TypeName for Made {
-    fn type_name() -> &'static str {
-        "Made"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::Object
-    }
-}
-
-impl ToNapiValue for Made {
-    unsafe fn to_napi_value(_env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        Ok(val.0)
-    }
-}
-
-/// Converts `value` and defines it on `this` as an own, read-only, non-enumerable property
-/// `name`, which shadows the prototype's getter of the same name: the first read of a large
-/// result (a monitor report's `cases`) converts it, later reads get the same array without
-/// calling into the addon, and `report.events === report.events`.
-pub fn memoize<T: ToNapiValue>(
-    env: &Env,
-    this: &This<'_, Object<'_>>,
-    name: &str,
-    value: T,
-) -> Result<Made, NodeError> {
-    let env = env.raw();
-    // SAFETY: `env` and `this` come from the current callback; the descriptor's name and value
-    // are values of this environment, and the out-pointers are locals.
-    unsafe {
-        let value = T::to_napi_value(env, value)?;
-        let descriptor = sys::napi_property_descriptor {
-            utf8name: std::ptr::null(),
-            name: string_to_js(env, name)?,
-            method: None,
-            getter: None,
-            setter: None,
-            value,
-            // Configurable, so that calling the prototype's getter on the object again (through
-            // its descriptor) redefines the property instead of throwing.
-            attributes: sys::PropertyAttributes::configurable,
-            data: std::ptr::null_mut(),
-        };
-        check(
-            sys::napi_define_properties(env, this.object.raw(), 1, &descriptor),
-            "a property of a result",
-        )?;
-        Ok(Made(value))
     }
 }

@@ -11,9 +11,11 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::calendar::Calendar;
-use crate::convert::{self, Json, Shape};
+use crate::convert::{self, Shape};
 use crate::error::{NodeError, Result, guard};
+use crate::results::Js;
 use crate::rules::Ruleset;
+use crate::ser::{self, Mode};
 use serde_json::{Map, Value};
 
 /// An importer's result: `document`, a fragment of the rules document (an object with any of
@@ -54,8 +56,8 @@ pub struct ImportWarning {
 impl Import {
     /// An import of a fragment written by hand (or saved from an earlier import).
     #[napi(constructor, ts_args_type = "document: Record<string, unknown>")]
-    pub fn new(document: Unknown<'_>) -> Result<Self> {
-        guard(|| {
+    pub fn new(env: Env, document: Unknown<'_>) -> Result<Self> {
+        guard(&env, || {
             if !convert::is_object(&document)? {
                 return Err(CoreError::InvalidType {
                     path: "document".into(),
@@ -71,8 +73,14 @@ impl Import {
 
     /// The document fragment, as a new plain object.
     #[napi(getter, ts_return_type = "Record<string, any>")]
-    pub fn document(&self) -> Json {
-        Json::Plain(self.inner.document.clone())
+    pub fn document(&self, env: Env) -> Result<Js> {
+        guard(&env, || {
+            Ok(Js(ser::to_js(
+                env.raw(),
+                &self.inner.document,
+                Mode::Native,
+            )?))
+        })
     }
 
     /// The warnings of the import.
@@ -91,14 +99,14 @@ impl Import {
 
     /// The document fragment (so that `JSON.stringify(imp)` saves it).
     #[napi(js_name = "toJSON", ts_return_type = "Record<string, any>")]
-    pub fn to_json(&self) -> Json {
-        Json::Plain(self.inner.document.clone())
+    pub fn to_json(&self, env: Env) -> Result<Js> {
+        self.document(env)
     }
 
     /// The calendar named `name`, or the only calendar of the import.
     #[napi(ts_args_type = "name?: string | undefined | null")]
-    pub fn calendar(&self, name: Option<Unknown<'_>>) -> Result<Calendar> {
-        guard(|| {
+    pub fn calendar(&self, env: Env, name: Option<Unknown<'_>>) -> Result<Calendar> {
+        guard(&env, || {
             let name = match name {
                 Some(n) if !matches!(n.get_type()?, ValueType::Undefined | ValueType::Null) => {
                     Some(convert::string(&n, "name", "a calendar name string")?)
@@ -114,8 +122,8 @@ impl Import {
 
     /// Every calendar of the import, by name.
     #[napi]
-    pub fn calendars(&self) -> Result<HashMap<String, Calendar>> {
-        guard(|| {
+    pub fn calendars(&self, env: Env) -> Result<HashMap<String, Calendar>> {
+        guard(&env, || {
             let calendars = self.inner.calendars()?;
             Ok(calendars
                 .names()
@@ -131,8 +139,8 @@ impl Import {
 
     /// The fragment as a validated `Ruleset` (imported `cases`, if any, left out).
     #[napi]
-    pub fn ruleset(&self) -> Result<Ruleset> {
-        guard(|| {
+    pub fn ruleset(&self, env: Env) -> Result<Ruleset> {
+        guard(&env, || {
             self.inner
                 .ruleset()
                 .map(Ruleset::wrap)
@@ -143,8 +151,8 @@ impl Import {
     /// A new import joining this one and `other`: calendars by name (one name defined two ways
     /// is a `duplicate` error), processes, entitlements and cases one after the other.
     #[napi]
-    pub fn merge(&self, other: &Import) -> Result<Import> {
-        guard(|| {
+    pub fn merge(&self, env: Env, other: &Import) -> Result<Import> {
+        guard(&env, || {
             self.inner
                 .clone()
                 .merge(other.inner.clone())
@@ -164,9 +172,14 @@ pub(crate) fn options(value: &Unknown<'_>) -> std::result::Result<Map<String, Va
             expected: "an options object".into(),
             found: convert::describe(value),
         }
+        .in_argument()
         .into());
     }
-    match convert::json(value, Shape::Document, &|_| Ok(None))? {
+    let value = convert::json(value, Shape::Document, &|_| Ok(None)).map_err(|e| match e {
+        NodeError::Core(e) => e.in_argument().into(),
+        other => other,
+    })?;
+    match value {
         Value::Object(map) => Ok(map),
         _ => Ok(Map::new()),
     }
@@ -204,12 +217,6 @@ pub(crate) fn check_keys(
     map: &Map<String, Value>,
     allowed: &[&str],
 ) -> std::result::Result<(), NodeError> {
-    if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(CoreError::InvalidValue {
-            path: format!("options.{k}"),
-            reason: format!("unknown option; options are {}", allowed.join(", ")),
-        }
-        .into());
-    }
-    Ok(())
+    entitlement_core::host::check_keys(map.keys().map(String::as_str), "options", allowed)
+        .map_err(|e| e.in_argument().into())
 }

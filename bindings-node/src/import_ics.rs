@@ -63,8 +63,8 @@ fn feed(
     namespace = "ics",
     ts_args_type = "source: string | Uint8Array | { path: string }, options: { timeZone: string; sourceName?: string }"
 )]
-pub fn holidays(source: Unknown<'_>, options: Unknown<'_>) -> Result<Import> {
-    guard(|| {
+pub fn holidays(env: Env, source: Unknown<'_>, options: Unknown<'_>) -> Result<Import> {
+    guard(&env, || {
         let map = import::options(&options)?;
         check_keys(&map, &["timeZone", "sourceName"])?;
         let time_zone = text_option(&map, "timeZone", true)?.unwrap_or_default();
@@ -79,8 +79,8 @@ pub fn holidays(source: Unknown<'_>, options: Unknown<'_>) -> Result<Import> {
     namespace = "ics",
     ts_args_type = "source: string | Uint8Array | { path: string }, options: { name: string; timeZone: string; hours: Record<string, string[]>; holidays?: HolidayDefinition[]; overrides?: OverrideDefinition[]; sourceName?: string }"
 )]
-pub fn calendar(source: Unknown<'_>, options: Unknown<'_>) -> Result<Import> {
-    guard(|| {
+pub fn calendar(env: Env, source: Unknown<'_>, options: Unknown<'_>) -> Result<Import> {
+    guard(&env, || {
         let map = import::options(&options)?;
         check_keys(
             &map,

@@ -57,8 +57,12 @@ fn optional(v: Option<Unknown<'_>>) -> std::result::Result<Option<Value>, NodeEr
     namespace = "salesforce",
     ts_args_type = "records: Record<string, unknown> | Array<Record<string, unknown>>, holidays?: Record<string, unknown> | Array<Record<string, unknown>> | null"
 )]
-pub fn business_hours(records: Unknown<'_>, holidays: Option<Unknown<'_>>) -> Result<Import> {
-    guard(|| {
+pub fn business_hours(
+    env: Env,
+    records: Unknown<'_>,
+    holidays: Option<Unknown<'_>>,
+) -> Result<Import> {
+    guard(&env, || {
         let records = self::records(&records)?;
         let holidays = optional(holidays)?;
         Ok(Import::wrap(salesforce::business_hours(
@@ -82,8 +86,8 @@ pub fn business_hours(records: Unknown<'_>, holidays: Option<Unknown<'_>>) -> Re
     namespace = "salesforce",
     ts_args_type = "source: string | Uint8Array | Array<string | Uint8Array> | Record<string, string | Uint8Array>"
 )]
-pub fn entitlement_processes(source: Unknown<'_>) -> Result<Import> {
-    guard(|| {
+pub fn entitlement_processes(env: Env, source: Unknown<'_>) -> Result<Import> {
+    guard(&env, || {
         let files = match source.get_type()? {
             ValueType::String => {
                 let text = convert::text(&source, || "source".into())?;
@@ -167,8 +171,12 @@ fn metadata_file(
     namespace = "salesforce",
     ts_args_type = "records: Record<string, unknown> | Array<Record<string, unknown>>, options?: { slaProcesses?: Record<string, unknown> | Array<Record<string, unknown>> | null; businessHours?: Record<string, unknown> | Array<Record<string, unknown>> | null }"
 )]
-pub fn entitlements(records: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Import> {
-    guard(|| {
+pub fn entitlements(
+    env: Env,
+    records: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> Result<Import> {
+    guard(&env, || {
         let records = self::records(&records)?;
         let map = optional_options(options)?;
         check_keys(&map, &["slaProcesses", "businessHours"])?;
@@ -190,8 +198,8 @@ pub fn entitlements(records: Unknown<'_>, options: Option<Unknown<'_>>) -> Resul
     namespace = "salesforce",
     ts_args_type = "records: Record<string, unknown> | Array<Record<string, unknown>>, options?: { history?: Record<string, unknown> | Array<Record<string, unknown>> | null; milestones?: Record<string, unknown> | Array<Record<string, unknown>> | null; closedStatuses?: string[] }"
 )]
-pub fn cases(records: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Import> {
-    guard(|| {
+pub fn cases(env: Env, records: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Import> {
+    guard(&env, || {
         let records = self::records(&records)?;
         let map = optional_options(options)?;
         check_keys(&map, &["history", "milestones", "closedStatuses"])?;
@@ -235,8 +243,8 @@ pub fn cases(records: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Impor
 /// The event type that completes the imported milestone `milestone`
 /// (`"First Response"` → `"completed.First_Response"`).
 #[napi(namespace = "salesforce", ts_args_type = "milestone: string")]
-pub fn completed_event(milestone: Unknown<'_>) -> Result<String> {
-    guard(|| {
+pub fn completed_event(env: Env, milestone: Unknown<'_>) -> Result<String> {
+    guard(&env, || {
         let milestone = convert::string(&milestone, "milestone", "a milestone name string")?;
         Ok(salesforce::completed_event(&milestone))
     })
@@ -245,8 +253,8 @@ pub fn completed_event(milestone: Unknown<'_>) -> Result<String> {
 /// The event type that starts an occurrence of the imported milestone `milestone`
 /// (`"First Response"` → `"started.First_Response"`).
 #[napi(namespace = "salesforce", ts_args_type = "milestone: string")]
-pub fn started_event(milestone: Unknown<'_>) -> Result<String> {
-    guard(|| {
+pub fn started_event(env: Env, milestone: Unknown<'_>) -> Result<String> {
+    guard(&env, || {
         let milestone = convert::string(&milestone, "milestone", "a milestone name string")?;
         Ok(salesforce::started_event(&milestone))
     })

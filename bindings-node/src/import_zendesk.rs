@@ -28,8 +28,12 @@ use crate::import::{self, Import, text_option};
     namespace = "zendesk",
     ts_args_type = "schedules: Record<string, unknown> | Array<Record<string, unknown>>, holidays?: Record<string, unknown> | Array<Record<string, unknown>> | null"
 )]
-pub fn schedules(schedules: Unknown<'_>, holidays: Option<Unknown<'_>>) -> Result<Import> {
-    guard(|| {
+pub fn schedules(
+    env: Env,
+    schedules: Unknown<'_>,
+    holidays: Option<Unknown<'_>>,
+) -> Result<Import> {
+    guard(&env, || {
         let schedules = convert::json(&schedules, Shape::Document, &|_| Ok(None))?;
         let holidays = holidays
             .map(|h| convert::json(&h, Shape::Document, &|_| Ok(None)))
@@ -56,8 +60,12 @@ pub fn schedules(schedules: Unknown<'_>, holidays: Option<Unknown<'_>>) -> Resul
     namespace = "zendesk",
     ts_args_type = "policies: Record<string, unknown> | Array<Record<string, unknown>>, options?: { schedule?: string | null } | null"
 )]
-pub fn sla_policies(policies: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Import> {
-    guard(|| {
+pub fn sla_policies(
+    env: Env,
+    policies: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> Result<Import> {
+    guard(&env, || {
         let policies = convert::json(&policies, Shape::Document, &|_| Ok(None))?;
         // Read as JSON (not as `SlaPolicyOptions`, whose strings Node-API would read with lone
         // surrogates replaced).
@@ -78,8 +86,8 @@ pub fn sla_policies(policies: Unknown<'_>, options: Option<Unknown<'_>>) -> Resu
 /// `time_zone` ("Eastern Time (US & Canada)" → "America/New_York"); an IANA name is returned
 /// as is. Anything else throws an `Error` with `code` `"unsupported"`.
 #[napi(namespace = "zendesk", ts_args_type = "name: string")]
-pub fn rails_time_zone(name: Unknown<'_>) -> Result<String> {
-    guard(|| {
+pub fn rails_time_zone(env: Env, name: Unknown<'_>) -> Result<String> {
+    guard(&env, || {
         let name = convert::string(&name, "name", "a time zone name string")?;
         Ok(zendesk::rails_time_zone(&name)?.to_string())
     })

@@ -1,11 +1,12 @@
 //! Node binding of `entitlement-core`, published on npm as `entitlement`.
 //!
 //! The binding holds no rules of its own: it converts JavaScript values to the core's types
-//! ([`convert`]), calls the core and maps its errors to `Error`s with a stable `code`
-//! ([`error`]). Its modules mirror the core's: [`calendar`] wraps `entitlement_core::Calendar`;
-//! [`rules`] wraps `entitlement_core::rules::Ruleset`, [`case`] reads the cases it evaluates and
-//! [`status`] wraps what it returns; [`monitor`] wraps the breach monitor's report and
-//! [`alert`] its alerts and their renderers.
+//! ([`convert`]), calls the core, writes its results through one host serializer ([`ser`])
+//! and maps its errors to `Error`s with a stable `code` and a `path` ([`error`]). Its modules
+//! mirror the core's: [`calendar`] wraps `entitlement_core::Calendar`; [`rules`] wraps
+//! `entitlement_core::rules::Ruleset` and [`case`] reads the cases it evaluates; [`results`]
+//! holds the result classes, whose getters come from the core's description of each result,
+//! and [`alert`] the alerts' renderers.
 
 #![deny(clippy::all)]
 
@@ -19,14 +20,14 @@ mod import;
 pub mod import_ics;
 pub mod import_salesforce;
 pub mod import_zendesk;
-mod monitor;
-mod risk;
+// The module-init hook that uses the result machinery is not registered in test builds.
+#[cfg_attr(test, allow(dead_code))]
+mod results;
 mod rules;
-mod status;
+mod ser;
 
 pub use alert::Alert;
 pub use calendar::Calendar;
 pub use import::{Import, ImportWarning};
-pub use monitor::{MonitorEvent, MonitorReport};
+pub use results::{CaseEvaluation, EntitlementUsage, MilestoneStatus, MonitorEvent, MonitorReport};
 pub use rules::Ruleset;
-pub use status::{CaseEvaluation, EntitlementUsage, MilestoneStatus, QuotaUse, TriggerStatus};

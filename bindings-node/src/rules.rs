@@ -16,20 +16,23 @@ use serde_json::Value;
 
 use crate::calendar::Calendar;
 use crate::case;
-use crate::convert::{self, Json, Shape};
+use crate::convert::{self, Shape};
 use crate::error::{NodeError, Result, guard};
-use crate::monitor::{self, MonitorReport};
-use crate::status::{CaseEvaluation, EntitlementUsage, MilestoneStatus};
+use crate::results::{
+    CaseEvaluation, EntitlementUsage, Js, MilestoneStatus, MonitorReport, array, instance,
+    instances,
+};
+use crate::ser::{self, Mode};
 
 /// A validated rules document: named calendars, processes (several versions of one id may
 /// coexist) and entitlements, with every cross-reference checked.
 ///
-/// Build it from a plain object in the document format of SPEC §7 (`Ruleset.fromObject`), from
+/// Build it from a plain object in the document format (`docs/rules.md`; `Ruleset.fromObject`), from
 /// JSON, YAML or TOML text, or from a file (`Ruleset.load`). Configuration errors are `Error`s
 /// whose `code` says what is wrong (`invalid_duration`, `unknown_calendar`, `unknown_process`,
 /// ...) and whose message starts with the path (`processes[0].milestones[2].target.values.Sev1`).
 ///
-/// Cases are plain objects in the SPEC §7 shape (`{id, entitlement, created_at, fields,
+/// Cases are plain objects in the case shape (`{id, entitlement, created_at, fields,
 /// events}`, snake_case keys); their instants and `now` may be `Date`s, ISO strings with an
 /// offset or epoch milliseconds. Evaluation is a pure replay of the case's log up to `now`.
 ///
@@ -60,22 +63,22 @@ impl Ruleset {
     /// Validates a rules document given as a plain object (the same as `Ruleset.fromObject`).
     #[napi(constructor, ts_args_type = "document: RulesDocument")]
     pub fn new(env: Env, document: Unknown<'_>) -> Result<Self> {
-        guard(|| Self::build(&env, &document))
+        guard(&env, || Self::build(&env, &document))
     }
 
-    /// Validates a rules document given as a plain object in the document format (SPEC §7):
+    /// Validates a rules document given as a plain object in the document format (`docs/rules.md`):
     /// `calendars` (a `Calendar` object may stand for a definition), `processes` and
     /// `entitlements`. Properties set to `undefined` are left out, as `JSON.stringify` does;
     /// a `Date` is an error (dates are written `"2026-12-31"`).
     #[napi(factory, ts_args_type = "document: RulesDocument")]
     pub fn from_object(env: Env, document: Unknown<'_>) -> Result<Self> {
-        guard(|| Self::build(&env, &document))
+        guard(&env, || Self::build(&env, &document))
     }
 
     /// Reads and validates a `.json`, `.yaml` / `.yml` or `.toml` file (synchronously).
     #[napi(factory, ts_args_type = "path: string")]
-    pub fn load(path: Unknown<'_>) -> Result<Self> {
-        guard(|| {
+    pub fn load(env: Env, path: Unknown<'_>) -> Result<Self> {
+        guard(&env, || {
             let path = convert::string(&path, "path", "a file path string")?;
             Ok(Ruleset {
                 inner: CoreRuleset::load(path)?,
@@ -85,8 +88,8 @@ impl Ruleset {
 
     /// Parses and validates a JSON document.
     #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> Result<Self> {
-        guard(|| {
+    pub fn from_json(env: Env, text: Unknown<'_>) -> Result<Self> {
+        guard(&env, || {
             let text = convert::string(&text, "text", "the text of a JSON document")?;
             Ok(Ruleset {
                 inner: CoreRuleset::from_json(&text)?,
@@ -96,8 +99,8 @@ impl Ruleset {
 
     /// Parses and validates a YAML document.
     #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_yaml(text: Unknown<'_>) -> Result<Self> {
-        guard(|| {
+    pub fn from_yaml(env: Env, text: Unknown<'_>) -> Result<Self> {
+        guard(&env, || {
             let text = convert::string(&text, "text", "the text of a YAML document")?;
             Ok(Ruleset {
                 inner: CoreRuleset::from_yaml(&text)?,
@@ -107,8 +110,8 @@ impl Ruleset {
 
     /// Parses and validates a TOML document.
     #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> Result<Self> {
-        guard(|| {
+    pub fn from_toml(env: Env, text: Unknown<'_>) -> Result<Self> {
+        guard(&env, || {
             let text = convert::string(&text, "text", "the text of a TOML document")?;
             Ok(Ruleset {
                 inner: CoreRuleset::from_toml(&text)?,
@@ -119,8 +122,11 @@ impl Ruleset {
     /// The JSON Schema (draft 2020-12) of the rules document, as an object: the one shipped as
     /// `docs/schema/ruleset.schema.json`, generated from the core's types.
     #[napi(ts_return_type = "JsonSchema")]
-    pub fn schema() -> Result<Json> {
-        guard(|| Ok(Json::Plain(entitlement_core::schema::ruleset_schema())))
+    pub fn schema(env: Env) -> Result<Js> {
+        guard(&env, || {
+            let schema = entitlement_core::schema::ruleset_schema();
+            Ok(Js(ser::to_js(env.raw(), &schema, Mode::Native)?))
+        })
     }
 
     /// Replays `case` up to `now` and returns one status per milestone instance, in the
@@ -130,49 +136,57 @@ impl Ruleset {
     /// Throws when the case is malformed or names what the rules do not define
     /// (`unknown_entitlement`, `unknown_event_type`, `naive_datetime`, ...); the message names
     /// the case and the field (`case "C-1": events[1].type: ...`).
-    #[napi(ts_args_type = "caseInput: CaseInput, now: Instant")]
-    pub fn evaluate(&self, case: Unknown<'_>, now: Unknown<'_>) -> Result<Vec<MilestoneStatus>> {
-        guard(|| {
+    #[napi(
+        ts_args_type = "caseInput: CaseInput, now: Instant",
+        ts_return_type = "MilestoneStatus[]"
+    )]
+    pub fn evaluate(&self, env: Env, case: Unknown<'_>, now: Unknown<'_>) -> Result<Js> {
+        guard(&env, || {
             let case = case::read(&case, "case", 0)?;
             let now = now_arg(&now)?;
-            Ok(self
-                .inner
-                .evaluate(&case, now)?
-                .into_iter()
-                .map(MilestoneStatus::from)
-                .collect())
+            let statuses = self.inner.evaluate(&case, now)?;
+            instances(
+                env.raw(),
+                statuses.into_iter().map(MilestoneStatus::from).collect(),
+            )
         })
     }
 
     /// `cases.map(c => rules.evaluate(c, now))` in one call: the cases are read on the JS
     /// thread, then replayed in parallel on all cores. The lists are in the order of `cases`;
     /// the first bad case in that order throws its error.
-    #[napi(ts_args_type = "cases: CaseInput[], now: Instant")]
-    pub fn evaluate_many(
-        &self,
-        cases: Unknown<'_>,
-        now: Unknown<'_>,
-    ) -> Result<Vec<Vec<MilestoneStatus>>> {
-        guard(|| {
+    #[napi(
+        ts_args_type = "cases: CaseInput[], now: Instant",
+        ts_return_type = "MilestoneStatus[][]"
+    )]
+    pub fn evaluate_many(&self, env: Env, cases: Unknown<'_>, now: Unknown<'_>) -> Result<Js> {
+        guard(&env, || {
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
-            Ok(self
+            let lists = self
                 .inner
                 .evaluate_many(&list, now)?
                 .into_iter()
-                .map(|one| one.into_iter().map(MilestoneStatus::from).collect())
-                .collect())
+                .map(|one| {
+                    let one = one.into_iter().map(MilestoneStatus::from).collect();
+                    instances(env.raw(), one).map(|js| js.0)
+                });
+            array(env.raw(), lists.collect::<std::result::Result<_, _>>()?)
         })
     }
 
     /// Replays `case` up to `now` and says whether a process covers it (and why not), which
     /// process and version apply, the account context, and the milestone statuses.
-    #[napi(ts_args_type = "caseInput: CaseInput, now: Instant")]
-    pub fn evaluate_case(&self, case: Unknown<'_>, now: Unknown<'_>) -> Result<CaseEvaluation> {
-        guard(|| {
+    #[napi(
+        ts_args_type = "caseInput: CaseInput, now: Instant",
+        ts_return_type = "CaseEvaluation"
+    )]
+    pub fn evaluate_case(&self, env: Env, case: Unknown<'_>, now: Unknown<'_>) -> Result<Js> {
+        guard(&env, || {
             let case = case::read(&case, "case", 0)?;
             let now = now_arg(&now)?;
-            Ok(self.inner.evaluate_case(&case, now)?.into())
+            let evaluation = self.inner.evaluate_case(&case, now)?;
+            instance(env.raw(), CaseEvaluation::from(evaluation))
         })
     }
 
@@ -180,18 +194,23 @@ impl Ruleset {
     /// `cases`, which may hold other entitlements' cases too) against its allowance, and each
     /// quota's use in the period that contains `now`. Throws `unknown_entitlement` for an id
     /// the rules do not define.
-    #[napi(ts_args_type = "entitlementId: string, cases: CaseInput[], now: Instant")]
+    #[napi(
+        ts_args_type = "entitlementId: string, cases: CaseInput[], now: Instant",
+        ts_return_type = "EntitlementUsage"
+    )]
     pub fn entitlement_usage(
         &self,
+        env: Env,
         entitlement_id: Unknown<'_>,
         cases: Unknown<'_>,
         now: Unknown<'_>,
-    ) -> Result<EntitlementUsage> {
-        guard(|| {
+    ) -> Result<Js> {
+        guard(&env, || {
             let id = convert::string(&entitlement_id, "entitlementId", "an entitlement id string")?;
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
-            Ok(self.inner.entitlement_usage(&id, &list, now)?.into())
+            let usage = self.inner.entitlement_usage(&id, &list, now)?;
+            instance(env.raw(), EntitlementUsage::from(usage))
         })
     }
 
@@ -205,21 +224,16 @@ impl Ruleset {
     /// for (const r of rules.breachRisk(cases, new Date()))
     ///   if (r.probability > 0.5 && r.completions >= 20) warn(r.caseId, r.milestone)
     /// ```
-    #[napi(ts_args_type = "cases: CaseInput[], now: Instant")]
-    pub fn breach_risk(
-        &self,
-        cases: Unknown<'_>,
-        now: Unknown<'_>,
-    ) -> Result<Vec<crate::risk::BreachRisk>> {
-        guard(|| {
+    #[napi(
+        ts_args_type = "cases: CaseInput[], now: Instant",
+        ts_return_type = "BreachRisk[]"
+    )]
+    pub fn breach_risk(&self, env: Env, cases: Unknown<'_>, now: Unknown<'_>) -> Result<Js> {
+        guard(&env, || {
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
-            Ok(self
-                .inner
-                .breach_risk(&list, now)?
-                .into_iter()
-                .map(Into::into)
-                .collect())
+            let risks = self.inner.breach_risk(&list, now)?;
+            Ok(Js(ser::to_js(env.raw(), &risks, Mode::Native)?))
         })
     }
 
@@ -237,14 +251,18 @@ impl Ruleset {
     /// report.events.map((e) => e.key)   // ['S-0259/Next Response/1/breach', ...]
     /// for (const alert of report.alerts) await post(alert.slackBlocks())
     /// ```
-    #[napi(ts_args_type = "cases: CaseInput[], now: Instant, since?: Instant | null")]
+    #[napi(
+        ts_args_type = "cases: CaseInput[], now: Instant, since?: Instant | null",
+        ts_return_type = "MonitorReport"
+    )]
     pub fn monitor(
         &self,
+        env: Env,
         cases: Unknown<'_>,
         now: Unknown<'_>,
         since: Option<Unknown<'_>>,
-    ) -> Result<MonitorReport> {
-        guard(|| {
+    ) -> Result<Js> {
+        guard(&env, || {
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
             let since = match since {
@@ -255,7 +273,7 @@ impl Ruleset {
             let report = self
                 .inner
                 .monitor_evaluated(&list, evaluations, now, since)?;
-            Ok(MonitorReport::new(report, since))
+            instance(env.raw(), MonitorReport::from(report))
         })
     }
 
@@ -273,27 +291,33 @@ impl Ruleset {
         proposed: Unknown<'_>,
         cases: Unknown<'_>,
         now: Unknown<'_>,
-    ) -> Result<Json> {
-        guard(|| {
+    ) -> Result<Js> {
+        guard(&env, || {
             let proposed = Self::unwrap(&env, &proposed)?;
             let list = case::read_list(&cases, "cases")?;
             let now = now_arg(&now)?;
             let w = self.inner.what_if(&proposed.inner, &list, now)?;
-            Ok(monitor::what_if_json(&w))
+            Ok(Js(ser::to_js(env.raw(), &w, Mode::Native)?))
         })
     }
 
     /// The document in its canonical form (durations normalised, defaults explicit where they
     /// matter), as a plain object that `Ruleset.fromObject` accepts back.
     #[napi(ts_return_type = "RulesDocument")]
-    pub fn to_object(&self) -> Result<Json> {
-        guard(|| Ok(Json::Plain(self.inner.to_value())))
+    pub fn to_object(&self, env: Env) -> Result<Js> {
+        guard(&env, || {
+            Ok(Js(ser::to_js(
+                env.raw(),
+                &self.inner.to_value(),
+                Mode::Native,
+            )?))
+        })
     }
 
     /// The same as `toObject()`: `JSON.stringify(rules)` writes the document.
     #[napi(js_name = "toJSON", ts_return_type = "RulesDocument")]
-    pub fn to_json(&self) -> Result<Json> {
-        self.to_object()
+    pub fn to_json(&self, env: Env) -> Result<Js> {
+        self.to_object(env)
     }
 }
 

@@ -121,7 +121,8 @@ describe('bad input', () => {
     assert.throws(() => ics.holidays(42, { timeZone: 'UTC' }), (err) => err.code === 'invalid_type')
     assert.throws(() => ics.holidays('', { timeZone: 'Mars/Olympus' }), (err) => err.code === 'unknown_time_zone')
     assert.throws(() => ics.holidays('', {}), (err) => err.code === 'missing_key')
-    assert.throws(() => ics.holidays('', { timeZone: 'UTC', zone: 'x' }), (err) => err.code === 'invalid_value')
+    // An unknown option is `unknown_key`, as an unknown key of a document is (it was `invalid_value`).
+    assert.throws(() => ics.holidays('', { timeZone: 'UTC', zone: 'x' }), (err) => err.code === 'unknown_key' && err.path.join() === 'options')
     assert.throws(() => ics.calendar('', { timeZone: 'UTC', hours: {} }), (err) => err.code === 'missing_key')
   })
 })

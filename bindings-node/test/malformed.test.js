@@ -11,9 +11,10 @@ const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
+const { isDeepStrictEqual } = require('node:util')
 
 const REPO = path.resolve(__dirname, '..', '..')
-const CORPUS = path.join(REPO, 'tests', 'ffi', 'malformed.json')
+const CORPUS = process.env.ENTITLEMENT_MALFORMED_CORPUS || path.join(REPO, 'tests', 'ffi', 'malformed.json')
 
 // --- The child: builds each case's values, makes the call, reports what it threw -------------
 
@@ -135,7 +136,7 @@ function child(out) {
         calls[c.call](...args)
         report = { id: c.id, threw: false }
       } catch (e) {
-        report = { id: c.id, threw: true, isError: e instanceof Error, code: e?.code ?? null, message: String(e?.message).slice(0, 300) }
+        report = { id: c.id, threw: true, isError: e instanceof Error, code: e?.code ?? null, path: e?.path, message: String(e?.message).slice(0, 300) }
       }
       write(report)
     }
@@ -154,6 +155,12 @@ function problems(c, report) {
   if (report.code === 'internal_error') return `a panic reached JavaScript: ${report.message}`
   const want = 'node_code' in c ? c.node_code : c.code
   if (report.code !== want) return `code ${report.code}, expected ${want}: ${report.message}`
+  if (!Array.isArray(report.path)) return `no err.path: ${report.message}`
+  // Where the case says where the error is, the same in both languages unless it has `node_path`.
+  const where = 'node_path' in c ? c.node_path : c.path
+  if (where !== undefined && !isDeepStrictEqual(report.path, where)) {
+    return `path ${JSON.stringify(report.path)}, expected ${JSON.stringify(where)}: ${report.message}`
+  }
   return null
 }
 
