@@ -115,8 +115,20 @@ pub(crate) fn install<T: HostResult>(m: &Bound<'_, PyModule>, schema: &Value) ->
     Ok(())
 }
 
-/// Adds every result class to the module, with its properties.
+/// The core's description of every result, as a dict, for the contract tests.
+#[pyfunction]
+fn _result_schema(py: Python<'_>) -> Result<Bound<'_, PyAny>> {
+    ser::to_py(py, &result_schema())
+}
+
+/// Adds every result class to the module, with its properties, and the names of the result
+/// types (`_RESULT_TYPES`) and their schema (`_result_schema()`) for the contract tests.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add(
+        "_RESULT_TYPES",
+        entitlement_core::host::RESULT_TYPES.to_vec(),
+    )?;
+    m.add_function(wrap_pyfunction!(_result_schema, m)?)?;
     let schema = result_schema();
     install::<crate::status::MilestoneStatus>(m, &schema)?;
     install::<crate::status::CaseEvaluation>(m, &schema)?;
