@@ -68,6 +68,44 @@ fn summary(description: &str) -> String {
     out.join("\n")
 }
 
+/// What a field's value is in Python, from its schema, for its docstring (``"A ``str``, or
+/// ``None``."``, ``"One of ``"info"``, ``"warning"``."``).
+fn kind_of(field: &Value, defs: &Value) -> Option<String> {
+    let types: Vec<&str> = match &field["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let or_none = if types.contains(&"null") {
+        ", or ``None``"
+    } else {
+        ""
+    };
+    let name = match (field["x-entitlement"].as_str(), types.first().copied()) {
+        (Some("instant"), _) => "an aware ``datetime`` in ``timezone.utc``",
+        (Some("duration"), _) => "a ``timedelta``",
+        (Some("date"), _) => "a ``date``",
+        (_, Some("string")) => "a ``str``",
+        (_, Some("integer")) => "an ``int``",
+        (_, Some("number")) => "a ``float``",
+        (_, Some("boolean")) => "a ``bool``",
+        (_, Some("array")) => "a ``list``",
+        (_, Some("object")) => "a ``dict``",
+        _ => {
+            let reference = field["$ref"].as_str()?.rsplit('/').next()?;
+            let values: Vec<String> = defs[reference]["oneOf"]
+                .as_array()?
+                .iter()
+                .filter_map(|v| Some(format!("``{:?}``", v["const"].as_str()?)))
+                .collect();
+            return Some(format!("One of {}.", values.join(", ")));
+        }
+    };
+    let mut text = format!("{name}{or_none}.");
+    text[..1].make_ascii_uppercase();
+    Some(text)
+}
+
 /// Installs one property per field of `T`'s schema on the class: its getter serialises that
 /// field alone (or answers from `T::typed`), its docstring is the field's doc line.
 pub(crate) fn install<T: HostResult>(m: &Bound<'_, PyModule>, schema: &Value) -> PyResult<()> {
@@ -106,7 +144,10 @@ pub(crate) fn install<T: HostResult>(m: &Bound<'_, PyModule>, schema: &Value) ->
                 Ok(value.unbind())
             },
         )?;
-        let doc = summary(field["description"].as_str().unwrap_or(""));
+        let mut doc = summary(field["description"].as_str().unwrap_or(""));
+        if let Some(kind) = kind_of(field, &schema["$defs"]) {
+            doc = format!("{doc}\n\n{kind}");
+        }
         class.setattr(
             name.as_str(),
             property.call1((getter, py.None(), py.None(), doc))?,

@@ -180,81 +180,87 @@ impl<'py> PySer<'py> {
 /// The one `i64` inside a marked instant, duration or date.
 struct Micros;
 
+/// Serializer methods that refuse what they are given: a bug of the binding if ever called.
 macro_rules! refuse {
-    ($($name:ident($($t:ty),*))*) => {$(
-        fn $name(self, $(_: $t),*) -> Result<i64, SerError> {
-            Err(bug("a marked value that is not an integer"))
-        }
+    ($ok:ty, $msg:literal; $($name:ident($($t:ty),*))*) => {$(
+        fn $name(self, $(_: $t),*) -> Result<$ok, SerError> { Err(bug($msg)) }
     )*};
+}
+
+macro_rules! refuse_compound {
+    ($ok:ty, $msg:literal) => {
+        fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<$ok, SerError> {
+            Err(bug($msg))
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<$ok, SerError> {
+            Err(bug($msg))
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, SerError> {
+            Err(bug($msg))
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, SerError> {
+            Err(bug($msg))
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct, SerError> {
+            Err(bug($msg))
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, SerError> {
+            Err(bug($msg))
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, SerError> {
+            Err(bug($msg))
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, SerError> {
+            Err(bug($msg))
+        }
+        type SerializeSeq = Impossible<$ok, SerError>;
+        type SerializeTuple = Impossible<$ok, SerError>;
+        type SerializeTupleStruct = Impossible<$ok, SerError>;
+        type SerializeTupleVariant = Impossible<$ok, SerError>;
+        type SerializeMap = Impossible<$ok, SerError>;
+        type SerializeStructVariant = Impossible<$ok, SerError>;
+    };
 }
 
 impl ser::Serializer for Micros {
     type Ok = i64;
     type Error = SerError;
-    type SerializeSeq = Impossible<i64, SerError>;
-    type SerializeTuple = Impossible<i64, SerError>;
-    type SerializeTupleStruct = Impossible<i64, SerError>;
-    type SerializeTupleVariant = Impossible<i64, SerError>;
-    type SerializeMap = Impossible<i64, SerError>;
     type SerializeStruct = Impossible<i64, SerError>;
-    type SerializeStructVariant = Impossible<i64, SerError>;
+    refuse_compound!(i64, "a marked value that is not an integer");
+    refuse! { i64, "a marked value that is not an integer";
+        serialize_bool(bool) serialize_i8(i8) serialize_i16(i16) serialize_i32(i32)
+        serialize_u8(u8) serialize_u16(u16) serialize_u32(u32) serialize_u64(u64)
+        serialize_f32(f32) serialize_f64(f64) serialize_char(char) serialize_str(&str)
+        serialize_bytes(&[u8]) serialize_none() serialize_unit()
+        serialize_unit_struct(&'static str) serialize_unit_variant(&'static str, u32, &'static str)
+    }
     fn is_human_readable(&self) -> bool {
         false
     }
     fn serialize_i64(self, v: i64) -> Result<i64, SerError> {
         Ok(v)
-    }
-    refuse! {
-        serialize_bool(bool) serialize_i8(i8) serialize_i16(i16) serialize_i32(i32)
-        serialize_u8(u8) serialize_u16(u16) serialize_u32(u32) serialize_u64(u64)
-        serialize_f32(f32) serialize_f64(f64) serialize_char(char) serialize_str(&str)
-        serialize_bytes(&[u8]) serialize_none() serialize_unit()
-        serialize_unit_struct(&'static str)
-        serialize_unit_variant(&'static str, u32, &'static str)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<i64, SerError> {
-        Err(bug("a marked value that is not an integer"))
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<i64, SerError> {
-        v.serialize(self)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<i64, SerError> {
-        Err(bug("a marked value that is not an integer"))
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, SerError> {
-        Err(bug("a marked value that is not an integer"))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, SerError> {
-        Err(bug("a marked value that is not an integer"))
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, SerError> {
-        Err(bug("a marked value that is not an integer"))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, SerError> {
-        Err(bug("a marked value that is not an integer"))
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, SerError> {
-        Err(bug("a marked value that is not an integer"))
     }
     fn serialize_struct(
         self,
@@ -263,14 +269,12 @@ impl ser::Serializer for Micros {
     ) -> Result<Self::SerializeStruct, SerError> {
         Err(bug("a marked value that is not an integer"))
     }
-    fn serialize_struct_variant(
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, SerError> {
-        Err(bug("a marked value that is not an integer"))
+        v: &T,
+    ) -> Result<i64, SerError> {
+        v.serialize(self)
     }
 }
 
@@ -626,40 +630,23 @@ impl<'py> ser::SerializeStruct for Pick<'_, 'py> {
     }
 }
 
-macro_rules! not_a_struct {
-    ($($name:ident($($t:ty),*))*) => {$(
-        fn $name(self, $(_: $t),*) -> Result<(), SerError> {
-            Err(bug("a result that is not a struct"))
-        }
-    )*};
-}
-
 impl<'a, 'py> ser::Serializer for Pick<'a, 'py> {
     type Ok = ();
     type Error = SerError;
-    type SerializeSeq = Impossible<(), SerError>;
-    type SerializeTuple = Impossible<(), SerError>;
-    type SerializeTupleStruct = Impossible<(), SerError>;
-    type SerializeTupleVariant = Impossible<(), SerError>;
-    type SerializeMap = Impossible<(), SerError>;
     type SerializeStruct = Self;
-    type SerializeStructVariant = Impossible<(), SerError>;
+    refuse_compound!((), "a result that is not a struct");
+    refuse! { (), "a result that is not a struct";
+        serialize_bool(bool) serialize_i8(i8) serialize_i16(i16) serialize_i32(i32)
+        serialize_i64(i64) serialize_u8(u8) serialize_u16(u16) serialize_u32(u32)
+        serialize_u64(u64) serialize_f32(f32) serialize_f64(f64) serialize_char(char)
+        serialize_str(&str) serialize_bytes(&[u8]) serialize_none() serialize_unit()
+        serialize_unit_struct(&'static str) serialize_unit_variant(&'static str, u32, &'static str)
+    }
     fn is_human_readable(&self) -> bool {
         self.repr
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, SerError> {
         Ok(self)
-    }
-    not_a_struct! {
-        serialize_bool(bool) serialize_i8(i8) serialize_i16(i16) serialize_i32(i32)
-        serialize_i64(i64) serialize_u8(u8) serialize_u16(u16) serialize_u32(u32)
-        serialize_u64(u64) serialize_f32(f32) serialize_f64(f64) serialize_char(char)
-        serialize_str(&str) serialize_bytes(&[u8]) serialize_none() serialize_unit()
-        serialize_unit_struct(&'static str)
-        serialize_unit_variant(&'static str, u32, &'static str)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), SerError> {
-        Err(bug("a result that is not a struct"))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -667,48 +654,5 @@ impl<'a, 'py> ser::Serializer for Pick<'a, 'py> {
         v: &T,
     ) -> Result<(), SerError> {
         v.serialize(self)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), SerError> {
-        Err(bug("a result that is not a struct"))
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, SerError> {
-        Err(bug("a result that is not a struct"))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, SerError> {
-        Err(bug("a result that is not a struct"))
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, SerError> {
-        Err(bug("a result that is not a struct"))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, SerError> {
-        Err(bug("a result that is not a struct"))
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, SerError> {
-        Err(bug("a result that is not a struct"))
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, SerError> {
-        Err(bug("a result that is not a struct"))
     }
 }

@@ -1,8 +1,8 @@
 """The malformed-input corpus (``tests/ffi/malformed.json``, shared with the Node suite) through
 the installed wheel: every case raises the documented exception class with the documented
-``code`` (docs/errors.md) and ``path``, never ``PanicException``, and the process survives. The cases run in a
-child process, one JSON line per case, so that an abort would name the case that caused it
-instead of killing the test run."""
+``code`` (docs/errors.md) and ``path``, never ``PanicException``, and the process survives.
+The cases run in a child process, one JSON line per case, so that an abort would name the case
+that caused it instead of killing the test run."""
 
 from __future__ import annotations
 
