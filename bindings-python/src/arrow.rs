@@ -554,11 +554,10 @@ pub(crate) fn cases_of(batch: &StructArray) -> Result<Vec<Case>> {
         Case::from_value_at(&value, i)
     };
     let n = batch.len();
-    let cases = match (0..n).into_par_iter().with_min_len(256).map(one).collect() {
+    match (0..n).into_par_iter().with_min_len(256).map(one).collect() {
         Ok(cases) => Ok(cases),
         Err(_) => (0..n).map(one).collect(),
-    };
-    cases
+    }
 }
 
 fn utc() -> Option<Arc<str>> {

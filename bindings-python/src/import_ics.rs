@@ -16,7 +16,7 @@ use crate::import::{Import, document};
 /// The feed's text: a `str` as it is, `bytes` decoded as UTF-8.
 fn feed_text(py: Python<'_>, feed: &Bound<'_, PyAny>, source_name: &str) -> Result<String> {
     if let Ok(s) = feed.cast::<PyString>() {
-        return Ok(crate::convert::string_arg(s, "feed")?);
+        return crate::convert::string_arg(s, "feed");
     }
     if let Ok(b) = feed.cast::<PyBytes>() {
         let bytes = b.as_bytes();

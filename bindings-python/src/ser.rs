@@ -280,6 +280,7 @@ impl ser::Serializer for Micros {
 
 /// Microseconds since the epoch as an aware `datetime` in `timezone.utc`; out of years 1 to
 /// 9999, the core's `out_of_range` error.
+#[inline]
 pub(crate) fn instant_to_py(
     py: Python<'_>,
     us: i64,
@@ -303,6 +304,7 @@ pub(crate) fn instant_to_py(
 
 /// Microseconds as a `timedelta` (normalized: days, then 0 ≤ seconds < 86 400, then
 /// 0 ≤ microseconds < 1 000 000); `out_of_range` beyond what a `timedelta` holds.
+#[inline]
 pub(crate) fn duration_to_py(py: Python<'_>, us: i64) -> crate::error::Result<Bound<'_, PyDelta>> {
     let rest = us.rem_euclid(DAY_US);
     let days = i32::try_from(us.div_euclid(DAY_US)).map_err(|_| Error::OutOfRange {
