@@ -72,11 +72,11 @@ def real_results() -> dict[str, list[dict[str, Any]]]:
     statuses = [m for c in report.cases for m in c.milestones]
     usage = rules.entitlement_usage("acme-gold", cases, NOW)
     return {
-        "MilestoneStatus": [s.to_dict() for s in statuses],
-        "CaseEvaluation": [c.to_dict() for c in report.cases],
+        "MilestoneStatus": [dict(s.to_dict()) for s in statuses],
+        "CaseEvaluation": [dict(c.to_dict()) for c in report.cases],
         "EntitlementUsage": [dict(usage.to_dict())],
-        "MonitorEvent": [e.to_dict() for e in report.events],
-        "Alert": [a.to_dict() for a in report.alerts],
+        "MonitorEvent": [dict(e.to_dict()) for e in report.events],
+        "Alert": [dict(a.to_dict()) for a in report.alerts],
         "MonitorReport": [dict(report.to_dict())],
         "BreachRisk": [dict(r) for r in rules.breach_risk(cases, NOW)],
         "AccountRollup": [dict(a) for a in report.accounts],
