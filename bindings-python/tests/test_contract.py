@@ -85,8 +85,8 @@ def real_results() -> dict[str, list[dict[str, Any]]]:
     }
 
 
-SCHEMA: dict[str, Any] = getattr(_entitlement, "_result_schema")()["$defs"]  # noqa: B009
-RESULT_TYPES: list[str] = list(getattr(_entitlement, "_RESULT_TYPES"))  # noqa: B009
+SCHEMA: dict[str, Any] = _entitlement._result_schema()["$defs"]
+RESULT_TYPES: list[str] = list(_entitlement._RESULT_TYPES)
 RESULTS = real_results()
 STUB_MEMBERS = stub_members()
 

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from typing_extensions import Self, TypeAlias
 
 __all__ = [
+    "_RESULT_TYPES",
     "Alert",
     "Calendar",
     "CalendarError",
@@ -28,6 +29,7 @@ __all__ = [
     "_ics_calendar",
     "_ics_holidays",
     "_ics_read",
+    "_result_schema",
     "_salesforce_business_hours",
     "_salesforce_cases",
     "_salesforce_completed_event",
@@ -659,6 +661,13 @@ class Import:
     def calendars(self) -> dict[str, Calendar]: ...
     def ruleset(self) -> Ruleset: ...
     def merge(self, other: Import) -> Import: ...
+
+#: The core's result types, by class (or dict) name (``host::RESULT_TYPES``).
+_RESULT_TYPES: list[str]
+
+def _result_schema() -> dict[str, Any]:
+    """The core's description of every result (``host::result_schema``), for the contract
+    tests."""
 
 def _zendesk_schedules(schedules: Any, holidays: Any = None) -> Import: ...
 def _zendesk_sla_policies(policies: Any, schedule: str | None = None) -> Import: ...
