@@ -43,6 +43,9 @@ rm -f "$wheels"/entitlement-*.whl
 "$venv/bin/maturin" build --release --quiet -o "$wheels" -i "$py"
 "$py" -m pip install --quiet --force-reinstall --no-deps "$wheels"/entitlement-*.whl
 
+# The result part of the stub is generated from the core's result schema: fail when stale.
+"$py" "$here/gen_stubs.py" --check
+
 # Tests import the installed package (`--import-mode=importlib` in pyproject.toml).
 "$py" -m pytest tests -q
 

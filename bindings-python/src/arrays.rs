@@ -21,8 +21,12 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyCapsuleMethods, PyDelta, PyList};
 
-use crate::convert::{duration_to_py, duration_us, durations_us, instant_to_py, instants_us};
-use crate::error::{Family, raise};
+use entitlement_core::Error;
+use entitlement_core::error::HostProblem;
+
+use crate::convert::{duration_us, durations_us, instants_us};
+use crate::error::Result;
+use crate::ser::{duration_to_py, instant_to_py};
 
 /// Instants or durations.
 #[derive(Clone, Copy, PartialEq)]
@@ -85,8 +89,21 @@ fn what(q: Quantity) -> &'static str {
     }
 }
 
-fn input_error(py: Python<'_>, code: &str, message: String) -> PyErr {
-    raise(py, Family::Input, code, message)
+/// An argument error: `InvalidType` or `InvalidValue` at the argument, as the binding's own.
+fn wrong_type(path: &str, expected: String, found: String) -> crate::error::Failure {
+    let path = path.to_owned();
+    Error::InvalidType {
+        path,
+        expected,
+        found,
+    }
+    .in_argument()
+    .into()
+}
+
+fn wrong_value(path: &str, reason: String) -> crate::error::Failure {
+    let path = path.to_owned();
+    Error::InvalidValue { path, reason }.in_argument().into()
 }
 
 /// Reads `value` (the argument `arg`) as a column of `q`.
@@ -94,12 +111,12 @@ pub(crate) fn column<'py>(
     value: &Bound<'py, PyAny>,
     arg: &str,
     q: Quantity,
-) -> PyResult<Column<'py>> {
+) -> Result<Column<'py>> {
     if is_numpy_array(value)? {
         return numpy_column(value, arg, q);
     }
     if let Some(array) = arrow_array_of(value, arg)? {
-        return arrow_column(value.py(), array, arg, q);
+        return arrow_column(array, arg, q);
     }
     let values = match q {
         Quantity::Instant => instants_us(value, arg)?,
@@ -115,7 +132,7 @@ pub(crate) fn column<'py>(
 pub(crate) fn broadcast_duration(
     value: &Bound<'_, PyAny>,
     n: usize,
-) -> PyResult<Option<Column<'static>>> {
+) -> Result<Option<Column<'static>>> {
     if value.cast::<PyDelta>().is_err() {
         return Ok(None);
     }
@@ -128,7 +145,7 @@ pub(crate) fn broadcast_duration(
 
 /// Whether `value` is a numpy array. Numpy is consulted only when it is already imported:
 /// an array cannot exist otherwise, and importing it here would cost every list call.
-fn is_numpy_array(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+fn is_numpy_array(value: &Bound<'_, PyAny>) -> Result<bool> {
     let py = value.py();
     let modules = py
         .import(intern!(py, "sys"))?
@@ -160,7 +177,7 @@ fn numpy_scale(unit: &str) -> Option<Scale> {
     })
 }
 
-fn numpy_column<'py>(value: &Bound<'py, PyAny>, arg: &str, q: Quantity) -> PyResult<Column<'py>> {
+fn numpy_column<'py>(value: &Bound<'py, PyAny>, arg: &str, q: Quantity) -> Result<Column<'py>> {
     let py = value.py();
     let array = value.cast::<PyUntypedArray>()?;
     let dtype: String = array.dtype().getattr(intern!(py, "str"))?.extract()?;
@@ -174,42 +191,32 @@ fn numpy_column<'py>(value: &Bound<'py, PyAny>, arg: &str, q: Quantity) -> PyRes
         Quantity::Duration => ("m8", "timedelta64"),
     };
     if kind != expected.0 {
-        return Err(input_error(
-            py,
-            "invalid_type",
-            format!(
-                "{arg}: expected a numpy {} array of {}, found dtype {dtype}",
-                expected.1,
-                what(q)
-            ),
-        ));
+        let expected = format!("a numpy {} array of {}", expected.1, what(q));
+        return Err(wrong_type(arg, expected, format!("dtype {dtype}")));
     }
     if !dtype.starts_with(['<', '=', '|']) {
-        return Err(input_error(
-            py,
-            "invalid_value",
+        return Err(wrong_value(
+            arg,
             format!(
-                "{arg}: the array is big-endian ({dtype}); convert it with .astype(\"<{kind}[{unit}]\")"
+                "the array is big-endian ({dtype}); convert it with .astype(\"<{kind}[{unit}]\")"
             ),
         ));
     }
     if array.ndim() != 1 {
-        return Err(input_error(
-            py,
-            "invalid_value",
+        return Err(wrong_value(
+            arg,
             format!(
-                "{arg}: expected a one-dimensional array, found {} dimensions",
+                "expected a one-dimensional array, found {} dimensions",
                 array.ndim()
             ),
         ));
     }
     let Some(scale) = numpy_scale(unit) else {
-        return Err(input_error(
-            py,
-            "invalid_value",
+        return Err(wrong_value(
+            arg,
             format!(
-                "{arg}: the unit {unit:?} of {dtype} is not supported; use a fixed unit from \
-                 weeks to nanoseconds (W, D, h, m, s, ms, us, ns)"
+                "the unit {unit:?} of {dtype} is not supported; use a fixed unit from weeks to \
+                 nanoseconds (W, D, h, m, s, ms, us, ns)"
             ),
         ));
     };
@@ -223,7 +230,7 @@ fn numpy_column<'py>(value: &Bound<'py, PyAny>, arg: &str, q: Quantity) -> PyRes
         });
     }
     let raw: Vec<i64> = readonly.as_array().iter().copied().collect();
-    let values = rescale(py, raw, &scale, arg, q, &dtype)?;
+    let values = rescale(raw, &scale, arg, q, &dtype)?;
     Ok(Column {
         source: Source::Numpy,
         data: Data::Owned(values),
@@ -233,13 +240,12 @@ fn numpy_column<'py>(value: &Bound<'py, PyAny>, arg: &str, q: Quantity) -> PyRes
 /// Brings values to microseconds, keeping `MISSING`; overflow and sub-microsecond parts are
 /// errors that name the item.
 fn rescale(
-    py: Python<'_>,
     mut values: Vec<i64>,
     scale: &Scale,
     arg: &str,
     q: Quantity,
     unit: &str,
-) -> PyResult<Vec<i64>> {
+) -> Result<Vec<i64>> {
     for (i, v) in values.iter_mut().enumerate() {
         if *v == MISSING {
             continue;
@@ -248,24 +254,23 @@ fn rescale(
             Scale::Multiply(k) => v.checked_mul(k),
             Scale::Divide(k) if *v % k == 0 => Some(*v / k),
             Scale::Divide(_) => {
-                return Err(input_error(
-                    py,
-                    "invalid_value",
+                return Err(wrong_value(
+                    &format!("{arg}[{i}]"),
                     format!(
-                        "{arg}[{i}]: {v} {unit} has a part below a microsecond; entitlement \
-                         counts business time in microseconds: round the {} first",
+                        "{v} {unit} has a part below a microsecond; entitlement counts business \
+                         time in microseconds: round the {} first",
                         what(q)
                     ),
                 ));
             }
         };
-        *v = scaled.filter(|&s| s != MISSING).ok_or_else(|| {
-            input_error(
-                py,
-                "out_of_range",
-                format!("{arg}[{i}]: {v} {unit} is out of range"),
-            )
-        })?;
+        *v = scaled
+            .filter(|&s| s != MISSING)
+            .ok_or_else(|| Error::HostValue {
+                path: format!("{arg}[{i}]"),
+                problem: HostProblem::OutOfRange,
+                reason: format!("{v} {unit} is out of range"),
+            })?;
     }
     Ok(values)
 }
@@ -274,7 +279,7 @@ fn rescale(
 /// (`__arrow_c_array__`), for pyarrow arrays and anything else that exports one; a pyarrow
 /// `ChunkedArray` is combined into one array first. A table (several columns) is refused with
 /// `invalid_type` naming the argument, before anything is combined.
-fn arrow_array_of(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<Option<ArrayRef>> {
+fn arrow_array_of(value: &Bound<'_, PyAny>, arg: &str) -> Result<Option<ArrayRef>> {
     let py = value.py();
     let exported = if value.hasattr(intern!(py, "__arrow_c_array__"))? {
         value.call_method0(intern!(py, "__arrow_c_array__"))?
@@ -293,13 +298,11 @@ fn arrow_array_of(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<Option<ArrayR
             // A table, a record batch reader, a data frame: a stream of several columns, or of
             // batches, not one column.
             _ if value.hasattr(intern!(py, "num_columns"))? => {
-                return Err(input_error(
-                    py,
-                    "invalid_type",
+                return Err(wrong_type(
+                    arg,
+                    "one column (a pyarrow Array or ChunkedArray, a numpy array or a list)".into(),
                     format!(
-                        "{arg}: expected one column (a pyarrow Array or ChunkedArray, a numpy \
-                         array or a list), found a {} of several columns; pass one of them, \
-                         such as table.column(\"{arg}\")",
+                        "a {} of several columns; pass one of them, such as table.column(\"{arg}\")",
                         type_name(value)
                     ),
                 ));
@@ -325,18 +328,16 @@ pub(crate) fn type_name(value: &Bound<'_, PyAny>) -> String {
 pub(crate) fn capsules<'py>(
     exported: &Bound<'py, PyAny>,
     arg: &str,
-) -> PyResult<(Bound<'py, PyCapsule>, Bound<'py, PyCapsule>)> {
+) -> Result<(Bound<'py, PyCapsule>, Bound<'py, PyCapsule>)> {
     exported
         .extract::<(Bound<'py, PyCapsule>, Bound<'py, PyCapsule>)>()
         .map_err(|_| {
-            input_error(
-                exported.py(),
-                "invalid_type",
-                format!(
-                    "{arg}: __arrow_c_array__() returned a {}, not the pair of capsules \
-                     (schema, array) of the Arrow PyCapsule interface",
-                    type_name(exported)
-                ),
+            wrong_type(
+                arg,
+                "__arrow_c_array__() to return the pair of capsules (schema, array) of the \
+                 Arrow PyCapsule interface"
+                    .into(),
+                format!("a {}", type_name(exported)),
             )
         })
 }
@@ -345,17 +346,13 @@ pub(crate) fn capsules<'py>(
 pub(crate) fn import_array(
     schema: &Bound<'_, PyCapsule>,
     array: &Bound<'_, PyCapsule>,
-) -> PyResult<ArrayRef> {
-    let py = schema.py();
+) -> Result<ArrayRef> {
     let named = |capsule: &Bound<'_, PyCapsule>, name: &CStr| {
         capsule.pointer_checked(Some(name)).map_err(|_| {
-            input_error(
-                py,
-                "invalid_type",
-                format!(
-                    "an Arrow export whose capsules are not named \"arrow_schema\" and \
-                     \"arrow_array\" (expected {name:?})"
-                ),
+            wrong_type(
+                "",
+                format!("an Arrow export whose capsules are named {name:?}"),
+                "capsules not named \"arrow_schema\" and \"arrow_array\"".into(),
             )
         })
     };
@@ -371,13 +368,7 @@ pub(crate) fn import_array(
         );
         from_ffi(ffi_array, schema_ptr.cast::<FFI_ArrowSchema>().as_ref())
     }
-    .map_err(|e| {
-        input_error(
-            py,
-            "invalid_value",
-            format!("an Arrow array that cannot be read: {e}"),
-        )
-    })?;
+    .map_err(|e| wrong_value("", format!("an Arrow array that cannot be read: {e}")))?;
     Ok(make_array(data))
 }
 
@@ -385,15 +376,9 @@ pub(crate) fn import_array(
 pub(crate) fn export_array<'py>(
     py: Python<'py>,
     array: &dyn Array,
-) -> PyResult<(Bound<'py, PyCapsule>, Bound<'py, PyCapsule>)> {
-    let (ffi_array, ffi_schema) = to_ffi(&array.to_data()).map_err(|e| {
-        raise(
-            py,
-            Family::Input,
-            "invalid_value",
-            format!("Arrow export: {e}"),
-        )
-    })?;
+) -> Result<(Bound<'py, PyCapsule>, Bound<'py, PyCapsule>)> {
+    let (ffi_array, ffi_schema) = to_ffi(&array.to_data())
+        .map_err(|e| wrong_value("(result)", format!("Arrow export: {e}")))?;
     // Dropping an `FFI_Arrow*` calls its `release` unless the consumer took it (and cleared
     // `release`), which is what the interface asks of a capsule's destructor.
     const SCHEMA: &CStr = c"arrow_schema";
@@ -404,40 +389,32 @@ pub(crate) fn export_array<'py>(
     ))
 }
 
-fn arrow_column<'py>(
-    py: Python<'py>,
-    array: ArrayRef,
-    arg: &str,
-    q: Quantity,
-) -> PyResult<Column<'py>> {
+fn arrow_column<'py>(array: ArrayRef, arg: &str, q: Quantity) -> Result<Column<'py>> {
     let (unit, ok) = match (array.data_type(), q) {
         (DataType::Timestamp(unit, Some(_)), Quantity::Instant) => (*unit, true),
         (DataType::Timestamp(_, None), Quantity::Instant) => {
-            return Err(input_error(
-                py,
-                "naive_datetime",
-                format!(
-                    "{arg}: a timestamp array without a time zone holds wall times, and \
-                     entitlement never guesses a zone; give the type one, such as \
+            return Err(Error::HostValue {
+                path: arg.to_owned(),
+                problem: HostProblem::NaiveDateTime,
+                reason: "a timestamp array without a time zone holds wall times, and entitlement \
+                     never guesses a zone; give the type one, such as \
                      pa.timestamp(\"us\", tz=\"UTC\"), or cast with .cast(pa.timestamp(\"us\", tz=...))"
-                ),
-            ));
+                    .into(),
+            }
+            .into());
         }
         (DataType::Duration(unit), Quantity::Duration) => (*unit, true),
         _ => (TimeUnit::Microsecond, false),
     };
     if !ok {
-        return Err(input_error(
-            py,
-            "invalid_type",
-            format!(
-                "{arg}: expected an Arrow {} array, found {}",
-                match q {
-                    Quantity::Instant => "timestamp (with a time zone)",
-                    Quantity::Duration => "duration",
-                },
-                array.data_type()
-            ),
+        let expected = match q {
+            Quantity::Instant => "an Arrow timestamp (with a time zone) array",
+            Quantity::Duration => "an Arrow duration array",
+        };
+        return Err(wrong_type(
+            arg,
+            expected.into(),
+            array.data_type().to_string(),
         ));
     }
     let scale = match unit {
@@ -465,7 +442,7 @@ fn arrow_column<'py>(
         TimeUnit::Microsecond => "us",
         TimeUnit::Nanosecond => "ns",
     };
-    let values = rescale(py, values, &scale, arg, q, unit_name)?;
+    let values = rescale(values, &scale, arg, q, unit_name)?;
     Ok(Column {
         source: Source::Arrow,
         data: Data::Owned(values),
@@ -493,7 +470,7 @@ pub(crate) fn results<'py>(
     source: Source,
     q: Quantity,
     values: Vec<i64>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> Result<Bound<'py, PyAny>> {
     match source {
         Source::List => {
             let items = values
@@ -503,12 +480,12 @@ pub(crate) fn results<'py>(
                         Ok(py.None().into_bound(py))
                     } else {
                         match q {
-                            Quantity::Instant => instant_to_py(py, v).map(Bound::into_any),
-                            Quantity::Duration => duration_to_py(py, v).map(Bound::into_any),
+                            Quantity::Instant => Ok(instant_to_py(py, v)?.into_any()),
+                            Quantity::Duration => Ok(duration_to_py(py, v)?.into_any()),
                         }
                     }
                 })
-                .collect::<PyResult<Vec<_>>>()?;
+                .collect::<Result<Vec<_>>>()?;
             Ok(PyList::new(py, items)?.into_any())
         }
         Source::Numpy => {
@@ -517,7 +494,7 @@ pub(crate) fn results<'py>(
                 Quantity::Instant => intern!(py, "datetime64[us]"),
                 Quantity::Duration => intern!(py, "timedelta64[us]"),
             };
-            array.call_method1(intern!(py, "view"), (dtype,))
+            Ok(array.call_method1(intern!(py, "view"), (dtype,))?)
         }
         Source::Arrow => {
             let nulls = values
@@ -533,9 +510,9 @@ pub(crate) fn results<'py>(
             };
             let (schema, array) = export_array(py, array.as_ref())?;
             let pyarrow = py.import(intern!(py, "pyarrow"))?;
-            pyarrow
+            Ok(pyarrow
                 .getattr(intern!(py, "Array"))?
-                .call_method1(intern!(py, "_import_from_c_capsule"), (schema, array))
+                .call_method1(intern!(py, "_import_from_c_capsule"), (schema, array))?)
         }
     }
 }

@@ -31,43 +31,36 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::arrays::{capsules, export_array, import_array};
-use crate::convert::rfc3339;
-use crate::error::{Family, raise};
 
 /// A record batch from any object that exports one through `__arrow_c_array__` (a pyarrow
 /// `RecordBatch`, for one).
-pub(crate) fn import_batch(value: &Bound<'_, PyAny>) -> PyResult<StructArray> {
+pub(crate) fn import_batch(value: &Bound<'_, PyAny>) -> crate::error::Result<StructArray> {
     let py = value.py();
     if !value.hasattr(intern!(py, "__arrow_c_array__"))? {
-        return Err(raise(
-            py,
-            Family::Input,
-            "invalid_type",
-            format!(
-                "cases: expected a pyarrow RecordBatch (or another object with \
-                 __arrow_c_array__), found {}; for a Table, pass each of table.to_batches()",
-                value
-                    .get_type()
-                    .qualname()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default()
+        let found = value.get_type().qualname().map(|n| n.to_string());
+        return Err(Error::InvalidType {
+            path: "cases".into(),
+            expected: "a pyarrow RecordBatch (or another object with __arrow_c_array__)".into(),
+            found: format!(
+                "{}; for a Table, pass each of table.to_batches()",
+                found.unwrap_or_default()
             ),
-        ));
+        }
+        .in_argument()
+        .into());
     }
     let exported = value.call_method0(intern!(py, "__arrow_c_array__"))?;
     let (schema, array) = capsules(&exported, "cases")?;
     let array = import_array(&schema, &array)?;
     match array.as_struct_opt() {
         Some(s) => Ok(s.clone()),
-        None => Err(raise(
-            py,
-            Family::Input,
-            "invalid_type",
-            format!(
-                "cases: expected a record batch, found an array of {}",
-                array.data_type()
-            ),
-        )),
+        None => Err(Error::InvalidType {
+            path: "cases".into(),
+            expected: "a record batch".into(),
+            found: format!("an array of {}", array.data_type()),
+        }
+        .in_argument()
+        .into()),
     }
 }
 
@@ -190,11 +183,15 @@ impl<'a> Instants<'a> {
                 });
             }
         };
-        us.and_then(rfc3339)
-            .map(Some)
-            .ok_or_else(|| Error::OutOfRange {
-                what: format!("{}: {v} {:?} since the epoch", path(), self.unit),
-            })
+        us.and_then(|us| {
+            DateTime::<Utc>::from_timestamp_micros(
+                entitlement_core::time::check_instant(us, "").ok()?,
+            )
+        })
+        .map(|t| Some(entitlement_core::time::rfc3339(t)))
+        .ok_or_else(|| Error::OutOfRange {
+            what: format!("{}: {v} {:?} since the epoch", path(), self.unit),
+        })
     }
 }
 
@@ -284,6 +281,9 @@ const CASE_COLUMNS: [&str; 7] = [
     "events",
 ];
 const EVENT_COLUMNS: [&str; 6] = ["at", "type", "to", "from", "field", "id"];
+/// The instant columns of a case and of an event (the core's case schema).
+const CREATED_AT: &str = entitlement_core::host::CASE_INSTANT_COLUMNS[0];
+const AT: &str = entitlement_core::host::EVENT_INSTANT_COLUMNS[0];
 
 impl<'a> Cases<'a> {
     fn of(batch: &'a StructArray) -> Result<Cases<'a>> {
@@ -310,7 +310,7 @@ impl<'a> Cases<'a> {
             path: "cases".into(),
             key: "id (a string column)".into(),
         })?;
-        let created = column("created_at").ok_or_else(|| Error::MissingKey {
+        let created = column(CREATED_AT).ok_or_else(|| Error::MissingKey {
             path: "cases".into(),
             key: "created_at (a timestamp column with a time zone)".into(),
         })?;
@@ -349,7 +349,7 @@ impl<'a> Cases<'a> {
             entitlement: text("entitlement")?,
             process: text("process")?,
             process_version,
-            created_at: Instants::of(created, "created_at")?,
+            created_at: Instants::of(created, CREATED_AT)?,
             fields: fields_column,
             events,
         })
@@ -379,8 +379,8 @@ impl<'a> Cases<'a> {
                 },
             );
         }
-        if let Some(at) = self.created_at.text(i, || "created_at".into())? {
-            case.insert("created_at".into(), Value::String(at));
+        if let Some(at) = self.created_at.text(i, || CREATED_AT.into())? {
+            case.insert(CREATED_AT.into(), Value::String(at));
         }
         if let Some(fields) = &self.fields {
             let value = match fields {
@@ -445,7 +445,7 @@ impl<'a> Cases<'a> {
                 }
                 let mut event = Map::new();
                 if let Some(at) = events.at.text(k, || format!("events[{n}].at"))? {
-                    event.insert("at".into(), Value::String(at));
+                    event.insert(AT.into(), Value::String(at));
                 }
                 if let Some(t) = events.kind.get(k) {
                     event.insert("type".into(), Value::String(t.to_owned()));
@@ -506,7 +506,7 @@ impl<'a> Events<'a> {
                 });
             }
         }
-        let at = items.column_by_name("at").ok_or_else(|| {
+        let at = items.column_by_name(AT).ok_or_else(|| {
             column_error("events", "a list of structs with an `at` timestamp".into())
         })?;
         let kind = items.column_by_name("type").ok_or_else(|| {
@@ -529,32 +529,10 @@ impl<'a> Events<'a> {
     }
 }
 
-/// Why an Arrow call failed: its columns do not follow the layout (an `InputError`, whatever
-/// the core would call the same problem in a document), or the core refused a case or a
-/// result.
-pub(crate) enum Failure {
-    Columns(Error),
-    Core(Error),
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure::Core(e)
-    }
-}
-
-impl Failure {
-    pub(crate) fn into_py(self, py: Python<'_>) -> PyErr {
-        match self {
-            Failure::Columns(e) => raise(py, Family::Input, e.code(), e.to_string()),
-            Failure::Core(e) => crate::error::to_py_err(py, e),
-        }
-    }
-}
-
 /// Every row of `batch` as a validated case, in parallel; the error is the first bad row's.
-pub(crate) fn cases_of(batch: &StructArray) -> std::result::Result<Vec<Case>, Failure> {
-    let columns = Cases::of(batch).map_err(Failure::Columns)?;
+pub(crate) fn cases_of(batch: &StructArray) -> Result<Vec<Case>> {
+    // The columns are an argument: an error about them is an `InputError`.
+    let columns = Cases::of(batch).map_err(Error::in_argument)?;
     let one = |i: usize| -> Result<Case> {
         // A null row of a struct array (a record batch has none, but any struct array can be
         // passed) has child values that are no case.
@@ -570,20 +548,16 @@ pub(crate) fn cases_of(batch: &StructArray) -> std::result::Result<Vec<Case>, Fa
             });
         }
         let value = columns.row(i).map_err(|error| Error::InCase {
-            case: columns
-                .ids
-                .get(i)
-                .map_or_else(|| format!("#{i}"), str::to_owned),
+            case: entitlement_core::host::case_label(columns.ids.get(i), i),
             error: Box::new(error),
         })?;
         Case::from_value_at(&value, i)
     };
     let n = batch.len();
-    let cases = match (0..n).into_par_iter().with_min_len(256).map(one).collect() {
+    match (0..n).into_par_iter().with_min_len(256).map(one).collect() {
         Ok(cases) => Ok(cases),
         Err(_) => (0..n).map(one).collect(),
-    };
-    Ok(cases?)
+    }
 }
 
 fn utc() -> Option<Arc<str>> {
@@ -807,14 +781,14 @@ pub(crate) fn evaluate(
     rules: &CoreRuleset,
     batch: &StructArray,
     now: DateTime<Utc>,
-) -> std::result::Result<RecordBatch, Failure> {
+) -> Result<RecordBatch> {
     let cases = cases_of(batch)?;
     let evaluations = rules.evaluate_cases(&cases, now)?;
     let rows: Vec<_> = evaluations
         .iter()
         .flat_map(|e| e.milestones.iter().map(move |m| (e, m)))
         .collect();
-    Ok(statuses_batch(&rows)?)
+    statuses_batch(&rows)
 }
 
 /// `monitor_arrow`: the milestone events of `(since, now]` of the cases of `batch`.
@@ -823,9 +797,9 @@ pub(crate) fn monitor(
     batch: &StructArray,
     now: DateTime<Utc>,
     since: Option<DateTime<Utc>>,
-) -> std::result::Result<RecordBatch, Failure> {
+) -> Result<RecordBatch> {
     let cases = cases_of(batch)?;
     let evaluations = rules.evaluate_cases(&cases, now)?;
     let events = rules.milestone_events(&cases, &evaluations, now, since)?;
-    Ok(events_batch(&events)?)
+    events_batch(&events)
 }

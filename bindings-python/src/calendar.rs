@@ -7,12 +7,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDelta, PyDict, PyList, PyType};
 use serde_json::{Map, Value};
 
+use entitlement_core::Error;
+
 use crate::arrays::{Quantity, broadcast_duration, column, results};
-use crate::convert::{
-    duration_to_py, duration_us, from_json, instant_to_py, instant_us, sequence, to_json,
-    to_json_at,
-};
-use crate::error::{Family, detached_with, guard, raise, to_py_err_at};
+use crate::convert::{duration_us, instant_us, sequence, to_json, to_json_at};
+use crate::error::{Failure, Result, detached, guard};
+use crate::ser::{duration_to_py, instant_to_py, to_py};
 
 /// A business calendar: weekly opening hours in an IANA time zone, holidays and dated overrides.
 ///
@@ -54,12 +54,11 @@ impl Calendar {
     #[new]
     #[pyo3(signature = (time_zone=None, *, hours=None, holidays=None, overrides=None))]
     fn __new__(
-        py: Python<'_>,
         time_zone: Option<&Bound<'_, PyAny>>,
         hours: Option<&Bound<'_, PyAny>>,
         holidays: Option<&Bound<'_, PyAny>>,
         overrides: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
+    ) -> Result<Self> {
         let mut definition = Map::new();
         for (key, value) in [
             ("time_zone", time_zone),
@@ -73,7 +72,7 @@ impl Calendar {
             }
         }
         let definition = Value::Object(definition);
-        guard(py, || core::Calendar::from_value(&definition)).map(Calendar::wrap)
+        guard(|| core::Calendar::from_value(&definition)).map(Calendar::wrap)
     }
 
     /// Builds a calendar from a definition: a dict such as
@@ -84,13 +83,9 @@ impl Calendar {
     /// ``YYYY-MM-DD``). Raises ``ConfigError`` whose message names the path of the bad value
     /// (such as ``hours.mon[0]``).
     #[classmethod]
-    fn from_dict(
-        _cls: &Bound<'_, PyType>,
-        py: Python<'_>,
-        definition: &Bound<'_, PyAny>,
-    ) -> PyResult<Self> {
+    fn from_dict(_cls: &Bound<'_, PyType>, definition: &Bound<'_, PyAny>) -> Result<Self> {
         let definition = to_json(definition)?;
-        guard(py, || core::Calendar::from_value(&definition)).map(Calendar::wrap)
+        guard(|| core::Calendar::from_value(&definition)).map(Calendar::wrap)
     }
 
     /// A calendar that is always open (24×7): business time equals real time.
@@ -104,27 +99,23 @@ impl Calendar {
     /// Raises ``ConfigError`` for an empty list and ``InputError`` for an item that is not a
     /// ``Calendar``.
     #[staticmethod]
-    fn union(py: Python<'_>, calendars: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn union(calendars: &Bound<'_, PyAny>) -> Result<Self> {
         let items = sequence(calendars, "calendars")?;
         let mut parts = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let Ok(cal) = item.cast::<Calendar>() else {
-                return Err(raise(
-                    py,
-                    Family::Input,
-                    "invalid_type",
-                    format!(
-                        "calendars[{i}]: expected a Calendar, found {}",
-                        item.get_type()
-                            .qualname()
-                            .map(|n| n.to_string())
-                            .unwrap_or_default()
-                    ),
-                ));
+                let found = item.get_type().qualname().map(|n| n.to_string());
+                return Err(Error::InvalidType {
+                    path: format!("calendars[{i}]"),
+                    expected: "a Calendar".into(),
+                    found: found.unwrap_or_default(),
+                }
+                .in_argument()
+                .into());
             };
             parts.push(cal.get().inner.clone());
         }
-        guard(py, || core::Calendar::union(&parts)).map(Calendar::wrap)
+        guard(|| core::Calendar::union(&parts)).map(Calendar::wrap)
     }
 
     /// The IANA time zone of the calendar, or ``None`` for ``always_open`` calendars and unions.
@@ -134,8 +125,8 @@ impl Calendar {
     }
 
     /// The definition of the calendar as a dict, which ``Calendar.from_dict`` accepts back.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        Ok(from_json(py, &self.inner.to_value())?.cast_into::<PyDict>()?)
+    fn to_dict<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyDict>> {
+        Ok(to_py(py, &self.inner.to_value())?.cast_into::<PyDict>()?)
     }
 
     /// The instant ``duration`` of business time after ``start`` (before it when the duration is
@@ -149,10 +140,10 @@ impl Calendar {
         py: Python<'py>,
         start: &Bound<'py, PyAny>,
         duration: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDateTime>> {
+    ) -> Result<Bound<'py, PyDateTime>> {
         let t = instant_us(start, "start")?;
         let d = duration_us(duration, "duration")?;
-        let u = guard(py, || self.inner.add_micros(t, d))?;
+        let u = guard(|| self.inner.add_micros(t, d))?;
         instant_to_py(py, u)
     }
 
@@ -162,10 +153,10 @@ impl Calendar {
         py: Python<'py>,
         start: &Bound<'py, PyAny>,
         duration: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDateTime>> {
+    ) -> Result<Bound<'py, PyDateTime>> {
         let t = instant_us(start, "start")?;
         let d = duration_us(duration, "duration")?;
-        let u = guard(py, || self.inner.sub_micros(t, d))?;
+        let u = guard(|| self.inner.sub_micros(t, d))?;
         instant_to_py(py, u)
     }
 
@@ -175,18 +166,18 @@ impl Calendar {
         py: Python<'py>,
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDelta>> {
+    ) -> Result<Bound<'py, PyDelta>> {
         let a = instant_us(start, "start")?;
         let b = instant_us(end, "end")?;
-        let d = guard(py, || self.inner.elapsed_micros(a, b))?;
+        let d = guard(|| self.inner.elapsed_micros(a, b))?;
         duration_to_py(py, d)
     }
 
     /// Whether the calendar is open at ``instant`` (intervals are half-open: open at 09:00,
     /// closed at 17:00).
-    fn is_open(&self, py: Python<'_>, instant: &Bound<'_, PyAny>) -> PyResult<bool> {
+    fn is_open(&self, instant: &Bound<'_, PyAny>) -> Result<bool> {
         let t = instant_us(instant, "instant")?;
-        guard(py, || self.inner.is_open_micros(t))
+        guard(|| self.inner.is_open_micros(t))
     }
 
     /// The first instant at or after ``instant`` when the calendar is open (``instant`` itself
@@ -195,9 +186,9 @@ impl Calendar {
         &self,
         py: Python<'py>,
         instant: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDateTime>> {
+    ) -> Result<Bound<'py, PyDateTime>> {
         let t = instant_us(instant, "instant")?;
-        let u = guard(py, || self.inner.next_open_micros(t))?;
+        let u = guard(|| self.inner.next_open_micros(t))?;
         instant_to_py(py, u)
     }
 
@@ -208,9 +199,9 @@ impl Calendar {
         &self,
         py: Python<'py>,
         instant: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDateTime>> {
+    ) -> Result<Bound<'py, PyDateTime>> {
         let t = instant_us(instant, "instant")?;
-        let u = guard(py, || self.inner.next_close_micros(t))?;
+        let u = guard(|| self.inner.next_close_micros(t))?;
         instant_to_py(py, u)
     }
 
@@ -221,14 +212,14 @@ impl Calendar {
         py: Python<'py>,
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> Result<Bound<'py, PyList>> {
         let a = instant_us(start, "start")?;
         let b = instant_us(end, "end")?;
-        let intervals = guard(py, || self.inner.open_intervals_micros(a, b))?
+        let intervals = guard(|| self.inner.open_intervals_micros(a, b))?
             .into_iter()
             .map(|(opens, closes)| Ok((instant_to_py(py, opens)?, instant_to_py(py, closes)?)))
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, intervals)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(PyList::new(py, intervals)?)
     }
 
     /// ``[add(s, d) for s, d in zip(starts, durations)]`` in one call, computed without the
@@ -250,13 +241,13 @@ impl Calendar {
         py: Python<'py>,
         starts: &Bound<'py, PyAny>,
         durations: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> Result<Bound<'py, PyAny>> {
         let starts = column(starts, "starts", Quantity::Instant)?;
         let durations = match broadcast_duration(durations, starts.len())? {
             Some(all) => all,
             None => column(durations, "durations", Quantity::Duration)?,
         };
-        same_length(py, starts.len(), durations.len(), "starts", "durations")?;
+        same_length(starts.len(), durations.len(), "starts", "durations")?;
         let (a, b) = (starts.values(), durations.values());
         let out = batch(py, |out| self.inner.add_many_micros(a, b, out), a.len())?;
         results(py, starts.source, Quantity::Instant, out)
@@ -275,17 +266,17 @@ impl Calendar {
         py: Python<'py>,
         starts: &Bound<'py, PyAny>,
         ends: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> Result<Bound<'py, PyAny>> {
         let starts = column(starts, "starts", Quantity::Instant)?;
         let ends = column(ends, "ends", Quantity::Instant)?;
-        same_length(py, starts.len(), ends.len(), "starts", "ends")?;
+        same_length(starts.len(), ends.len(), "starts", "ends")?;
         let (a, b) = (starts.values(), ends.values());
         let out = batch(py, |out| self.inner.elapsed_many_micros(a, b, out), a.len())?;
         results(py, starts.source, Quantity::Duration, out)
     }
 
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let definition = from_json(py, &self.inner.to_value())?;
+    fn __repr__(&self, py: Python<'_>) -> Result<String> {
+        let definition = to_py(py, &self.inner.to_value())?;
         Ok(format!("Calendar.from_dict({})", definition.repr()?))
     }
 
@@ -293,36 +284,36 @@ impl Calendar {
     fn __reduce__<'py>(
         slf: &Bound<'py, Self>,
         py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
+    ) -> Result<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
         let rebuild = slf.get_type().getattr("from_dict")?;
-        let definition = from_json(py, &slf.get().inner.to_value())?;
+        let definition = to_py(py, &slf.get().inner.to_value())?;
         Ok((rebuild, (definition,)))
     }
 }
 
-fn same_length(py: Python<'_>, a: usize, b: usize, name_a: &str, name_b: &str) -> PyResult<()> {
+fn same_length(a: usize, b: usize, name_a: &str, name_b: &str) -> Result<()> {
     if a == b {
-        Ok(())
-    } else {
-        Err(raise(
-            py,
-            Family::Input,
-            "invalid_value",
-            format!("{name_a} has {a} items but {name_b} has {b}; give them the same length"),
-        ))
+        return Ok(());
     }
+    Err(Error::InvalidValue {
+        path: name_b.to_owned(),
+        reason: format!("{name_a} has {a} items but {name_b} has {b}; give them the same length"),
+    }
+    .in_argument()
+    .into())
 }
 
 /// Runs a batch of `n` items with the GIL released; an error names the index it happened at.
-fn batch<F>(py: Python<'_>, f: F, n: usize) -> PyResult<Vec<i64>>
+fn batch<F>(py: Python<'_>, f: F, n: usize) -> Result<Vec<i64>>
 where
-    F: FnOnce(&mut [i64]) -> Result<(), core::calendar::BatchError> + Send,
+    F: FnOnce(&mut [i64]) -> std::result::Result<(), core::calendar::BatchError> + Send,
 {
-    let run = || {
+    detached(py, || {
         let mut out = vec![0; n];
-        f(&mut out).map(|()| out)
-    };
-    detached_with(py, run, |py, e| {
-        to_py_err_at(py, e.error, &format!("starts[{}]", e.index))
+        f(&mut out).map(|()| out).map_err(|e| Failure::Item {
+            arg: "starts",
+            index: e.index,
+            error: e.error,
+        })
     })
 }

@@ -8,8 +8,12 @@
 //! zoneinfo, pytz and fixed offsets alike, without allocating an intermediate datetime.
 
 use chrono::{DateTime, Utc};
-use entitlement_core::time::{DAY_US, SECOND_US, civil_from_days, days_from_civil, parse_instant};
-use entitlement_core::{MAX_MICROS, MIN_MICROS};
+use entitlement_core::Error;
+use entitlement_core::error::HostProblem;
+use entitlement_core::host::{MAX_NESTING, case_label as label};
+use entitlement_core::time::{
+    DAY_US, SECOND_US, check_instant, days_from_civil, parse_instant, rfc3339,
+};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{
@@ -18,12 +22,7 @@ use pyo3::types::{
 };
 use serde_json::{Map, Number, Value};
 
-use crate::error::{Family, raise, to_py_err};
-
-/// The deepest nesting accepted in a document or a case; deeper (or self-referencing) data is
-/// refused instead of overflowing the stack. Deep enough for the core's own limits (criteria
-/// nest 32 levels, two JSON levels each, below `processes[i].milestones[j].when`).
-const MAX_DEPTH: usize = 256;
+use crate::error::Result;
 
 /// The type name of a Python value, for messages.
 fn type_name(value: &Bound<'_, PyAny>) -> String {
@@ -54,23 +53,41 @@ impl ArgName for Item<'_> {
     }
 }
 
-/// An `InputError` for an argument of the wrong type.
+/// An `InputError` for an argument of the wrong type: `problem` says which (an instant, a
+/// duration), `None` any other value.
 fn wrong_argument(
     arg: impl ArgName,
-    code: &'static str,
+    problem: Option<HostProblem>,
     expected: &str,
     value: &Bound<'_, PyAny>,
-) -> PyErr {
-    raise(
-        value.py(),
-        Family::Input,
-        code,
-        format!(
-            "{}: expected {expected}, found {}",
-            arg.name(),
-            type_name(value)
-        ),
-    )
+) -> Error {
+    let (path, found) = (arg.name(), type_name(value));
+    match problem {
+        Some(problem) => Error::HostValue {
+            path,
+            problem,
+            reason: format!("expected {expected}, found {found}"),
+        },
+        None => Error::InvalidType {
+            path,
+            expected: expected.to_owned(),
+            found,
+        }
+        .in_argument(),
+    }
+}
+
+/// The core's `out_of_range` error for an instant `us` shown as `what`, placed at `path`.
+fn out_of_range(path: String, what: &str, us: i64) -> Error {
+    let reason = check_instant(us, what)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    Error::HostValue {
+        path,
+        problem: HostProblem::OutOfRange,
+        reason,
+    }
 }
 
 /// The fields of a datetime read as if it were UTC, in microseconds since the epoch.
@@ -90,23 +107,19 @@ fn wall_us(dt: &Bound<'_, PyDateTime>) -> i64 {
 /// with code `naive_datetime`; anything that is not a datetime raises `InputError` with code
 /// `invalid_instant` (the code the Node binding gives). The range is checked by the core.
 #[inline]
-pub(crate) fn instant_us(value: &Bound<'_, PyAny>, arg: impl ArgName) -> PyResult<i64> {
+pub(crate) fn instant_us(value: &Bound<'_, PyAny>, arg: impl ArgName) -> Result<i64> {
     let Ok(dt) = value.cast::<PyDateTime>() else {
-        return Err(wrong_argument(
-            arg,
-            "invalid_instant",
-            "an aware datetime.datetime",
-            value,
-        ));
+        let problem = Some(HostProblem::InvalidInstant);
+        return Err(wrong_argument(arg, problem, "an aware datetime.datetime", value).into());
     };
     match utc_us(dt)? {
         Some(us) => Ok(us),
-        None => Err(raise(
-            dt.py(),
-            Family::Input,
-            "naive_datetime",
-            format!("{}: {}", arg.name(), naive_reason(dt)),
-        )),
+        None => Err(Error::HostValue {
+            path: arg.name(),
+            problem: HostProblem::NaiveDateTime,
+            reason: naive_reason(dt),
+        }
+        .into()),
     }
 }
 
@@ -152,14 +165,10 @@ fn delta_fields_us(d: &Bound<'_, PyDelta>) -> i64 {
 
 /// A `timedelta` as microseconds. `arg` names the argument in errors.
 #[inline]
-pub(crate) fn duration_us(value: &Bound<'_, PyAny>, arg: impl ArgName) -> PyResult<i64> {
+pub(crate) fn duration_us(value: &Bound<'_, PyAny>, arg: impl ArgName) -> Result<i64> {
     let Ok(d) = value.cast::<PyDelta>() else {
-        return Err(wrong_argument(
-            arg,
-            "invalid_duration",
-            "a datetime.timedelta",
-            value,
-        ));
+        let problem = Some(HostProblem::InvalidDuration);
+        return Err(wrong_argument(arg, problem, "a datetime.timedelta", value).into());
     };
     // |days| ≤ 999 999 999 does not fit in i64 microseconds: check rather than wrap.
     i64::from(d.get_days())
@@ -167,76 +176,20 @@ pub(crate) fn duration_us(value: &Bound<'_, PyAny>, arg: impl ArgName) -> PyResu
         .and_then(|us| us.checked_add(i64::from(d.get_seconds()) * SECOND_US))
         .and_then(|us| us.checked_add(i64::from(d.get_microseconds())))
         .ok_or_else(|| {
-            raise(
-                value.py(),
-                Family::Input,
-                "out_of_range",
-                format!(
-                    "{}: the duration {} is out of range: durations must fit between \
-                     years 1 and 9999",
-                    arg.name(),
-                    value.str().map(|s| s.to_string()).unwrap_or_default()
+            Error::HostValue {
+                path: arg.name(),
+                problem: HostProblem::OutOfRange,
+                reason: format!(
+                    "the duration {} is out of range: durations must fit between years 1 and 9999",
+                    shown(value)
                 ),
-            )
+            }
+            .into()
         })
 }
 
-/// Microseconds since the epoch as an aware `datetime` in `timezone.utc`.
-#[inline]
-pub(crate) fn instant_to_py(py: Python<'_>, us: i64) -> PyResult<Bound<'_, PyDateTime>> {
-    if !(MIN_MICROS..=MAX_MICROS).contains(&us) {
-        return Err(raise(
-            py,
-            Family::Input,
-            "out_of_range",
-            format!(
-                "the result ({us} µs since 1970-01-01T00:00:00Z) is out of range: instants must lie \
-                 between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z"
-            ),
-        ));
-    }
-    let days = us.div_euclid(DAY_US);
-    let rest = us.rem_euclid(DAY_US);
-    let (y, m, d) = civil_from_days(days);
-    let secs = rest / SECOND_US;
-    PyDateTime::new(
-        py,
-        y,
-        m as u8,
-        d as u8,
-        (secs / 3600) as u8,
-        (secs / 60 % 60) as u8,
-        (secs % 60) as u8,
-        (rest % SECOND_US) as u32,
-        Some(&*PyTzInfo::utc(py)?),
-    )
-}
-
-/// Microseconds as a `timedelta` (normalized: days, then 0 ≤ seconds < 86 400, then
-/// 0 ≤ microseconds < 1 000 000).
-#[inline]
-pub(crate) fn duration_to_py(py: Python<'_>, us: i64) -> PyResult<Bound<'_, PyDelta>> {
-    let days = us.div_euclid(DAY_US);
-    let rest = us.rem_euclid(DAY_US);
-    let days = i32::try_from(days).map_err(|_| {
-        raise(
-            py,
-            Family::Input,
-            "out_of_range",
-            format!("the duration {us} µs does not fit in a datetime.timedelta"),
-        )
-    })?;
-    PyDelta::new(
-        py,
-        days,
-        (rest / SECOND_US) as i32,
-        (rest % SECOND_US) as i32,
-        false,
-    )
-}
-
 /// A list of Python values as a list of instants in microseconds; `arg` names the argument.
-pub(crate) fn instants_us(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<Vec<i64>> {
+pub(crate) fn instants_us(value: &Bound<'_, PyAny>, arg: &str) -> Result<Vec<i64>> {
     sequence(value, arg)?
         .iter()
         .enumerate()
@@ -245,7 +198,7 @@ pub(crate) fn instants_us(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<Vec<i
 }
 
 /// A list of Python values as a list of durations in microseconds; `arg` names the argument.
-pub(crate) fn durations_us(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<Vec<i64>> {
+pub(crate) fn durations_us(value: &Bound<'_, PyAny>, arg: &str) -> Result<Vec<i64>> {
     sequence(value, arg)?
         .iter()
         .enumerate()
@@ -257,7 +210,7 @@ pub(crate) fn durations_us(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<Vec<
 pub(crate) fn sequence<'py>(
     value: &Bound<'py, PyAny>,
     arg: &str,
-) -> PyResult<Vec<Bound<'py, PyAny>>> {
+) -> Result<Vec<Bound<'py, PyAny>>> {
     if let Ok(list) = value.cast::<PyList>() {
         return Ok(list.iter().collect());
     }
@@ -266,13 +219,8 @@ pub(crate) fn sequence<'py>(
     }
     let iterable = value.cast::<PyString>().is_err() && value.cast::<PyDict>().is_err();
     match value.try_iter() {
-        Ok(items) if iterable => items.collect(),
-        _ => Err(wrong_argument(
-            arg,
-            "invalid_type",
-            "a list (or another iterable)",
-            value,
-        )),
+        Ok(items) if iterable => Ok(items.collect::<PyResult<_>>()?),
+        _ => Err(wrong_argument(arg, None, "a list (or another iterable)", value).into()),
     }
 }
 
@@ -288,17 +236,14 @@ pub(crate) enum Origin<'a> {
 }
 
 impl Origin<'_> {
-    fn error(self, py: Python<'_>, code: &str, path: &str, reason: String) -> PyErr {
-        // The core names the root of a document or a case the same way.
-        let at = if path.is_empty() { "(top level)" } else { path };
+    /// `err` (an error at a path of the data) as an error of the document or of the case.
+    fn place(self, err: Error) -> Error {
         match self {
-            Origin::Document => raise(py, Family::Config, code, format!("{at}: {reason}")),
-            Origin::Case(label) => raise(
-                py,
-                Family::Input,
-                code,
-                format!("case {label:?}: {at}: {reason}"),
-            ),
+            Origin::Document => err.in_document(),
+            Origin::Case(label) => Error::InCase {
+                case: label.to_owned(),
+                error: Box::new(err),
+            },
         }
     }
 }
@@ -313,7 +258,7 @@ pub(crate) fn case_label(case: &Bound<'_, PyAny>, position: usize) -> String {
             .ok()
             .and_then(|mapping| mapping.get_item(key).ok()),
     };
-    let label = id.and_then(|id| {
+    let id = id.and_then(|id| {
         if let Ok(s) = id.cast::<PyString>() {
             s.to_str().ok().map(str::to_owned)
         } else if id.cast::<PyInt>().is_ok() && id.cast::<PyBool>().is_err() {
@@ -322,12 +267,12 @@ pub(crate) fn case_label(case: &Bound<'_, PyAny>, position: usize) -> String {
             None
         }
     });
-    label.unwrap_or_else(|| format!("#{position}"))
+    label(id.as_deref(), position)
 }
 
 /// Plain Python data as a JSON value, for documents (`Calendar.from_dict`, `Ruleset.from_dict`).
 /// Errors are `ConfigError`s naming the path of the bad value; see [`to_json_in`].
-pub(crate) fn to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+pub(crate) fn to_json(value: &Bound<'_, PyAny>) -> Result<Value> {
     to_json_in(value, Origin::Document)
 }
 
@@ -335,9 +280,9 @@ pub(crate) fn to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
 /// lists, tuples, strings, ints that fit in 64 bits, finite floats, bools, `None`, aware
 /// `datetime`s (written as RFC 3339 in UTC, `2026-11-20T14:00:00Z`) and `datetime.date`s
 /// (written `YYYY-MM-DD`). Anything else, a naive datetime (code `naive_datetime`) or data
-/// nested deeper than [`MAX_DEPTH`] (code `limit_exceeded`) is an error of `origin` that names
+/// nested deeper than [`MAX_NESTING`] (code `limit_exceeded`) is an error of `origin` that names
 /// the path of the value (`events[2].at`).
-pub(crate) fn to_json_in(value: &Bound<'_, PyAny>, origin: Origin<'_>) -> PyResult<Value> {
+pub(crate) fn to_json_in(value: &Bound<'_, PyAny>, origin: Origin<'_>) -> Result<Value> {
     let mut path = String::new();
     convert(value, &mut path, 0, origin)
 }
@@ -347,7 +292,7 @@ pub(crate) fn to_json_at(
     value: &Bound<'_, PyAny>,
     path: &mut String,
     depth: usize,
-) -> PyResult<Value> {
+) -> Result<Value> {
     convert(value, path, depth, Origin::Document)
 }
 
@@ -356,15 +301,12 @@ fn convert(
     path: &mut String,
     depth: usize,
     origin: Origin<'_>,
-) -> PyResult<Value> {
-    let py = value.py();
-    if depth > MAX_DEPTH {
-        return Err(origin.error(
-            py,
-            "limit_exceeded",
-            path,
-            format!("nested more than {MAX_DEPTH} levels deep (or contains itself)"),
-        ));
+) -> Result<Value> {
+    let at = |path: &str| path.to_owned();
+    if depth > MAX_NESTING {
+        let reason = format!("nested more than {MAX_NESTING} levels deep (or contains itself)");
+        let path = at(path);
+        return Err(origin.place(Error::LimitExceeded { path, reason }).into());
     }
     if value.is_none() {
         return Ok(Value::Null);
@@ -383,22 +325,24 @@ fn convert(
         if let Ok(n) = i.extract::<u64>() {
             return Ok(Value::Number(n.into()));
         }
-        return Err(origin.error(
-            py,
-            "invalid_value",
-            path,
-            format!("{}: integers must fit in 64 bits", big_int(i)),
-        ));
+        let reason = format!("{}: integers must fit in 64 bits", big_int(i));
+        return Err(origin
+            .place(Error::InvalidValue {
+                path: at(path),
+                reason,
+            })
+            .into());
     }
     if let Ok(f) = value.cast::<PyFloat>() {
         let x = f.value();
         return Number::from_f64(x).map(Value::Number).ok_or_else(|| {
-            origin.error(
-                py,
-                "invalid_value",
-                path,
-                format!("expected a finite number, found {x}"),
-            )
+            let reason = format!("expected a finite number, found {x}");
+            origin
+                .place(Error::InvalidValue {
+                    path: at(path),
+                    reason,
+                })
+                .into()
         });
     }
     if let Ok(dict) = value.cast::<PyDict>() {
@@ -426,20 +370,24 @@ fn convert(
     // `datetime` is a subclass of `date`: test it first.
     if let Ok(dt) = value.cast::<PyDateTime>() {
         let Some(us) = utc_us(dt)? else {
-            return Err(origin.error(py, "naive_datetime", path, naive_reason(dt)));
+            let (problem, reason) = (HostProblem::NaiveDateTime, naive_reason(dt));
+            let naive = Error::HostValue {
+                path: at(path),
+                problem,
+                reason,
+            };
+            return Err(origin.place(naive).into());
         };
-        return rfc3339(us).map(Value::String).ok_or_else(|| {
-            origin.error(
-                py,
-                "out_of_range",
-                path,
-                format!(
-                    "the datetime {} is out of range: instants must lie between \
-                     0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z",
-                    shown(value)
-                ),
-            )
-        });
+        return match check_instant(us, "")
+            .ok()
+            .and_then(DateTime::<Utc>::from_timestamp_micros)
+        {
+            Some(t) => Ok(Value::String(rfc3339(t))),
+            None => {
+                let what = format!("the datetime {}", shown(value));
+                Err(origin.place(out_of_range(at(path), &what, us)).into())
+            }
+        };
     }
     if let Ok(d) = value.cast::<PyDate>() {
         return Ok(Value::String(format!(
@@ -458,15 +406,15 @@ fn convert(
             .collect::<PyResult<Vec<_>>>()?;
         return object(items, path, depth, origin);
     }
-    Err(origin.error(
-        py,
-        "invalid_type",
-        path,
-        format!(
-            "expected a string, number, boolean, None, date, datetime, list or dict, found {}",
-            type_name(value)
-        ),
-    ))
+    let expected = "a string, number, boolean, None, date, datetime, list or dict".to_owned();
+    let found = type_name(value);
+    Err(origin
+        .place(Error::InvalidType {
+            path: at(path),
+            expected,
+            found,
+        })
+        .into())
 }
 
 /// The items of a mapping as a JSON object; every key must be a string.
@@ -475,20 +423,24 @@ fn object<'py>(
     path: &mut String,
     depth: usize,
     origin: Origin<'_>,
-) -> PyResult<Value> {
+) -> Result<Value> {
     let mut map = Map::with_capacity(items.len());
     for (key, item) in items {
         let Ok(key) = key.cast::<PyString>() else {
-            return Err(origin.error(
-                key.py(),
-                "invalid_type",
-                path,
-                format!(
-                    "expected string keys, found the {} key {}",
-                    type_name(&key),
-                    key.repr().map(|r| r.to_string()).unwrap_or_default()
-                ),
-            ));
+            let found = format!(
+                "the {} key {}",
+                type_name(&key),
+                key.repr().map(|r| r.to_string()).unwrap_or_default()
+            );
+            let expected = "string keys".to_owned();
+            let path = path.clone();
+            return Err(origin
+                .place(Error::InvalidType {
+                    path,
+                    expected,
+                    found,
+                })
+                .into());
         };
         let key = text(key, path, origin)?;
         let len = path.len();
@@ -505,14 +457,11 @@ fn object<'py>(
 
 /// A Python string as UTF-8: a lone surrogate is an error naming the path, not a
 /// `UnicodeEncodeError`.
-fn text<'a>(s: &'a Bound<'_, PyString>, path: &str, origin: Origin<'_>) -> PyResult<&'a str> {
+fn text<'a>(s: &'a Bound<'_, PyString>, path: &str, origin: Origin<'_>) -> Result<&'a str> {
     s.to_str().map_err(|_| {
-        origin.error(
-            s.py(),
-            "invalid_value",
-            path,
-            "the string is not valid Unicode (it holds a lone surrogate)".to_owned(),
-        )
+        let reason = "the string is not valid Unicode (it holds a lone surrogate)".to_owned();
+        let path = path.to_owned();
+        origin.place(Error::InvalidValue { path, reason }).into()
     })
 }
 
@@ -538,123 +487,39 @@ fn shown(value: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "?".to_owned())
 }
 
-/// Microseconds since the epoch as RFC 3339 in UTC (`2026-11-20T14:00:00Z`, with a fraction
-/// only when there is one), as the core writes instants; `None` outside years 1 to 9999.
-/// Written by hand: it runs once per event of a case, and chrono's formatter costs several
-/// times more.
-pub(crate) fn rfc3339(us: i64) -> Option<String> {
-    use std::fmt::Write;
-    if !(MIN_MICROS..=MAX_MICROS).contains(&us) {
-        return None;
-    }
-    let (y, m, d) = civil_from_days(us.div_euclid(DAY_US));
-    let rest = us.rem_euclid(DAY_US);
-    let (secs, fraction) = (rest / SECOND_US, rest % SECOND_US);
-    let mut text = String::with_capacity(28);
-    let _ = write!(
-        text,
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    );
-    if fraction != 0 {
-        let _ = write!(text, ".{fraction:06}");
-    }
-    text.push('Z');
-    Some(text)
-}
-
 /// An argument that is an instant: an aware `datetime`, or a string in RFC 3339 with an offset
 /// (`"2026-11-25T20:30:00Z"`), read by the core's parser. Naive values raise `InputError` with
 /// code `naive_datetime`, anything else code `invalid_instant`.
-pub(crate) fn instant_arg(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<DateTime<Utc>> {
-    let py = value.py();
+pub(crate) fn instant_arg(value: &Bound<'_, PyAny>, arg: &str) -> Result<DateTime<Utc>> {
     let us = if let Ok(s) = value.cast::<PyString>() {
+        let expected = "an RFC 3339 date-time";
         let text = s
             .to_str()
-            .map_err(|_| wrong_argument(arg, "invalid_instant", "an RFC 3339 date-time", value))?;
-        parse_instant(text, arg).map_err(|err| to_py_err(py, err))?
+            .map_err(|_| wrong_argument(arg, Some(HostProblem::InvalidInstant), expected, value))?;
+        parse_instant(text, arg)?
     } else if value.cast::<PyDateTime>().is_ok() {
         instant_us(value, arg)?
     } else {
-        return Err(wrong_argument(
-            arg,
-            "invalid_instant",
-            "an aware datetime.datetime or an RFC 3339 string with an offset",
-            value,
-        ));
+        let expected = "an aware datetime.datetime or an RFC 3339 string with an offset";
+        return Err(wrong_argument(arg, Some(HostProblem::InvalidInstant), expected, value).into());
     };
-    (MIN_MICROS..=MAX_MICROS)
-        .contains(&us)
-        .then(|| DateTime::<Utc>::from_timestamp_micros(us))
-        .flatten()
-        .ok_or_else(|| {
-            raise(
-                py,
-                Family::Input,
-                "out_of_range",
-                format!(
-                    "{arg}: {} is out of range: instants must lie between \
-                     0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z",
-                    shown(value)
-                ),
-            )
-        })
+    check_instant(us, "")
+        .ok()
+        .and_then(DateTime::<Utc>::from_timestamp_micros)
+        .ok_or_else(|| out_of_range(arg.to_owned(), &shown(value), us).into())
 }
 
 /// An argument that must be a string.
 ///
 /// A `str` with a lone surrogate (`"acme\\ud800"`) is `invalid_value`, as it is inside a
 /// document or a case: it is not Unicode text, and it is refused rather than replaced.
-pub(crate) fn string_arg(value: &Bound<'_, PyAny>, arg: &str) -> PyResult<String> {
+pub(crate) fn string_arg(value: &Bound<'_, PyAny>, arg: &str) -> Result<String> {
     let Ok(s) = value.cast::<PyString>() else {
-        return Err(wrong_argument(arg, "invalid_type", "a str", value));
+        return Err(wrong_argument(arg, None, "a str", value).into());
     };
     s.to_str().map(str::to_owned).map_err(|_| {
-        raise(
-            value.py(),
-            Family::Input,
-            "invalid_value",
-            format!("{arg}: the string is not valid Unicode (it holds a lone surrogate)"),
-        )
+        let reason = "the string is not valid Unicode (it holds a lone surrogate)".to_owned();
+        let path = arg.to_owned();
+        Error::InvalidValue { path, reason }.in_argument().into()
     })
-}
-
-/// A JSON value as plain Python data (dicts, lists, strings, ints, floats, bools, `None`).
-pub(crate) fn from_json<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into_pyobject(py)?.into_any()
-            } else if let Some(u) = n.as_u64() {
-                u.into_pyobject(py)?.into_any()
-            } else {
-                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
-            }
-        }
-        Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(from_json(py, item)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => from_json_object(py, map)?.into_any(),
-    })
-}
-
-/// A JSON object as a dict of plain Python data (an account context, for example).
-pub(crate) fn from_json_object<'py>(
-    py: Python<'py>,
-    map: &Map<String, Value>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    for (key, item) in map {
-        dict.set_item(key, from_json(py, item)?)?;
-    }
-    Ok(dict)
 }

@@ -3,14 +3,25 @@
 //! behind those modules (one Rust file per vendor: `import_salesforce`, `import_zendesk`,
 //! `import_ics`).
 
+use entitlement_core::Error;
 use entitlement_core::import as core;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyType};
+use pyo3::types::{PyDict, PyString, PyType};
 
 use crate::calendar::Calendar;
-use crate::convert::{from_json, to_json};
-use crate::error::guard_document;
+use crate::convert::to_json;
+use crate::error::{Result, detached};
 use crate::rules::Ruleset;
+use crate::ser::to_py;
+
+/// Runs an importer (or a build from an import's fragment) without the GIL. What an importer
+/// reads is a document, so its errors are the document's (`ConfigError`).
+pub(crate) fn document<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> entitlement_core::Result<T> + Send,
+) -> Result<T> {
+    detached(py, || f().map_err(Error::in_document))
+}
 
 /// The result of an import: ``document``, a fragment of the rules document (a dict with any of
 /// ``calendars``, ``processes``, ``entitlements``, or ``cases``) that can be saved and edited,
@@ -40,43 +51,31 @@ impl Import {
 impl Import {
     /// An import of a fragment written by hand (or saved from an earlier import).
     #[new]
-    fn __new__(document: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn __new__(document: &Bound<'_, PyAny>) -> Result<Self> {
         Ok(Import::wrap(core::Import::new(to_json(document)?)))
     }
 
     /// The document fragment, as a new dict.
     #[getter]
-    fn document<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.inner.document)
+    fn document<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.document)
     }
 
     /// The warnings, as dicts with ``record``, ``field`` and ``message``.
     #[getter]
-    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for w in &self.inner.warnings {
-            let d = PyDict::new(py);
-            d.set_item("record", &w.record)?;
-            d.set_item("field", &w.field)?;
-            d.set_item("message", &w.message)?;
-            list.append(d)?;
-        }
-        Ok(list)
+    fn warnings<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.warnings)
     }
 
     /// The document fragment, as a new dict (the same as ``document``).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.inner.document)
+    fn to_dict<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.document)
     }
 
     /// The document fragment as JSON text, ready to save (``json.dumps`` with ``indent``).
     #[pyo3(signature = (indent=None))]
-    fn to_json<'py>(
-        &self,
-        py: Python<'py>,
-        indent: Option<usize>,
-    ) -> PyResult<Bound<'py, PyString>> {
-        let doc = from_json(py, &self.inner.document)?;
+    fn to_json<'py>(&self, py: Python<'py>, indent: Option<usize>) -> Result<Bound<'py, PyString>> {
+        let doc = to_py(py, &self.inner.document)?;
         let kwargs = PyDict::new(py);
         kwargs.set_item("indent", indent)?;
         kwargs.set_item("ensure_ascii", false)?;
@@ -88,13 +87,13 @@ impl Import {
 
     /// The calendar named ``name``, or the only calendar of the import when ``name`` is None.
     #[pyo3(signature = (name=None))]
-    fn calendar(&self, py: Python<'_>, name: Option<String>) -> PyResult<Calendar> {
-        guard_document(py, || self.inner.calendar(name.as_deref())).map(Calendar::wrap)
+    fn calendar(&self, py: Python<'_>, name: Option<String>) -> Result<Calendar> {
+        document(py, || self.inner.calendar(name.as_deref())).map(Calendar::wrap)
     }
 
     /// Every calendar of the import, by name.
-    fn calendars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let calendars = guard_document(py, || self.inner.calendars())?;
+    fn calendars<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyDict>> {
+        let calendars = document(py, || self.inner.calendars())?;
         let out = PyDict::new(py);
         for name in calendars.names() {
             if let Some(cal) = calendars.get(name) {
@@ -105,21 +104,21 @@ impl Import {
     }
 
     /// The fragment as a validated ``Ruleset`` (imported ``cases``, if any, left out).
-    fn ruleset(&self, py: Python<'_>) -> PyResult<Ruleset> {
-        guard_document(py, || self.inner.ruleset()).map(Ruleset::wrap)
+    fn ruleset(&self, py: Python<'_>) -> Result<Ruleset> {
+        document(py, || self.inner.ruleset()).map(Ruleset::wrap)
     }
 
     /// A new import joining this one and ``other``: calendars by name (one name defined two
     /// different ways is a ``ConfigError``, code ``"duplicate"``), processes, entitlements and
     /// cases one after the other, warnings of both.
-    fn merge(&self, py: Python<'_>, other: &Bound<'_, Import>) -> PyResult<Import> {
+    fn merge(&self, py: Python<'_>, other: &Bound<'_, Import>) -> Result<Import> {
         let (a, b) = (self.inner.clone(), other.get().inner.clone());
-        guard_document(py, || a.merge(b)).map(Import::wrap)
+        document(py, || a.merge(b)).map(Import::wrap)
     }
 
     /// Builds an import from a fragment dict (the same as ``Import(document)``).
     #[classmethod]
-    fn from_dict(_cls: &Bound<'_, PyType>, document: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn from_dict(_cls: &Bound<'_, PyType>, document: &Bound<'_, PyAny>) -> Result<Self> {
         Import::__new__(document)
     }
 

@@ -7,31 +7,38 @@ use entitlement_core::import::ics;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
+use entitlement_core::Error;
+
 use crate::convert::to_json;
-use crate::error::guard_document;
-use crate::import::Import;
+use crate::error::Result;
+use crate::import::{Import, document};
 
 /// The feed's text: a `str` as it is, `bytes` decoded as UTF-8.
-fn feed_text(py: Python<'_>, feed: &Bound<'_, PyAny>, source_name: &str) -> PyResult<String> {
+fn feed_text(py: Python<'_>, feed: &Bound<'_, PyAny>, source_name: &str) -> Result<String> {
     if let Ok(s) = feed.cast::<PyString>() {
-        return Ok(s.to_str()?.to_owned());
+        return crate::convert::string_arg(s, "feed");
     }
     if let Ok(b) = feed.cast::<PyBytes>() {
         let bytes = b.as_bytes();
-        return guard_document(py, || ics::decode(bytes, source_name).map(str::to_owned));
+        return document(py, || ics::decode(bytes, source_name).map(str::to_owned));
     }
-    Err(pyo3::exceptions::PyTypeError::new_err(format!(
-        "the feed must be str or bytes, not {}",
-        feed.get_type().name()?
-    )))
+    let found = feed.get_type().name()?.to_string();
+    let expected = "str or bytes".into();
+    Err(Error::InvalidType {
+        path: "feed".into(),
+        expected,
+        found,
+    }
+    .in_argument()
+    .into())
 }
 
 /// A feed file's text, read by the core (at most 64 MiB, regular files only: a FIFO or a device
 /// is a ``ConfigError``).
 #[pyfunction]
 #[pyo3(name = "_ics_read")]
-pub(crate) fn ics_read(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
-    guard_document(py, || ics::read(&path))
+pub(crate) fn ics_read(py: Python<'_>, path: std::path::PathBuf) -> Result<String> {
+    document(py, || ics::read(&path))
 }
 
 /// The feed's holidays as an ``Import`` whose document is ``{"holidays": [...]}``.
@@ -42,9 +49,9 @@ pub(crate) fn ics_holidays(
     feed: &Bound<'_, PyAny>,
     source_name: &str,
     time_zone: &str,
-) -> PyResult<Import> {
+) -> Result<Import> {
     let text = feed_text(py, feed, source_name)?;
-    guard_document(py, || ics::holidays(&text, source_name, time_zone)).map(Import::wrap)
+    document(py, || ics::holidays(&text, source_name, time_zone)).map(Import::wrap)
 }
 
 /// A calendar named ``name``: ``base`` (a calendar definition) plus the feed's holidays.
@@ -56,8 +63,8 @@ pub(crate) fn ics_calendar(
     source_name: &str,
     name: &str,
     base: &Bound<'_, PyAny>,
-) -> PyResult<Import> {
+) -> Result<Import> {
     let text = feed_text(py, feed, source_name)?;
     let base = to_json(base)?;
-    guard_document(py, || ics::calendar(&text, source_name, name, &base)).map(Import::wrap)
+    document(py, || ics::calendar(&text, source_name, name, &base)).map(Import::wrap)
 }

@@ -7,26 +7,23 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
 use crate::convert::to_json;
-use crate::error::{guard_document, to_py_err};
-use crate::import::Import;
+use crate::error::Result;
+use crate::import::{Import, document};
 use entitlement_core::Error as CoreError;
 
-fn json_arg(v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<serde_json::Value>> {
+fn json_arg(v: Option<&Bound<'_, PyAny>>) -> Result<Option<serde_json::Value>> {
     v.filter(|v| !v.is_none()).map(to_json).transpose()
 }
 
 /// `closed_statuses` as a list of strings. A string is refused, not iterated: "Closed" would be
 /// the statuses "C", "l", "o", ... and no case would ever close (the Node binding refuses it too).
-fn closed_list(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+fn closed_list(v: &Bound<'_, PyAny>) -> Result<Vec<String>> {
     let refuse = |found: &str| {
-        to_py_err(
-            py,
-            CoreError::InvalidType {
-                path: "closed_statuses".into(),
-                expected: "a list of status strings".into(),
-                found: found.into(),
-            },
-        )
+        crate::error::Failure::from(CoreError::InvalidType {
+            path: "closed_statuses".into(),
+            expected: "a list of status strings".into(),
+            found: found.into(),
+        })
     };
     if v.is_instance_of::<PyString>() || v.is_instance_of::<PyBytes>() {
         return Err(refuse("a string (give a list: [\"Closed\"])"));
@@ -37,10 +34,10 @@ fn closed_list(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         .collect::<PyResult<_>>()?;
     list.iter()
         .map(|s| {
-            s.cast::<PyString>()
-                .map_err(|_| refuse("a list with a value that is not a string"))?
-                .to_str()
-                .map(str::to_string)
+            let s = s
+                .cast::<PyString>()
+                .map_err(|_| refuse("a list with a value that is not a string"))?;
+            Ok(s.to_str()?.to_owned())
         })
         .collect()
 }
@@ -52,10 +49,10 @@ pub(crate) fn _salesforce_business_hours(
     py: Python<'_>,
     records: &Bound<'_, PyAny>,
     holidays: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Import> {
+) -> Result<Import> {
     let records = to_json(records)?;
     let holidays = json_arg(holidays)?;
-    guard_document(py, || {
+    document(py, || {
         salesforce::business_hours(&records, holidays.as_ref())
     })
     .map(Import::wrap)
@@ -66,8 +63,8 @@ pub(crate) fn _salesforce_business_hours(
 pub(crate) fn _salesforce_entitlement_processes_folder(
     py: Python<'_>,
     folder: std::path::PathBuf,
-) -> PyResult<Import> {
-    guard_document(py, || {
+) -> Result<Import> {
+    document(py, || {
         let files = salesforce::read_metadata_folder(&folder)?;
         salesforce::entitlement_processes(&files)
     })
@@ -79,7 +76,7 @@ pub(crate) fn _salesforce_entitlement_processes_folder(
 pub(crate) fn _salesforce_entitlement_processes_files(
     py: Python<'_>,
     files: Vec<(String, Bound<'_, PyAny>)>,
-) -> PyResult<Import> {
+) -> Result<Import> {
     let mut read: Vec<(String, Result<String, Vec<u8>>)> = Vec::with_capacity(files.len());
     for (name, content) in files {
         if let Ok(s) = content.cast::<PyString>() {
@@ -87,13 +84,16 @@ pub(crate) fn _salesforce_entitlement_processes_files(
         } else if let Ok(b) = content.cast::<PyBytes>() {
             read.push((name, Err(b.as_bytes().to_vec())));
         } else {
-            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                "the content of {name:?} must be str or bytes, not {}",
-                content.get_type().name()?
-            )));
+            return Err(CoreError::InvalidType {
+                path: format!("files[{name:?}]"),
+                expected: "str or bytes".into(),
+                found: content.get_type().name()?.to_string(),
+            }
+            .in_argument()
+            .into());
         }
     }
-    guard_document(py, || {
+    document(py, || {
         let files = read
             .iter()
             .map(|(name, content)| match content {
@@ -117,10 +117,10 @@ pub(crate) fn _salesforce_entitlements(
     records: &Bound<'_, PyAny>,
     sla_processes: Option<&Bound<'_, PyAny>>,
     business_hours: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Import> {
+) -> Result<Import> {
     let records = to_json(records)?;
     let (sla, hours) = (json_arg(sla_processes)?, json_arg(business_hours)?);
-    guard_document(py, || {
+    document(py, || {
         salesforce::entitlements(&records, sla.as_ref(), hours.as_ref())
     })
     .map(Import::wrap)
@@ -135,7 +135,7 @@ pub(crate) fn _salesforce_cases(
     history: Option<&Bound<'_, PyAny>>,
     milestones: Option<&Bound<'_, PyAny>>,
     closed_statuses: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Import> {
+) -> Result<Import> {
     let records = to_json(records)?;
     let (history, milestones) = (json_arg(history)?, json_arg(milestones)?);
     let closed: Vec<String> = match closed_statuses.filter(|v| !v.is_none()) {
@@ -143,9 +143,9 @@ pub(crate) fn _salesforce_cases(
             .iter()
             .map(|s| s.to_string())
             .collect(),
-        Some(v) => closed_list(py, v)?,
+        Some(v) => closed_list(v)?,
     };
-    guard_document(py, || {
+    document(py, || {
         let closed: Vec<&str> = closed.iter().map(String::as_str).collect();
         salesforce::cases(&records, history.as_ref(), milestones.as_ref(), &closed)
     })

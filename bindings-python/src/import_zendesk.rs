@@ -5,8 +5,8 @@ use entitlement_core::import::zendesk;
 use pyo3::prelude::*;
 
 use crate::convert::to_json;
-use crate::error::guard_document;
-use crate::import::Import;
+use crate::error::Result;
+use crate::import::{Import, document};
 
 /// Calendars from Zendesk schedules (and their holidays, by schedule id).
 #[pyfunction]
@@ -15,10 +15,10 @@ pub(crate) fn _zendesk_schedules(
     py: Python<'_>,
     schedules: &Bound<'_, PyAny>,
     holidays: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Import> {
+) -> Result<Import> {
     let schedules = to_json(schedules)?;
     let holidays = holidays.map(to_json).transpose()?;
-    guard_document(py, || zendesk::schedules(&schedules, holidays.as_ref())).map(Import::wrap)
+    document(py, || zendesk::schedules(&schedules, holidays.as_ref())).map(Import::wrap)
 }
 
 /// Processes from Zendesk SLA policies; `schedule` names the business-hours calendar.
@@ -28,13 +28,13 @@ pub(crate) fn _zendesk_sla_policies(
     py: Python<'_>,
     policies: &Bound<'_, PyAny>,
     schedule: Option<String>,
-) -> PyResult<Import> {
+) -> Result<Import> {
     let policies = to_json(policies)?;
-    guard_document(py, || zendesk::sla_policies(&policies, schedule.as_deref())).map(Import::wrap)
+    document(py, || zendesk::sla_policies(&policies, schedule.as_deref())).map(Import::wrap)
 }
 
 /// The IANA zone of a Rails (ActiveSupport) time-zone name, or of an IANA name.
 #[pyfunction]
-pub(crate) fn _zendesk_rails_time_zone(py: Python<'_>, name: String) -> PyResult<&'static str> {
-    guard_document(py, || zendesk::rails_time_zone(&name))
+pub(crate) fn _zendesk_rails_time_zone(py: Python<'_>, name: String) -> Result<&'static str> {
+    document(py, || zendesk::rails_time_zone(&name))
 }

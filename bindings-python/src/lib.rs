@@ -1,9 +1,10 @@
 //! The Python binding of Entitlement, the SLA-rules engine: the native module
 //! `entitlement._entitlement`, re-exported by the `entitlement` package.
 //!
-//! A thin skin over `entitlement-core`: it converts values (`convert`), maps errors (`error`) and
-//! holds no rules of its own. One Rust file per core concept (`calendar`, `rules`, `status`,
-//! `monitor`, `alert`).
+//! A thin skin over `entitlement-core`: it converts values in (`convert`), writes results out
+//! through one serializer (`ser`, `results`), maps errors in one place (`error`) and holds no
+//! rules of its own. One Rust file per core concept (`calendar`, `rules`, `status`, `monitor`,
+//! `alert`).
 
 use pyo3::prelude::*;
 
@@ -18,8 +19,9 @@ mod import_ics;
 mod import_salesforce;
 mod import_zendesk;
 mod monitor;
-mod risk;
+mod results;
 mod rules;
+mod ser;
 mod status;
 
 /// Native part of the ``entitlement`` package; import ``entitlement`` instead.
@@ -28,12 +30,7 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<calendar::Calendar>()?;
     m.add_class::<rules::Ruleset>()?;
-    m.add_class::<status::MilestoneStatus>()?;
-    m.add_class::<status::CaseEvaluation>()?;
-    m.add_class::<status::EntitlementUsage>()?;
-    m.add_class::<monitor::MonitorReport>()?;
-    m.add_class::<monitor::MonitorEvent>()?;
-    m.add_class::<alert::Alert>()?;
+    results::register(m)?;
     m.add_class::<import::Import>()?;
     m.add_function(wrap_pyfunction!(import_zendesk::_zendesk_schedules, m)?)?;
     m.add_function(wrap_pyfunction!(import_zendesk::_zendesk_sla_policies, m)?)?;

@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
+use entitlement_core::Error;
 use entitlement_core::rules::{self, Case};
 use entitlement_core::schema::ruleset_schema;
 use pyo3::intern;
@@ -14,12 +15,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 use serde_json::Value;
 
-use crate::convert::{
-    Origin, case_label, from_json, instant_arg, sequence, string_arg, to_json, to_json_in,
-};
-use crate::error::{Family, guard_detached, guard_document, raise};
-use crate::monitor::{MonitorReport, what_if_dict};
-use crate::status::{CaseEvaluation, EntitlementUsage, statuses};
+use crate::convert::{Origin, case_label, instant_arg, sequence, string_arg, to_json, to_json_in};
+use crate::error::{Result, detached};
+use crate::monitor::MonitorReport;
+use crate::results::objects;
+use crate::ser::to_py;
+use crate::status::{CaseEvaluation, EntitlementUsage, MilestoneStatus};
 
 /// SLA rules: calendars, processes (with their milestones and versions) and entitlements,
 /// validated as a whole with every cross-reference checked.
@@ -74,7 +75,7 @@ impl Ruleset {
 }
 
 /// A case dict as a JSON value; errors name the case by its id (or `#position`).
-fn case_value(case: &Bound<'_, PyAny>, position: usize) -> PyResult<Value> {
+fn case_value(case: &Bound<'_, PyAny>, position: usize) -> Result<Value> {
     let label = case_label(case, position);
     to_json_in(case, Origin::Case(&label))
 }
@@ -82,7 +83,7 @@ fn case_value(case: &Bound<'_, PyAny>, position: usize) -> PyResult<Value> {
 /// Arrow data (a pyarrow `Table` or `RecordBatch`, a data frame that exports a stream) given
 /// where a list of case dicts goes: iterating it would yield its columns (or their names) as
 /// "cases", and an error about the first of them would not say what to do.
-fn refuse_arrow(cases: &Bound<'_, PyAny>) -> PyResult<()> {
+fn refuse_arrow(cases: &Bound<'_, PyAny>) -> Result<()> {
     let py = cases.py();
     if cases.cast::<PyList>().is_ok() || cases.cast::<PyTuple>().is_ok() {
         return Ok(());
@@ -90,17 +91,17 @@ fn refuse_arrow(cases: &Bound<'_, PyAny>) -> PyResult<()> {
     if cases.hasattr(intern!(py, "__arrow_c_array__"))?
         || cases.hasattr(intern!(py, "__arrow_c_stream__"))?
     {
-        return Err(raise(
-            py,
-            Family::Input,
-            "invalid_type",
-            format!(
-                "cases: expected a list of case dicts, found a {}; Arrow data is read by \
-                 evaluate_arrow and monitor_arrow, a RecordBatch at a time \
-                 (entitlement.arrow.record_batches splits a Table or a data frame)",
+        return Err(Error::InvalidType {
+            path: "cases".into(),
+            expected: "a list of case dicts".into(),
+            found: format!(
+                "a {}; Arrow data is read by evaluate_arrow and monitor_arrow, a RecordBatch at \
+                 a time (entitlement.arrow.record_batches splits a Table or a data frame)",
                 crate::arrays::type_name(cases)
             ),
-        ));
+        }
+        .in_argument()
+        .into());
     }
     Ok(())
 }
@@ -109,7 +110,7 @@ fn refuse_arrow(cases: &Bound<'_, PyAny>) -> PyResult<()> {
 /// to JSON values with the GIL (it reads Python objects), then validated without it, in
 /// parallel, and its values dropped, so that a large list is never held as JSON whole (for a
 /// million cases that was 3 GB on top of the dicts).
-fn cases_of(py: Python<'_>, cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
+fn cases_of(py: Python<'_>, cases: &Bound<'_, PyAny>) -> Result<Vec<Case>> {
     const CHUNK: usize = 32 * 1024;
     refuse_arrow(cases)?;
     let items = sequence(cases, "cases")?;
@@ -120,24 +121,14 @@ fn cases_of(py: Python<'_>, cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
             .iter()
             .enumerate()
             .map(|(j, case)| case_value(case, first + j))
-            .collect::<PyResult<Vec<Value>>>()?;
-        out.extend(guard_detached(py, move || {
-            Case::from_values(values, first)
-        })?);
+            .collect::<Result<Vec<Value>>>()?;
+        out.extend(detached(py, move || Case::from_values(values, first))?);
     }
     Ok(out)
 }
 
-/// Runs an Arrow call without the GIL, mapping its failure and a panic.
-fn arrow_call<T: Send>(
-    py: Python<'_>,
-    f: impl FnOnce() -> Result<T, crate::arrow::Failure> + Send,
-) -> PyResult<T> {
-    crate::error::detached_with(py, f, |py, failure| failure.into_py(py))
-}
-
 /// The optional `since` argument: `None` (or absent) means everything up to `now`.
-fn since_arg(since: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>> {
+fn since_arg(since: Option<&Bound<'_, PyAny>>) -> Result<Option<DateTime<Utc>>> {
     since
         .filter(|s| !s.is_none())
         .map(|s| instant_arg(s, "since"))
@@ -145,7 +136,7 @@ fn since_arg(since: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DateTime<Utc>>
 }
 
 /// A document's text, for `from_json`/`from_yaml`/`from_toml`.
-fn text_arg(value: &Bound<'_, PyAny>) -> PyResult<String> {
+fn text_arg(value: &Bound<'_, PyAny>) -> Result<String> {
     string_arg(value, "text")
 }
 
@@ -162,32 +153,28 @@ impl Ruleset {
         _cls: &Bound<'_, PyType>,
         py: Python<'_>,
         document: &Bound<'_, PyAny>,
-    ) -> PyResult<Self> {
+    ) -> Result<Self> {
         let document = to_json(document)?;
-        guard_document(py, || rules::Ruleset::from_value(&document)).map(Ruleset::wrap)
+        detached(py, || rules::Ruleset::from_value(&document)).map(Ruleset::wrap)
     }
 
     /// Reads a document from a ``.json``, ``.yaml``/``.yml`` or ``.toml`` file (a ``str`` or an
     /// ``os.PathLike``). A file that cannot be read, or an unknown extension, is a
     /// ``ConfigError`` (code ``"invalid_value"``) naming the file.
     #[classmethod]
-    fn load(_cls: &Bound<'_, PyType>, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn load(_cls: &Bound<'_, PyType>, py: Python<'_>, path: &Bound<'_, PyAny>) -> Result<Self> {
         // Strings and `os.PathLike` objects (`pathlib.Path`) through `os.fspath`.
         let Ok(path) = path.extract::<PathBuf>() else {
-            return Err(raise(
-                py,
-                Family::Input,
-                "invalid_type",
-                format!(
-                    "path: expected a str or an os.PathLike, found {}",
-                    path.get_type()
-                        .qualname()
-                        .map(|n| n.to_string())
-                        .unwrap_or_default()
-                ),
-            ));
+            let found = path.get_type().qualname().map(|n| n.to_string());
+            return Err(Error::InvalidType {
+                path: "path".into(),
+                expected: "a str or an os.PathLike".into(),
+                found: found.unwrap_or_default(),
+            }
+            .in_argument()
+            .into());
         };
-        guard_document(py, || rules::Ruleset::load(&path)).map(Ruleset::wrap)
+        detached(py, || rules::Ruleset::load(&path)).map(Ruleset::wrap)
     }
 
     /// Parses and validates a JSON document.
@@ -196,9 +183,9 @@ impl Ruleset {
         _cls: &Bound<'_, PyType>,
         py: Python<'_>,
         text: &Bound<'_, PyAny>,
-    ) -> PyResult<Self> {
+    ) -> Result<Self> {
         let text = text_arg(text)?;
-        guard_document(py, || rules::Ruleset::from_json(&text)).map(Ruleset::wrap)
+        detached(py, || rules::Ruleset::from_json(&text)).map(Ruleset::wrap)
     }
 
     /// Parses and validates a YAML document.
@@ -207,9 +194,9 @@ impl Ruleset {
         _cls: &Bound<'_, PyType>,
         py: Python<'_>,
         text: &Bound<'_, PyAny>,
-    ) -> PyResult<Self> {
+    ) -> Result<Self> {
         let text = text_arg(text)?;
-        guard_document(py, || rules::Ruleset::from_yaml(&text)).map(Ruleset::wrap)
+        detached(py, || rules::Ruleset::from_yaml(&text)).map(Ruleset::wrap)
     }
 
     /// Parses and validates a TOML document.
@@ -218,21 +205,21 @@ impl Ruleset {
         _cls: &Bound<'_, PyType>,
         py: Python<'_>,
         text: &Bound<'_, PyAny>,
-    ) -> PyResult<Self> {
+    ) -> Result<Self> {
         let text = text_arg(text)?;
-        guard_document(py, || rules::Ruleset::from_toml(&text)).map(Ruleset::wrap)
+        detached(py, || rules::Ruleset::from_toml(&text)).map(Ruleset::wrap)
     }
 
     /// The JSON Schema (draft 2020-12) of a rules document, as a dict.
     #[staticmethod]
-    fn schema(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-        Ok(from_json(py, &ruleset_schema())?.cast_into::<PyDict>()?)
+    fn schema(py: Python<'_>) -> Result<Bound<'_, PyDict>> {
+        Ok(to_py(py, &ruleset_schema())?.cast_into::<PyDict>()?)
     }
 
     /// The document in its canonical form (durations normalised), which ``Ruleset.from_dict``
     /// accepts back.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        Ok(from_json(py, &self.inner.to_value())?.cast_into::<PyDict>()?)
+    fn to_dict<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyDict>> {
+        Ok(to_py(py, &self.inner.to_value())?.cast_into::<PyDict>()?)
     }
 
     /// Replays ``case`` up to ``now`` and returns one ``MilestoneStatus`` per milestone
@@ -246,10 +233,10 @@ impl Ruleset {
         py: Python<'py>,
         case: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> Result<Bound<'py, PyList>> {
         let (case, now) = (case_value(case, 0)?, instant_arg(now, "now")?);
-        let result = guard_detached(py, || self.inner.evaluate(&Case::from_value(&case)?, now))?;
-        statuses(py, &result)
+        let result = detached(py, || self.inner.evaluate(&Case::from_value(&case)?, now))?;
+        Ok(objects(py, &result, MilestoneStatus::wrap)?.cast_into::<PyList>()?)
     }
 
     /// ``[evaluate(case, now) for case in cases]`` in one call: the cases are converted with
@@ -260,15 +247,15 @@ impl Ruleset {
         py: Python<'py>,
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> Result<Bound<'py, PyList>> {
         let (cases, now) = (cases_of(py, cases)?, instant_arg(now, "now")?);
         let rules = &self.inner;
-        let all = guard_detached(py, move || rules.evaluate_many(&cases, now))?;
+        let all = detached(py, move || rules.evaluate_many(&cases, now))?;
         let lists = all
             .iter()
-            .map(|one| statuses(py, one))
-            .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, lists)
+            .map(|one| objects(py, one, MilestoneStatus::wrap))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(PyList::new(py, lists)?)
     }
 
     /// Every milestone status of every case in ``cases``, a pyarrow ``RecordBatch`` (or any
@@ -283,11 +270,11 @@ impl Ruleset {
         py: Python<'py>,
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> Result<Bound<'py, PyAny>> {
         let (batch, now) = (crate::arrow::import_batch(cases)?, instant_arg(now, "now")?);
         let rules = &self.inner;
-        let result = arrow_call(py, move || crate::arrow::evaluate(rules, &batch, now))?;
-        crate::arrow::export_batch(py, result)
+        let result = detached(py, move || crate::arrow::evaluate(rules, &batch, now))?;
+        Ok(crate::arrow::export_batch(py, result)?)
     }
 
     /// The milestone events (trigger crossings and breaches) of ``(since, now]`` of the cases
@@ -304,13 +291,13 @@ impl Ruleset {
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
         since: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> Result<Bound<'py, PyAny>> {
         let batch = crate::arrow::import_batch(cases)?;
         let now = instant_arg(now, "now")?;
         let since = since_arg(since)?;
         let rules = &self.inner;
-        let result = arrow_call(py, move || crate::arrow::monitor(rules, &batch, now, since))?;
-        crate::arrow::export_batch(py, result)
+        let result = detached(py, move || crate::arrow::monitor(rules, &batch, now, since))?;
+        Ok(crate::arrow::export_batch(py, result)?)
     }
 
     /// Like ``evaluate``, with the case's coverage: whether a process applies (and which
@@ -320,9 +307,9 @@ impl Ruleset {
         py: Python<'_>,
         case: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
-    ) -> PyResult<CaseEvaluation> {
+    ) -> Result<CaseEvaluation> {
         let (case, now) = (case_value(case, 0)?, instant_arg(now, "now")?);
-        guard_detached(py, || {
+        detached(py, || {
             self.inner.evaluate_case(&Case::from_value(&case)?, now)
         })
         .map(CaseEvaluation::wrap)
@@ -337,12 +324,12 @@ impl Ruleset {
         entitlement_id: &Bound<'_, PyAny>,
         cases: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
-    ) -> PyResult<EntitlementUsage> {
+    ) -> Result<EntitlementUsage> {
         let entitlement_id = string_arg(entitlement_id, "entitlement_id")?;
         let cases = cases_of(py, cases)?;
         let now: DateTime<Utc> = instant_arg(now, "now")?;
         let rules = &self.inner;
-        guard_detached(py, move || {
+        detached(py, move || {
             rules.entitlement_usage(&entitlement_id, &cases, now)
         })
         .map(EntitlementUsage::wrap)
@@ -364,12 +351,12 @@ impl Ruleset {
         py: Python<'py>,
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> Result<Bound<'py, PyList>> {
         let cases = cases_of(py, cases)?;
         let now: DateTime<Utc> = instant_arg(now, "now")?;
         let rules = &self.inner;
-        let risks = guard_detached(py, move || rules.breach_risk(&cases, now))?;
-        crate::risk::risk_list(py, &risks)
+        let risks = detached(py, move || rules.breach_risk(&cases, now))?;
+        Ok(to_py(py, &risks)?.cast_into::<PyList>()?)
     }
 
     /// Runs the breach monitor over ``cases`` at ``now`` and returns a ``MonitorReport``: the
@@ -395,13 +382,13 @@ impl Ruleset {
         cases: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
         since: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<MonitorReport> {
+    ) -> Result<MonitorReport> {
         let cases = cases_of(py, cases)?;
         let now = instant_arg(now, "now")?;
         let since = since_arg(since)?;
         let rules = &self.inner;
-        let report = guard_detached(py, move || rules.monitor(&cases, now, since))?;
-        Ok(MonitorReport::wrap(report, since))
+        let report = detached(py, move || rules.monitor(&cases, now, since))?;
+        Ok(MonitorReport::wrap(report))
     }
 
     /// Replays ``cases`` (typically closed ones) under these rules and under ``proposed`` (a
@@ -420,27 +407,22 @@ impl Ruleset {
         proposed: &Bound<'py, PyAny>,
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    ) -> Result<Bound<'py, PyDict>> {
         let Ok(proposed) = proposed.cast::<Ruleset>() else {
-            return Err(raise(
-                py,
-                Family::Input,
-                "invalid_type",
-                format!(
-                    "proposed: expected a Ruleset, found {}",
-                    proposed
-                        .get_type()
-                        .qualname()
-                        .map(|n| n.to_string())
-                        .unwrap_or_default()
-                ),
-            ));
+            let found = proposed.get_type().qualname().map(|n| n.to_string());
+            return Err(Error::InvalidType {
+                path: "proposed".into(),
+                expected: "a Ruleset".into(),
+                found: found.unwrap_or_default(),
+            }
+            .in_argument()
+            .into());
         };
         let cases = cases_of(py, cases)?;
         let now = instant_arg(now, "now")?;
         let (rules, proposed) = (&self.inner, &proposed.get().inner);
-        let result = guard_detached(py, move || rules.what_if(proposed, &cases, now))?;
-        what_if_dict(py, &result)
+        let result = detached(py, move || rules.what_if(proposed, &cases, now))?;
+        Ok(to_py(py, &result)?.cast_into::<PyDict>()?)
     }
 
     fn __repr__(&self) -> String {
@@ -466,9 +448,9 @@ impl Ruleset {
     fn __reduce__<'py>(
         slf: &Bound<'py, Self>,
         py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
+    ) -> Result<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
         let rebuild = slf.get_type().getattr("from_dict")?;
-        let document = from_json(py, &slf.get().inner.to_value())?;
+        let document = to_py(py, &slf.get().inner.to_value())?;
         Ok((rebuild, (document,)))
     }
 }

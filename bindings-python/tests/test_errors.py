@@ -260,3 +260,42 @@ def test_errors_pickle_with_their_code() -> None:
 
 def test_user_made_errors_still_have_a_code() -> None:
     assert isinstance(EntitlementError("boom").code, str)
+
+
+def test_every_raised_error_has_a_path_of_keys_and_indices() -> None:
+    ny = Calendar(time_zone="America/New_York", hours=WEEK)
+    t = datetime(2026, 3, 6, 16, tzinfo=timezone.utc)
+    rules = entitlement.Ruleset.from_dict(
+        {
+            "processes": [
+                {
+                    "id": "p",
+                    "milestones": [{"name": "FR", "kind": "first_response", "target": "1h"}],
+                }
+            ],
+            "entitlements": [{"id": "e", "process": "p"}],
+        }
+    )
+    case: dict[str, Any] = {"id": "C-1", "entitlement": "e", "created_at": t}
+    case["events"] = [{"at": "noon"}]
+    attempts: list[tuple[Any, list[str | int]]] = [
+        (lambda: Calendar.from_dict(calendar(hours={"mon": ["9-5"]})), ["hours", "mon", 0]),
+        (lambda: Calendar.from_dict({"calendars.x": 1}), []),
+        (lambda: ny.add(3, timedelta(0)), ["start"]),  # type: ignore[arg-type]
+        (lambda: ny.add_many([t, datetime(2026, 3, 6)], timedelta(0)), ["starts", 1]),
+        (lambda: rules.evaluate(case, t), ["events", 0, "at"]),
+        (lambda: Calendar.always_open().next_close(t), []),
+    ]
+    for attempt, path in attempts:
+        with pytest.raises(EntitlementError) as info:
+            attempt()
+        assert info.value.path == path, str(info.value)
+        assert all(isinstance(step, (str, int)) for step in info.value.path)
+    # The path travels with the exception, as the code does.
+    with pytest.raises(ConfigError) as config:
+        Calendar.from_dict(calendar(hours={"mon": ["9-5"]}))
+    assert pickle.loads(pickle.dumps(config.value)).path == ["hours", "mon", 0]
+
+
+def test_user_made_errors_still_have_a_path() -> None:
+    assert EntitlementError("boom").path == []

@@ -1,8 +1,8 @@
 """The malformed-input corpus (``tests/ffi/malformed.json``, shared with the Node suite) through
 the installed wheel: every case raises the documented exception class with the documented
-``code`` (docs/errors.md), never ``PanicException``, and the process survives. The cases run in a
-child process, one JSON line per case, so that an abort would name the case that caused it
-instead of killing the test run."""
+``code`` (docs/errors.md) and ``path``, never ``PanicException``, and the process survives.
+The cases run in a child process, one JSON line per case, so that an abort would name the case
+that caused it instead of killing the test run."""
 
 from __future__ import annotations
 
@@ -173,6 +173,7 @@ def child(corpus: Path) -> None:
                 mro = [c.__name__ for c in type(e).__mro__]
                 report = {"id": case["id"], "class": type(e).__name__, "mro": mro}
                 report["code"] = getattr(e, "code", None)
+                report["path"] = getattr(e, "path", None)
                 report["message"] = str(e)[:300]
             else:
                 report = {"id": case["id"], "class": None}
@@ -222,6 +223,8 @@ def problems(case: dict[str, Any], report: dict[str, Any] | None) -> str | None:
         return None if report.get("code") is None else f"has code {report['code']}"
     if report.get("code") != want_code:
         return f"code {report.get('code')}, expected {want_code}: {report['message']}"
+    if "path" in case and report.get("path") != case["path"]:
+        return f"path {report.get('path')}, expected {case['path']}: {report['message']}"
     return None
 
 
@@ -232,6 +235,7 @@ def test_every_malformed_input_raises_its_documented_class_and_code() -> None:
         f"the child died ({proc.returncode}) at {last}: {proc.stderr[-2000:]}"
     )
     assert len(cases) >= 200
+    assert sum("path" in c for c in cases) >= 400
     failed = [f"{c['id']}: {p}" for c in cases if (p := problems(c, reports.get(c["id"])))]
     assert failed == [], f"{len(failed)} of {len(cases)} cases:\n" + "\n".join(failed)
 

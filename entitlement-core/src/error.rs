@@ -321,6 +321,57 @@ pub enum Error {
         /// The panic's message.
         reason: String,
     },
+    /// A value a host program gave (a binding's argument, or a host value such as a Python
+    /// `datetime` inside a document or a case) that the binding cannot read as the core's:
+    /// a naive datetime, a value of the wrong type for an instant or a duration, a duration
+    /// beyond the supported range. Its code is the one the same problem has in a document, so
+    /// that one problem has one code in every layer.
+    ///
+    /// ```
+    /// use entitlement_core::error::{Error, HostProblem};
+    /// let e = Error::HostValue {
+    ///     path: "start".into(),
+    ///     problem: HostProblem::NaiveDateTime,
+    ///     reason: "naive datetime 2026-03-06 16:00:00 has no time zone".into(),
+    /// };
+    /// assert_eq!(e.code(), "naive_datetime");
+    /// assert_eq!(e.to_string(), "start: naive datetime 2026-03-06 16:00:00 has no time zone");
+    /// ```
+    #[error("{}: {reason}", at(.path))]
+    HostValue {
+        /// Where: the argument (`start`, `starts[3]`) or the path inside the document or case.
+        path: String,
+        /// Which problem, which gives the code.
+        problem: HostProblem,
+        /// What was wrong and what would be valid.
+        reason: String,
+    },
+}
+
+/// The problem of an [`Error::HostValue`], which gives its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HostProblem {
+    /// A datetime without a time zone (`naive_datetime`).
+    NaiveDateTime,
+    /// A value that is not an instant where one is expected (`invalid_instant`).
+    InvalidInstant,
+    /// A value that is not a duration where one is expected (`invalid_duration`).
+    InvalidDuration,
+    /// A value outside the supported range (`out_of_range`).
+    OutOfRange,
+}
+
+impl HostProblem {
+    /// The stable code of the problem, the one the same problem has in a document.
+    pub fn code(self) -> &'static str {
+        match self {
+            HostProblem::NaiveDateTime => "naive_datetime",
+            HostProblem::InvalidInstant => "invalid_instant",
+            HostProblem::InvalidDuration => "invalid_duration",
+            HostProblem::OutOfRange => "out_of_range",
+        }
+    }
 }
 
 /// One step of an error's [`Error::path`]: a key of a mapping or an index of a list.
@@ -482,6 +533,7 @@ impl Error {
             Error::InCase { error, .. } => error.code(),
             Error::InDocument(error) | Error::InArgument(error) => error.code(),
             Error::Internal { .. } => "internal_error",
+            Error::HostValue { problem, .. } => problem.code(),
         }
     }
 
@@ -535,7 +587,8 @@ impl Error {
             | Error::UnknownOperator { path, .. }
             | Error::UnknownEventType { path, .. }
             | Error::UnknownEntitlement { path, .. }
-            | Error::Unsupported { path, .. } => path,
+            | Error::Unsupported { path, .. }
+            | Error::HostValue { path, .. } => path,
             Error::Parse { .. }
             | Error::NoOpening { .. }
             | Error::OutOfRange { .. }
@@ -631,6 +684,7 @@ impl Error {
             Error::InDocument(_) => ErrorKind::Config,
             Error::InArgument(_) => ErrorKind::Input,
             Error::Internal { .. } => ErrorKind::Internal,
+            Error::HostValue { .. } => ErrorKind::Input,
         }
     }
 }

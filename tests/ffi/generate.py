@@ -34,6 +34,11 @@ JSON cannot hold are written as ``{"$": kind, ...}`` and built by each suite:
 ``calendar`` / ``rules``  a valid ``Calendar`` / ``Ruleset`` the same
 ========================  =================================  ===============================
 
+Each case where the error has a place also gives its ``path``: the error's ``path`` attribute
+(Python) / property (Node), a list of keys (str) and indices (int), as ``Error::path`` gives it;
+``[]`` when the error has no place. The paths are kept in ``paths.json`` (by case id), the same
+in both languages unless a case adds ``node_path``.
+
 Run ``python3 tests/ffi/generate.py`` to rewrite the corpus; ``--check`` exits 1 when the file
 is stale (the Python suite checks it). What each code and class means: docs/errors.md.
 """
@@ -1196,8 +1201,17 @@ add(
 )
 
 
+#: The expected ``path`` of each case's error, by case id.
+PATHS: dict[str, list[str | int]] = json.loads((HERE / "paths.json").read_text(encoding="utf-8"))
+
+
 def build() -> str:
     assert len(cases) >= 200, len(cases)
+    ids = {c["id"] for c in cases}
+    assert set(PATHS) <= ids, sorted(set(PATHS) - ids)
+    for case in cases:
+        if case["id"] in PATHS:
+            case["path"] = PATHS[case["id"]]
     return (
         json.dumps(
             {"about": __doc__.split("\n\n")[0], "cases": cases},

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from typing_extensions import Self, TypeAlias
 
 __all__ = [
+    "_RESULT_TYPES",
     "Alert",
     "Calendar",
     "CalendarError",
@@ -28,6 +29,7 @@ __all__ = [
     "_ics_calendar",
     "_ics_holidays",
     "_ics_read",
+    "_result_schema",
     "_salesforce_business_hours",
     "_salesforce_cases",
     "_salesforce_completed_event",
@@ -58,7 +60,11 @@ _DefinitionValue: TypeAlias = (
 class EntitlementError(Exception):
     """Base class of every error raised by entitlement."""
 
+    #: The stable code, such as ``"unknown_time_zone"``.
     code: str
+    #: Where the error happened: keys (``str``) and indices (``int``), such as
+    #: ``["hours", "mon", 0]``; ``[]`` when the error has no place.
+    path: list[str | int]
 
 class ConfigError(EntitlementError, ValueError):
     """A calendar or rules definition is invalid."""
@@ -143,84 +149,6 @@ _Case: TypeAlias = Mapping[str, _DefinitionValue]
 #: An instant argument: an aware datetime, or an RFC 3339 string with an offset.
 _Instant: TypeAlias = datetime.datetime | str
 
-_State: TypeAlias = Literal[
-    "pending", "in_progress", "paused", "completed", "completed_late", "violated"
-]
-_Kind: TypeAlias = Literal["first_response", "next_response", "resolution", "custom"]
-_Level: TypeAlias = Literal["info", "warning", "critical", "violation", "escalation"]
-_EntitlementStatus: TypeAlias = Literal["none", "inactive", "active", "expired"]
-_Period: TypeAlias = Literal["month", "quarter", "year", "term"]
-
-class _Trigger(TypedDict):
-    point: str
-    level: _Level
-    actions: list[str]
-    at: datetime.datetime
-    crossed: bool
-    fired_at: datetime.datetime | None
-
-class _MilestoneStatusDict(TypedDict):
-    case_id: str
-    milestone: str
-    kind: _Kind
-    instance: int
-    state: _State
-    calendar: str | None
-    started_at: datetime.datetime | None
-    target: datetime.timedelta | None
-    target_at: datetime.datetime | None
-    completed_at: datetime.datetime | None
-    elapsed: datetime.timedelta
-    paused: datetime.timedelta
-    remaining: datetime.timedelta | None
-    consumed: float | None
-    crossed: list[_Level]
-    next_trigger_at: datetime.datetime | None
-    breached_at: datetime.datetime | None
-    triggers: list[_Trigger]
-
-class _CaseEvaluationDict(TypedDict):
-    case_id: str
-    entitlement: str | None
-    entitlement_status: _EntitlementStatus
-    covered: bool
-    reason: str | None
-    process: str | None
-    process_version: int | None
-    account: dict[str, Any]
-    milestones: list[_MilestoneStatusDict]
-
-class _Quota(TypedDict):
-    name: str | None
-    period: _Period
-    period_start: datetime.date
-    period_end: datetime.date
-    max_cases: int
-    used: int
-    remaining: int
-    projected: float
-    projected_over: bool
-
-class _EntitlementUsageDict(TypedDict):
-    entitlement: str
-    status: _EntitlementStatus
-    cases_used: int
-    cases_per_entitlement: int | None
-    cases_remaining: int | None
-    quotas: list[_Quota]
-
-class _BreachRisk(TypedDict):
-    case_id: str
-    process: str | None
-    milestone: str
-    instance: int
-    state: str
-    target: datetime.timedelta
-    elapsed: datetime.timedelta
-    probability: float | None
-    observations: int
-    completions: int
-
 @final
 class Ruleset:
     """SLA rules: calendars, processes (with their milestones and versions) and entitlements."""
@@ -257,229 +185,9 @@ class Ruleset:
     def what_if(self, proposed: Ruleset, cases: Iterable[_Case], now: _Instant) -> _WhatIf: ...
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
 
-@final
-class MilestoneStatus:
-    """Where one instance of one milestone of a case stands at ``now``."""
-
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def case_id(self) -> str: ...
-    @property
-    def milestone(self) -> str: ...
-    @property
-    def kind(self) -> _Kind: ...
-    @property
-    def instance(self) -> int: ...
-    @property
-    def state(self) -> _State: ...
-    @property
-    def calendar(self) -> str | None: ...
-    @property
-    def started_at(self) -> datetime.datetime | None: ...
-    @property
-    def target(self) -> datetime.timedelta | None: ...
-    @property
-    def target_at(self) -> datetime.datetime | None: ...
-    @property
-    def completed_at(self) -> datetime.datetime | None: ...
-    @property
-    def elapsed(self) -> datetime.timedelta: ...
-    @property
-    def paused(self) -> datetime.timedelta: ...
-    @property
-    def remaining(self) -> datetime.timedelta | None: ...
-    @property
-    def consumed(self) -> float | None: ...
-    @property
-    def crossed(self) -> list[_Level]: ...
-    @property
-    def next_trigger_at(self) -> datetime.datetime | None: ...
-    @property
-    def breached_at(self) -> datetime.datetime | None: ...
-    @property
-    def triggers(self) -> list[_Trigger]: ...
-    def to_dict(self) -> _MilestoneStatusDict: ...
-    def __eq__(self, value: object, /) -> bool: ...
-
-@final
-class CaseEvaluation:
-    """The whole result of evaluating one case at ``now``: its coverage and its milestones."""
-
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def case_id(self) -> str: ...
-    @property
-    def entitlement(self) -> str | None: ...
-    @property
-    def entitlement_status(self) -> _EntitlementStatus: ...
-    @property
-    def covered(self) -> bool: ...
-    @property
-    def reason(self) -> str | None: ...
-    @property
-    def process(self) -> str | None: ...
-    @property
-    def process_version(self) -> int | None: ...
-    @property
-    def account(self) -> dict[str, Any]: ...
-    @property
-    def milestones(self) -> list[MilestoneStatus]: ...
-    def to_dict(self) -> _CaseEvaluationDict: ...
-    def __eq__(self, value: object, /) -> bool: ...
-
-@final
-class EntitlementUsage:
-    """An entitlement's status, the cases raised under it and each quota's use at ``now``."""
-
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def entitlement(self) -> str: ...
-    @property
-    def status(self) -> _EntitlementStatus: ...
-    @property
-    def cases_used(self) -> int: ...
-    @property
-    def cases_per_entitlement(self) -> int | None: ...
-    @property
-    def cases_remaining(self) -> int | None: ...
-    @property
-    def quotas(self) -> list[_Quota]: ...
-    def to_dict(self) -> _EntitlementUsageDict: ...
-    def __eq__(self, value: object, /) -> bool: ...
-
 # --- The breach monitor ----------------------------------------------------------------------
 
-_EventKind: TypeAlias = Literal["trigger", "breach", "quota", "allowance"]
-_SuppressionRule: TypeAlias = Literal["min_level", "while_paused", "agent_activity"]
 _Table: TypeAlias = Literal["events", "alerts", "statuses", "accounts"]
-
-class _QuotaCrossing(TypedDict):
-    name: str | None
-    period: _Period
-    period_start: datetime.date | None
-    max_cases: int
-    fraction: float
-    used: int
-
-class _MonitorEventDict(TypedDict):
-    key: str
-    kind: _EventKind
-    level: _Level
-    at: datetime.datetime
-    case_id: str | None
-    entitlement: str | None
-    process: str | None
-    milestone: str | None
-    instance: int | None
-    point: str | None
-    actions: list[str]
-    status: _MilestoneStatusDict | None
-    quota: _QuotaCrossing | None
-    account: dict[str, Any]
-    suppressed: bool
-    suppressed_by: _SuppressionRule | None
-
-class _AlertDict(TypedDict):
-    key: str
-    kind: _EventKind
-    level: _Level
-    at: datetime.datetime
-    title: str
-    summary: str
-    case_id: str | None
-    entitlement: str | None
-    milestone: str | None
-    instance: int | None
-    account_id: str | None
-    account_name: str | None
-    arr: Any
-    renewal_date: Any
-    executive_sponsor: Any
-    csm: Any
-    contacts: Any
-    account: dict[str, Any]
-    deadline_utc: datetime.datetime | None
-    deadline_local: str | None
-    time_zone: str | None
-    business_left: datetime.timedelta | None
-    wall_left: datetime.timedelta | None
-    actions: list[str]
-
-class _MilestoneRollup(TypedDict):
-    milestone: str
-    met: int
-    late: int
-    violated: int
-    open: int
-    at_risk: int
-    near_misses: int
-    breaches: int
-    attainment: float | None
-
-class _ProcessRollup(TypedDict):
-    process: str
-    cases: int
-    milestones: list[_MilestoneRollup]
-
-class _OverQuota(TypedDict):
-    entitlement: str
-    name: str | None
-    period: _Period
-    period_start: datetime.date
-    used: int
-    max_cases: int
-
-class _AccountRollup(TypedDict):
-    """One account's rollup: dates as ``datetime.date``; ``arr``, ``renewal_date`` and
-    ``account`` passed through from the rules as written."""
-
-    account_id: str
-    name: str | None
-    arr: Any
-    renewal_date: Any
-    account: dict[str, Any]
-    entitlements: list[str]
-    cases: int
-    processes: list[_ProcessRollup]
-    breaches: int
-    near_misses: int
-    at_risk: int
-    usage: list[_EntitlementUsageDict]
-    projected_over: bool
-    over_quota_periods: list[_OverQuota]
-    chronic_over_consumer: bool
-
-class _MonitorReportDict(TypedDict):
-    now: datetime.datetime
-    since: datetime.datetime | None
-    events: list[_MonitorEventDict]
-    alerts: list[_AlertDict]
-    statuses: list[_MilestoneStatusDict]
-    accounts: list[_AccountRollup]
-    cases: list[_CaseEvaluationDict]
-
-class _Attainment(TypedDict):
-    met: int
-    late: int
-    violated: int
-    open: int
-    attainment: float | None
-
-class _WhatIfRow(TypedDict):
-    milestone: str
-    current: _Attainment
-    proposed: _Attainment
-
-class _WhatIfChange(TypedDict):
-    case_id: str
-    milestone: str
-    instance: int
-    current: _State | None
-    proposed: _State | None
-
-class _WhatIf(TypedDict):
-    rows: list[_WhatIfRow]
-    changes: list[_WhatIfChange]
 
 class _SlackMessage(TypedDict):
     text: str
@@ -513,17 +221,311 @@ class _PagerDutyEvent(TypedDict):
     dedup_key: str
     payload: _PagerDutyPayload
 
+# --- generated from the core's result schema by bindings-python/scripts/gen_stubs.py ---
+
+_EntitlementStatus: TypeAlias = Literal["none", "inactive", "active", "expired"]
+_Level: TypeAlias = Literal["info", "warning", "critical", "violation", "escalation"]
+_Kind: TypeAlias = Literal["first_response", "next_response", "resolution", "custom"]
+_State: TypeAlias = Literal[
+    "pending", "in_progress", "paused", "completed", "completed_late", "violated"
+]
+_EventKind: TypeAlias = Literal["trigger", "breach", "quota", "allowance"]
+_Period: TypeAlias = Literal["month", "quarter", "year", "term"]
+
+class _AccountRollup(TypedDict):
+    account: dict[str, Any]
+    account_id: str
+    arr: Any
+    at_risk: int
+    breaches: int
+    cases: int
+    chronic_over_consumer: bool
+    entitlements: list[str]
+    name: str | None
+    near_misses: int
+    over_quota_periods: list[_OverQuota]
+    processes: list[_ProcessRollup]
+    projected_over: bool
+    renewal_date: Any
+    usage: list[_EntitlementUsageDict]
+
+class _AlertDict(TypedDict):
+    account: dict[str, Any]
+    account_id: str | None
+    account_name: str | None
+    actions: list[str]
+    arr: Any
+    at: datetime.datetime
+    business_left: datetime.timedelta | None
+    case_id: str | None
+    contacts: Any
+    csm: Any
+    deadline_local: str | None
+    deadline_utc: datetime.datetime | None
+    entitlement: str | None
+    executive_sponsor: Any
+    instance: int | None
+    key: str
+    kind: _EventKind
+    level: _Level
+    milestone: str | None
+    renewal_date: Any
+    summary: str
+    time_zone: str | None
+    title: str
+    wall_left: datetime.timedelta | None
+
+class _Attainment(TypedDict):
+    attainment: float | None
+    late: int
+    met: int
+    open: int
+    violated: int
+
+class _BreachRisk(TypedDict):
+    case_id: str
+    completions: int
+    elapsed: datetime.timedelta
+    instance: int
+    milestone: str
+    observations: int
+    probability: float | None
+    process: str | None
+    state: _State
+    target: datetime.timedelta
+
+class _CaseEvaluationDict(TypedDict):
+    account: dict[str, Any]
+    case_id: str
+    covered: bool
+    entitlement: str | None
+    entitlement_status: _EntitlementStatus
+    milestones: list[_MilestoneStatusDict]
+    process: str | None
+    process_version: int | None
+    reason: str | None
+
+class _EntitlementUsageDict(TypedDict):
+    cases_per_entitlement: int | None
+    cases_remaining: int | None
+    cases_used: int
+    entitlement: str
+    quotas: list[_Quota]
+    status: _EntitlementStatus
+
+class _MilestoneRollup(TypedDict):
+    at_risk: int
+    attainment: float | None
+    breaches: int
+    late: int
+    met: int
+    milestone: str
+    near_misses: int
+    open: int
+    violated: int
+
+class _MilestoneStatusDict(TypedDict):
+    breached_at: datetime.datetime | None
+    calendar: str | None
+    case_id: str
+    completed_at: datetime.datetime | None
+    consumed: float | None
+    crossed: list[_Level]
+    elapsed: datetime.timedelta
+    instance: int
+    kind: _Kind
+    milestone: str
+    next_trigger_at: datetime.datetime | None
+    paused: datetime.timedelta
+    remaining: datetime.timedelta | None
+    started_at: datetime.datetime | None
+    state: _State
+    target: datetime.timedelta | None
+    target_at: datetime.datetime | None
+    triggers: list[_Trigger]
+
+class _MonitorEventDict(TypedDict):
+    account: dict[str, Any]
+    actions: list[str]
+    at: datetime.datetime
+    case_id: str | None
+    entitlement: str | None
+    instance: int | None
+    key: str
+    kind: _EventKind
+    level: _Level
+    milestone: str | None
+    point: str | None
+    process: str | None
+    quota: _QuotaCrossing | None
+    status: _MilestoneStatusDict | None
+    suppressed: bool
+    suppressed_by: str | None
+
+class _MonitorReportDict(TypedDict):
+    accounts: list[_AccountRollup]
+    alerts: list[_AlertDict]
+    cases: list[_CaseEvaluationDict]
+    events: list[_MonitorEventDict]
+    now: datetime.datetime
+    since: datetime.datetime | None
+    statuses: list[_MilestoneStatusDict]
+
+class _OverQuota(TypedDict):
+    entitlement: str
+    max_cases: int
+    name: str | None
+    period: _Period
+    period_start: datetime.date
+    used: int
+
+class _ProcessRollup(TypedDict):
+    cases: int
+    milestones: list[_MilestoneRollup]
+    process: str
+
+class _QuotaCrossing(TypedDict):
+    fraction: float
+    max_cases: int
+    name: str | None
+    period: _Period
+    period_start: datetime.date | None
+    used: int
+
+class _Quota(TypedDict):
+    max_cases: int
+    name: str | None
+    period: _Period
+    period_end: datetime.date
+    period_start: datetime.date
+    projected: float
+    projected_over: bool
+    remaining: int
+    used: int
+
+class _Trigger(TypedDict):
+    actions: list[str]
+    at: datetime.datetime
+    crossed: bool
+    fired_at: datetime.datetime | None
+    level: _Level
+    point: str
+
+class _WhatIf(TypedDict):
+    changes: list[_WhatIfChange]
+    rows: list[_WhatIfRow]
+
+class _WhatIfChange(TypedDict):
+    case_id: str
+    current: _State | None
+    instance: int
+    milestone: str
+    proposed: _State | None
+
+class _WhatIfRow(TypedDict):
+    current: _Attainment
+    milestone: str
+    proposed: _Attainment
+
+@final
+class MilestoneStatus:
+    """Where one instance of one milestone of a case stands at ``now``."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def breached_at(self) -> datetime.datetime | None: ...
+    @property
+    def calendar(self) -> str | None: ...
+    @property
+    def case_id(self) -> str: ...
+    @property
+    def completed_at(self) -> datetime.datetime | None: ...
+    @property
+    def consumed(self) -> float | None: ...
+    @property
+    def crossed(self) -> list[_Level]: ...
+    @property
+    def elapsed(self) -> datetime.timedelta: ...
+    @property
+    def instance(self) -> int: ...
+    @property
+    def kind(self) -> _Kind: ...
+    @property
+    def milestone(self) -> str: ...
+    @property
+    def next_trigger_at(self) -> datetime.datetime | None: ...
+    @property
+    def paused(self) -> datetime.timedelta: ...
+    @property
+    def remaining(self) -> datetime.timedelta | None: ...
+    @property
+    def started_at(self) -> datetime.datetime | None: ...
+    @property
+    def state(self) -> _State: ...
+    @property
+    def target(self) -> datetime.timedelta | None: ...
+    @property
+    def target_at(self) -> datetime.datetime | None: ...
+    @property
+    def triggers(self) -> list[_Trigger]: ...
+    def to_dict(self) -> _MilestoneStatusDict: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class CaseEvaluation:
+    """The whole result of evaluating one case at ``now``: its coverage and its milestones."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def account(self) -> dict[str, Any]: ...
+    @property
+    def case_id(self) -> str: ...
+    @property
+    def covered(self) -> bool: ...
+    @property
+    def entitlement(self) -> str | None: ...
+    @property
+    def entitlement_status(self) -> _EntitlementStatus: ...
+    @property
+    def milestones(self) -> list[MilestoneStatus]: ...
+    @property
+    def process(self) -> str | None: ...
+    @property
+    def process_version(self) -> int | None: ...
+    @property
+    def reason(self) -> str | None: ...
+    def to_dict(self) -> _CaseEvaluationDict: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class EntitlementUsage:
+    """An entitlement's status, the cases raised under it and each quota's use at ``now``."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def cases_per_entitlement(self) -> int | None: ...
+    @property
+    def cases_remaining(self) -> int | None: ...
+    @property
+    def cases_used(self) -> int: ...
+    @property
+    def entitlement(self) -> str: ...
+    @property
+    def quotas(self) -> list[_Quota]: ...
+    @property
+    def status(self) -> _EntitlementStatus: ...
+    def to_dict(self) -> _EntitlementUsageDict: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
 @final
 class MonitorEvent:
     """One thing that happened in the window of a monitor run."""
 
     __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
-    def key(self) -> str: ...
+    def account(self) -> dict[str, Any]: ...
     @property
-    def kind(self) -> _EventKind: ...
-    @property
-    def level(self) -> _Level: ...
+    def actions(self) -> list[str]: ...
     @property
     def at(self) -> datetime.datetime: ...
     @property
@@ -531,25 +533,27 @@ class MonitorEvent:
     @property
     def entitlement(self) -> str | None: ...
     @property
-    def process(self) -> str | None: ...
+    def instance(self) -> int | None: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> _EventKind: ...
+    @property
+    def level(self) -> _Level: ...
     @property
     def milestone(self) -> str | None: ...
     @property
-    def instance(self) -> int | None: ...
-    @property
     def point(self) -> str | None: ...
     @property
-    def actions(self) -> list[str]: ...
-    @property
-    def status(self) -> MilestoneStatus | None: ...
+    def process(self) -> str | None: ...
     @property
     def quota(self) -> _QuotaCrossing | None: ...
     @property
-    def account(self) -> dict[str, Any]: ...
+    def status(self) -> MilestoneStatus | None: ...
     @property
     def suppressed(self) -> bool: ...
     @property
-    def suppressed_by(self) -> _SuppressionRule | None: ...
+    def suppressed_by(self) -> str | None: ...
     def to_dict(self) -> _MonitorEventDict: ...
     def __eq__(self, value: object, /) -> bool: ...
 
@@ -559,53 +563,53 @@ class Alert:
 
     __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
+    def account(self) -> dict[str, Any]: ...
+    @property
+    def account_id(self) -> str | None: ...
+    @property
+    def account_name(self) -> str | None: ...
+    @property
+    def actions(self) -> list[str]: ...
+    @property
+    def arr(self) -> Any: ...
+    @property
+    def at(self) -> datetime.datetime: ...
+    @property
+    def business_left(self) -> datetime.timedelta | None: ...
+    @property
+    def case_id(self) -> str | None: ...
+    @property
+    def contacts(self) -> Any: ...
+    @property
+    def csm(self) -> Any: ...
+    @property
+    def deadline_local(self) -> str | None: ...
+    @property
+    def deadline_utc(self) -> datetime.datetime | None: ...
+    @property
+    def entitlement(self) -> str | None: ...
+    @property
+    def executive_sponsor(self) -> Any: ...
+    @property
+    def instance(self) -> int | None: ...
+    @property
     def key(self) -> str: ...
     @property
     def kind(self) -> _EventKind: ...
     @property
     def level(self) -> _Level: ...
     @property
-    def at(self) -> datetime.datetime: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def summary(self) -> str: ...
-    @property
-    def case_id(self) -> str | None: ...
-    @property
-    def entitlement(self) -> str | None: ...
-    @property
     def milestone(self) -> str | None: ...
-    @property
-    def instance(self) -> int | None: ...
-    @property
-    def account_id(self) -> str | None: ...
-    @property
-    def account_name(self) -> str | None: ...
-    @property
-    def arr(self) -> Any: ...
     @property
     def renewal_date(self) -> Any: ...
     @property
-    def executive_sponsor(self) -> Any: ...
-    @property
-    def csm(self) -> Any: ...
-    @property
-    def contacts(self) -> Any: ...
-    @property
-    def account(self) -> dict[str, Any]: ...
-    @property
-    def deadline_utc(self) -> datetime.datetime | None: ...
-    @property
-    def deadline_local(self) -> str | None: ...
+    def summary(self) -> str: ...
     @property
     def time_zone(self) -> str | None: ...
     @property
-    def business_left(self) -> datetime.timedelta | None: ...
+    def title(self) -> str: ...
     @property
     def wall_left(self) -> datetime.timedelta | None: ...
-    @property
-    def actions(self) -> list[str]: ...
     def slack_blocks(self) -> _SlackMessage: ...
     def email(self) -> _Email: ...
     def jira_issue(self, project_key: str, issue_type: str = "Task") -> _JiraIssue: ...
@@ -620,23 +624,25 @@ class MonitorReport:
 
     __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
+    def accounts(self) -> list[_AccountRollup]: ...
+    @property
+    def alerts(self) -> list[Alert]: ...
+    @property
+    def cases(self) -> list[CaseEvaluation]: ...
+    @property
+    def events(self) -> list[MonitorEvent]: ...
+    @property
     def now(self) -> datetime.datetime: ...
     @property
     def since(self) -> datetime.datetime | None: ...
     @property
-    def events(self) -> list[MonitorEvent]: ...
-    @property
-    def alerts(self) -> list[Alert]: ...
-    @property
     def statuses(self) -> list[MilestoneStatus]: ...
-    @property
-    def accounts(self) -> list[_AccountRollup]: ...
-    @property
-    def cases(self) -> list[CaseEvaluation]: ...
-    def to_dict(self) -> _MonitorReportDict: ...
     def to_json(self) -> str: ...
     def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...
+    def to_dict(self) -> _MonitorReportDict: ...
     def __eq__(self, value: object, /) -> bool: ...
+
+# --- end of generated part ---
 
 @final
 class Import:
@@ -655,6 +661,13 @@ class Import:
     def calendars(self) -> dict[str, Calendar]: ...
     def ruleset(self) -> Ruleset: ...
     def merge(self, other: Import) -> Import: ...
+
+#: The core's result types, by class (or dict) name (``host::RESULT_TYPES``).
+_RESULT_TYPES: list[str]
+
+def _result_schema() -> dict[str, Any]:
+    """The core's description of every result (``host::result_schema``), for the contract
+    tests."""
 
 def _zendesk_schedules(schedules: Any, holidays: Any = None) -> Import: ...
 def _zendesk_sla_policies(policies: Any, schedule: str | None = None) -> Import: ...
