@@ -21,6 +21,7 @@ mod monitor;
 mod risk;
 mod rules;
 mod status;
+mod tables;
 
 /// Native part of the ``entitlement`` package; import ``entitlement`` instead.
 #[pymodule]
