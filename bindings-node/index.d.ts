@@ -308,6 +308,12 @@ export interface CaseInput {
   meta?: Record<string, unknown>
 }
 
+/**
+ * A result table, as `MonitorReport.toArrow` takes its name: one Arrow layout per result, the
+ * same as the Python binding's `to_arrow` / `to_pandas` (columns in `docs/binding-contract.md`).
+ */
+export type ResultTable = 'statuses' | 'events' | 'alerts' | 'accounts'
+
 // ---------------------------------------------------------------------------------------------
 // Results as plain objects: what `toJSON()` returns (instants as ISO strings, durations in ms).
 
@@ -1146,6 +1152,20 @@ export declare class MonitorReport {
    * `JSON.stringify(report)` uses it.
    */
   toJSON(): MonitorReportJSON
+  /**
+   * One table of the report as the bytes of an Arrow IPC stream: `'events'` (the default),
+   * `'alerts'`, `'statuses'` (the open milestones, each with its case's coverage) or
+   * `'accounts'`, one row per item. Instants are `timestamp[us, UTC]`, durations
+   * `duration[us]`, counts `uint32`, and a value passed through from the account context is
+   * its JSON text (`arrow.json`). Throws `invalid_value` for another table name.
+   *
+   * ```js
+   * import { tableFromIPC } from 'apache-arrow'
+   * const statuses = tableFromIPC(report.toArrow('statuses'))
+   * statuses.getChild('state').toArray()   // ['violated', 'in_progress', ...]
+   * ```
+   */
+  toArrow(table?: ResultTable): Uint8Array
 }
 
 /**
@@ -1267,6 +1287,19 @@ export declare class Ruleset {
   toObject(): RulesDocument
   /** The same as `toObject()`: `JSON.stringify(rules)` writes the document. */
   toJSON(): RulesDocument
+  /**
+   * Every milestone status of every case at `now`, in the order of `cases` and of
+   * `evaluateMany`, as the bytes of an Arrow IPC stream in the layout of
+   * `report.toArrow('statuses')` (each status with its case's coverage).
+   */
+  evaluateArrow(cases: CaseInput[], now: Instant): Uint8Array
+  /**
+   * The milestone events (trigger crossings and breaches) of `(since, now]`, by instant then
+   * key, as the bytes of an Arrow IPC stream in the layout of `report.toArrow('events')`:
+   * the events of `monitor` less quota and allowance events, which count every case of an
+   * entitlement together.
+   */
+  monitorArrow(cases: CaseInput[], now: Instant, since?: Instant | null): Uint8Array
 }
 
 /** The estimated risk that one open milestone occurrence breaches its target. */

@@ -308,6 +308,12 @@ export interface CaseInput {
   meta?: Record<string, unknown>
 }
 
+/**
+ * A result table, as `MonitorReport.toArrow` takes its name: one Arrow layout per result, the
+ * same as the Python binding's `to_arrow` / `to_pandas` (columns in `docs/binding-contract.md`).
+ */
+export type ResultTable = 'statuses' | 'events' | 'alerts' | 'accounts'
+
 // ---------------------------------------------------------------------------------------------
 // Results as plain objects: what `toJSON()` returns (instants as ISO strings, durations in ms).
 

@@ -23,6 +23,7 @@ mod monitor;
 mod risk;
 mod rules;
 mod status;
+mod tables;
 
 pub use alert::Alert;
 pub use calendar::Calendar;

@@ -39,7 +39,7 @@ use crate::status::{CaseEvaluation, MilestoneStatus, evaluation_json, milestone_
 /// ```
 #[napi]
 pub struct MonitorReport {
-    inner: CoreMonitorReport,
+    pub(crate) inner: CoreMonitorReport,
     since: Option<DateTime<Utc>>,
 }
 

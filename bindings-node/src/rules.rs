@@ -45,7 +45,7 @@ use crate::status::{CaseEvaluation, EntitlementUsage, MilestoneStatus};
 /// ```
 #[napi]
 pub struct Ruleset {
-    inner: CoreRuleset,
+    pub(crate) inner: CoreRuleset,
 }
 
 impl Ruleset {
