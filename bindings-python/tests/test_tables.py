@@ -13,7 +13,7 @@ import json
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -28,7 +28,8 @@ SAMPLE = json.loads((REPO / "examples" / "data" / "cases.json").read_text())
 RULES = Ruleset.load(REPO / "examples" / "data" / "rules.yaml")
 NOW = datetime.fromisoformat(SAMPLE["now"].replace("Z", "+00:00"))
 SINCE = NOW - timedelta(days=2)
-TABLES = ["statuses", "events", "alerts", "accounts"]
+TableName = Literal["events", "alerts", "statuses", "accounts"]
+TABLES: list[TableName] = ["statuses", "events", "alerts", "accounts"]
 # Rows of each table kept in the fixture (the first ones): enough to cover every kind of cell.
 ROWS = 4
 
@@ -84,7 +85,7 @@ def test_the_sample_tables_equal_the_fixture_both_bindings_check(report: Monitor
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_to_pandas_is_the_arrow_table(report: MonitorReport, table: str) -> None:
+def test_to_pandas_is_the_arrow_table(report: MonitorReport, table: TableName) -> None:
     batch = report.to_arrow(table)
     frame = report.to_pandas(table)
     assert list(frame.columns) == batch.schema.names
@@ -125,11 +126,20 @@ def test_the_arrow_calls_return_the_report_layouts(report: MonitorReport) -> Non
     assert statuses.schema == report.to_arrow("statuses").schema == ea.status_schema()
     assert events.schema == report.to_arrow("events").schema == ea.event_schema()
     # The report's statuses are the open ones of the same replay, with the same cells.
-    open_keys = {(r["case_id"], r["milestone"], r["instance"]) for r in report.to_arrow("statuses").to_pylist()}
-    same = [r for r in statuses.to_pylist() if (r["case_id"], r["milestone"], r["instance"]) in open_keys]
+    open_keys = {
+        (r["case_id"], r["milestone"], r["instance"])
+        for r in report.to_arrow("statuses").to_pylist()
+    }
+    same = [
+        r
+        for r in statuses.to_pylist()
+        if (r["case_id"], r["milestone"], r["instance"]) in open_keys
+    ]
     assert sorted(same, key=str) == sorted(report.to_arrow("statuses").to_pylist(), key=str)
     # The milestone events of the report are monitor_arrow's rows, every column included.
-    milestone = [r for r in report.to_arrow("events").to_pylist() if r["kind"] in ("trigger", "breach")]
+    milestone = [
+        r for r in report.to_arrow("events").to_pylist() if r["kind"] in ("trigger", "breach")
+    ]
     assert events.to_pylist() == milestone
     # The Spark adapter sends JSON text as plain strings and unsigned integers as int32.
     spark = ea._for_spark(events)
