@@ -15,6 +15,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust: tests and doctests (core, CLI, the guides' Rust examples)"
 cargo test --locked
+# The bindings' shared tables: not a default member (it builds Arrow), tested here.
+cargo test --locked -p entitlement-tables --all-features
 
 step "Rust: API docs build without warnings (broken intra-doc links fail)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p entitlement-core

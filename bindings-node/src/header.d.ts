@@ -320,6 +320,12 @@ export interface CaseInput {
   meta?: Record<string, unknown>
 }
 
+/**
+ * A result table, as `MonitorReport.toArrow` takes its name: one Arrow layout per result, the
+ * same as the Python binding's `to_arrow` / `to_pandas` (columns in `docs/binding-contract.md`).
+ */
+export type ResultTable = 'statuses' | 'events' | 'alerts' | 'accounts'
+
 // ---------------------------------------------------------------------------------------------
 // Results: the result classes' fields, their `toJSON()` forms and the plain objects the monitor
 // and `whatIf` return, from the core's result schema.

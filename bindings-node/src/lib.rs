@@ -25,6 +25,7 @@ pub mod import_zendesk;
 mod results;
 mod rules;
 mod ser;
+mod tables;
 
 pub use alert::Alert;
 pub use calendar::Calendar;

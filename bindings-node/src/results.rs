@@ -211,7 +211,7 @@ impl Wrapped for MonitorEvent {
 /// `report.events === report.events`, and reading only `alerts` costs nothing for the others.
 #[napi]
 pub struct MonitorReport {
-    inner: CoreMonitorReport,
+    pub(crate) inner: CoreMonitorReport,
 }
 
 impl Wrapped for MonitorReport {

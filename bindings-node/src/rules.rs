@@ -48,7 +48,7 @@ use crate::ser::{self, Mode};
 /// ```
 #[napi]
 pub struct Ruleset {
-    inner: CoreRuleset,
+    pub(crate) inner: CoreRuleset,
 }
 
 impl Ruleset {

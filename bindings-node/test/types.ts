@@ -26,6 +26,7 @@ import type {
   PagerDutyEvent,
   QuotaCrossing,
   QuotaUse,
+  ResultTable,
   RulesDocument,
   SlackBlock,
   SlackMessage,
@@ -284,6 +285,14 @@ const firstRun: MonitorReport = rules.monitor([supportCase], Date.now())
 const explicitNull: MonitorReport = rules.monitor([supportCase], Date.now(), null)
 const runAt: Date = report.now
 const since: Date | null = report.since
+// One Arrow layout per result, as IPC bytes.
+const statusTable: Uint8Array = report.toArrow('statuses')
+const eventTable: Uint8Array = report.toArrow()
+const tableName: ResultTable = 'accounts'
+const arrowStatuses: Uint8Array = rules.evaluateArrow([supportCase], new Date())
+const arrowEvents: Uint8Array = rules.monitorArrow([supportCase], new Date(), null)
+// @ts-expect-error: not a table of the report
+report.toArrow('cases')
 void [firstRun, explicitNull, runAt, since]
 
 const monitorEvents: MonitorEvent[] = report.events

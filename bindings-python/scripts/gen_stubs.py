@@ -66,6 +66,7 @@ METHODS = {
     "MonitorReport": [
         "def to_json(self) -> str: ...",
         'def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...',
+        'def to_arrow(self, table: _Table = "events") -> Any: ...',
     ],
 }
 MARKED = {"instant": "datetime.datetime", "duration": "datetime.timedelta", "date": "datetime.date"}

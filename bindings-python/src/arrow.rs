@@ -4,26 +4,20 @@
 //! Dask's `map_partitions` and inside PySpark's `mapInArrow`. The column layouts are in
 //! `docs/arrow.md`; `entitlement.arrow` holds the schemas and the Dask and Spark adapters.
 //!
-//! Each row becomes the case document of SPEC §7 (instants as RFC 3339 text) and is validated
+//! Each row becomes a case document (`docs/rules.md`, "Cases"; instants as RFC 3339 text) and is validated
 //! by the core exactly as a dict case is, so errors name the case and the path inside it
 //! (`case "C-1": events[2].at: ...`). Rows are read, validated and replayed without the GIL, in
 //! parallel.
 
-use std::sync::Arc;
-
-use arrow_array::builder::{
-    BooleanBuilder, DurationMicrosecondBuilder, Float64Builder, ListBuilder, StringBuilder,
-    TimestampMicrosecondBuilder, UInt32Builder,
-};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type,
     UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef, RecordBatch, StructArray};
-use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, Utc};
-use entitlement_core::rules::{Case, MilestoneStatus, MonitorEvent, Ruleset as CoreRuleset};
+use entitlement_core::rules::{Case, Ruleset as CoreRuleset};
 use entitlement_core::{Error, Result};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -560,222 +554,6 @@ pub(crate) fn cases_of(batch: &StructArray) -> Result<Vec<Case>> {
     }
 }
 
-fn utc() -> Option<Arc<str>> {
-    Some("UTC".into())
-}
-
-fn timestamp() -> DataType {
-    DataType::Timestamp(TimeUnit::Microsecond, utc())
-}
-
-fn duration() -> DataType {
-    DataType::Duration(TimeUnit::Microsecond)
-}
-
-fn strings() -> DataType {
-    DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)))
-}
-
-/// The columns of `evaluate_arrow`'s result, one row per milestone instance.
-pub(crate) fn status_schema() -> Schema {
-    Schema::new(vec![
-        Field::new("case_id", DataType::Utf8, false),
-        Field::new("entitlement", DataType::Utf8, true),
-        Field::new("process", DataType::Utf8, true),
-        Field::new("process_version", DataType::UInt32, true),
-        Field::new("milestone", DataType::Utf8, false),
-        Field::new("kind", DataType::Utf8, false),
-        Field::new("instance", DataType::UInt32, false),
-        Field::new("state", DataType::Utf8, false),
-        Field::new("calendar", DataType::Utf8, true),
-        Field::new("started_at", timestamp(), true),
-        Field::new("target", duration(), true),
-        Field::new("target_at", timestamp(), true),
-        Field::new("completed_at", timestamp(), true),
-        Field::new("elapsed", duration(), false),
-        Field::new("paused", duration(), false),
-        Field::new("remaining", duration(), true),
-        Field::new("consumed", DataType::Float64, true),
-        Field::new("crossed", strings(), false),
-        Field::new("next_trigger_at", timestamp(), true),
-        Field::new("breached_at", timestamp(), true),
-    ])
-}
-
-/// The columns of `monitor_arrow`'s result, one row per milestone event.
-pub(crate) fn event_schema() -> Schema {
-    Schema::new(vec![
-        Field::new("key", DataType::Utf8, false),
-        Field::new("kind", DataType::Utf8, false),
-        Field::new("level", DataType::Utf8, false),
-        Field::new("at", timestamp(), false),
-        Field::new("case_id", DataType::Utf8, true),
-        Field::new("entitlement", DataType::Utf8, true),
-        Field::new("process", DataType::Utf8, true),
-        Field::new("milestone", DataType::Utf8, true),
-        Field::new("instance", DataType::UInt32, true),
-        Field::new("point", DataType::Utf8, true),
-        Field::new("actions", strings(), false),
-        Field::new("state", DataType::Utf8, true),
-        Field::new("target_at", timestamp(), true),
-        Field::new("suppressed", DataType::Boolean, false),
-        Field::new("suppressed_by", DataType::Utf8, true),
-    ])
-}
-
-fn us(t: DateTime<Utc>) -> i64 {
-    t.timestamp_micros()
-}
-
-fn delta(d: chrono::TimeDelta) -> i64 {
-    d.num_microseconds().unwrap_or(i64::MAX)
-}
-
-fn tz(b: TimestampMicrosecondBuilder) -> TimestampMicrosecondBuilder {
-    b.with_timezone("UTC")
-}
-
-/// Statuses, with their case's coverage, as a record batch.
-pub(crate) fn statuses_batch(
-    rows: &[(&entitlement_core::CaseEvaluation, &MilestoneStatus)],
-) -> Result<RecordBatch> {
-    let n = rows.len();
-    let mut case_id = StringBuilder::with_capacity(n, n * 8);
-    let mut entitlement = StringBuilder::with_capacity(n, n * 8);
-    let mut process = StringBuilder::with_capacity(n, n * 8);
-    let mut process_version = UInt32Builder::with_capacity(n);
-    let mut milestone = StringBuilder::with_capacity(n, n * 12);
-    let mut kind = StringBuilder::with_capacity(n, n * 12);
-    let mut instance = UInt32Builder::with_capacity(n);
-    let mut state = StringBuilder::with_capacity(n, n * 10);
-    let mut calendar = StringBuilder::with_capacity(n, n * 8);
-    let mut started_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
-    let mut target = DurationMicrosecondBuilder::with_capacity(n);
-    let mut target_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
-    let mut completed_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
-    let mut elapsed = DurationMicrosecondBuilder::with_capacity(n);
-    let mut paused = DurationMicrosecondBuilder::with_capacity(n);
-    let mut remaining = DurationMicrosecondBuilder::with_capacity(n);
-    let mut consumed = Float64Builder::with_capacity(n);
-    let mut crossed = ListBuilder::new(StringBuilder::new());
-    let mut next_trigger_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
-    let mut breached_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
-    for (eval, m) in rows {
-        case_id.append_value(&m.case_id);
-        entitlement.append_option(eval.entitlement.as_deref());
-        process.append_option(eval.process.as_deref());
-        process_version.append_option(eval.process_version);
-        milestone.append_value(&m.milestone);
-        kind.append_value(m.kind.as_str());
-        instance.append_value(m.instance);
-        state.append_value(m.state.as_str());
-        calendar.append_option(m.calendar.as_deref());
-        started_at.append_option(m.started_at.map(us));
-        target.append_option(m.target.map(delta));
-        target_at.append_option(m.target_at.map(us));
-        completed_at.append_option(m.completed_at.map(us));
-        elapsed.append_value(delta(m.elapsed));
-        paused.append_value(delta(m.paused));
-        remaining.append_option(m.remaining.map(delta));
-        consumed.append_option(m.consumed);
-        for level in &m.crossed {
-            crossed.values().append_value(level.as_str());
-        }
-        crossed.append(true);
-        next_trigger_at.append_option(m.next_trigger_at.map(us));
-        breached_at.append_option(m.breached_at.map(us));
-    }
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(case_id.finish()),
-        Arc::new(entitlement.finish()),
-        Arc::new(process.finish()),
-        Arc::new(process_version.finish()),
-        Arc::new(milestone.finish()),
-        Arc::new(kind.finish()),
-        Arc::new(instance.finish()),
-        Arc::new(state.finish()),
-        Arc::new(calendar.finish()),
-        Arc::new(started_at.finish()),
-        Arc::new(target.finish()),
-        Arc::new(target_at.finish()),
-        Arc::new(completed_at.finish()),
-        Arc::new(elapsed.finish()),
-        Arc::new(paused.finish()),
-        Arc::new(remaining.finish()),
-        Arc::new(consumed.finish()),
-        Arc::new(crossed.finish()),
-        Arc::new(next_trigger_at.finish()),
-        Arc::new(breached_at.finish()),
-    ];
-    batch(status_schema(), columns)
-}
-
-/// Milestone events as a record batch.
-pub(crate) fn events_batch(events: &[MonitorEvent]) -> Result<RecordBatch> {
-    let n = events.len();
-    let mut key = StringBuilder::with_capacity(n, n * 32);
-    let mut kind = StringBuilder::with_capacity(n, n * 8);
-    let mut level = StringBuilder::with_capacity(n, n * 8);
-    let mut at = tz(TimestampMicrosecondBuilder::with_capacity(n));
-    let mut case_id = StringBuilder::with_capacity(n, n * 8);
-    let mut entitlement = StringBuilder::with_capacity(n, n * 8);
-    let mut process = StringBuilder::with_capacity(n, n * 8);
-    let mut milestone = StringBuilder::with_capacity(n, n * 12);
-    let mut instance = UInt32Builder::with_capacity(n);
-    let mut point = StringBuilder::with_capacity(n, n * 4);
-    let mut actions = ListBuilder::new(StringBuilder::new());
-    let mut state = StringBuilder::with_capacity(n, n * 10);
-    let mut target_at = tz(TimestampMicrosecondBuilder::with_capacity(n));
-    let mut suppressed = BooleanBuilder::with_capacity(n);
-    let mut suppressed_by = StringBuilder::with_capacity(n, n);
-    for e in events {
-        key.append_value(&e.key);
-        kind.append_value(e.kind.as_str());
-        level.append_value(e.level.as_str());
-        at.append_value(us(e.at));
-        case_id.append_option(e.case_id.as_deref());
-        entitlement.append_option(e.entitlement.as_deref());
-        process.append_option(e.process.as_deref());
-        milestone.append_option(e.milestone.as_deref());
-        instance.append_option(e.instance);
-        point.append_option(e.point.as_deref());
-        for a in &e.actions {
-            actions.values().append_value(a);
-        }
-        actions.append(true);
-        state.append_option(e.status.as_ref().map(|s| s.state.as_str()));
-        target_at.append_option(e.status.as_ref().and_then(|s| s.target_at).map(us));
-        suppressed.append_value(e.suppressed);
-        suppressed_by.append_option(e.suppressed_by.as_deref());
-    }
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(key.finish()),
-        Arc::new(kind.finish()),
-        Arc::new(level.finish()),
-        Arc::new(at.finish()),
-        Arc::new(case_id.finish()),
-        Arc::new(entitlement.finish()),
-        Arc::new(process.finish()),
-        Arc::new(milestone.finish()),
-        Arc::new(instance.finish()),
-        Arc::new(point.finish()),
-        Arc::new(actions.finish()),
-        Arc::new(state.finish()),
-        Arc::new(target_at.finish()),
-        Arc::new(suppressed.finish()),
-        Arc::new(suppressed_by.finish()),
-    ];
-    batch(event_schema(), columns)
-}
-
-fn batch(schema: Schema, columns: Vec<ArrayRef>) -> Result<RecordBatch> {
-    // The builders above follow the schema column for column; a mismatch is a bug.
-    RecordBatch::try_new(Arc::new(schema), columns).map_err(|e| Error::InvalidValue {
-        path: "(result)".into(),
-        reason: format!("internal error building the Arrow result: {e}"),
-    })
-}
-
 /// `evaluate_arrow`: every status of every case of `batch`.
 pub(crate) fn evaluate(
     rules: &CoreRuleset,
@@ -784,11 +562,7 @@ pub(crate) fn evaluate(
 ) -> Result<RecordBatch> {
     let cases = cases_of(batch)?;
     let evaluations = rules.evaluate_cases(&cases, now)?;
-    let rows: Vec<_> = evaluations
-        .iter()
-        .flat_map(|e| e.milestones.iter().map(move |m| (e, m)))
-        .collect();
-    statuses_batch(&rows)
+    Ok(entitlement_tables::evaluation_statuses(&evaluations)?)
 }
 
 /// `monitor_arrow`: the milestone events of `(since, now]` of the cases of `batch`.
@@ -801,5 +575,5 @@ pub(crate) fn monitor(
     let cases = cases_of(batch)?;
     let evaluations = rules.evaluate_cases(&cases, now)?;
     let events = rules.milestone_events(&cases, &evaluations, now, since)?;
-    events_batch(&events)
+    Ok(entitlement_tables::events(&events)?)
 }

@@ -23,6 +23,7 @@ mod results;
 mod rules;
 mod ser;
 mod status;
+mod tables;
 
 /// Native part of the ``entitlement`` package; import ``entitlement`` instead.
 #[pymodule]

@@ -7,20 +7,14 @@
 //! dates), `to_json()` the core's own JSON (instants as RFC 3339 strings, durations as seconds)
 //! and `to_pandas(table)` one flat DataFrame per table.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use entitlement_core::Error;
-use entitlement_core::rules::{self, AccountRollup, Level};
-use pyo3::exceptions::PyImportError;
+use entitlement_core::rules;
 use pyo3::prelude::*;
-use pyo3::types::{PyDate, PyDateTime, PyDelta, PyDict, PyList, PyModule, PyString};
-use pyo3::{IntoPyObjectExt, PyTypeInfo, intern};
-use serde_json::Value;
+use pyo3::types::PyString;
 
 use crate::alert::Alert;
-use crate::convert::string_arg;
 use crate::error::{Result, detached};
 use crate::results::{objects, result_class};
-use crate::ser::{duration_to_py, instant_to_py};
 use crate::status::{CaseEvaluation, MilestoneStatus};
 
 result_class! {
@@ -118,7 +112,8 @@ result_class! {
     ///   and the quota side as ``quota_name``, ``quota_period``, ``quota_period_start``,
     ///   ``quota_max_cases``, ``quota_fraction`` and ``quota_used``;
     /// - ``"alerts"``: the alert's fields but the whole ``account`` dict;
-    /// - ``"statuses"``: the open milestones' fields but ``triggers``;
+    /// - ``"statuses"``: the open milestones' fields but ``triggers``, with their case's
+    ///   ``entitlement``, ``process`` and ``process_version`` after ``case_id``;
     /// - ``"accounts"``: the rollup's scalar fields, ``entitlements`` (a list) and
     ///   ``over_quota_periods`` (a count); the per-process attainment and the usage stay in
     ///   ``accounts`` / ``to_dict()``.
@@ -127,398 +122,30 @@ result_class! {
     /// ``datetime64[us, UTC]``, durations ``timedelta64[us]``, counts ``int64`` (``Int64``
     /// where they may be missing), fractions ``float64``; lists stay lists, and a value passed
     /// through from the account context that is a list or a dict becomes its JSON text.
-    /// pandas is imported on the first call; without it, raises ``ImportError``.
+    /// The frame is the Arrow table of the same name (the layout of ``evaluate_arrow`` and
+    /// ``monitor_arrow``, ``docs/binding-contract.md``) converted by pyarrow. pandas and
+    /// pyarrow are imported on the first call; without either, raises ``ImportError``.
     #[pyo3(signature = (table = None), text_signature = "($self, table='events')")]
     fn to_pandas<'py>(
         &self,
         py: Python<'py>,
         table: Option<&Bound<'py, PyAny>>,
     ) -> Result<Bound<'py, PyAny>> {
-        let table = match table {
-            Some(t) => string_arg(t, "table")?,
-            None => "events".to_owned(),
-        };
-        if !TABLES.contains(&table.as_str()) {
-            return Err(Error::InvalidValue {
-                path: "table".into(),
-                reason: format!(
-                    "unknown table {table:?}; expected \"events\", \"alerts\", \
-                     \"statuses\" or \"accounts\""
-                ),
-            }
-            .in_argument()
-            .into());
-        }
-        let pandas = import_pandas(py)?;
-        let r = &self.inner;
-        let frame = match table.as_str() {
-            "events" => events_table(py, &r.events)?,
-            "alerts" => alerts_table(py, &r.alerts)?,
-            "statuses" => statuses_table(py, &r.statuses())?,
-            _ => accounts_table(py, &r.accounts)?,
-        };
-        Ok(frame.into_frame(&pandas)?)
-    }
-    }
-}
-
-// --- The flat tables of `to_pandas` ------------------------------------------------------------
-
-fn instant(py: Python<'_>, t: DateTime<Utc>) -> PyResult<Bound<'_, PyDateTime>> {
-    Ok(instant_to_py(py, t.timestamp_micros())?)
-}
-
-fn opt_instant(
-    py: Python<'_>,
-    t: Option<DateTime<Utc>>,
-) -> PyResult<Option<Bound<'_, PyDateTime>>> {
-    t.map(|t| instant(py, t)).transpose()
-}
-
-fn duration(py: Python<'_>, d: TimeDelta) -> PyResult<Bound<'_, PyDelta>> {
-    Ok(duration_to_py(
-        py,
-        d.num_microseconds().unwrap_or(i64::MAX),
-    )?)
-}
-
-fn opt_duration(py: Python<'_>, d: Option<TimeDelta>) -> PyResult<Option<Bound<'_, PyDelta>>> {
-    d.map(|d| duration(py, d)).transpose()
-}
-
-fn date(py: Python<'_>, d: NaiveDate) -> PyResult<Bound<'_, PyDate>> {
-    use chrono::Datelike;
-    PyDate::new(py, d.year(), d.month() as u8, d.day() as u8)
-}
-
-fn levels(items: &[Level]) -> Vec<&'static str> {
-    items.iter().map(|l| l.as_str()).collect()
-}
-
-/// The tables `to_pandas` knows.
-const TABLES: [&str; 4] = ["events", "alerts", "statuses", "accounts"];
-
-/// pandas, or an `ImportError` that says what needs it and how to get it.
-fn import_pandas(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
-    py.import(intern!(py, "pandas")).map_err(|cause| {
-        if !cause.is_instance_of::<PyImportError>(py) {
-            return cause;
-        }
-        let build = || -> PyResult<PyErr> {
-            let kwargs = PyDict::new(py);
-            kwargs.set_item("name", "pandas")?;
-            let exc = PyImportError::type_object(py).call(
-                ("MonitorReport.to_pandas needs pandas, which is not installed: pip install pandas",),
-                Some(&kwargs),
-            )?;
-            let err = PyErr::from_value(exc);
-            err.set_cause(py, Some(cause));
-            Ok(err)
-        };
-        build().unwrap_or_else(|err| err)
-    })
-}
-
-/// The type of a column, which gives its pandas dtype.
-#[derive(Clone, Copy)]
-enum Column {
-    /// Text (pandas infers its string dtype).
-    Text,
-    /// Counts, never missing.
-    Count,
-    /// Integers that may be missing.
-    OptionalInt,
-    Float,
-    Bool,
-    Instant,
-    Duration,
-    /// Lists, dates and values passed through: Python objects.
-    Object,
-}
-
-impl Column {
-    fn dtype(self) -> Option<&'static str> {
-        match self {
-            Column::Count => Some("int64"),
-            Column::OptionalInt => Some("Int64"),
-            Column::Float => Some("float64"),
-            Column::Bool => Some("bool"),
-            // The library's resolution, and the whole supported range (nanoseconds stop in 2262).
-            Column::Instant => Some("datetime64[us, UTC]"),
-            Column::Duration => Some("timedelta64[us]"),
-            Column::Text | Column::Object => None,
-        }
-    }
-}
-
-/// A table built column by column.
-struct Table<'py> {
-    py: Python<'py>,
-    columns: &'static [(&'static str, Column)],
-    values: Vec<Vec<Bound<'py, PyAny>>>,
-}
-
-impl<'py> Table<'py> {
-    fn new(py: Python<'py>, columns: &'static [(&'static str, Column)], rows: usize) -> Self {
-        let values = columns.iter().map(|_| Vec::with_capacity(rows)).collect();
-        Table {
-            py,
-            columns,
-            values,
-        }
+        crate::tables::to_pandas(py, &self.inner, table)
     }
 
-    fn row(&mut self, row: Vec<Bound<'py, PyAny>>) {
-        debug_assert_eq!(row.len(), self.columns.len());
-        for (column, value) in self.values.iter_mut().zip(row) {
-            column.push(value);
-        }
+    /// One table of the report as a ``pyarrow.RecordBatch``: the layout ``to_pandas`` converts
+    /// (and ``evaluate_arrow`` / ``monitor_arrow`` return for statuses and events), with
+    /// instants as ``timestamp[us, UTC]``, durations ``duration[us]``, counts ``uint32`` and
+    /// values passed through from the account context as JSON text (``arrow.json``). pyarrow
+    /// is imported on the first call; without it, raises ``ImportError``.
+    #[pyo3(signature = (table = None), text_signature = "($self, table='events')")]
+    fn to_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        table: Option<&Bound<'py, PyAny>>,
+    ) -> Result<Bound<'py, PyAny>> {
+        crate::tables::to_arrow(py, &self.inner, table)
     }
-
-    fn into_frame(self, pandas: &Bound<'py, PyModule>) -> PyResult<Bound<'py, PyAny>> {
-        let py = self.py;
-        let array = pandas.getattr(intern!(py, "array"))?;
-        let data = PyDict::new(py);
-        for ((name, column), values) in self.columns.iter().zip(self.values) {
-            let empty = values.is_empty();
-            let list = PyList::new(py, values)?;
-            let values = match column.dtype() {
-                Some(dtype) => array.call1((list, dtype))?,
-                // An empty column of objects would otherwise read as float64.
-                None if empty => array.call1((list, "object"))?,
-                None => list.into_any(),
-            };
-            data.set_item(*name, values)?;
-        }
-        let names = PyList::new(py, self.columns.iter().map(|(name, _)| *name))?;
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("columns", names)?;
-        pandas
-            .getattr(intern!(py, "DataFrame"))?
-            .call((data,), Some(&kwargs))
     }
-}
-
-/// A Python value for a table cell.
-fn cell<'py>(py: Python<'py>, value: impl IntoPyObject<'py>) -> PyResult<Bound<'py, PyAny>> {
-    value.into_bound_py_any(py)
-}
-
-/// A value passed through from the account context, for a flat column: a scalar as itself, a
-/// list or a dict as its JSON text.
-fn flat<'py>(py: Python<'py>, value: Option<&Value>) -> PyResult<Bound<'py, PyAny>> {
-    match value {
-        None => Ok(py.None().into_bound(py)),
-        Some(v @ (Value::Array(_) | Value::Object(_))) => cell(py, v.to_string()),
-        Some(v) => Ok(crate::ser::to_py(py, v)?),
-    }
-}
-
-const EVENT_COLUMNS: &[(&str, Column)] = &[
-    ("key", Column::Text),
-    ("kind", Column::Text),
-    ("level", Column::Text),
-    ("at", Column::Instant),
-    ("case_id", Column::Text),
-    ("entitlement", Column::Text),
-    ("process", Column::Text),
-    ("milestone", Column::Text),
-    ("instance", Column::OptionalInt),
-    ("point", Column::Text),
-    ("actions", Column::Object),
-    ("suppressed", Column::Bool),
-    ("suppressed_by", Column::Text),
-    ("account_id", Column::Object),
-    ("account_name", Column::Object),
-    ("state", Column::Text),
-    ("target_at", Column::Instant),
-    ("remaining", Column::Duration),
-    ("consumed", Column::Float),
-    ("quota_name", Column::Text),
-    ("quota_period", Column::Text),
-    ("quota_period_start", Column::Object),
-    ("quota_max_cases", Column::OptionalInt),
-    ("quota_fraction", Column::Float),
-    ("quota_used", Column::OptionalInt),
-];
-
-fn events_table<'py>(py: Python<'py>, events: &[rules::MonitorEvent]) -> PyResult<Table<'py>> {
-    let mut table = Table::new(py, EVENT_COLUMNS, events.len());
-    for e in events {
-        let s = e.status.as_ref();
-        let q = e.quota.as_ref();
-        table.row(vec![
-            cell(py, &e.key)?,
-            cell(py, e.kind.as_str())?,
-            cell(py, e.level.as_str())?,
-            instant(py, e.at)?.into_any(),
-            cell(py, e.case_id.as_deref())?,
-            cell(py, e.entitlement.as_deref())?,
-            cell(py, e.process.as_deref())?,
-            cell(py, e.milestone.as_deref())?,
-            cell(py, e.instance)?,
-            cell(py, e.point.as_deref())?,
-            cell(py, &e.actions)?,
-            cell(py, e.suppressed)?,
-            cell(py, e.suppressed_by.as_deref())?,
-            flat(py, e.account.get("id"))?,
-            flat(py, e.account.get("name"))?,
-            cell(py, s.map(|s| s.state.as_str()))?,
-            cell(py, opt_instant(py, s.and_then(|s| s.target_at))?)?,
-            cell(py, opt_duration(py, s.and_then(|s| s.remaining))?)?,
-            cell(py, s.and_then(|s| s.consumed))?,
-            cell(py, q.and_then(|q| q.name.as_deref()))?,
-            cell(py, q.map(|q| q.period.as_str()))?,
-            cell(
-                py,
-                q.and_then(|q| q.period_start)
-                    .map(|d| date(py, d))
-                    .transpose()?,
-            )?,
-            cell(py, q.map(|q| q.max_cases))?,
-            cell(py, q.map(|q| q.fraction))?,
-            cell(py, q.map(|q| q.used))?,
-        ]);
-    }
-    Ok(table)
-}
-
-const ALERT_COLUMNS: &[(&str, Column)] = &[
-    ("key", Column::Text),
-    ("kind", Column::Text),
-    ("level", Column::Text),
-    ("at", Column::Instant),
-    ("title", Column::Text),
-    ("summary", Column::Text),
-    ("case_id", Column::Text),
-    ("entitlement", Column::Text),
-    ("milestone", Column::Text),
-    ("instance", Column::OptionalInt),
-    ("account_id", Column::Text),
-    ("account_name", Column::Text),
-    ("arr", Column::Object),
-    ("renewal_date", Column::Object),
-    ("executive_sponsor", Column::Object),
-    ("csm", Column::Object),
-    ("contacts", Column::Object),
-    ("deadline_utc", Column::Instant),
-    ("deadline_local", Column::Text),
-    ("time_zone", Column::Text),
-    ("business_left", Column::Duration),
-    ("wall_left", Column::Duration),
-    ("actions", Column::Object),
-];
-
-fn alerts_table<'py>(py: Python<'py>, alerts: &[rules::Alert]) -> PyResult<Table<'py>> {
-    let mut table = Table::new(py, ALERT_COLUMNS, alerts.len());
-    for a in alerts {
-        table.row(vec![
-            cell(py, &a.key)?,
-            cell(py, a.kind.as_str())?,
-            cell(py, a.level.as_str())?,
-            instant(py, a.at)?.into_any(),
-            cell(py, &a.title)?,
-            cell(py, &a.summary)?,
-            cell(py, a.case_id.as_deref())?,
-            cell(py, a.entitlement.as_deref())?,
-            cell(py, a.milestone.as_deref())?,
-            cell(py, a.instance)?,
-            cell(py, a.account_id.as_deref())?,
-            cell(py, a.account_name.as_deref())?,
-            flat(py, a.arr.as_ref())?,
-            flat(py, a.renewal_date.as_ref())?,
-            flat(py, a.executive_sponsor.as_ref())?,
-            flat(py, a.csm.as_ref())?,
-            flat(py, a.contacts.as_ref())?,
-            cell(py, opt_instant(py, a.deadline_utc)?)?,
-            cell(py, a.deadline_local.as_deref())?,
-            cell(py, a.time_zone.as_deref())?,
-            cell(py, opt_duration(py, a.business_left)?)?,
-            cell(py, opt_duration(py, a.wall_left)?)?,
-            cell(py, &a.actions)?,
-        ]);
-    }
-    Ok(table)
-}
-
-const STATUS_COLUMNS: &[(&str, Column)] = &[
-    ("case_id", Column::Text),
-    ("milestone", Column::Text),
-    ("kind", Column::Text),
-    ("instance", Column::Count),
-    ("state", Column::Text),
-    ("calendar", Column::Text),
-    ("started_at", Column::Instant),
-    ("target", Column::Duration),
-    ("target_at", Column::Instant),
-    ("completed_at", Column::Instant),
-    ("elapsed", Column::Duration),
-    ("paused", Column::Duration),
-    ("remaining", Column::Duration),
-    ("consumed", Column::Float),
-    ("crossed", Column::Object),
-    ("next_trigger_at", Column::Instant),
-    ("breached_at", Column::Instant),
-];
-
-fn statuses_table<'py>(py: Python<'py>, items: &[&rules::MilestoneStatus]) -> PyResult<Table<'py>> {
-    let mut table = Table::new(py, STATUS_COLUMNS, items.len());
-    for s in items {
-        table.row(vec![
-            cell(py, &s.case_id)?,
-            cell(py, &s.milestone)?,
-            cell(py, s.kind.as_str())?,
-            cell(py, s.instance)?,
-            cell(py, s.state.as_str())?,
-            cell(py, s.calendar.as_deref())?,
-            cell(py, opt_instant(py, s.started_at)?)?,
-            cell(py, opt_duration(py, s.target)?)?,
-            cell(py, opt_instant(py, s.target_at)?)?,
-            cell(py, opt_instant(py, s.completed_at)?)?,
-            duration(py, s.elapsed)?.into_any(),
-            duration(py, s.paused)?.into_any(),
-            cell(py, opt_duration(py, s.remaining)?)?,
-            cell(py, s.consumed)?,
-            cell(py, levels(&s.crossed))?,
-            cell(py, opt_instant(py, s.next_trigger_at)?)?,
-            cell(py, opt_instant(py, s.breached_at)?)?,
-        ]);
-    }
-    Ok(table)
-}
-
-const ACCOUNT_COLUMNS: &[(&str, Column)] = &[
-    ("account_id", Column::Text),
-    ("name", Column::Text),
-    ("arr", Column::Object),
-    ("renewal_date", Column::Object),
-    ("entitlements", Column::Object),
-    ("cases", Column::Count),
-    ("breaches", Column::Count),
-    ("near_misses", Column::Count),
-    ("at_risk", Column::Count),
-    ("projected_over", Column::Bool),
-    ("over_quota_periods", Column::Count),
-    ("chronic_over_consumer", Column::Bool),
-];
-
-fn accounts_table<'py>(py: Python<'py>, items: &[AccountRollup]) -> PyResult<Table<'py>> {
-    let mut table = Table::new(py, ACCOUNT_COLUMNS, items.len());
-    for a in items {
-        table.row(vec![
-            cell(py, &a.account_id)?,
-            cell(py, a.name.as_deref())?,
-            flat(py, a.arr.as_ref())?,
-            flat(py, a.renewal_date.as_ref())?,
-            cell(py, &a.entitlements)?,
-            cell(py, a.cases)?,
-            cell(py, a.breaches)?,
-            cell(py, a.near_misses)?,
-            cell(py, a.at_risk)?,
-            cell(py, a.projected_over)?,
-            cell(py, a.over_quota_periods.len())?,
-            cell(py, a.chronic_over_consumer)?,
-        ]);
-    }
-    Ok(table)
 }

@@ -1268,6 +1268,15 @@ STATUS_COLUMNS = [
     "next_trigger_at",
     "breached_at",
 ]
+# The statuses table is the one layout of a status (that of `evaluate_arrow`): each status's
+# case coverage follows `case_id`.
+STATUS_TABLE_COLUMNS = [
+    STATUS_COLUMNS[0],
+    "entitlement",
+    "process",
+    "process_version",
+    *STATUS_COLUMNS[1:],
+]
 ACCOUNT_COLUMNS = [
     "account_id",
     "name",
@@ -1417,7 +1426,7 @@ def test_to_pandas_alerts_statuses_and_accounts(sample: MonitorReport) -> None:
     assert acme["executive_sponsor"].iloc[0] == "Dana Ruiz"
 
     statuses = sample.to_pandas("statuses")
-    assert list(statuses.columns) == STATUS_COLUMNS
+    assert list(statuses.columns) == STATUS_TABLE_COLUMNS
     check_types(statuses, "statuses")
     for name in STATUS_COLUMNS:
         same_cells(statuses[name], [getattr(s, name) for s in sample.statuses])
@@ -1444,7 +1453,7 @@ def test_to_pandas_tables_keep_their_columns_and_types_when_empty(table: Any) ->
     columns = {
         "events": EVENT_COLUMNS,
         "alerts": ALERT_COLUMNS,
-        "statuses": STATUS_COLUMNS,
+        "statuses": STATUS_TABLE_COLUMNS,
         "accounts": ACCOUNT_COLUMNS,
     }[table]
     assert list(frame.columns) == columns

@@ -19,6 +19,7 @@ pyarrow is needed (``pip install pyarrow``); pandas for the Dask helpers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -71,7 +72,10 @@ STATUS_DDL = (
 EVENT_DDL = (
     "key string, kind string, level string, at timestamp, case_id string, entitlement string, "
     "process string, milestone string, instance int, point string, actions array<string>, "
-    "state string, target_at timestamp, suppressed boolean, suppressed_by string"
+    "suppressed boolean, suppressed_by string, account_id string, account_name string, "
+    "state string, target_at timestamp, remaining interval day to second, consumed double, "
+    "quota_name string, quota_period string, quota_period_start date, quota_max_cases int, "
+    "quota_fraction double, quota_used int"
 )
 
 
@@ -202,15 +206,71 @@ def spark_events(
 
 
 def _for_spark(batch: _RecordBatch) -> _RecordBatch:
-    """Spark reads unsigned integers as wider types it will not coerce: send int32."""
+    """Spark reads unsigned integers as wider types it will not coerce: send int32. JSON text
+    (``arrow.json``) goes as its plain string storage."""
     pa = _pyarrow()
 
     columns = []
     fields = []
     for field, column in zip(batch.schema, batch.columns):
+        if isinstance(field.type, pa.BaseExtensionType):
+            column = column.storage
+            field = field.with_type(field.type.storage_type)
         if pa.types.is_uint32(field.type):
             column = column.cast(pa.int32())
             field = field.with_type(pa.int32())
         columns.append(column)
         fields.append(field)
     return pa.RecordBatch.from_arrays(columns, schema=pa.schema(fields))
+
+
+def _is_json(field: Any) -> bool:
+    """Whether a column holds JSON text (Arrow's ``arrow.json`` extension type)."""
+    name = getattr(field.type, "extension_name", None)
+    if name is None and field.metadata:
+        raw = field.metadata.get(b"ARROW:extension:name")
+        name = raw.decode() if raw is not None else None
+    return name == "arrow.json"
+
+
+def _passed_through(text: str | None) -> Any:
+    """A value passed through from the account context, for a flat column: a scalar as itself,
+    a list or a dict as its JSON text."""
+    if text is None:
+        return None
+    value = json.loads(text)
+    return text if isinstance(value, (list, dict)) else value
+
+
+def _to_pandas(batch: _RecordBatch) -> pandas.DataFrame:
+    """A result table (``MonitorReport.to_pandas``) as a DataFrame with the dtypes it has always
+    had: integers ``int64`` (``Int64`` where the column may be null), instants
+    ``datetime64[us, UTC]``, durations ``timedelta64[us]``; lists, dates and values passed
+    through from the account context as Python objects; an empty column of objects or text
+    ``object``."""
+    import pandas as pd
+
+    pa = _pyarrow()
+
+    data: dict[str, Any] = {}
+    empty = batch.num_rows == 0
+    for field, column in zip(batch.schema, batch.columns):
+        kind = field.type
+        if _is_json(field):
+            values: Any = [_passed_through(v) for v in column.to_pylist()]
+        elif pa.types.is_list(kind) or pa.types.is_date(kind):
+            values = column.to_pylist()
+        elif pa.types.is_integer(kind):
+            wide = column.cast(pa.int64())
+            if field.nullable:
+                values = wide.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+            else:
+                values = wide.to_pandas()
+        elif pa.types.is_string(kind) and empty:
+            values = []
+        else:
+            values = column.to_pandas()
+        if empty and isinstance(values, list):
+            values = pd.array(values, dtype="object")
+        data[field.name] = values
+    return pd.DataFrame(data, columns=batch.schema.names)
