@@ -320,6 +320,12 @@ export interface CaseInput {
   meta?: Record<string, unknown>
 }
 
+/**
+ * A result table, as `MonitorReport.toArrow` takes its name: one Arrow layout per result, the
+ * same as the Python binding's `to_arrow` / `to_pandas` (columns in `docs/binding-contract.md`).
+ */
+export type ResultTable = 'statuses' | 'events' | 'alerts' | 'accounts'
+
 // ---------------------------------------------------------------------------------------------
 // Results: the result classes' fields, their `toJSON()` forms and the plain objects the monitor
 // and `whatIf` return, from the core's result schema.
@@ -1331,7 +1337,22 @@ export declare class MonitorEvent {}
  * The result of one monitor run. Each list is converted on its first read and kept:
  * `report.events === report.events`, and reading only `alerts` costs nothing for the others.
  */
-export declare class MonitorReport {}
+export declare class MonitorReport {
+  /**
+   * One table of the report as the bytes of an Arrow IPC stream: `'events'` (the default),
+   * `'alerts'`, `'statuses'` (the open milestones, each with its case's coverage) or
+   * `'accounts'`, one row per item. Instants are `timestamp[us, UTC]`, durations
+   * `duration[us]`, counts `uint32`, and a value passed through from the account context is
+   * its JSON text (`arrow.json`). Throws `invalid_value` for another table name.
+   *
+   * ```js
+   * import { tableFromIPC } from 'apache-arrow'
+   * const statuses = tableFromIPC(report.toArrow('statuses'))
+   * statuses.getChild('state').toArray()   // ['violated', 'in_progress', ...]
+   * ```
+   */
+  toArrow(table?: ResultTable): Uint8Array
+}
 
 /**
  * A validated rules document: named calendars, processes (several versions of one id may
@@ -1452,6 +1473,19 @@ export declare class Ruleset {
   toObject(): RulesDocument
   /** The same as `toObject()`: `JSON.stringify(rules)` writes the document. */
   toJSON(): RulesDocument
+  /**
+   * Every milestone status of every case at `now`, in the order of `cases` and of
+   * `evaluateMany`, as the bytes of an Arrow IPC stream in the layout of
+   * `report.toArrow('statuses')` (each status with its case's coverage).
+   */
+  evaluateArrow(cases: CaseInput[], now: Instant): Uint8Array
+  /**
+   * The milestone events (trigger crossings and breaches) of `(since, now]`, by instant then
+   * key, as the bytes of an Arrow IPC stream in the layout of `report.toArrow('events')`:
+   * the events of `monitor` less quota and allowance events, which count every case of an
+   * entitlement together.
+   */
+  monitorArrow(cases: CaseInput[], now: Instant, since?: Instant | null): Uint8Array
 }
 
 /** One warning of an import. */
