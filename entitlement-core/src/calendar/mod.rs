@@ -8,7 +8,7 @@ mod batch;
 pub(crate) mod holiday;
 mod hours;
 mod index;
-mod spec;
+mod definition;
 pub(crate) mod zone;
 
 use std::collections::BTreeMap;
@@ -23,7 +23,7 @@ use serde_json::Value;
 
 pub use batch::{BatchError, MISSING};
 pub use index::{MAX_KEPT_BYTES, MAX_KEPT_BYTES_PER_CALENDAR};
-pub use spec::{MAX_CALENDAR_ENTRIES, MAX_CALENDARS, MAX_INTERVALS_PER_DAY, MAX_UNION_PARTS};
+pub use definition::{MAX_CALENDAR_ENTRIES, MAX_CALENDARS, MAX_INTERVALS_PER_DAY, MAX_UNION_PARTS};
 
 use self::holiday::Holiday;
 use self::hours::LocalSpan;
@@ -277,7 +277,7 @@ impl Calendar {
     /// assert!(Calendar::from_value(&bad).unwrap_err().to_string().starts_with("hours.mon[0]"));
     /// ```
     pub fn from_value(definition: &Value) -> Result<Calendar> {
-        spec::build(definition, "", &mut spec::NoNames, 0).map_err(Error::in_document)
+        definition::build(definition, "", &mut definition::NoNames, 0).map_err(Error::in_document)
     }
 
     /// Parses one calendar definition written as JSON.
@@ -927,7 +927,7 @@ impl Calendars {
                 ),
             });
         }
-        let mut named = spec::Named {
+        let mut named = definition::Named {
             defs,
             path: path.to_string(),
             done: HashMap::new(),
@@ -937,7 +937,7 @@ impl Calendars {
         names.sort();
         for name in names {
             let p = document::key_path(path, name);
-            spec::Resolve::resolve(&mut named, name, &p)?;
+            definition::Resolve::resolve(&mut named, name, &p)?;
         }
         Ok(Calendars {
             by_name: named.done,

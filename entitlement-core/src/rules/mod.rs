@@ -35,7 +35,7 @@
 
 mod alert;
 mod case;
-mod config;
+mod monitor_config;
 mod model;
 mod monitor;
 mod replay;
@@ -53,7 +53,7 @@ use serde_json::{Map, Value};
 pub(crate) use crate::time::rfc3339;
 pub use alert::{Alert, hours_minutes};
 pub use case::{Case, Event, EventKind, MAX_EVENTS};
-pub use config::{Chronic, MinLevel, MonitorConfig, Suppress};
+pub use monitor_config::{Chronic, MinLevel, MonitorConfig, Suppress};
 pub use model::{
     Account, BUILTIN_EVENTS, Criteria, Entitlement, Level, MAX_CRITERIA_CONDITIONS,
     MAX_CRITERIA_DEPTH, Milestone, MilestoneKind, Op, Period, Process, ProcessRef, Quota,

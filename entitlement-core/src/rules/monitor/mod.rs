@@ -502,7 +502,7 @@ enum Judge {
 /// The suppression rule that holds back `p`, given the case's state at `p.at` and whether an
 /// activity event happened from an instant up to `p.at`.
 fn judge_one(
-    cfg: &super::config::MonitorConfig,
+    cfg: &super::monitor_config::MonitorConfig,
     process: &Process,
     p: &Pending<'_>,
     state: &StateAt,
