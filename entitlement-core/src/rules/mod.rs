@@ -35,9 +35,11 @@
 
 mod alert;
 mod case;
-mod monitor_config;
 mod model;
 mod monitor;
+mod monitor_config;
+mod parallel;
+mod period;
 mod replay;
 mod risk;
 mod status;
@@ -46,14 +48,12 @@ mod usage;
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
+use chrono::{DateTime, Days, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
-pub(crate) use crate::time::rfc3339;
 pub use alert::{Alert, hours_minutes};
 pub use case::{Case, Event, EventKind, MAX_EVENTS};
-pub use monitor_config::{Chronic, MinLevel, MonitorConfig, Suppress};
 pub use model::{
     Account, BUILTIN_EVENTS, Criteria, Entitlement, Level, MAX_CRITERIA_CONDITIONS,
     MAX_CRITERIA_DEPTH, Milestone, MilestoneKind, Op, Period, Process, ProcessRef, Quota,
@@ -63,6 +63,7 @@ pub use monitor::{
     AccountRollup, Attainment, MilestoneRollup, MonitorEvent, MonitorEventKind, MonitorReport,
     OverQuota, ProcessRollup, QuotaCrossing, StatusRef, WhatIf, WhatIfChange, WhatIfRow,
 };
+pub use monitor_config::{Chronic, MinLevel, MonitorConfig, Suppress};
 pub use risk::BreachRisk;
 pub use status::{
     CaseEvaluation, EntitlementStatus, EntitlementUsage, MilestoneState, MilestoneStatus, QuotaUse,
@@ -71,8 +72,10 @@ pub use status::{
 
 use crate::calendar::{Calendar, Calendars};
 use crate::document::{self, Format, as_array, as_object, check_keys, index_path, key_path};
-use crate::error::{Error, Result, excerpt};
+use crate::error::{Error, Result, excerpt, known_names};
 use crate::time::to_us;
+use parallel::par_map;
+use period::midnight;
 
 /// The most processes (counting versions) a document may define.
 pub const MAX_PROCESSES: usize = 10_000;
@@ -124,23 +127,6 @@ pub struct Ruleset {
     windows: Vec<(Option<i64>, Option<i64>)>,
 }
 
-pub(crate) fn list<'a>(known: impl Iterator<Item = &'a str>) -> String {
-    let mut v: Vec<&str> = known.collect();
-    v.sort_unstable();
-    v.dedup();
-    let more = v.len().saturating_sub(20);
-    v.truncate(20);
-    let mut s = if v.is_empty() {
-        "(none)".to_string()
-    } else {
-        v.join(", ")
-    };
-    if more > 0 {
-        s.push_str(&format!(" and {more} more"));
-    }
-    s
-}
-
 impl Ruleset {
     /// Validates a whole document given as a JSON value.
     ///
@@ -182,7 +168,7 @@ impl Ruleset {
                 Some(n) if calendars.get(n).is_none() => Err(Error::UnknownCalendar {
                     path: path.to_string(),
                     name: n.clone(),
-                    known: list(calendars.names().into_iter()),
+                    known: known_names(calendars.names().into_iter()),
                 }),
                 _ => Ok(()),
             }
@@ -591,19 +577,15 @@ impl Ruleset {
             .unwrap_or(Tz::UTC)
     }
 
-    pub(crate) fn midnight(tz: Tz, date: NaiveDate) -> i64 {
-        crate::calendar::zone::local_to_utc(tz, date, 0)
-    }
-
     /// The first covered instant (the start date's midnight in the entitlement's zone) and the
     /// first instant after coverage (the midnight after the end date).
     fn window_of(&self, entitlement: &Entitlement) -> (Option<i64>, Option<i64>) {
         let tz = self.time_zone_of(entitlement);
-        let start = entitlement.start_date.map(|d| Ruleset::midnight(tz, d));
+        let start = entitlement.start_date.map(|d| midnight(tz, d));
         let end = entitlement
             .end_date
             .and_then(|d| d.checked_add_days(Days::new(1)))
-            .map(|next| Ruleset::midnight(tz, next));
+            .map(|next| midnight(tz, next));
         (start, end)
     }
 
@@ -691,7 +673,7 @@ impl Ruleset {
                 in_case(Error::UnknownEntitlement {
                     path: "entitlement".into(),
                     name: id.clone(),
-                    known: list(self.entitlements.iter().map(|e| e.id.as_str())),
+                    known: known_names(self.entitlements.iter().map(|e| e.id.as_str())),
                 })
             })?),
         };
@@ -814,47 +796,6 @@ impl Ruleset {
     }
 }
 
-/// `items.iter().map(f).collect()`, on rayon's pool. Which error a parallel collect returns
-/// depends on scheduling, so a failed run is replayed in order to report the first failure.
-pub(crate) fn par_map<T: Sync, U: Send>(
-    items: &[T],
-    f: impl Fn(&T) -> Result<U> + Sync,
-) -> Result<Vec<U>> {
-    use rayon::prelude::*;
-    match items.par_iter().with_min_len(32).map(&f).collect() {
-        Ok(all) => Ok(all),
-        Err(_) => items.iter().map(f).collect(),
-    }
-}
-
-/// The first and last day of the period that contains `day`.
-pub(crate) fn period_bounds(
-    period: Period,
-    day: NaiveDate,
-    e: &Entitlement,
-) -> (NaiveDate, NaiveDate) {
-    let first_of = |month0: u32| NaiveDate::from_ymd_opt(day.year(), month0 + 1, 1).unwrap_or(day);
-    let (start, months) = match period {
-        Period::Month => (first_of(day.month0()), 1),
-        Period::Quarter => (first_of(day.month0() / 3 * 3), 3),
-        Period::Year => (first_of(0), 12),
-        Period::Term => {
-            return (e.start_date.unwrap_or(day), e.end_date.unwrap_or(day));
-        }
-    };
-    let end = start
-        .checked_add_months(Months::new(months))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(NaiveDate::MAX);
-    // Keep the dates inside the supported years 1 to 9999 (a zone ahead of UTC can put the
-    // last instant's local date in year 10000).
-    let (first, last) = (
-        NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN),
-        NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX),
-    );
-    (start.clamp(first, last), end.clamp(first, last))
-}
-
 fn resolve_process<'a>(
     processes: &'a [Process],
     by_process: &HashMap<String, Vec<usize>>,
@@ -865,7 +806,7 @@ fn resolve_process<'a>(
     let versions = by_process.get(id).ok_or_else(|| Error::UnknownProcess {
         path: path.to_string(),
         name: id.to_string(),
-        known: list(by_process.keys().map(String::as_str)),
+        known: known_names(by_process.keys().map(String::as_str)),
     })?;
     match reference {
         ProcessRef::Id(_) => Ok(&processes[versions[0]]),

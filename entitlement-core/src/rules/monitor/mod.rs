@@ -1,355 +1,40 @@
 //! The breach monitor: what happened in `(since, now]`, exactly once, with suppression, case
 //! counts and account rollups. Semantics and reasons: `docs/monitor.md`.
+//!
+//! | file | what it holds |
+//! |---|---|
+//! | `mod.rs` | [`Ruleset::monitor`], [`MonitorReport`]: the run, suppression, quota crossings |
+//! | `event.rs` | [`MonitorEvent`] and its parts, event keys (a leaf: alerts are built from it) |
+//! | `rollup.rs` | per-account rollups, [`Attainment`] |
+//! | `what_if.rs` | [`Ruleset::what_if`]: attainment under proposed rules |
+
+mod event;
+mod rollup;
+mod what_if;
+
+pub use event::{MonitorEvent, MonitorEventKind, QuotaCrossing, StatusRef};
+pub use rollup::{AccountRollup, Attainment, MilestoneRollup, OverQuota, ProcessRollup};
+pub use what_if::{WhatIf, WhatIfChange, WhatIfRow};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-use super::alert::{Alert, build_alert};
-use super::model::{Entitlement, Level, Milestone, Period, Process};
-use super::replay::{StateAt, StateSweep, is_paused};
-use super::status::{CaseEvaluation, EntitlementUsage, MilestoneState, MilestoneStatus};
-use super::usage::{Counted, Counts, previous_period};
-use super::{Case, Ruleset, period_bounds};
+use self::event::event_key;
+use crate::calendar::Calendar;
 use crate::error::Result;
+use crate::rules::Ruleset;
+use crate::rules::alert::{Alert, AlertContext};
+use crate::rules::case::Case;
+use crate::rules::model::{Entitlement, Level, Milestone, Period, Process, ProcessRef};
+use crate::rules::monitor_config::MonitorConfig;
+use crate::rules::period::period_bounds;
+use crate::rules::replay::{StateAt, StateSweep, is_paused};
+use crate::rules::status::{CaseEvaluation, MilestoneStatus};
+use crate::rules::usage::{Counted, Counts};
 use crate::time::{from_us, to_us};
-
-/// What a monitor event is about.
-///
-/// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
-/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
-/// use entitlement_core::rules::MonitorEventKind;
-/// let kinds: Vec<_> = report.events.iter().map(|e| e.kind).collect();
-/// assert_eq!(kinds, [MonitorEventKind::Trigger, MonitorEventKind::Breach]);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MonitorEventKind {
-    /// A milestone's trigger was reached.
-    Trigger,
-    /// A milestone passed its target without being completed.
-    Breach,
-    /// The cases of a quota's period reached a fraction of the quota.
-    Quota,
-    /// The cases of an entitlement reached a fraction of its per-incident allowance.
-    Allowance,
-}
-
-impl MonitorEventKind {
-    /// The kind's name.
-    ///
-    /// ```
-    /// use entitlement_core::rules::MonitorEventKind;
-    /// assert_eq!(MonitorEventKind::Allowance.as_str(), "allowance");
-    /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MonitorEventKind::Trigger => "trigger",
-            MonitorEventKind::Breach => "breach",
-            MonitorEventKind::Quota => "quota",
-            MonitorEventKind::Allowance => "allowance",
-        }
-    }
-}
-
-/// The quota (or allowance) side of a quota event.
-///
-/// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes: [ { id: p, calendar: 24x7, milestones: [ { name: Resolution, kind: resolution, target: 8h } ] } ]
-/// # entitlements: [ { id: acme, process: p, account: { id: A-1 }, quotas: [ { period: month, max_cases: 2 } ] } ]
-/// # "#)?;
-/// # let cases: Vec<Case> = (1..=3).map(|n| Case::from_value(&serde_json::json!({"id": format!("C-{n}"),
-/// #     "entitlement": "acme", "created_at": format!("2026-11-{:02}T10:00:00Z", n + 1)}))).collect::<Result<_, _>>()?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T10:00:00Z".parse()?;
-/// # let report = rules.monitor(&cases, now, None)?;
-/// let crossing = report.events.iter().filter_map(|e| e.quota.as_ref()).last().unwrap();
-/// assert_eq!((crossing.max_cases, crossing.used, crossing.fraction), (2, 2, 1.0));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct QuotaCrossing {
-    /// The quota's name, if any.
-    pub name: Option<String>,
-    /// Its period (`term` for the per-incident allowance).
-    pub period: Period,
-    /// The first day of the period.
-    #[serde(with = "crate::time::serde_opt_date")]
-    #[schemars(schema_with = "crate::time::schema_opt_date")]
-    pub period_start: Option<NaiveDate>,
-    /// The cap.
-    pub max_cases: u32,
-    /// The fraction of the cap that was reached.
-    pub fraction: f64,
-    /// The number of cases that reached it.
-    pub used: u32,
-}
-
-/// One thing that happened: a trigger, a breach, or a quota crossing.
-///
-/// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
-/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
-/// let event = &report.events[0];
-/// assert_eq!(event.key, "C-1/First Response/1/trigger/0/50%");
-/// assert_eq!(event.at, "2026-11-25T10:30:00Z".parse::<chrono::DateTime<chrono::Utc>>()?);
-/// assert!(!event.suppressed);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct MonitorEvent {
-    /// Stable across runs: the same event has the same key whichever window reports it.
-    pub key: String,
-    /// What the event is about.
-    pub kind: MonitorEventKind,
-    /// Its level.
-    pub level: Level,
-    /// The instant the threshold was crossed.
-    #[serde(with = "crate::time::serde_instant")]
-    #[schemars(schema_with = "crate::time::schema_instant")]
-    pub at: DateTime<Utc>,
-    /// The case (milestone events and the case that crossed a quota).
-    pub case_id: Option<String>,
-    /// The entitlement.
-    pub entitlement: Option<String>,
-    /// The process.
-    pub process: Option<String>,
-    /// The milestone (milestone events).
-    pub milestone: Option<String>,
-    /// The milestone instance (milestone events).
-    pub instance: Option<u32>,
-    /// The trigger's point as written (`50%`, `-5m`); `None` for breaches and quotas.
-    pub point: Option<String>,
-    /// The trigger's own actions.
-    pub actions: Vec<String>,
-    /// The milestone's status at `now` (milestone events), shared by the events of one
-    /// milestone instance.
-    pub status: Option<Arc<MilestoneStatus>>,
-    /// The quota side (quota and allowance events).
-    pub quota: Option<QuotaCrossing>,
-    /// The account context of the entitlement, untouched.
-    pub account: super::model::Account,
-    /// Whether a suppression rule held the event back (it is still reported).
-    pub suppressed: bool,
-    /// The rule that suppressed it: `min_level`, `while_paused` or `agent_activity`.
-    pub suppressed_by: Option<String>,
-}
-
-/// Attainment of one milestone of one process for one account.
-///
-/// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
-/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
-/// let rollup = &report.accounts[0].processes[0].milestones[0];
-/// assert_eq!((rollup.milestone.as_str(), rollup.violated, rollup.breaches), ("First Response", 1, 1));
-/// assert_eq!(rollup.attainment, Some(0.0));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct MilestoneRollup {
-    /// The milestone's name.
-    pub milestone: String,
-    /// Completed on time.
-    pub met: u32,
-    /// Completed late.
-    pub late: u32,
-    /// Open and past the target.
-    pub violated: u32,
-    /// Open and not (yet) past the target.
-    pub open: u32,
-    /// Open milestones that crossed a trigger or used at least the `at_risk` fraction.
-    pub at_risk: u32,
-    /// Completed on time after crossing a trigger of level warning or above.
-    pub near_misses: u32,
-    /// Late plus violated.
-    pub breaches: u32,
-    /// Met over decided (met + late + violated), as a percentage; `None` before any verdict.
-    pub attainment: Option<f64>,
-}
-
-/// One process's rollup for an account.
-///
-/// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
-/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
-/// let process = &report.accounts[0].processes[0];
-/// assert_eq!((process.process.as_str(), process.cases), ("p", 1));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct ProcessRollup {
-    /// The process id.
-    pub process: String,
-    /// The cases under it.
-    pub cases: u32,
-    /// One rollup per milestone, in the process's order.
-    pub milestones: Vec<MilestoneRollup>,
-}
-
-/// A period in which an account went over a quota.
-///
-/// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes: [ { id: p, calendar: 24x7, milestones: [ { name: Resolution, kind: resolution, target: 8h } ] } ]
-/// # entitlements: [ { id: acme, process: p, account: { id: A-1 }, quotas: [ { period: month, max_cases: 2 } ] } ]
-/// # "#)?;
-/// # let cases: Vec<Case> = (1..=3).map(|n| Case::from_value(&serde_json::json!({"id": format!("C-{n}"),
-/// #     "entitlement": "acme", "created_at": format!("2026-11-{:02}T10:00:00Z", n + 1)}))).collect::<Result<_, _>>()?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T10:00:00Z".parse()?;
-/// # let report = rules.monitor(&cases, now, None)?;
-/// // Periods before the current one in which a quota was exceeded (none here: one month only).
-/// assert!(report.accounts[0].over_quota_periods.is_empty());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct OverQuota {
-    /// The entitlement.
-    pub entitlement: String,
-    /// The quota's name, if any.
-    pub name: Option<String>,
-    /// The quota's period.
-    pub period: Period,
-    /// The first day of the period.
-    #[serde(with = "crate::time::serde_date")]
-    #[schemars(schema_with = "crate::time::schema_date")]
-    pub period_start: NaiveDate,
-    /// Cases in that period.
-    pub used: u32,
-    /// The cap.
-    pub max_cases: u32,
-}
-
-/// What a QBR needs about one account.
-///
-/// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes: [ { id: p, calendar: 24x7, milestones: [ { name: Resolution, kind: resolution, target: 8h } ] } ]
-/// # entitlements: [ { id: acme, process: p, account: { id: A-1 }, quotas: [ { period: month, max_cases: 2 } ] } ]
-/// # "#)?;
-/// # let cases: Vec<Case> = (1..=3).map(|n| Case::from_value(&serde_json::json!({"id": format!("C-{n}"),
-/// #     "entitlement": "acme", "created_at": format!("2026-11-{:02}T10:00:00Z", n + 1)}))).collect::<Result<_, _>>()?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T10:00:00Z".parse()?;
-/// # let report = rules.monitor(&cases, now, None)?;
-/// let acme = &report.accounts[0];
-/// assert_eq!(acme.account_id, "A-1");
-/// assert_eq!(acme.cases, 3);
-/// assert!(acme.usage[0].quotas[0].used > 2);     // three cases against a monthly quota of two
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct AccountRollup {
-    /// The account id (`account.id`, else the entitlement id).
-    pub account_id: String,
-    /// The account name, if given.
-    pub name: Option<String>,
-    /// ARR, passed through.
-    pub arr: Option<Value>,
-    /// Renewal date, passed through.
-    pub renewal_date: Option<Value>,
-    /// The whole account context of its first entitlement, untouched.
-    pub account: Map<String, Value>,
-    /// Its entitlements.
-    pub entitlements: Vec<String>,
-    /// Cases seen, in all.
-    pub cases: u32,
-    /// Per process, attainment per milestone.
-    pub processes: Vec<ProcessRollup>,
-    /// Breaches (late and violated) over all processes.
-    pub breaches: u32,
-    /// Near misses over all processes.
-    pub near_misses: u32,
-    /// Open at-risk milestones over all processes.
-    pub at_risk: u32,
-    /// Case counts per entitlement: allowance and quotas, with projections.
-    pub usage: Vec<EntitlementUsage>,
-    /// Whether a quota is projected to be exceeded by the end of its current period.
-    pub projected_over: bool,
-    /// Periods (of the last `chronic.of_last` complete ones) in which a quota was exceeded.
-    pub over_quota_periods: Vec<OverQuota>,
-    /// Exceeded a quota in at least `chronic.exceeded` of the last `chronic.of_last` periods.
-    pub chronic_over_consumer: bool,
-}
-
-/// Where an open milestone's status lives in [`MonitorReport::cases`]: the case's position
-/// and the status's position among its milestones.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub struct StatusRef {
-    /// Index into [`MonitorReport::cases`].
-    pub case: u32,
-    /// Index into that case's `milestones`.
-    pub milestone: u32,
-}
 
 /// The result of one monitor run.
 ///
@@ -502,7 +187,7 @@ enum Judge {
 /// The suppression rule that holds back `p`, given the case's state at `p.at` and whether an
 /// activity event happened from an instant up to `p.at`.
 fn judge_one(
-    cfg: &super::monitor_config::MonitorConfig,
+    cfg: &MonitorConfig,
     process: &Process,
     p: &Pending<'_>,
     state: &StateAt,
@@ -531,31 +216,6 @@ fn judge_one(
     } else {
         None
     }
-}
-
-/// An event's key: its parts joined by `/`, each with `\` and `/` escaped by a `\`, so that
-/// distinct parts give distinct keys (`docs/monitor.md`, "Event keys"). Parts without either
-/// character are written as they are: such keys are those of earlier versions.
-pub(crate) fn event_key(parts: &[&str]) -> String {
-    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            key.push('/');
-        }
-        for c in part.chars() {
-            if c == '/' || c == '\\' {
-                key.push('\\');
-            }
-            key.push(c);
-        }
-    }
-    key
-}
-
-/// Met over decided (met + late + violated), in percent; `None` before any verdict.
-fn attainment(met: u32, late: u32, violated: u32) -> Option<f64> {
-    let decided = met + late + violated;
-    (decided > 0).then(|| 100.0 * f64::from(met) / f64::from(decided))
 }
 
 fn in_window(at: i64, since: Option<i64>, now: i64) -> bool {
@@ -670,7 +330,19 @@ impl Ruleset {
                     .entry(c.id.as_str())
                     .or_insert_with(|| self.urgent_case(c, now_us, judge))
             });
-            alerts.push(build_alert(self, ev, urgent_case, now)?);
+            let time_zone = ev
+                .status
+                .as_ref()
+                .and_then(|s| s.calendar.as_deref())
+                .and_then(|name| self.calendars.get(name))
+                .and_then(Calendar::time_zone);
+            let context = AlertContext {
+                now,
+                time_zone,
+                urgent_case,
+                war_room_arr: self.monitor.war_room_arr,
+            };
+            alerts.push(Alert::from_event(ev, &context));
         }
 
         // Places sorted by their key: sorting the statuses themselves moved a few hundred
@@ -735,7 +407,7 @@ impl Ruleset {
                 when.matches(&|k| state.fields.get(k))
             }),
             #[cfg(test)]
-            Judge::Reference => super::replay::state_at(case, now)
+            Judge::Reference => crate::rules::replay::state_at(case, now)
                 .map(|state| when.matches(&|k| state.fields.get(k))),
         };
         state.unwrap_or_else(|_| when.matches(&|k| case.fields.get(k)))
@@ -751,7 +423,7 @@ impl Ruleset {
         out: &mut Vec<MonitorEvent>,
     ) -> Result<()> {
         let process = match (&eval.process, eval.process_version) {
-            (Some(id), Some(version)) => self.process(&super::ProcessRef::Pinned {
+            (Some(id), Some(version)) => self.process(&ProcessRef::Pinned {
                 id: id.clone(),
                 version,
             }),
@@ -923,7 +595,7 @@ impl Ruleset {
         let cfg = &self.monitor;
         let mut out = Vec::new();
         for p in pending {
-            let state = super::replay::state_at(case, p.at)?;
+            let state = crate::rules::replay::state_at(case, p.at)?;
             out.push(judge_one(cfg, process, p, &state, |from| {
                 case.events.iter().any(|e| {
                     let t = to_us(e.at);
@@ -1046,164 +718,6 @@ impl Ruleset {
         }
         Ok(())
     }
-
-    fn rollups(
-        &self,
-        cases: &[Case],
-        evaluations: &[CaseEvaluation],
-        counts: &HashMap<&str, Counts<'_>>,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<AccountRollup>> {
-        let now_us = to_us(now);
-        let cfg = &self.monitor;
-        let mut accounts: BTreeMap<String, AccountRollup> = BTreeMap::new();
-        let account_id = |e: &Entitlement| {
-            e.account
-                .get("id")
-                .and_then(super::model::value_text)
-                .unwrap_or_else(|| e.id.clone())
-        };
-        for e in &self.entitlements {
-            let Some(mine) = counts.get(e.id.as_str()) else {
-                continue;
-            };
-            let id = account_id(e);
-            let entry = accounts.entry(id.clone()).or_insert_with(|| AccountRollup {
-                account_id: id.clone(),
-                name: e
-                    .account
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                arr: e.account.get("arr").cloned(),
-                renewal_date: e.account.get("renewal_date").cloned(),
-                account: (*e.account).clone(),
-                entitlements: Vec::new(),
-                cases: 0,
-                processes: Vec::new(),
-                breaches: 0,
-                near_misses: 0,
-                at_risk: 0,
-                usage: Vec::new(),
-                projected_over: false,
-                over_quota_periods: Vec::new(),
-                chronic_over_consumer: false,
-            });
-            entry.entitlements.push(e.id.clone());
-            let usage = self.usage_of(e, mine, now);
-            entry.projected_over |= usage.quotas.iter().any(|q| q.projected_over);
-            entry.usage.push(usage);
-            // Complete periods before the current one, most recent first.
-            let day = now.with_timezone(&self.time_zone_of(e)).date_naive();
-            for (q, counted) in e.quotas.iter().zip(&mine.quotas) {
-                if q.period == Period::Term {
-                    continue;
-                }
-                let (mut start, _) = period_bounds(q.period, day, e);
-                for _ in 0..cfg.chronic.of_last {
-                    let Some(prev) = previous_period(q.period, start) else {
-                        break;
-                    };
-                    start = prev;
-                    let used = self.quota_use(e, q, counted, start, now_us).used;
-                    if used > q.max_cases {
-                        entry.over_quota_periods.push(OverQuota {
-                            entitlement: e.id.clone(),
-                            name: q.name.clone(),
-                            period: q.period,
-                            period_start: start,
-                            used,
-                            max_cases: q.max_cases,
-                        });
-                    }
-                }
-            }
-        }
-        for a in accounts.values_mut() {
-            let mut per_quota: HashMap<(String, Option<String>, Period), u32> = HashMap::new();
-            for o in &a.over_quota_periods {
-                *per_quota
-                    .entry((o.entitlement.clone(), o.name.clone(), o.period))
-                    .or_default() += 1;
-            }
-            a.chronic_over_consumer = per_quota.values().any(|&n| n >= cfg.chronic.exceeded);
-        }
-
-        for (case, eval) in cases.iter().zip(evaluations) {
-            let Some(e) = case
-                .entitlement
-                .as_deref()
-                .and_then(|id| self.entitlement(id))
-            else {
-                continue;
-            };
-            let Some(a) = accounts.get_mut(&account_id(e)) else {
-                continue;
-            };
-            a.cases += 1;
-            let Some(process) = eval.process.as_ref().filter(|_| eval.covered) else {
-                continue;
-            };
-            let pr = match a.processes.iter().position(|p| &p.process == process) {
-                Some(i) => &mut a.processes[i],
-                None => {
-                    a.processes.push(ProcessRollup {
-                        process: process.clone(),
-                        cases: 0,
-                        milestones: Vec::new(),
-                    });
-                    a.processes.last_mut().expect("just pushed")
-                }
-            };
-            pr.cases += 1;
-            for m in &eval.milestones {
-                let r = match pr
-                    .milestones
-                    .iter()
-                    .position(|r| r.milestone == m.milestone)
-                {
-                    Some(i) => &mut pr.milestones[i],
-                    None => {
-                        pr.milestones.push(MilestoneRollup {
-                            milestone: m.milestone.clone(),
-                            ..MilestoneRollup::default()
-                        });
-                        pr.milestones.last_mut().expect("just pushed")
-                    }
-                };
-                let warned = m.crossed.iter().any(|l| *l >= Level::Warning);
-                match m.state {
-                    MilestoneState::Completed => {
-                        r.met += 1;
-                        r.near_misses += u32::from(warned);
-                    }
-                    MilestoneState::CompletedLate => r.late += 1,
-                    MilestoneState::Violated => {
-                        r.violated += 1;
-                        r.at_risk += 1;
-                    }
-                    MilestoneState::InProgress | MilestoneState::Paused => {
-                        r.open += 1;
-                        let used = m.consumed.unwrap_or(0.0);
-                        r.at_risk += u32::from(!m.crossed.is_empty() || used >= cfg.at_risk);
-                    }
-                    MilestoneState::Pending => {}
-                }
-            }
-        }
-        for a in accounts.values_mut() {
-            for p in &mut a.processes {
-                for r in &mut p.milestones {
-                    r.breaches = r.late + r.violated;
-                    r.attainment = attainment(r.met, r.late, r.violated);
-                    a.breaches += r.breaches;
-                    a.near_misses += r.near_misses;
-                    a.at_risk += r.at_risk;
-                }
-            }
-        }
-        Ok(accounts.into_values().collect())
-    }
 }
 
 fn group_by_entitlement(cases: &[Case]) -> HashMap<&str, Vec<&Case>> {
@@ -1216,232 +730,12 @@ fn group_by_entitlement(cases: &[Case]) -> HashMap<&str, Vec<&Case>> {
     out
 }
 
-/// Attainment counts of one milestone under one ruleset.
-///
-/// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let current = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let proposed = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
-/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
-/// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
-/// let row = &what_if.rows[0];
-/// assert_eq!((row.current.met, row.current.attainment), (1, Some(100.0)));
-/// assert_eq!((row.proposed.late, row.proposed.attainment), (1, Some(0.0)));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct Attainment {
-    /// Completed on time.
-    pub met: u32,
-    /// Completed late.
-    pub late: u32,
-    /// Open and past the target.
-    pub violated: u32,
-    /// Open and not past the target.
-    pub open: u32,
-    /// Met over decided, as a percentage.
-    pub attainment: Option<f64>,
-}
-
-impl Attainment {
-    fn add(&mut self, state: MilestoneState) {
-        match state {
-            MilestoneState::Completed => self.met += 1,
-            MilestoneState::CompletedLate => self.late += 1,
-            MilestoneState::Violated => self.violated += 1,
-            MilestoneState::InProgress | MilestoneState::Paused => self.open += 1,
-            MilestoneState::Pending => {}
-        }
-        self.attainment = attainment(self.met, self.late, self.violated);
-    }
-}
-
-/// One milestone's attainment under the current and the proposed rules.
-///
-/// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let current = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let proposed = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
-/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
-/// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
-/// assert_eq!(what_if.rows[0].milestone, "First Response");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct WhatIfRow {
-    /// The milestone's name (milestones are matched by name across the two rulesets).
-    pub milestone: String,
-    /// Under the current rules.
-    pub current: Attainment,
-    /// Under the proposed rules.
-    pub proposed: Attainment,
-}
-
-/// One milestone instance of one case whose verdict differs between the two rulesets.
-///
-/// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let current = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let proposed = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
-/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
-/// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
-/// let change = &what_if.changes[0];
-/// assert_eq!((change.case_id.as_str(), change.instance), ("C-1", 1));
-/// assert_ne!(change.current, change.proposed);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct WhatIfChange {
-    /// The case.
-    pub case_id: String,
-    /// The milestone.
-    pub milestone: String,
-    /// The instance.
-    pub instance: u32,
-    /// The state under the current rules (`None`: the milestone does not exist there).
-    pub current: Option<MilestoneState>,
-    /// The state under the proposed rules.
-    pub proposed: Option<MilestoneState>,
-}
-
-/// Side by side: what a set of cases attained and would have attained under other rules.
-///
-/// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let current = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let proposed = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
-/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
-/// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
-/// assert_eq!(what_if.rows.len(), 1);
-/// assert_eq!(what_if.changes.len(), 1);      // met in 45 minutes; late against 30
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct WhatIf {
-    /// One row per milestone name, in order of first appearance.
-    pub rows: Vec<WhatIfRow>,
-    /// The instances whose verdict changes.
-    pub changes: Vec<WhatIfChange>,
-}
-
-impl Ruleset {
-    /// Replays `cases` (typically closed ones) under these rules and under `proposed` (a
-    /// proposed contract with the same entitlement ids) at `now`, and reports the attainment of
-    /// each milestone side by side, with the instances whose verdict changes.
-    ///
-    /// ```
-    /// use entitlement_core::rules::{Case, Ruleset};
-    /// let doc = |target: &str| serde_json::json!({
-    ///     "processes": [{"id": "p", "milestones": [{"name": "FR", "kind": "first_response", "target": target}]}],
-    ///     "entitlements": [{"id": "e", "process": "p"}]});
-    /// let (now, tight) = (Ruleset::from_value(&doc("1h"))?, Ruleset::from_value(&doc("30m"))?);
-    /// let cases = [Case::from_value(&serde_json::json!({"id": "c", "entitlement": "e",
-    ///     "created_at": "2026-11-25T10:00:00Z",
-    ///     "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
-    /// let w = now.what_if(&tight, &cases, "2026-11-26T00:00:00Z".parse()?)?;
-    /// assert_eq!(w.rows[0].current.attainment, Some(100.0));
-    /// assert_eq!(w.rows[0].proposed.attainment, Some(0.0));
-    /// assert_eq!(w.changes.len(), 1);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn what_if(
-        &self,
-        proposed: &Ruleset,
-        cases: &[Case],
-        now: DateTime<Utc>,
-    ) -> Result<WhatIf> {
-        let mut rows: Vec<WhatIfRow> = Vec::new();
-        let mut changes = Vec::new();
-        let row = |rows: &mut Vec<WhatIfRow>, name: &str| -> usize {
-            match rows.iter().position(|r| r.milestone == name) {
-                Some(i) => i,
-                None => {
-                    rows.push(WhatIfRow {
-                        milestone: name.to_string(),
-                        current: Attainment::default(),
-                        proposed: Attainment::default(),
-                    });
-                    rows.len() - 1
-                }
-            }
-        };
-        for case in cases {
-            let a = self.evaluate(case, now)?;
-            let b = proposed.evaluate(case, now)?;
-            for s in &a {
-                let i = row(&mut rows, &s.milestone);
-                rows[i].current.add(s.state);
-            }
-            for s in &b {
-                let i = row(&mut rows, &s.milestone);
-                rows[i].proposed.add(s.state);
-            }
-            let find = |list: &[MilestoneStatus], m: &str, n: u32| {
-                list.iter()
-                    .find(|s| s.milestone == m && s.instance == n)
-                    .map(|s| s.state)
-            };
-            let mut keys: Vec<(String, u32)> = a
-                .iter()
-                .chain(&b)
-                .map(|s| (s.milestone.clone(), s.instance))
-                .collect();
-            keys.dedup();
-            let mut seen = std::collections::HashSet::new();
-            for (m, n) in keys {
-                if !seen.insert((m.clone(), n)) {
-                    continue;
-                }
-                let (x, y) = (find(&a, &m, n), find(&b, &m, n));
-                if x != y {
-                    changes.push(WhatIfChange {
-                        case_id: case.id.clone(),
-                        milestone: m,
-                        instance: n,
-                        current: x,
-                        proposed: y,
-                    });
-                }
-            }
-        }
-        Ok(WhatIf { rows, changes })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     //! The one-pass monitor against the per-event replay it replaced, and the key law.
     use super::*;
     use proptest::prelude::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn rules() -> Ruleset {
         Ruleset::from_value(&json!({
