@@ -1,5 +1,5 @@
-//! The `calendars:` part of the document (SPEC §7), validated by hand so that every error names
-//! its path and says what would be valid.
+//! Calendar definitions and the `calendars:` part of the document (`docs/calendars.md`),
+//! validated by hand so that every error names its path and says what would be valid.
 
 use std::collections::{BTreeMap, HashMap};
 

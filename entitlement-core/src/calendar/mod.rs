@@ -1,14 +1,14 @@
 //! Business calendars: an IANA time zone, weekly hours, holidays and dated overrides; the
-//! always-open calendar; unions of calendars. All operations of SPEC §2.
+//! always-open calendar; unions of calendars. Every operation of `docs/semantics.md`.
 //!
 //! A [`Calendar`] is immutable and cheap to clone (an `Arc`); it compiles itself into an index of
 //! UTC intervals lazily, one year at a time, and can be shared across threads.
 
 mod batch;
+mod definition;
 pub(crate) mod holiday;
 mod hours;
 mod index;
-mod definition;
 pub(crate) mod zone;
 
 use std::collections::BTreeMap;
@@ -22,8 +22,8 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 pub use batch::{BatchError, MISSING};
-pub use index::{MAX_KEPT_BYTES, MAX_KEPT_BYTES_PER_CALENDAR};
 pub use definition::{MAX_CALENDAR_ENTRIES, MAX_CALENDARS, MAX_INTERVALS_PER_DAY, MAX_UNION_PARTS};
+pub use index::{MAX_KEPT_BYTES, MAX_KEPT_BYTES_PER_CALENDAR};
 
 use self::holiday::Holiday;
 use self::hours::LocalSpan;
@@ -133,9 +133,8 @@ impl Work {
 
 /// A business calendar.
 ///
-/// Business time is real elapsed time inside the open intervals; see SPEC §2 and
-/// `docs/semantics.md` for every rule (half-open intervals, the compatible DST rule,
-/// stays-at-close).
+/// Business time is real elapsed time inside the open intervals; see `docs/semantics.md`
+/// for every rule (half-open intervals, the compatible DST rule, stays-at-close).
 ///
 /// ```
 /// use entitlement_core::Calendar;
@@ -264,7 +263,7 @@ impl Calendar {
         ))
     }
 
-    /// Builds a calendar from its document definition (the SPEC §7 shape of one entry under
+    /// Builds a calendar from its document definition (the shape of one entry under
     /// `calendars:`): `{time_zone, hours, holidays, overrides}`, `{always_open: true}`, or
     /// `{union: [...]}` of inline definitions. Errors name the path inside the definition.
     ///
