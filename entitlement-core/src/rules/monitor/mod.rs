@@ -176,6 +176,14 @@ struct Pending<'a> {
     actions: Vec<String>,
 }
 
+/// The alerts of a run, built as its events are found.
+struct Alerts {
+    /// The run's `now`.
+    now: DateTime<Utc>,
+    /// One per event that is not suppressed, in the order found.
+    list: Vec<Alert>,
+}
+
 /// How suppression is judged: in one pass over a case's log, or (in tests) as first written.
 #[derive(Clone, Copy)]
 enum Judge {
@@ -305,45 +313,30 @@ impl Ruleset {
         let now_us = to_us(now);
         let since_us = since.map(to_us);
         let mut events = Vec::new();
+        // Each alert is built as its event is found, from what the monitor holds then: the
+        // case is not replayed again for it.
+        let mut alerts = Alerts {
+            now,
+            list: Vec::new(),
+        };
         for (case, eval) in cases.iter().zip(&evaluations) {
-            self.case_events(case, eval, now_us, since_us, judge, &mut events)?;
+            let found = (&mut events, Some(&mut alerts));
+            self.case_events(case, eval, now_us, since_us, judge, found)?;
         }
         let by_entitlement = group_by_entitlement(cases);
         let mut counts = HashMap::new();
         for e in &self.entitlements {
             if let Some(mine) = by_entitlement.get(e.id.as_str()) {
                 let c = self.counts(e, mine, now_us)?;
-                self.quota_events(e, &c, now_us, since_us, &mut events)?;
+                self.quota_events(e, &c, now_us, since_us, (&mut events, &mut alerts))?;
                 counts.insert(e.id.as_str(), c);
             }
         }
+        // Sorted alike (stable, by instant then key), the alerts stay in the order of the
+        // events they come from.
         events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
-
-        let by_id: HashMap<&str, &Case> = cases.iter().map(|c| (c.id.as_str(), c)).collect();
-        // Whether a case matches `page_oncall_when` at `now`: once per case, not per alert.
-        let mut urgent: HashMap<&str, bool> = HashMap::new();
-        let mut alerts = Vec::new();
-        for ev in events.iter().filter(|e| !e.suppressed) {
-            let case = ev.case_id.as_deref().and_then(|id| by_id.get(id).copied());
-            let urgent_case = case.is_some_and(|c| {
-                *urgent
-                    .entry(c.id.as_str())
-                    .or_insert_with(|| self.urgent_case(c, now_us, judge))
-            });
-            let time_zone = ev
-                .status
-                .as_ref()
-                .and_then(|s| s.calendar.as_deref())
-                .and_then(|name| self.calendars.get(name))
-                .and_then(Calendar::time_zone);
-            let context = AlertContext {
-                now,
-                time_zone,
-                urgent_case,
-                war_room_arr: self.monitor.war_room_arr,
-            };
-            alerts.push(Alert::from_event(ev, &context));
-        }
+        let mut alerts = alerts.list;
+        alerts.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
 
         // Places sorted by their key: sorting the statuses themselves moved a few hundred
         // bytes per comparison, and copying them doubled the report.
@@ -391,26 +384,11 @@ impl Ruleset {
         let (now_us, since_us) = (to_us(now), since.map(to_us));
         let mut events = Vec::new();
         for (case, eval) in cases.iter().zip(evaluations) {
-            self.case_events(case, eval, now_us, since_us, Judge::OnePass, &mut events)?;
+            let found = (&mut events, None);
+            self.case_events(case, eval, now_us, since_us, Judge::OnePass, found)?;
         }
         events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
         Ok(events)
-    }
-
-    /// Whether the case's fields at `now` match `page_oncall_when` (its fields as given when
-    /// its log cannot be read).
-    fn urgent_case(&self, case: &Case, now: i64, judge: Judge) -> bool {
-        let when = &self.monitor.page_oncall_when;
-        let state = match judge {
-            Judge::OnePass => StateSweep::new(case, now).map(|mut s| {
-                let state = s.at(now);
-                when.matches(&|k| state.fields.get(k))
-            }),
-            #[cfg(test)]
-            Judge::Reference => crate::rules::replay::state_at(case, now)
-                .map(|state| when.matches(&|k| state.fields.get(k))),
-        };
-        state.unwrap_or_else(|_| when.matches(&|k| case.fields.get(k)))
     }
 
     fn case_events(
@@ -420,7 +398,7 @@ impl Ruleset {
         now: i64,
         since: Option<i64>,
         judge: Judge,
-        out: &mut Vec<MonitorEvent>,
+        (out, mut alerts): (&mut Vec<MonitorEvent>, Option<&mut Alerts>),
     ) -> Result<()> {
         let process = match (&eval.process, eval.process_version) {
             (Some(id), Some(version)) => self.process(&ProcessRef::Pinned {
@@ -495,10 +473,16 @@ impl Ruleset {
         if pending.is_empty() {
             return Ok(());
         }
-        let suppressed = match judge {
-            Judge::OnePass => self.suppression(case, process, &pending),
+        // Whether the case matches `page_oncall_when` at `now` matters only to an alert of
+        // level critical or above; then the pass that judges suppression goes on to `now`.
+        let urgency_at = alerts
+            .as_ref()
+            .filter(|_| pending.iter().any(|p| p.level >= Level::Critical))
+            .map(|_| now);
+        let (suppressed, urgent_case) = match judge {
+            Judge::OnePass => self.suppression(case, process, &pending, urgency_at),
             #[cfg(test)]
-            Judge::Reference => self.suppression_reference(case, process, &pending),
+            Judge::Reference => self.suppression_reference(case, process, &pending, urgency_at),
         }
         .map_err(|error| crate::Error::InCase {
             case: case.id.clone(),
@@ -516,7 +500,7 @@ impl Ruleset {
                     status
                 }
             };
-            out.push(MonitorEvent {
+            let event = MonitorEvent {
                 key: p.key,
                 kind: p.kind,
                 level: p.level,
@@ -533,24 +517,52 @@ impl Ruleset {
                 account: eval.account.clone(),
                 suppressed: suppressed_by.is_some(),
                 suppressed_by: suppressed_by.map(str::to_string),
-            });
+            };
+            if let Some(alerts) = alerts.as_deref_mut() {
+                self.alert(alerts, &event, urgent_case);
+            }
+            out.push(event);
         }
         Ok(())
     }
 
-    /// Which suppression rule, if any, holds back each pending event of one case. Suppression
-    /// is judged at the event's own instant, so every run agrees; the case's state at those
-    /// instants comes from one pass over its log, in order of instant.
+    /// Adds the alert of `event` (when it is not suppressed) to `alerts`.
+    fn alert(&self, alerts: &mut Alerts, event: &MonitorEvent, urgent_case: bool) {
+        if event.suppressed {
+            return;
+        }
+        let time_zone = event
+            .status
+            .as_ref()
+            .and_then(|s| s.calendar.as_deref())
+            .and_then(|name| self.calendars.get(name))
+            .and_then(Calendar::time_zone);
+        let context = AlertContext {
+            now: alerts.now,
+            time_zone,
+            urgent_case,
+            war_room_arr: self.monitor.war_room_arr,
+        };
+        alerts.list.push(Alert::from_event(event, &context));
+    }
+
+    /// Which suppression rule, if any, holds back each pending event of one case, and, when
+    /// `urgency_at` is given, whether the case matches `page_oncall_when` then (`false`
+    /// otherwise). Suppression is judged at the event's own instant, so every run agrees; the
+    /// case's state at those instants, and at `urgency_at` (not before them), comes from one
+    /// pass over its log, in order of instant.
     fn suppression(
         &self,
         case: &Case,
         process: &Process,
         pending: &[Pending<'_>],
-    ) -> Result<Vec<Option<&'static str>>> {
+        urgency_at: Option<i64>,
+    ) -> Result<(Vec<Option<&'static str>>, bool)> {
         let cfg = &self.monitor;
         let mut order: Vec<usize> = (0..pending.len()).collect();
         order.sort_by_key(|&k| pending[k].at);
-        let until = order.last().map_or(i64::MIN, |&k| pending[k].at);
+        let last = order.last().map_or(i64::MIN, |&k| pending[k].at);
+        let until = urgency_at.map_or(last, |at| at.max(last));
         let mut sweep = StateSweep::new(case, until)?;
         let activity: Vec<i64> = match cfg.suppress.agent_activity {
             Some(_) => {
@@ -580,18 +592,24 @@ impl Ruleset {
                 activity.get(i).is_some_and(|&t| t <= p.at)
             });
         }
-        Ok(out)
+        let urgent = urgency_at.is_some_and(|at| {
+            let state = sweep.at(at);
+            cfg.page_oncall_when.matches(&|k| state.fields.get(k))
+        });
+        Ok((out, urgent))
     }
 
     /// [`Ruleset::suppression`] as it was first written: the case replayed again for each
-    /// event, the whole log scanned for activity. The oracle of the one-pass version.
+    /// event and for its urgency, the whole log scanned for activity. The oracle of the
+    /// one-pass version.
     #[cfg(test)]
     fn suppression_reference(
         &self,
         case: &Case,
         process: &Process,
         pending: &[Pending<'_>],
-    ) -> Result<Vec<Option<&'static str>>> {
+        urgency_at: Option<i64>,
+    ) -> Result<(Vec<Option<&'static str>>, bool)> {
         let cfg = &self.monitor;
         let mut out = Vec::new();
         for p in pending {
@@ -609,7 +627,14 @@ impl Ruleset {
                 })
             }));
         }
-        Ok(out)
+        let urgent = match urgency_at {
+            Some(at) => {
+                let state = crate::rules::replay::state_at(case, at)?;
+                cfg.page_oncall_when.matches(&|k| state.fields.get(k))
+            }
+            None => false,
+        };
+        Ok((out, urgent))
     }
 
     fn quota_events(
@@ -618,7 +643,7 @@ impl Ruleset {
         counts: &Counts<'_>,
         now: i64,
         since: Option<i64>,
-        out: &mut Vec<MonitorEvent>,
+        (out, alerts): (&mut Vec<MonitorEvent>, &mut Alerts),
     ) -> Result<()> {
         let fractions = &self.monitor.quota_alerts;
         let tz = self.time_zone_of(e);
@@ -641,7 +666,7 @@ impl Ruleset {
                 if let Some(c) = counted.get(needed - 1)
                     && in_window(c.since, since, now)
                 {
-                    out.push(MonitorEvent {
+                    let event = MonitorEvent {
                         key: {
                             let f = f.to_string();
                             let mut parts: Vec<&str> = key.iter().map(String::as_str).collect();
@@ -674,7 +699,10 @@ impl Ruleset {
                         account: e.account.clone(),
                         suppressed: false,
                         suppressed_by: None,
-                    });
+                    };
+                    // Urgency is a matter of milestone events only.
+                    self.alert(alerts, &event, false);
+                    out.push(event);
                 }
             }
             Ok(())
