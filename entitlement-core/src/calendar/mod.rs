@@ -884,11 +884,7 @@ impl Calendar {
 /// ```
 ///
 /// ```
-/// # use entitlement_core::Calendars;
-/// # let calendars = Calendars::from_value(&serde_json::json!({
-/// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
-/// #     "24x7": {"always_open": true},
-/// #     "either": {"union": ["london", "24x7"]}}))?;
+/// # let calendars = entitlement_core::doc_fixture::calendars();
 /// assert_eq!(calendars.len(), 3);
 /// assert_eq!(calendars.get("london").unwrap().time_zone(), Some("Europe/London"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -946,11 +942,7 @@ impl Calendars {
     /// The calendar of that name.
     ///
     /// ```
-    /// # use entitlement_core::Calendars;
-    /// # let calendars = Calendars::from_value(&serde_json::json!({
-    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
-    /// #     "24x7": {"always_open": true},
-    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// # let calendars = entitlement_core::doc_fixture::calendars();
     /// assert!(calendars.get("24x7").is_some());
     /// assert!(calendars.get("sydney").is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -962,11 +954,7 @@ impl Calendars {
     /// The names of the calendars, sorted.
     ///
     /// ```
-    /// # use entitlement_core::Calendars;
-    /// # let calendars = Calendars::from_value(&serde_json::json!({
-    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
-    /// #     "24x7": {"always_open": true},
-    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// # let calendars = entitlement_core::doc_fixture::calendars();
     /// assert_eq!(calendars.names(), vec!["24x7", "either", "london"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -979,11 +967,7 @@ impl Calendars {
     /// The number of calendars.
     ///
     /// ```
-    /// # use entitlement_core::Calendars;
-    /// # let calendars = Calendars::from_value(&serde_json::json!({
-    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
-    /// #     "24x7": {"always_open": true},
-    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// # let calendars = entitlement_core::doc_fixture::calendars();
     /// assert_eq!(calendars.len(), 3);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -994,11 +978,7 @@ impl Calendars {
     /// Whether there are no calendars.
     ///
     /// ```
-    /// # use entitlement_core::Calendars;
-    /// # let calendars = Calendars::from_value(&serde_json::json!({
-    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
-    /// #     "24x7": {"always_open": true},
-    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// # let calendars = entitlement_core::doc_fixture::calendars();
     /// assert!(!calendars.is_empty());
     /// assert!(entitlement_core::Calendars::from_value(&serde_json::json!({}))?.is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())

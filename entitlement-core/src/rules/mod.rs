@@ -91,22 +91,7 @@ pub const MAX_ENTITLEMENTS: usize = 1_000_000;
 /// Cheap to share across threads (`Send + Sync`); evaluation never mutates it.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// assert_eq!(rules.processes().len(), 1);
 /// assert_eq!(rules.evaluate(&case, now)?[0].milestone, "First Response");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -360,22 +345,7 @@ impl Ruleset {
     /// where they matter).
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// let text = serde_json::to_string(&rules.to_value())?;
     /// assert_eq!(entitlement_core::Ruleset::from_json(&text)?.to_value(), rules.to_value()); // round trip
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -408,22 +378,7 @@ impl Ruleset {
     /// The `monitor:` settings (defaults when the document has none).
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// assert!(rules.monitor_config().suppress.while_paused);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -434,22 +389,7 @@ impl Ruleset {
     /// The calendars.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// assert!(rules.calendars().get("24x7").is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -460,22 +400,7 @@ impl Ruleset {
     /// Every process version, in document order.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// let process = &rules.processes()[0];
     /// assert_eq!((process.id.as_str(), process.version), ("p", 1));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -487,22 +412,7 @@ impl Ruleset {
     /// The entitlements, in document order.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// assert_eq!(rules.entitlements()[0].id, "acme");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -513,22 +423,7 @@ impl Ruleset {
     /// The entitlement with that id.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// assert_eq!(rules.entitlement("acme").unwrap().cases_per_entitlement, Some(10));
     /// assert!(rules.entitlement("globex").is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -541,22 +436,7 @@ impl Ruleset {
     /// `default: true`, else the highest.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// use entitlement_core::rules::ProcessRef;
     /// assert!(rules.process(&ProcessRef::Id("p".into())).is_some());
     /// assert!(rules.process(&ProcessRef::Pinned { id: "p".into(), version: 2 }).is_none());
@@ -639,22 +519,7 @@ impl Ruleset {
     /// that the process does not know, is an error naming the case and the field.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// let evaluation = rules.evaluate_case(&case, now)?;
     /// assert!(evaluation.covered);
     /// assert_eq!(evaluation.process.as_deref(), Some("p"));
@@ -733,22 +598,7 @@ impl Ruleset {
     /// milestone order; empty for a case that is not covered.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// use entitlement_core::MilestoneState;
     /// let statuses = rules.evaluate(&case, now)?;
     /// assert_eq!(statuses[0].state, MilestoneState::Violated);   // 1 h target, 75 minutes in

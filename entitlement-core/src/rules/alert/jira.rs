@@ -12,22 +12,7 @@ impl Alert {
     /// `labels` (no spaces) and `description` as an Atlassian Document Format document.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
     /// let issue = report.alerts[0].jira_issue("SUP", "Task");
     /// assert_eq!(issue["fields"]["project"]["key"], "SUP");

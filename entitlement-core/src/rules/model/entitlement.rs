@@ -20,16 +20,7 @@ use crate::error::{Error, Result, excerpt};
 /// The period over which a quota counts cases.
 ///
 /// ```
-/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-/// # processes:
-/// #   - id: gold
-/// #     version: 2
-/// #     pause_statuses: [Waiting on Customer]
-/// #     milestones:
-/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
-/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
-/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
-/// # "#)?;
+/// # let rules = entitlement_core::doc_fixture::gold_v2();
 /// # let process = &rules.processes()[0];
 /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
 /// use entitlement_core::rules::Period;
@@ -69,16 +60,7 @@ impl Period {
 /// A cap on the number of cases per period, optionally only of cases that match a filter.
 ///
 /// ```
-/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-/// # processes:
-/// #   - id: gold
-/// #     version: 2
-/// #     pause_statuses: [Waiting on Customer]
-/// #     milestones:
-/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
-/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
-/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
-/// # "#)?;
+/// # let rules = entitlement_core::doc_fixture::gold_v2();
 /// # let process = &rules.processes()[0];
 /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
 /// let quota = &rules.entitlements()[0].quotas[0];
@@ -113,16 +95,7 @@ fn is_empty_account(account: &Account) -> bool {
 /// The contract: who it is for, which process applies, when, and how many cases it allows.
 ///
 /// ```
-/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-/// # processes:
-/// #   - id: gold
-/// #     version: 2
-/// #     pause_statuses: [Waiting on Customer]
-/// #     milestones:
-/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
-/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
-/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
-/// # "#)?;
+/// # let rules = entitlement_core::doc_fixture::gold_v2();
 /// # let process = &rules.processes()[0];
 /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
 /// let acme = rules.entitlement("acme").unwrap();

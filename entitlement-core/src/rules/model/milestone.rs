@@ -18,10 +18,7 @@ use crate::error::{Error, Result, excerpt};
 /// How long a milestone may take: one duration, or a table keyed by a case field.
 ///
 /// ```
-/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution,
-/// #   target: { by: severity, values: { Sev1: 4h }, default: 16h } } ] } ]
-/// # "#)?;
+/// # let rules = entitlement_core::doc_fixture::tiered_target();
 /// # let target = &rules.processes()[0].milestones[0].target;
 /// use entitlement_core::rules::Target;
 /// assert!(matches!(target, Target::ByTier { by, .. } if by == "severity"));
@@ -82,10 +79,7 @@ impl Target {
     /// The target for a case whose tier field has the given value, if the table covers it.
     ///
     /// ```
-    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-    /// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution,
-    /// #   target: { by: severity, values: { Sev1: 4h }, default: 16h } } ] } ]
-    /// # "#)?;
+    /// # let rules = entitlement_core::doc_fixture::tiered_target();
     /// # let target = &rules.processes()[0].milestones[0].target;
     /// let hour = 3_600_000_000; // microseconds
     /// assert_eq!(target.for_tier(Some(&serde_json::json!("Sev1"))), Some(4 * hour));
@@ -108,10 +102,7 @@ impl Target {
     /// The case field that selects the tier, if the target is a table.
     ///
     /// ```
-    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-    /// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution,
-    /// #   target: { by: severity, values: { Sev1: 4h }, default: 16h } } ] } ]
-    /// # "#)?;
+    /// # let rules = entitlement_core::doc_fixture::tiered_target();
     /// # let target = &rules.processes()[0].milestones[0].target;
     /// assert_eq!(target.tier_field(), Some("severity"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -186,10 +177,7 @@ impl Level {
 /// Where a trigger sits on a milestone's clock.
 ///
 /// ```
-/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution, target: 4h,
-/// #   triggers: [ { at: "50%", level: warning }, { at: "-30m", level: critical, actions: [page_oncall] } ] } ] } ]
-/// # "#)?;
+/// # let rules = entitlement_core::doc_fixture::triggers();
 /// # let triggers = &rules.processes()[0].milestones[0].triggers;
 /// use entitlement_core::rules::TriggerPoint;
 /// assert!(matches!(triggers[0].at, TriggerPoint::Percent(p) if p == 50.0));
@@ -208,10 +196,7 @@ impl TriggerPoint {
     /// The active business time at which the trigger fires, for a target of `target` µs.
     ///
     /// ```
-    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-    /// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution, target: 4h,
-    /// #   triggers: [ { at: "50%", level: warning }, { at: "-30m", level: critical, actions: [page_oncall] } ] } ] } ]
-    /// # "#)?;
+    /// # let rules = entitlement_core::doc_fixture::triggers();
     /// # let triggers = &rules.processes()[0].milestones[0].triggers;
     /// let hour = 3_600_000_000; // microseconds
     /// assert_eq!(triggers[0].at.reached_at(4 * hour), 2 * hour);
@@ -255,10 +240,7 @@ impl TriggerPoint {
     /// The point as written in documents: `50%`, `-30m`, `+2h`.
     ///
     /// ```
-    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-    /// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution, target: 4h,
-    /// #   triggers: [ { at: "50%", level: warning }, { at: "-30m", level: critical, actions: [page_oncall] } ] } ] } ]
-    /// # "#)?;
+    /// # let rules = entitlement_core::doc_fixture::triggers();
     /// # let triggers = &rules.processes()[0].milestones[0].triggers;
     /// assert_eq!(triggers[0].at.label(), "50%");
     /// assert_eq!(triggers[1].at.label(), "-30m");
@@ -295,10 +277,7 @@ impl JsonSchema for TriggerPoint {
 /// A point on a milestone's clock that raises a level and names actions for the host.
 ///
 /// ```
-/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: Resolution, kind: resolution, target: 4h,
-/// #   triggers: [ { at: "50%", level: warning }, { at: "-30m", level: critical, actions: [page_oncall] } ] } ] } ]
-/// # "#)?;
+/// # let rules = entitlement_core::doc_fixture::triggers();
 /// # let triggers = &rules.processes()[0].milestones[0].triggers;
 /// use entitlement_core::rules::Level;
 /// assert_eq!(triggers[1].level, Level::Critical);
@@ -345,16 +324,7 @@ impl Trigger {
 /// What starts and completes a milestone.
 ///
 /// ```
-/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-/// # processes:
-/// #   - id: gold
-/// #     version: 2
-/// #     pause_statuses: [Waiting on Customer]
-/// #     milestones:
-/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
-/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
-/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
-/// # "#)?;
+/// # let rules = entitlement_core::doc_fixture::gold_v2();
 /// # let process = &rules.processes()[0];
 /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
 /// use entitlement_core::rules::MilestoneKind;
@@ -396,16 +366,7 @@ impl MilestoneKind {
 /// Whether a milestone occurs more than once per case (Salesforce's recurrence types).
 ///
 /// ```
-/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-/// # processes:
-/// #   - id: gold
-/// #     version: 2
-/// #     pause_statuses: [Waiting on Customer]
-/// #     milestones:
-/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
-/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
-/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
-/// # "#)?;
+/// # let rules = entitlement_core::doc_fixture::gold_v2();
 /// # let process = &rules.processes()[0];
 /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
 /// use entitlement_core::rules::Recurrence;
@@ -430,16 +391,7 @@ pub enum Recurrence {
 /// One milestone of a process.
 ///
 /// ```
-/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-/// # processes:
-/// #   - id: gold
-/// #     version: 2
-/// #     pause_statuses: [Waiting on Customer]
-/// #     milestones:
-/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
-/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
-/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
-/// # "#)?;
+/// # let rules = entitlement_core::doc_fixture::gold_v2();
 /// # let process = &rules.processes()[0];
 /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
 /// assert_eq!(diagnosis.name, "Diagnosis");
@@ -598,16 +550,7 @@ impl Milestone {
     /// The event types that start an occurrence.
     ///
     /// ```
-    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-    /// # processes:
-    /// #   - id: gold
-    /// #     version: 2
-    /// #     pause_statuses: [Waiting on Customer]
-    /// #     milestones:
-    /// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
-    /// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
-    /// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
-    /// # "#)?;
+    /// # let rules = entitlement_core::doc_fixture::gold_v2();
     /// # let process = &rules.processes()[0];
     /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
     /// assert_eq!(diagnosis.start_events(), vec!["created"]);
@@ -624,16 +567,7 @@ impl Milestone {
     /// The event types that complete an open occurrence.
     ///
     /// ```
-    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-    /// # processes:
-    /// #   - id: gold
-    /// #     version: 2
-    /// #     pause_statuses: [Waiting on Customer]
-    /// #     milestones:
-    /// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
-    /// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
-    /// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
-    /// # "#)?;
+    /// # let rules = entitlement_core::doc_fixture::gold_v2();
     /// # let process = &rules.processes()[0];
     /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
     /// assert_eq!(diagnosis.completion_events(), vec!["diagnosed"]);

@@ -14,16 +14,7 @@ use crate::error::{Error, Result};
 /// An entitlement process (a Salesforce entitlement process, a Zendesk SLA policy, a JSM SLA).
 ///
 /// ```
-/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-/// # processes:
-/// #   - id: gold
-/// #     version: 2
-/// #     pause_statuses: [Waiting on Customer]
-/// #     milestones:
-/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
-/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
-/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
-/// # "#)?;
+/// # let rules = entitlement_core::doc_fixture::gold_v2();
 /// # let process = &rules.processes()[0];
 /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
 /// assert_eq!((process.id.as_str(), process.version), ("gold", 2));
@@ -123,16 +114,7 @@ impl Process {
 /// Which process an entitlement (or a case) uses: an id, or an id with a pinned version.
 ///
 /// ```
-/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-/// # processes:
-/// #   - id: gold
-/// #     version: 2
-/// #     pause_statuses: [Waiting on Customer]
-/// #     milestones:
-/// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
-/// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
-/// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
-/// # "#)?;
+/// # let rules = entitlement_core::doc_fixture::gold_v2();
 /// # let process = &rules.processes()[0];
 /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
 /// use entitlement_core::rules::ProcessRef;
@@ -189,16 +171,7 @@ impl ProcessRef {
     /// The process id.
     ///
     /// ```
-    /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
-    /// # processes:
-    /// #   - id: gold
-    /// #     version: 2
-    /// #     pause_statuses: [Waiting on Customer]
-    /// #     milestones:
-    /// #       - { name: Diagnosis, kind: custom, starts_on: [created], completes_on: [diagnosed], target: 4h }
-    /// #       - { name: Next Response, kind: next_response, recurrence: independent, target: 2h }
-    /// # entitlements: [ { id: acme, process: { id: gold, version: 2 }, quotas: [ { period: quarter, max_cases: 20 } ] } ]
-    /// # "#)?;
+    /// # let rules = entitlement_core::doc_fixture::gold_v2();
     /// # let process = &rules.processes()[0];
     /// # let (diagnosis, next) = (&process.milestones[0], &process.milestones[1]);
     /// assert_eq!(rules.entitlements()[0].process.id(), "gold");

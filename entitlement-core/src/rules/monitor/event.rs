@@ -13,22 +13,7 @@ use crate::rules::status::MilestoneStatus;
 /// What a monitor event is about.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
 /// use entitlement_core::rules::MonitorEventKind;
 /// let kinds: Vec<_> = report.events.iter().map(|e| e.kind).collect();
@@ -68,15 +53,7 @@ impl MonitorEventKind {
 /// The quota (or allowance) side of a quota event.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes: [ { id: p, calendar: 24x7, milestones: [ { name: Resolution, kind: resolution, target: 8h } ] } ]
-/// # entitlements: [ { id: acme, process: p, account: { id: A-1 }, quotas: [ { period: month, max_cases: 2 } ] } ]
-/// # "#)?;
-/// # let cases: Vec<Case> = (1..=3).map(|n| Case::from_value(&serde_json::json!({"id": format!("C-{n}"),
-/// #     "entitlement": "acme", "created_at": format!("2026-11-{:02}T10:00:00Z", n + 1)}))).collect::<Result<_, _>>()?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T10:00:00Z".parse()?;
+/// # let (rules, cases, now) = entitlement_core::doc_fixture::quota();
 /// # let report = rules.monitor(&cases, now, None)?;
 /// let crossing = report.events.iter().filter_map(|e| e.quota.as_ref()).last().unwrap();
 /// assert_eq!((crossing.max_cases, crossing.used, crossing.fraction), (2, 2, 1.0));
@@ -103,22 +80,7 @@ pub struct QuotaCrossing {
 /// One thing that happened: a trigger, a breach, or a quota crossing.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
 /// let event = &report.events[0];
 /// assert_eq!(event.key, "C-1/First Response/1/trigger/0/50%");

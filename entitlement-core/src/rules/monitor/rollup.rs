@@ -19,22 +19,7 @@ use crate::time::to_us;
 /// Attainment of one milestone of one process for one account.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
 /// let rollup = &report.accounts[0].processes[0].milestones[0];
 /// assert_eq!((rollup.milestone.as_str(), rollup.violated, rollup.breaches), ("First Response", 1, 1));
@@ -66,22 +51,7 @@ pub struct MilestoneRollup {
 /// One process's rollup for an account.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
 /// let process = &report.accounts[0].processes[0];
 /// assert_eq!((process.process.as_str(), process.cases), ("p", 1));
@@ -100,15 +70,7 @@ pub struct ProcessRollup {
 /// A period in which an account went over a quota.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes: [ { id: p, calendar: 24x7, milestones: [ { name: Resolution, kind: resolution, target: 8h } ] } ]
-/// # entitlements: [ { id: acme, process: p, account: { id: A-1 }, quotas: [ { period: month, max_cases: 2 } ] } ]
-/// # "#)?;
-/// # let cases: Vec<Case> = (1..=3).map(|n| Case::from_value(&serde_json::json!({"id": format!("C-{n}"),
-/// #     "entitlement": "acme", "created_at": format!("2026-11-{:02}T10:00:00Z", n + 1)}))).collect::<Result<_, _>>()?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T10:00:00Z".parse()?;
+/// # let (rules, cases, now) = entitlement_core::doc_fixture::quota();
 /// # let report = rules.monitor(&cases, now, None)?;
 /// // Periods before the current one in which a quota was exceeded (none here: one month only).
 /// assert!(report.accounts[0].over_quota_periods.is_empty());
@@ -135,15 +97,7 @@ pub struct OverQuota {
 /// What a QBR needs about one account.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes: [ { id: p, calendar: 24x7, milestones: [ { name: Resolution, kind: resolution, target: 8h } ] } ]
-/// # entitlements: [ { id: acme, process: p, account: { id: A-1 }, quotas: [ { period: month, max_cases: 2 } ] } ]
-/// # "#)?;
-/// # let cases: Vec<Case> = (1..=3).map(|n| Case::from_value(&serde_json::json!({"id": format!("C-{n}"),
-/// #     "entitlement": "acme", "created_at": format!("2026-11-{:02}T10:00:00Z", n + 1)}))).collect::<Result<_, _>>()?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T10:00:00Z".parse()?;
+/// # let (rules, cases, now) = entitlement_core::doc_fixture::quota();
 /// # let report = rules.monitor(&cases, now, None)?;
 /// let acme = &report.accounts[0];
 /// assert_eq!(acme.account_id, "A-1");
@@ -194,17 +148,7 @@ fn attainment(met: u32, late: u32, violated: u32) -> Option<f64> {
 /// Attainment counts of one milestone under one ruleset.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let current = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let proposed = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
-/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
+/// # let (current, proposed, cases) = entitlement_core::doc_fixture::what_if();
 /// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
 /// let row = &what_if.rows[0];
 /// assert_eq!((row.current.met, row.current.attainment), (1, Some(100.0)));

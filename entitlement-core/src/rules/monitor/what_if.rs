@@ -13,17 +13,7 @@ use crate::rules::status::{MilestoneState, MilestoneStatus};
 /// One milestone's attainment under the current and the proposed rules.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let current = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let proposed = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
-/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
+/// # let (current, proposed, cases) = entitlement_core::doc_fixture::what_if();
 /// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
 /// assert_eq!(what_if.rows[0].milestone, "First Response");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -41,17 +31,7 @@ pub struct WhatIfRow {
 /// One milestone instance of one case whose verdict differs between the two rulesets.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let current = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let proposed = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
-/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
+/// # let (current, proposed, cases) = entitlement_core::doc_fixture::what_if();
 /// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
 /// let change = &what_if.changes[0];
 /// assert_eq!((change.case_id.as_str(), change.instance), ("C-1", 1));
@@ -75,17 +55,7 @@ pub struct WhatIfChange {
 /// Side by side: what a set of cases attained and would have attained under other rules.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let current = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 1h } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let proposed = Ruleset::from_yaml(r#"
-/// # processes: [ { id: p, milestones: [ { name: First Response, kind: first_response, target: 30m } ] } ]
-/// # entitlements: [ { id: acme, process: p } ]
-/// # "#)?;
-/// # let cases = [Case::from_value(&serde_json::json!({"id": "C-1", "entitlement": "acme",
-/// #     "created_at": "2026-11-25T10:00:00Z", "events": [{"at": "2026-11-25T10:45:00Z", "type": "agent_reply"}]}))?];
+/// # let (current, proposed, cases) = entitlement_core::doc_fixture::what_if();
 /// # let what_if = current.what_if(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?)?;
 /// assert_eq!(what_if.rows.len(), 1);
 /// assert_eq!(what_if.changes.len(), 1);      // met in 45 minutes; late against 30
