@@ -11,9 +11,8 @@ use serde_json::{Map, Value};
 use super::criteria::Criteria;
 use super::process::ProcessRef;
 use super::{opt, serialize_date, string};
-use crate::calendar::holiday::parse_date;
 use crate::document::{
-    as_array, as_object, as_str, check_keys, index_path, key_path, required, type_name,
+    as_array, as_date, as_object, as_str, check_keys, index_path, key_path, required, type_name,
 };
 use crate::error::{Error, Result, excerpt};
 
@@ -171,8 +170,8 @@ impl Entitlement {
                 "quotas",
             ],
         )?;
-        let start_date = opt(map, path, "start_date", parse_date)?;
-        let end_date = opt(map, path, "end_date", parse_date)?;
+        let start_date = opt(map, path, "start_date", as_date)?;
+        let end_date = opt(map, path, "end_date", as_date)?;
         if let (Some(s), Some(e)) = (start_date, end_date)
             && e < s
         {
