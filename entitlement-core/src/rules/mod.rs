@@ -5,6 +5,23 @@
 //! returns one [`MilestoneStatus`] per milestone instance. The semantics, with the reasons for
 //! each decision, are in `docs/rules.md`.
 //!
+//! | file | what it holds |
+//! |---|---|
+//! | `mod.rs` | [`Ruleset`]: reading the document, the query API, [`Ruleset::evaluate_case`] |
+//! | `model/` | the validated document: criteria, milestones, processes, entitlements |
+//! | `monitor_config.rs` | the `monitor:` section ([`MonitorConfig`]) |
+//! | `case.rs` | [`Case`] and its event log |
+//! | `replay.rs` | the replay of one case up to `now` |
+//! | `status.rs` | what a replay answers: [`MilestoneStatus`], [`CaseEvaluation`], usage |
+//! | `usage.rs`, `risk.rs` | case counts against quotas; breach risk |
+//! | `monitor/` | [`Ruleset::monitor`]: events, suppression, rollups, what-if |
+//! | `alert/` | [`Alert`], built from a monitor event, and its renderers |
+//! | `period.rs`, `parallel.rs` | leaves: quota periods and midnights; work on rayon's pool |
+//!
+//! Modules point one way: the leaves (`model`, `case`, `period`, `parallel`) import nothing of
+//! `mod.rs`; `monitor`, `usage` and `risk` add methods to [`Ruleset`] and import only that type
+//! from it; `alert` takes its event from `monitor/event.rs`, a leaf, and never the monitor.
+//!
 //! ```
 //! use entitlement_core::rules::{Case, MilestoneState, Ruleset};
 //! use chrono::{DateTime, Utc};

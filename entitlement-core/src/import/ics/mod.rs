@@ -15,9 +15,9 @@
 //! Everything else (other frequencies, `BYWEEKNO`, `RDATE`, `RECURRENCE-ID` overrides, zones
 //! that are not IANA names, …) is an [`Error::Unsupported`] naming the file, the line, the
 //! `VEVENT` (its `UID` and `SUMMARY`) and the property, never a guess. Cancelled events
-//! (`STATUS:CANCELLED`) are skipped with a [`Warning`]. `TRANSP` is ignored: holiday feeds mark
-//! their events transparent so that they do not show a person as busy, which says nothing about
-//! whether the business is closed. Decisions and the mapping table: `docs/import-ics.md`.
+//! (`STATUS:CANCELLED`) are skipped with a [`Warning`](super::Warning). `TRANSP` is ignored:
+//! holiday feeds mark their events transparent so that they do not show a person as busy, which
+//! says nothing about whether the business is closed. Decisions and the mapping table: `docs/import-ics.md`.
 //!
 //! The content-line layer (unfolding, parameters, TEXT escapes) is written here rather than taken
 //! from a crate: it is small, iterative (no recursion, so nesting cannot overflow the stack), and

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use self::text::one_line;
 use super::model::{Account, Level};
-use super::monitor::{MonitorEvent, MonitorEventKind};
+use super::monitor::event::{MonitorEvent, MonitorEventKind};
 use crate::time::rfc3339;
 
 /// One event, ready to tell a person: who, what, by when, and what to do.

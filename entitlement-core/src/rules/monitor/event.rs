@@ -127,11 +127,12 @@ pub struct MonitorEvent {
     pub suppressed_by: Option<String>,
 }
 
-/// Where an open milestone's status lives in [`MonitorReport::cases`]: the case's position
-/// and the status's position among its milestones.
+/// Where an open milestone's status lives in
+/// [`MonitorReport::cases`](super::MonitorReport::cases): the case's position and the status's
+/// position among its milestones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct StatusRef {
-    /// Index into [`MonitorReport::cases`].
+    /// Index into [`MonitorReport::cases`](super::MonitorReport::cases).
     pub case: u32,
     /// Index into that case's `milestones`.
     pub milestone: u32,

@@ -8,7 +8,7 @@
 //! | `rollup.rs` | per-account rollups, [`Attainment`] |
 //! | `what_if.rs` | [`Ruleset::what_if`]: attainment under proposed rules |
 
-mod event;
+pub(super) mod event;
 mod rollup;
 mod what_if;
 
