@@ -565,3 +565,8 @@ pub(crate) fn required<'a>(
         key: key.to_string(),
     })
 }
+
+/// A date `YYYY-MM-DD` (in years 1 to 9999) at `path`.
+pub(crate) fn as_date(v: &Value, path: &str) -> Result<chrono::NaiveDate> {
+    crate::time::parse_date(as_str(v, path, "a date \"YYYY-MM-DD\"")?, path)
+}

@@ -488,6 +488,25 @@ pub(crate) fn shortened(text: &str, chars: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The names a message offers as valid (`known`): sorted, without repeats, at most 20 and a
+/// count of the rest, `(none)` when there are none.
+pub(crate) fn known_names<'a>(known: impl Iterator<Item = &'a str>) -> String {
+    let mut v: Vec<&str> = known.collect();
+    v.sort_unstable();
+    v.dedup();
+    let more = v.len().saturating_sub(20);
+    v.truncate(20);
+    let mut s = if v.is_empty() {
+        "(none)".to_string()
+    } else {
+        v.join(", ")
+    };
+    if more > 0 {
+        s.push_str(&format!(" and {more} more"));
+    }
+    s
+}
+
 /// A path for messages: the document root has no path of its own.
 fn at(path: &str) -> &str {
     if path.is_empty() { "(top level)" } else { path }

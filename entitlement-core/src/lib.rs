@@ -95,6 +95,8 @@
 #![forbid(unsafe_code)]
 
 pub mod calendar;
+#[doc(hidden)]
+pub mod doc_fixture;
 pub mod document;
 pub mod duration;
 pub mod error;

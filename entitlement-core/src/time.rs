@@ -1,7 +1,7 @@
 //! Instants as integer microseconds since the Unix epoch, and the civil-date arithmetic the
 //! calendar index and the bindings need on their hot paths (no allocation, no time-zone lookup).
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 
 use crate::error::{Error, Result, excerpt};
 
@@ -96,6 +96,25 @@ pub(crate) fn naive_date_us(d: NaiveDate) -> i64 {
 /// The reason given for a date-time text that cannot be read.
 const INSTANT_SYNTAX: &str = "expected an ISO 8601 date-time with a UTC offset, such as \
      \"2026-03-06T16:00:00-05:00\" or \"2026-03-06T21:00:00Z\"";
+
+/// A date written `YYYY-MM-DD`, in years 1 to 9999 (`path` names it in the error).
+pub(crate) fn parse_date(text: &str, path: &str) -> Result<NaiveDate> {
+    let bad = |reason: &str| Error::InvalidDate {
+        path: path.to_string(),
+        value: text.to_string(),
+        reason: reason.to_string(),
+    };
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(bad("expected a date as YYYY-MM-DD, such as \"2026-03-09\""));
+    }
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| bad("no such day in the calendar; expected a real date as YYYY-MM-DD"))?;
+    if !(1..=9999).contains(&date.year()) {
+        return Err(bad("years run from 0001 to 9999"));
+    }
+    Ok(date)
+}
 
 /// Parses an ISO 8601 / RFC 3339 date-time that carries a UTC offset.
 ///

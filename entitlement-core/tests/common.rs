@@ -18,7 +18,7 @@ pub fn us(s: &str) -> i64 {
 pub const HOUR: i64 = 3_600_000_000;
 pub const MINUTE: i64 = 60_000_000;
 
-/// The SPEC §2 reference calendar: Mon–Fri 09–17 America/New_York, holiday Mon 2026-03-09.
+/// The reference calendar of `docs/getting-started-rust.md`: Mon–Fri 09–17 America/New_York, holiday Mon 2026-03-09.
 pub fn reference_calendar() -> Calendar {
     Calendar::from_yaml(
         r#"

@@ -1,5 +1,6 @@
-//! The laws of SPEC §6 over random calendars (several intervals a day, overnight intervals,
-//! whole-day and partial holidays, overrides, zones with DST), instants and durations.
+//! The laws of `docs/semantics.md` ("`add`: earliest and latest") over random calendars
+//! (several intervals a day, overnight intervals, whole-day and partial holidays, overrides,
+//! zones with DST), instants and durations.
 
 use entitlement_core::Calendar;
 use proptest::prelude::*;

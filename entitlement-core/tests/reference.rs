@@ -1,4 +1,4 @@
-//! The hand-checked reference answers of SPEC §2, and examples of each calendar feature.
+//! The hand-checked reference answers of `docs/semantics.md`, and examples of each calendar feature.
 
 use chrono::TimeDelta;
 use entitlement_core::{Calendar, Calendars};

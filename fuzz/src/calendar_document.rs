@@ -1,5 +1,5 @@
 //! Any text, read as one calendar definition in each format (JSON, YAML, TOML), gives a
-//! calendar or a typed error; a calendar that loads keeps every law of SPEC §6 at instants and
+//! calendar or a typed error; a calendar that loads keeps every law of `docs/semantics.md` at instants and
 //! durations drawn from the input, and its definition loads again into the same calendar.
 
 use entitlement_core::{Calendar, MAX_MICROS, MIN_MICROS};

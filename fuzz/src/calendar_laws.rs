@@ -1,7 +1,7 @@
 //! Structured calendars (any zone of the tz database, several intervals a day, overnight
 //! intervals, times to the second, whole-day, partial, ranged and recurring holidays, overrides,
 //! unions) and structured instants and durations: a valid definition loads, and every law of
-//! SPEC §6 holds.
+//! `docs/semantics.md` holds.
 
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::{Days, NaiveDate};

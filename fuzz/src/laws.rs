@@ -1,4 +1,4 @@
-//! The calendar laws of SPEC §6, checked on one calendar at given instants and durations. Every
+//! The calendar laws of `docs/semantics.md`, checked on one calendar at given instants and durations. Every
 //! target that ends with a calendar (a document, an importer's output, a structured calendar)
 //! checks them, so a calendar is never only "loaded without a panic".
 

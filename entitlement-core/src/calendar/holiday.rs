@@ -13,7 +13,9 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde_json::Value;
 
 use super::hours::{LocalSpan, parse_span};
-use crate::document::{as_i64, as_object, as_str, check_keys, index_path, key_path, type_name};
+use crate::document::{
+    as_date, as_i64, as_object, as_str, check_keys, index_path, key_path, type_name,
+};
 use crate::error::{Error, Result, excerpt};
 
 /// How a holiday that falls on a weekend moves.
@@ -139,29 +141,6 @@ pub(crate) fn closed_from(
         Some((d, _)) if *d >= from => d.succ_opt(),
         _ => Some(from),
     }
-}
-
-pub(crate) fn parse_date(v: &Value, path: &str) -> Result<NaiveDate> {
-    let text = as_str(v, path, "a date \"YYYY-MM-DD\"")?;
-    parse_date_str(text, path)
-}
-
-pub(crate) fn parse_date_str(text: &str, path: &str) -> Result<NaiveDate> {
-    let bad = |reason: &str| Error::InvalidDate {
-        path: path.to_string(),
-        value: text.to_string(),
-        reason: reason.to_string(),
-    };
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return Err(bad("expected a date as YYYY-MM-DD, such as \"2026-03-09\""));
-    }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| bad("no such day in the calendar; expected a real date as YYYY-MM-DD"))?;
-    if !(1..=9999).contains(&date.year()) {
-        return Err(bad("years run from 0001 to 9999"));
-    }
-    Ok(date)
 }
 
 fn parse_weekday(v: &Value, path: &str) -> Result<Weekday> {
@@ -312,11 +291,11 @@ pub(crate) fn parse_holiday(v: &Value, path: &str) -> Result<Holiday> {
         as_str(name, &key_path(path, "name"), "a string")?;
     }
     let starts = match map.get("starts") {
-        Some(v) => Some(parse_date(v, &key_path(path, "starts"))?),
+        Some(v) => Some(as_date(v, &key_path(path, "starts"))?),
         None => None,
     };
     let until = match map.get("until") {
-        Some(v) => Some(parse_date(v, &key_path(path, "until"))?),
+        Some(v) => Some(as_date(v, &key_path(path, "until"))?),
         None => None,
     };
     if let (Some(a), Some(b)) = (starts, until)
@@ -332,7 +311,7 @@ pub(crate) fn parse_holiday(v: &Value, path: &str) -> Result<Holiday> {
         let p = key_path(path, "except");
         let items = crate::document::as_array(v, &p)?;
         for (i, item) in items.iter().enumerate() {
-            except.push(parse_date(item, &index_path(&p, i))?);
+            except.push(as_date(item, &index_path(&p, i))?);
         }
         except.sort();
         except.dedup();
@@ -354,10 +333,10 @@ pub(crate) fn parse_holiday(v: &Value, path: &str) -> Result<Holiday> {
         map.get("to"),
         map.get("yearly").or(map.get("recurs")),
     ) {
-        (Some(d), None, None, None) => Rule::Date(parse_date(d, &key_path(path, "date"))?),
+        (Some(d), None, None, None) => Rule::Date(as_date(d, &key_path(path, "date"))?),
         (None, Some(f), Some(t), None) => {
-            let from = parse_date(f, &key_path(path, "from"))?;
-            let to = parse_date(t, &key_path(path, "to"))?;
+            let from = as_date(f, &key_path(path, "from"))?;
+            let to = as_date(t, &key_path(path, "to"))?;
             if to < from {
                 return Err(Error::InvalidValue {
                     path: key_path(path, "to"),

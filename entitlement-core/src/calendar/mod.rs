@@ -1,14 +1,14 @@
 //! Business calendars: an IANA time zone, weekly hours, holidays and dated overrides; the
-//! always-open calendar; unions of calendars. All operations of SPEC §2.
+//! always-open calendar; unions of calendars. Every operation of `docs/semantics.md`.
 //!
 //! A [`Calendar`] is immutable and cheap to clone (an `Arc`); it compiles itself into an index of
 //! UTC intervals lazily, one year at a time, and can be shared across threads.
 
 mod batch;
+mod definition;
 pub(crate) mod holiday;
 mod hours;
 mod index;
-mod spec;
 pub(crate) mod zone;
 
 use std::collections::BTreeMap;
@@ -22,8 +22,8 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 pub use batch::{BatchError, MISSING};
+pub use definition::{MAX_CALENDAR_ENTRIES, MAX_CALENDARS, MAX_INTERVALS_PER_DAY, MAX_UNION_PARTS};
 pub use index::{MAX_KEPT_BYTES, MAX_KEPT_BYTES_PER_CALENDAR};
-pub use spec::{MAX_CALENDAR_ENTRIES, MAX_CALENDARS, MAX_INTERVALS_PER_DAY, MAX_UNION_PARTS};
 
 use self::holiday::Holiday;
 use self::hours::LocalSpan;
@@ -133,9 +133,8 @@ impl Work {
 
 /// A business calendar.
 ///
-/// Business time is real elapsed time inside the open intervals; see SPEC §2 and
-/// `docs/semantics.md` for every rule (half-open intervals, the compatible DST rule,
-/// stays-at-close).
+/// Business time is real elapsed time inside the open intervals; see `docs/semantics.md`
+/// for every rule (half-open intervals, the compatible DST rule, stays-at-close).
 ///
 /// ```
 /// use entitlement_core::Calendar;
@@ -264,7 +263,7 @@ impl Calendar {
         ))
     }
 
-    /// Builds a calendar from its document definition (the SPEC §7 shape of one entry under
+    /// Builds a calendar from its document definition (the shape of one entry under
     /// `calendars:`): `{time_zone, hours, holidays, overrides}`, `{always_open: true}`, or
     /// `{union: [...]}` of inline definitions. Errors name the path inside the definition.
     ///
@@ -277,7 +276,7 @@ impl Calendar {
     /// assert!(Calendar::from_value(&bad).unwrap_err().to_string().starts_with("hours.mon[0]"));
     /// ```
     pub fn from_value(definition: &Value) -> Result<Calendar> {
-        spec::build(definition, "", &mut spec::NoNames, 0).map_err(Error::in_document)
+        definition::build(definition, "", &mut definition::NoNames, 0).map_err(Error::in_document)
     }
 
     /// Parses one calendar definition written as JSON.
@@ -885,11 +884,7 @@ impl Calendar {
 /// ```
 ///
 /// ```
-/// # use entitlement_core::Calendars;
-/// # let calendars = Calendars::from_value(&serde_json::json!({
-/// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
-/// #     "24x7": {"always_open": true},
-/// #     "either": {"union": ["london", "24x7"]}}))?;
+/// # let calendars = entitlement_core::doc_fixture::calendars();
 /// assert_eq!(calendars.len(), 3);
 /// assert_eq!(calendars.get("london").unwrap().time_zone(), Some("Europe/London"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -927,7 +922,7 @@ impl Calendars {
                 ),
             });
         }
-        let mut named = spec::Named {
+        let mut named = definition::Named {
             defs,
             path: path.to_string(),
             done: HashMap::new(),
@@ -937,7 +932,7 @@ impl Calendars {
         names.sort();
         for name in names {
             let p = document::key_path(path, name);
-            spec::Resolve::resolve(&mut named, name, &p)?;
+            definition::Resolve::resolve(&mut named, name, &p)?;
         }
         Ok(Calendars {
             by_name: named.done,
@@ -947,11 +942,7 @@ impl Calendars {
     /// The calendar of that name.
     ///
     /// ```
-    /// # use entitlement_core::Calendars;
-    /// # let calendars = Calendars::from_value(&serde_json::json!({
-    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
-    /// #     "24x7": {"always_open": true},
-    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// # let calendars = entitlement_core::doc_fixture::calendars();
     /// assert!(calendars.get("24x7").is_some());
     /// assert!(calendars.get("sydney").is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -963,11 +954,7 @@ impl Calendars {
     /// The names of the calendars, sorted.
     ///
     /// ```
-    /// # use entitlement_core::Calendars;
-    /// # let calendars = Calendars::from_value(&serde_json::json!({
-    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
-    /// #     "24x7": {"always_open": true},
-    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// # let calendars = entitlement_core::doc_fixture::calendars();
     /// assert_eq!(calendars.names(), vec!["24x7", "either", "london"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -980,11 +967,7 @@ impl Calendars {
     /// The number of calendars.
     ///
     /// ```
-    /// # use entitlement_core::Calendars;
-    /// # let calendars = Calendars::from_value(&serde_json::json!({
-    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
-    /// #     "24x7": {"always_open": true},
-    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// # let calendars = entitlement_core::doc_fixture::calendars();
     /// assert_eq!(calendars.len(), 3);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -995,11 +978,7 @@ impl Calendars {
     /// Whether there are no calendars.
     ///
     /// ```
-    /// # use entitlement_core::Calendars;
-    /// # let calendars = Calendars::from_value(&serde_json::json!({
-    /// #     "london": {"time_zone": "Europe/London", "hours": {"mon": ["09:00-17:00"]}},
-    /// #     "24x7": {"always_open": true},
-    /// #     "either": {"union": ["london", "24x7"]}}))?;
+    /// # let calendars = entitlement_core::doc_fixture::calendars();
     /// assert!(!calendars.is_empty());
     /// assert!(entitlement_core::Calendars::from_value(&serde_json::json!({}))?.is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -4,7 +4,7 @@
 //!
 //! Results reach a host through serde: every result type derives `Serialize`, and its instants,
 //! durations and dates are marked (see [`crate::time::marker`]) so that a binding's serializer
-//! makes native values of them. [`result_schemas`] describes every result type (fields, types,
+//! makes native values of them. [`result_schema`] describes every result type (fields, types,
 //! doc lines) for the bindings' generated type stubs.
 
 use crate::error::{Error, Result};

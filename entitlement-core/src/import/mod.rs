@@ -1,5 +1,5 @@
 //! Importers: the rules users already keep in a CRM or a holiday feed, turned into this
-//! project's document (SPEC §7) faithfully, or refused with an error that names the record and
+//! project's document (`docs/rules.md`, `docs/calendars.md`) faithfully, or refused with an error that names the record and
 //! the field.
 //!
 //! - [`salesforce`]: `BusinessHours` and `Holiday` records as the REST API returns them,
@@ -77,7 +77,7 @@ pub struct Warning {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Import {
     /// The fragment: an object with any of `calendars`, `processes` and `entitlements` (or, for
-    /// case imports, `cases`), in the document format of SPEC §7.
+    /// case imports, `cases`), in the document format of `docs/rules.md`.
     pub document: Value,
     /// What the user should know about the import.
     pub warnings: Vec<Warning>,
@@ -205,7 +205,7 @@ impl Import {
                     reason: format!(
                         "the import holds {} calendars ({}); name the one you want",
                         names.len(),
-                        crate::rules::list(names.iter().copied())
+                        crate::error::known_names(names.iter().copied())
                     ),
                 });
             }
@@ -216,7 +216,7 @@ impl Import {
             .ok_or_else(|| Error::UnknownCalendar {
                 path: "calendars".into(),
                 name: name.clone(),
-                known: crate::rules::list(names.iter().copied()),
+                known: crate::error::known_names(names.iter().copied()),
             })
     }
 

@@ -162,7 +162,7 @@ const CASE_KEYS: [&str; 7] = [
 const EVENT_KEYS: [&str; 7] = ["at", "type", "to", "from", "field", "id", "meta"];
 
 impl Case {
-    /// Validates a case in the document shape of SPEC §7 (`meta` mappings are allowed and
+    /// Validates a case in the document shape of `docs/rules.md`, "Cases" (`meta` mappings are allowed and
     /// ignored). Errors are [`Error::InCase`], naming the case and the path inside it.
     ///
     /// ```
@@ -220,7 +220,9 @@ impl Case {
             if chunk.is_empty() {
                 return Ok(out);
             }
-            out.extend(super::par_map(&chunk, |(i, v)| Case::from_value_at(v, *i))?);
+            out.extend(super::parallel::par_map(&chunk, |(i, v)| {
+                Case::from_value_at(v, *i)
+            })?);
         }
     }
 

@@ -5,6 +5,23 @@
 //! returns one [`MilestoneStatus`] per milestone instance. The semantics, with the reasons for
 //! each decision, are in `docs/rules.md`.
 //!
+//! | file | what it holds |
+//! |---|---|
+//! | `mod.rs` | [`Ruleset`]: reading the document, the query API, [`Ruleset::evaluate_case`] |
+//! | `model/` | the validated document: criteria, milestones, processes, entitlements |
+//! | `monitor_config.rs` | the `monitor:` section ([`MonitorConfig`]) |
+//! | `case.rs` | [`Case`] and its event log |
+//! | `replay.rs` | the replay of one case up to `now` |
+//! | `status.rs` | what a replay answers: [`MilestoneStatus`], [`CaseEvaluation`], usage |
+//! | `usage.rs`, `risk.rs` | case counts against quotas; breach risk |
+//! | `monitor/` | [`Ruleset::monitor`]: events, suppression, rollups, what-if |
+//! | `alert/` | [`Alert`], built from a monitor event, and its renderers |
+//! | `period.rs`, `parallel.rs` | leaves: quota periods and midnights; work on rayon's pool |
+//!
+//! Modules point one way: the leaves (`model`, `case`, `period`, `parallel`) import nothing of
+//! `mod.rs`; `monitor`, `usage` and `risk` add methods to [`Ruleset`] and import only that type
+//! from it; `alert` takes its event from `monitor/event.rs`, a leaf, and never the monitor.
+//!
 //! ```
 //! use entitlement_core::rules::{Case, MilestoneState, Ruleset};
 //! use chrono::{DateTime, Utc};
@@ -35,9 +52,11 @@
 
 mod alert;
 mod case;
-mod config;
 mod model;
 mod monitor;
+mod monitor_config;
+mod parallel;
+mod period;
 mod replay;
 mod risk;
 mod status;
@@ -46,14 +65,12 @@ mod usage;
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
+use chrono::{DateTime, Days, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
-pub(crate) use crate::time::rfc3339;
 pub use alert::{Alert, hours_minutes};
 pub use case::{Case, Event, EventKind, MAX_EVENTS};
-pub use config::{Chronic, MinLevel, MonitorConfig, Suppress};
 pub use model::{
     Account, BUILTIN_EVENTS, Criteria, Entitlement, Level, MAX_CRITERIA_CONDITIONS,
     MAX_CRITERIA_DEPTH, Milestone, MilestoneKind, Op, Period, Process, ProcessRef, Quota,
@@ -63,6 +80,7 @@ pub use monitor::{
     AccountRollup, Attainment, MilestoneRollup, MonitorEvent, MonitorEventKind, MonitorReport,
     OverQuota, ProcessRollup, QuotaCrossing, StatusRef, WhatIf, WhatIfChange, WhatIfRow,
 };
+pub use monitor_config::{Chronic, MinLevel, MonitorConfig, Suppress};
 pub use risk::BreachRisk;
 pub use status::{
     CaseEvaluation, EntitlementStatus, EntitlementUsage, MilestoneState, MilestoneStatus, QuotaUse,
@@ -71,8 +89,10 @@ pub use status::{
 
 use crate::calendar::{Calendar, Calendars};
 use crate::document::{self, Format, as_array, as_object, check_keys, index_path, key_path};
-use crate::error::{Error, Result, excerpt};
+use crate::error::{Error, Result, excerpt, known_names};
 use crate::time::to_us;
+use parallel::par_map;
+use period::midnight;
 
 /// The most processes (counting versions) a document may define.
 pub const MAX_PROCESSES: usize = 10_000;
@@ -88,22 +108,7 @@ pub const MAX_ENTITLEMENTS: usize = 1_000_000;
 /// Cheap to share across threads (`Send + Sync`); evaluation never mutates it.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// assert_eq!(rules.processes().len(), 1);
 /// assert_eq!(rules.evaluate(&case, now)?[0].milestone, "First Response");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -122,23 +127,6 @@ pub struct Ruleset {
     /// once: every evaluation asks for them, and the zone lookups cost more than the replay's
     /// first milestone (callgrind: about a tenth of an evaluation).
     windows: Vec<(Option<i64>, Option<i64>)>,
-}
-
-pub(crate) fn list<'a>(known: impl Iterator<Item = &'a str>) -> String {
-    let mut v: Vec<&str> = known.collect();
-    v.sort_unstable();
-    v.dedup();
-    let more = v.len().saturating_sub(20);
-    v.truncate(20);
-    let mut s = if v.is_empty() {
-        "(none)".to_string()
-    } else {
-        v.join(", ")
-    };
-    if more > 0 {
-        s.push_str(&format!(" and {more} more"));
-    }
-    s
 }
 
 impl Ruleset {
@@ -182,7 +170,7 @@ impl Ruleset {
                 Some(n) if calendars.get(n).is_none() => Err(Error::UnknownCalendar {
                     path: path.to_string(),
                     name: n.clone(),
-                    known: list(calendars.names().into_iter()),
+                    known: known_names(calendars.names().into_iter()),
                 }),
                 _ => Ok(()),
             }
@@ -374,22 +362,7 @@ impl Ruleset {
     /// where they matter).
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// let text = serde_json::to_string(&rules.to_value())?;
     /// assert_eq!(entitlement_core::Ruleset::from_json(&text)?.to_value(), rules.to_value()); // round trip
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -422,22 +395,7 @@ impl Ruleset {
     /// The `monitor:` settings (defaults when the document has none).
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// assert!(rules.monitor_config().suppress.while_paused);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -448,22 +406,7 @@ impl Ruleset {
     /// The calendars.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// assert!(rules.calendars().get("24x7").is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -474,22 +417,7 @@ impl Ruleset {
     /// Every process version, in document order.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// let process = &rules.processes()[0];
     /// assert_eq!((process.id.as_str(), process.version), ("p", 1));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -501,22 +429,7 @@ impl Ruleset {
     /// The entitlements, in document order.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// assert_eq!(rules.entitlements()[0].id, "acme");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -527,22 +440,7 @@ impl Ruleset {
     /// The entitlement with that id.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// assert_eq!(rules.entitlement("acme").unwrap().cases_per_entitlement, Some(10));
     /// assert!(rules.entitlement("globex").is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -555,22 +453,7 @@ impl Ruleset {
     /// `default: true`, else the highest.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// use entitlement_core::rules::ProcessRef;
     /// assert!(rules.process(&ProcessRef::Id("p".into())).is_some());
     /// assert!(rules.process(&ProcessRef::Pinned { id: "p".into(), version: 2 }).is_none());
@@ -591,19 +474,15 @@ impl Ruleset {
             .unwrap_or(Tz::UTC)
     }
 
-    pub(crate) fn midnight(tz: Tz, date: NaiveDate) -> i64 {
-        crate::calendar::zone::local_to_utc(tz, date, 0)
-    }
-
     /// The first covered instant (the start date's midnight in the entitlement's zone) and the
     /// first instant after coverage (the midnight after the end date).
     fn window_of(&self, entitlement: &Entitlement) -> (Option<i64>, Option<i64>) {
         let tz = self.time_zone_of(entitlement);
-        let start = entitlement.start_date.map(|d| Ruleset::midnight(tz, d));
+        let start = entitlement.start_date.map(|d| midnight(tz, d));
         let end = entitlement
             .end_date
             .and_then(|d| d.checked_add_days(Days::new(1)))
-            .map(|next| Ruleset::midnight(tz, next));
+            .map(|next| midnight(tz, next));
         (start, end)
     }
 
@@ -657,22 +536,7 @@ impl Ruleset {
     /// that the process does not know, is an error naming the case and the field.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// let evaluation = rules.evaluate_case(&case, now)?;
     /// assert!(evaluation.covered);
     /// assert_eq!(evaluation.process.as_deref(), Some("p"));
@@ -691,7 +555,7 @@ impl Ruleset {
                 in_case(Error::UnknownEntitlement {
                     path: "entitlement".into(),
                     name: id.clone(),
-                    known: list(self.entitlements.iter().map(|e| e.id.as_str())),
+                    known: known_names(self.entitlements.iter().map(|e| e.id.as_str())),
                 })
             })?),
         };
@@ -751,22 +615,7 @@ impl Ruleset {
     /// milestone order; empty for a case that is not covered.
     ///
     /// ```
-    /// # use entitlement_core::{Case, Ruleset};
-    /// # let rules = Ruleset::from_yaml(r#"
-    /// # calendars: { 24x7: { always_open: true } }
-    /// # processes:
-    /// #   - id: p
-    /// #     calendar: 24x7
-    /// #     milestones:
-    /// #       - { name: First Response, kind: first_response, target: 1h,
-    /// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-    /// # entitlements:
-    /// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-    /// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-    /// # "#)?;
-    /// # let case = Case::from_value(&serde_json::json!(
-    /// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-    /// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
     /// use entitlement_core::MilestoneState;
     /// let statuses = rules.evaluate(&case, now)?;
     /// assert_eq!(statuses[0].state, MilestoneState::Violated);   // 1 h target, 75 minutes in
@@ -814,47 +663,6 @@ impl Ruleset {
     }
 }
 
-/// `items.iter().map(f).collect()`, on rayon's pool. Which error a parallel collect returns
-/// depends on scheduling, so a failed run is replayed in order to report the first failure.
-pub(crate) fn par_map<T: Sync, U: Send>(
-    items: &[T],
-    f: impl Fn(&T) -> Result<U> + Sync,
-) -> Result<Vec<U>> {
-    use rayon::prelude::*;
-    match items.par_iter().with_min_len(32).map(&f).collect() {
-        Ok(all) => Ok(all),
-        Err(_) => items.iter().map(f).collect(),
-    }
-}
-
-/// The first and last day of the period that contains `day`.
-pub(crate) fn period_bounds(
-    period: Period,
-    day: NaiveDate,
-    e: &Entitlement,
-) -> (NaiveDate, NaiveDate) {
-    let first_of = |month0: u32| NaiveDate::from_ymd_opt(day.year(), month0 + 1, 1).unwrap_or(day);
-    let (start, months) = match period {
-        Period::Month => (first_of(day.month0()), 1),
-        Period::Quarter => (first_of(day.month0() / 3 * 3), 3),
-        Period::Year => (first_of(0), 12),
-        Period::Term => {
-            return (e.start_date.unwrap_or(day), e.end_date.unwrap_or(day));
-        }
-    };
-    let end = start
-        .checked_add_months(Months::new(months))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(NaiveDate::MAX);
-    // Keep the dates inside the supported years 1 to 9999 (a zone ahead of UTC can put the
-    // last instant's local date in year 10000).
-    let (first, last) = (
-        NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN),
-        NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX),
-    );
-    (start.clamp(first, last), end.clamp(first, last))
-}
-
 fn resolve_process<'a>(
     processes: &'a [Process],
     by_process: &HashMap<String, Vec<usize>>,
@@ -865,7 +673,7 @@ fn resolve_process<'a>(
     let versions = by_process.get(id).ok_or_else(|| Error::UnknownProcess {
         path: path.to_string(),
         name: id.to_string(),
-        known: list(by_process.keys().map(String::as_str)),
+        known: known_names(by_process.keys().map(String::as_str)),
     })?;
     match reference {
         ProcessRef::Id(_) => Ok(&processes[versions[0]]),

@@ -1,5 +1,5 @@
 //! Breach risk: the probability that an open milestone breaches, estimated from the history of
-//! the same milestone on other cases (SPEC §3).
+//! the same milestone on other cases (`docs/monitor.md`, "Breach risk").
 //!
 //! For each process, milestone and target (a tier is the target its table gives), the active
 //! business time each occurrence took to complete is a duration; occurrences still open are
@@ -13,8 +13,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
+use super::Ruleset;
+use super::case::Case;
 use super::status::MilestoneState;
-use super::{Case, Ruleset};
 use crate::error::Result;
 
 /// The estimated risk that one open milestone occurrence breaches its target, as

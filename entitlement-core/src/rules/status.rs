@@ -8,22 +8,7 @@ use super::model::{Level, MilestoneKind, Period};
 /// Where one milestone instance stands.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// use entitlement_core::MilestoneState;
 /// assert_eq!(rules.evaluate(&case, now)?[0].state, MilestoneState::Violated);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -82,22 +67,7 @@ impl MilestoneState {
 /// One trigger of one milestone instance, placed on the wall clock.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// let status = &rules.evaluate(&case, now)?[0];
 /// let warning = &status.triggers[0];
 /// assert_eq!(warning.at, "2026-11-25T10:30:00Z".parse::<chrono::DateTime<chrono::Utc>>()?);
@@ -130,22 +100,7 @@ pub struct TriggerStatus {
 /// Where one instance of one milestone of one case stands at `now`.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// let status = &rules.evaluate(&case, now)?[0];
 /// assert_eq!((status.milestone.as_str(), status.instance), ("First Response", 1));
 /// assert_eq!(status.target_at, Some("2026-11-25T11:00:00Z".parse()?));
@@ -214,22 +169,7 @@ pub struct MilestoneStatus {
 /// The status of an entitlement at an instant, from its dates.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// use entitlement_core::rules::EntitlementStatus;
 /// assert_eq!(rules.evaluate_case(&case, now)?.entitlement_status, EntitlementStatus::Active);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -267,22 +207,7 @@ impl EntitlementStatus {
 /// The whole result of evaluating one case: its coverage and its milestones.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// let evaluation = rules.evaluate_case(&case, now)?;
 /// assert!(evaluation.covered && evaluation.reason.is_none());
 /// assert_eq!(evaluation.account["name"], "Acme");
@@ -314,22 +239,7 @@ pub struct CaseEvaluation {
 /// How much of one quota is used in the period that contains `now`.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
 /// let quota = &report.accounts[0].usage[0].quotas[0];
 /// assert_eq!((quota.max_cases, quota.used, quota.remaining), (5, 1, 4));
@@ -365,22 +275,7 @@ pub struct QuotaUse {
 /// An entitlement's status and case counts at `now`.
 ///
 /// ```
-/// # use entitlement_core::{Case, Ruleset};
-/// # let rules = Ruleset::from_yaml(r#"
-/// # calendars: { 24x7: { always_open: true } }
-/// # processes:
-/// #   - id: p
-/// #     calendar: 24x7
-/// #     milestones:
-/// #       - { name: First Response, kind: first_response, target: 1h,
-/// #           triggers: [ { at: "50%", level: warning, actions: [notify_owner] } ] }
-/// # entitlements:
-/// #   - { id: acme, process: p, account: { id: A-1, name: Acme, arr: 1200000 },
-/// #       cases_per_entitlement: 10, quotas: [ { period: month, max_cases: 5 } ] }
-/// # "#)?;
-/// # let case = Case::from_value(&serde_json::json!(
-/// #     {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z"}))?;
-/// # let now: chrono::DateTime<chrono::Utc> = "2026-11-25T11:15:00Z".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
 /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
 /// let usage = &report.accounts[0].usage[0];
 /// assert_eq!((usage.cases_used, usage.cases_remaining), (1, Some(9)));

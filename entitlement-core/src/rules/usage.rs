@@ -2,10 +2,13 @@
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 
+use super::Ruleset;
+use super::case::Case;
 use super::model::{Entitlement, Period, Quota};
+use super::period::{midnight, period_bounds};
 use super::replay::first_match;
 use super::status::{EntitlementUsage, QuotaUse};
-use super::{Case, Ruleset, list, period_bounds};
+use crate::error::known_names;
 use crate::error::{Error, Result};
 use crate::time::to_us;
 
@@ -74,9 +77,9 @@ impl Ruleset {
     ) -> (i64, i64) {
         let tz = self.time_zone_of(e);
         (
-            Ruleset::midnight(tz, start),
+            midnight(tz, start),
             end.checked_add_days(Days::new(1))
-                .map(|d| Ruleset::midnight(tz, d))
+                .map(|d| midnight(tz, d))
                 .unwrap_or(i64::MAX),
         )
     }
@@ -150,7 +153,7 @@ impl Ruleset {
             .ok_or_else(|| Error::UnknownEntitlement {
                 path: "entitlement".into(),
                 name: entitlement.to_string(),
-                known: list(self.entitlements.iter().map(|e| e.id.as_str())),
+                known: known_names(self.entitlements.iter().map(|e| e.id.as_str())),
             })?;
         let mine: Vec<&Case> = cases
             .iter()

@@ -344,7 +344,7 @@ fn assign_holidays(
                 key,
                 format!(
                     "no business-hours record has the Id or Name {key:?}; business hours: {}",
-                    crate::rules::list(known.iter().copied())
+                    crate::error::known_names(known.iter().copied())
                 ),
             ));
         };

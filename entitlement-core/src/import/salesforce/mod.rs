@@ -279,5 +279,5 @@ fn optional_datetime(
 
 /// An instant as the document writes it.
 fn instant_text(t: DateTime<Utc>) -> String {
-    crate::rules::rfc3339(t)
+    crate::time::rfc3339(t)
 }

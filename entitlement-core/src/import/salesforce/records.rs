@@ -418,7 +418,7 @@ pub fn cases(
             warnings.push(Warning {
                 record: what.into(),
                 field: "CaseId".into(),
-                message: format!("{rows} rows belong to cases that are not among the records and were left out ({})", crate::rules::list(ids.iter().take(5).copied())),
+                message: format!("{rows} rows belong to cases that are not among the records and were left out ({})", crate::error::known_names(ids.iter().take(5).copied())),
             });
         }
     }

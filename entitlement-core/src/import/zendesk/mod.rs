@@ -326,7 +326,7 @@ fn holidays_by_schedule(
                 key,
                 format!(
                     "no schedule has the id {key:?}; schedule ids: {}",
-                    crate::rules::list(known.iter().copied())
+                    crate::error::known_names(known.iter().copied())
                 ),
             ));
         };

@@ -1,15 +1,15 @@
-//! The `calendars:` part of the document (SPEC §7), validated by hand so that every error names
-//! its path and says what would be valid.
+//! Calendar definitions and the `calendars:` part of the document (`docs/calendars.md`),
+//! validated by hand so that every error names its path and says what would be valid.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use super::holiday::{parse_date, parse_holiday, weekday_from_key};
+use super::holiday::{parse_holiday, weekday_from_key};
 use super::hours::{LocalSpan, Placed, check_overlaps, parse_span};
 use super::{Calendar, Zoned};
 use crate::document::{
-    as_array, as_bool, as_object, as_str, check_keys, index_path, key_path, required,
+    as_array, as_bool, as_date, as_object, as_str, check_keys, index_path, key_path, required,
 };
 use crate::error::{Error, Result};
 
@@ -217,7 +217,7 @@ pub(crate) fn build(
             let ip = index_path(&op, i);
             let omap = as_object(item, &ip)?;
             check_keys(omap, &ip, &["date", "hours", "name"])?;
-            let date = parse_date(required(omap, &ip, "date")?, &key_path(&ip, "date"))?;
+            let date = as_date(required(omap, &ip, "date")?, &key_path(&ip, "date"))?;
             let hp = key_path(&ip, "hours");
             let mut spans = spans_of(required(omap, &ip, "hours")?, &hp)?;
             let labelled: Vec<_> = spans
