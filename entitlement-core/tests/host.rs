@@ -278,6 +278,24 @@ fn the_time_zone_alias_is_a_document_rule_in_calendars_and_rulesets() {
         rules.calendars().get("paris").unwrap().time_zone(),
         Some("Europe/Paris")
     );
+    // The definitions kept, and written back, use the document's key, inline unions included.
+    let doc = json!({"calendars": {
+        "paris": {"timeZone": "Europe/Paris", "hours": {"mon": ["09:00-17:00"]}},
+        "both": {"union": ["paris", {"timeZone": "Asia/Tokyo", "hours": {"tue": ["09:00-17:00"]}}]}}});
+    let written = Ruleset::from_value(&doc).expect("aliases").to_value();
+    assert_eq!(written["calendars"]["paris"]["time_zone"], "Europe/Paris");
+    assert_eq!(
+        written["calendars"]["both"]["union"][1]["time_zone"],
+        "Asia/Tokyo"
+    );
+    assert!(!written.to_string().contains("timeZone"), "{written}");
+    let union = Calendar::from_value(&doc["calendars"]["both"]["union"][1]).expect("inline");
+    assert_eq!(union.to_value()["time_zone"], "Asia/Tokyo");
+    let nested_both = Ruleset::from_value(&json!({"calendars": {"u": {"union": [
+        {"timeZone": "UTC", "time_zone": "UTC", "hours": {"mon": ["09:00-17:00"]}}]}}}))
+    .unwrap_err();
+    assert_eq!(nested_both.code(), "invalid_value");
+    assert_eq!(nested_both.path_text(), "calendars.u.union[0].timeZone");
     let both = Calendar::from_value(&json!({"timeZone": "UTC", "time_zone": "UTC",
         "hours": {"mon": ["09:00-17:00"]}}))
     .unwrap_err();

@@ -66,6 +66,51 @@ fn spans_of(v: &Value, path: &str) -> Result<Vec<LocalSpan>> {
         .collect()
 }
 
+/// Whether a calendar definition, or an inline calendar of its union, uses a key alias
+/// ([`crate::host::CALENDAR_KEY_ALIASES`]).
+fn has_alias(v: &Value) -> bool {
+    let Some(map) = v.as_object() else {
+        return false;
+    };
+    crate::host::CALENDAR_KEY_ALIASES
+        .iter()
+        .any(|(alias, _)| map.contains_key(*alias))
+        || map
+            .get("union")
+            .and_then(Value::as_array)
+            .is_some_and(|parts| parts.iter().any(has_alias))
+}
+
+/// The definition with every key alias renamed to its key, in it and in the inline calendars
+/// of its union, so that the definition kept (and written back) uses the document's keys. An
+/// alias given beside its key is an `invalid_value` naming the alias.
+pub(crate) fn without_aliases(v: &Value, path: &str) -> Result<Value> {
+    let Some(map) = v.as_object() else {
+        return Ok(v.clone());
+    };
+    let mut renamed = map.clone();
+    for (alias, key) in crate::host::CALENDAR_KEY_ALIASES {
+        if let Some(value) = renamed.remove(alias) {
+            if renamed.contains_key(key) {
+                return Err(Error::InvalidValue {
+                    path: key_path(path, alias),
+                    reason: format!("`{alias}` is an alias of `{key}`: give one of them, not both"),
+                });
+            }
+            renamed.insert(key.to_string(), value);
+        }
+    }
+    if let Some(Value::Array(parts)) = renamed.get_mut("union") {
+        let union_path = key_path(path, "union");
+        for (i, part) in parts.iter_mut().enumerate() {
+            if has_alias(part) {
+                *part = without_aliases(part, &index_path(&union_path, i))?;
+            }
+        }
+    }
+    Ok(Value::Object(renamed))
+}
+
 /// Builds one calendar definition.
 pub(crate) fn build(
     v: &Value,
@@ -74,20 +119,8 @@ pub(crate) fn build(
     depth: usize,
 ) -> Result<Calendar> {
     let map = as_object(v, path)?;
-    for (alias, key) in crate::host::CALENDAR_KEY_ALIASES {
-        if map.contains_key(alias) {
-            if map.contains_key(key) {
-                return Err(Error::InvalidValue {
-                    path: key_path(path, alias),
-                    reason: format!("`{alias}` is an alias of `{key}`: give one of them, not both"),
-                });
-            }
-            let mut renamed = map.clone();
-            if let Some(value) = renamed.remove(alias) {
-                renamed.insert(key.to_string(), value);
-            }
-            return build(&Value::Object(renamed), path, names, depth);
-        }
+    if has_alias(v) {
+        return build(&without_aliases(v, path)?, path, names, depth);
     }
     if map.contains_key("always_open") {
         check_keys(map, path, &["always_open", "description"])?;

@@ -5,7 +5,7 @@
 //! UTC intervals lazily, one year at a time, and can be shared across threads.
 
 mod batch;
-mod definition;
+pub(crate) mod definition;
 pub(crate) mod holiday;
 mod hours;
 mod index;

@@ -87,6 +87,7 @@ pub use status::{
     TriggerStatus,
 };
 
+use crate::calendar::definition::without_aliases;
 use crate::calendar::{Calendar, Calendars};
 use crate::document::{self, Format, as_array, as_object, check_keys, index_path, key_path};
 use crate::error::{Error, Result, excerpt, known_names};
@@ -162,7 +163,13 @@ impl Ruleset {
             None => (Calendars::default(), Map::new()),
             Some(c) => (
                 Calendars::from_value_at(c, "calendars")?,
-                as_object(c, "calendars")?.clone(),
+                as_object(c, "calendars")?
+                    .iter()
+                    .map(|(name, def)| {
+                        let path = crate::document::key_path("calendars", name);
+                        Ok((name.clone(), without_aliases(def, &path)?))
+                    })
+                    .collect::<Result<Map<String, Value>>>()?,
             ),
         };
         let check_calendar = |name: &Option<String>, path: &str| -> Result<()> {
