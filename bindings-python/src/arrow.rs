@@ -562,7 +562,7 @@ pub(crate) fn evaluate(
 ) -> Result<RecordBatch> {
     let cases = cases_of(batch)?;
     let evaluations = rules.evaluate_cases(&cases, now)?;
-    Ok(entitlement_tables::evaluation_statuses(&evaluations)?)
+    entitlement_tables::evaluation_statuses(&evaluations)
 }
 
 /// `monitor_arrow`: the milestone events of `(since, now]` of the cases of `batch`.
@@ -575,5 +575,5 @@ pub(crate) fn monitor(
     let cases = cases_of(batch)?;
     let evaluations = rules.evaluate_cases(&cases, now)?;
     let events = rules.milestone_events(&cases, &evaluations, now, since)?;
-    Ok(entitlement_tables::events(&events)?)
+    entitlement_tables::events(&events)
 }
