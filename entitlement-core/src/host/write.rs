@@ -421,15 +421,14 @@ impl<'a, W: HostWriter> ser::Serializer for Writer<'a, W> {
         self.serialize_str(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, v: &T) -> Out<W> {
-        if !self.w.human_readable() {
-            let marked: fn(&W, i64) -> Result<W::Value, W::Error> = match name {
-                INSTANT => W::instant,
-                DURATION => W::duration,
-                DATE => W::date,
-                _ => return v.serialize(self),
-            };
+        if !self.w.human_readable() && matches!(name, INSTANT | DURATION | DATE) {
             let n = v.serialize(Integer::<W::Error>(std::marker::PhantomData))?;
-            return marked(self.w, n).map_err(host);
+            return match name {
+                INSTANT => self.w.instant(n),
+                DURATION => self.w.duration(n),
+                _ => self.w.date(n),
+            }
+            .map_err(host);
         }
         v.serialize(self)
     }
