@@ -129,21 +129,7 @@ pub fn instances<T: Wrapped + ToNapiValue>(
 
 /// An array of these values.
 pub fn array(env: sys::napi_env, items: Vec<sys::napi_value>) -> Result<Js, NodeError> {
-    let mut out = std::ptr::null_mut();
-    // SAFETY: `env` is the environment of the current call, the items are its values, and the
-    // out-pointer is a local.
-    unsafe {
-        let mut status = sys::napi_create_array_with_length(env, items.len(), &mut out);
-        for (index, item) in items.into_iter().enumerate() {
-            if status == sys::Status::napi_ok {
-                status = sys::napi_set_element(env, out, index as u32, item);
-            }
-        }
-        if status != sys::Status::napi_ok {
-            return Err(napi::Error::from_reason("cannot create an array").into());
-        }
-    }
-    Ok(Js(out))
+    Ok(Js(ser::array(env, items)?))
 }
 
 /// Where one instance of one milestone of one case stands at `now`.

@@ -5,6 +5,7 @@ mod dst;
 mod errors;
 mod fuzz_corpus;
 mod host;
+mod host_write;
 mod hostile_calendar;
 mod hostile_documents;
 mod hostile_monitor;
