@@ -9,6 +9,8 @@
 
 use crate::error::{Error, Result};
 
+pub mod read;
+
 /// How deeply a host value (a document, a case, an options object) may nest, in every binding,
 /// and how deeply a result is written back. Deeper input is refused with `limit_exceeded`
 /// naming its path; the documents themselves nest at most 6 levels.
