@@ -10,6 +10,8 @@
 
 use entitlement_core::Error as CoreError;
 use entitlement_core::calendar::{BatchError, MISSING};
+use entitlement_core::error::HostProblem;
+use entitlement_core::host::read;
 use napi::bindgen_prelude::{
     BigInt64Array, BigInt64ArraySlice, Env, Float64Array, Float64ArraySlice, ToNapiValue, Unknown,
 };
@@ -109,12 +111,14 @@ pub fn column(value: &Unknown<'_>, path: &str, q: Quantity) -> Result<Column, No
         values.push(match q {
             Quantity::Instant => convert::instant(&item, &item_path)?,
             Quantity::Duration => convert::duration(&item, "durations").map_err(|e| match e {
-                NodeError::Core(CoreError::NotADuration {
-                    expected, found, ..
+                NodeError::Core(CoreError::HostValue {
+                    problem: HostProblem::InvalidDuration,
+                    reason,
+                    ..
                 }) => NodeError::Core(
                     CoreError::InvalidValue {
                         path: item_path.clone(),
-                        reason: format!("expected {expected}, found {found}"),
+                        reason,
                     }
                     .in_argument(),
                 ),
@@ -167,19 +171,9 @@ fn millis(x: f64, path: &str, i: usize, q: Quantity) -> Result<i64, NodeError> {
     }
 }
 
-/// Checks that the second argument (`other`) is as long as `starts`.
+/// Checks that the second argument (`other`) is as long as `starts` (the core's rule).
 pub fn same_length(starts: usize, other: usize, name: &str) -> Result<(), NodeError> {
-    if starts == other {
-        return Ok(());
-    }
-    Err(CoreError::InvalidValue {
-        path: name.to_string(),
-        reason: format!(
-            "starts has {starts} items but {name} has {other}; give them the same length"
-        ),
-    }
-    .in_argument()
-    .into())
+    Ok(read::same_length(starts, other, "starts", name)?)
 }
 
 /// A batch's failure as the error of its item (`starts[3]: ...`).

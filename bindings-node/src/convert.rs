@@ -17,14 +17,16 @@
 //!   refused, never replaced by U+FFFD ([`text`]).
 
 use chrono::{DateTime, Utc};
-use entitlement_core::document::MAX_DOCUMENT_BYTES;
-use entitlement_core::host::{CaseSlot, MAX_NESTING};
-use entitlement_core::rules::MAX_EVENTS;
+use std::marker::PhantomData;
+
+use entitlement_core::error::HostProblem;
+use entitlement_core::host::CaseSlot;
+use entitlement_core::host::read::{self, HostKind, HostReader};
 use entitlement_core::time::check_instant;
 use entitlement_core::{Error as CoreError, MAX_MICROS, MIN_MICROS};
 use napi::bindgen_prelude::{Array, FromNapiValue, JsObjectValue, Object, Unknown, Utf16String};
 use napi::{JsDate, JsValue, ValueType, sys};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 use crate::error::NodeError;
 
@@ -42,17 +44,11 @@ const INSTANT_EXPECTED: &str = "expected a Date, an ISO 8601 string with a UTC o
 /// supported instant, so longer inputs are clamped to it and the core reports `out_of_range`.
 const SPAN_MICROS: i64 = MAX_MICROS - MIN_MICROS;
 
-/// The most items an array may hold anywhere the addon reads one (a document, a case, a calendar
-/// definition, a list of cases, a batch column given as an array): the most a document of
-/// `MAX_DOCUMENT_BYTES` (64 MiB) can write (`[0,0,...]`, two bytes an item), so that a value
-/// given as an object may hold nothing its text could not. An array reports its `length`, not
-/// how many items it holds (`a = []; a.length = 2 ** 32 - 1` holds none), so the length is
-/// checked before the first item is read, and never sizes an allocation ([`reserve`]).
-pub const MAX_ARRAY_ITEMS: u32 = (MAX_DOCUMENT_BYTES / 2) as u32;
-
-/// The most items reserved ahead of reading an array: beyond it, the vector grows as items are
-/// actually read, so memory follows the items, not the reported length.
-const RESERVE_ITEMS: u32 = 4096;
+/// The most items an array may hold anywhere the addon reads one (the core's
+/// [`read::MAX_ARRAY_ITEMS`]): an array reports its `length`, not how many items it holds
+/// (`a = []; a.length = 2 ** 32 - 1` holds none), so the length is checked before the first
+/// item is read, and never sizes an allocation ([`read::reserve`]).
+pub const MAX_ARRAY_ITEMS: u32 = read::MAX_ARRAY_ITEMS as u32;
 
 // ----------------------------------------------------------------------------------------------
 // Instants and durations in
@@ -137,10 +133,12 @@ fn ms_to_micros(ms: f64) -> i64 {
 /// Reads a duration argument: a finite number of milliseconds, as microseconds.
 pub fn duration(value: &Unknown<'_>, path: &str) -> Result<i64, NodeError> {
     let not_duration = |found: String| -> NodeError {
-        CoreError::NotADuration {
+        CoreError::HostValue {
             path: path.to_string(),
-            expected: "a duration as a finite number of milliseconds".into(),
-            found,
+            problem: HostProblem::InvalidDuration,
+            reason: format!(
+                "expected a duration as a finite number of milliseconds, found {found}"
+            ),
         }
         .into()
     };
@@ -279,8 +277,9 @@ fn lone_surrogate_error(path: String, what: &str, unit: u16, index: usize) -> No
 }
 
 /// The array `value` (named by `path`), refused with `limit_exceeded` when its `length` is over
-/// `limit`: the check comes before any item is read, since a sparse array's `length` says
-/// nothing of what it holds, and walking four billion holes is itself a hang.
+/// `limit` ([`read::check_length`]): the check comes before any item is read, since a sparse
+/// array's `length` says nothing of what it holds, and walking four billion holes is itself a
+/// hang.
 pub fn bounded_array<'env>(
     value: &Unknown<'env>,
     path: impl FnOnce() -> String,
@@ -288,24 +287,13 @@ pub fn bounded_array<'env>(
 ) -> Result<Array<'env>, NodeError> {
     // SAFETY: every caller checked `is_array()` first.
     let array = unsafe { value.cast::<Array<'env>>() }?;
-    if array.len() > limit {
-        return Err(CoreError::LimitExceeded {
-            path: path(),
-            reason: format!(
-                "the array's length is {}; at most {limit} items are accepted (a sparse \
-                 array counts by its length, not by the items it holds)",
-                array.len()
-            ),
-        }
-        .into());
-    }
+    read::check_length(array.len() as usize, limit as usize, path)?;
     Ok(array)
 }
 
-/// How many items to reserve for an array of `len`: never more than a few thousand ahead of the
-/// items actually read.
+/// How many items to reserve for an array of `len` ([`read::reserve`]).
 pub fn reserve(len: u32) -> usize {
-    len.min(RESERVE_ITEMS) as usize
+    read::reserve(len as usize)
 }
 
 /// Item `index` of `array`; a hole (no element at the index, own or inherited) is `invalid_type`
@@ -374,177 +362,159 @@ impl Shape {
 /// A function that replaces some objects (a `Calendar` inside a document) by their definition.
 pub type Embed<'a> = &'a dyn Fn(&Unknown<'_>) -> Result<Option<Value>, NodeError>;
 
-/// Reads a JavaScript value as a JSON value tree, naming the path of anything that is not JSON.
+/// Reads a JavaScript value as a JSON value tree, naming the path of anything that is not JSON,
+/// through the core's one walk ([`read::to_json`]: paths, nesting and length limits, the case's
+/// instant slots).
 ///
 /// Properties whose value is `undefined` are left out (as `JSON.stringify` does), except an
 /// instant of a case, which is an `invalid_instant` error; a value that `embed` recognises (a
-/// `Calendar` instance) is replaced by what it returns. Nesting deeper than the shape allows
-/// (which is also how a cycle ends) is a `limit_exceeded` error, never a stack overflow.
+/// `Calendar` instance) is replaced by what it returns.
 pub fn json(value: &Unknown<'_>, shape: Shape, embed: Embed<'_>) -> Result<Value, NodeError> {
-    let mut path = String::new();
     let slot = if shape == Shape::Case {
         CaseSlot::Case
     } else {
         CaseSlot::Any
     };
-    json_at(value, &mut path, 0, slot, shape, embed).map_err(|e| shape.place(e))
+    let reader = JsReader {
+        shape,
+        embed,
+        env: PhantomData,
+    };
+    read::to_json(&reader, value, slot).map_err(|e| shape.place(e))
 }
 
-fn json_at(
-    value: &Unknown<'_>,
-    path: &mut String,
-    depth: usize,
-    slot: CaseSlot,
+/// What a JavaScript value is, for the core's walk.
+struct JsReader<'a, 'env> {
     shape: Shape,
-    embed: Embed<'_>,
-) -> Result<Value, NodeError> {
-    let root = shape.root();
-    let not_json = |path: &str, found: String| -> NodeError {
-        CoreError::InvalidType {
-            path: shown_path(path, root),
-            expected: "a JSON value (an object, array, string, number, boolean or null)".into(),
-            found,
+    embed: Embed<'a>,
+    env: PhantomData<Unknown<'env>>,
+}
+
+impl<'env> HostReader for JsReader<'_, 'env> {
+    type Value = Unknown<'env>;
+    type List = Array<'env>;
+    type Map = Object<'env>;
+    type Error = NodeError;
+    const EXPECTED: &'static str =
+        "a JSON value (an object, array, string, number, boolean or null)";
+
+    fn kind(
+        &self,
+        value: &Unknown<'env>,
+        slot: CaseSlot,
+        path: &str,
+    ) -> Result<HostKind<Array<'env>, Object<'env>>, NodeError> {
+        let kind = value.get_type()?;
+        if slot == CaseSlot::Instant {
+            // Strings go to the core as they are, so that a case read from JSON text and the
+            // same case given as an object give the same errors; Dates and numbers become RFC
+            // 3339. What is no instant in any form (null, a boolean, an array, a plain object)
+            // goes to the core as it is too, which names it `invalid_type` as Rust and Python do.
+            match kind {
+                ValueType::String | ValueType::Null | ValueType::Boolean => {}
+                ValueType::Object if !value.is_date()? => {}
+                _ => return Ok(HostKind::Text(rfc3339(instant(value, path)?)?)),
+            }
         }
-        .into()
-    };
-    if slot == CaseSlot::Instant {
-        // Strings go to the core as they are, so that a case read from JSON text and the same
-        // case given as an object give the same errors; Dates and numbers become RFC 3339.
-        // What is no instant in any form (null, a boolean, an array, a plain object) goes to the
-        // core as it is too, which names it `invalid_type` as Rust and Python do.
-        match value.get_type()? {
-            ValueType::String => {
-                return Ok(Value::String(text(value, || shown_path(path, root))?));
-            }
-            ValueType::Null | ValueType::Boolean => {}
-            ValueType::Object if !value.is_date()? => {}
-            _ => return Ok(Value::String(rfc3339(instant(value, path)?)?)),
-        }
-    }
-    Ok(match value.get_type()? {
-        ValueType::Null => Value::Null,
-        ValueType::Boolean => Value::Bool(unsafe { value.cast::<bool>() }?),
-        ValueType::String => Value::String(text(value, || shown_path(path, root))?),
-        ValueType::Number => {
-            let x = unsafe { value.cast::<f64>() }?;
-            // NaN and the infinities are numbers, but not finite ones: `invalid_value`, as the
-            // Python binding says of its floats.
-            number(x).ok_or_else(|| -> NodeError {
-                CoreError::InvalidValue {
-                    path: shown_path(path, root),
-                    reason: format!("expected a finite number, found {}", format_number(x)),
-                }
-                .into()
-            })?
-        }
-        ValueType::BigInt => {
-            let big = unsafe { value.cast::<napi::bindgen_prelude::BigInt>() }?;
-            let (n, lossless) = big.get_i64();
-            if !lossless {
-                return Err(not_json(path, "a BigInt outside the 64-bit range".into()));
-            }
-            Value::from(n)
-        }
-        ValueType::Object => {
-            if depth >= MAX_NESTING {
-                return Err(CoreError::LimitExceeded {
-                    path: shown_path(path, root),
-                    reason: format!("nested more than {MAX_NESTING} levels deep"),
-                }
-                .into());
-            }
-            if let Some(embedded) = embed(value)? {
-                return Ok(embedded);
-            }
-            if value.is_date()? {
-                if shape == Shape::Case {
-                    let shown = shown_path(path, root);
-                    return Ok(Value::String(rfc3339(instant(value, &shown)?)?));
-                }
-                return Err(CoreError::InvalidType {
-                    path: shown_path(path, root),
-                    expected: "a string (dates are written \"2026-03-09\")".into(),
-                    found: "a Date".into(),
-                }
-                .into());
-            }
-            // A typed array or a Buffer would be read as an object with one key per byte or
-            // item: a few megabytes of data would become millions of values. No document holds
-            // one.
-            if value.is_typedarray()? {
-                return Err(not_json(path, "a typed array or Buffer".into()));
-            }
-            if value.is_array()? {
-                // A case's events have the core's own limit, checked here before they are read;
-                // any other list the limit of every array.
-                let array = if slot == CaseSlot::Events {
-                    let array = unsafe { value.cast::<Array<'_>>() }?;
-                    if array.len() as usize > MAX_EVENTS {
-                        return Err(CoreError::LimitExceeded {
-                            path: shown_path(path, root),
-                            reason: format!(
-                                "{} events; a case may hold at most {MAX_EVENTS}",
-                                array.len()
-                            ),
-                        }
-                        .into());
-                    }
-                    array
+        Ok(match kind {
+            ValueType::Null => HostKind::Null,
+            ValueType::Undefined => HostKind::Undefined,
+            ValueType::Boolean => HostKind::Bool(unsafe { value.cast::<bool>() }?),
+            ValueType::String => HostKind::Text(text(value, || path.to_owned())?),
+            ValueType::Number => {
+                let x = unsafe { value.cast::<f64>() }?;
+                // Integral values as integers, so that `nth: -1` reads as the integer it is.
+                if x.is_finite() && x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 {
+                    HostKind::Int(x as i64)
                 } else {
-                    bounded_array(value, || shown_path(path, root), MAX_ARRAY_ITEMS)?
-                };
-                let mut items = Vec::with_capacity(reserve(array.len()));
-                for index in 0..array.len() {
-                    let len = path.len();
-                    path.push_str(&format!("[{index}]"));
-                    let item = element(&array, index, || path.clone())?;
-                    if item.get_type()? == ValueType::Undefined {
-                        return Err(not_json(path, "undefined".into()));
-                    }
-                    items.push(json_at(&item, path, depth + 1, slot.item(), shape, embed)?);
-                    path.truncate(len);
+                    HostKind::Float(x)
                 }
-                Value::Array(items)
-            } else {
-                let object = unsafe { value.cast::<Object<'_>>() }?;
-                let keys = own_keys(&object)?;
-                let mut map = Map::new();
-                for index in 0..keys.len() {
-                    let Some(key) = keys.get::<Unknown<'_>>(index)? else {
-                        continue;
-                    };
-                    let name = key_text(&key, path, root)?;
-                    let item: Unknown<'_> = object.get_property_unchecked(key)?;
-                    let item_slot = slot.property(&name);
-                    if item.get_type()? == ValueType::Undefined && item_slot != CaseSlot::Instant {
-                        continue;
-                    }
-                    let len = path.len();
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(&name);
-                    let converted = json_at(&item, path, depth + 1, item_slot, shape, embed)?;
-                    path.truncate(len);
-                    map.insert(name, converted);
-                }
-                Value::Object(map)
             }
+            ValueType::BigInt => {
+                let big = unsafe { value.cast::<napi::bindgen_prelude::BigInt>() }?;
+                match big.get_i64() {
+                    (n, true) => HostKind::Int(n),
+                    _ => HostKind::Other("a BigInt outside the 64-bit range".into()),
+                }
+            }
+            ValueType::Object => {
+                if let Some(embedded) = (self.embed)(value)? {
+                    return Ok(HostKind::Json(embedded));
+                }
+                if value.is_date()? {
+                    if self.shape == Shape::Case {
+                        return Ok(HostKind::Text(rfc3339(instant(value, path)?)?));
+                    }
+                    return Err(CoreError::InvalidType {
+                        path: path.to_owned(),
+                        expected: "a string (dates are written \"2026-03-09\")".into(),
+                        found: "a Date".into(),
+                    }
+                    .into());
+                }
+                // A typed array or a Buffer would be read as an object with one key per byte or
+                // item: a few megabytes of data would become millions of values. No document
+                // holds one.
+                if value.is_typedarray()? {
+                    HostKind::Other("a typed array or Buffer".into())
+                } else if value.is_array()? {
+                    let array = unsafe { value.cast::<Array<'env>>() }?;
+                    let len = array.len() as usize;
+                    HostKind::List(array, len)
+                } else {
+                    HostKind::Map(unsafe { value.cast::<Object<'env>>() }?)
+                }
+            }
+            other => HostKind::Other(describe_type(other).into()),
+        })
+    }
+
+    fn item(
+        &self,
+        list: &Array<'env>,
+        index: usize,
+        path: &str,
+    ) -> Result<Unknown<'env>, NodeError> {
+        // Lengths are at most `MAX_ARRAY_ITEMS`, checked before the first item is read.
+        element(list, index as u32, || path.to_owned())
+    }
+
+    fn entries(
+        &self,
+        object: Object<'env>,
+        path: &str,
+    ) -> Result<Vec<(String, Unknown<'env>)>, NodeError> {
+        let keys = own_keys(&object)?;
+        let mut entries = Vec::with_capacity(read::reserve(keys.len() as usize));
+        for index in 0..keys.len() {
+            let Some(key) = keys.get::<Unknown<'_>>(index)? else {
+                continue;
+            };
+            let name = key_text(&key, path)?;
+            entries.push((name, object.get_property_unchecked(key)?));
         }
-        other => return Err(not_json(path, describe_type(other).into())),
-    })
+        Ok(entries)
+    }
+
+    fn root(&self) -> &str {
+        self.shape.root()
+    }
+
+    fn number_text(&self, x: f64) -> String {
+        format_number(x)
+    }
 }
 
 /// A property name as text; one with a lone surrogate is refused (see [`text`]), naming the
 /// object that holds it.
-fn key_text(key: &Unknown<'_>, path: &str, root: &str) -> Result<String, NodeError> {
+fn key_text(key: &Unknown<'_>, path: &str) -> Result<String, NodeError> {
     let name = unsafe { key.cast::<String>() }?;
     if name.contains('\u{FFFD}') {
         let units = unsafe { key.cast::<Utf16String>() }?;
         if let Some((unit, index)) = lone_surrogate(&units) {
             let shown = format!("{name:?}");
             return Err(lone_surrogate_error(
-                shown_path(path, root),
+                path.to_owned(),
                 &format!("the key {shown}"),
                 unit,
                 index,
@@ -561,7 +531,7 @@ pub fn keys(object: &Object<'_>, path: &str) -> Result<Vec<String>, NodeError> {
     let mut out = Vec::with_capacity(reserve(names.len()));
     for index in 0..names.len() {
         if let Some(key) = names.get::<Unknown<'_>>(index)? {
-            out.push(key_text(&key, path, path)?);
+            out.push(key_text(&key, path)?);
         }
     }
     Ok(out)
@@ -638,16 +608,6 @@ pub fn number(x: f64) -> Option<Value> {
         return Some(Value::from(x as i64));
     }
     Number::from_f64(x).map(Value::Number)
-}
-
-/// The path as the core prints it, or the name of the root (`calendar`, `document`, `case`) for
-/// the value itself.
-fn shown_path(path: &str, root: &str) -> String {
-    if path.is_empty() {
-        root.to_string()
-    } else {
-        path.to_string()
-    }
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -292,15 +292,9 @@ impl Calendar {
 }
 
 fn same_length(a: usize, b: usize, name_a: &str, name_b: &str) -> Result<()> {
-    if a == b {
-        return Ok(());
-    }
-    Err(Error::InvalidValue {
-        path: name_b.to_owned(),
-        reason: format!("{name_a} has {a} items but {name_b} has {b}; give them the same length"),
-    }
-    .in_argument()
-    .into())
+    Ok(entitlement_core::host::read::same_length(
+        a, b, name_a, name_b,
+    )?)
 }
 
 /// Runs a batch of `n` items with the GIL released; an error names the index it happened at.

@@ -7,22 +7,23 @@
 //! local fields minus its `utcoffset()`, which is what `astimezone(timezone.utc)` computes, for
 //! zoneinfo, pytz and fixed offsets alike, without allocating an intermediate datetime.
 
-use chrono::{DateTime, Utc};
+use std::marker::PhantomData;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use entitlement_core::Error;
 use entitlement_core::error::HostProblem;
-use entitlement_core::host::{MAX_NESTING, case_label as label};
-use entitlement_core::time::{
-    DAY_US, SECOND_US, check_instant, days_from_civil, parse_instant, rfc3339,
-};
+use entitlement_core::host::read::{self, HostKind, HostReader};
+use entitlement_core::host::{CaseSlot, case_label as label};
+use entitlement_core::time::{DAY_US, SECOND_US, check_instant, days_from_civil, parse_instant};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyDate, PyDateAccess, PyDateTime, PyDelta, PyDeltaAccess, PyDict, PyFloat, PyInt,
     PyList, PyMapping, PyMappingMethods, PyString, PyTimeAccess, PyTuple, PyTzInfo, PyTzInfoAccess,
 };
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
-use crate::error::Result;
+use crate::error::{Failure, Result};
 
 /// The type name of a Python value, for messages.
 fn type_name(value: &Bound<'_, PyAny>) -> String {
@@ -246,6 +247,15 @@ impl Origin<'_> {
             },
         }
     }
+
+    /// A failure while reading data of this origin: a core error placed ([`Origin::place`]),
+    /// a Python exception unchanged.
+    fn place_failure(self, failure: Failure) -> Failure {
+        match failure {
+            Failure::Core(err) => Failure::Core(self.place(err)),
+            other => other,
+        }
+    }
 }
 
 /// How the core names a case in its messages: its id (a string or an integer), else `#position`.
@@ -276,15 +286,18 @@ pub(crate) fn to_json(value: &Bound<'_, PyAny>) -> Result<Value> {
     to_json_in(value, Origin::Document)
 }
 
-/// Plain Python data as a JSON value. Accepts dicts (and other mappings) with string keys,
-/// lists, tuples, strings, ints that fit in 64 bits, finite floats, bools, `None`, aware
-/// `datetime`s (written as RFC 3339 in UTC, `2026-11-20T14:00:00Z`) and `datetime.date`s
-/// (written `YYYY-MM-DD`). Anything else, a naive datetime (code `naive_datetime`) or data
-/// nested deeper than [`MAX_NESTING`] (code `limit_exceeded`) is an error of `origin` that names
-/// the path of the value (`events[2].at`).
+/// Plain Python data as a JSON value, read by the core's one walk ([`read`]). Accepts dicts
+/// (and other mappings) with string keys, lists, tuples, strings, ints that fit in 64 bits,
+/// finite floats, bools, `None`, aware `datetime`s (written as RFC 3339 in UTC,
+/// `2026-11-20T14:00:00Z`) and `datetime.date`s (written `YYYY-MM-DD`). Anything else, a naive
+/// datetime (code `naive_datetime`) or data nested deeper than `host::MAX_NESTING` (code
+/// `limit_exceeded`) is an error of `origin` that names the path of the value (`events[2].at`).
 pub(crate) fn to_json_in(value: &Bound<'_, PyAny>, origin: Origin<'_>) -> Result<Value> {
-    let mut path = String::new();
-    convert(value, &mut path, 0, origin)
+    let slot = match origin {
+        Origin::Document => CaseSlot::Any,
+        Origin::Case(_) => CaseSlot::Case,
+    };
+    read::to_json(&PyReader(PhantomData), value, slot).map_err(|e| origin.place_failure(e))
 }
 
 /// Converts a part of a document that sits at `path` (`hours.mon`), `depth` levels down.
@@ -293,175 +306,136 @@ pub(crate) fn to_json_at(
     path: &mut String,
     depth: usize,
 ) -> Result<Value> {
-    convert(value, path, depth, Origin::Document)
+    read::read_at(&PyReader(PhantomData), value, path, depth, CaseSlot::Any)
+        .map_err(|e| Origin::Document.place_failure(e))
 }
 
-fn convert(
-    value: &Bound<'_, PyAny>,
-    path: &mut String,
-    depth: usize,
-    origin: Origin<'_>,
-) -> Result<Value> {
-    let at = |path: &str| path.to_owned();
-    if depth > MAX_NESTING {
-        let reason = format!("nested more than {MAX_NESTING} levels deep (or contains itself)");
-        let path = at(path);
-        return Err(origin.place(Error::LimitExceeded { path, reason }).into());
-    }
-    if value.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(s) = value.cast::<PyString>() {
-        return Ok(Value::String(text(s, path, origin)?.to_owned()));
-    }
-    // `bool` is a subclass of `int`: test it first, so that `True` never becomes `1`.
-    if let Ok(b) = value.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if let Ok(i) = value.cast::<PyInt>() {
-        if let Ok(n) = i.extract::<i64>() {
-            return Ok(Value::Number(n.into()));
+/// What a Python value is, for the core's walk ([`read::to_json`]).
+struct PyReader<'py>(PhantomData<Bound<'py, PyAny>>);
+
+impl<'py> HostReader for PyReader<'py> {
+    type Value = Bound<'py, PyAny>;
+    // Items are taken first: reading them may run user code (a tzinfo's `utcoffset`).
+    type List = Vec<Bound<'py, PyAny>>;
+    type Map = Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>;
+    type Error = Failure;
+    const EXPECTED: &'static str = "a string, number, boolean, None, date, datetime, list or dict";
+
+    fn kind(&self, value: &Self::Value, _: CaseSlot, path: &str) -> Result<Kind<'py>> {
+        if value.is_none() {
+            return Ok(HostKind::Null);
         }
-        if let Ok(n) = i.extract::<u64>() {
-            return Ok(Value::Number(n.into()));
+        if let Ok(s) = value.cast::<PyString>() {
+            return Ok(HostKind::Text(text(s, path)?.to_owned()));
         }
-        let reason = format!("{}: integers must fit in 64 bits", big_int(i));
-        return Err(origin
-            .place(Error::InvalidValue {
-                path: at(path),
-                reason,
-            })
-            .into());
-    }
-    if let Ok(f) = value.cast::<PyFloat>() {
-        let x = f.value();
-        return Number::from_f64(x).map(Value::Number).ok_or_else(|| {
-            let reason = format!("expected a finite number, found {x}");
-            origin
-                .place(Error::InvalidValue {
-                    path: at(path),
-                    reason,
-                })
-                .into()
-        });
-    }
-    if let Ok(dict) = value.cast::<PyDict>() {
-        // Take the items first: converting them may run user code (a tzinfo's `utcoffset`).
-        let items: Vec<_> = dict.iter().collect();
-        return object(items, path, depth, origin);
-    }
-    let items = if let Ok(list) = value.cast::<PyList>() {
-        Some(list.iter().collect::<Vec<_>>())
-    } else if let Ok(tuple) = value.cast::<PyTuple>() {
-        Some(tuple.iter().collect::<Vec<_>>())
-    } else {
-        None
-    };
-    if let Some(items) = items {
-        let mut out = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let len = path.len();
-            path.push_str(&format!("[{i}]"));
-            out.push(convert(item, path, depth + 1, origin)?);
-            path.truncate(len);
+        // `bool` is a subclass of `int`: test it first, so that `True` never becomes `1`.
+        if let Ok(b) = value.cast::<PyBool>() {
+            return Ok(HostKind::Bool(b.is_true()));
         }
-        return Ok(Value::Array(out));
-    }
-    // `datetime` is a subclass of `date`: test it first.
-    if let Ok(dt) = value.cast::<PyDateTime>() {
-        let Some(us) = utc_us(dt)? else {
-            let (problem, reason) = (HostProblem::NaiveDateTime, naive_reason(dt));
-            let naive = Error::HostValue {
-                path: at(path),
-                problem,
-                reason,
-            };
-            return Err(origin.place(naive).into());
-        };
-        return match check_instant(us, "")
-            .ok()
-            .and_then(DateTime::<Utc>::from_timestamp_micros)
-        {
-            Some(t) => Ok(Value::String(rfc3339(t))),
-            None => {
-                let what = format!("the datetime {}", shown(value));
-                Err(origin.place(out_of_range(at(path), &what, us)).into())
+        if let Ok(i) = value.cast::<PyInt>() {
+            if let Ok(n) = i.extract::<i64>() {
+                return Ok(HostKind::Int(n));
             }
-        };
+            if let Ok(n) = i.extract::<u64>() {
+                return Ok(HostKind::UInt(n));
+            }
+            let reason = format!("{}: integers must fit in 64 bits", big_int(i));
+            let path = path.to_owned();
+            return Err(Error::InvalidValue { path, reason }.into());
+        }
+        if let Ok(f) = value.cast::<PyFloat>() {
+            return Ok(HostKind::Float(f.value()));
+        }
+        if let Ok(dict) = value.cast::<PyDict>() {
+            return Ok(HostKind::Map(dict.iter().collect()));
+        }
+        if let Ok(list) = value.cast::<PyList>() {
+            let items: Vec<_> = list.iter().collect();
+            let len = items.len();
+            return Ok(HostKind::List(items, len));
+        }
+        if let Ok(tuple) = value.cast::<PyTuple>() {
+            let items: Vec<_> = tuple.iter().collect();
+            let len = items.len();
+            return Ok(HostKind::List(items, len));
+        }
+        // `datetime` is a subclass of `date`: test it first.
+        if let Ok(dt) = value.cast::<PyDateTime>() {
+            let Some(us) = utc_us(dt)? else {
+                let (problem, reason) = (HostProblem::NaiveDateTime, naive_reason(dt));
+                let path = path.to_owned();
+                return Err(Error::HostValue {
+                    path,
+                    problem,
+                    reason,
+                }
+                .into());
+            };
+            return match check_instant(us, "")
+                .ok()
+                .and_then(DateTime::<Utc>::from_timestamp_micros)
+            {
+                Some(t) => Ok(HostKind::Instant(t)),
+                None => {
+                    let what = format!("the datetime {}", shown(value));
+                    Err(out_of_range(path.to_owned(), &what, us).into())
+                }
+            };
+        }
+        if let Ok(d) = value.cast::<PyDate>() {
+            let date =
+                NaiveDate::from_ymd_opt(d.get_year(), d.get_month().into(), d.get_day().into());
+            return Ok(date.map_or_else(|| HostKind::Other(type_name(value)), HostKind::Date));
+        }
+        // Other mappings (`MappingProxyType`, user classes) last: the test costs an `isinstance`.
+        if let Ok(mapping) = value.cast::<PyMapping>() {
+            let items = mapping
+                .items()?
+                .iter()
+                .map(|item| item.extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>())
+                .collect::<PyResult<Vec<_>>>()?;
+            return Ok(HostKind::Map(items));
+        }
+        Ok(HostKind::Other(type_name(value)))
     }
-    if let Ok(d) = value.cast::<PyDate>() {
-        return Ok(Value::String(format!(
-            "{:04}-{:02}-{:02}",
-            d.get_year(),
-            d.get_month(),
-            d.get_day()
-        )));
+
+    fn item(&self, list: &Self::List, index: usize, _: &str) -> Result<Self::Value> {
+        Ok(list[index].clone())
     }
-    // Other mappings (`MappingProxyType`, user classes) last: the test costs an `isinstance`.
-    if let Ok(mapping) = value.cast::<PyMapping>() {
-        let items = mapping
-            .items()?
-            .iter()
-            .map(|item| item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>())
-            .collect::<PyResult<Vec<_>>>()?;
-        return object(items, path, depth, origin);
+
+    /// Every key must be a string.
+    fn entries(&self, map: Self::Map, path: &str) -> Result<Vec<(String, Self::Value)>> {
+        map.into_iter()
+            .map(|(key, item)| {
+                let Ok(key) = key.cast::<PyString>() else {
+                    let found = format!(
+                        "the {} key {}",
+                        type_name(&key),
+                        key.repr().map(|r| r.to_string()).unwrap_or_default()
+                    );
+                    let (path, expected) = (path.to_owned(), "string keys".to_owned());
+                    return Err(Error::InvalidType {
+                        path,
+                        expected,
+                        found,
+                    }
+                    .into());
+                };
+                Ok((text(key, path)?.to_owned(), item))
+            })
+            .collect()
     }
-    let expected = "a string, number, boolean, None, date, datetime, list or dict".to_owned();
-    let found = type_name(value);
-    Err(origin
-        .place(Error::InvalidType {
-            path: at(path),
-            expected,
-            found,
-        })
-        .into())
 }
 
-/// The items of a mapping as a JSON object; every key must be a string.
-fn object<'py>(
-    items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
-    path: &mut String,
-    depth: usize,
-    origin: Origin<'_>,
-) -> Result<Value> {
-    let mut map = Map::with_capacity(items.len());
-    for (key, item) in items {
-        let Ok(key) = key.cast::<PyString>() else {
-            let found = format!(
-                "the {} key {}",
-                type_name(&key),
-                key.repr().map(|r| r.to_string()).unwrap_or_default()
-            );
-            let expected = "string keys".to_owned();
-            let path = path.clone();
-            return Err(origin
-                .place(Error::InvalidType {
-                    path,
-                    expected,
-                    found,
-                })
-                .into());
-        };
-        let key = text(key, path, origin)?;
-        let len = path.len();
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(key);
-        let item = convert(&item, path, depth + 1, origin)?;
-        path.truncate(len);
-        map.insert(key.to_owned(), item);
-    }
-    Ok(Value::Object(map))
-}
+type Kind<'py> = HostKind<Vec<Bound<'py, PyAny>>, Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>>;
 
 /// A Python string as UTF-8: a lone surrogate is an error naming the path, not a
 /// `UnicodeEncodeError`.
-fn text<'a>(s: &'a Bound<'_, PyString>, path: &str, origin: Origin<'_>) -> Result<&'a str> {
+fn text<'a>(s: &'a Bound<'_, PyString>, path: &str) -> Result<&'a str> {
     s.to_str().map_err(|_| {
         let reason = "the string is not valid Unicode (it holds a lone surrogate)".to_owned();
         let path = path.to_owned();
-        origin.place(Error::InvalidValue { path, reason }).into()
+        Error::InvalidValue { path, reason }.into()
     })
 }
 

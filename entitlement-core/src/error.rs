@@ -191,18 +191,6 @@ pub enum Error {
         /// Why it is invalid and what would be valid.
         reason: String,
     },
-    /// A duration argument of an operation that is not a duration in the host's form (in
-    /// JavaScript, a finite number of milliseconds): code `invalid_duration`, like a malformed
-    /// duration text in a document.
-    #[error("{}: expected {expected}, found {found}", at(.path))]
-    NotADuration {
-        /// The argument (`ms`, `durations[3]`).
-        path: String,
-        /// What would be valid.
-        expected: String,
-        /// What was passed instead.
-        found: String,
-    },
     /// A document or input larger than the documented limits.
     #[error("{}: {reason}", at(.path))]
     LimitExceeded {
@@ -339,7 +327,8 @@ pub enum Error {
     /// ```
     #[error("{}: {reason}", at(.path))]
     HostValue {
-        /// Where: the argument (`start`, `starts[3]`) or the path inside the document or case.
+        /// Where: the argument (`start`, `starts[3]`, Node's `ms`) or the path inside the
+        /// document or case.
         path: String,
         /// Which problem, which gives the code.
         problem: HostProblem,
@@ -539,7 +528,6 @@ impl Error {
             Error::OutOfRange { .. } => "out_of_range",
             Error::NaiveDateTime { .. } => "naive_datetime",
             Error::InvalidInstant { .. } => "invalid_instant",
-            Error::NotADuration { .. } => "invalid_duration",
             Error::LimitExceeded { .. } => "limit_exceeded",
             Error::UnknownProcess { .. } => "unknown_process",
             Error::UnknownProcessVersion { .. } => "unknown_process_version",
@@ -597,7 +585,6 @@ impl Error {
             | Error::NeverOpen { path }
             | Error::NaiveDateTime { path, .. }
             | Error::InvalidInstant { path, .. }
-            | Error::NotADuration { path, .. }
             | Error::LimitExceeded { path, .. }
             | Error::UnknownProcess { path, .. }
             | Error::UnknownProcessVersion { path, .. }
@@ -693,7 +680,6 @@ impl Error {
             Error::OutOfRange { .. }
             | Error::NaiveDateTime { .. }
             | Error::InvalidInstant { .. }
-            | Error::NotADuration { .. }
             | Error::UnknownEventType { .. }
             | Error::UnknownEntitlement { .. } => ErrorKind::Input,
             Error::InCase { error, .. } if error.kind() == ErrorKind::Calendar => {

@@ -9,6 +9,7 @@
 
 use crate::error::{Error, Result};
 
+pub mod read;
 pub mod write;
 
 /// How deeply a host value (a document, a case, an options object) may nest, in every binding,
