@@ -595,10 +595,14 @@ impl Error {
             | Error::UnknownEntitlement { path, .. }
             | Error::Unsupported { path, .. }
             | Error::HostValue { path, .. } => path,
-            Error::Parse { .. }
-            | Error::NoOpening { .. }
-            | Error::OutOfRange { .. }
-            | Error::Internal { .. } => "",
+            // An out-of-range value names its place first when it has one: `start (…)`,
+            // `events[0].at (…)`; a result (`the result (…)`, `add: …`) has none.
+            Error::OutOfRange { what } => what
+                .split_once(" (")
+                .map(|(place, _)| place)
+                .filter(|place| !place.is_empty() && !place.contains([' ', ':', '"']))
+                .unwrap_or(""),
+            Error::Parse { .. } | Error::NoOpening { .. } | Error::Internal { .. } => "",
             Error::InCase { error, .. } | Error::InDocument(error) | Error::InArgument(error) => {
                 error.path_text()
             }

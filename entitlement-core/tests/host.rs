@@ -302,3 +302,26 @@ fn the_time_zone_alias_is_a_document_rule_in_calendars_and_rulesets() {
     assert_eq!(both.code(), "invalid_value");
     assert_eq!(both.path(), vec![PathSegment::Key("timeZone".into())]);
 }
+
+#[test]
+fn an_out_of_range_value_names_its_place_and_a_result_has_none() {
+    let place = |what: &str| entitlement_core::Error::OutOfRange { what: what.into() }.path();
+    assert_eq!(
+        place("start (0000-12-31T19:00:00Z)"),
+        vec![PathSegment::Key("start".into())]
+    );
+    assert_eq!(
+        place("events[0].at (\"0000-12-31T00:00:00Z\")"),
+        vec![
+            PathSegment::Key("events".into()),
+            PathSegment::Index(0),
+            PathSegment::Key("at".into())
+        ]
+    );
+    assert!(place("add: the start (0000-12-31T19:00:00Z)").is_empty());
+    assert!(place("the result (starting from 2026-03-06T16:00:00Z)").is_empty());
+    let case = json!({"id": "C-1", "created_at": "0000-12-31T00:00:00Z"});
+    let err = Case::from_value(&case).unwrap_err();
+    assert_eq!(err.code(), "out_of_range");
+    assert_eq!(err.path(), vec![PathSegment::Key("created_at".into())]);
+}

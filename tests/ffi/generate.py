@@ -46,6 +46,7 @@ is stale (the Python suite checks it). What each code and class means: docs/erro
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -1205,13 +1206,69 @@ add(
 PATHS: dict[str, list[str | int]] = json.loads((HERE / "paths.json").read_text(encoding="utf-8"))
 
 
+#: Where Node names an argument (or the whole value) differently from Python: the first step of
+#: the path in Node, by call and Python name. The rest of the path is the same.
+NODE_NAMES: dict[str, dict[str | int, str]] = {
+    "cal.add": {"start": "t", "duration": "ms"},
+    "cal.sub": {"start": "t", "duration": "ms"},
+    "cal.elapsed": {"start": "a", "end": "b"},
+    "cal.open_intervals": {"start": "a", "end": "b"},
+    "cal.is_open": {"instant": "t"},
+    "cal.next_open": {"instant": "t"},
+    "cal.next_close": {"instant": "t"},
+}
+#: Node's arguments by position, for the instants it checks itself where Python leaves the
+#: range check to the core's operation (`add: the start (...) is out of range`, no place).
+NODE_ARGS: dict[str, list[str]] = {
+    "cal.add": ["t", "ms"],
+    "cal.sub": ["t", "ms"],
+    "cal.elapsed": ["a", "b"],
+    "cal.open_intervals": ["a", "b"],
+    "cal.is_open": ["t"],
+    "cal.next_open": ["t"],
+    "cal.next_close": ["t"],
+}
+#: Calls whose whole value, of the wrong type, Node names by the argument (Python gives no place).
+NODE_ROOTS = {"Calendar": "calendar", "Ruleset": "document", "rules.evaluate": "case"}
+#: Cases where Node has no place for the error: it clamps a duration beyond the supported span
+#: and the core then refuses the result, which is no argument's fault.
+NODE_NO_PLACE = {
+    "cal.add duration: a huge number",
+    "cal.add duration: minus a huge number",
+    "cal.sub duration: a huge number",
+    "cal.sub duration: minus a huge number",
+}
+
+
+def node_path(case: dict[str, Any], path: list[str | int]) -> list[str | int] | None:
+    """The path Node reports, when it differs from Python's."""
+    if case["id"] in NODE_NO_PLACE:
+        return []
+    if not path and case["call"] in NODE_ROOTS and case["code"] == "invalid_type":
+        return [NODE_ROOTS[case["call"]]]
+    names = NODE_NAMES.get(case["call"], {})
+    if path and path[0] in names:
+        return [names[path[0]], *path[1:]]
+    # An element of a union's list: Node names the list `union`.
+    if case["call"] == "Calendar.union" and len(path) > 1 and path[0] == "calendars":
+        return ["union", *path[1:]]
+    arg = re.match(r"\S+ arg (\d+): year", case["id"])
+    if not path and case["code"] == "out_of_range" and arg and case["call"] in NODE_ARGS:
+        return [NODE_ARGS[case["call"]][int(arg.group(1))]]
+    return None
+
+
 def build() -> str:
     assert len(cases) >= 200, len(cases)
     ids = {c["id"] for c in cases}
     assert set(PATHS) <= ids, sorted(set(PATHS) - ids)
+    assert NODE_NO_PLACE <= ids, sorted(NODE_NO_PLACE - ids)
     for case in cases:
         if case["id"] in PATHS:
             case["path"] = PATHS[case["id"]]
+            node = node_path(case, case["path"])
+            if node is not None and "node_path" not in case:
+                case["node_path"] = node
     return (
         json.dumps(
             {"about": __doc__.split("\n\n")[0], "cases": cases},
