@@ -3,7 +3,7 @@
 //! objects), with no tree or text in between.
 //!
 //! A binding implements [`HostWriter`] (how to make a null, a number, a string, an instant, a
-//! list, an object of its host) and calls [`write`] or [`write_field`]; the serde plumbing is
+//! list, an object of its host) and calls [`write()`] or [`write_field`]; the serde plumbing is
 //! here, once: structs and maps become objects, sequences and tuples lists, unit enum variants
 //! their name, a variant with data `{variant: data}`, and the core's marked instants, durations
 //! and dates ([`crate::time::marker`]) reach [`HostWriter::instant`], [`HostWriter::duration`]
@@ -65,7 +65,7 @@ use super::MAX_NESTING;
 use crate::error::Error;
 use crate::time::{DATE, DURATION, INSTANT};
 
-/// How a host makes its values; [`write`] drives it. Every method gets what it makes from
+/// How a host makes its values; [`write()`] drives it. Every method gets what it makes from
 /// plain Rust values, so a host holds no serde code of its own.
 pub trait HostWriter {
     /// A host value (a Python object, a `napi_value`).
