@@ -15,6 +15,7 @@ __all__ = [
     "Alert",
     "Calendar",
     "CalendarError",
+    "CaseError",
     "CaseEvaluation",
     "ConfigError",
     "EntitlementError",
@@ -148,6 +149,8 @@ class Calendar:
 _Case: TypeAlias = Mapping[str, _DefinitionValue]
 #: An instant argument: an aware datetime, or an RFC 3339 string with an offset.
 _Instant: TypeAlias = datetime.datetime | str
+#: What a call over many cases does with a bad case: leave it out, or raise its error.
+_OnError: TypeAlias = Literal["collect", "raise"]
 
 @final
 class Ruleset:
@@ -168,21 +171,42 @@ class Ruleset:
     def to_dict(self) -> dict[str, Any]: ...
     def evaluate(self, case: _Case, now: _Instant) -> list[MilestoneStatus]: ...
     def evaluate_many(
-        self, cases: Iterable[_Case], now: _Instant
-    ) -> list[list[MilestoneStatus]]: ...
-    def evaluate_arrow(self, cases: _ArrowArray, now: _Instant) -> Any: ...
+        self, cases: Iterable[_Case], now: _Instant, *, on_error: _OnError = "collect"
+    ) -> list[list[MilestoneStatus] | CaseError]: ...
+    def evaluate_arrow(
+        self, cases: _ArrowArray, now: _Instant, *, on_error: _OnError = "collect"
+    ) -> Any: ...
     def monitor_arrow(
-        self, cases: _ArrowArray, now: _Instant, since: _Instant | None = None
+        self,
+        cases: _ArrowArray,
+        now: _Instant,
+        since: _Instant | None = None,
+        *,
+        on_error: _OnError = "collect",
     ) -> Any: ...
     def evaluate_case(self, case: _Case, now: _Instant) -> CaseEvaluation: ...
     def entitlement_usage(
         self, entitlement_id: str, cases: Iterable[_Case], now: _Instant
     ) -> EntitlementUsage: ...
-    def breach_risk(self, cases: Iterable[_Case], now: _Instant) -> list[_BreachRisk]: ...
+    def breach_risk(
+        self, cases: Iterable[_Case], now: _Instant, *, on_error: _OnError = "collect"
+    ) -> list[_BreachRisk | CaseError]: ...
     def monitor(
-        self, cases: Iterable[_Case], now: _Instant, since: _Instant | None = None
+        self,
+        cases: Iterable[_Case],
+        now: _Instant,
+        since: _Instant | None = None,
+        *,
+        on_error: _OnError = "collect",
     ) -> MonitorReport: ...
-    def what_if(self, proposed: Ruleset, cases: Iterable[_Case], now: _Instant) -> _WhatIf: ...
+    def what_if(
+        self,
+        proposed: Ruleset,
+        cases: Iterable[_Case],
+        now: _Instant,
+        *,
+        on_error: _OnError = "collect",
+    ) -> _WhatIf: ...
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
 
 # --- The breach monitor ----------------------------------------------------------------------
