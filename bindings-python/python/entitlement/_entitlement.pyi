@@ -253,7 +253,7 @@ _Kind: TypeAlias = Literal["first_response", "next_response", "resolution", "cus
 _State: TypeAlias = Literal[
     "pending", "in_progress", "paused", "completed", "completed_late", "violated"
 ]
-_EventKind: TypeAlias = Literal["trigger", "breach", "quota", "allowance"]
+_EventKind: TypeAlias = Literal["trigger", "breach", "quota", "allowance", "data_error"]
 _Period: TypeAlias = Literal["month", "quarter", "year", "term"]
 
 class _AccountRollup(TypedDict):
@@ -317,6 +317,13 @@ class _BreachRisk(TypedDict):
     process: str | None
     state: _State
     target: datetime.timedelta
+
+class _CaseErrorDict(TypedDict):
+    case_id: str | None
+    code: str
+    index: int
+    message: str
+    path: str
 
 class _CaseEvaluationDict(TypedDict):
     account: dict[str, Any]
@@ -390,6 +397,7 @@ class _MonitorReportDict(TypedDict):
     accounts: list[_AccountRollup]
     alerts: list[_AlertDict]
     cases: list[_CaseEvaluationDict]
+    errors: list[_CaseErrorDict]
     events: list[_MonitorEventDict]
     now: datetime.datetime
     since: datetime.datetime | None
@@ -437,6 +445,7 @@ class _Trigger(TypedDict):
 
 class _WhatIf(TypedDict):
     changes: list[_WhatIfChange]
+    errors: list[_CaseErrorDict]
     rows: list[_WhatIfRow]
 
 class _WhatIfChange(TypedDict):
@@ -642,6 +651,24 @@ class Alert:
     def __eq__(self, value: object, /) -> bool: ...
 
 @final
+class CaseError:
+    """A case that a call over many cases left out, and why."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def case_id(self) -> str | None: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def index(self) -> int: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    def to_dict(self) -> _CaseErrorDict: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
 class MonitorReport:
     """The result of one monitor run: what happened in ``(since, now]`` and where every open
     milestone and every account stands at ``now``."""
@@ -653,6 +680,8 @@ class MonitorReport:
     def alerts(self) -> list[Alert]: ...
     @property
     def cases(self) -> list[CaseEvaluation]: ...
+    @property
+    def errors(self) -> list[CaseError]: ...
     @property
     def events(self) -> list[MonitorEvent]: ...
     @property
