@@ -9,7 +9,7 @@
 
 use entitlement_core::Error as CoreError;
 use entitlement_core::host::case_label;
-use entitlement_core::rules::Case;
+use entitlement_core::rules::{Case, CaseBatch, OnError};
 use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
 use napi::{JsValue, ValueType};
 
@@ -69,6 +69,43 @@ pub fn read_list(value: &Unknown<'_>, path: &str) -> Result<Vec<Case>, NodeError
         list.push(read(&item, &item_path, index as usize)?);
     }
     Ok(list)
+}
+
+/// Reads a list of cases for a call that takes `onError`. With `raise` as [`read_list`] (the
+/// first case that cannot be read throws); with `collect` a case that cannot be read becomes
+/// its error entry and the others go on. An exception thrown by the caller's code while a case
+/// is read (a getter) is not a bad record: it is thrown.
+pub fn read_batch(
+    value: &Unknown<'_>,
+    path: &str,
+    on_error: OnError,
+) -> Result<CaseBatch, NodeError> {
+    if on_error == OnError::Raise {
+        return Ok(CaseBatch::from(read_list(value, path)?));
+    }
+    if !value.is_array()? {
+        return Err(CoreError::InvalidType {
+            path: path.to_string(),
+            expected: "an array of case objects".into(),
+            found: convert::describe(value),
+        }
+        .in_argument()
+        .into());
+    }
+    let array = convert::bounded_array(value, || path.to_string(), convert::MAX_ARRAY_ITEMS)?;
+    let mut batch = CaseBatch::new();
+    let env = value.value().env;
+    for index in 0..array.len() {
+        let _scope = convert::Scope::open(env)?;
+        let item_path = format!("{path}[{index}]");
+        let item = convert::element(&array, index, || item_path.clone())?;
+        match read(&item, &item_path, index as usize) {
+            Ok(case) => batch.push(Ok(case)),
+            Err(NodeError::Core(error)) => batch.push(Err(error)),
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(batch)
 }
 
 /// The case's id as the core names a case: a string or a number, else `#position`.

@@ -321,6 +321,17 @@ export interface CaseInput {
 }
 
 /**
+ * Options of the calls over many cases (`monitor`, `evaluateMany`, `breachRisk`, `whatIf`,
+ * `evaluateArrow`, `monitorArrow`). `onError`: what a bad case (one that cannot be read, names
+ * what the rules do not define, or shares its id with another case) does: `'collect'` (the
+ * default) leaves it out and reports a `CaseError` for it, `'raise'` throws the first one's
+ * error, as earlier versions did.
+ */
+export interface CasesOptions {
+  onError?: 'collect' | 'raise'
+}
+
+/**
  * A result table, as `MonitorReport.toArrow` takes its name: one Arrow layout per result, the
  * same as the Python binding's `to_arrow` / `to_pandas` (columns in `docs/binding-contract.md`).
  */

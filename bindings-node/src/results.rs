@@ -201,8 +201,9 @@ pub struct MonitorReport {
 }
 
 impl Wrapped for MonitorReport {
-    const MEMOIZED: &'static [&'static str] =
-        &["events", "alerts", "statuses", "accounts", "cases"];
+    const MEMOIZED: &'static [&'static str] = &[
+        "events", "alerts", "statuses", "accounts", "cases", "errors",
+    ];
     fn typed(&self, env: sys::napi_env, field: &str) -> Option<Result<Js, NodeError>> {
         let r = &self.inner;
         Some(match field {

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use entitlement_core::Error as CoreError;
-use entitlement_core::rules::Ruleset as CoreRuleset;
+use entitlement_core::rules::{CaseError, OnError, Ruleset as CoreRuleset};
 use napi::bindgen_prelude::{ClassInstance, Env, FromNapiValue, JavaScriptClassExt, Unknown};
 use napi::{JsValue, ValueType};
 use napi_derive::napi;
@@ -153,25 +153,44 @@ impl Ruleset {
     }
 
     /// `cases.map(c => rules.evaluate(c, now))` in one call: the cases are read on the JS
-    /// thread, then replayed in parallel on all cores. The lists are in the order of `cases`;
-    /// the first bad case in that order throws its error.
+    /// thread, then replayed in parallel on all cores.
+    ///
+    /// One entry per case, in the order of `cases`: its array of statuses, or, for a case left
+    /// out, a `CaseError` object (`{caseId, index, code, message, path}`): tell them apart with
+    /// `Array.isArray(entry)`. A bad case is one that cannot be read, names what the rules do
+    /// not define, or shares its id with another case of the call. With
+    /// `{onError: 'raise'}` the first bad case in order throws its error instead.
     #[napi(
-        ts_args_type = "cases: CaseInput[], now: Instant",
-        ts_return_type = "MilestoneStatus[][]"
+        ts_args_type = "cases: CaseInput[], now: Instant, options?: CasesOptions | null",
+        ts_return_type = "Array<MilestoneStatus[] | CaseError>"
     )]
-    pub fn evaluate_many(&self, env: Env, cases: Unknown<'_>, now: Unknown<'_>) -> Result<Js> {
+    pub fn evaluate_many(
+        &self,
+        env: Env,
+        cases: Unknown<'_>,
+        now: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> Result<Js> {
         guard(&env, || {
-            let list = case::read_list(&cases, "cases")?;
+            let on_error = on_error_option(options)?;
+            let batch = case::read_batch(&cases, "cases", on_error)?;
             let now = now_arg(&now)?;
-            let lists = self
+            let entries = self
                 .inner
-                .evaluate_many(&list, now)?
+                .evaluate_batch(&batch, now, on_error)?
                 .into_iter()
-                .map(|one| {
-                    let one = one.into_iter().map(MilestoneStatus::from).collect();
-                    instances(env.raw(), one).map(|js| js.0)
+                .map(|one| match one {
+                    Ok(evaluation) => {
+                        let one = evaluation
+                            .milestones
+                            .into_iter()
+                            .map(MilestoneStatus::from)
+                            .collect();
+                        instances(env.raw(), one).map(|js| js.0)
+                    }
+                    Err(error) => error_entry(&env, &error).map(|js| js.0),
                 });
-            array(env.raw(), lists.collect::<std::result::Result<_, _>>()?)
+            array(env.raw(), entries.collect::<std::result::Result<_, _>>()?)
         })
     }
 
@@ -224,16 +243,38 @@ impl Ruleset {
     /// for (const r of rules.breachRisk(cases, new Date()))
     ///   if (r.probability > 0.5 && r.completions >= 20) warn(r.caseId, r.milestone)
     /// ```
+    ///
+    /// A bad case is left out of the risks and of the history (`onError: 'collect'`, the
+    /// default), and a `CaseError` per bad case follows the risks, in input order (tell them
+    /// apart with `'code' in entry`); with `{onError: 'raise'}` the first bad case throws.
     #[napi(
-        ts_args_type = "cases: CaseInput[], now: Instant",
-        ts_return_type = "BreachRisk[]"
+        ts_args_type = "cases: CaseInput[], now: Instant, options?: CasesOptions | null",
+        ts_return_type = "Array<BreachRisk | CaseError>"
     )]
-    pub fn breach_risk(&self, env: Env, cases: Unknown<'_>, now: Unknown<'_>) -> Result<Js> {
+    pub fn breach_risk(
+        &self,
+        env: Env,
+        cases: Unknown<'_>,
+        now: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> Result<Js> {
         guard(&env, || {
-            let list = case::read_list(&cases, "cases")?;
+            let on_error = on_error_option(options)?;
+            let batch = case::read_batch(&cases, "cases", on_error)?;
             let now = now_arg(&now)?;
-            let risks = self.inner.breach_risk(&list, now)?;
-            Ok(Js(ser::to_js(env.raw(), &risks, Mode::Native)?))
+            let (risks, errors) = self.inner.breach_risk_batch(&batch, now, on_error)?;
+            #[derive(serde::Serialize)]
+            #[serde(untagged)]
+            enum Entry {
+                Risk(entitlement_core::rules::BreachRisk),
+                Error(CaseError),
+            }
+            let entries: Vec<Entry> = risks
+                .into_iter()
+                .map(Entry::Risk)
+                .chain(errors.into_iter().map(Entry::Error))
+                .collect();
+            Ok(Js(ser::to_js(env.raw(), &entries, Mode::Native)?))
         })
     }
 
@@ -243,8 +284,13 @@ impl Ruleset {
     ///
     /// An event's instant and key depend only on the history up to that instant, so a job that
     /// runs every 15 minutes with `since` = its previous `now` reports every event exactly
-    /// once. Throws as `evaluate` does for a malformed case (the message names `cases[i]` and
-    /// the case).
+    /// once.
+    ///
+    /// A bad case (one that cannot be read, names an entitlement or event type the rules do
+    /// not define, or shares its id with another case) never stops the others: it is left out,
+    /// `report.errors` has its `CaseError` and `report.events` a `data_error` event (with its
+    /// alert). `{onError: 'raise'}` throws the first bad case's error instead. A `since` that
+    /// is not before `now` throws `invalid_window`.
     ///
     /// ```js
     /// const report = rules.monitor(cases, '2026-11-25T20:30:00Z', '2026-11-25T20:15:00Z')
@@ -252,7 +298,7 @@ impl Ruleset {
     /// for (const alert of report.alerts) await post(alert.slackBlocks())
     /// ```
     #[napi(
-        ts_args_type = "cases: CaseInput[], now: Instant, since?: Instant | null",
+        ts_args_type = "cases: CaseInput[], now: Instant, since?: Instant | null, options?: CasesOptions | null",
         ts_return_type = "MonitorReport"
     )]
     pub fn monitor(
@@ -261,18 +307,14 @@ impl Ruleset {
         cases: Unknown<'_>,
         now: Unknown<'_>,
         since: Option<Unknown<'_>>,
+        options: Option<Unknown<'_>>,
     ) -> Result<Js> {
         guard(&env, || {
-            let list = case::read_list(&cases, "cases")?;
+            let on_error = on_error_option(options)?;
+            let batch = case::read_batch(&cases, "cases", on_error)?;
             let now = now_arg(&now)?;
-            let since = match since {
-                None => None,
-                Some(since) => Some(convert::date(convert::instant(&since, "since")?)?),
-            };
-            let evaluations = self.inner.evaluate_cases(&list, now)?;
-            let report = self
-                .inner
-                .monitor_evaluated(&list, evaluations, now, since)?;
+            let since = since_arg(since)?;
+            let report = self.inner.monitor_batch(&batch, now, since, on_error)?;
             instance(env.raw(), MonitorReport::from(report))
         })
     }
@@ -280,9 +322,10 @@ impl Ruleset {
     /// Replays `cases` (typically closed ones) under these rules and under `proposed` (another
     /// `Ruleset`: a proposed contract with the same entitlement ids) at `now`, and reports each
     /// milestone's attainment side by side (`rows`, milestones matched by name) with the
-    /// milestone instances whose verdict would change (`changes`).
+    /// milestone instances whose verdict would change (`changes`), and a `CaseError` per case
+    /// left out (`errors`: a case either ruleset rejects; `{onError: 'raise'}` throws instead).
     #[napi(
-        ts_args_type = "proposed: Ruleset, cases: CaseInput[], now: Instant",
+        ts_args_type = "proposed: Ruleset, cases: CaseInput[], now: Instant, options?: CasesOptions | null",
         ts_return_type = "WhatIf"
     )]
     pub fn what_if(
@@ -291,12 +334,16 @@ impl Ruleset {
         proposed: Unknown<'_>,
         cases: Unknown<'_>,
         now: Unknown<'_>,
+        options: Option<Unknown<'_>>,
     ) -> Result<Js> {
         guard(&env, || {
             let proposed = Self::unwrap(&env, &proposed)?;
-            let list = case::read_list(&cases, "cases")?;
+            let on_error = on_error_option(options)?;
+            let batch = case::read_batch(&cases, "cases", on_error)?;
             let now = now_arg(&now)?;
-            let w = self.inner.what_if(&proposed.inner, &list, now)?;
+            let w = self
+                .inner
+                .what_if_batch(&proposed.inner, &batch, now, on_error)?;
             Ok(Js(ser::to_js(env.raw(), &w, Mode::Native)?))
         })
     }
@@ -366,6 +413,54 @@ impl Ruleset {
         unsafe { ClassInstance::<Ruleset>::from_napi_value(env.raw(), value.raw()) }
             .map_err(|_| not_rules("an object that only inherits from Ruleset.prototype".into()))
     }
+}
+
+/// The `options` argument of a call over many cases: `{onError: 'collect' | 'raise'}`, each
+/// key optional; `undefined` or `null` for the defaults.
+pub(crate) fn on_error_option(
+    options: Option<Unknown<'_>>,
+) -> std::result::Result<OnError, NodeError> {
+    let Some(options) =
+        options.filter(|o| !matches!(o.get_type(), Ok(ValueType::Undefined) | Ok(ValueType::Null)))
+    else {
+        return Ok(OnError::Collect);
+    };
+    let map = crate::import::options(&options)?;
+    crate::import::check_keys(&map, &["onError"])?;
+    match map.get("onError") {
+        None | Some(Value::Null) => Ok(OnError::Collect),
+        Some(Value::String(name)) => Ok(OnError::from_name(name, "options.onError")?),
+        Some(other) => Err(CoreError::InvalidType {
+            path: "options.onError".into(),
+            expected: "'collect' or 'raise'".into(),
+            found: match other {
+                Value::Bool(_) => "a boolean",
+                Value::Number(_) => "a number",
+                Value::Array(_) => "an array",
+                _ => "an object",
+            }
+            .into(),
+        }
+        .in_argument()
+        .into()),
+    }
+}
+
+/// The optional `since` argument: `undefined` or `null` for everything up to `now`.
+pub(crate) fn since_arg(
+    since: Option<Unknown<'_>>,
+) -> std::result::Result<Option<DateTime<Utc>>, NodeError> {
+    match since {
+        Some(s) if !matches!(s.get_type()?, ValueType::Undefined | ValueType::Null) => {
+            Ok(Some(convert::date(convert::instant(&s, "since")?)?))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A case error entry as a plain object (`{caseId, index, code, message, path}`).
+fn error_entry(env: &Env, error: &CaseError) -> std::result::Result<Js, NodeError> {
+    Ok(Js(ser::to_js(env.raw(), error, Mode::Native)?))
 }
 
 /// The `now` argument as a chrono instant.

@@ -53,8 +53,12 @@ impl Ruleset {
     /// Every milestone status of every case at `now`, in the order of `cases` and of
     /// `evaluateMany`, as the bytes of an Arrow IPC stream in the layout of
     /// `report.toArrow('statuses')` (each status with its case's coverage).
+    ///
+    /// A bad case is left out (`onError: 'collect'`, the default): the error entries (the
+    /// snake_case fields of `CaseError`) are JSON text in the stream's schema metadata under
+    /// `entitlement.errors`, present only when a case was left out.
     #[napi(
-        ts_args_type = "cases: CaseInput[], now: Instant",
+        ts_args_type = "cases: CaseInput[], now: Instant, options?: CasesOptions | null",
         ts_return_type = "Uint8Array"
     )]
     pub fn evaluate_arrow(
@@ -62,12 +66,23 @@ impl Ruleset {
         env: napi::Env,
         cases: Unknown<'_>,
         now: Unknown<'_>,
+        options: Option<Unknown<'_>>,
     ) -> Result<Buffer> {
         guard(&env, || {
-            let list = crate::case::read_list(&cases, "cases")?;
+            let on_error = crate::rules::on_error_option(options)?;
+            let batch = crate::case::read_batch(&cases, "cases", on_error)?;
             let now = convert::date(convert::instant(&now, "now")?)?;
-            let evaluations = self.inner.evaluate_cases(&list, now)?;
-            Ok(ipc_stream(&evaluation_statuses(&evaluations)?)?.into())
+            let mut evaluations = Vec::new();
+            let mut errors = Vec::new();
+            for entry in self.inner.evaluate_batch(&batch, now, on_error)? {
+                match entry {
+                    Ok(evaluation) => evaluations.push(evaluation),
+                    Err(error) => errors.push(error),
+                }
+            }
+            let table =
+                entitlement_tables::with_errors(evaluation_statuses(&evaluations)?, &errors)?;
+            Ok(ipc_stream(&table)?.into())
         })
     }
 
@@ -76,7 +91,7 @@ impl Ruleset {
     /// the events of `monitor` less quota and allowance events, which count every case of an
     /// entitlement together.
     #[napi(
-        ts_args_type = "cases: CaseInput[], now: Instant, since?: Instant | null",
+        ts_args_type = "cases: CaseInput[], now: Instant, since?: Instant | null, options?: CasesOptions | null",
         ts_return_type = "Uint8Array"
     )]
     pub fn monitor_arrow(
@@ -85,26 +100,19 @@ impl Ruleset {
         cases: Unknown<'_>,
         now: Unknown<'_>,
         since: Option<Unknown<'_>>,
+        options: Option<Unknown<'_>>,
     ) -> Result<Buffer> {
         guard(&env, || {
-            let list = crate::case::read_list(&cases, "cases")?;
+            let on_error = crate::rules::on_error_option(options)?;
+            let batch = crate::case::read_batch(&cases, "cases", on_error)?;
             let now = convert::date(convert::instant(&now, "now")?)?;
-            let since = match since {
-                Some(s)
-                    if !matches!(
-                        s.get_type()?,
-                        napi::ValueType::Undefined | napi::ValueType::Null
-                    ) =>
-                {
-                    Some(convert::date(convert::instant(&s, "since")?)?)
-                }
-                _ => None,
-            };
-            let evaluations = self.inner.evaluate_cases(&list, now)?;
-            let events = self
+            let since = crate::rules::since_arg(since)?;
+            let (events, errors) = self
                 .inner
-                .milestone_events(&list, &evaluations, now, since)?;
-            Ok(ipc_stream(&entitlement_tables::events(&events)?)?.into())
+                .milestone_events_batch(&batch, now, since, on_error)?;
+            let table =
+                entitlement_tables::with_errors(entitlement_tables::events(&events)?, &errors)?;
+            Ok(ipc_stream(&table)?.into())
         })
     }
 }

@@ -44,6 +44,7 @@ function samples() {
     MonitorReport: report,
     WhatIf: rules.whatIf(rules, data.cases, now),
     TriggerStatus: status.triggers[0],
+    CaseError: rules.monitor([...data.cases, { id: 'new', entitlement: 'not-in-the-rules', created_at: data.now }], now).errors[0],
   }
 }
 

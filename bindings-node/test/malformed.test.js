@@ -110,6 +110,8 @@ function receivers() {
     'Ruleset.load': (p) => Ruleset.load(p),
     'rules.evaluate': (c, now) => rules.evaluate(c, now),
     'rules.monitor': (cs, now, since) => rules.monitor(cs, now, since),
+    'rules.monitor_raise': (cs, now, since) => rules.monitor(cs, now, since, { onError: 'raise' }),
+    'rules.monitor_on_error': (cs, now, onError) => rules.monitor(cs, now, null, { onError }),
     'rules.entitlement_usage': (id, cs, now) => rules.entitlementUsage(id, cs, now),
     'rules.what_if': (p, cs, now) => rules.whatIf(p, cs, now),
     'zendesk.schedules': (x) => zendesk.schedules(x),

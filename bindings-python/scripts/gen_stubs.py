@@ -45,6 +45,7 @@ CLASSES = {
     "at ``now``.",
     "MonitorEvent": "One thing that happened in the window of a monitor run.",
     "Alert": "One monitor event that is not suppressed, ready to tell a person.",
+    "CaseError": "A case that a call over many cases left out, and why.",
     "MonitorReport": "The result of one monitor run: what happened in ``(since, now]`` and where "
     "every open\n    milestone and every account stands at ``now``.",
 }

@@ -17,7 +17,7 @@ use arrow_array::types::{
 use arrow_array::{Array, ArrayRef, RecordBatch, StructArray};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, Utc};
-use entitlement_core::rules::{Case, Ruleset as CoreRuleset};
+use entitlement_core::rules::{Case, CaseBatch, CaseError, OnError, Ruleset as CoreRuleset};
 use entitlement_core::{Error, Result};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -554,26 +554,93 @@ pub(crate) fn cases_of(batch: &StructArray) -> Result<Vec<Case>> {
     }
 }
 
-/// `evaluate_arrow`: every status of every case of `batch`.
+/// Every row of `batch` as a case or its reading error, in parallel (`on_error="collect"`).
+fn case_batch(batch: &StructArray) -> Result<CaseBatch> {
+    let columns = Cases::of(batch).map_err(Error::in_argument)?;
+    let one = |i: usize| -> Result<Case> {
+        if batch.is_null(i) {
+            return Err(Error::InCase {
+                case: format!("#{i}"),
+                error: Box::new(Error::InvalidType {
+                    path: String::new(),
+                    expected: "a case (a row that is not null)".into(),
+                    found: "null".into(),
+                }),
+            });
+        }
+        let value = columns.row(i).map_err(|error| Error::InCase {
+            case: entitlement_core::host::case_label(columns.ids.get(i), i),
+            error: Box::new(error),
+        })?;
+        Case::from_value_at(&value, i)
+    };
+    let read: Vec<Result<Case>> = (0..batch.len())
+        .into_par_iter()
+        .with_min_len(256)
+        .map(one)
+        .collect();
+    Ok(read.into_iter().collect())
+}
+
+/// The cases of `batch` for a call with `on_error`: with `"raise"` read as they always were.
+fn batch_of(batch: &StructArray, on_error: OnError) -> Result<CaseBatch> {
+    match on_error {
+        OnError::Raise => Ok(CaseBatch::from(cases_of(batch)?)),
+        OnError::Collect => case_batch(batch),
+    }
+}
+
+/// `evaluate_arrow`: every status of every good case of `batch`, and the error entries.
 pub(crate) fn evaluate(
     rules: &CoreRuleset,
     batch: &StructArray,
     now: DateTime<Utc>,
-) -> Result<RecordBatch> {
-    let cases = cases_of(batch)?;
-    let evaluations = rules.evaluate_cases(&cases, now)?;
-    entitlement_tables::evaluation_statuses(&evaluations)
+    on_error: OnError,
+) -> Result<(RecordBatch, Vec<CaseError>)> {
+    let cases = batch_of(batch, on_error)?;
+    let mut evaluations = Vec::with_capacity(cases.len());
+    let mut errors = Vec::new();
+    for entry in rules.evaluate_batch(&cases, now, on_error)? {
+        match entry {
+            Ok(evaluation) => evaluations.push(evaluation),
+            Err(error) => errors.push(error),
+        }
+    }
+    Ok((
+        entitlement_tables::evaluation_statuses(&evaluations)?,
+        errors,
+    ))
 }
 
-/// `monitor_arrow`: the milestone events of `(since, now]` of the cases of `batch`.
+/// `monitor_arrow`: the milestone events of `(since, now]` of the cases of `batch` (with a
+/// `data_error` event per row left out), and the error entries.
 pub(crate) fn monitor(
     rules: &CoreRuleset,
     batch: &StructArray,
     now: DateTime<Utc>,
     since: Option<DateTime<Utc>>,
-) -> Result<RecordBatch> {
-    let cases = cases_of(batch)?;
-    let evaluations = rules.evaluate_cases(&cases, now)?;
-    let events = rules.milestone_events(&cases, &evaluations, now, since)?;
-    entitlement_tables::events(&events)
+    on_error: OnError,
+) -> Result<(RecordBatch, Vec<CaseError>)> {
+    let cases = batch_of(batch, on_error)?;
+    let (events, errors) = rules.milestone_events_batch(&cases, now, since, on_error)?;
+    Ok((entitlement_tables::events(&events)?, errors))
+}
+
+/// `batch` as a pyarrow `RecordBatch`, with `errors` (when there are any) as JSON text in its
+/// schema metadata under [`ERRORS_KEY`].
+pub(crate) fn export_with_errors<'py>(
+    py: Python<'py>,
+    batch: RecordBatch,
+    errors: &[CaseError],
+) -> crate::error::Result<Bound<'py, PyAny>> {
+    let out = export_batch(py, batch)?;
+    if errors.is_empty() {
+        return Ok(out);
+    }
+    let text = serde_json::to_string(errors).map_err(|e| Error::Internal {
+        reason: e.to_string(),
+    })?;
+    let metadata = pyo3::types::PyDict::new(py);
+    metadata.set_item(entitlement_tables::ERRORS_KEY, text)?;
+    Ok(out.call_method1(intern!(py, "replace_schema_metadata"), (metadata,))?)
 }

@@ -12,6 +12,7 @@ mod alert;
 mod arrays;
 mod arrow;
 mod calendar;
+mod case_error;
 mod convert;
 mod error;
 mod import;

@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::alert::Alert;
+use crate::case_error::CaseError;
 use crate::error::{Result, detached};
 use crate::results::{objects, result_class};
 use crate::status::{CaseEvaluation, MilestoneStatus};
@@ -60,6 +61,8 @@ result_class! {
     ///   are Python objects; what the rules' account context holds (ARR, renewal date, ...) is
     ///   passed through as written.
     /// - ``cases``: the ``CaseEvaluation`` of every case, in input order.
+    /// - ``errors``: a ``CaseError`` per case left out (``on_error="collect"``), in input
+    ///   order; each also has a ``"data_error"`` event and its alert.
     ///
     /// A job that runs every half hour, each time with ``since`` set to its previous ``now``::
     ///
@@ -84,12 +87,13 @@ result_class! {
     /// ``"accounts"``. Immutable; equal when every field is equal.
     MonitorReport(rules::MonitorReport),
     repr: ["now": Plain, "since": Plain, "events": Plain, "alerts": Plain, "statuses": Plain,
-           "accounts": Plain, "cases": Plain];
+           "accounts": Plain, "cases": Plain, "errors": Plain];
     typed(this, py) {
         "events" => objects(py, &this.inner.events, MonitorEvent::wrap),
         "alerts" => objects(py, &this.inner.alerts, Alert::wrap),
         "statuses" => objects(py, this.inner.statuses(), MilestoneStatus::wrap),
         "cases" => objects(py, &this.inner.cases, CaseEvaluation::wrap),
+        "errors" => objects(py, &this.inner.errors, CaseError::wrap),
     };
     methods {
 

@@ -8,15 +8,16 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use entitlement_core::Error;
-use entitlement_core::rules::{self, Case};
+use entitlement_core::rules::{self, Case, CaseBatch, OnError};
 use entitlement_core::schema::ruleset_schema;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 use serde_json::Value;
 
+use crate::case_error::{CaseError, on_error_arg};
 use crate::convert::{Origin, case_label, instant_arg, sequence, string_arg, to_json, to_json_in};
-use crate::error::{Result, detached};
+use crate::error::{Failure, Result, detached};
 use crate::monitor::MonitorReport;
 use crate::results::objects;
 use crate::ser::to_py;
@@ -125,6 +126,37 @@ fn cases_of(py: Python<'_>, cases: &Bound<'_, PyAny>) -> Result<Vec<Case>> {
         out.extend(detached(py, move || Case::from_values(values, first))?);
     }
     Ok(out)
+}
+
+/// `cases` as the core's batch for a call that takes `on_error`. With `"raise"` the cases are
+/// read as they always were ([`cases_of`]: the first case that cannot be read raises); with
+/// `"collect"` a case that cannot be read becomes its error entry and the others go on. An
+/// exception that Python code raised while a case was read (a `tzinfo` whose `utcoffset`
+/// raises, a `KeyboardInterrupt`) is not a bad record: it propagates.
+fn case_batch(py: Python<'_>, cases: &Bound<'_, PyAny>, on_error: OnError) -> Result<CaseBatch> {
+    const CHUNK: usize = 32 * 1024;
+    if on_error == OnError::Raise {
+        return Ok(CaseBatch::from(cases_of(py, cases)?));
+    }
+    refuse_arrow(cases)?;
+    let items = sequence(cases, "cases")?;
+    let mut batch = CaseBatch::new();
+    for (k, chunk) in items.chunks(CHUNK).enumerate() {
+        let first = k * CHUNK;
+        let mut values = Vec::with_capacity(chunk.len());
+        for (j, case) in chunk.iter().enumerate() {
+            values.push(match case_value(case, first + j) {
+                Ok(value) => Ok(value),
+                Err(Failure::Core(error)) => Err(error),
+                Err(other) => return Err(other),
+            });
+        }
+        batch = detached(py, move || {
+            batch.read_values(values);
+            Ok::<_, Error>(batch)
+        })?;
+    }
+    Ok(batch)
 }
 
 /// The optional `since` argument: `None` (or absent) means everything up to `now`.
@@ -240,22 +272,37 @@ impl Ruleset {
     }
 
     /// ``[evaluate(case, now) for case in cases]`` in one call: the cases are converted with
-    /// the GIL held, then parsed and replayed without it, in parallel on all cores. The lists
-    /// are in the order of ``cases``; the first bad case in that order raises its error.
+    /// the GIL held, then parsed and replayed without it, in parallel on all cores.
+    ///
+    /// One entry per case, in the order of ``cases``: its list of ``MilestoneStatus``, or, for
+    /// a case left out, a ``CaseError`` (tell them apart with ``isinstance(entry,
+    /// CaseError)``). A bad case is one that cannot be read, names what the rules do not define,
+    /// or shares its id with another case of the call. With ``on_error="raise"`` the first bad
+    /// case in order raises its error instead (``InputError``)::
+    ///
+    ///     for case, entry in zip(cases, rules.evaluate_many(cases, now)):
+    ///         if isinstance(entry, CaseError):
+    ///             log.warning("%s: %s", entry.path, entry.message)
+    #[pyo3(signature = (cases, now, *, on_error = None), text_signature = "($self, cases, now, *, on_error='collect')")]
     fn evaluate_many<'py>(
         &self,
         py: Python<'py>,
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
+        on_error: Option<&Bound<'py, PyAny>>,
     ) -> Result<Bound<'py, PyList>> {
-        let (cases, now) = (cases_of(py, cases)?, instant_arg(now, "now")?);
+        let on_error = on_error_arg(on_error)?;
+        let (batch, now) = (case_batch(py, cases, on_error)?, instant_arg(now, "now")?);
         let rules = &self.inner;
-        let all = detached(py, move || rules.evaluate_many(&cases, now))?;
-        let lists = all
-            .iter()
-            .map(|one| objects(py, one, MilestoneStatus::wrap))
+        let all = detached(py, move || rules.evaluate_batch(&batch, now, on_error))?;
+        let entries = all
+            .into_iter()
+            .map(|one| match one {
+                Ok(evaluation) => objects(py, &evaluation.milestones, MilestoneStatus::wrap),
+                Err(error) => Ok(Bound::new(py, CaseError::wrap(error))?.into_any()),
+            })
             .collect::<Result<Vec<_>>>()?;
-        Ok(PyList::new(py, lists)?)
+        Ok(PyList::new(py, entries)?)
     }
 
     /// Every milestone status of every case in ``cases``, a pyarrow ``RecordBatch`` (or any
@@ -265,16 +312,26 @@ impl Ruleset {
     /// The same statuses as ``evaluate`` per case; rows are read, validated and replayed
     /// without the GIL, in parallel. Runs unchanged in Dask's ``map_partitions`` and PySpark's
     /// ``mapInArrow`` (see ``entitlement.arrow``).
+    ///
+    /// A bad row is left out (``on_error="collect"``): its error entries (the fields of
+    /// ``CaseError``, ``index`` the row) are JSON text in the batch's schema metadata under
+    /// ``b"entitlement.errors"``, present only when a row was left out. With
+    /// ``on_error="raise"`` the first bad row raises.
+    #[pyo3(signature = (cases, now, *, on_error = None), text_signature = "($self, cases, now, *, on_error='collect')")]
     fn evaluate_arrow<'py>(
         &self,
         py: Python<'py>,
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
+        on_error: Option<&Bound<'py, PyAny>>,
     ) -> Result<Bound<'py, PyAny>> {
+        let on_error = on_error_arg(on_error)?;
         let (batch, now) = (crate::arrow::import_batch(cases)?, instant_arg(now, "now")?);
         let rules = &self.inner;
-        let result = detached(py, move || crate::arrow::evaluate(rules, &batch, now))?;
-        Ok(crate::arrow::export_batch(py, result)?)
+        let (result, errors) = detached(py, move || {
+            crate::arrow::evaluate(rules, &batch, now, on_error)
+        })?;
+        crate::arrow::export_with_errors(py, result, &errors)
     }
 
     /// The milestone events (trigger crossings and breaches) of ``(since, now]`` of the cases
@@ -284,20 +341,29 @@ impl Ruleset {
     /// Each event depends on its case alone, so the events of the partitions of a job are the
     /// events of ``monitor`` over all the cases, less quota and allowance events (which count
     /// every case of an entitlement together; see ``docs/arrow.md``).
-    #[pyo3(signature = (cases, now, since = None))]
+    ///
+    /// A bad row is left out (``on_error="collect"``) with a ``"data_error"`` event row
+    /// (``point`` its code) and its error entry in the schema metadata, as for
+    /// ``evaluate_arrow``. A ``since`` not before ``now`` raises ``InputError``
+    /// (``invalid_window``).
+    #[pyo3(signature = (cases, now, since = None, *, on_error = None), text_signature = "($self, cases, now, since=None, *, on_error='collect')")]
     fn monitor_arrow<'py>(
         &self,
         py: Python<'py>,
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
         since: Option<&Bound<'py, PyAny>>,
+        on_error: Option<&Bound<'py, PyAny>>,
     ) -> Result<Bound<'py, PyAny>> {
+        let on_error = on_error_arg(on_error)?;
         let batch = crate::arrow::import_batch(cases)?;
         let now = instant_arg(now, "now")?;
         let since = since_arg(since)?;
         let rules = &self.inner;
-        let result = detached(py, move || crate::arrow::monitor(rules, &batch, now, since))?;
-        Ok(crate::arrow::export_batch(py, result)?)
+        let (result, errors) = detached(py, move || {
+            crate::arrow::monitor(rules, &batch, now, since, on_error)
+        })?;
+        crate::arrow::export_with_errors(py, result, &errors)
     }
 
     /// Like ``evaluate``, with the case's coverage: whether a process applies (and which
@@ -344,19 +410,32 @@ impl Ruleset {
     /// (how much history there was). The work runs without the GIL::
     ///
     ///     for r in rules.breach_risk(cases, now):
+    ///         if isinstance(r, CaseError):
+    ///             continue  # a case left out
     ///         if r["probability"] and r["probability"] > 0.5 and r["completions"] >= 20:
     ///             warn(r["case_id"], r["milestone"])
+    ///
+    /// A bad case is left out of the risks and of the history (``on_error="collect"``), and a
+    /// ``CaseError`` per bad case follows the risks, in input order; with
+    /// ``on_error="raise"`` the first bad case raises.
+    #[pyo3(signature = (cases, now, *, on_error = None), text_signature = "($self, cases, now, *, on_error='collect')")]
     fn breach_risk<'py>(
         &self,
         py: Python<'py>,
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
+        on_error: Option<&Bound<'py, PyAny>>,
     ) -> Result<Bound<'py, PyList>> {
-        let cases = cases_of(py, cases)?;
+        let on_error = on_error_arg(on_error)?;
+        let batch = case_batch(py, cases, on_error)?;
         let now: DateTime<Utc> = instant_arg(now, "now")?;
         let rules = &self.inner;
-        let risks = detached(py, move || rules.breach_risk(&cases, now))?;
-        Ok(to_py(py, &risks)?.cast_into::<PyList>()?)
+        let (risks, errors) = detached(py, move || rules.breach_risk_batch(&batch, now, on_error))?;
+        let list = to_py(py, &risks)?.cast_into::<PyList>()?;
+        for error in errors {
+            list.append(Bound::new(py, CaseError::wrap(error))?)?;
+        }
+        Ok(list)
     }
 
     /// Runs the breach monitor over ``cases`` at ``now`` and returns a ``MonitorReport``: the
@@ -369,25 +448,35 @@ impl Ruleset {
     /// event's instant and key depend only on the history up to that instant. ``cases`` is any
     /// iterable of case dicts (all the open cases, and the cases of the quota periods that
     /// matter); ``now`` and ``since`` are aware datetimes or RFC 3339 strings with an offset.
-    /// The work runs without the GIL. Raises ``InputError`` for a bad case (naming it), an
-    /// unknown entitlement or an event type the case's process does not know::
+    /// The work runs without the GIL.
+    ///
+    /// A bad case (one that cannot be read, names an entitlement or event type the rules do
+    /// not define, or shares its id with another case) never stops the others: it is left out,
+    /// ``report.errors`` has its ``CaseError`` and ``report.events`` a ``"data_error"`` event
+    /// (with its alert). ``on_error="raise"`` raises the first bad case's ``InputError``
+    /// instead. A ``since`` that is not before ``now`` raises ``InputError``
+    /// (``invalid_window``)::
     ///
     ///     report = rules.monitor(cases, now, since=last_now)
     ///     for alert in report.alerts:
     ///         slack.chat_postMessage(channel="#support-sla", **alert.slack_blocks())
-    #[pyo3(signature = (cases, now, since = None))]
+    #[pyo3(signature = (cases, now, since = None, *, on_error = None), text_signature = "($self, cases, now, since=None, *, on_error='collect')")]
     fn monitor(
         &self,
         py: Python<'_>,
         cases: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
         since: Option<&Bound<'_, PyAny>>,
+        on_error: Option<&Bound<'_, PyAny>>,
     ) -> Result<MonitorReport> {
-        let cases = cases_of(py, cases)?;
+        let on_error = on_error_arg(on_error)?;
+        let batch = case_batch(py, cases, on_error)?;
         let now = instant_arg(now, "now")?;
         let since = since_arg(since)?;
         let rules = &self.inner;
-        let report = detached(py, move || rules.monitor(&cases, now, since))?;
+        let report = detached(py, move || {
+            rules.monitor_batch(&batch, now, since, on_error)
+        })?;
         Ok(MonitorReport::wrap(report))
     }
 
@@ -400,14 +489,20 @@ impl Ruleset {
     /// "violated", "open", "attainment"}`` (``attainment``: met over met + late + violated, in
     /// percent; ``None`` before any verdict); and ``changes``, the milestone instances whose
     /// state differs, each ``{"case_id", "milestone", "instance", "current", "proposed"}``
-    /// (a state, or ``None`` where the milestone does not exist). The work runs without the GIL.
+    /// (a state, or ``None`` where the milestone does not exist); and ``errors``, a dict per
+    /// case left out (``on_error="collect"``: a case either ruleset rejects), with the fields
+    /// of ``CaseError``. With ``on_error="raise"`` the first bad case raises. The work runs
+    /// without the GIL.
+    #[pyo3(signature = (proposed, cases, now, *, on_error = None), text_signature = "($self, proposed, cases, now, *, on_error='collect')")]
     fn what_if<'py>(
         &self,
         py: Python<'py>,
         proposed: &Bound<'py, PyAny>,
         cases: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
+        on_error: Option<&Bound<'py, PyAny>>,
     ) -> Result<Bound<'py, PyDict>> {
+        let on_error = on_error_arg(on_error)?;
         let Ok(proposed) = proposed.cast::<Ruleset>() else {
             let found = proposed.get_type().qualname().map(|n| n.to_string());
             return Err(Error::InvalidType {
@@ -418,10 +513,12 @@ impl Ruleset {
             .in_argument()
             .into());
         };
-        let cases = cases_of(py, cases)?;
+        let batch = case_batch(py, cases, on_error)?;
         let now = instant_arg(now, "now")?;
         let (rules, proposed) = (&self.inner, &proposed.get().inner);
-        let result = detached(py, move || rules.what_if(proposed, &cases, now))?;
+        let result = detached(py, move || {
+            rules.what_if_batch(proposed, &batch, now, on_error)
+        })?;
         Ok(to_py(py, &result)?.cast_into::<PyDict>()?)
     }
 

@@ -153,11 +153,19 @@ def test_bad_batches_are_typed_errors_that_name_the_column_or_case() -> None:
     rows = [row(c) for c in CASES[:3]]
     rows[1]["events"] = [{"at": rows[1]["created_at"] - timedelta(hours=1), "type": "agent_reply"}]
     with pytest.raises(entitlement.InputError, match=rf'case "{rows[1]["id"]}": events\[0\]\.at'):
-        RULES.evaluate_arrow(pa.RecordBatch.from_pylist(rows, schema=ea.case_schema()), NOW)
+        RULES.evaluate_arrow(
+            pa.RecordBatch.from_pylist(rows, schema=ea.case_schema()), NOW, on_error="raise"
+        )
+    # By default the bad row is left out, its error entry in the schema metadata.
+    statuses = RULES.evaluate_arrow(pa.RecordBatch.from_pylist(rows, schema=ea.case_schema()), NOW)
+    [left_out] = json.loads(statuses.schema.metadata[b"entitlement.errors"])
+    assert (left_out["index"], left_out["path"]) == (1, "cases[1].events[0].at")
     rows[1]["events"] = []
     rows[1]["fields"] = "{not json"
     with pytest.raises(entitlement.InputError, match="fields"):
-        RULES.evaluate_arrow(pa.RecordBatch.from_pylist(rows, schema=ea.case_schema()), NOW)
+        RULES.evaluate_arrow(
+            pa.RecordBatch.from_pylist(rows, schema=ea.case_schema()), NOW, on_error="raise"
+        )
     with pytest.raises(entitlement.InputError, match="RecordBatch"):
         RULES.evaluate_arrow(pa.Table.from_batches([good]), NOW)
 

@@ -32,6 +32,7 @@ CLASSES = {
     "MonitorEvent",
     "Alert",
     "MonitorReport",
+    "CaseError",
 }
 DICTS = {
     "BreachRisk": "_BreachRisk",
@@ -69,6 +70,8 @@ def real_results() -> dict[str, list[dict[str, Any]]]:
         "cases"
     ]
     report = rules.monitor(cases, NOW, since="2026-11-01T00:00:00Z")
+    bad = {"id": "new", "entitlement": "not-in-the-rules", "created_at": NOW}
+    with_a_bad_case = rules.monitor([*cases, bad], NOW)
     statuses = [m for c in report.cases for m in c.milestones]
     usage = rules.entitlement_usage("acme-gold", cases, NOW)
     return {
@@ -82,6 +85,7 @@ def real_results() -> dict[str, list[dict[str, Any]]]:
         "AccountRollup": [dict(a) for a in report.accounts],
         "WhatIf": [dict(rules.what_if(rules, cases, NOW))],
         "TriggerStatus": [dict(t) for s in statuses for t in s.triggers],
+        "CaseError": [dict(e.to_dict()) for e in with_a_bad_case.errors],
     }
 
 
@@ -127,6 +131,7 @@ def test_each_property_is_the_field_of_to_dict(name: str) -> None:
         "CaseEvaluation": list(report.cases),
         "MilestoneStatus": [m for c in report.cases for m in c.milestones],
         "EntitlementUsage": [rules.entitlement_usage("acme-gold", cases, NOW)],
+        "CaseError": list(rules.monitor([*cases, {"id": 7}], NOW).errors),
     }
     for obj in found[name]:
         d = obj.to_dict()

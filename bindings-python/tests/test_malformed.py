@@ -147,6 +147,12 @@ def receivers() -> dict[str, Any]:
         "Ruleset.load": R.load,
         "rules.evaluate": rules.evaluate,
         "rules.monitor": rules.monitor,
+        "rules.monitor_raise": lambda cases, now, since: rules.monitor(
+            cases, now, since, on_error="raise"
+        ),
+        "rules.monitor_on_error": lambda cases, now, on_error: rules.monitor(
+            cases, now, on_error=on_error
+        ),
         "rules.entitlement_usage": rules.entitlement_usage,
         "rules.what_if": rules.what_if,
         "zendesk.schedules": zd.schedules,

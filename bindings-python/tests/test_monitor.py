@@ -879,7 +879,8 @@ def test_what_if_replays_closed_cases_under_a_proposed_contract() -> None:
         },
     ]
     w = RULES.what_if(proposed, cases, z("2026-11-25T00:00:00Z"))
-    assert set(w) == {"rows", "changes"}
+    assert set(w) == {"rows", "changes", "errors"}
+    assert w["errors"] == []
     assert [row["milestone"] for row in w["rows"]] == ["First Response", "Resolution"]
     fr = w["rows"][0]
     assert fr["current"] == {"met": 2, "late": 0, "violated": 0, "open": 0, "attainment": 100.0}
@@ -908,7 +909,12 @@ def test_what_if_errors() -> None:
     assert info.value.code == "invalid_type"
     assert "proposed: expected a Ruleset, found dict" in str(info.value)
     with pytest.raises(InputError) as info:
-        RULES.what_if(RULES, [{"id": "W-9", "created_at": datetime(2026, 11, 1)}], "2026-11-25")
+        RULES.what_if(
+            RULES,
+            [{"id": "W-9", "created_at": datetime(2026, 11, 1)}],
+            "2026-11-25",
+            on_error="raise",
+        )
     assert info.value.code == "naive_datetime"
     assert 'case "W-9"' in str(info.value)
     # A proposed contract without the case's entitlement cannot replay it.
@@ -925,8 +931,12 @@ def test_what_if_errors() -> None:
     )
     case: Case = {"id": "W-3", "entitlement": "acme-gold", "created_at": "2026-11-02T15:00:00Z"}
     with pytest.raises(InputError) as info:
-        RULES.what_if(other, [case], "2026-11-25T00:00:00Z")
+        RULES.what_if(other, [case], "2026-11-25T00:00:00Z", on_error="raise")
     assert info.value.code == "unknown_entitlement"
+    # By default the case is left out, with its error entry.
+    left_out = RULES.what_if(other, [case], "2026-11-25T00:00:00Z")
+    assert [(e["case_id"], e["code"]) for e in left_out["errors"]] == [("W-3", "unknown_entitlement")]
+    assert left_out["rows"] == []
 
 
 # --- The law: windows partition the events of a span -------------------------------------------
@@ -1043,7 +1053,7 @@ def test_the_report_holds_events_alerts_statuses_accounts_and_cases(sample: Moni
     assert repr(r) == (
         f"<MonitorReport now=2026-11-25T20:30:00Z since=2026-11-24T20:30:00Z "
         f"events={len(events)} alerts={len(alerts)} statuses={len(statuses)} "
-        f"accounts={len(r.accounts)} cases={len(cases)}>"
+        f"accounts={len(r.accounts)} cases={len(cases)} errors=0>"
     )
 
 
@@ -1126,7 +1136,16 @@ def test_results_are_immutable_comparable_and_convert_to_plain_objects(
     assert repr(a).startswith(f"<Alert key={json.dumps(a.key)} kind=")
 
     full = sample.to_dict()
-    assert list(full) == ["now", "since", "events", "alerts", "statuses", "accounts", "cases"]
+    assert list(full) == [
+        "now",
+        "since",
+        "events",
+        "alerts",
+        "statuses",
+        "accounts",
+        "cases",
+        "errors",
+    ]
     assert (full["now"], full["since"]) == (SAMPLE_NOW, SAMPLE_SINCE)
     assert full["events"] == [e.to_dict() for e in sample.events]
     assert full["alerts"] == [a.to_dict() for a in sample.alerts]
@@ -1194,6 +1213,7 @@ def test_to_json_is_the_cores_json_and_means_what_to_dict_says(sample: MonitorRe
         "statuses": [],
         "accounts": [],
         "cases": [],
+        "errors": [],
     }
 
 
@@ -1508,8 +1528,11 @@ def test_cases_may_be_any_iterable_and_now_and_since_any_aware_instant() -> None
 def test_bad_input_raises_input_error_naming_the_argument_or_the_case() -> None:
     good: Case = {"id": "ok", "entitlement": "umbrella-sev1", "created_at": "2026-11-24T10:00:00Z"}
     with pytest.raises(InputError) as info:
-        RULES.monitor([good, {"created_at": "2026-11-24"}], "2026-11-24T12:00:00Z")
+        RULES.monitor([good, {"created_at": "2026-11-24"}], "2026-11-24T12:00:00Z", on_error="raise")
     assert 'case "#1"' in str(info.value)
+    # By default the bad case is left out and named by its place.
+    [left_out] = RULES.monitor([good, {"created_at": "2026-11-24"}], "2026-11-24T12:00:00Z").errors
+    assert (left_out.case_id, left_out.index, left_out.message) == (None, 1, str(info.value))
     with pytest.raises(InputError) as info:
         RULES.monitor([good], datetime(2026, 11, 24, 12))
     assert info.value.code == "naive_datetime"
@@ -1526,7 +1549,7 @@ def test_bad_input_raises_input_error_naming_the_argument_or_the_case() -> None:
     assert info.value.code == "invalid_type"
     assert "cases" in str(info.value)
     with pytest.raises(InputError) as info:
-        RULES.monitor([{**good, "entitlement": "nobody"}], "2026-11-24T12:00:00Z")
+        RULES.monitor([{**good, "entitlement": "nobody"}], "2026-11-24T12:00:00Z", on_error="raise")
     assert info.value.code == "unknown_entitlement"
 
 

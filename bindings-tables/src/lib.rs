@@ -635,6 +635,37 @@ pub fn report_table(report: &MonitorReport, table: Table) -> Result<RecordBatch>
     }
 }
 
+/// The schema metadata key under which `evaluate_arrow` / `monitor_arrow` write the error
+/// entries of the cases they left out, as JSON text (a list of `CaseError`s).
+pub const ERRORS_KEY: &str = "entitlement.errors";
+
+/// `batch` with `errors` (when there are any) as JSON text in its schema metadata under
+/// [`ERRORS_KEY`]; unchanged when there are none.
+pub fn with_errors(
+    batch: RecordBatch,
+    errors: &[entitlement_core::rules::CaseError],
+) -> Result<RecordBatch> {
+    if errors.is_empty() {
+        return Ok(batch);
+    }
+    let text = serde_json::to_string(errors).map_err(|e| Error::Internal {
+        reason: e.to_string(),
+    })?;
+    let schema = batch
+        .schema()
+        .as_ref()
+        .clone()
+        .with_metadata(std::collections::HashMap::from([(
+            ERRORS_KEY.to_string(),
+            text,
+        )]));
+    batch
+        .with_schema(std::sync::Arc::new(schema))
+        .map_err(|e| Error::Internal {
+            reason: e.to_string(),
+        })
+}
+
 /// `batch` as the bytes of an Arrow IPC stream (schema, then one record batch), the form
 /// `apache-arrow`'s `tableFromIPC` and pyarrow's `ipc.open_stream` read.
 ///

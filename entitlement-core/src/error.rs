@@ -280,6 +280,31 @@ pub enum Error {
         /// What is not supported, with the offending value, and what would be.
         reason: String,
     },
+    /// Two or more cases with the same id in one call: the engine cannot know which copy is
+    /// right, so every copy is left out (an error entry each, or, with `OnError::Raise`, the
+    /// first copy's error). The path is the case's `id`.
+    #[error("{}: the case id {} is given {count} times in one call ({places}); every copy is left out, since which one is right cannot be known: give each case once", at(.path), excerpt(.id))]
+    DuplicateCase {
+        /// Where the id is (`id`, inside the case).
+        path: String,
+        /// The id.
+        id: String,
+        /// How many cases of the call have it.
+        count: usize,
+        /// Their places in the input (`cases[3], cases[7]`; the first five, then a count).
+        places: String,
+    },
+    /// A monitor window `(since, now]` whose `since` is not before `now`: it holds no instant,
+    /// and a job that then writes the earlier time back would report old events again.
+    #[error("{}: the window (since, now] is empty: since {since} is not before now {now}; pass a `since` earlier than `now` (the previous run's `now`), or none for everything up to `now`", at(.path))]
+    InvalidWindow {
+        /// The argument (`since`).
+        path: String,
+        /// `since`, RFC 3339.
+        since: String,
+        /// `now`, RFC 3339.
+        now: String,
+    },
     /// An error in one case: the message starts with the case id, and the code and description
     /// are those of the inner error. Its kind is [`ErrorKind::Input`], or
     /// [`ErrorKind::Calendar`] when a calendar could not answer (`no_opening`).
@@ -536,6 +561,8 @@ impl Error {
             Error::UnknownOperator { .. } => "unknown_operator",
             Error::UnknownEventType { .. } => "unknown_event_type",
             Error::UnknownEntitlement { .. } => "unknown_entitlement",
+            Error::DuplicateCase { .. } => "duplicate_case",
+            Error::InvalidWindow { .. } => "invalid_window",
             Error::Unsupported { .. } => "unsupported",
             Error::InCase { error, .. } => error.code(),
             Error::InDocument(error) | Error::InArgument(error) => error.code(),
@@ -593,6 +620,8 @@ impl Error {
             | Error::UnknownOperator { path, .. }
             | Error::UnknownEventType { path, .. }
             | Error::UnknownEntitlement { path, .. }
+            | Error::DuplicateCase { path, .. }
+            | Error::InvalidWindow { path, .. }
             | Error::Unsupported { path, .. }
             | Error::HostValue { path, .. } => path,
             // An out-of-range value names its place first when it has one: `start (…)`,
@@ -685,7 +714,9 @@ impl Error {
             | Error::NaiveDateTime { .. }
             | Error::InvalidInstant { .. }
             | Error::UnknownEventType { .. }
-            | Error::UnknownEntitlement { .. } => ErrorKind::Input,
+            | Error::UnknownEntitlement { .. }
+            | Error::DuplicateCase { .. }
+            | Error::InvalidWindow { .. } => ErrorKind::Input,
             Error::InCase { error, .. } if error.kind() == ErrorKind::Calendar => {
                 ErrorKind::Calendar
             }

@@ -226,6 +226,12 @@ fn keys(
     now: DateTime<Utc>,
     since: DateTime<Utc>,
 ) -> Option<Vec<String>> {
+    if since >= now {
+        // An empty window is refused, whatever the case: it holds no event.
+        let refused = rules.monitor(std::slice::from_ref(case), now, Some(since));
+        assert_eq!(refused.err().map(|e| e.code()), Some("invalid_window"));
+        return Some(Vec::new());
+    }
     match rules.monitor(std::slice::from_ref(case), now, Some(since)) {
         Ok(report) => {
             for e in &report.events {

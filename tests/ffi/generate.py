@@ -1011,11 +1011,36 @@ add(
     "invalid_type",
     "InputError",
 )
+# A bad case among good ones is left out by default (`on_error="collect"`: the suites'
+# test_case_errors / case-errors check its error entry); with "raise" it raises as before.
 add(
     "rules.monitor: one bad case among good ones",
-    "rules.monitor",
+    "rules.monitor_raise",
     [[CASE, {**CASE, "id": "C-2", "created_at": "tomorrow"}], NOW, v("none")],
     "invalid_instant",
+    "InputError",
+)
+for name, since in [("since equal to now", NOW), ("since after now", "2026-11-22T14:00:00Z")]:
+    add(f"rules.monitor: {name}", "rules.monitor", [[CASE], NOW, since], "invalid_window", "InputError")
+    add(
+        f"rules.monitor: {name}, raise",
+        "rules.monitor_raise",
+        [[CASE], NOW, since],
+        "invalid_window",
+        "InputError",
+    )
+add(
+    "rules.monitor: on_error unknown",
+    "rules.monitor_on_error",
+    [[CASE], NOW, "ignore"],
+    "invalid_value",
+    "InputError",
+)
+add(
+    "rules.monitor: on_error not a string",
+    "rules.monitor_on_error",
+    [[CASE], NOW, 5],
+    "invalid_type",
     "InputError",
 )
 add(
@@ -1244,6 +1269,8 @@ def node_path(case: dict[str, Any], path: list[str | int]) -> list[str | int] | 
     """The path Node reports, when it differs from Python's."""
     if case["id"] in NODE_NO_PLACE:
         return []
+    if case["call"] == "rules.monitor_on_error":
+        return ["options", "onError"]  # Node's options object
     if not path and case["call"] in NODE_ROOTS and case["code"] == "invalid_type":
         return [NODE_ROOTS[case["call"]]]
     names = NODE_NAMES.get(case["call"], {})

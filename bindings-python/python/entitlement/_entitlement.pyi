@@ -15,6 +15,7 @@ __all__ = [
     "Alert",
     "Calendar",
     "CalendarError",
+    "CaseError",
     "CaseEvaluation",
     "ConfigError",
     "EntitlementError",
@@ -148,6 +149,8 @@ class Calendar:
 _Case: TypeAlias = Mapping[str, _DefinitionValue]
 #: An instant argument: an aware datetime, or an RFC 3339 string with an offset.
 _Instant: TypeAlias = datetime.datetime | str
+#: What a call over many cases does with a bad case: leave it out, or raise its error.
+_OnError: TypeAlias = Literal["collect", "raise"]
 
 @final
 class Ruleset:
@@ -168,21 +171,42 @@ class Ruleset:
     def to_dict(self) -> dict[str, Any]: ...
     def evaluate(self, case: _Case, now: _Instant) -> list[MilestoneStatus]: ...
     def evaluate_many(
-        self, cases: Iterable[_Case], now: _Instant
-    ) -> list[list[MilestoneStatus]]: ...
-    def evaluate_arrow(self, cases: _ArrowArray, now: _Instant) -> Any: ...
+        self, cases: Iterable[_Case], now: _Instant, *, on_error: _OnError = "collect"
+    ) -> list[list[MilestoneStatus] | CaseError]: ...
+    def evaluate_arrow(
+        self, cases: _ArrowArray, now: _Instant, *, on_error: _OnError = "collect"
+    ) -> Any: ...
     def monitor_arrow(
-        self, cases: _ArrowArray, now: _Instant, since: _Instant | None = None
+        self,
+        cases: _ArrowArray,
+        now: _Instant,
+        since: _Instant | None = None,
+        *,
+        on_error: _OnError = "collect",
     ) -> Any: ...
     def evaluate_case(self, case: _Case, now: _Instant) -> CaseEvaluation: ...
     def entitlement_usage(
         self, entitlement_id: str, cases: Iterable[_Case], now: _Instant
     ) -> EntitlementUsage: ...
-    def breach_risk(self, cases: Iterable[_Case], now: _Instant) -> list[_BreachRisk]: ...
+    def breach_risk(
+        self, cases: Iterable[_Case], now: _Instant, *, on_error: _OnError = "collect"
+    ) -> list[_BreachRisk | CaseError]: ...
     def monitor(
-        self, cases: Iterable[_Case], now: _Instant, since: _Instant | None = None
+        self,
+        cases: Iterable[_Case],
+        now: _Instant,
+        since: _Instant | None = None,
+        *,
+        on_error: _OnError = "collect",
     ) -> MonitorReport: ...
-    def what_if(self, proposed: Ruleset, cases: Iterable[_Case], now: _Instant) -> _WhatIf: ...
+    def what_if(
+        self,
+        proposed: Ruleset,
+        cases: Iterable[_Case],
+        now: _Instant,
+        *,
+        on_error: _OnError = "collect",
+    ) -> _WhatIf: ...
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
 
 # --- The breach monitor ----------------------------------------------------------------------
@@ -229,7 +253,7 @@ _Kind: TypeAlias = Literal["first_response", "next_response", "resolution", "cus
 _State: TypeAlias = Literal[
     "pending", "in_progress", "paused", "completed", "completed_late", "violated"
 ]
-_EventKind: TypeAlias = Literal["trigger", "breach", "quota", "allowance"]
+_EventKind: TypeAlias = Literal["trigger", "breach", "quota", "allowance", "data_error"]
 _Period: TypeAlias = Literal["month", "quarter", "year", "term"]
 
 class _AccountRollup(TypedDict):
@@ -293,6 +317,13 @@ class _BreachRisk(TypedDict):
     process: str | None
     state: _State
     target: datetime.timedelta
+
+class _CaseErrorDict(TypedDict):
+    case_id: str | None
+    code: str
+    index: int
+    message: str
+    path: str
 
 class _CaseEvaluationDict(TypedDict):
     account: dict[str, Any]
@@ -366,6 +397,7 @@ class _MonitorReportDict(TypedDict):
     accounts: list[_AccountRollup]
     alerts: list[_AlertDict]
     cases: list[_CaseEvaluationDict]
+    errors: list[_CaseErrorDict]
     events: list[_MonitorEventDict]
     now: datetime.datetime
     since: datetime.datetime | None
@@ -413,6 +445,7 @@ class _Trigger(TypedDict):
 
 class _WhatIf(TypedDict):
     changes: list[_WhatIfChange]
+    errors: list[_CaseErrorDict]
     rows: list[_WhatIfRow]
 
 class _WhatIfChange(TypedDict):
@@ -618,6 +651,24 @@ class Alert:
     def __eq__(self, value: object, /) -> bool: ...
 
 @final
+class CaseError:
+    """A case that a call over many cases left out, and why."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def case_id(self) -> str | None: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def index(self) -> int: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    def to_dict(self) -> _CaseErrorDict: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
 class MonitorReport:
     """The result of one monitor run: what happened in ``(since, now]`` and where every open
     milestone and every account stands at ``now``."""
@@ -629,6 +680,8 @@ class MonitorReport:
     def alerts(self) -> list[Alert]: ...
     @property
     def cases(self) -> list[CaseEvaluation]: ...
+    @property
+    def errors(self) -> list[CaseError]: ...
     @property
     def events(self) -> list[MonitorEvent]: ...
     @property

@@ -52,6 +52,7 @@
 
 mod alert;
 mod case;
+mod case_error;
 mod model;
 mod monitor;
 mod monitor_config;
@@ -71,6 +72,7 @@ use serde_json::{Map, Value};
 
 pub use alert::{Alert, hours_minutes};
 pub use case::{Case, Event, EventKind, MAX_EVENTS};
+pub use case_error::{CaseBatch, CaseError, OnError};
 pub use model::{
     Account, BUILTIN_EVENTS, Criteria, Entitlement, Level, MAX_CRITERIA_CONDITIONS,
     MAX_CRITERIA_DEPTH, Milestone, MilestoneKind, Op, Period, Process, ProcessRef, Quota,
@@ -92,7 +94,6 @@ use crate::calendar::{Calendar, Calendars};
 use crate::document::{self, Format, as_array, as_object, check_keys, index_path, key_path};
 use crate::error::{Error, Result, excerpt, known_names};
 use crate::time::to_us;
-use parallel::par_map;
 use period::midnight;
 
 /// The most processes (counting versions) a document may define.
@@ -651,12 +652,20 @@ impl Ruleset {
     /// assert_eq!(all[2], rules.evaluate(&cases[2], now)?);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// Two cases with the same id are an error (`duplicate_case`), as in every call over many
+    /// cases; [`Ruleset::evaluate_cases_with`] and [`Ruleset::evaluate_batch`] can collect bad
+    /// cases as error entries instead.
     pub fn evaluate_many(
         &self,
         cases: &[Case],
         now: DateTime<Utc>,
     ) -> Result<Vec<Vec<MilestoneStatus>>> {
-        par_map(cases, |c| self.evaluate(c, now))
+        Ok(self
+            .evaluate_cases(cases, now)?
+            .into_iter()
+            .map(|e| e.milestones)
+            .collect())
     }
 
     /// [`Ruleset::evaluate_case`] over many cases, in parallel, in order (see
@@ -666,7 +675,8 @@ impl Ruleset {
         cases: &[Case],
         now: DateTime<Utc>,
     ) -> Result<Vec<CaseEvaluation>> {
-        par_map(cases, |c| self.evaluate_case(c, now))
+        let checked = self.check_cases(cases, None, &[], now, OnError::Raise)?;
+        Ok(checked.evaluations)
     }
 }
 

@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use super::Ruleset;
 use super::case::Case;
-use super::status::MilestoneState;
+use super::case_error::{CaseBatch, CaseError, OnError};
+use super::status::{CaseEvaluation, MilestoneState};
 use crate::error::Result;
 
 /// The estimated risk that one open milestone occurrence breaches its target, as
@@ -148,9 +149,40 @@ impl Ruleset {
     /// # Ok::<(), entitlement_core::Error>(())
     /// ```
     pub fn breach_risk(&self, cases: &[Case], now: DateTime<Utc>) -> Result<Vec<BreachRisk>> {
+        let checked = self.check_cases(cases, None, &[], now, OnError::Raise)?;
+        Ok(self.risks_of(checked.evaluations))
+    }
+
+    /// [`Ruleset::breach_risk`] over a host's batch, with `on_error`: with
+    /// [`OnError::Collect`] the bad cases are left out (of the risks and of the history they
+    /// are learnt from) and returned as error entries, in input order.
+    ///
+    /// ```
+    /// use entitlement_core::rules::{Case, CaseBatch, OnError};
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+    /// let mut unknown = case.clone();
+    /// unknown.id = "C-2".into();
+    /// unknown.entitlement = Some("globex".into());
+    /// let batch = CaseBatch::from(vec![case, unknown]);
+    /// let (risks, errors) = rules.breach_risk_batch(&batch, now, OnError::Collect)?;
+    /// assert_eq!(risks.len(), 1);
+    /// assert_eq!((errors[0].index, errors[0].code.as_str()), (1, "unknown_entitlement"));
+    /// # Ok::<(), entitlement_core::Error>(())
+    /// ```
+    pub fn breach_risk_batch(
+        &self,
+        batch: &CaseBatch,
+        now: DateTime<Utc>,
+        on_error: OnError,
+    ) -> Result<(Vec<BreachRisk>, Vec<CaseError>)> {
+        let checked = self.check_batch(batch, now, on_error)?;
+        Ok((self.risks_of(checked.evaluations), checked.errors))
+    }
+
+    fn risks_of(&self, evaluations: Vec<CaseEvaluation>) -> Vec<BreachRisk> {
         let mut samples: HashMap<Key, Vec<(i64, bool)>> = HashMap::new();
         let mut open = Vec::new();
-        for evaluation in self.evaluate_cases(cases, now)? {
+        for evaluation in evaluations {
             for s in evaluation.milestones {
                 let Some(target) = s.target else { continue };
                 if s.state == MilestoneState::Pending {
@@ -179,8 +211,7 @@ impl Ruleset {
             .into_iter()
             .map(|(k, v)| (k, Survival::fit(v)))
             .collect();
-        Ok(open
-            .into_iter()
+        open.into_iter()
             .map(|(key, s, target)| {
                 let curve = &curves[&key];
                 let (t, e) = (key.2, s.elapsed.num_microseconds().unwrap_or(i64::MAX));
@@ -203,7 +234,7 @@ impl Ruleset {
                     completions: curve.completions,
                 }
             })
-            .collect())
+            .collect()
     }
 }
 

@@ -22,6 +22,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use self::text::one_line;
+use super::case_error::CaseError;
 use super::model::{Account, Level};
 use super::monitor::event::{MonitorEvent, MonitorEventKind};
 use crate::time::rfc3339;
@@ -141,6 +142,8 @@ pub(crate) struct AlertContext<'a> {
     pub urgent_case: bool,
     /// The ARR from which a critical event suggests a war room (`monitor.war_room_arr`).
     pub war_room_arr: f64,
+    /// The error entry of a `data_error` event.
+    pub error: Option<&'a CaseError>,
 }
 
 impl Alert {
@@ -151,6 +154,7 @@ impl Alert {
             time_zone,
             urgent_case,
             war_room_arr,
+            error,
         } = *context;
         let status = ev.status.as_ref();
         let zone = time_zone.map(str::to_string);
@@ -190,6 +194,7 @@ impl Alert {
                     suggest("raise_usage_at_renewal");
                 }
             }
+            MonitorEventKind::DataError => {}
         }
         if ev.level >= Level::Critical && arr.is_some_and(|a| a >= war_room_arr) {
             suggest("open_war_room");
@@ -257,6 +262,22 @@ impl Alert {
                         "{who} has raised {used} of {max} cases of its {label} (entitlement {}); case {} crossed {pct:.0}%.",
                         ev.entitlement.as_deref().unwrap_or("?"),
                         ev.case_id.as_deref().unwrap_or("?")
+                    ),
+                )
+            }
+            MonitorEventKind::DataError => {
+                let case = match (&ev.case_id, error) {
+                    (Some(id), _) => format!("case {id}"),
+                    (None, Some(e)) => format!("the case at cases[{}]", e.index),
+                    (None, None) => "a case".to_string(),
+                };
+                let code = ev.point.as_deref().unwrap_or("?");
+                let why = error.map_or(code, |e| e.message.as_str());
+                (
+                    format!("[{}] {case} could not be checked: {why}", ev.level.as_str()),
+                    format!(
+                        "The monitor left {case} out of this run ({code}{}); the other cases were checked. Fix the record (or the rules) and the next run checks it.",
+                        error.map(|e| format!(" at {}", e.path)).unwrap_or_default()
                     ),
                 )
             }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::rules::case_error::CaseError;
 use crate::rules::model::{Account, Level, Period};
 use crate::rules::status::MilestoneStatus;
 
@@ -31,6 +32,10 @@ pub enum MonitorEventKind {
     Quota,
     /// The cases of an entitlement reached a fraction of its per-incident allowance.
     Allowance,
+    /// A case could not be checked (it cannot be read, names what the rules do not define, or
+    /// shares its id with another case): `point` is the error's code, and the report's
+    /// `errors` hold the entry.
+    DataError,
 }
 
 impl MonitorEventKind {
@@ -46,6 +51,7 @@ impl MonitorEventKind {
             MonitorEventKind::Breach => "breach",
             MonitorEventKind::Quota => "quota",
             MonitorEventKind::Allowance => "allowance",
+            MonitorEventKind::DataError => "data_error",
         }
     }
 }
@@ -125,6 +131,36 @@ pub struct MonitorEvent {
     pub suppressed: bool,
     /// The rule that suppressed it: `min_level`, `while_paused` or `agent_activity`.
     pub suppressed_by: Option<String>,
+}
+
+impl MonitorEvent {
+    /// The `data_error` event of a case left out of a run at `now`: level warning, `point` the
+    /// error's code, keyed by the case's id (or `#index` when it has none) and the code, so that
+    /// a bad record that stays bad keeps one key from run to run.
+    pub(crate) fn data_error(error: &CaseError, now: DateTime<Utc>) -> MonitorEvent {
+        let case = match &error.case_id {
+            Some(id) => id.clone(),
+            None => format!("#{}", error.index),
+        };
+        MonitorEvent {
+            key: event_key(&["data_error", &case, &error.code]),
+            kind: MonitorEventKind::DataError,
+            level: Level::Warning,
+            at: now,
+            case_id: error.case_id.clone(),
+            entitlement: None,
+            process: None,
+            milestone: None,
+            instance: None,
+            point: Some(error.code.clone()),
+            actions: Vec::new(),
+            status: None,
+            quota: None,
+            account: Account::default(),
+            suppressed: false,
+            suppressed_by: None,
+        }
+    }
 }
 
 /// Where an open milestone's status lives in

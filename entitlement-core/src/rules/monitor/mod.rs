@@ -24,10 +24,11 @@ use serde::Serialize;
 
 use self::event::event_key;
 use crate::calendar::Calendar;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::rules::Ruleset;
 use crate::rules::alert::{Alert, AlertContext};
 use crate::rules::case::Case;
+use crate::rules::case_error::{CaseBatch, CaseError, Checked, OnError};
 use crate::rules::model::{Entitlement, Level, Milestone, Period, Process, ProcessRef};
 use crate::rules::monitor_config::MonitorConfig;
 use crate::rules::period::period_bounds;
@@ -68,6 +69,8 @@ pub struct MonitorReport {
     pub accounts: Vec<AccountRollup>,
     /// Per case: coverage and every milestone status.
     pub cases: Vec<CaseEvaluation>,
+    /// One entry per case left out (with [`OnError::Collect`]), in input order.
+    pub errors: Vec<CaseError>,
 }
 
 impl MonitorReport {
@@ -102,7 +105,7 @@ impl MonitorReport {
 impl Serialize for MonitorReport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = s.serialize_struct("MonitorReport", 7)?;
+        let mut out = s.serialize_struct("MonitorReport", 8)?;
         out.serialize_field("now", &crate::time::Marked::instant(self.now))?;
         out.serialize_field("since", &self.since.map(crate::time::Marked::instant))?;
         out.serialize_field("events", &self.events)?;
@@ -110,6 +113,7 @@ impl Serialize for MonitorReport {
         out.serialize_field("statuses", &self.statuses())?;
         out.serialize_field("accounts", &self.accounts)?;
         out.serialize_field("cases", &self.cases)?;
+        out.serialize_field("errors", &self.errors)?;
         out.end()
     }
 }
@@ -136,6 +140,9 @@ struct MonitorReportShape {
     accounts: Vec<AccountRollup>,
     /// Per case: coverage and every milestone status.
     cases: Vec<CaseEvaluation>,
+    /// One entry per case left out (with `on_error="collect"`), in input order: its id, its
+    /// place in the input, the code and message it would have raised, and the path.
+    errors: Vec<CaseError>,
 }
 
 impl schemars::JsonSchema for MonitorReport {
@@ -241,14 +248,96 @@ impl Ruleset {
     /// assert_eq!(next.events[0].kind.as_str(), "breach");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// The first bad case fails the run ([`OnError::Raise`]); [`Ruleset::monitor_with`] can
+    /// leave bad cases out instead. A `since` that is not before `now` is an `invalid_window`
+    /// error.
     pub fn monitor(
         &self,
         cases: &[Case],
         now: DateTime<Utc>,
         since: Option<DateTime<Utc>>,
     ) -> Result<MonitorReport> {
-        let evaluations = self.evaluate_cases(cases, now)?;
-        self.monitor_evaluated(cases, evaluations, now, since)
+        self.monitor_with(cases, now, since, OnError::Raise)
+    }
+
+    /// [`Ruleset::monitor`] with `on_error`: with [`OnError::Collect`] a bad case (an unknown
+    /// entitlement, an event type its process does not know, an id given twice, ...) is left
+    /// out, and the report has its entry in `errors` and a `data_error` event (with its alert);
+    /// the other cases are monitored as if it had not been given.
+    ///
+    /// ```
+    /// use entitlement_core::rules::{Case, OnError, Ruleset};
+    /// let rules = Ruleset::from_value(&serde_json::json!({
+    ///     "processes": [{"id": "p", "milestones": [{"name": "FR", "kind": "first_response", "target": "1h"}]}],
+    ///     "entitlements": [{"id": "e", "process": "p"}]}))?;
+    /// let cases: Vec<Case> = ["e", "new-contract"].iter().enumerate().map(|(i, e)|
+    ///     Case::from_value(&serde_json::json!({"id": format!("c{i}"), "entitlement": e,
+    ///         "created_at": "2026-11-25T10:00:00Z"}))).collect::<Result<_, _>>()?;
+    /// let now = "2026-11-25T11:30:00Z".parse()?;
+    /// let report = rules.monitor_with(&cases, now, None, OnError::Collect)?;
+    /// assert_eq!(report.cases.len(), 1);
+    /// assert_eq!(report.errors[0].code, "unknown_entitlement");
+    /// let data_error = report.events.iter().find(|e| e.kind.as_str() == "data_error").unwrap();
+    /// assert_eq!(data_error.key, "data_error/c1/unknown_entitlement");
+    /// assert!(rules.monitor_with(&cases, now, None, OnError::Raise).is_err());
+    /// // An empty window is refused whatever `on_error` says.
+    /// let err = rules.monitor_with(&cases, now, Some(now), OnError::Collect).unwrap_err();
+    /// assert_eq!(err.code(), "invalid_window");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn monitor_with(
+        &self,
+        cases: &[Case],
+        now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+        on_error: OnError,
+    ) -> Result<MonitorReport> {
+        check_window(now, since)?;
+        let checked = self.check_cases(cases, None, &[], now, on_error)?;
+        self.monitor_checked(checked, now, since)
+    }
+
+    /// [`Ruleset::monitor_with`] over a host's batch: the cases it could read and the errors of
+    /// those it could not (each reported with its input position).
+    ///
+    /// ```
+    /// use entitlement_core::rules::{Case, CaseBatch, OnError, Ruleset};
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+    /// let mut batch = CaseBatch::new();
+    /// batch.push(Ok(case));
+    /// batch.push(Case::from_value_at(&serde_json::json!({"id": "C-2"}), 1)); // no created_at
+    /// let report = rules.monitor_batch(&batch, now, None, OnError::Collect)?;
+    /// assert_eq!((report.cases.len(), report.errors.len()), (1, 1));
+    /// assert_eq!(report.errors[0].path, "cases[1]");
+    /// assert_eq!(report.errors[0].code, "missing_key");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn monitor_batch(
+        &self,
+        batch: &CaseBatch,
+        now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+        on_error: OnError,
+    ) -> Result<MonitorReport> {
+        check_window(now, since)?;
+        let checked = self.check_batch(batch, now, on_error)?;
+        self.monitor_checked(checked, now, since)
+    }
+
+    fn monitor_checked(
+        &self,
+        checked: Checked<'_>,
+        now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<MonitorReport> {
+        let Checked {
+            cases,
+            evaluations,
+            errors,
+            ..
+        } = checked;
+        self.monitor_judged(&cases, evaluations, errors, now, since, Judge::OnePass)
     }
 
     /// [`Ruleset::monitor`] over cases already evaluated at `now` (one evaluation per case, in
@@ -269,13 +358,16 @@ impl Ruleset {
         now: DateTime<Utc>,
         since: Option<DateTime<Utc>>,
     ) -> Result<MonitorReport> {
-        self.monitor_judged(cases, evaluations, now, since, Judge::OnePass)
+        check_window(now, since)?;
+        let cases: Vec<&Case> = cases.iter().collect();
+        self.monitor_judged(&cases, evaluations, Vec::new(), now, since, Judge::OnePass)
     }
 
     fn monitor_judged(
         &self,
-        cases: &[Case],
+        cases: &[&Case],
         evaluations: Vec<CaseEvaluation>,
+        errors: Vec<CaseError>,
         now: DateTime<Utc>,
         since: Option<DateTime<Utc>>,
         judge: Judge,
@@ -292,6 +384,11 @@ impl Ruleset {
         for (case, eval) in cases.iter().zip(&evaluations) {
             let found = (&mut events, Some(&mut alerts));
             self.case_events(case, eval, now_us, since_us, judge, found)?;
+        }
+        for error in &errors {
+            let event = MonitorEvent::data_error(error, now);
+            self.alert_of_error(&mut alerts, &event, error);
+            events.push(event);
         }
         let by_entitlement = group_by_entitlement(cases);
         let mut counts = HashMap::new();
@@ -335,6 +432,7 @@ impl Ruleset {
             open,
             accounts,
             cases: evaluations,
+            errors,
         })
     }
 
@@ -351,12 +449,59 @@ impl Ruleset {
         now: DateTime<Utc>,
         since: Option<DateTime<Utc>>,
     ) -> Result<Vec<MonitorEvent>> {
+        check_window(now, since)?;
+        let cases: Vec<&Case> = cases.iter().collect();
+        self.events_of(&cases, evaluations, &[], now, since)
+    }
+
+    /// [`Ruleset::milestone_events`] over a host's batch (a partition of a distributed job),
+    /// with `on_error`: the events of the good cases and a `data_error` event per case left
+    /// out, and the error entries.
+    ///
+    /// ```
+    /// use entitlement_core::rules::{Case, CaseBatch, OnError};
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+    /// let batch: CaseBatch = vec![Ok(case), Case::from_value_at(&serde_json::json!(42), 1)]
+    ///     .into_iter().collect();
+    /// let (events, errors) = rules.milestone_events_batch(&batch, now, None, OnError::Collect)?;
+    /// assert_eq!(events.len(), 3);     // a trigger, a breach and the data error
+    /// assert_eq!((errors[0].index, errors[0].code.as_str()), (1, "invalid_type"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn milestone_events_batch(
+        &self,
+        batch: &CaseBatch,
+        now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+        on_error: OnError,
+    ) -> Result<(Vec<MonitorEvent>, Vec<CaseError>)> {
+        check_window(now, since)?;
+        let checked = self.check_batch(batch, now, on_error)?;
+        let events = self.events_of(
+            &checked.cases,
+            &checked.evaluations,
+            &checked.errors,
+            now,
+            since,
+        )?;
+        Ok((events, checked.errors))
+    }
+
+    fn events_of(
+        &self,
+        cases: &[&Case],
+        evaluations: &[CaseEvaluation],
+        errors: &[CaseError],
+        now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<MonitorEvent>> {
         let (now_us, since_us) = (to_us(now), since.map(to_us));
         let mut events = Vec::new();
         for (case, eval) in cases.iter().zip(evaluations) {
             let found = (&mut events, None);
             self.case_events(case, eval, now_us, since_us, Judge::OnePass, found)?;
         }
+        events.extend(errors.iter().map(|e| MonitorEvent::data_error(e, now)));
         events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
         Ok(events)
     }
@@ -512,6 +657,19 @@ impl Ruleset {
             time_zone,
             urgent_case,
             war_room_arr: self.monitor.war_room_arr,
+            error: None,
+        };
+        alerts.list.push(Alert::from_event(event, &context));
+    }
+
+    /// Adds the alert of a `data_error` event, which says which case and why.
+    fn alert_of_error(&self, alerts: &mut Alerts, event: &MonitorEvent, error: &CaseError) {
+        let context = AlertContext {
+            now: alerts.now,
+            time_zone: None,
+            urgent_case: false,
+            war_room_arr: self.monitor.war_room_arr,
+            error: Some(error),
         };
         alerts.list.push(Alert::from_event(event, &context));
     }
@@ -718,9 +876,21 @@ impl Ruleset {
     }
 }
 
-fn group_by_entitlement(cases: &[Case]) -> HashMap<&str, Vec<&Case>> {
+/// Refuses a window `(since, now]` that holds no instant (`invalid_window`).
+fn check_window(now: DateTime<Utc>, since: Option<DateTime<Utc>>) -> Result<()> {
+    match since {
+        Some(since) if since >= now => Err(Error::InvalidWindow {
+            path: "since".into(),
+            since: crate::time::rfc3339(since),
+            now: crate::time::rfc3339(now),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn group_by_entitlement<'a>(cases: &[&'a Case]) -> HashMap<&'a str, Vec<&'a Case>> {
     let mut out: HashMap<&str, Vec<&Case>> = HashMap::new();
-    for c in cases {
+    for &c in cases {
         if let Some(e) = c.entitlement.as_deref() {
             out.entry(e).or_default().push(c);
         }
@@ -810,8 +980,9 @@ mod tests {
             let now = base + TimeDelta::minutes(now);
             let since = since.map(|s| base + TimeDelta::minutes(s)).filter(|s| *s <= now);
             let evaluations = rules.evaluate_cases(&cases, now).unwrap();
-            let fast = rules.monitor_judged(&cases, evaluations.clone(), now, since, Judge::OnePass).unwrap();
-            let slow = rules.monitor_judged(&cases, evaluations, now, since, Judge::Reference).unwrap();
+            let cases: Vec<&Case> = cases.iter().collect();
+            let fast = rules.monitor_judged(&cases, evaluations.clone(), Vec::new(), now, since, Judge::OnePass).unwrap();
+            let slow = rules.monitor_judged(&cases, evaluations, Vec::new(), now, since, Judge::Reference).unwrap();
             prop_assert_eq!(fast, slow);
         }
 

@@ -185,7 +185,7 @@ impl Attainment {
 impl Ruleset {
     pub(super) fn rollups(
         &self,
-        cases: &[Case],
+        cases: &[&Case],
         evaluations: &[CaseEvaluation],
         counts: &HashMap<&str, Counts<'_>>,
         now: DateTime<Utc>,

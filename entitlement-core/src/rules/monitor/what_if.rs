@@ -8,6 +8,8 @@ use super::rollup::Attainment;
 use crate::error::Result;
 use crate::rules::Ruleset;
 use crate::rules::case::Case;
+use crate::rules::case_error::{CaseBatch, CaseError, Checked, OnError};
+use crate::rules::parallel::par_map;
 use crate::rules::status::{MilestoneState, MilestoneStatus};
 
 /// One milestone's attainment under the current and the proposed rules.
@@ -67,6 +69,9 @@ pub struct WhatIf {
     pub rows: Vec<WhatIfRow>,
     /// The instances whose verdict changes.
     pub changes: Vec<WhatIfChange>,
+    /// One entry per case left out (with `on_error="collect"`): a case that either ruleset
+    /// cannot evaluate, in input order.
+    pub errors: Vec<CaseError>,
 }
 
 impl Ruleset {
@@ -95,6 +100,77 @@ impl Ruleset {
         cases: &[Case],
         now: DateTime<Utc>,
     ) -> Result<WhatIf> {
+        self.what_if_with(proposed, cases, now, OnError::Raise)
+    }
+
+    /// [`Ruleset::what_if`] with `on_error`: with [`OnError::Collect`] a case that either
+    /// ruleset cannot evaluate (or whose id is given twice) is left out of the rows and the
+    /// changes, and has an entry in `errors`. With [`OnError::Raise`] the first bad case fails
+    /// the call: a case the current rules reject first, then one the proposed rules reject.
+    ///
+    /// ```
+    /// use entitlement_core::rules::OnError;
+    /// # let (current, proposed, mut cases) = entitlement_core::doc_fixture::what_if();
+    /// let mut bad = cases[0].clone();
+    /// bad.id = "new".into();
+    /// bad.entitlement = Some("not-in-the-rules".into());
+    /// cases.insert(0, bad);
+    /// let w = current.what_if_with(&proposed, &cases, "2026-11-26T00:00:00Z".parse()?, OnError::Collect)?;
+    /// assert_eq!(w.changes.len(), 1);
+    /// assert_eq!((w.errors[0].index, w.errors[0].code.as_str()), (0, "unknown_entitlement"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn what_if_with(
+        &self,
+        proposed: &Ruleset,
+        cases: &[Case],
+        now: DateTime<Utc>,
+        on_error: OnError,
+    ) -> Result<WhatIf> {
+        let checked = self.check_cases(cases, None, &[], now, on_error)?;
+        self.what_if_checked(proposed, checked, now, on_error)
+    }
+
+    /// [`Ruleset::what_if_with`] over a host's batch.
+    pub fn what_if_batch(
+        &self,
+        proposed: &Ruleset,
+        batch: &CaseBatch,
+        now: DateTime<Utc>,
+        on_error: OnError,
+    ) -> Result<WhatIf> {
+        let checked = self.check_batch(batch, now, on_error)?;
+        self.what_if_checked(proposed, checked, now, on_error)
+    }
+
+    fn what_if_checked(
+        &self,
+        proposed: &Ruleset,
+        checked: Checked<'_>,
+        now: DateTime<Utc>,
+        on_error: OnError,
+    ) -> Result<WhatIf> {
+        let Checked {
+            cases,
+            positions,
+            evaluations,
+            mut errors,
+        } = checked;
+        let under_proposed = par_map(&cases, |c| Ok(proposed.evaluate(c, now)))?;
+        let mut pairs = Vec::with_capacity(cases.len());
+        for (((case, at), a), b) in cases
+            .into_iter()
+            .zip(positions)
+            .zip(evaluations)
+            .zip(under_proposed)
+        {
+            match b {
+                Ok(b) => pairs.push((case, a.milestones, b)),
+                Err(error) if on_error == OnError::Raise => return Err(error),
+                Err(error) => errors.push(CaseError::new(at, &error)),
+            }
+        }
+        errors.sort_by_key(|e| e.index);
         let mut rows: Vec<WhatIfRow> = Vec::new();
         let mut changes = Vec::new();
         let row = |rows: &mut Vec<WhatIfRow>, name: &str| -> usize {
@@ -110,9 +186,7 @@ impl Ruleset {
                 }
             }
         };
-        for case in cases {
-            let a = self.evaluate(case, now)?;
-            let b = proposed.evaluate(case, now)?;
+        for (case, a, b) in pairs {
             for s in &a {
                 let i = row(&mut rows, &s.milestone);
                 rows[i].current.add(s.state);
@@ -149,6 +223,10 @@ impl Ruleset {
                 }
             }
         }
-        Ok(WhatIf { rows, changes })
+        Ok(WhatIf {
+            rows,
+            changes,
+            errors,
+        })
     }
 }
