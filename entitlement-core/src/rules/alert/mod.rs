@@ -594,7 +594,8 @@ impl Alert {
     /// The facts worth showing, without empty values (Jira refuses empty text nodes).
     fn facts(&self) -> Vec<(String, String)> {
         let mut f = self.all_facts();
-        for (_, v) in &mut f {
+        for (k, v) in &mut f {
+            *k = one_line(k);
             *v = one_line(v);
         }
         f.retain(|(_, v)| !v.trim().is_empty());

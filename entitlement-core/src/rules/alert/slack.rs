@@ -70,13 +70,16 @@ impl Alert {
             blocks.push(json!({"type": "section", "fields": fields}));
         }
         if !self.action_items.is_empty() {
-            let mut list = String::from("*Suggested actions*");
-            for a in &self.action_items {
-                list.push_str(&format!("\n• {}", slack_escape(&one_line(&a.label))));
-                if let Some(d) = &a.details {
-                    list.push_str(&format!(": {}", slack_escape(&one_line(d))));
-                }
-            }
+            // One line: a newline would come from the catalogue, never from the CRM.
+            let list: Vec<String> = self
+                .action_items
+                .iter()
+                .map(|a| match &a.details {
+                    Some(d) => format!("{} ({})", one_line(&a.label), one_line(d)),
+                    None => one_line(&a.label),
+                })
+                .collect();
+            let list = format!("*Suggested actions:* {}", slack_escape(&list.join("; ")));
             blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&list, 3000)}}));
         }
         let buttons: Vec<Value> = self.links.iter().filter_map(button).take(25).collect();
