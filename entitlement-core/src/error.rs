@@ -270,6 +270,17 @@ pub enum Error {
         /// The entitlement ids that exist (at most 20 are listed).
         known: String,
     },
+    /// A rule that names an action neither built in nor defined in the action catalogue
+    /// (`monitor.actions`).
+    #[error("{}: unknown action {}; define it under monitor.actions, or use one of: {known}", at(.path), excerpt(.name))]
+    UnknownAction {
+        /// Where the action was named (`processes[0].milestones[1].triggers[0].actions[0]`).
+        path: String,
+        /// The action id as written.
+        name: String,
+        /// The action ids that exist (at most 20 are listed).
+        known: String,
+    },
     /// Input from another system (a Salesforce record, a Zendesk policy, an iCalendar feed) that
     /// an importer cannot represent faithfully, or that is malformed: the path names the file or
     /// record and the field (`Holiday 0Cn000000000001 (Payday): RecurrenceType`).
@@ -563,6 +574,7 @@ impl Error {
             Error::UnknownEntitlement { .. } => "unknown_entitlement",
             Error::DuplicateCase { .. } => "duplicate_case",
             Error::InvalidWindow { .. } => "invalid_window",
+            Error::UnknownAction { .. } => "unknown_action",
             Error::Unsupported { .. } => "unsupported",
             Error::InCase { error, .. } => error.code(),
             Error::InDocument(error) | Error::InArgument(error) => error.code(),
@@ -622,6 +634,7 @@ impl Error {
             | Error::UnknownEntitlement { path, .. }
             | Error::DuplicateCase { path, .. }
             | Error::InvalidWindow { path, .. }
+            | Error::UnknownAction { path, .. }
             | Error::Unsupported { path, .. }
             | Error::HostValue { path, .. } => path,
             // An out-of-range value names its place first when it has one: `start (…)`,
@@ -708,6 +721,7 @@ impl Error {
             | Error::Duplicate { .. }
             | Error::DuplicateKey { .. }
             | Error::UnknownOperator { .. }
+            | Error::UnknownAction { .. }
             | Error::Unsupported { .. } => ErrorKind::Config,
             Error::NoOpening { .. } => ErrorKind::Calendar,
             Error::OutOfRange { .. }

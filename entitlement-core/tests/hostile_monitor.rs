@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use entitlement_core::rules::{Alert, Level, MonitorEventKind};
+use entitlement_core::rules::{Alert, AlertAction, AlertField, AlertLink, Level, MonitorEventKind};
 use entitlement_core::{Case, Ruleset};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -221,6 +221,7 @@ struct Texts {
 }
 
 fn hostile_alert(t: Texts) -> Alert {
+    let c = t.clone();
     let account: serde_json::Map<String, Value> = [
         ("id".to_string(), json!(t.other)),
         ("name".to_string(), json!(t.account_name)),
@@ -252,6 +253,34 @@ fn hostile_alert(t: Texts) -> Alert {
         time_zone: Some(t.other),
         business_left: Some(TimeDelta::minutes(-5)),
         wall_left: Some(TimeDelta::minutes(-5)),
+        keys: vec![c.key.clone(), c.other.clone()],
+        action_items: vec![
+            AlertAction {
+                id: c.action.clone(),
+                label: c.summary.clone(),
+                details: Some(c.other.clone()),
+            },
+            AlertAction {
+                id: "page_oncall".into(),
+                label: "Page on-call".into(),
+                details: None,
+            },
+        ],
+        links: vec![
+            AlertLink {
+                label: c.other.clone(),
+                url: format!("https://x.example/{}", c.case_id),
+            },
+            AlertLink {
+                label: c.account_name.clone(),
+                url: "https://x.example/a".into(),
+            },
+        ],
+        fields: vec![AlertField {
+            label: c.other.clone(),
+            value: c.title.clone(),
+        }],
+        arr_text: Some(c.other),
         actions: vec![t.action, "page_oncall".into()],
     }
 }
@@ -300,25 +329,40 @@ fn check_payloads(a: &Alert) {
                 assert!(units(f["text"].as_str().unwrap()) <= 2000);
             }
         }
-        if let Some(elements) = b["elements"].as_array() {
+        if b["type"] == "actions" {
+            let elements = b["elements"].as_array().unwrap();
+            assert!(elements.len() <= 25);
+            for e in elements {
+                assert!(units(e["text"]["text"].as_str().unwrap()) <= 75);
+                assert!(units(e["url"].as_str().unwrap()) <= 3000);
+            }
+        } else if let Some(elements) = b["elements"].as_array() {
+            assert!(elements.len() <= 10);
             for e in elements {
                 assert!(units(e["text"].as_str().unwrap()) <= 3000);
             }
-            let key = elements.last().unwrap()["text"].as_str().unwrap();
+            let key = elements[0]["text"].as_str().unwrap();
             assert!(
                 key.starts_with("Event key: `") && key.ends_with('`'),
                 "{key}"
             );
-            assert_eq!(
-                key.matches('`').count(),
-                2,
-                "a backtick closes the span: {key}"
-            );
+            for e in elements {
+                let key = e["text"].as_str().unwrap();
+                assert_eq!(
+                    key.matches('`').count(),
+                    2,
+                    "a backtick closes the span: {key}"
+                );
+            }
         }
     }
     // Email: a one-line subject, a clean body (lengths are the mail library's to fold).
     let email = a.email();
-    check_strings(&email, "email", &|p| p == "email.body");
+    check_strings(&email, "email", &|p| {
+        ["email.body", "email.text", "email.html"].contains(&p)
+    });
+    let html = email["html"].as_str().unwrap();
+    assert!(!html.contains("<!channel>") && !html.contains("<script"));
     // Jira: summary and labels 255, labels without spaces, no empty text node.
     let jira = a.jira_issue("SUP", "Task");
     check_strings(&jira, "jira", &|_| false);

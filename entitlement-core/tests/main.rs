@@ -1,5 +1,6 @@
 //! One integration-test binary for the core (keeps link time down).
 
+mod alerts;
 mod case_errors;
 mod common;
 mod dst;

@@ -333,14 +333,25 @@ fn alerts_carry_account_context_deadlines_and_suggested_actions() {
     let cases = [case(json!({"id": "P-1", "entitlement": "umbrella-sev1",
         "created_at": "2026-11-24T10:00:00Z", "fields": {"severity": "Sev1"}}))];
     let r = run(rules(), &cases, "2026-11-24T10:20:00Z", None);
+    // The violation trigger at 100% and the breach are one alert, led by the breach.
     let a = r
         .alerts
         .iter()
-        .find(|a| a.key == "P-1/First Response/1/trigger/1/100%")
+        .find(|a| {
+            a.keys
+                .iter()
+                .any(|k| k == "P-1/First Response/1/trigger/1/100%")
+        })
         .unwrap();
+    assert_eq!(a.key, "P-1/First Response/1/breach");
     assert_eq!(
         a.actions,
-        ["page_oncall", "open_war_room", "raise_priority"]
+        [
+            "page_oncall",
+            "raise_priority",
+            "add_coverage",
+            "open_war_room"
+        ]
     );
     assert_eq!(a.executive_sponsor, Some(json!("Kim Lee")));
     assert_eq!(a.deadline_utc, Some(at("2026-11-24T10:15:00Z")));
@@ -689,9 +700,13 @@ fn alerts_about_completed_milestones_have_no_time_left() {
         .unwrap();
     assert_eq!((a.business_left, a.wall_left), (None, None));
     assert!(
-        a.summary.contains("state completed_late") && !a.summary.contains("left"),
+        a.summary.contains("Completed at 10:20 UTC") && !a.summary.contains("left"),
         "{}",
         a.summary
+    );
+    assert_eq!(
+        a.title,
+        "First Response on case L-1 (Umbrella) breached at 10:15 UTC, completed late at 10:20 UTC"
     );
     assert!(!a.actions.contains(&"raise_priority".to_string()));
 }

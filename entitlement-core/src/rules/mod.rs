@@ -50,7 +50,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod alert;
+pub mod alert;
 mod case;
 mod case_error;
 mod model;
@@ -70,7 +70,9 @@ use chrono::{DateTime, Days, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
-pub use alert::{Alert, hours_minutes};
+pub use alert::{
+    Alert, AlertAction, AlertField, AlertLink, Digest, digest, hours_minutes, money_text,
+};
 pub use case::{Case, Event, EventKind, MAX_EVENTS};
 pub use case_error::{CaseBatch, CaseError, OnError};
 pub use model::{
@@ -82,7 +84,9 @@ pub use monitor::{
     AccountRollup, Attainment, MilestoneRollup, MonitorEvent, MonitorEventKind, MonitorReport,
     OverQuota, ProcessRollup, QuotaCrossing, StatusRef, WhatIf, WhatIfChange, WhatIfRow,
 };
-pub use monitor_config::{Chronic, MinLevel, MonitorConfig, Suppress};
+pub use monitor_config::{
+    ActionDef, AlertLinks, BUILTIN_ACTIONS, Chronic, MinLevel, MonitorConfig, Suppress,
+};
 pub use risk::BreachRisk;
 pub use status::{
     CaseEvaluation, EntitlementStatus, EntitlementUsage, MilestoneState, MilestoneStatus, QuotaUse,
@@ -241,6 +245,23 @@ impl Ruleset {
                     });
                 }
                 processes.push(process);
+            }
+        }
+        // Every action a rule names is built in or in the catalogue (a typo such as
+        // `page_on_call` would otherwise pass silently). Processes and their milestones and
+        // triggers keep the document's order, so the path is the document's.
+        for (i, p) in processes.iter().enumerate() {
+            for (j, m) in p.milestones.iter().enumerate() {
+                for (k, t) in m.triggers.iter().enumerate() {
+                    for (l, a) in t.actions.iter().enumerate() {
+                        if !monitor.knows_action(a) {
+                            let path = format!(
+                                "processes[{i}].milestones[{j}].triggers[{k}].actions[{l}]"
+                            );
+                            return Err(monitor.unknown_action(path, a));
+                        }
+                    }
+                }
             }
         }
         let mut by_process: HashMap<String, Vec<usize>> = HashMap::new();

@@ -164,6 +164,213 @@ pub struct MonitorConfig {
     /// Open milestones that have used at least this fraction of their target count as at risk
     /// in rollups (default 0.75).
     pub at_risk: f64,
+    /// URL templates of the links an alert carries (none by default).
+    pub links: AlertLinks,
+    /// The case fields an alert shows, in order, when the case has them (default `subject`,
+    /// `owner`, `priority`, `severity`).
+    pub alert_fields: Vec<String>,
+    /// The action catalogue: a label (and optional details) per action id, besides the
+    /// built-in actions ([`BUILTIN_ACTIONS`]). A trigger may name only actions of one or the
+    /// other.
+    pub actions: BTreeMap<String, ActionDef>,
+    /// The ISO 4217 code of the currency of ARR and other money in alerts (default `USD`).
+    pub currency: String,
+}
+
+/// The URL templates of an alert's links: `{case_id}`, `{account_id}` and `{entitlement}` are
+/// replaced by the alert's values, percent-encoded (`docs/alerts.md`).
+///
+/// ```
+/// let rules = entitlement_core::Ruleset::from_yaml(
+///     "monitor: { links: { case: 'https://acme.my.salesforce.com/lightning/r/Case/{case_id}/view' } }")?;
+/// assert!(rules.monitor_config().links.case.as_deref().unwrap().contains("{case_id}"));
+/// assert!(entitlement_core::Ruleset::from_yaml("monitor: { links: { case: 'https://x/{id}' } }").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertLinks {
+    /// The case's page in the CRM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    /// The account's page in the CRM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+/// One entry of the action catalogue (`monitor.actions`).
+///
+/// ```
+/// let rules = entitlement_core::Ruleset::from_yaml(
+///     "monitor: { actions: { page_sre: { label: Page the SRE on call, details: 'Use the #sre rota' } } }")?;
+/// assert_eq!(rules.monitor_config().actions["page_sre"].label, "Page the SRE on call");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionDef {
+    /// What a person reads (`Page the SRE on call`).
+    pub label: String,
+    /// More on what to do, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+}
+
+/// The actions the engine knows without a catalogue, with their labels: the defaults it
+/// suggests itself (`page_oncall`, `raise_priority`, `add_coverage`, `raise_usage_at_renewal`,
+/// `open_war_room`) and the usual trigger actions (`notify_*`).
+///
+/// ```
+/// use entitlement_core::rules::BUILTIN_ACTIONS;
+/// assert!(BUILTIN_ACTIONS.iter().any(|(id, _)| *id == "notify_owner"));
+/// ```
+pub const BUILTIN_ACTIONS: [(&str, &str); 9] = [
+    ("add_coverage", "Add coverage to the queue"),
+    ("notify_account_team", "Notify the account team"),
+    ("notify_executive_sponsor", "Notify the executive sponsor"),
+    ("notify_manager", "Notify the support manager"),
+    ("notify_owner", "Notify the case owner"),
+    ("open_war_room", "Open a war room"),
+    ("page_oncall", "Page on-call"),
+    ("raise_priority", "Raise the case's priority"),
+    ("raise_usage_at_renewal", "Raise usage at renewal"),
+];
+
+/// The most entries of `monitor.actions` and of `monitor.alert_fields`.
+pub const MAX_CATALOGUE: usize = 1_000;
+/// The longest URL template of `monitor.links`, in bytes.
+pub const MAX_URL_TEMPLATE: usize = 2_000;
+
+/// The placeholders a URL template may hold.
+const PLACEHOLDERS: [&str; 3] = ["case_id", "account_id", "entitlement"];
+
+/// The pieces of a URL template: literal text and placeholders, in order.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum UrlPiece<'a> {
+    Text(&'a str),
+    Value(&'a str),
+}
+
+/// Splits a template into its pieces; an error names the path and what is wrong.
+pub(crate) fn url_pieces<'a>(template: &'a str, path: &str) -> Result<Vec<UrlPiece<'a>>> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest.as_bytes()[open] == b'}' {
+            return Err(Error::InvalidValue {
+                path: path.to_string(),
+                reason: "a `}` without its `{`".into(),
+            });
+        }
+        let Some(len) = rest[open + 1..].find('}') else {
+            return Err(Error::InvalidValue {
+                path: path.to_string(),
+                reason: "a `{` without its `}`".into(),
+            });
+        };
+        let name = &rest[open + 1..open + 1 + len];
+        if !PLACEHOLDERS.contains(&name) {
+            return Err(Error::InvalidValue {
+                path: path.to_string(),
+                reason: format!(
+                    "unknown placeholder {}; expected one of: {{case_id}}, {{account_id}}, {{entitlement}}",
+                    crate::error::excerpt(&format!("{{{name}}}"))
+                ),
+            });
+        }
+        if open > 0 {
+            out.push(UrlPiece::Text(&rest[..open]));
+        }
+        out.push(UrlPiece::Value(name));
+        rest = &rest[open + len + 2..];
+    }
+    if !rest.is_empty() {
+        out.push(UrlPiece::Text(rest));
+    }
+    Ok(out)
+}
+
+fn url_template(v: &Value, path: &str) -> Result<String> {
+    let t = as_str(
+        v,
+        path,
+        "a URL template such as \"https://crm.example/case/{case_id}\"",
+    )?;
+    if t.len() > MAX_URL_TEMPLATE {
+        return Err(Error::LimitExceeded {
+            path: path.to_string(),
+            reason: format!(
+                "a template of {} bytes; at most {MAX_URL_TEMPLATE}",
+                t.len()
+            ),
+        });
+    }
+    if !(t.starts_with("https://") || t.starts_with("http://"))
+        || t.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
+        return Err(Error::InvalidValue {
+            path: path.to_string(),
+            reason: format!(
+                "{} is not an http(s) URL without spaces",
+                crate::error::excerpt(t)
+            ),
+        });
+    }
+    url_pieces(t, path)?;
+    Ok(t.to_string())
+}
+
+/// A short text of the catalogue (a label, details): one line is not required, but at most
+/// 1,000 bytes for a label and 4,000 for details.
+fn short_text(v: &Value, path: &str, max: usize) -> Result<String> {
+    let s = as_str(v, path, "a text")?;
+    if s.len() > max {
+        return Err(Error::LimitExceeded {
+            path: path.to_string(),
+            reason: format!("{} bytes; at most {max}", s.len()),
+        });
+    }
+    Ok(s.to_string())
+}
+
+impl MonitorConfig {
+    /// The label and details of an action: the catalogue's, else the built-in label, else the
+    /// id itself (an action a rule names is always one of the two: the document is checked).
+    ///
+    /// ```
+    /// let rules = entitlement_core::Ruleset::from_yaml("{}")?;
+    /// assert_eq!(rules.monitor_config().action_label("page_oncall").0, "Page on-call");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn action_label<'a>(&'a self, id: &'a str) -> (&'a str, Option<&'a str>) {
+        if let Some(def) = self.actions.get(id) {
+            return (&def.label, def.details.as_deref());
+        }
+        match BUILTIN_ACTIONS.iter().find(|(b, _)| *b == id) {
+            Some((_, label)) => (label, None),
+            None => (id, None),
+        }
+    }
+
+    /// Whether an action id is built in or in the catalogue.
+    pub(crate) fn knows_action(&self, id: &str) -> bool {
+        self.actions.contains_key(id) || BUILTIN_ACTIONS.iter().any(|(b, _)| *b == id)
+    }
+
+    /// The error for an action a rule names at `path` that is neither built in nor in the
+    /// catalogue, listing the known ones.
+    pub(crate) fn unknown_action(&self, path: String, name: &str) -> Error {
+        Error::UnknownAction {
+            path,
+            name: name.to_string(),
+            known: crate::error::known_names(
+                BUILTIN_ACTIONS
+                    .iter()
+                    .map(|(b, _)| *b)
+                    .chain(self.actions.keys().map(String::as_str)),
+            ),
+        }
+    }
 }
 
 impl Default for Chronic {
@@ -188,6 +395,12 @@ impl Default for MonitorConfig {
                 value: Some(serde_json::json!(["Sev1", "P1", "Urgent", "Critical"])),
             },
             at_risk: 0.75,
+            links: AlertLinks::default(),
+            alert_fields: ["subject", "owner", "priority", "severity"]
+                .map(String::from)
+                .to_vec(),
+            actions: BTreeMap::new(),
+            currency: "USD".into(),
         }
     }
 }
@@ -231,6 +444,10 @@ impl MonitorConfig {
                 "war_room_arr",
                 "page_oncall_when",
                 "at_risk",
+                "links",
+                "alert_fields",
+                "actions",
+                "currency",
             ],
         )?;
         let mut out = MonitorConfig::default();
@@ -354,6 +571,77 @@ impl MonitorConfig {
         }
         if let Some(f) = map.get("at_risk") {
             out.at_risk = fraction(f, &key_path(path, "at_risk"), 1.0)?;
+        }
+        if let Some(l) = map.get("links") {
+            let p = key_path(path, "links");
+            let lmap = as_object(l, &p)?;
+            check_keys(lmap, &p, &["case", "account"])?;
+            if let Some(t) = lmap.get("case") {
+                out.links.case = Some(url_template(t, &key_path(&p, "case"))?);
+            }
+            if let Some(t) = lmap.get("account") {
+                out.links.account = Some(url_template(t, &key_path(&p, "account"))?);
+            }
+        }
+        if let Some(f) = map.get("alert_fields") {
+            let p = key_path(path, "alert_fields");
+            let list = as_array(f, &p)?;
+            if list.len() > MAX_CATALOGUE {
+                return Err(Error::LimitExceeded {
+                    path: p,
+                    reason: format!("{} fields; at most {MAX_CATALOGUE}", list.len()),
+                });
+            }
+            out.alert_fields = list
+                .iter()
+                .enumerate()
+                .map(|(i, e)| short_text(e, &index_path(&p, i), 1_000))
+                .collect::<Result<_>>()?;
+        }
+        if let Some(a) = map.get("actions") {
+            let p = key_path(path, "actions");
+            let amap = as_object(a, &p)?;
+            if amap.len() > MAX_CATALOGUE {
+                return Err(Error::LimitExceeded {
+                    path: p,
+                    reason: format!("{} actions; at most {MAX_CATALOGUE}", amap.len()),
+                });
+            }
+            for (id, def) in amap {
+                let dp = key_path(&p, id);
+                if id.is_empty() || id.len() > 1_000 {
+                    return Err(Error::InvalidValue {
+                        path: dp,
+                        reason: "an action id has 1 to 1,000 bytes".into(),
+                    });
+                }
+                let dmap = as_object(def, &dp)?;
+                check_keys(dmap, &dp, &["label", "details"])?;
+                let label = short_text(
+                    crate::document::required(dmap, &dp, "label")?,
+                    &key_path(&dp, "label"),
+                    1_000,
+                )?;
+                let details = match dmap.get("details") {
+                    None => None,
+                    Some(d) => Some(short_text(d, &key_path(&dp, "details"), 4_000)?),
+                };
+                out.actions.insert(id.clone(), ActionDef { label, details });
+            }
+        }
+        if let Some(c) = map.get("currency") {
+            let p = key_path(path, "currency");
+            let code = as_str(c, &p, "an ISO 4217 currency code such as \"USD\"")?;
+            if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(Error::InvalidValue {
+                    path: p,
+                    reason: format!(
+                        "{} is not an ISO 4217 code (three capital letters such as USD, EUR, GBP)",
+                        crate::error::excerpt(code)
+                    ),
+                });
+            }
+            out.currency = code.to_string();
         }
         Ok(out)
     }

@@ -286,6 +286,11 @@ impl<'c> StateSweep<'c> {
         })
     }
 
+    /// The fields as of the last instant asked about, without a copy.
+    pub(crate) fn into_fields(self) -> Map<String, Value> {
+        self.state.fields
+    }
+
     /// The case as of `t` (events at or before `t`). Instants must not decrease from one call
     /// to the next.
     pub(crate) fn at(&mut self, t: i64) -> &StateAt {

@@ -270,10 +270,48 @@ pub fn entitlement_processes(files: &[MetadataFile]) -> Result<Import> {
         doc.insert("milestones".into(), Value::Array(p.milestones.clone()));
         docs.push(Value::Object(doc));
     }
-    Ok(Import {
-        document: json!({ "processes": docs }),
-        warnings,
-    })
+    let mut document = json!({ "processes": docs });
+    if let Some(catalogue) = action_catalogue(&document["processes"]) {
+        document["monitor"] = json!({ "actions": catalogue });
+    }
+    Ok(Import { document, warnings })
+}
+
+/// The action catalogue (`monitor.actions`) of the Salesforce actions the processes name (in
+/// triggers, and in `on_complete` lists), so that the imported document loads: a rule may
+/// name only built-in or catalogued actions. The label is the action's API name in words
+/// (`Notify_Case_Owner` → `Notify Case Owner`). `None` when every action is built in.
+fn action_catalogue(processes: &Value) -> Option<Value> {
+    let mut catalogue = Map::new();
+    let mut add = |name: &str| {
+        let builtin = crate::rules::BUILTIN_ACTIONS
+            .iter()
+            .any(|(b, _)| *b == name);
+        if !builtin && !catalogue.contains_key(name) {
+            catalogue.insert(
+                name.to_string(),
+                json!({"label": name.replace('_', " "), "details": "Salesforce workflow action (imported)"}),
+            );
+        }
+    };
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for p in processes.as_array().into_iter().flatten() {
+        for m in p["milestones"].as_array().into_iter().flatten() {
+            for t in m["triggers"].as_array().into_iter().flatten() {
+                strings(&t["actions"]).iter().for_each(|a| add(a));
+            }
+            strings(&m["on_complete"]).iter().for_each(|a| add(a));
+        }
+    }
+    (!catalogue.is_empty()).then_some(Value::Object(catalogue))
 }
 
 /// The local name of a text's root element, if it is XML at all.

@@ -9,7 +9,9 @@ use crate::rules::model::Level;
 impl Alert {
     /// A Jira Cloud create-issue request body (`POST /rest/api/3/issue`): `fields` with
     /// `project.key`, `issuetype.name`, `summary` (at most 255 characters), `priority.name`,
-    /// `labels` (no spaces) and `description` as an Atlassian Document Format document.
+    /// `labels` (no spaces) and `description` as an Atlassian Document Format document: the
+    /// summary, the facts and case fields as a bullet list, the suggested actions by label,
+    /// and the links (`monitor.links`) as text with a `link` mark.
     ///
     /// ```
     /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
@@ -27,8 +29,8 @@ impl Alert {
             Level::Violation | Level::Escalation => "Highest",
         };
         // Each text node cut so that the whole description stays within Jira's 32,767
-        // characters for a text field: the summary and the suggested actions get 8,000 each,
-        // each of the (at most nine) facts 1,500.
+        // characters for a text field: the summary gets 8,000, each of the facts 1,000 (at
+        // most 12), each suggested action 150 (at most 50), each link 2,000 and its label 255.
         let summary = truncate(&one_line(&self.summary), 8_000);
         let summary = if summary.trim().is_empty() {
             "-".to_string()
@@ -40,20 +42,64 @@ impl Alert {
         let items: Vec<Value> = self
             .facts()
             .into_iter()
+            .take(12)
             .map(|(k, v)| {
                 json!({"type": "listItem", "content": [{"type": "paragraph", "content": [
-                    {"type": "text", "text": format!("{k}: "), "marks": [{"type": "strong"}]},
-                    {"type": "text", "text": truncate(&v, 1_500)}
+                    {"type": "text", "text": truncate(&format!("{k}: "), 100), "marks": [{"type": "strong"}]},
+                    {"type": "text", "text": truncate(&v, 1_000)}
                 ]}]})
             })
             .collect();
         if !items.is_empty() {
             paragraphs.push(json!({"type": "bulletList", "content": items}));
         }
-        if !self.actions.is_empty() {
+        if !self.action_items.is_empty() {
             paragraphs.push(json!({"type": "paragraph", "content": [
-                {"type": "text", "text": truncate(&format!("Suggested actions: {}", self.action_list()), 8_000)}
+                {"type": "text", "text": "Suggested actions", "marks": [{"type": "strong"}]}
             ]}));
+            let items: Vec<Value> = self
+                .action_items
+                .iter()
+                .take(50)
+                .map(|a| {
+                    let mut t = one_line(&a.label);
+                    if let Some(d) = &a.details {
+                        t.push_str(": ");
+                        t.push_str(&one_line(d));
+                    }
+                    let t = truncate(&t, 150);
+                    let t = if t.trim().is_empty() { a.id.clone() } else { t };
+                    json!({"type": "listItem", "content": [{"type": "paragraph", "content": [
+                        {"type": "text", "text": truncate(&one_line(&t), 150)}
+                    ]}]})
+                })
+                .collect();
+            paragraphs.push(json!({"type": "bulletList", "content": items}));
+        }
+        let links: Vec<Value> = self
+            .links
+            .iter()
+            .filter(|l| l.url.len() <= 2_000)
+            .map(|l| {
+                let label = truncate(&one_line(&l.label), 255);
+                let label = if label.trim().is_empty() {
+                    "Link".to_string()
+                } else {
+                    label
+                };
+                json!({"type": "text", "text": label,
+                       "marks": [{"type": "link", "attrs": {"href": one_line(&l.url)}}]})
+            })
+            .collect();
+        if !links.is_empty() {
+            let mut content = Vec::new();
+            for (i, l) in links.into_iter().enumerate() {
+                if i > 0 {
+                    content.push(json!({"type": "text", "text": " · "}));
+                }
+                content.push(l);
+            }
+            paragraphs.push(json!({"type": "paragraph", "content": content}));
         }
         let mut labels = vec![
             "entitlement".to_string(),

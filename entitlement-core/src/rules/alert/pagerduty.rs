@@ -75,7 +75,8 @@ impl Alert {
     /// A PagerDuty Events API v2 `trigger` event: `routing_key`, `event_action`, `dedup_key`
     /// (the event key, at most 255 characters), and `payload` with `summary` (at most 1024),
     /// `source`, `severity` (`critical`, `error`, `warning` or `info`), `timestamp`,
-    /// `component`, `group`, `class` and `custom_details`. A key longer than 255 bytes (or with
+    /// `component`, `group`, `class` and `custom_details`, and `links` (`{href, text}`, the
+    /// alert's links of at most 2,000 bytes). A key longer than 255 bytes (or with
     /// a control character) becomes a prefix, `\#` and a 128-bit hash of the whole key, so
     /// distinct events stay distinct incidents; `custom_details` (the whole alert) is cut so
     /// that the event stays under 512 KB (`docs/monitor.md`, "Renderer limits").
@@ -110,7 +111,10 @@ impl Alert {
                 "group": short(self.account_name.as_deref().or(self.account_id.as_deref()).unwrap_or("unknown account")),
                 "class": format!("sla_{}", self.kind.as_str()),
                 "custom_details": Value::Null,
-            }
+            },
+            "links": self.links.iter().filter(|l| l.url.len() <= 2_000).take(10).map(|l| json!({
+                "href": one_line(&l.url), "text": truncate(&one_line(&l.label), 255)
+            })).collect::<Vec<_>>(),
         });
         // The details whole when they fit, else with every string, list and map cut harder
         // and harder; at the last, only the facts that identify the alert.

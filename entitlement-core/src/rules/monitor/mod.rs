@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use self::event::event_key;
 use crate::calendar::Calendar;
@@ -60,7 +61,8 @@ pub struct MonitorReport {
     pub since: Option<DateTime<Utc>>,
     /// The events of `(since, now]`, by instant then key; suppressed ones included and marked.
     pub events: Vec<MonitorEvent>,
-    /// One alert per event that is not suppressed, in the same order.
+    /// One alert per milestone instance (or quota) and instant, covering the events of
+    /// `events` that are not suppressed, by instant then key.
     pub alerts: Vec<Alert>,
     /// Every open milestone (in progress, paused or violated), least time left first, as its
     /// place in `cases`.
@@ -91,6 +93,20 @@ impl MonitorReport {
     /// ```
     pub fn statuses(&self) -> Vec<&MilestoneStatus> {
         self.open.iter().map(|&r| self.status(r)).collect()
+    }
+
+    /// One digest per account of the run's alerts ("Acme Corp: 2 breached, 5 at risk"), for
+    /// channels that should get one message per run, not one per event
+    /// ([`crate::rules::alert::digest`]).
+    ///
+    /// ```
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+    /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+    /// assert_eq!(report.digests()[0].headline, "Acme: 1 breached, 1 at risk");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn digests(&self) -> Vec<crate::rules::alert::Digest> {
+        crate::rules::alert::digest(&self.alerts)
     }
 
     /// The status at `place`.
@@ -132,7 +148,8 @@ struct MonitorReportShape {
     since: Option<DateTime<Utc>>,
     /// The events of `(since, now]`, by instant then key; suppressed ones included and marked.
     events: Vec<MonitorEvent>,
-    /// One alert per event that is not suppressed, in the same order.
+    /// One alert per milestone instance (or quota) and instant, covering the events that are
+    /// not suppressed, by instant then key.
     alerts: Vec<Alert>,
     /// Every open milestone (in progress, paused or violated), least time left first.
     statuses: Vec<MilestoneStatus>,
@@ -172,8 +189,49 @@ struct Pending<'a> {
 struct Alerts {
     /// The run's `now`.
     now: DateTime<Utc>,
-    /// One per event that is not suppressed, in the order found.
-    list: Vec<Alert>,
+    /// One per event that is not suppressed, in the order found, with the group it merges
+    /// into ([`merge_group`]).
+    list: Vec<(String, Alert)>,
+}
+
+/// The events that make one alert when they share an instant: those of one milestone instance
+/// of a case, or the fractions of one quota (or allowance) period crossed by one case. Quota
+/// keys end with the fraction, which holds no `/`.
+fn merge_group(ev: &MonitorEvent) -> String {
+    let case = ev.case_id.as_deref().unwrap_or("");
+    match ev.kind {
+        MonitorEventKind::Trigger | MonitorEventKind::Breach => event_key(&[
+            "milestone",
+            case,
+            ev.milestone.as_deref().unwrap_or(""),
+            &ev.instance.unwrap_or(0).to_string(),
+        ]),
+        MonitorEventKind::Quota | MonitorEventKind::Allowance => {
+            let stem = ev.key.rsplit_once('/').map_or(ev.key.as_str(), |(s, _)| s);
+            event_key(&[ev.kind.as_str(), stem, case])
+        }
+        // One alert per rejected case and code: its key is already that.
+        MonitorEventKind::DataError => ev.key.clone(),
+    }
+}
+
+/// The alerts of `list` (sorted by instant, then key) with those of one group and instant
+/// merged into one ([`Alert::absorb`]), by instant then key: linear, one hash lookup each.
+fn merge_alerts(list: Vec<(String, Alert)>) -> Vec<Alert> {
+    let mut out: Vec<Alert> = Vec::with_capacity(list.len());
+    let mut seen: HashMap<(DateTime<Utc>, String), usize> = HashMap::new();
+    for (group, alert) in list {
+        match seen.entry((alert.at, group)) {
+            std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].absorb(alert),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(alert);
+            }
+        }
+    }
+    // The leader may be a later event of its group: sort again by its key.
+    out.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
+    out
 }
 
 /// How suppression is judged: in one pass over a case's log, or (in tests) as first written.
@@ -403,7 +461,8 @@ impl Ruleset {
         // events they come from.
         events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
         let mut alerts = alerts.list;
-        alerts.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
+        alerts.sort_by(|a, b| a.1.at.cmp(&b.1.at).then_with(|| a.1.key.cmp(&b.1.key)));
+        let alerts = merge_alerts(alerts);
 
         // Places sorted by their key: sorting the statuses themselves moved a few hundred
         // bytes per comparison, and copying them doubled the report.
@@ -588,13 +647,10 @@ impl Ruleset {
         if pending.is_empty() {
             return Ok(());
         }
-        // Whether the case matches `page_oncall_when` at `now` matters only to an alert of
-        // level critical or above; then the pass that judges suppression goes on to `now`.
-        let urgency_at = alerts
-            .as_ref()
-            .filter(|_| pending.iter().any(|p| p.level >= Level::Critical))
-            .map(|_| now);
-        let (suppressed, urgent_case) = match judge {
+        // Alerts show the case's fields at `now` and ask whether it matches
+        // `page_oncall_when` then: the pass that judges suppression goes on to `now`.
+        let urgency_at = alerts.as_ref().map(|_| now);
+        let (suppressed, urgent_case, fields_now) = match judge {
             Judge::OnePass => self.suppression(case, process, &pending, urgency_at),
             #[cfg(test)]
             Judge::Reference => self.suppression_reference(case, process, &pending, urgency_at),
@@ -634,15 +690,26 @@ impl Ruleset {
                 suppressed_by: suppressed_by.map(str::to_string),
             };
             if let Some(alerts) = alerts.as_deref_mut() {
-                self.alert(alerts, &event, urgent_case);
+                let tier_field = match &p.milestone.target {
+                    crate::rules::model::Target::ByTier { by, .. } => Some(by.as_str()),
+                    crate::rules::model::Target::Fixed(_) => None,
+                };
+                let about = (urgent_case, Some(&fields_now), tier_field);
+                self.alert(alerts, &event, about);
             }
             out.push(event);
         }
         Ok(())
     }
 
-    /// Adds the alert of `event` (when it is not suppressed) to `alerts`.
-    fn alert(&self, alerts: &mut Alerts, event: &MonitorEvent, urgent_case: bool) {
+    /// Adds the alert of `event` (when it is not suppressed) to `alerts`; `about` the case:
+    /// whether it matches `page_oncall_when`, its fields at `now` and its tier field.
+    fn alert(
+        &self,
+        alerts: &mut Alerts,
+        event: &MonitorEvent,
+        (urgent_case, fields, tier_field): (bool, Option<&Map<String, Value>>, Option<&str>),
+    ) {
         if event.suppressed {
             return;
         }
@@ -656,10 +723,13 @@ impl Ruleset {
             now: alerts.now,
             time_zone,
             urgent_case,
-            war_room_arr: self.monitor.war_room_arr,
+            config: &self.monitor,
+            fields,
+            tier_field,
             error: None,
         };
-        alerts.list.push(Alert::from_event(event, &context));
+        let alert = Alert::from_event(event, &context);
+        alerts.list.push((merge_group(event), alert));
     }
 
     /// Adds the alert of a `data_error` event, which says which case and why.
@@ -668,10 +738,13 @@ impl Ruleset {
             now: alerts.now,
             time_zone: None,
             urgent_case: false,
-            war_room_arr: self.monitor.war_room_arr,
+            config: &self.monitor,
+            fields: None,
+            tier_field: None,
             error: Some(error),
         };
-        alerts.list.push(Alert::from_event(event, &context));
+        let alert = Alert::from_event(event, &context);
+        alerts.list.push((merge_group(event), alert));
     }
 
     /// Which suppression rule, if any, holds back each pending event of one case, and, when
@@ -685,7 +758,7 @@ impl Ruleset {
         process: &Process,
         pending: &[Pending<'_>],
         urgency_at: Option<i64>,
-    ) -> Result<(Vec<Option<&'static str>>, bool)> {
+    ) -> Result<(Vec<Option<&'static str>>, bool, Map<String, Value>)> {
         let cfg = &self.monitor;
         let mut order: Vec<usize> = (0..pending.len()).collect();
         order.sort_by_key(|&k| pending[k].at);
@@ -724,7 +797,7 @@ impl Ruleset {
             let state = sweep.at(at);
             cfg.page_oncall_when.matches(&|k| state.fields.get(k))
         });
-        Ok((out, urgent))
+        Ok((out, urgent, sweep.into_fields()))
     }
 
     /// [`Ruleset::suppression`] as it was first written: the case replayed again for each
@@ -737,7 +810,7 @@ impl Ruleset {
         process: &Process,
         pending: &[Pending<'_>],
         urgency_at: Option<i64>,
-    ) -> Result<(Vec<Option<&'static str>>, bool)> {
+    ) -> Result<(Vec<Option<&'static str>>, bool, Map<String, Value>)> {
         let cfg = &self.monitor;
         let mut out = Vec::new();
         for p in pending {
@@ -755,14 +828,15 @@ impl Ruleset {
                 })
             }));
         }
-        let urgent = match urgency_at {
+        let (urgent, fields) = match urgency_at {
             Some(at) => {
                 let state = crate::rules::replay::state_at(case, at)?;
-                cfg.page_oncall_when.matches(&|k| state.fields.get(k))
+                let urgent = cfg.page_oncall_when.matches(&|k| state.fields.get(k));
+                (urgent, state.fields)
             }
-            None => false,
+            None => (false, Map::new()),
         };
-        Ok((out, urgent))
+        Ok((out, urgent, fields))
     }
 
     fn quota_events(
@@ -828,8 +902,9 @@ impl Ruleset {
                         suppressed: false,
                         suppressed_by: None,
                     };
-                    // Urgency is a matter of milestone events only.
-                    self.alert(alerts, &event, false);
+                    // Urgency is a matter of milestone events only; the fields shown are the
+                    // case's as given (the case is not replayed for a quota event).
+                    self.alert(alerts, &event, (false, Some(&c.case.fields), None));
                     out.push(event);
                 }
             }
