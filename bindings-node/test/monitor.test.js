@@ -980,12 +980,16 @@ describe('MonitorReport', () => {
     assertError(thrown(() => rules.monitor([], SAMPLE.now, NaN)), 'invalid_instant', 'since')
     assertError(thrown(() => rules.monitor([], SAMPLE.now, {})), 'invalid_instant', 'since')
     const bad = [SAMPLE.cases[0], { ...SAMPLE.cases[1], events: [{ at: SAMPLE.now, type: 'escalated' }] }]
-    const err = thrown(() => rules.monitor(bad, SAMPLE.now))
+    const raise = { onError: 'raise' }
+    const err = thrown(() => rules.monitor(bad, SAMPLE.now, null, raise))
     assertError(err, 'unknown_event_type', SAMPLE.cases[1].id)
     assert.ok(err.message.includes('events[0].type'), err.message)
-    assertError(thrown(() => rules.monitor([{ ...SAMPLE.cases[0], entitlement: 'nobody' }], SAMPLE.now)), 'unknown_entitlement', 'nobody')
+    // By default the bad case is left out, with the same code and message in its entry.
+    const [entry] = rules.monitor(bad, SAMPLE.now).errors
+    assert.deepEqual([entry.index, entry.code, entry.message, entry.path], [1, err.code, err.message, 'cases[1].events[0].type'])
+    assertError(thrown(() => rules.monitor([{ ...SAMPLE.cases[0], entitlement: 'nobody' }], SAMPLE.now, undefined, raise)), 'unknown_entitlement', 'nobody')
     // eslint-disable-next-line no-sparse-arrays
-    assertError(thrown(() => rules.monitor([, SAMPLE.cases[0]], SAMPLE.now)), 'invalid_type', 'cases[0]')
+    assertError(thrown(() => rules.monitor([, SAMPLE.cases[0]], SAMPLE.now, null, raise)), 'invalid_type', 'cases[0]')
   })
 
   test('a long list (evaluated on all cores) gives what each case gives alone; the first bad case is named', () => {
