@@ -936,7 +936,7 @@ describe('MonitorReport', () => {
 
   test('toJSON: plain objects with camelCase keys, ISO strings and milliseconds; JSON.stringify uses it', () => {
     const json = report.toJSON()
-    assert.deepEqual(Object.keys(json), ['now', 'since', 'events', 'alerts', 'statuses', 'accounts', 'cases'])
+    assert.deepEqual(Object.keys(json), ['now', 'since', 'events', 'alerts', 'statuses', 'accounts', 'cases', 'errors'])
     assert.equal(json.now, report.now.toISOString())
     assert.equal(json.since, null)
     assert.deepEqual(json.events, report.events.map((e) => e.toJSON()))
@@ -969,7 +969,8 @@ describe('MonitorReport', () => {
     }
     assert.deepEqual(ident(rules.monitor(SAMPLE.cases, SAMPLE.now, undefined)), ident(report))
     // A window that ends before it starts is empty.
-    assert.equal(rules.monitor(SAMPLE.cases, since, SAMPLE.now).events.length, 0)
+    // A since after now is an empty window: refused (it silently gave no events).
+    assertError(thrown(() => rules.monitor(SAMPLE.cases, since, SAMPLE.now)), 'invalid_window', 'since')
   })
 
   test('malformed input is an Error with a code and a path', () => {
@@ -1005,7 +1006,8 @@ describe('MonitorReport', () => {
     assert.equal(r.events.filter((e) => e.kind === 'trigger' || e.kind === 'breach').length, (once.length * many.length) / SAMPLE.cases.length)
     const bad = (c) => ({ ...c, events: [{ at: SAMPLE.now, type: 'escalated' }] })
     const broken = many.map((c, i) => (i === 900 || i === 1100 ? bad(c) : c))
-    assertError(thrown(() => rules.monitor(broken, SAMPLE.now)), 'unknown_event_type', many[900].id)
+    assertError(thrown(() => rules.monitor(broken, SAMPLE.now, null, { onError: 'raise' })), 'unknown_event_type', many[900].id)
+    assert.deepEqual(rules.monitor(broken, SAMPLE.now).errors.map((e) => e.index), [900, 1100])
   })
 
   test('result classes cannot be made from JavaScript', () => {
