@@ -321,6 +321,17 @@ export interface CaseInput {
 }
 
 /**
+ * Options of the calls over many cases (`monitor`, `evaluateMany`, `breachRisk`, `whatIf`,
+ * `evaluateArrow`, `monitorArrow`). `onError`: what a bad case (one that cannot be read, names
+ * what the rules do not define, or shares its id with another case) does: `'collect'` (the
+ * default) leaves it out and reports a `CaseError` for it, `'raise'` throws the first one's
+ * error, as earlier versions did.
+ */
+export interface CasesOptions {
+  onError?: 'collect' | 'raise'
+}
+
+/**
  * A result table, as `MonitorReport.toArrow` takes its name: one Arrow layout per result, the
  * same as the Python binding's `to_arrow` / `to_pandas` (columns in `docs/binding-contract.md`).
  */
@@ -538,6 +549,26 @@ export interface BreachRisk {
   state: MilestoneState
   /** Its target (the tier's). In milliseconds. */
   target: number
+}
+
+/**
+ * One case that a call left out: which one, and why, with the code and message the call would have
+ * raised for it with [`OnError::Raise`].
+ */
+export interface CaseError {
+  /** The case's id, if it could be read. */
+  caseId: string | null
+  /**
+   * The error's code, the one the call raises for it with `on_error="raise"`
+   * (`unknown_entitlement`, `invalid_instant`, `duplicate_case`, ...).
+   */
+  code: string
+  /** The case's position in the input list, from 0. */
+  index: number
+  /** What is wrong, as the raised error would say it (`case "C-7": events[2].at: ...`). */
+  message: string
+  /** Where, relative to the input list: `cases[3].events[2].at`. */
+  path: string
 }
 
 /** The whole result of evaluating one case: its coverage and its milestones. */
@@ -849,7 +880,7 @@ export interface MonitorEventJSON {
 }
 
 /** What a monitor event is about. */
-export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance'
+export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'data_error'
 
 /**
  * The report as it serialises (`open` becomes `statuses`, the open statuses themselves): the schema
@@ -862,6 +893,11 @@ export interface MonitorReport {
   readonly alerts: Alert[]
   /** Per case: coverage and every milestone status. */
   readonly cases: CaseEvaluation[]
+  /**
+   * One entry per case left out (with `on_error="collect"`), in input order: its id, its place in
+   * the input, the code and message it would have raised, and the path.
+   */
+  readonly errors: CaseError[]
   /** The events of `(since, now]`, by instant then key; suppressed ones included and marked. */
   readonly events: MonitorEvent[]
   /** The run's `now`. */
@@ -882,6 +918,11 @@ export interface MonitorReportJSON {
   alerts: AlertJSON[]
   /** Per case: coverage and every milestone status. */
   cases: CaseEvaluationJSON[]
+  /**
+   * One entry per case left out (with `on_error="collect"`), in input order: its id, its place in
+   * the input, the code and message it would have raised, and the path.
+   */
+  errors: CaseError[]
   /** The events of `(since, now]`, by instant then key; suppressed ones included and marked. */
   events: MonitorEventJSON[]
   /** The run's `now`. */
@@ -1010,6 +1051,11 @@ export interface TriggerStatusJSON {
 export interface WhatIf {
   /** The instances whose verdict changes. */
   changes: WhatIfChange[]
+  /**
+   * One entry per case left out (with `on_error="collect"`): a case that either ruleset cannot
+   * evaluate, in input order.
+   */
+  errors: CaseError[]
   /** One row per milestone name, in order of first appearance. */
   rows: WhatIfRow[]
 }
@@ -1413,10 +1459,15 @@ export declare class Ruleset {
   evaluate(caseInput: CaseInput, now: Instant): MilestoneStatus[]
   /**
    * `cases.map(c => rules.evaluate(c, now))` in one call: the cases are read on the JS
-   * thread, then replayed in parallel on all cores. The lists are in the order of `cases`;
-   * the first bad case in that order throws its error.
+   * thread, then replayed in parallel on all cores.
+   *
+   * One entry per case, in the order of `cases`: its array of statuses, or, for a case left
+   * out, a `CaseError` object (`{caseId, index, code, message, path}`): tell them apart with
+   * `Array.isArray(entry)`. A bad case is one that cannot be read, names what the rules do
+   * not define, or shares its id with another case of the call. With
+   * `{onError: 'raise'}` the first bad case in order throws its error instead.
    */
-  evaluateMany(cases: CaseInput[], now: Instant): MilestoneStatus[][]
+  evaluateMany(cases: CaseInput[], now: Instant, options?: CasesOptions | null): Array<MilestoneStatus[] | CaseError>
   /**
    * Replays `case` up to `now` and says whether a process covers it (and why not), which
    * process and version apply, the account context, and the milestone statuses.
@@ -1440,8 +1491,12 @@ export declare class Ruleset {
    * for (const r of rules.breachRisk(cases, new Date()))
    *   if (r.probability > 0.5 && r.completions >= 20) warn(r.caseId, r.milestone)
    * ```
+   *
+   * A bad case is left out of the risks and of the history (`onError: 'collect'`, the
+   * default), and a `CaseError` per bad case follows the risks, in input order (tell them
+   * apart with `'code' in entry`); with `{onError: 'raise'}` the first bad case throws.
    */
-  breachRisk(cases: CaseInput[], now: Instant): BreachRisk[]
+  breachRisk(cases: CaseInput[], now: Instant, options?: CasesOptions | null): Array<BreachRisk | CaseError>
   /**
    * Runs the breach monitor over `cases` at `now`: the events that happened in
    * `(since, now]` (everything up to `now` when `since` is omitted or `null`), an alert per
@@ -1449,8 +1504,13 @@ export declare class Ruleset {
    *
    * An event's instant and key depend only on the history up to that instant, so a job that
    * runs every 15 minutes with `since` = its previous `now` reports every event exactly
-   * once. Throws as `evaluate` does for a malformed case (the message names `cases[i]` and
-   * the case).
+   * once.
+   *
+   * A bad case (one that cannot be read, names an entitlement or event type the rules do
+   * not define, or shares its id with another case) never stops the others: it is left out,
+   * `report.errors` has its `CaseError` and `report.events` a `data_error` event (with its
+   * alert). `{onError: 'raise'}` throws the first bad case's error instead. A `since` that
+   * is not before `now` throws `invalid_window`.
    *
    * ```js
    * const report = rules.monitor(cases, '2026-11-25T20:30:00Z', '2026-11-25T20:15:00Z')
@@ -1458,14 +1518,15 @@ export declare class Ruleset {
    * for (const alert of report.alerts) await post(alert.slackBlocks())
    * ```
    */
-  monitor(cases: CaseInput[], now: Instant, since?: Instant | null): MonitorReport
+  monitor(cases: CaseInput[], now: Instant, since?: Instant | null, options?: CasesOptions | null): MonitorReport
   /**
    * Replays `cases` (typically closed ones) under these rules and under `proposed` (another
    * `Ruleset`: a proposed contract with the same entitlement ids) at `now`, and reports each
    * milestone's attainment side by side (`rows`, milestones matched by name) with the
-   * milestone instances whose verdict would change (`changes`).
+   * milestone instances whose verdict would change (`changes`), and a `CaseError` per case
+   * left out (`errors`: a case either ruleset rejects; `{onError: 'raise'}` throws instead).
    */
-  whatIf(proposed: Ruleset, cases: CaseInput[], now: Instant): WhatIf
+  whatIf(proposed: Ruleset, cases: CaseInput[], now: Instant, options?: CasesOptions | null): WhatIf
   /**
    * The document in its canonical form (durations normalised, defaults explicit where they
    * matter), as a plain object that `Ruleset.fromObject` accepts back.
@@ -1477,15 +1538,19 @@ export declare class Ruleset {
    * Every milestone status of every case at `now`, in the order of `cases` and of
    * `evaluateMany`, as the bytes of an Arrow IPC stream in the layout of
    * `report.toArrow('statuses')` (each status with its case's coverage).
+   *
+   * A bad case is left out (`onError: 'collect'`, the default): the error entries (the
+   * snake_case fields of `CaseError`) are JSON text in the stream's schema metadata under
+   * `entitlement.errors`, present only when a case was left out.
    */
-  evaluateArrow(cases: CaseInput[], now: Instant): Uint8Array
+  evaluateArrow(cases: CaseInput[], now: Instant, options?: CasesOptions | null): Uint8Array
   /**
    * The milestone events (trigger crossings and breaches) of `(since, now]`, by instant then
    * key, as the bytes of an Arrow IPC stream in the layout of `report.toArrow('events')`:
    * the events of `monitor` less quota and allowance events, which count every case of an
    * entitlement together.
    */
-  monitorArrow(cases: CaseInput[], now: Instant, since?: Instant | null): Uint8Array
+  monitorArrow(cases: CaseInput[], now: Instant, since?: Instant | null, options?: CasesOptions | null): Uint8Array
 }
 
 /** One warning of an import. */

@@ -551,6 +551,26 @@ export interface BreachRisk {
   target: number
 }
 
+/**
+ * One case that a call left out: which one, and why, with the code and message the call would have
+ * raised for it with [`OnError::Raise`].
+ */
+export interface CaseError {
+  /** The case's id, if it could be read. */
+  caseId: string | null
+  /**
+   * The error's code, the one the call raises for it with `on_error="raise"`
+   * (`unknown_entitlement`, `invalid_instant`, `duplicate_case`, ...).
+   */
+  code: string
+  /** The case's position in the input list, from 0. */
+  index: number
+  /** What is wrong, as the raised error would say it (`case "C-7": events[2].at: ...`). */
+  message: string
+  /** Where, relative to the input list: `cases[3].events[2].at`. */
+  path: string
+}
+
 /** The whole result of evaluating one case: its coverage and its milestones. */
 export interface CaseEvaluation {
   /** The account context of the entitlement, untouched (shared with the entitlement). */
@@ -860,7 +880,7 @@ export interface MonitorEventJSON {
 }
 
 /** What a monitor event is about. */
-export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance'
+export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'data_error'
 
 /**
  * The report as it serialises (`open` becomes `statuses`, the open statuses themselves): the schema
@@ -873,6 +893,11 @@ export interface MonitorReport {
   readonly alerts: Alert[]
   /** Per case: coverage and every milestone status. */
   readonly cases: CaseEvaluation[]
+  /**
+   * One entry per case left out (with `on_error="collect"`), in input order: its id, its place in
+   * the input, the code and message it would have raised, and the path.
+   */
+  readonly errors: CaseError[]
   /** The events of `(since, now]`, by instant then key; suppressed ones included and marked. */
   readonly events: MonitorEvent[]
   /** The run's `now`. */
@@ -893,6 +918,11 @@ export interface MonitorReportJSON {
   alerts: AlertJSON[]
   /** Per case: coverage and every milestone status. */
   cases: CaseEvaluationJSON[]
+  /**
+   * One entry per case left out (with `on_error="collect"`), in input order: its id, its place in
+   * the input, the code and message it would have raised, and the path.
+   */
+  errors: CaseError[]
   /** The events of `(since, now]`, by instant then key; suppressed ones included and marked. */
   events: MonitorEventJSON[]
   /** The run's `now`. */
@@ -1021,6 +1051,11 @@ export interface TriggerStatusJSON {
 export interface WhatIf {
   /** The instances whose verdict changes. */
   changes: WhatIfChange[]
+  /**
+   * One entry per case left out (with `on_error="collect"`): a case that either ruleset cannot
+   * evaluate, in input order.
+   */
+  errors: CaseError[]
   /** One row per milestone name, in order of first appearance. */
   rows: WhatIfRow[]
 }

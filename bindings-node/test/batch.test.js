@@ -149,9 +149,14 @@ describe('evaluateMany', () => {
     const many = rules.evaluateMany(cases, now)
     assert.equal(many.length, cases.length)
     cases.forEach((c, i) => assert.deepEqual(many[i], rules.evaluate(c, now)))
+    const bad = [...cases.slice(0, 3), { id: 'X', entitlement: 'nope', created_at: now }, ...cases.slice(3)]
     assert.throws(
-      () => rules.evaluateMany([...cases.slice(0, 3), { id: 'X', entitlement: 'nope', created_at: now }], now),
+      () => rules.evaluateMany(bad, now, { onError: 'raise' }),
       (err) => err.code === 'unknown_entitlement' && /case "X"/.test(err.message),
     )
+    // By default the bad case's entry is its error, in its place.
+    const entries = rules.evaluateMany(bad, now)
+    assert.deepEqual([entries[3].caseId, entries[3].code], ['X', 'unknown_entitlement'])
+    assert.deepEqual([...entries.slice(0, 3), ...entries.slice(4)], many)
   })
 })

@@ -254,9 +254,12 @@ describe('strings with a lone surrogate', () => {
       { ...CASE, id: 'C-\uDC00' },
     ]
     assert.throws(
-      () => rules.monitor(cases, NOW),
+      () => rules.monitor(cases, NOW, null, { onError: 'raise' }),
       (err) => err.code === 'invalid_value' && /\bid: .*lone surrogate \(U\+D800\) at UTF-16 index 2/.test(err.message),
     )
+    // By default each is left out with its own entry: neither is taken for the other.
+    const errors = rules.monitor(cases, NOW).errors
+    assert.deepEqual(errors.map((e) => [e.index, e.code, e.path]), [[0, 'invalid_value', 'cases[0].id'], [1, 'invalid_value', 'cases[1].id']])
   })
 
   test('are refused everywhere a string enters: values, keys, arguments', () => {

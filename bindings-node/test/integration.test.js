@@ -221,14 +221,16 @@ describe('examples/node/monitor-webhook.mjs', () => {
     assert.equal(future.code, 2)
     assert.match(future.stderr, /after now/)
     assert.deepEqual(readState(state), { since: '2027-01-01T00:00:00Z' })
-    // Bad cases: the library's error code and the case are named.
+    // A bad case no longer stops the run (onError 'collect'): its data_error alert is posted,
+    // naming the case and what is wrong, and the run succeeds.
     const bad = path.join(dir, 'bad-cases.json')
     fs.writeFileSync(bad, JSON.stringify({ now: SAMPLE.now, cases: [{ id: 'B-1', entitlement: 'nobody', created_at: SAMPLE.now }] }))
     const rejected = await runScript([], { WEBHOOK_URL: url, STATE_PATH: path.join(dir, 'bad.json'), CASES_PATH: bad })
-    assert.equal(rejected.code, 2)
-    assert.match(rejected.stderr, /unknown_entitlement/)
-    assert.match(rejected.stderr, /B-1/)
-    assert.equal(hook.requests.length, 0)
+    assert.equal(rejected.code, 0, rejected.stderr)
+    assert.equal(hook.requests.length, 1)
+    assert.match(hook.requests[0].body, /B-1/)
+    assert.match(hook.requests[0].body, /unknown entitlement/)
+    hook.requests.length = 0
   })
 
   test('an unreachable webhook is a delivery failure (exit code 1), not a crash', async () => {

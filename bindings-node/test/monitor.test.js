@@ -936,7 +936,7 @@ describe('MonitorReport', () => {
 
   test('toJSON: plain objects with camelCase keys, ISO strings and milliseconds; JSON.stringify uses it', () => {
     const json = report.toJSON()
-    assert.deepEqual(Object.keys(json), ['now', 'since', 'events', 'alerts', 'statuses', 'accounts', 'cases'])
+    assert.deepEqual(Object.keys(json), ['now', 'since', 'events', 'alerts', 'statuses', 'accounts', 'cases', 'errors'])
     assert.equal(json.now, report.now.toISOString())
     assert.equal(json.since, null)
     assert.deepEqual(json.events, report.events.map((e) => e.toJSON()))
@@ -969,7 +969,8 @@ describe('MonitorReport', () => {
     }
     assert.deepEqual(ident(rules.monitor(SAMPLE.cases, SAMPLE.now, undefined)), ident(report))
     // A window that ends before it starts is empty.
-    assert.equal(rules.monitor(SAMPLE.cases, since, SAMPLE.now).events.length, 0)
+    // A since after now is an empty window: refused (it silently gave no events).
+    assertError(thrown(() => rules.monitor(SAMPLE.cases, since, SAMPLE.now)), 'invalid_window', 'since')
   })
 
   test('malformed input is an Error with a code and a path', () => {
@@ -980,12 +981,16 @@ describe('MonitorReport', () => {
     assertError(thrown(() => rules.monitor([], SAMPLE.now, NaN)), 'invalid_instant', 'since')
     assertError(thrown(() => rules.monitor([], SAMPLE.now, {})), 'invalid_instant', 'since')
     const bad = [SAMPLE.cases[0], { ...SAMPLE.cases[1], events: [{ at: SAMPLE.now, type: 'escalated' }] }]
-    const err = thrown(() => rules.monitor(bad, SAMPLE.now))
+    const raise = { onError: 'raise' }
+    const err = thrown(() => rules.monitor(bad, SAMPLE.now, null, raise))
     assertError(err, 'unknown_event_type', SAMPLE.cases[1].id)
     assert.ok(err.message.includes('events[0].type'), err.message)
-    assertError(thrown(() => rules.monitor([{ ...SAMPLE.cases[0], entitlement: 'nobody' }], SAMPLE.now)), 'unknown_entitlement', 'nobody')
+    // By default the bad case is left out, with the same code and message in its entry.
+    const [entry] = rules.monitor(bad, SAMPLE.now).errors
+    assert.deepEqual([entry.index, entry.code, entry.message, entry.path], [1, err.code, err.message, 'cases[1].events[0].type'])
+    assertError(thrown(() => rules.monitor([{ ...SAMPLE.cases[0], entitlement: 'nobody' }], SAMPLE.now, undefined, raise)), 'unknown_entitlement', 'nobody')
     // eslint-disable-next-line no-sparse-arrays
-    assertError(thrown(() => rules.monitor([, SAMPLE.cases[0]], SAMPLE.now)), 'invalid_type', 'cases[0]')
+    assertError(thrown(() => rules.monitor([, SAMPLE.cases[0]], SAMPLE.now, null, raise)), 'invalid_type', 'cases[0]')
   })
 
   test('a long list (evaluated on all cores) gives what each case gives alone; the first bad case is named', () => {
@@ -1001,7 +1006,8 @@ describe('MonitorReport', () => {
     assert.equal(r.events.filter((e) => e.kind === 'trigger' || e.kind === 'breach').length, (once.length * many.length) / SAMPLE.cases.length)
     const bad = (c) => ({ ...c, events: [{ at: SAMPLE.now, type: 'escalated' }] })
     const broken = many.map((c, i) => (i === 900 || i === 1100 ? bad(c) : c))
-    assertError(thrown(() => rules.monitor(broken, SAMPLE.now)), 'unknown_event_type', many[900].id)
+    assertError(thrown(() => rules.monitor(broken, SAMPLE.now, null, { onError: 'raise' })), 'unknown_event_type', many[900].id)
+    assert.deepEqual(rules.monitor(broken, SAMPLE.now).errors.map((e) => e.index), [900, 1100])
   })
 
   test('result classes cannot be made from JavaScript', () => {

@@ -53,8 +53,10 @@ test('a case error has the path inside the case; the message names the case', ()
   const err = thrown(() => rules.evaluate(c, new Date()))
   assert.deepEqual(err.path, ['events', 0, 'at'])
   assert.match(err.message, /C-1/)
-  const many = thrown(() => rules.monitor([c], new Date()))
+  const many = thrown(() => rules.monitor([c], new Date(), null, { onError: 'raise' }))
   assert.deepEqual(many.path, ['events', 0, 'at'])
+  // Collected (the default), the entry's path is relative to the list.
+  assert.equal(rules.monitor([c], new Date()).errors[0].path, 'cases[0].events[0].at')
 })
 
 test('an error without a place has an empty path, and every error has one', () => {

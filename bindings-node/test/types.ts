@@ -4,6 +4,8 @@
 import { Alert, BreachRisk, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, salesforce, zendesk } from '..'
 import type {
   AccountRollup,
+  CaseError,
+  CasesOptions,
   AlertJSON,
   CalendarDefinition,
   CaseEvaluationJSON,
@@ -424,7 +426,12 @@ void salesforce.startedEvent('Next Response')
 salesforce.cases([], { closedStatuses: 'Closed' })
 
 // Breach risk: plain objects.
-const risks: BreachRisk[] = new Ruleset({}).breachRisk([], new Date())
+// A CaseError per case left out follows the risks: narrowed by `'code' in r`.
+const risksAndErrors: Array<BreachRisk | CaseError> = new Ruleset({}).breachRisk([], new Date())
+const risks: BreachRisk[] = risksAndErrors.filter((r): r is BreachRisk => !('code' in r))
+const leftOut: CaseError[] = risksAndErrors.filter((r): r is CaseError => 'code' in r)
+const why: string[] = leftOut.map((e) => `${e.caseId ?? `#${e.index}`} ${e.path}: ${e.code} ${e.message}`)
+void why
 const firstRisk: number | null | undefined = risks[0]?.probability
 void firstRisk
 // Every import reports what it could represent but must still tell: record, field, message.
@@ -442,7 +449,14 @@ const dueUs: BigInt64Array = batchCal.addMany(new BigInt64Array([0n]), new BigIn
 const dueDates: Date[] = batchCal.addMany([new Date(), '2026-03-06T16:00:00Z', 0], [3600e3, 0, 1])
 const spentMs: Float64Array = batchCal.elapsedMany(new Float64Array([0]), new Float64Array([1]))
 const spent: number[] = batchCal.elapsedMany([new Date()], [new Date()])
-const perCase: MilestoneStatus[][] = Ruleset.fromObject({}).evaluateMany([], new Date())
+// One entry per case: its statuses, or its CaseError (narrowed by Array.isArray).
+const options: CasesOptions = { onError: 'collect' }
+const entries: Array<MilestoneStatus[] | CaseError> = Ruleset.fromObject({}).evaluateMany([], new Date(), options)
+const perCase: MilestoneStatus[][] = entries.filter((e): e is MilestoneStatus[] => Array.isArray(e))
+const reportErrors: CaseError[] = Ruleset.fromObject({}).monitor([], new Date(), null, { onError: 'raise' }).errors
+void reportErrors
+// @ts-expect-error: onError is 'collect' or 'raise'
+Ruleset.fromObject({}).monitor([], new Date(), null, { onError: 'ignore' })
 void [dueMs, dueUs, dueDates, spentMs, spent, perCase]
 // @ts-expect-error: a Float64Array in gives a Float64Array out, not Dates
 const wrongBatch: Date[] = batchCal.addMany(new Float64Array([0]), 0)

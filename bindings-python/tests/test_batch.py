@@ -246,11 +246,17 @@ def test_evaluate_many_equals_evaluate_per_case() -> None:
     many = rules.evaluate_many(cases, now)
     assert len(many) == len(cases)
     for case, statuses in zip(cases, many):
+        assert not isinstance(statuses, entitlement.CaseError)
         assert [s.to_dict() for s in statuses] == [s.to_dict() for s in rules.evaluate(case, now)]
     bad = [*cases[:3], {"id": "X", "entitlement": "nope", "created_at": now}, *cases[3:]]
     with pytest.raises(entitlement.InputError, match='case "X"') as info:
-        rules.evaluate_many(bad, now)
+        rules.evaluate_many(bad, now, on_error="raise")
     assert info.value.code == "unknown_entitlement"
+    # By default the bad case's entry is its error, in its place, and the others are as above.
+    entries = rules.evaluate_many(bad, now)
+    assert isinstance(entries[3], entitlement.CaseError)
+    assert (entries[3].code, entries[3].message) == ("unknown_entitlement", str(info.value))
+    assert entries[:3] + entries[4:] == many
 
 
 def test_long_case_lists_name_a_bad_case_by_its_place_in_the_whole_list() -> None:
@@ -274,5 +280,9 @@ def test_long_case_lists_name_a_bad_case_by_its_place_in_the_whole_list() -> Non
     assert len(rules.evaluate_many(cases, created)) == 33_000
     cases[32_900] = {"entitlement": "e", "created_at": created}
     with pytest.raises(entitlement.InputError, match="#32900") as info:
-        rules.evaluate_many(cases, created)
+        rules.evaluate_many(cases, created, on_error="raise")
     assert info.value.code == "missing_key"
+    entry = rules.evaluate_many(cases, created)[32_900]
+    assert isinstance(entry, entitlement.CaseError)
+    assert (entry.index, entry.case_id, entry.path) == (32_900, None, "cases[32900]")
+    assert "#32900" in entry.message

@@ -114,7 +114,8 @@ def test_one_bad_case_among_a_thousand_in_the_other_calls() -> None:
     entries = RULES.evaluate_many(cases, NOW)
     assert len(entries) == 1000
     error = entries[437]
-    assert isinstance(error, CaseError) and (error.code, error.path) == (code, path)
+    assert isinstance(error, CaseError)
+    assert (error.code, error.path) == (code, path)
     lists = [e for e in entries if not isinstance(e, CaseError)]
     assert len(lists) == 999
     assert lists == RULES.evaluate_many(alone, NOW)
@@ -176,21 +177,23 @@ def test_one_bad_row_among_a_thousand_in_the_arrow_calls() -> None:
     assert raised.value.code == "unknown_entitlement"
 
 
-def test_raise_fails_as_before() -> None:
-    for kind in KINDS:
-        cases, code, _ = thousand(kind)
-        for call in (
-            lambda: RULES.monitor(cases, NOW, on_error="raise"),
-            lambda: RULES.evaluate_many(cases, NOW, on_error="raise"),
-            lambda: RULES.breach_risk(cases, NOW, on_error="raise"),
-            lambda: RULES.what_if(RULES, cases, NOW, on_error="raise"),
-        ):
-            with pytest.raises(InputError) as raised:
-                call()
-            assert raised.value.code == code
-            assert str(raised.value).startswith(
-                'case "#437"' if kind == 3 else 'case "B-437"'
-            ), str(raised.value)
+RAISING_CALLS: list[Any] = [
+    lambda cases: RULES.monitor(cases, NOW, on_error="raise"),
+    lambda cases: RULES.evaluate_many(cases, NOW, on_error="raise"),
+    lambda cases: RULES.breach_risk(cases, NOW, on_error="raise"),
+    lambda cases: RULES.what_if(RULES, cases, NOW, on_error="raise"),
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("call", RAISING_CALLS)
+def test_raise_fails_as_before(kind: int, call: Any) -> None:
+    cases, code, _ = thousand(kind)
+    with pytest.raises(InputError) as raised:
+        call(cases)
+    assert raised.value.code == code
+    expected = 'case "#437"' if kind == 3 else 'case "B-437"'
+    assert str(raised.value).startswith(expected), str(raised.value)
 
 
 def test_every_copy_of_a_duplicated_id_is_left_out() -> None:

@@ -66,7 +66,8 @@ CALLS: dict[str, tuple[str, Callable[[Any], object]]] = {
     "add_many durations": ("durations", lambda x: CAL.add_many(STARTS, x)),
     "elapsed_many starts": ("starts", lambda x: CAL.elapsed_many(x, STARTS)),
     "elapsed_many ends": ("ends", lambda x: CAL.elapsed_many(STARTS, x)),
-    "evaluate_many cases": ("cases", lambda x: RULES.evaluate_many(x, NOW)),
+    # With on_error="collect" (the default) an item that is no case is left out instead.
+    "evaluate_many cases": ("cases", lambda x: RULES.evaluate_many(x, NOW, on_error="raise")),
 }
 
 
@@ -144,8 +145,8 @@ def events_with_hidden_reply(null_event: bool) -> pa.Array:
 def test_a_null_event_is_refused_naming_the_case_and_index_not_read_from_hidden_values() -> None:
     batch = cases_batch(events_with_hidden_reply(null_event=True))
     calls: list[Callable[[], object]] = [
-        lambda: RULES.evaluate_arrow(batch, NOW),
-        lambda: RULES.monitor_arrow(batch, NOW, NOW - timedelta(days=30)),
+        lambda: RULES.evaluate_arrow(batch, NOW, on_error="raise"),
+        lambda: RULES.monitor_arrow(batch, NOW, NOW - timedelta(days=30), on_error="raise"),
     ]
     for call in calls:
         with pytest.raises(entitlement.InputError, match=r'case "C-0": events\[1\]') as info:
@@ -168,8 +169,12 @@ def test_a_null_row_is_refused_naming_it() -> None:
     with pytest.raises(
         entitlement.InputError, match=r'case "#1": \(top level\): .*found null'
     ) as info:
-        RULES.evaluate_arrow(cases_batch(events, mask=[False, True]), NOW)
+        RULES.evaluate_arrow(cases_batch(events, mask=[False, True]), NOW, on_error="raise")
     assert info.value.code == "invalid_type"
+    # By default the null row is left out, named by its place.
+    kept = RULES.evaluate_arrow(cases_batch(events, mask=[False, True]), NOW)
+    [left_out] = json.loads(kept.schema.metadata[b"entitlement.errors"])
+    assert (left_out["index"], left_out["case_id"], left_out["path"]) == (1, None, "cases[1]")
 
 
 def test_a_null_events_list_is_no_events_as_in_a_dict_case() -> None:
@@ -182,7 +187,7 @@ def test_a_null_events_list_is_no_events_as_in_a_dict_case() -> None:
 def test_a_null_id_is_missing_not_the_empty_id() -> None:
     events = pa.array([[], []], pa.list_(EVENT))
     with pytest.raises(entitlement.InputError, match="id") as info:
-        RULES.evaluate_arrow(cases_batch(events, ids=["C-0", None]), NOW)
+        RULES.evaluate_arrow(cases_batch(events, ids=["C-0", None]), NOW, on_error="raise")
     assert info.value.code == "missing_key"
 
 
@@ -191,7 +196,7 @@ def test_a_null_field_of_an_event_is_absent() -> None:
     items = pa.StructArray.from_arrays([at, pa.array([None], pa.string())], fields=list(EVENT))
     events = pa.ListArray.from_arrays(pa.array([0, 1], pa.int32()), items)
     with pytest.raises(entitlement.InputError, match=r"events\[0\]") as info:
-        RULES.evaluate_arrow(cases_batch(events), NOW)
+        RULES.evaluate_arrow(cases_batch(events), NOW, on_error="raise")
     assert info.value.code == "missing_key"
 
 

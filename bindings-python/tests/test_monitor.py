@@ -935,7 +935,9 @@ def test_what_if_errors() -> None:
     assert info.value.code == "unknown_entitlement"
     # By default the case is left out, with its error entry.
     left_out = RULES.what_if(other, [case], "2026-11-25T00:00:00Z")
-    assert [(e["case_id"], e["code"]) for e in left_out["errors"]] == [("W-3", "unknown_entitlement")]
+    assert [(e["case_id"], e["code"]) for e in left_out["errors"]] == [
+        ("W-3", "unknown_entitlement")
+    ]
     assert left_out["rows"] == []
 
 
@@ -1528,7 +1530,9 @@ def test_cases_may_be_any_iterable_and_now_and_since_any_aware_instant() -> None
 def test_bad_input_raises_input_error_naming_the_argument_or_the_case() -> None:
     good: Case = {"id": "ok", "entitlement": "umbrella-sev1", "created_at": "2026-11-24T10:00:00Z"}
     with pytest.raises(InputError) as info:
-        RULES.monitor([good, {"created_at": "2026-11-24"}], "2026-11-24T12:00:00Z", on_error="raise")
+        RULES.monitor(
+            [good, {"created_at": "2026-11-24"}], "2026-11-24T12:00:00Z", on_error="raise"
+        )
     assert 'case "#1"' in str(info.value)
     # By default the bad case is left out and named by its place.
     [left_out] = RULES.monitor([good, {"created_at": "2026-11-24"}], "2026-11-24T12:00:00Z").errors

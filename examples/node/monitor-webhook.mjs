@@ -217,6 +217,11 @@ async function main(argv, env) {
   if (state.since && state.since > now) {
     throw configError(`the state file ${opts.state} says the last run ended at ${state.since.toISOString()}, after now (${now.toISOString()}): refusing to run a window that ends before it starts`)
   }
+  if (state.since && state.since.getTime() === now.getTime()) {
+    // The window (since, now] is empty: the library refuses it (invalid_window); nothing to do.
+    console.log(`window (${now.toISOString()}, ${now.toISOString()}]: empty, nothing to report`)
+    return
+  }
 
   let report
   try {
