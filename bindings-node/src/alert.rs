@@ -50,14 +50,16 @@ fn payload(
 #[napi]
 impl Alert {
     /// A Slack message in Block Kit: `{text, blocks}` (a header, the summary, up to 10 fields,
-    /// the suggested actions as context), within Slack's documented limits. Post it to an
+    /// the suggested actions by label, the links as buttons, the event keys as context),
+    /// within Slack's documented limits. Post it to an
     /// incoming webhook or as `chat.postMessage` arguments.
     #[napi(ts_return_type = "SlackMessage")]
     pub fn slack_blocks(&self, env: Env) -> Result<Js> {
         payload(&env, || Ok(self.inner.slack_blocks()))
     }
 
-    /// A plain-text email: `{subject, body}`.
+    /// An email: `{subject, text, html, body}`, the parts of a `multipart/alternative`
+    /// message (`body` is `text`); every CRM value is HTML-escaped in `html`.
     #[napi(ts_return_type = "EmailMessage")]
     pub fn email(&self, env: Env) -> Result<Js> {
         payload(&env, || Ok(self.inner.email()))
@@ -94,6 +96,45 @@ impl Alert {
         payload(&env, || {
             let key = convert::string(&routing_key, "routingKey", "a routing key string")?;
             Ok(self.inner.pagerduty_event(&key))
+        })
+    }
+}
+
+#[napi]
+impl crate::results::MonitorReport {
+    /// One digest per account of the report's alerts ("Acme Corp: 2 breached, 5 at risk"),
+    /// for channels that should get one message per run rather than one per event: each with
+    /// its counts, its alerts' keys, a Block Kit message (`slack`) and an email (`email`:
+    /// `{subject, text, html}`).
+    #[napi(ts_return_type = "Digest[]")]
+    pub fn digests(&self, env: Env) -> Result<Js> {
+        guard(&env, || {
+            let digests: Vec<Value> = self
+                .inner
+                .digests()
+                .iter()
+                .map(|d| {
+                    let mut v = d.to_value();
+                    // The digest's own keys in camelCase; the payloads keep the vendors' keys.
+                    if let Value::Object(m) = &mut v {
+                        for (from, to) in [
+                            ("account_id", "accountId"),
+                            ("account_name", "accountName"),
+                            ("at_risk", "atRisk"),
+                        ] {
+                            if let Some(x) = m.remove(from) {
+                                m.insert(to.into(), x);
+                            }
+                        }
+                    }
+                    v
+                })
+                .collect();
+            Ok(Js(ser::to_js(
+                env.raw(),
+                &Value::Array(digests),
+                Mode::Native,
+            )?))
         })
     }
 }

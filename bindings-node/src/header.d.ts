@@ -1099,8 +1099,16 @@ export interface SlackText {
 /** The Block Kit blocks an alert uses. */
 export type SlackBlock =
   | { type: 'header'; text: SlackText }
-  | { type: 'section'; text?: SlackText; fields?: SlackText[] }
+  | { type: 'section'; text?: SlackText; fields?: SlackText[]; accessory?: SlackButton }
+  | { type: 'actions'; elements: SlackButton[] }
   | { type: 'context'; elements: SlackText[] }
+
+/** A link button (`Alert.links`): label at most 75 characters, URL at most 3,000. */
+export interface SlackButton {
+  type: 'button'
+  text: SlackText
+  url: string
+}
 
 /** `Alert.slackBlocks()`: the body of an incoming-webhook post or `chat.postMessage` arguments. */
 export interface SlackMessage {
@@ -1109,10 +1117,28 @@ export interface SlackMessage {
   blocks: SlackBlock[]
 }
 
-/** `Alert.email()`: plain text. */
+/** `Alert.email()`: the parts of a `multipart/alternative` message (`body` is `text`). */
 export interface EmailMessage {
   subject: string
+  text: string
+  html: string
   body: string
+}
+
+/** `MonitorReport.digests()`: one message per account for the run's alerts. */
+export interface Digest {
+  accountId: string | null
+  accountName: string
+  /** Alerts that are breaches (level `violation` or above). */
+  breached: number
+  /** The other alerts. */
+  atRisk: number
+  /** `Acme Corp: 2 breached, 5 at risk`. */
+  headline: string
+  /** The keys of its alerts, breaches first. */
+  keys: string[]
+  slack: SlackMessage
+  email: { subject: string; text: string; html: string }
 }
 
 /** A node of an Atlassian Document Format document. */
@@ -1120,7 +1146,7 @@ export interface AdfNode {
   type: string
   text?: string
   content?: AdfNode[]
-  marks?: Array<{ type: string }>
+  marks?: Array<{ type: string; attrs?: { href: string } }>
   version?: number
 }
 
@@ -1152,4 +1178,6 @@ export interface PagerDutyEvent {
     /** The whole alert, with the core's snake_case keys and durations in seconds. */
     custom_details: Record<string, unknown>
   }
+  /** The alert's links (`monitor.links`). */
+  links: Array<{ href: string; text: string }>
 }

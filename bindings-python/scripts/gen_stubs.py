@@ -65,6 +65,7 @@ METHODS = {
         "def pagerduty_event(self, routing_key: str) -> _PagerDutyEvent: ...",
     ],
     "MonitorReport": [
+        "def digests(self) -> list[dict[str, Any]]: ...",
         "def to_json(self) -> str: ...",
         'def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...',
         'def to_arrow(self, table: _Table = "events") -> Any: ...',

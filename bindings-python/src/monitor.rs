@@ -16,6 +16,7 @@ use crate::alert::Alert;
 use crate::case_error::CaseError;
 use crate::error::{Result, detached};
 use crate::results::{objects, result_class};
+use crate::ser::to_py;
 use crate::status::{CaseEvaluation, MilestoneStatus};
 
 result_class! {
@@ -97,6 +98,16 @@ result_class! {
     };
     methods {
 
+    /// One digest per account of the report's alerts, for channels that should get one
+    /// message per run rather than one per event: a list of dicts with ``account_id``,
+    /// ``account_name``, ``breached`` and ``at_risk`` (counts), ``headline``
+    /// (``"Acme Corp: 2 breached, 5 at risk"``), ``keys`` (the keys of its alerts, breaches
+    /// first), ``slack`` (a Block Kit message within Slack's limits) and ``email``
+    /// (``{"subject", "text", "html"}``).
+    fn digests<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        to_py(py, &digest_values(&self.inner))
+    }
+
     /// The report as JSON text, exactly as the core serialises it: instants as RFC 3339
     /// strings in UTC (``"2026-11-25T20:30:00Z"``), durations as seconds (floats), dates as
     /// ``"YYYY-MM-DD"``. ``json.loads`` reads it back. Serialised without the GIL.
@@ -152,4 +163,13 @@ result_class! {
         crate::tables::to_arrow(py, &self.inner, table)
     }
     }
+}
+
+/// The report's digests as plain values ([`rules::Digest::to_value`]).
+fn digest_values(report: &rules::MonitorReport) -> serde_json::Value {
+    report
+        .digests()
+        .iter()
+        .map(rules::Digest::to_value)
+        .collect()
 }

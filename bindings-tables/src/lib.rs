@@ -244,6 +244,8 @@ fn alert_fields() -> Vec<Field> {
         duration("business_left", true),
         duration("wall_left", true),
         names("actions"),
+        names("keys"),
+        text("arr_text", true),
     ]
 }
 
@@ -512,6 +514,8 @@ pub fn alerts(alerts: &[Alert]) -> Result<RecordBatch> {
     let mut business_left = DurationMicrosecondBuilder::with_capacity(n);
     let mut wall_left = DurationMicrosecondBuilder::with_capacity(n);
     let mut actions = ListBuilder::with_capacity(StringBuilder::new(), n);
+    let mut keys = ListBuilder::with_capacity(StringBuilder::new(), n);
+    let mut arr_text = strings(n, 8);
     for a in alerts {
         key.append_value(&a.key);
         kind.append_value(a.kind.as_str());
@@ -536,6 +540,8 @@ pub fn alerts(alerts: &[Alert]) -> Result<RecordBatch> {
         business_left.append_option(a.business_left.map(delta));
         wall_left.append_option(a.wall_left.map(delta));
         append_names(&mut actions, a.actions.iter().map(String::as_str));
+        append_names(&mut keys, a.keys.iter().map(String::as_str));
+        arr_text.append_option(a.arr_text.as_deref());
     }
     batch(
         Table::Alerts,
@@ -563,6 +569,8 @@ pub fn alerts(alerts: &[Alert]) -> Result<RecordBatch> {
             Arc::new(business_left.finish()),
             Arc::new(wall_left.finish()),
             Arc::new(actions.finish()),
+            Arc::new(keys.finish()),
+            Arc::new(arr_text.finish()),
         ],
     )
 }

@@ -277,8 +277,10 @@ class _AlertDict(TypedDict):
     account: dict[str, Any]
     account_id: str | None
     account_name: str | None
+    action_items: list[_AlertAction]
     actions: list[str]
     arr: Any
+    arr_text: str | None
     at: datetime.datetime
     business_left: datetime.timedelta | None
     case_id: str | None
@@ -288,16 +290,32 @@ class _AlertDict(TypedDict):
     deadline_utc: datetime.datetime | None
     entitlement: str | None
     executive_sponsor: Any
+    fields: list[_AlertField]
     instance: int | None
     key: str
+    keys: list[str]
     kind: _EventKind
     level: _Level
+    links: list[_AlertLink]
     milestone: str | None
     renewal_date: Any
     summary: str
     time_zone: str | None
     title: str
     wall_left: datetime.timedelta | None
+
+class _AlertAction(TypedDict):
+    details: str | None
+    id: str
+    label: str
+
+class _AlertField(TypedDict):
+    label: str
+    value: str
+
+class _AlertLink(TypedDict):
+    label: str
+    url: str
 
 class _Attainment(TypedDict):
     attainment: float | None
@@ -602,9 +620,13 @@ class Alert:
     @property
     def account_name(self) -> str | None: ...
     @property
+    def action_items(self) -> list[_AlertAction]: ...
+    @property
     def actions(self) -> list[str]: ...
     @property
     def arr(self) -> Any: ...
+    @property
+    def arr_text(self) -> str | None: ...
     @property
     def at(self) -> datetime.datetime: ...
     @property
@@ -624,13 +646,19 @@ class Alert:
     @property
     def executive_sponsor(self) -> Any: ...
     @property
+    def fields(self) -> list[_AlertField]: ...
+    @property
     def instance(self) -> int | None: ...
     @property
     def key(self) -> str: ...
     @property
+    def keys(self) -> list[str]: ...
+    @property
     def kind(self) -> _EventKind: ...
     @property
     def level(self) -> _Level: ...
+    @property
+    def links(self) -> list[_AlertLink]: ...
     @property
     def milestone(self) -> str | None: ...
     @property
@@ -690,6 +718,7 @@ class MonitorReport:
     def since(self) -> datetime.datetime | None: ...
     @property
     def statuses(self) -> list[MilestoneStatus]: ...
+    def digests(self) -> list[dict[str, Any]]: ...
     def to_json(self) -> str: ...
     def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...
     def to_arrow(self, table: _Table = "events") -> Any: ...

@@ -109,6 +109,31 @@ pub fn digest(alerts: &[Alert]) -> Vec<Digest> {
 }
 
 impl Digest {
+    /// The digest as the bindings give it: `account_id`, `account_name`, `breached`,
+    /// `at_risk`, `headline`, `keys` (its alerts' keys, in its order), `slack`
+    /// ([`Digest::slack_blocks`]) and `email` ([`Digest::email`]).
+    ///
+    /// ```
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+    /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+    /// let v = report.digests()[0].to_value();
+    /// assert_eq!(v["breached"], 1);
+    /// assert_eq!(v["email"]["subject"], "Acme: 1 breached, 1 at risk");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_value(&self) -> Value {
+        json!({
+            "account_id": self.account_id,
+            "account_name": self.account_name,
+            "breached": self.breached,
+            "at_risk": self.at_risk,
+            "headline": self.headline,
+            "keys": self.alerts.iter().map(|a| a.key.as_str()).collect::<Vec<_>>(),
+            "slack": self.slack_blocks(),
+            "email": self.email(),
+        })
+    }
+
     /// A Slack message: a header with the headline, then one section per alert (its title,
     /// with the case link as a button), within Block Kit's 50 blocks: past 48 alerts a last
     /// context block says how many more there are.
