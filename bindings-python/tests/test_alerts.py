@@ -175,7 +175,10 @@ def hostile_alerts() -> list[Any]:
                 }
             ],
             "monitor": {
-                "links": {"case": "https://crm.example/{case_id}", "account": "https://x.example/a"},
+                "links": {
+                    "case": "https://crm.example/{case_id}",
+                    "account": "https://x.example/a",
+                },
                 "alert_fields": fields,
                 "actions": {"x": {"label": BIG[:900], "details": BIG[:3000]}},
             },
