@@ -79,7 +79,7 @@ result_class! {
     ///     >>> [(e.key, e.at.isoformat()) for e in later.events]  # only the breach at 11:00
     ///     [('C-1/FR/1/breach', '2026-11-25T11:00:00+00:00')]
     ///     >>> later.alerts[0].title
-    ///     '[violation] Acme: FR #1 of case C-1 breached its target'
+    ///     'FR on case C-1 (Acme) breached at 11:00 UTC, 10 min ago'
     ///
     /// Each property builds new Python objects when read: keep a reference rather than reading
     /// it in a loop. ``to_dict()`` gives the whole report as plain Python objects,

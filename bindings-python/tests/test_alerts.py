@@ -175,7 +175,10 @@ def hostile_alerts() -> list[Any]:
                 }
             ],
             "monitor": {
-                "links": {"case": "https://crm.example/{case_id}", "account": "https://x.example/a"},
+                "links": {
+                    "case": "https://crm.example/{case_id}",
+                    "account": "https://x.example/a",
+                },
                 "alert_fields": fields,
                 "actions": {"x": {"label": BIG[:900], "details": BIG[:3000]}},
             },
@@ -209,7 +212,8 @@ def check_block_kit(m: dict[str, Any]) -> None:
                 if b["text"]["type"] == "mrkdwn":
                     assert "<script>" not in b["text"]["text"]
             for f in b.get("fields", []):
-                assert units(f["text"]) <= 2000 and "<script>" not in f["text"]
+                assert units(f["text"]) <= 2000
+                assert "<script>" not in f["text"]
             assert len(b.get("fields", [])) <= 10
             if "accessory" in b:
                 assert units(b["accessory"]["text"]["text"]) <= 75
@@ -217,7 +221,8 @@ def check_block_kit(m: dict[str, Any]) -> None:
         elif kind == "actions":
             assert 0 < len(b["elements"]) <= 25
             for e in b["elements"]:
-                assert units(e["text"]["text"]) <= 75 and units(e["url"]) <= 3000
+                assert units(e["text"]["text"]) <= 75
+                assert units(e["url"]) <= 3000
         elif kind == "context":
             assert 0 < len(b["elements"]) <= 10
             assert all(units(e["text"]) <= 3000 for e in b["elements"])

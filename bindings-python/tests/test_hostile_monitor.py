@@ -213,6 +213,7 @@ def test_every_rendered_payload_is_within_limits_and_clean(
                     "account": {"id": extra, "name": name, "csm": extra, extra: [name, extra]},
                 }
             ],
+            "monitor": {"actions": {"a" + extra: {"label": "Act on " + name[:100]}}},
         }
     )
     case = {"id": case_id or "c", "entitlement": "e", "created_at": "2026-11-25T10:00:00Z"}

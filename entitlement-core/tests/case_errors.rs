@@ -26,7 +26,7 @@ const NOW: &str = "2026-11-25T12:00:00Z";
 fn good(i: usize) -> Value {
     let created = at("2026-11-25T09:00:00Z") + TimeDelta::minutes((i % 120) as i64);
     let mut events = Vec::new();
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         events.push(
             json!({"at": (created + TimeDelta::minutes(20)).to_rfc3339(), "type": "agent_reply"}),
         );
