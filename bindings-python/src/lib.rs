@@ -4,7 +4,7 @@
 //! A thin skin over `entitlement-core`: it converts values in (`convert`), writes results out
 //! through one serializer (`ser`, `results`), maps errors in one place (`error`) and holds no
 //! rules of its own. One Rust file per core concept (`calendar`, `rules`, `status`, `monitor`,
-//! `alert`).
+//! `alert`, `check`).
 
 use pyo3::prelude::*;
 
@@ -12,6 +12,7 @@ mod alert;
 mod arrays;
 mod arrow;
 mod calendar;
+mod check;
 mod convert;
 mod error;
 mod import;

@@ -177,6 +177,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     install::<crate::monitor::MonitorEvent>(m, &schema)?;
     install::<crate::monitor::MonitorReport>(m, &schema)?;
     install::<crate::alert::Alert>(m, &schema)?;
+    install::<crate::check::CheckWarning>(m, &schema)?;
     Ok(())
 }
 

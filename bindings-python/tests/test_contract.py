@@ -32,6 +32,7 @@ CLASSES = {
     "MonitorEvent",
     "Alert",
     "MonitorReport",
+    "CheckWarning",
 }
 DICTS = {
     "BreachRisk": "_BreachRisk",
@@ -82,6 +83,7 @@ def real_results() -> dict[str, list[dict[str, Any]]]:
         "AccountRollup": [dict(a) for a in report.accounts],
         "WhatIf": [dict(rules.what_if(rules, cases, NOW))],
         "TriggerStatus": [dict(t) for s in statuses for t in s.triggers],
+        "CheckWarning": [dict(w.to_dict()) for w in rules.check(NOW)],
     }
 
 
@@ -127,6 +129,7 @@ def test_each_property_is_the_field_of_to_dict(name: str) -> None:
         "CaseEvaluation": list(report.cases),
         "MilestoneStatus": [m for c in report.cases for m in c.milestones],
         "EntitlementUsage": [rules.entitlement_usage("acme-gold", cases, NOW)],
+        "CheckWarning": rules.check(NOW),
     }
     for obj in found[name]:
         d = obj.to_dict()

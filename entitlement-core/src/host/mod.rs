@@ -115,7 +115,7 @@ pub const CALENDAR_KEY_ALIASES: [(&str, &str); 1] = [("timeZone", "time_zone")];
 
 /// The result types, by the name each binding gives its class or interface, in the order the
 /// generated stubs list them.
-pub const RESULT_TYPES: [&str; 10] = [
+pub const RESULT_TYPES: [&str; 11] = [
     "MilestoneStatus",
     "CaseEvaluation",
     "EntitlementUsage",
@@ -126,6 +126,7 @@ pub const RESULT_TYPES: [&str; 10] = [
     "MonitorReport",
     "WhatIf",
     "TriggerStatus",
+    "CheckWarning",
 ];
 
 /// The one description of every result: a JSON schema whose `$defs` hold each result type
@@ -147,8 +148,8 @@ pub const RESULT_TYPES: [&str; 10] = [
 /// ```
 pub fn result_schema() -> serde_json::Value {
     use crate::rules::{
-        AccountRollup, Alert, BreachRisk, CaseEvaluation, EntitlementUsage, MilestoneStatus,
-        MonitorEvent, MonitorReport, TriggerStatus, WhatIf,
+        AccountRollup, Alert, BreachRisk, CaseEvaluation, CheckWarning, EntitlementUsage,
+        MilestoneStatus, MonitorEvent, MonitorReport, TriggerStatus, WhatIf,
     };
     let mut generator = schemars::SchemaGenerator::default();
     generator.subschema_for::<MilestoneStatus>();
@@ -161,6 +162,7 @@ pub fn result_schema() -> serde_json::Value {
     generator.subschema_for::<MonitorReport>();
     generator.subschema_for::<WhatIf>();
     generator.subschema_for::<TriggerStatus>();
+    generator.subschema_for::<CheckWarning>();
     let defs = generator.take_definitions(true);
     serde_json::json!({ "$defs": defs })
 }
