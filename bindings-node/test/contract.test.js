@@ -44,6 +44,7 @@ function samples() {
     MonitorReport: report,
     WhatIf: rules.whatIf(rules, data.cases, now),
     TriggerStatus: status.triggers[0],
+    CheckWarning: rules.check({ now })[0],
   }
 }
 

@@ -4,6 +4,8 @@
 import { Alert, BreachRisk, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, salesforce, zendesk } from '..'
 import type {
   AccountRollup,
+  CheckCode,
+  CheckWarning,
   AlertJSON,
   CalendarDefinition,
   CaseEvaluationJSON,
@@ -423,6 +425,17 @@ void salesforce.startedEvent('Next Response')
 // @ts-expect-error: closed statuses are a list
 salesforce.cases([], { closedStatuses: 'Closed' })
 
+// Checks: plain objects with a code of the documented names.
+const checkWarnings: CheckWarning[] = new Ruleset({}).check({ now: new Date() })
+const checkCode: CheckCode | undefined = checkWarnings[0]?.code
+void checkCode
+void new Ruleset({}).check()
+void checkWarnings.map((w) => `${w.path}: ${w.message}`)
+// @ts-expect-error: not a check code
+const notACode: CheckCode = 'typo'
+void notACode
+// @ts-expect-error: options are an object
+new Ruleset({}).check('2026-11-25T20:30:00Z')
 // Breach risk: plain objects.
 const risks: BreachRisk[] = new Ruleset({}).breachRisk([], new Date())
 const firstRisk: number | null | undefined = risks[0]?.probability

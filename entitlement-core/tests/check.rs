@@ -663,3 +663,70 @@ proptest! {
         prop_assert_eq!(reloaded.to_value(), before);
     }
 }
+
+/// A calendar of holidays that all fall on closed days, each followed for 8 years: the shared
+/// budget of holiday dates stops the walk (the rest are not checked), so a check of a hostile
+/// document stays bounded. Prints the time taken for docs/performance.md.
+#[test]
+fn the_holiday_walk_is_bounded_by_its_budget() {
+    let holidays: String = (0..5_000)
+        .map(|i| {
+            format!(
+                "      - {{ name: h{i}, recurs: {{ unit: week, weekdays: [sun] }}, starts: 2026-01-04 }}\n"
+            )
+        })
+        .collect();
+    let doc = format!(
+        "calendars:\n  desk:\n    time_zone: UTC\n    hours: {{ mon: [\"09:00-17:00\"] }}\n    holidays:\n{holidays}processes:\n  - {{ id: p, calendar: desk, milestones: [ {{ name: FR, kind: first_response, target: 1h }} ] }}\n"
+    );
+    let rules = Ruleset::from_yaml(&doc).unwrap();
+    let started = std::time::Instant::now();
+    let warnings = rules.check_at(at(NOW));
+    eprintln!("5,000 moot weekly holidays: {:?}", started.elapsed());
+    let moot = warnings
+        .iter()
+        .filter(|w| w.code == CheckCode::HolidayOnClosedDay)
+        .count();
+    // Each holiday costs 8 years of Sundays (about 430 dates): the budget covers about 2,300.
+    assert!((2_000..5_000).contains(&moot), "{moot}");
+    assert_eq!(warnings[0].path, "calendars.desk.holidays[0]");
+}
+
+/// A large document (1,000 processes of 4 milestones, 100,000 entitlements, statuses in every
+/// process) is checked in time linear in its size; the time is printed for
+/// docs/performance.md, never asserted.
+#[test]
+fn a_large_document_is_checked_in_linear_time() {
+    use serde_json::json;
+    let desk = json!({"time_zone": "America/New_York", "hours": {
+        "mon": ["09:00-17:00"], "tue": ["09:00-17:00"], "wed": ["09:00-17:00"],
+        "thu": ["09:00-17:00"], "fri": ["09:00-17:00"]}});
+    let processes: Vec<_> = (0..1_000)
+        .map(|p| {
+            json!({"id": format!("p{p}"), "calendar": "desk",
+                "pause_statuses": [format!("Waiting {p}"), "Pending"], "exit_statuses": ["Closed"],
+                "milestones": [
+                    {"name": "A", "kind": "first_response", "target": "1h"},
+                    {"name": "B", "kind": "resolution", "target": "2d"},
+                    {"name": "C", "kind": "next_response", "target": "4h"},
+                    {"name": "D", "kind": "custom", "starts_on": ["created"],
+                     "completes_on": ["done"], "target": "1h"}]})
+        })
+        .collect();
+    let entitlements: Vec<_> = (0..100_000)
+        .map(|e| json!({"id": format!("e{e}"), "process": format!("p{}", e % 1_000), "end_date": "2025-12-31"}))
+        .collect();
+    let doc =
+        json!({"calendars": {"desk": desk}, "processes": processes, "entitlements": entitlements});
+    let rules = Ruleset::from_value(&doc).unwrap();
+    let started = std::time::Instant::now();
+    let warnings = rules.check_at(at(NOW));
+    eprintln!(
+        "1,000 processes, 100,000 entitlements: {:?}",
+        started.elapsed()
+    );
+    let count = |code| warnings.iter().filter(|w| w.code == code).count();
+    assert_eq!(count(CheckCode::EntitlementExpired), 100_000);
+    assert_eq!(count(CheckCode::DayDuration), 1_000);
+    assert_eq!(count(CheckCode::UnknownStatus), 1_000); // each "Waiting {p}" is named once
+}

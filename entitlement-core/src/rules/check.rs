@@ -30,7 +30,7 @@ const DAY_US: i64 = 24 * HOUR_US;
 /// How many names a message lists before "and N more".
 const LISTED: usize = 3;
 
-/// What a [`CheckWarning`] is about. Serialised as its snake_case name, which is stable.
+/// What a `CheckWarning` is about. Serialised as its snake_case name, which is stable.
 ///
 /// ```
 /// use entitlement_core::rules::CheckCode;
