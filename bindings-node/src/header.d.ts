@@ -592,7 +592,7 @@ export interface CaseEvaluationJSON {
   reason: string | null
 }
 
-/** What a [`CheckWarning`] is about. Serialised as its snake_case name, which is stable. */
+/** What a `CheckWarning` is about. Serialised as its snake_case name, which is stable. */
 export type CheckCode = 'day_duration' | 'default_24x7' | 'unknown_status' | 'status_case' | 'tier_without_default' | 'trigger_after_target' | 'unproduced_event' | 'entitlement_expired' | 'entitlement_not_started' | 'calendar_rarely_open' | 'holiday_on_closed_day' | 'unused_calendar'
 
 /** One thing in a valid rules document that probably does not do what its author meant. */
