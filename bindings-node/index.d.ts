@@ -623,6 +623,22 @@ export interface CaseEvaluationJSON {
   reason: string | null
 }
 
+/** What a `CheckWarning` is about. Serialised as its snake_case name, which is stable. */
+export type CheckCode = 'day_duration' | 'default_24x7' | 'unknown_status' | 'status_case' | 'tier_without_default' | 'trigger_after_target' | 'unproduced_event' | 'entitlement_expired' | 'entitlement_not_started' | 'calendar_rarely_open' | 'holiday_on_closed_day' | 'unused_calendar'
+
+/** One thing in a valid rules document that probably does not do what its author meant. */
+export interface CheckWarning {
+  /** What kind of mistake it is: a stable name such as `day_duration` (`docs/check.md`). */
+  code: CheckCode
+  /** What is wrong and what to write instead. */
+  message: string
+  /**
+   * Where it is in the document, in the style of error paths (`processes[0].milestones[1].target`,
+   * `calendars.ny.holidays[3]`).
+   */
+  path: string
+}
+
 /** The status of an entitlement at an instant, from its dates. */
 export type EntitlementStatus = 'none' | 'inactive' | 'active' | 'expired'
 
@@ -1527,6 +1543,22 @@ export declare class Ruleset {
    * left out (`errors`: a case either ruleset rejects; `{onError: 'raise'}` throws instead).
    */
   whatIf(proposed: Ruleset, cases: CaseInput[], now: Instant, options?: CasesOptions | null): WhatIf
+  /**
+   * What in this valid document probably does not do what its author meant: an array of
+   * `{code, path, message}` (calendars first, then processes and entitlements in document
+   * order; empty when nothing looks wrong). `code` is a stable name such as `day_duration`
+   * (`docs/check.md` lists every one with its fix), `path` where it is in the document
+   * (`processes[0].milestones[1].target`), `message` what is wrong and what to write
+   * instead. `options.now` (a `Date`, an ISO string with an offset or epoch milliseconds;
+   * the current time when omitted) decides which entitlements have expired or not started
+   * yet. Checking never changes the rules or what loading accepts.
+   *
+   * ```js
+   * for (const w of rules.check()) console.warn(`${w.path}: ${w.message} (${w.code})`)
+   * rules.check({ now: '2026-11-25T20:30:00Z' })
+   * ```
+   */
+  check(options?: { now?: Instant } | null): CheckWarning[]
   /**
    * The document in its canonical form (durations normalised, defaults explicit where they
    * matter), as a plain object that `Ruleset.fromObject` accepts back.

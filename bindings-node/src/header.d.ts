@@ -623,6 +623,22 @@ export interface CaseEvaluationJSON {
   reason: string | null
 }
 
+/** What a `CheckWarning` is about. Serialised as its snake_case name, which is stable. */
+export type CheckCode = 'day_duration' | 'default_24x7' | 'unknown_status' | 'status_case' | 'tier_without_default' | 'trigger_after_target' | 'unproduced_event' | 'entitlement_expired' | 'entitlement_not_started' | 'calendar_rarely_open' | 'holiday_on_closed_day' | 'unused_calendar'
+
+/** One thing in a valid rules document that probably does not do what its author meant. */
+export interface CheckWarning {
+  /** What kind of mistake it is: a stable name such as `day_duration` (`docs/check.md`). */
+  code: CheckCode
+  /** What is wrong and what to write instead. */
+  message: string
+  /**
+   * Where it is in the document, in the style of error paths (`processes[0].milestones[1].target`,
+   * `calendars.ny.holidays[3]`).
+   */
+  path: string
+}
+
 /** The status of an entitlement at an instant, from its dates. */
 export type EntitlementStatus = 'none' | 'inactive' | 'active' | 'expired'
 

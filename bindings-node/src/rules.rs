@@ -9,7 +9,9 @@
 use chrono::{DateTime, Utc};
 use entitlement_core::Error as CoreError;
 use entitlement_core::rules::{CaseError, OnError, Ruleset as CoreRuleset};
-use napi::bindgen_prelude::{ClassInstance, Env, FromNapiValue, JavaScriptClassExt, Unknown};
+use napi::bindgen_prelude::{
+    ClassInstance, Env, FromNapiValue, JavaScriptClassExt, JsObjectValue, Object, Unknown,
+};
 use napi::{JsValue, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
@@ -345,6 +347,58 @@ impl Ruleset {
                 .inner
                 .what_if_batch(&proposed.inner, &batch, now, on_error)?;
             Ok(Js(ser::to_js(env.raw(), &w, Mode::Native)?))
+        })
+    }
+
+    /// What in this valid document probably does not do what its author meant: an array of
+    /// `{code, path, message}` (calendars first, then processes and entitlements in document
+    /// order; empty when nothing looks wrong). `code` is a stable name such as `day_duration`
+    /// (`docs/check.md` lists every one with its fix), `path` where it is in the document
+    /// (`processes[0].milestones[1].target`), `message` what is wrong and what to write
+    /// instead. `options.now` (a `Date`, an ISO string with an offset or epoch milliseconds;
+    /// the current time when omitted) decides which entitlements have expired or not started
+    /// yet. Checking never changes the rules or what loading accepts.
+    ///
+    /// ```js
+    /// for (const w of rules.check()) console.warn(`${w.path}: ${w.message} (${w.code})`)
+    /// rules.check({ now: '2026-11-25T20:30:00Z' })
+    /// ```
+    #[napi(
+        ts_args_type = "options?: { now?: Instant } | null",
+        ts_return_type = "CheckWarning[]"
+    )]
+    pub fn check(&self, env: Env, options: Option<Unknown<'_>>) -> Result<Js> {
+        guard(&env, || {
+            let now = match options {
+                Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => {
+                    if !convert::is_object(&o)? {
+                        return Err(CoreError::InvalidType {
+                            path: "options".into(),
+                            expected: "an options object such as {now: new Date()}".into(),
+                            found: convert::describe(&o),
+                        }
+                        .in_argument()
+                        .into());
+                    }
+                    // SAFETY: `o` is a plain object of the current call (checked above).
+                    let object = unsafe { o.cast::<Object<'_>>() }?;
+                    let keys = convert::keys(&object, "options")?;
+                    entitlement_core::host::check_keys(
+                        keys.iter().map(String::as_str),
+                        "options",
+                        &["now"],
+                    )
+                    .map_err(CoreError::in_argument)?;
+                    let now: Unknown<'_> = object.get_named_property_unchecked("now")?;
+                    match now.get_type()? {
+                        ValueType::Undefined | ValueType::Null => Utc::now(),
+                        _ => convert::date(convert::instant(&now, "options.now")?)?,
+                    }
+                }
+                _ => Utc::now(),
+            };
+            let warnings = self.inner.check_at(now);
+            Ok(Js(ser::to_js(env.raw(), &warnings, Mode::Native)?))
         })
     }
 

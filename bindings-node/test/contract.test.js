@@ -45,6 +45,7 @@ function samples() {
     WhatIf: rules.whatIf(rules, data.cases, now),
     TriggerStatus: status.triggers[0],
     CaseError: rules.monitor([...data.cases, { id: 'new', entitlement: 'not-in-the-rules', created_at: data.now }], now).errors[0],
+    CheckWarning: rules.check({ now })[0],
   }
 }
 

@@ -6,6 +6,8 @@ import type {
   AccountRollup,
   CaseError,
   CasesOptions,
+  CheckCode,
+  CheckWarning,
   AlertJSON,
   CalendarDefinition,
   CaseEvaluationJSON,
@@ -425,6 +427,17 @@ void salesforce.startedEvent('Next Response')
 // @ts-expect-error: closed statuses are a list
 salesforce.cases([], { closedStatuses: 'Closed' })
 
+// Checks: plain objects with a code of the documented names.
+const checkWarnings: CheckWarning[] = new Ruleset({}).check({ now: new Date() })
+const checkCode: CheckCode | undefined = checkWarnings[0]?.code
+void checkCode
+void new Ruleset({}).check()
+void checkWarnings.map((w) => `${w.path}: ${w.message}`)
+// @ts-expect-error: not a check code
+const notACode: CheckCode = 'typo'
+void notACode
+// @ts-expect-error: options are an object
+new Ruleset({}).check('2026-11-25T20:30:00Z')
 // Breach risk: plain objects.
 // A CaseError per case left out follows the risks: narrowed by `'code' in r`.
 const risksAndErrors: Array<BreachRisk | CaseError> = new Ruleset({}).breachRisk([], new Date())

@@ -35,6 +35,7 @@ ALIASES = {
     "EntitlementStatus": "_EntitlementStatus",
     "Period": "_Period",
     "MonitorEventKind": "_EventKind",
+    "CheckCode": "_CheckCode",
 }
 #: The result types that are Python classes, with their one-line docstring.
 CLASSES = {
@@ -48,6 +49,8 @@ CLASSES = {
     "CaseError": "A case that a call over many cases left out, and why.",
     "MonitorReport": "The result of one monitor run: what happened in ``(since, now]`` and where "
     "every open\n    milestone and every account stands at ``now``.",
+    "CheckWarning": "One thing in a valid rules document that probably does not do what its "
+    "author meant.",
 }
 #: The names of the dicts (``to_dict()`` and nested results), where they differ from
 #: ``_`` + the type's name.
@@ -149,6 +152,9 @@ def render(defs: dict[str, Any]) -> str:
             line = f"{types.named(name, False)}: TypeAlias = Literal[{values}]"
             if len(line) > 100:  # as ruff format wraps it
                 line = f"{types.named(name, False)}: TypeAlias = Literal[\n    {values}\n]"
+            if len(values) + 4 > 100:  # one value a line, with the magic trailing comma
+                each = "".join(f"    {json.dumps(v)},\n" for v in enum_values(defs[name]))
+                line = f"{types.named(name, False)}: TypeAlias = Literal[\n{each}]"
             out.append(line)
     for name in sorted(defs):
         d = defs[name]

@@ -4,7 +4,7 @@
 //! A thin skin over `entitlement-core`: it converts values in (`convert`), writes results out
 //! through one serializer (`ser`, `results`), maps errors in one place (`error`) and holds no
 //! rules of its own. One Rust file per core concept (`calendar`, `rules`, `status`, `monitor`,
-//! `alert`).
+//! `alert`, `check`).
 
 use pyo3::prelude::*;
 
@@ -13,6 +13,7 @@ mod arrays;
 mod arrow;
 mod calendar;
 mod case_error;
+mod check;
 mod convert;
 mod error;
 mod import;

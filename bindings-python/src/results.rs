@@ -178,6 +178,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     install::<crate::monitor::MonitorReport>(m, &schema)?;
     install::<crate::alert::Alert>(m, &schema)?;
     install::<crate::case_error::CaseError>(m, &schema)?;
+    install::<crate::check::CheckWarning>(m, &schema)?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 use serde_json::Value;
 
 use crate::case_error::{CaseError, on_error_arg};
+use crate::check::CheckWarning;
 use crate::convert::{Origin, case_label, instant_arg, sequence, string_arg, to_json, to_json_in};
 use crate::error::{Failure, Result, detached};
 use crate::monitor::MonitorReport;
@@ -520,6 +521,31 @@ impl Ruleset {
             rules.what_if_batch(proposed, &batch, now, on_error)
         })?;
         Ok(to_py(py, &result)?.cast_into::<PyDict>()?)
+    }
+
+    /// What in this valid document probably does not do what its author meant: a list of
+    /// ``CheckWarning`` objects (``code``, ``path``, ``message``), calendars first, then
+    /// processes and entitlements in document order; empty when nothing looks wrong. ``now``
+    /// (an aware datetime or an RFC 3339 string; the current time when ``None``) decides which
+    /// entitlements have expired or not started yet. Checking never changes the rules or what
+    /// loading accepts; see ``docs/check.md`` for every code and its fix::
+    ///
+    ///     for w in rules.check():
+    ///         print(f"{w.path}: {w.message} ({w.code})")
+    // `None` reads as the current time; the signature shows it.
+    #[pyo3(signature = (now = None))]
+    fn check<'py>(
+        &self,
+        py: Python<'py>,
+        now: Option<&Bound<'py, PyAny>>,
+    ) -> Result<Bound<'py, PyAny>> {
+        let now = match now {
+            Some(now) if !now.is_none() => instant_arg(now, "now")?,
+            _ => Utc::now(),
+        };
+        let rules = &self.inner;
+        let warnings = detached(py, move || Ok::<_, Error>(rules.check_at(now)))?;
+        objects(py, &warnings, CheckWarning::wrap)
     }
 
     fn __repr__(&self) -> String {

@@ -488,6 +488,7 @@ def test_public_api_is_documented() -> None:
         "Calendar",
         "CalendarError",
         "CaseEvaluation",
+        "CheckWarning",
         "ConfigError",
         "EntitlementError",
         "EntitlementUsage",

@@ -33,6 +33,7 @@ CLASSES = {
     "Alert",
     "MonitorReport",
     "CaseError",
+    "CheckWarning",
 }
 DICTS = {
     "BreachRisk": "_BreachRisk",
@@ -90,6 +91,7 @@ def real_results() -> dict[str, list[dict[str, Any]]]:
         "WhatIf": [dict(rules.what_if(rules, cases, NOW))],
         "TriggerStatus": [dict(t) for s in statuses for t in s.triggers],
         "CaseError": [dict(e.to_dict()) for e in with_a_bad_case.errors],
+        "CheckWarning": [dict(w.to_dict()) for w in rules.check(NOW)],
     }
 
 
@@ -136,6 +138,7 @@ def test_each_property_is_the_field_of_to_dict(name: str) -> None:
         "MilestoneStatus": [m for c in report.cases for m in c.milestones],
         "EntitlementUsage": [rules.entitlement_usage("acme-gold", cases, NOW)],
         "CaseError": list(rules.monitor([*cases, {"id": 7}], NOW).errors),
+        "CheckWarning": rules.check(NOW),
     }
     for obj in found[name]:
         d = obj.to_dict()

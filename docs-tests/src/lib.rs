@@ -20,6 +20,7 @@ pages! {
     Readme = "../../README.md",
     GettingStartedRust = "../../docs/getting-started-rust.md",
     Rules = "../../docs/rules.md",
+    Check = "../../docs/check.md",
     ImportZendesk = "../../docs/import-zendesk.md",
     ImportIcs = "../../docs/import-ics.md",
     ImportSalesforce = "../../docs/import-salesforce.md",

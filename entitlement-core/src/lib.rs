@@ -108,7 +108,7 @@ pub mod time;
 
 pub use calendar::{Calendar, Calendars};
 pub use error::{Error, ErrorKind, Result};
-pub use rules::{Case, CaseEvaluation, MilestoneState, MilestoneStatus, Ruleset};
+pub use rules::{Case, CaseEvaluation, CheckWarning, MilestoneState, MilestoneStatus, Ruleset};
 pub use time::{MAX_MICROS, MIN_MICROS};
 
 /// The crate's README, whose example runs as a doctest.

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod case_errors;
+mod check;
 mod common;
 mod dst;
 mod errors;

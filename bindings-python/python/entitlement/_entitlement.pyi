@@ -17,6 +17,7 @@ __all__ = [
     "CalendarError",
     "CaseError",
     "CaseEvaluation",
+    "CheckWarning",
     "ConfigError",
     "EntitlementError",
     "EntitlementUsage",
@@ -207,6 +208,7 @@ class Ruleset:
         *,
         on_error: _OnError = "collect",
     ) -> _WhatIf: ...
+    def check(self, now: _Instant | None = None) -> list[CheckWarning]: ...
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
 
 # --- The breach monitor ----------------------------------------------------------------------
@@ -247,6 +249,20 @@ class _PagerDutyEvent(TypedDict):
 
 # --- generated from the core's result schema by bindings-python/scripts/gen_stubs.py ---
 
+_CheckCode: TypeAlias = Literal[
+    "day_duration",
+    "default_24x7",
+    "unknown_status",
+    "status_case",
+    "tier_without_default",
+    "trigger_after_target",
+    "unproduced_event",
+    "entitlement_expired",
+    "entitlement_not_started",
+    "calendar_rarely_open",
+    "holiday_on_closed_day",
+    "unused_calendar",
+]
 _EntitlementStatus: TypeAlias = Literal["none", "inactive", "active", "expired"]
 _Level: TypeAlias = Literal["info", "warning", "critical", "violation", "escalation"]
 _Kind: TypeAlias = Literal["first_response", "next_response", "resolution", "custom"]
@@ -353,6 +369,11 @@ class _CaseEvaluationDict(TypedDict):
     process: str | None
     process_version: int | None
     reason: str | None
+
+class _CheckWarningDict(TypedDict):
+    code: _CheckCode
+    message: str
+    path: str
 
 class _EntitlementUsageDict(TypedDict):
     cases_per_entitlement: int | None
@@ -723,6 +744,20 @@ class MonitorReport:
     def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...
     def to_arrow(self, table: _Table = "events") -> Any: ...
     def to_dict(self) -> _MonitorReportDict: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class CheckWarning:
+    """One thing in a valid rules document that probably does not do what its author meant."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def code(self) -> _CheckCode: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    def to_dict(self) -> _CheckWarningDict: ...
     def __eq__(self, value: object, /) -> bool: ...
 
 # --- end of generated part ---

@@ -9,6 +9,7 @@ pub(crate) mod definition;
 pub(crate) mod holiday;
 mod hours;
 mod index;
+pub(crate) mod profile;
 pub(crate) mod zone;
 
 use std::collections::BTreeMap;

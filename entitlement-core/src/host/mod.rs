@@ -115,7 +115,7 @@ pub const CALENDAR_KEY_ALIASES: [(&str, &str); 1] = [("timeZone", "time_zone")];
 
 /// The result types, by the name each binding gives its class or interface, in the order the
 /// generated stubs list them.
-pub const RESULT_TYPES: [&str; 11] = [
+pub const RESULT_TYPES: [&str; 12] = [
     "MilestoneStatus",
     "CaseEvaluation",
     "EntitlementUsage",
@@ -127,6 +127,7 @@ pub const RESULT_TYPES: [&str; 11] = [
     "WhatIf",
     "TriggerStatus",
     "CaseError",
+    "CheckWarning",
 ];
 
 /// The one description of every result: a JSON schema whose `$defs` hold each result type
@@ -148,8 +149,8 @@ pub const RESULT_TYPES: [&str; 11] = [
 /// ```
 pub fn result_schema() -> serde_json::Value {
     use crate::rules::{
-        AccountRollup, Alert, BreachRisk, CaseError, CaseEvaluation, EntitlementUsage,
-        MilestoneStatus, MonitorEvent, MonitorReport, TriggerStatus, WhatIf,
+        AccountRollup, Alert, BreachRisk, CaseError, CaseEvaluation, CheckWarning,
+        EntitlementUsage, MilestoneStatus, MonitorEvent, MonitorReport, TriggerStatus, WhatIf,
     };
     let mut generator = schemars::SchemaGenerator::default();
     generator.subschema_for::<MilestoneStatus>();
@@ -163,6 +164,7 @@ pub fn result_schema() -> serde_json::Value {
     generator.subschema_for::<WhatIf>();
     generator.subschema_for::<TriggerStatus>();
     generator.subschema_for::<CaseError>();
+    generator.subschema_for::<CheckWarning>();
     let defs = generator.take_definitions(true);
     serde_json::json!({ "$defs": defs })
 }

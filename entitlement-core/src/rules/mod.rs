@@ -11,6 +11,7 @@
 //! | `model/` | the validated document: criteria, milestones, processes, entitlements |
 //! | `monitor_config.rs` | the `monitor:` section ([`MonitorConfig`]) |
 //! | `case.rs` | [`Case`] and its event log |
+//! | `check.rs` | [`Ruleset::check`]: warnings about a valid document ([`CheckWarning`]) |
 //! | `replay.rs` | the replay of one case up to `now` |
 //! | `status.rs` | what a replay answers: [`MilestoneStatus`], [`CaseEvaluation`], usage |
 //! | `usage.rs`, `risk.rs` | case counts against quotas; breach risk |
@@ -53,6 +54,7 @@
 pub mod alert;
 mod case;
 mod case_error;
+mod check;
 mod model;
 mod monitor;
 mod monitor_config;
@@ -75,6 +77,7 @@ pub use alert::{
 };
 pub use case::{Case, Event, EventKind, MAX_EVENTS};
 pub use case_error::{CaseBatch, CaseError, OnError};
+pub use check::{CheckCode, CheckWarning};
 pub use model::{
     Account, BUILTIN_EVENTS, Criteria, Entitlement, Level, MAX_CRITERIA_CONDITIONS,
     MAX_CRITERIA_DEPTH, Milestone, MilestoneKind, Op, Period, Process, ProcessRef, Quota,
@@ -133,6 +136,9 @@ pub struct Ruleset {
     /// once: every evaluation asks for them, and the zone lookups cost more than the replay's
     /// first milestone (callgrind: about a tenth of an evaluation).
     windows: Vec<(Option<i64>, Option<i64>)>,
+    /// The milestone durations written with days (`5d`), as written: [`Ruleset::check`] tells
+    /// `5d` from `120h`, which the rules themselves do not keep apart.
+    day_durations: Vec<check::DayDuration>,
 }
 
 impl Ruleset {
@@ -316,6 +322,7 @@ impl Ruleset {
             by_process,
             monitor,
             windows: Vec::new(),
+            day_durations: check::day_durations(map.get("processes")),
         };
         rules.windows = rules
             .entitlements

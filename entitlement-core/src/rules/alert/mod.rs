@@ -33,8 +33,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use self::text::one_line;
-use super::case_error::CaseError;
 use self::words::{ago, business_span, local_time, milestone_words, period_words, point_words};
+use super::case_error::CaseError;
 use super::model::{Account, Level};
 use super::monitor::event::{MonitorEvent, MonitorEventKind};
 use super::monitor_config::{MonitorConfig, UrlPiece, url_pieces};
