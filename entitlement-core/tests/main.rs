@@ -1,5 +1,6 @@
 //! One integration-test binary for the core (keeps link time down).
 
+mod at_risk;
 mod common;
 mod dst;
 mod errors;

@@ -130,7 +130,7 @@ pub struct MonitorEvent {
 /// Where an open milestone's status lives in
 /// [`MonitorReport::cases`](super::MonitorReport::cases): the case's position and the status's
 /// position among its milestones.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct StatusRef {
     /// Index into [`MonitorReport::cases`](super::MonitorReport::cases).
     pub case: u32,
