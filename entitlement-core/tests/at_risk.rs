@@ -88,7 +88,10 @@ fn check_order(report: &MonitorReport, fraction: f64) -> Result<(), TestCaseErro
     let past = |s: &MilestoneStatus| !s.crossed.is_empty() || s.consumed.unwrap_or(0.0) >= fraction;
     let at_risk = report.at_risk_statuses();
     for s in &at_risk {
-        prop_assert!(matches!(s.state, MilestoneState::InProgress | MilestoneState::Paused));
+        prop_assert!(matches!(
+            s.state,
+            MilestoneState::InProgress | MilestoneState::Paused
+        ));
         prop_assert!(s.breached_at.is_none() || s.state != MilestoneState::Violated);
         prop_assert!(past(s), "{s:?} is listed at risk");
     }

@@ -46,9 +46,7 @@ pub(crate) fn group(status: &MilestoneStatus, fraction: f64) -> Option<Group> {
                 Group::Rest
             })
         }
-        MilestoneState::Pending | MilestoneState::Completed | MilestoneState::CompletedLate => {
-            None
-        }
+        MilestoneState::Pending | MilestoneState::Completed | MilestoneState::CompletedLate => None,
     }
 }
 
