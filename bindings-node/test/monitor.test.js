@@ -892,10 +892,20 @@ describe('MonitorReport', () => {
         report[name] = []
       }, TypeError)
     }
-    // Open milestones, least time left first.
-    const left = report.statuses.map((s) => s.remaining)
-    assert.ok(left.every((x, i) => i === 0 || left[i - 1] <= x))
+    // Open milestones: at risk (soonest deadline first), breached (most recent first), the rest.
     assert.ok(report.statuses.every((s) => ['in_progress', 'paused', 'violated'].includes(s.state)))
+    const { atRisk, breached } = report
+    assert.ok(atRisk.length > 0 && breached.length > 0)
+    assert.equal(report.atRisk, atRisk, 'atRisk is the same array at each read')
+    assert.ok([...atRisk, ...breached].every((s) => s instanceof MilestoneStatus))
+    const head = report.statuses.slice(0, atRisk.length + breached.length)
+    assert.deepEqual(head.map((s) => s.toJSON()), [...atRisk, ...breached].map((s) => s.toJSON()))
+    assert.ok(atRisk.every((s) => s.state !== 'violated' && (s.crossed.length > 0 || s.consumed >= 0.75)))
+    const due = atRisk.map((s) => s.targetAt.getTime())
+    assert.ok(due.every((x, i) => i === 0 || due[i - 1] <= x))
+    const when = breached.map((s) => s.breachedAt.getTime())
+    assert.ok(breached.every((s) => s.state === 'violated'))
+    assert.ok(when.every((x, i) => i === 0 || when[i - 1] >= x))
   })
 
   test('alerts are the unsuppressed events, in order; every key is unique', () => {

@@ -1030,11 +1030,22 @@ def test_the_report_holds_events_alerts_statuses_accounts_and_cases(sample: Moni
     # One alert per event that is not suppressed, in the same order.
     assert [a.key for a in alerts] == [e.key for e in events if not e.suppressed]
     assert all(isinstance(a, Alert) for a in alerts)
-    # Every open milestone, least time left first.
+    # Every open milestone: at risk (soonest deadline first), breached (most recent first),
+    # then the rest (docs/monitor.md, "The at-risk list").
     assert all(isinstance(s, MilestoneStatus) for s in statuses)
     assert {s.state for s in statuses} <= {"in_progress", "paused", "violated"}
-    left = [s.remaining for s in statuses if s.remaining is not None]
-    assert left == sorted(left)
+    at_risk, breached = sample.at_risk, sample.breached
+    assert at_risk and breached
+    assert all(isinstance(s, MilestoneStatus) for s in at_risk + breached)
+    assert statuses[: len(at_risk) + len(breached)] == at_risk + breached
+    assert all(s.state != "violated" and (s.crossed or s.consumed >= 0.75) for s in at_risk)
+    due = [s.target_at for s in at_risk]
+    assert due == sorted(due)
+    assert all(s.state == "violated" for s in breached)
+    when = [s.breached_at for s in breached]
+    assert when == sorted(when, reverse=True)
+    rest = statuses[len(at_risk) + len(breached) :]
+    assert all(s.state != "violated" and not s.crossed for s in rest)
     # Every case, in input order, as `evaluate_case` sees it.
     assert [c.case_id for c in cases] == [c["id"] for c in SAMPLE["cases"]]
     assert all(isinstance(c, CaseEvaluation) for c in cases)

@@ -99,8 +99,7 @@ fn evaluate_help() -> String {
 /// `--now` and `--since`.
 #[derive(Args, Debug, Clone)]
 pub struct Window {
-    /// The run's instant, RFC 3339 with an offset [default: the current time; for `demo`, the
-    /// sample's 2026-11-25T20:30:00Z]
+    /// The run's instant, RFC 3339 with an offset [default: the current time]
     #[arg(long, value_parser = instant, value_name = "INSTANT")]
     pub now: Option<DateTime<Utc>>,
     /// The start of the window (since, now] whose events are reported, or `none` for everything
@@ -195,10 +194,22 @@ pub struct MonitorArgs {
     pub output: Output,
 }
 
+/// `--now` and `--since` of the demo.
+#[derive(Args, Debug, Clone)]
+pub struct DemoWindow {
+    /// The run's instant, RFC 3339 with an offset [default: the sample's 2026-11-25T20:30:00Z]
+    #[arg(long, value_parser = instant, value_name = "INSTANT")]
+    pub now: Option<DateTime<Utc>>,
+    /// The start of the window (since, now] whose events are reported, or `none` for everything
+    /// up to --now [default: --now minus one day]
+    #[arg(long, value_parser = since, value_name = "INSTANT|none")]
+    pub since: Option<Since>,
+}
+
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     #[command(flatten)]
-    pub window: Window,
+    pub window: DemoWindow,
     #[command(flatten)]
     pub output: Output,
 }

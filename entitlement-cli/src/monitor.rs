@@ -10,7 +10,7 @@ use entitlement_core::rules::{
 };
 use serde_json::Value;
 
-use crate::args::{DemoArgs, Format, MonitorArgs, Output, Window};
+use crate::args::{DemoArgs, Format, MonitorArgs, Output};
 use crate::input::{self, Rejected, Since};
 use crate::output::{Failure, Out, Status, json_line, json_pretty, note};
 use crate::state::{self, Written};
@@ -46,7 +46,8 @@ pub fn monitor(args: MonitorArgs, out: &mut Out) -> Result<Status, Failure> {
         Some(Since::At(t)) => Some(t),
         None => Some(kept.unwrap_or(now - TimeDelta::days(1))),
     };
-    check_window(since, now, &args.window, args.state.as_deref())?;
+    let from_state = args.window.since.is_none() && kept.is_some();
+    check_window(since, now, args.state.as_deref().filter(|_| from_state))?;
     let mut report = rules
         .monitor(&file.cases, now, since)
         .map_err(|e| Failure::in_file(&args.cases, &e))?;
@@ -94,7 +95,7 @@ pub fn demo(args: DemoArgs, out: &mut Out) -> Result<Status, Failure> {
         Some(Since::At(t)) => Some(t),
         None => Some(now - TimeDelta::days(1)),
     };
-    check_window(since, now, &args.window, None)?;
+    check_window(since, now, None)?;
     let mut report = rules
         .monitor(&file.cases, now, since)
         .map_err(|e| internal(&e))?;
@@ -120,19 +121,18 @@ fn check_format(o: &Output) -> Result<(), Failure> {
 
 /// A window whose `since` is not before `now` is refused: it would report nothing, and a job
 /// that then wrote the earlier time back would report old alerts again.
+/// `state`: the state file, when `since` is the `now` it holds.
 fn check_window(
     since: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-    window: &Window,
     state: Option<&Path>,
 ) -> Result<(), Failure> {
     let Some(since) = since.filter(|s| *s >= now) else {
         return Ok(());
     };
-    let from = match (window.since, state) {
-        (Some(_), _) => "--since".to_string(),
-        (None, Some(path)) => format!("the `now` of {}", path.display()),
-        (None, None) => "--since".to_string(),
+    let from = match state {
+        Some(path) => format!("the `now` of {}", path.display()),
+        None => "--since".to_string(),
     };
     Err(Failure::Error(format!(
         "{from} ({}) is not before --now ({}): the window (since, now] is empty \

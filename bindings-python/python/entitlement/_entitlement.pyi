@@ -365,6 +365,8 @@ class _MonitorEventDict(TypedDict):
 class _MonitorReportDict(TypedDict):
     accounts: list[_AccountRollup]
     alerts: list[_AlertDict]
+    at_risk: list[_MilestoneStatusDict]
+    breached: list[_MilestoneStatusDict]
     cases: list[_CaseEvaluationDict]
     events: list[_MonitorEventDict]
     now: datetime.datetime
@@ -627,6 +629,10 @@ class MonitorReport:
     def accounts(self) -> list[_AccountRollup]: ...
     @property
     def alerts(self) -> list[Alert]: ...
+    @property
+    def at_risk(self) -> list[MilestoneStatus]: ...
+    @property
+    def breached(self) -> list[MilestoneStatus]: ...
     @property
     def cases(self) -> list[CaseEvaluation]: ...
     @property
