@@ -885,7 +885,7 @@ describe('MonitorReport', () => {
     assert.ok(report.cases.every((c) => c instanceof CaseEvaluation))
     assert.equal(report.cases.length, SAMPLE.cases.length)
     assert.deepEqual(report.cases.map((c) => c.caseId), SAMPLE.cases.map((c) => c.id))
-    for (const name of ['events', 'alerts', 'statuses', 'accounts', 'cases']) {
+    for (const name of ['events', 'alerts', 'statuses', 'atRisk', 'breached', 'accounts', 'cases']) {
       assert.equal(report[name], report[name], `${name} is the same array at each read`)
       assert.ok(!Object.keys(report).includes(name), `${name} is not enumerable`)
       assert.throws(() => {
@@ -946,7 +946,7 @@ describe('MonitorReport', () => {
 
   test('toJSON: plain objects with camelCase keys, ISO strings and milliseconds; JSON.stringify uses it', () => {
     const json = report.toJSON()
-    assert.deepEqual(Object.keys(json), ['now', 'since', 'events', 'alerts', 'statuses', 'accounts', 'cases'])
+    assert.deepEqual(Object.keys(json), ['now', 'since', 'events', 'alerts', 'statuses', 'atRisk', 'breached', 'accounts', 'cases'])
     assert.equal(json.now, report.now.toISOString())
     assert.equal(json.since, null)
     assert.deepEqual(json.events, report.events.map((e) => e.toJSON()))
