@@ -234,6 +234,13 @@ fn render(
     out: &mut Out,
 ) -> Result<(), Failure> {
     let filters = Filters::new(o);
+    // The open milestones of neither list that pass the filters, counted before the filters
+    // narrow the two lists (`open` starts with them).
+    let listed = report.at_risk.len() + report.breached.len();
+    let on_track = report.open[listed..]
+        .iter()
+        .filter(|&&p| filters.status(report, p))
+        .count();
     let keep = |r: &MonitorReport, list: &[StatusRef]| -> Vec<StatusRef> {
         list.iter()
             .copied()
@@ -246,7 +253,7 @@ fn render(
     match o.format {
         Format::Table => {
             let limit = o.limit.unwrap_or(TABLE_ROWS);
-            table::monitor(report, rules, &filters, limit, sources, out)?;
+            table::monitor(report, rules, &filters, (limit, on_track), sources, out)?;
         }
         Format::Json => {
             if let Some(n) = o.limit {

@@ -54,7 +54,7 @@ pub fn monitor(
     r: &MonitorReport,
     rules: &Ruleset,
     filters: &Filters<'_>,
-    limit: usize,
+    (limit, on_track): (usize, usize),
     sources: &Sources<'_>,
     out: &mut Out,
 ) -> Result<(), Failure> {
@@ -147,12 +147,10 @@ pub fn monitor(
         )?;
     }
     more(out, r.breached.len(), limit)?;
-    let rest = r.open.len() - r.at_risk.len() - r.breached.len();
     writeln!(
         out,
-        "  ({} other open milestone{} on track; --format json lists every one)",
-        rest.min(r.open.len()),
-        if rest == 1 { "" } else { "s" }
+        "  ({on_track} other open milestone{} on track; --format json lists every one)",
+        if on_track == 1 { "" } else { "s" }
     )?;
 
     let alerts: Vec<_> = r.alerts.iter().filter(|a| filters.alert(a)).collect();

@@ -477,6 +477,29 @@ fn the_at_risk_list_is_ranked_and_filtered() {
         .unwrap();
     assert!(row.trim_start().starts_with(first), "{row}");
     assert!(table.contains("--limit N shows more"));
+    // The count of the rest follows the filters too.
+    let on_track = |args: &[&str]| -> usize {
+        let out = text(&run(args).stdout);
+        let line = out
+            .lines()
+            .find(|l| l.contains("on track"))
+            .unwrap()
+            .to_string();
+        line.trim_start_matches("  (")
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let rest = statuses.len() - n;
+    assert_eq!(on_track(&["demo"]), rest);
+    let rest_a4 = statuses[n..]
+        .iter()
+        .filter(|s| ids.contains(&s["case_id"].as_str().unwrap()))
+        .count();
+    assert_eq!(on_track(&["demo", "--account", "A-4"]), rest_a4);
+    assert!(rest_a4 < rest);
 }
 
 #[test]
