@@ -32,7 +32,7 @@ fi
 cargo package --locked --no-verify --quiet -p entitlement-core "${dirty[@]}"
 
 step "Rust: the main job runs"
-cargo run --quiet --locked --release -p entitlement-cli -- --json > /dev/null
+cargo run --quiet --locked --release -p entitlement-cli -- demo --format json > /dev/null
 
 step "Sample data: examples/data/cases.json is what its generator writes"
 python3 examples/data/generate_cases.py --check

@@ -907,6 +907,13 @@ export interface MonitorReport {
   readonly accounts: AccountRollup[]
   /** One alert per event that is not suppressed, in the same order. */
   readonly alerts: Alert[]
+  /**
+   * The open milestones not yet breached that crossed a trigger or used at least the
+   * `monitor.at_risk` fraction of their target, soonest wall-clock deadline first.
+   */
+  readonly atRisk: MilestoneStatus[]
+  /** The violated milestones still open, most recently breached first. */
+  readonly breached: MilestoneStatus[]
   /** Per case: coverage and every milestone status. */
   readonly cases: CaseEvaluation[]
   /**
@@ -920,7 +927,10 @@ export interface MonitorReport {
   readonly now: Date
   /** The run's `since` (null: everything up to `now`). */
   readonly since: Date | null
-  /** Every open milestone (in progress, paused or violated), least time left first. */
+  /**
+   * Every open milestone (in progress, paused or violated): the at-risk ones, then the breached
+   * ones, then the rest by wall-clock time to their deadline.
+   */
   readonly statuses: MilestoneStatus[]
   /** The MonitorReport as a plain object with camelCase keys; `JSON.stringify` uses it. */
   toJSON(): MonitorReportJSON
@@ -932,6 +942,13 @@ export interface MonitorReportJSON {
   accounts: AccountRollup[]
   /** One alert per event that is not suppressed, in the same order. */
   alerts: AlertJSON[]
+  /**
+   * The open milestones not yet breached that crossed a trigger or used at least the
+   * `monitor.at_risk` fraction of their target, soonest wall-clock deadline first.
+   */
+  atRisk: MilestoneStatusJSON[]
+  /** The violated milestones still open, most recently breached first. */
+  breached: MilestoneStatusJSON[]
   /** Per case: coverage and every milestone status. */
   cases: CaseEvaluationJSON[]
   /**
@@ -945,7 +962,10 @@ export interface MonitorReportJSON {
   now: string
   /** The run's `since` (null: everything up to `now`). */
   since: string | null
-  /** Every open milestone (in progress, paused or violated), least time left first. */
+  /**
+   * Every open milestone (in progress, paused or violated): the at-risk ones, then the breached
+   * ones, then the rest by wall-clock time to their deadline.
+   */
   statuses: MilestoneStatusJSON[]
 }
 

@@ -202,7 +202,7 @@ pub struct MonitorReport {
 
 impl Wrapped for MonitorReport {
     const MEMOIZED: &'static [&'static str] = &[
-        "events", "alerts", "statuses", "accounts", "cases", "errors",
+        "events", "alerts", "statuses", "at_risk", "breached", "accounts", "cases", "errors",
     ];
     fn typed(&self, env: sys::napi_env, field: &str) -> Option<Result<Js, NodeError>> {
         let r = &self.inner;
@@ -212,14 +212,9 @@ impl Wrapped for MonitorReport {
                 r.events.iter().cloned().map(MonitorEvent::from).collect(),
             ),
             "alerts" => instances(env, r.alerts.iter().cloned().map(Alert::from).collect()),
-            "statuses" => instances(
-                env,
-                r.statuses()
-                    .into_iter()
-                    .cloned()
-                    .map(MilestoneStatus::from)
-                    .collect(),
-            ),
+            "statuses" => statuses(env, r.statuses()),
+            "at_risk" => statuses(env, r.at_risk_statuses()),
+            "breached" => statuses(env, r.breached_statuses()),
             "cases" => instances(
                 env,
                 r.cases.iter().cloned().map(CaseEvaluation::from).collect(),
@@ -227,6 +222,17 @@ impl Wrapped for MonitorReport {
             _ => return None,
         })
     }
+}
+
+/// An array of `MilestoneStatus` instances of a report's statuses.
+fn statuses(env: sys::napi_env, list: Vec<&CoreMilestoneStatus>) -> Result<Js, NodeError> {
+    instances(
+        env,
+        list.into_iter()
+            .cloned()
+            .map(MilestoneStatus::from)
+            .collect(),
+    )
 }
 
 /// The fields of each result type, by the core's snake_case names, from the result schema.

@@ -885,17 +885,27 @@ describe('MonitorReport', () => {
     assert.ok(report.cases.every((c) => c instanceof CaseEvaluation))
     assert.equal(report.cases.length, SAMPLE.cases.length)
     assert.deepEqual(report.cases.map((c) => c.caseId), SAMPLE.cases.map((c) => c.id))
-    for (const name of ['events', 'alerts', 'statuses', 'accounts', 'cases']) {
+    for (const name of ['events', 'alerts', 'statuses', 'atRisk', 'breached', 'accounts', 'cases']) {
       assert.equal(report[name], report[name], `${name} is the same array at each read`)
       assert.ok(!Object.keys(report).includes(name), `${name} is not enumerable`)
       assert.throws(() => {
         report[name] = []
       }, TypeError)
     }
-    // Open milestones, least time left first.
-    const left = report.statuses.map((s) => s.remaining)
-    assert.ok(left.every((x, i) => i === 0 || left[i - 1] <= x))
+    // Open milestones: at risk (soonest deadline first), breached (most recent first), the rest.
     assert.ok(report.statuses.every((s) => ['in_progress', 'paused', 'violated'].includes(s.state)))
+    const { atRisk, breached } = report
+    assert.ok(atRisk.length > 0 && breached.length > 0)
+    assert.equal(report.atRisk, atRisk, 'atRisk is the same array at each read')
+    assert.ok([...atRisk, ...breached].every((s) => s instanceof MilestoneStatus))
+    const head = report.statuses.slice(0, atRisk.length + breached.length)
+    assert.deepEqual(head.map((s) => s.toJSON()), [...atRisk, ...breached].map((s) => s.toJSON()))
+    assert.ok(atRisk.every((s) => s.state !== 'violated' && (s.crossed.length > 0 || s.consumed >= 0.75)))
+    const due = atRisk.map((s) => s.targetAt.getTime())
+    assert.ok(due.every((x, i) => i === 0 || due[i - 1] <= x))
+    const when = breached.map((s) => s.breachedAt.getTime())
+    assert.ok(breached.every((s) => s.state === 'violated'))
+    assert.ok(when.every((x, i) => i === 0 || when[i - 1] >= x))
   })
 
   test('alerts are the unsuppressed events, in order; every key is unique', () => {
@@ -936,7 +946,7 @@ describe('MonitorReport', () => {
 
   test('toJSON: plain objects with camelCase keys, ISO strings and milliseconds; JSON.stringify uses it', () => {
     const json = report.toJSON()
-    assert.deepEqual(Object.keys(json), ['now', 'since', 'events', 'alerts', 'statuses', 'accounts', 'cases', 'errors'])
+    assert.deepEqual(Object.keys(json), ['now', 'since', 'events', 'alerts', 'statuses', 'atRisk', 'breached', 'accounts', 'cases', 'errors'])
     assert.equal(json.now, report.now.toISOString())
     assert.equal(json.since, null)
     assert.deepEqual(json.events, report.events.map((e) => e.toJSON()))

@@ -55,7 +55,10 @@ result_class! {
     ///   account context, deadlines, suggested actions and renderers (Slack, email, Jira,
     ///   PagerDuty).
     /// - ``statuses``: the ``MilestoneStatus`` of every open milestone (in progress, paused or
-    ///   violated), least time left first.
+    ///   violated): the at-risk ones, then the breached ones, then the rest.
+    /// - ``at_risk``: the open milestones not yet breached that crossed a trigger or used the
+    ///   ``monitor.at_risk`` fraction of their target, soonest wall-clock deadline first.
+    /// - ``breached``: the breached milestones still open, most recently breached first.
     /// - ``accounts``: one dict per account (by account id) with attainment per process and
     ///   milestone, breaches, near misses, open milestones at risk, case counts per entitlement
     ///   with projections, and the chronic over-consumption flag. Instants, dates and durations
@@ -88,11 +91,13 @@ result_class! {
     /// ``"accounts"``. Immutable; equal when every field is equal.
     MonitorReport(rules::MonitorReport),
     repr: ["now": Plain, "since": Plain, "events": Plain, "alerts": Plain, "statuses": Plain,
-           "accounts": Plain, "cases": Plain, "errors": Plain];
+           "at_risk": Plain, "breached": Plain, "accounts": Plain, "cases": Plain, "errors": Plain];
     typed(this, py) {
         "events" => objects(py, &this.inner.events, MonitorEvent::wrap),
         "alerts" => objects(py, &this.inner.alerts, Alert::wrap),
         "statuses" => objects(py, this.inner.statuses(), MilestoneStatus::wrap),
+        "at_risk" => objects(py, this.inner.at_risk_statuses(), MilestoneStatus::wrap),
+        "breached" => objects(py, this.inner.breached_statuses(), MilestoneStatus::wrap),
         "cases" => objects(py, &this.inner.cases, CaseEvaluation::wrap),
         "errors" => objects(py, &this.inner.errors, CaseError::wrap),
     };

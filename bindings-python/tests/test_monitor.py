@@ -1057,11 +1057,25 @@ def test_the_report_holds_events_alerts_statuses_accounts_and_cases(sample: Moni
     )
     assert len(alerts) == 20  # 24 events: the 4 breach + 100% pairs are one alert each
     assert all(isinstance(a, Alert) for a in alerts)
-    # Every open milestone, least time left first.
+    # Every open milestone: at risk (soonest deadline first), breached (most recent first),
+    # then the rest (docs/monitor.md, "The at-risk list").
     assert all(isinstance(s, MilestoneStatus) for s in statuses)
     assert {s.state for s in statuses} <= {"in_progress", "paused", "violated"}
-    left = [s.remaining for s in statuses if s.remaining is not None]
-    assert left == sorted(left)
+    at_risk, breached = sample.at_risk, sample.breached
+    assert at_risk
+    assert breached
+    assert all(isinstance(s, MilestoneStatus) for s in at_risk + breached)
+    assert statuses[: len(at_risk) + len(breached)] == at_risk + breached
+    assert all(s.state != "violated" and (s.crossed or (s.consumed or 0) >= 0.75) for s in at_risk)
+    due = [s.target_at for s in at_risk if s.target_at is not None]
+    assert len(due) == len(at_risk)
+    assert due == sorted(due)
+    assert all(s.state == "violated" for s in breached)
+    when = [s.breached_at for s in breached if s.breached_at is not None]
+    assert len(when) == len(breached)
+    assert when == sorted(when, reverse=True)
+    rest = statuses[len(at_risk) + len(breached) :]
+    assert all(s.state != "violated" and not s.crossed for s in rest)
     # Every case, in input order, as `evaluate_case` sees it.
     assert [c.case_id for c in cases] == [c["id"] for c in SAMPLE["cases"]]
     assert all(isinstance(c, CaseEvaluation) for c in cases)
@@ -1070,6 +1084,7 @@ def test_the_report_holds_events_alerts_statuses_accounts_and_cases(sample: Moni
     assert repr(r) == (
         f"<MonitorReport now=2026-11-25T20:30:00Z since=2026-11-24T20:30:00Z "
         f"events={len(events)} alerts={len(alerts)} statuses={len(statuses)} "
+        f"at_risk={len(at_risk)} breached={len(breached)} "
         f"accounts={len(r.accounts)} cases={len(cases)} errors=0>"
     )
 
@@ -1164,10 +1179,13 @@ def test_results_are_immutable_comparable_and_convert_to_plain_objects(
         "events",
         "alerts",
         "statuses",
+        "at_risk",
+        "breached",
         "accounts",
         "cases",
         "errors",
     ]
+    assert full["at_risk"] == [s.to_dict() for s in sample.at_risk]
     assert (full["now"], full["since"]) == (SAMPLE_NOW, SAMPLE_SINCE)
     assert full["events"] == [e.to_dict() for e in sample.events]
     assert full["alerts"] == [a.to_dict() for a in sample.alerts]
@@ -1233,6 +1251,8 @@ def test_to_json_is_the_cores_json_and_means_what_to_dict_says(sample: MonitorRe
         "events": [],
         "alerts": [],
         "statuses": [],
+        "at_risk": [],
+        "breached": [],
         "accounts": [],
         "cases": [],
         "errors": [],

@@ -626,7 +626,8 @@ pub fn accounts(accounts: &[AccountRollup]) -> Result<RecordBatch> {
 }
 
 /// One table of a monitor report. Its statuses are the open milestones
-/// (`MonitorReport::statuses`), least time left first, each with its case's coverage.
+/// (`MonitorReport::statuses`), at risk first, then breached, then the rest, each with its
+/// case's coverage.
 pub fn report_table(report: &MonitorReport, table: Table) -> Result<RecordBatch> {
     match table {
         Table::Statuses => {

@@ -17,12 +17,12 @@ use std::process::Command;
 fn the_json_report_over_the_sample_data_is_unchanged() {
     let golden_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/monitor.json");
     let output = Command::new(env!("CARGO_BIN_EXE_entitlement"))
-        .arg("--json")
+        .args(["demo", "--format", "json"])
         .output()
         .expect("the entitlement command runs");
     assert!(
         output.status.success(),
-        "entitlement --json failed: {}",
+        "entitlement demo --format json failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     let actual = output.stdout;
@@ -47,7 +47,7 @@ fn the_json_report_over_the_sample_data_is_unchanged() {
         .position(|(x, y)| x != y)
         .unwrap_or_else(|| a.lines().count().min(g.lines().count()));
     panic!(
-        "entitlement --json differs from tests/golden/monitor.json from line {} on \
+        "entitlement demo --format json differs from tests/golden/monitor.json from line {} on \
          ({} bytes against {}):\n  golden: {}\n  actual: {}\nthe whole output: {}\n\
          (`diff {} {}`; if the change is intended: ENTITLEMENT_BLESS=1)",
         line + 1,

@@ -1,6 +1,7 @@
 //! One integration-test binary for the core (keeps link time down).
 
 mod alerts;
+mod at_risk;
 mod case_errors;
 mod check;
 mod common;

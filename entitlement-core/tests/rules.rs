@@ -876,7 +876,7 @@ proptest! {
 
 #[test]
 fn the_shipped_json_schema_is_the_one_the_types_generate() {
-    // Regenerate with: cargo run -p entitlement-cli -- --schema > docs/schema/ruleset.schema.json
+    // Regenerate with: cargo run -p entitlement-cli -- schema > docs/schema/ruleset.schema.json
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/schema/ruleset.schema.json");
     let shipped: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let generated = entitlement_core::schema::ruleset_schema();

@@ -435,6 +435,8 @@ class _MonitorEventDict(TypedDict):
 class _MonitorReportDict(TypedDict):
     accounts: list[_AccountRollup]
     alerts: list[_AlertDict]
+    at_risk: list[_MilestoneStatusDict]
+    breached: list[_MilestoneStatusDict]
     cases: list[_CaseEvaluationDict]
     errors: list[_CaseErrorDict]
     events: list[_MonitorEventDict]
@@ -727,6 +729,10 @@ class MonitorReport:
     def accounts(self) -> list[_AccountRollup]: ...
     @property
     def alerts(self) -> list[Alert]: ...
+    @property
+    def at_risk(self) -> list[MilestoneStatus]: ...
+    @property
+    def breached(self) -> list[MilestoneStatus]: ...
     @property
     def cases(self) -> list[CaseEvaluation]: ...
     @property

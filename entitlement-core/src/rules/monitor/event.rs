@@ -166,7 +166,7 @@ impl MonitorEvent {
 /// Where an open milestone's status lives in
 /// [`MonitorReport::cases`](super::MonitorReport::cases): the case's position and the status's
 /// position among its milestones.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct StatusRef {
     /// Index into [`MonitorReport::cases`](super::MonitorReport::cases).
     pub case: u32,

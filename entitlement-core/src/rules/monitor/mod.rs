@@ -5,10 +5,12 @@
 //! |---|---|
 //! | `mod.rs` | [`Ruleset::monitor`], [`MonitorReport`]: the run, suppression, quota crossings |
 //! | `event.rs` | [`MonitorEvent`] and its parts, event keys (a leaf: alerts are built from it) |
+//! | `rank.rs` | the order of the open milestones: at risk, breached, the rest |
 //! | `rollup.rs` | per-account rollups, [`Attainment`] |
 //! | `what_if.rs` | [`Ruleset::what_if`]: attainment under proposed rules |
 
 pub(super) mod event;
+mod rank;
 mod rollup;
 mod what_if;
 
@@ -19,7 +21,7 @@ pub use what_if::{WhatIf, WhatIfChange, WhatIfRow};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -41,8 +43,10 @@ use crate::time::{from_us, to_us};
 /// The result of one monitor run.
 ///
 /// The open statuses are not copied out of `cases` (a copy was about 2.4 KB per case of a large
-/// run): `open` holds their places, least time left first, and [`MonitorReport::statuses`]
-/// reads them. Serialized, the report has a `statuses` list of the statuses themselves.
+/// run): `open`, `at_risk` and `breached` hold their places, and [`MonitorReport::statuses`],
+/// [`MonitorReport::at_risk_statuses`] and [`MonitorReport::breached_statuses`] read them.
+/// Serialized, the report has `statuses`, `at_risk` and `breached` lists of the statuses
+/// themselves.
 ///
 /// ```
 /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
@@ -50,6 +54,8 @@ use crate::time::{from_us, to_us};
 /// assert_eq!(report.events.len(), 2);
 /// assert_eq!(report.alerts.len(), 2);
 /// assert_eq!(report.statuses().len(), 1);    // the open, violated first response
+/// assert_eq!(report.breached_statuses().len(), 1);
+/// assert!(report.at_risk.is_empty());
 /// assert_eq!(report.cases[0].case_id, "C-1");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -64,9 +70,17 @@ pub struct MonitorReport {
     /// One alert per milestone instance (or quota) and instant, covering the events of
     /// `events` that are not suppressed, by instant then key.
     pub alerts: Vec<Alert>,
-    /// Every open milestone (in progress, paused or violated), least time left first, as its
-    /// place in `cases`.
+    /// Every open milestone (in progress, paused or violated), as its place in `cases`: the
+    /// `at_risk` ones, then the `breached` ones, then the rest by wall-clock time to their
+    /// deadline (`docs/monitor.md`, "The at-risk list").
     pub open: Vec<StatusRef>,
+    /// The open milestones not yet breached that crossed a trigger or used at least the
+    /// `monitor.at_risk` fraction of their target, soonest wall-clock deadline first (ties by
+    /// case id, milestone, instance): the start of `open`.
+    pub at_risk: Vec<StatusRef>,
+    /// The violated milestones still open, most recently breached first: the part of `open`
+    /// after the at-risk ones.
+    pub breached: Vec<StatusRef>,
     /// Per account rollups, by account id.
     pub accounts: Vec<AccountRollup>,
     /// Per case: coverage and every milestone status.
@@ -76,8 +90,8 @@ pub struct MonitorReport {
 }
 
 impl MonitorReport {
-    /// The statuses of every open milestone (in progress, paused or violated), least time left
-    /// first.
+    /// The statuses of every open milestone (in progress, paused or violated): at risk, then
+    /// breached, then the rest (the order of `open`).
     ///
     /// ```
     /// use entitlement_core::rules::{Case, Ruleset};
@@ -93,6 +107,41 @@ impl MonitorReport {
     /// ```
     pub fn statuses(&self) -> Vec<&MilestoneStatus> {
         self.open.iter().map(|&r| self.status(r)).collect()
+    }
+
+    /// The statuses of the at-risk milestones, soonest wall-clock deadline first.
+    ///
+    /// ```
+    /// use entitlement_core::rules::{Case, Ruleset};
+    /// let rules = Ruleset::from_value(&serde_json::json!({
+    ///     "processes": [{"id": "p", "milestones": [{"name": "FR", "kind": "first_response",
+    ///         "target": "1h", "triggers": [{"at": "50%", "level": "warning"}]}]}],
+    ///     "entitlements": [{"id": "e", "process": "p"}]}))?;
+    /// let case = |id, at| Case::from_value(&serde_json::json!(
+    ///     {"id": id, "entitlement": "e", "created_at": at}));
+    /// let cases = [case("late", "2026-11-25T10:00:00Z")?,    // due 11:00, 70% used
+    ///              case("early", "2026-11-25T09:50:00Z")?,   // due 10:50, 87% used
+    ///              case("fresh", "2026-11-25T10:30:00Z")?];  // 20% used: not at risk
+    /// let report = rules.monitor(&cases, "2026-11-25T10:42:00Z".parse()?, None)?;
+    /// let ids: Vec<_> = report.at_risk_statuses().iter().map(|s| s.case_id.as_str()).collect();
+    /// assert_eq!(ids, ["early", "late"]);
+    /// assert_eq!(report.statuses().len(), 3);                 // every open one is kept
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn at_risk_statuses(&self) -> Vec<&MilestoneStatus> {
+        self.at_risk.iter().map(|&r| self.status(r)).collect()
+    }
+
+    /// The statuses of the breached milestones still open, most recently breached first.
+    ///
+    /// ```
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+    /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+    /// assert_eq!(report.breached_statuses()[0].state.as_str(), "violated");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn breached_statuses(&self) -> Vec<&MilestoneStatus> {
+        self.breached.iter().map(|&r| self.status(r)).collect()
     }
 
     /// One digest per account of the run's alerts ("Acme Corp: 2 breached, 5 at risk"), for
@@ -121,12 +170,14 @@ impl MonitorReport {
 impl Serialize for MonitorReport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = s.serialize_struct("MonitorReport", 8)?;
+        let mut out = s.serialize_struct("MonitorReport", 10)?;
         out.serialize_field("now", &crate::time::Marked::instant(self.now))?;
         out.serialize_field("since", &self.since.map(crate::time::Marked::instant))?;
         out.serialize_field("events", &self.events)?;
         out.serialize_field("alerts", &self.alerts)?;
         out.serialize_field("statuses", &self.statuses())?;
+        out.serialize_field("at_risk", &self.at_risk_statuses())?;
+        out.serialize_field("breached", &self.breached_statuses())?;
         out.serialize_field("accounts", &self.accounts)?;
         out.serialize_field("cases", &self.cases)?;
         out.serialize_field("errors", &self.errors)?;
@@ -151,8 +202,14 @@ struct MonitorReportShape {
     /// One alert per milestone instance (or quota) and instant, covering the events that are
     /// not suppressed, by instant then key.
     alerts: Vec<Alert>,
-    /// Every open milestone (in progress, paused or violated), least time left first.
+    /// Every open milestone (in progress, paused or violated): the at-risk ones, then the
+    /// breached ones, then the rest by wall-clock time to their deadline.
     statuses: Vec<MilestoneStatus>,
+    /// The open milestones not yet breached that crossed a trigger or used at least the
+    /// `monitor.at_risk` fraction of their target, soonest wall-clock deadline first.
+    at_risk: Vec<MilestoneStatus>,
+    /// The violated milestones still open, most recently breached first.
+    breached: Vec<MilestoneStatus>,
     /// Per account rollups, by account id.
     accounts: Vec<AccountRollup>,
     /// Per case: coverage and every milestone status.
@@ -278,10 +335,6 @@ fn judge_one(
 
 fn in_window(at: i64, since: Option<i64>, now: i64) -> bool {
     at <= now && since.is_none_or(|s| at > s)
-}
-
-fn micros(d: TimeDelta) -> i64 {
-    d.num_microseconds().unwrap_or(i64::MAX)
 }
 
 impl Ruleset {
@@ -466,21 +519,7 @@ impl Ruleset {
 
         // Places sorted by their key: sorting the statuses themselves moved a few hundred
         // bytes per comparison, and copying them doubled the report.
-        let mut open: Vec<(i64, &str, StatusRef)> = Vec::new();
-        for (c, e) in evaluations.iter().enumerate() {
-            for (k, m) in e.milestones.iter().enumerate() {
-                if m.state.is_open() {
-                    let place = StatusRef {
-                        case: c as u32,
-                        milestone: k as u32,
-                    };
-                    let left = m.remaining.map(micros).unwrap_or(i64::MAX);
-                    open.push((left, m.case_id.as_str(), place));
-                }
-            }
-        }
-        open.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-        let open: Vec<StatusRef> = open.into_iter().map(|(_, _, place)| place).collect();
+        let ranked = rank::rank(&evaluations, self.monitor.at_risk);
 
         let accounts = self.rollups(cases, &evaluations, &counts, now)?;
         Ok(MonitorReport {
@@ -488,7 +527,9 @@ impl Ruleset {
             since,
             events,
             alerts,
-            open,
+            open: ranked.open,
+            at_risk: ranked.at_risk,
+            breached: ranked.breached,
             accounts,
             cases: evaluations,
             errors,
@@ -977,6 +1018,7 @@ fn group_by_entitlement<'a>(cases: &[&'a Case]) -> HashMap<&'a str, Vec<&'a Case
 mod tests {
     //! The one-pass monitor against the per-event replay it replaced, and the key law.
     use super::*;
+    use chrono::TimeDelta;
     use proptest::prelude::*;
     use serde_json::{Value, json};
 

@@ -1,0 +1,385 @@
+//! The command line: subcommands, flags, their defaults and the help texts.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use entitlement_core::rules::Level;
+
+use crate::input::{Since, instant, since};
+
+/// The exit codes, as every `--help` shows them (and `docs/cli.md`).
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (also when the reader of the output went away, as in `entitlement demo | head -1`)
+  1  findings: `check` found warnings; `monitor --strict` rejected cases
+  2  error: a bad flag, a file that cannot be read or is invalid (the message names the file and
+     the place inside it), a window whose --since is not before --now (invalid_window), a
+     failed write";
+
+const CASES_SHAPE: &str = "\
+Cases file (JSON): {\"now\": \"2026-11-25T20:30:00Z\", \"cases\": [...]} or a bare list of cases;
+each case {\"id\", \"entitlement\", \"created_at\", \"fields\": {...}, \"events\": [{\"at\", \"type\", ...}]}
+(docs/rules.md, \"Cases\"). A case that cannot be read is reported on the standard error and
+left out; the others run.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "entitlement",
+    version,
+    about = "SLA rules from a shell: the breach monitor, rule checks, evaluation, importers, schemas",
+    long_about = "SLA rules from a shell: the breach monitor, rule checks, evaluation, importers and \
+                  schemas.\n\nWithout a subcommand, runs `demo`: the monitor over the bundled sample \
+                  rules and cases.",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Runs the breach monitor over a rules document and a cases file
+    #[command(
+        long_about = "Runs the breach monitor over a rules document and a cases file at --now: the \
+                      milestones at risk (soonest wall-clock deadline first), the breached ones \
+                      (most recent first), the alerts of the window (--since, --now], and \
+                      per-account rollups.\n\nA scheduled job passes --state FILE: each run starts \
+                      where the previous one ended, so every alert is reported exactly once.",
+        after_help = monitor_help()
+    )]
+    Monitor(MonitorArgs),
+    /// Checks a rules document: load errors, and warnings about rules that load but will surprise
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Evaluates cases at an instant: every milestone's status
+    #[command(after_help = evaluate_help())]
+    Evaluate(EvaluateArgs),
+    /// Imports rules from Salesforce, Zendesk or an iCalendar feed into a rules document
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Prints the JSON Schema of the rules document (or, with --results, of the results)
+    #[command(after_help = EXIT_CODES)]
+    Schema(SchemaArgs),
+    /// Runs the monitor over the bundled sample (built into the binary) at the sample's `now`
+    #[command(
+        long_about = "Runs the monitor over the bundled sample: examples/data/rules.yaml and the 285 \
+                      cases of examples/data/cases.json, built into the binary, at the sample's own \
+                      now (2026-11-25T20:30:00Z) with the window of the day before. The same as \
+                      running `entitlement` without a subcommand.",
+        after_help = EXIT_CODES
+    )]
+    Demo(DemoArgs),
+}
+
+const MONITOR_NOTES: &str = "\
+State file (JSON): {\"now\": \"2026-11-25T20:30:00Z\"}, the `now` of the last run. Missing: the
+first run (the window is then the day before --now). Written atomically (a new file renamed over
+the old) once the whole output is written; never with an earlier `now` than it holds.
+
+Filters: --account and --level narrow the at-risk and breached lists and the alerts; --limit
+caps each of the two lists, never the alerts. In --format json they narrow `at_risk` and
+`breached` only: the rest is the monitor's report as it is.
+
+Formats: table (for people); json (the whole report, docs/monitor.md); ndjson (one alert per
+line); slack, email, jira, pagerduty (one rendered payload per alert and line, for the vendor's
+API).";
+
+fn monitor_help() -> String {
+    format!(
+        "{CASES_SHAPE} The file's own `now` is not used: --now is.\n\n{MONITOR_NOTES}\n\n{EXIT_CODES}"
+    )
+}
+
+fn evaluate_help() -> String {
+    format!("{CASES_SHAPE} `evaluate` also takes a single case object.\n\n{EXIT_CODES}")
+}
+
+/// `--now` and `--since`.
+#[derive(Args, Debug, Clone)]
+pub struct Window {
+    /// The run's instant, RFC 3339 with an offset [default: the current time]
+    #[arg(long, value_parser = instant, value_name = "INSTANT")]
+    pub now: Option<DateTime<Utc>>,
+    /// The start of the window (since, now] whose events are reported, or `none` for everything
+    /// up to --now [default: the `now` of --state when given, else --now minus one day]
+    #[arg(long, value_parser = since, value_name = "INSTANT|none")]
+    pub since: Option<Since>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// For people: at risk, breached, alerts, accounts
+    Table,
+    /// The whole report as the monitor gives it
+    Json,
+    /// One alert per line
+    Ndjson,
+    /// One Slack Block Kit message per alert and line
+    Slack,
+    /// One email ({subject, body, ...}) per alert and line
+    Email,
+    /// One Jira Cloud issue body per alert and line (needs --jira-project)
+    Jira,
+    /// One PagerDuty Events v2 event per alert and line (needs --routing-key)
+    Pagerduty,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LevelArg {
+    Info,
+    Warning,
+    Critical,
+    Violation,
+    Escalation,
+}
+
+impl LevelArg {
+    pub fn level(self) -> Level {
+        match self {
+            LevelArg::Info => Level::Info,
+            LevelArg::Warning => Level::Warning,
+            LevelArg::Critical => Level::Critical,
+            LevelArg::Violation => Level::Violation,
+            LevelArg::Escalation => Level::Escalation,
+        }
+    }
+}
+
+/// The output of a monitor run.
+#[derive(Args, Debug, Clone)]
+pub struct Output {
+    /// What to print
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Show at most N at-risk and N breached milestones [default: 25 in the table, all in json]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Only this account (its `account.id` in the rules, else the entitlement id); repeatable
+    #[arg(long = "account", value_name = "ID")]
+    pub accounts: Vec<String>,
+    /// Only milestones and alerts at this level or above (a milestone's level: the highest
+    /// trigger it crossed, `violation` once breached)
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub level: Option<LevelArg>,
+    /// The Jira project key, for --format jira
+    #[arg(long, value_name = "KEY")]
+    pub jira_project: Option<String>,
+    /// The Jira issue type, for --format jira
+    #[arg(long, value_name = "TYPE", default_value = "Task")]
+    pub jira_issue_type: String,
+    /// The PagerDuty Events v2 routing key, for --format pagerduty
+    #[arg(long, value_name = "KEY")]
+    pub routing_key: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct MonitorArgs {
+    /// The rules document (.yaml, .yml, .json or .toml)
+    #[arg(long, value_name = "FILE")]
+    pub rules: PathBuf,
+    /// The cases (JSON; the shape is below)
+    #[arg(long, value_name = "FILE")]
+    pub cases: PathBuf,
+    /// Where the last run's `now` is kept: read for the default --since, written after a run
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Exit 1 when a case was rejected (the others are still reported)
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub window: Window,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `--now` and `--since` of the demo.
+#[derive(Args, Debug, Clone)]
+pub struct DemoWindow {
+    /// The run's instant, RFC 3339 with an offset [default: the sample's 2026-11-25T20:30:00Z]
+    #[arg(long, value_parser = instant, value_name = "INSTANT")]
+    pub now: Option<DateTime<Utc>>,
+    /// The start of the window (since, now] whose events are reported, or `none` for everything
+    /// up to --now [default: --now minus one day]
+    #[arg(long, value_parser = since, value_name = "INSTANT|none")]
+    pub since: Option<Since>,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub window: DemoWindow,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextOrJson {
+    /// One finding per line
+    Text,
+    /// A JSON list
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The rules document (.yaml, .yml, .json or .toml)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// What to print: one finding per line (`FILE: PATH: message [code]`), or a JSON list of
+    /// {code, path, message}
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableOrJson {
+    /// One line per milestone instance
+    Table,
+    /// The evaluations, one per case, as the core gives them
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct EvaluateArgs {
+    /// The rules document (.yaml, .yml, .json or .toml)
+    #[arg(long, value_name = "FILE")]
+    pub rules: PathBuf,
+    /// One case or a cases file (JSON; the shapes are below)
+    #[arg(long, visible_alias = "case", value_name = "FILE")]
+    pub cases: PathBuf,
+    /// The instant to evaluate at, RFC 3339 with an offset [default: the current time]
+    #[arg(long, value_parser = instant, value_name = "INSTANT")]
+    pub now: Option<DateTime<Utc>>,
+    /// What to print
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
+}
+
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    /// The schema of the results (statuses, evaluations, events, alerts, reports) instead
+    #[arg(long)]
+    pub results: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocFormat {
+    Yaml,
+    Json,
+}
+
+/// Where an import writes.
+#[derive(Args, Debug)]
+pub struct ImportOutput {
+    /// Write the document here (atomically) instead of the standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The document's format [default: from the extension of --out, else yaml]
+    #[arg(long, value_enum)]
+    pub format: Option<DocFormat>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Salesforce: BusinessHours, Holiday, EntitlementProcess metadata, Entitlement records
+    #[command(
+        long_about = "Salesforce Service Cloud: business hours and holidays (REST / SOQL JSON), \
+                      entitlement processes and milestone types (Metadata API XML, a retrieved \
+                      folder or files), entitlements (SOQL JSON) into one rules document. The \
+                      field-by-field mapping: docs/import-salesforce.md; sample inputs: \
+                      examples/data/import/salesforce/. Warnings go to the standard error.",
+        after_help = EXIT_CODES
+    )]
+    Salesforce(SalesforceArgs),
+    /// Zendesk: schedules with their holidays, and SLA policies
+    #[command(
+        long_about = "Zendesk: schedules (GET /api/v2/business_hours/schedules) with their holidays, \
+                      and SLA policies (GET /api/v2/slas/policies) into one rules document. The \
+                      mapping: docs/import-zendesk.md; sample inputs: examples/data/import/zendesk/. \
+                      Warnings go to the standard error.",
+        after_help = EXIT_CODES
+    )]
+    Zendesk(ZendeskArgs),
+    /// iCalendar (.ics) holiday feed: its holidays, or a calendar with them
+    #[command(
+        long_about = "An iCalendar (.ics) holiday feed: with --time-zone, the fragment {holidays: \
+                      [...]}; with --calendar NAME --base FILE, a calendar document {calendars: \
+                      {NAME: ...}} whose definition is the base's (time_zone, hours, ...) with the \
+                      feed's holidays added. docs/import-ics.md. Warnings go to the standard error.",
+        after_help = EXIT_CODES
+    )]
+    Ics(IcsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SalesforceArgs {
+    /// BusinessHours query result (JSON)
+    #[arg(long, value_name = "FILE")]
+    pub business_hours: Option<PathBuf>,
+    /// Holiday query result (JSON), or a mapping from business-hours Id or Name to one
+    #[arg(long, value_name = "FILE", requires = "business_hours")]
+    pub holidays: Option<PathBuf>,
+    /// EntitlementProcess / MilestoneType metadata: a retrieved folder or XML files; repeatable
+    #[arg(long, value_name = "PATH")]
+    pub metadata: Vec<PathBuf>,
+    /// Entitlement query result (JSON)
+    #[arg(long, value_name = "FILE")]
+    pub entitlements: Option<PathBuf>,
+    /// SlaProcess query result (JSON), for entitlements that name their process by id
+    #[arg(long, value_name = "FILE", requires = "entitlements")]
+    pub sla_processes: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: ImportOutput,
+}
+
+#[derive(Args, Debug)]
+pub struct ZendeskArgs {
+    /// Schedules response (JSON)
+    #[arg(long, value_name = "FILE")]
+    pub schedules: Option<PathBuf>,
+    /// Holidays: one schedule's holidays response, or {"<schedule id>": response, ...}
+    #[arg(long, value_name = "FILE", requires = "schedules")]
+    pub holidays: Option<PathBuf>,
+    /// SLA policies response (JSON)
+    #[arg(long, value_name = "FILE")]
+    pub sla_policies: Option<PathBuf>,
+    /// The calendar (schedule name) business-hours targets run on
+    #[arg(long, value_name = "NAME", requires = "sla_policies")]
+    pub schedule: Option<String>,
+    #[command(flatten)]
+    pub output: ImportOutput,
+}
+
+#[derive(Args, Debug)]
+pub struct IcsArgs {
+    /// The feed (.ics)
+    #[arg(value_name = "FEED")]
+    pub feed: PathBuf,
+    /// The calendar's time zone (IANA), for the holidays alone
+    #[arg(
+        long,
+        value_name = "ZONE",
+        required_unless_present = "calendar",
+        conflicts_with = "calendar"
+    )]
+    pub time_zone: Option<String>,
+    /// The name of the calendar to write
+    #[arg(long, value_name = "NAME", requires = "base")]
+    pub calendar: Option<String>,
+    /// The calendar's definition without the feed (YAML or JSON: time_zone, hours, ...)
+    #[arg(long, value_name = "FILE", requires = "calendar")]
+    pub base: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: ImportOutput,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

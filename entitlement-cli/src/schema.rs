@@ -1,0 +1,14 @@
+//! `entitlement schema`: the JSON Schema of the rules document, or of the results.
+
+use crate::args::SchemaArgs;
+use crate::output::{Failure, Out, Status, json_pretty};
+
+pub fn run(args: SchemaArgs, out: &mut Out) -> Result<Status, Failure> {
+    let schema = if args.results {
+        entitlement_core::host::result_schema()
+    } else {
+        entitlement_core::schema::ruleset_schema()
+    };
+    json_pretty(out, &schema)?;
+    Ok(Status::Clean)
+}

@@ -1,0 +1,695 @@
+//! The `entitlement` command through its built binary: every subcommand, the exit codes, a
+//! closed output pipe, errors that name their file, the state file and the window, the filters.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const SAMPLE_NOW: &str = "2026-11-25T20:30:00Z";
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_entitlement"))
+}
+
+fn repo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .output()
+        .expect("the entitlement command runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("an exit code, not a signal")
+}
+
+/// A fresh folder for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn sample_rules() -> String {
+    repo("examples/data/rules.yaml").display().to_string()
+}
+
+fn sample_cases() -> String {
+    repo("examples/data/cases.json").display().to_string()
+}
+
+fn monitor(extra: &[&str]) -> Output {
+    let (rules, cases) = (sample_rules(), sample_cases());
+    let mut args = vec!["monitor", "--rules", &rules, "--cases", &cases];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn json(o: &Output) -> Value {
+    assert_eq!(code(o), 0, "stderr: {}", text(&o.stderr));
+    serde_json::from_slice(&o.stdout).expect("JSON output")
+}
+
+#[test]
+fn every_subcommand_has_help_with_its_defaults_and_the_exit_codes() {
+    for sub in [
+        &[][..],
+        &["monitor"],
+        &["check"],
+        &["evaluate"],
+        &["import", "salesforce"],
+        &["import", "zendesk"],
+        &["import", "ics"],
+        &["schema"],
+        &["demo"],
+    ] {
+        let mut args = sub.to_vec();
+        args.push("--help");
+        let o = run(&args);
+        let help = text(&o.stdout);
+        assert_eq!(code(&o), 0, "{args:?}");
+        assert!(help.contains("Exit codes:"), "{args:?}: {help}");
+        assert!(help.contains("  2  error"), "{args:?}: {help}");
+    }
+    let help = text(&run(&["monitor", "--help"]).stdout);
+    for needed in [
+        "[default: table]",
+        "[default: the current time",
+        "the `now` of --state when given, else --now minus one day",
+        "State file (JSON): {\"now\"",
+        "Cases file (JSON)",
+        "ndjson",
+    ] {
+        assert!(
+            help.contains(needed),
+            "monitor --help lacks {needed:?}:\n{help}"
+        );
+    }
+    assert!(text(&run(&["evaluate", "--help"]).stdout).contains("a single case object"));
+}
+
+#[test]
+fn version_and_usage_errors() {
+    let o = run(&["--version"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        text(&o.stdout).trim(),
+        format!("entitlement {}", env!("CARGO_PKG_VERSION"))
+    );
+    let o = run(&["monitor", "--no-such-flag"]);
+    assert_eq!(code(&o), 2);
+    let o = run(&["demo", "--format", "xml"]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("xml"));
+}
+
+#[test]
+fn no_subcommand_runs_the_demo() {
+    let plain = run(&[]);
+    let demo = run(&["demo"]);
+    assert_eq!(code(&plain), 0, "{}", text(&plain.stderr));
+    assert_eq!(plain.stdout, demo.stdout);
+    let out = text(&demo.stdout);
+    assert!(
+        out.starts_with("Entitlement breach monitor at Wed 2026-11-25 20:30 UTC over 285 cases")
+    );
+    assert!(
+        out.contains("\nAt risk: ") && out.contains("\nBreached: "),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nAlerts for (2026-11-24T20:30:00Z, now]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_demo_runs_from_any_folder_with_the_sample_built_in() {
+    // What `cargo install` gives: the binary alone, elsewhere, with no checkout beside it.
+    let dir = scratch("installed");
+    let copy = dir.join("entitlement");
+    std::fs::copy(env!("CARGO_BIN_EXE_entitlement"), &copy).unwrap();
+    let o = Command::new(&copy)
+        .args(["demo", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let report = json(&o);
+    assert_eq!(report["now"], SAMPLE_NOW);
+    assert_eq!(report["cases"].as_array().unwrap().len(), 285);
+}
+
+/// Spawns the command, reads one line and closes the pipe: the command must end by itself,
+/// without a panic.
+fn closed_pipe(args: &[&str]) {
+    let mut child = bin()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(!line.is_empty());
+    drop(reader);
+    let o = child.wait_with_output().unwrap();
+    let stderr = text(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {stderr}");
+    assert!(stderr.is_empty(), "{args:?} said: {stderr}");
+}
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    // Each output is far larger than a pipe's buffer, so the command is still writing.
+    closed_pipe(&["demo", "--format", "json"]);
+    closed_pipe(&["demo", "--since", "none", "--format", "ndjson"]);
+    closed_pipe(&["demo", "--since", "none", "--limit", "100000"]);
+    closed_pipe(&["schema", "--results"]);
+    let rules = sample_rules();
+    let cases = sample_cases();
+    closed_pipe(&[
+        "evaluate", "--rules", &rules, "--cases", &cases, "--now", SAMPLE_NOW,
+    ]);
+}
+
+#[test]
+fn a_closed_pipe_does_not_move_the_state_on() {
+    let dir = scratch("pipe-state");
+    let state = dir.join("state.json");
+    std::fs::write(&state, "{\"now\": \"2026-11-20T00:00:00Z\"}\n").unwrap();
+    let (rules, cases) = (sample_rules(), sample_cases());
+    let mut child = bin()
+        .args([
+            "monitor", "--rules", &rules, "--cases", &cases, "--now", SAMPLE_NOW,
+        ])
+        .args(["--format", "ndjson", "--state"])
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    drop(reader);
+    let o = child.wait_with_output().unwrap();
+    assert!(!text(&o.stderr).contains("panicked"));
+    assert_eq!(
+        std::fs::read_to_string(&state).unwrap(),
+        "{\"now\": \"2026-11-20T00:00:00Z\"}\n"
+    );
+}
+
+#[test]
+fn errors_name_the_file_and_the_place_inside_it() {
+    let o = monitor_with("no/such/rules.yaml", &sample_cases(), &[]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("no/such/rules.yaml"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let dir = scratch("bad-rules");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "processes:\n  - id: p\n    milestones:\n      - { name: FR, kind: first_response, target: soon }\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["check".to_string(), bad.display().to_string()],
+        vec![
+            "monitor".into(),
+            "--rules".into(),
+            bad.display().to_string(),
+            "--cases".into(),
+            sample_cases(),
+        ],
+    ] {
+        let o = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let err = text(&o.stderr);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(
+            err.starts_with(&format!("entitlement: {}: ", bad.display())),
+            "{err}"
+        );
+        assert!(err.contains("processes[0].milestones[0].target"), "{err}");
+        assert!(err.contains("[invalid_duration]"), "{err}");
+    }
+
+    let cases = dir.join("cases.json");
+    std::fs::write(&cases, "[{\"id\": \"x\",").unwrap();
+    let o = monitor_with(&sample_rules(), &cases.display().to_string(), &[]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains(&cases.display().to_string()));
+}
+
+fn monitor_with(rules: &str, cases: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["monitor", "--rules", rules, "--cases", cases];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn a_bad_case_is_left_out_and_fails_the_run_only_under_strict() {
+    let dir = scratch("strict");
+    let cases = dir.join("cases.json");
+    std::fs::write(
+        &cases,
+        r#"[{"id": "ok", "entitlement": "acme-gold", "created_at": "2026-11-25T15:00:00Z"},
+            {"id": "bad", "entitlement": "acme-gold", "created_at": "yesterday"}]"#,
+    )
+    .unwrap();
+    let cases = cases.display().to_string();
+    let window = ["--now", SAMPLE_NOW, "--format", "json"];
+    let o = monitor_with(&sample_rules(), &cases, &window);
+    let report = json(&o);
+    assert_eq!(report["cases"].as_array().unwrap().len(), 1);
+    let err = text(&o.stderr);
+    assert!(err.contains(&cases) && err.contains("cases[1]"), "{err}");
+    let mut strict = window.to_vec();
+    strict.push("--strict");
+    let o = monitor_with(&sample_rules(), &cases, &strict);
+    assert_eq!(code(&o), 1);
+    assert!(!o.stdout.is_empty(), "the report is still written");
+}
+
+fn read_state(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn the_state_file_carries_the_window_from_run_to_run_and_never_goes_back() {
+    let dir = scratch("state");
+    let state = dir.join("last-run.json");
+    let state_arg = state.display().to_string();
+    // First run: no state yet, the window is the day before.
+    let first = json(&monitor(&[
+        "--now",
+        "2026-11-25T20:00:00Z",
+        "--state",
+        &state_arg,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(first["since"], "2026-11-24T20:00:00Z");
+    assert_eq!(read_state(&state)["now"], "2026-11-25T20:00:00Z");
+    // Second run starts where the first ended.
+    let second = json(&monitor(&[
+        "--now", SAMPLE_NOW, "--state", &state_arg, "--format", "json",
+    ]));
+    assert_eq!(second["since"], "2026-11-25T20:00:00Z");
+    assert_eq!(read_state(&state)["now"], SAMPLE_NOW);
+    // The two windows' events are the day's, once each.
+    let keys = |r: &Value| -> Vec<String> {
+        r["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let whole = json(&monitor(&[
+        "--now",
+        SAMPLE_NOW,
+        "--since",
+        "2026-11-24T20:00:00Z",
+        "--format",
+        "json",
+    ]));
+    let mut both = keys(&first);
+    both.extend(keys(&second));
+    assert_eq!(both, keys(&whole));
+    // A rerun of an earlier window keeps the later time.
+    let o = monitor(&[
+        "--now",
+        "2026-11-25T19:00:00Z",
+        "--since",
+        "2026-11-25T18:00:00Z",
+        "--state",
+        &state_arg,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert_eq!(read_state(&state)["now"], SAMPLE_NOW);
+    assert!(
+        text(&o.stderr).contains("kept 2026-11-25T20:30:00Z"),
+        "{}",
+        text(&o.stderr)
+    );
+    // An earlier --now with the state's since is an empty window: refused, state untouched.
+    let o = monitor(&["--now", "2026-11-25T19:00:00Z", "--state", &state_arg]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("[invalid_window]"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(text(&o.stderr).contains(&state_arg));
+    assert_eq!(read_state(&state)["now"], SAMPLE_NOW);
+    // A state file that is not one names itself.
+    std::fs::write(&state, "not json").unwrap();
+    let o = monitor(&["--now", SAMPLE_NOW, "--state", &state_arg]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains(&state_arg));
+}
+
+#[test]
+fn a_since_not_before_now_is_an_invalid_window() {
+    for since in [SAMPLE_NOW, "2026-11-26T00:00:00Z"] {
+        let o = monitor(&["--now", SAMPLE_NOW, "--since", since]);
+        assert_eq!(code(&o), 2);
+        assert!(
+            text(&o.stderr).contains("[invalid_window]"),
+            "{}",
+            text(&o.stderr)
+        );
+        assert!(o.stdout.is_empty());
+        let o = run(&["demo", "--since", since]);
+        assert_eq!(code(&o), 2);
+    }
+    let o = monitor(&["--now", SAMPLE_NOW, "--since", "none", "--format", "json"]);
+    assert_eq!(json(&o)["since"], Value::Null);
+}
+
+fn list<'a>(report: &'a Value, name: &str) -> &'a Vec<Value> {
+    report[name].as_array().unwrap()
+}
+
+#[test]
+fn the_at_risk_list_is_ranked_and_filtered() {
+    let all = json(&run(&["demo", "--format", "json"]));
+    let at_risk = list(&all, "at_risk");
+    let breached = list(&all, "breached");
+    assert!(
+        at_risk.len() >= 3 && breached.len() >= 3,
+        "the sample has both"
+    );
+    // Soonest deadline first; most recent breach first.
+    let due: Vec<&str> = at_risk
+        .iter()
+        .map(|s| s["target_at"].as_str().unwrap())
+        .collect();
+    assert!(due.windows(2).all(|w| w[0] <= w[1]), "{due:?}");
+    let at: Vec<&str> = breached
+        .iter()
+        .map(|s| s["breached_at"].as_str().unwrap())
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] >= w[1]), "{at:?}");
+    // `statuses` starts with the two lists, in the same order.
+    let statuses = list(&all, "statuses");
+    let n = at_risk.len() + breached.len();
+    assert_eq!(&statuses[..at_risk.len()], &at_risk[..]);
+    assert_eq!(&statuses[at_risk.len()..n], &breached[..]);
+
+    let limited = json(&run(&["demo", "--format", "json", "--limit", "2"]));
+    assert_eq!(list(&limited, "at_risk"), &at_risk[..2].to_vec());
+    assert_eq!(list(&limited, "breached"), &breached[..2].to_vec());
+    assert_eq!(
+        list(&limited, "statuses"),
+        statuses,
+        "statuses are not filtered"
+    );
+
+    let level = json(&run(&["demo", "--format", "json", "--level", "critical"]));
+    let kept = list(&level, "at_risk");
+    assert!(kept.len() < at_risk.len());
+    for s in kept {
+        let crossed = s["crossed"].as_array().unwrap();
+        assert!(
+            crossed
+                .iter()
+                .any(|l| l == "critical" || l == "violation" || l == "escalation"),
+            "{s}"
+        );
+    }
+    assert_eq!(
+        list(&level, "breached"),
+        breached,
+        "every breach is a violation"
+    );
+
+    // One account: Umbrella is A-4 (umbrella-sev1).
+    let account = json(&run(&["demo", "--format", "json", "--account", "A-4"]));
+    let cases: Vec<&Value> = list(&all, "cases")
+        .iter()
+        .filter(|c| c["account"]["id"] == "A-4")
+        .collect();
+    let ids: Vec<&str> = cases
+        .iter()
+        .map(|c| c["case_id"].as_str().unwrap())
+        .collect();
+    for s in list(&account, "at_risk")
+        .iter()
+        .chain(list(&account, "breached"))
+    {
+        assert!(ids.contains(&s["case_id"].as_str().unwrap()), "{s}");
+    }
+    let expected = at_risk
+        .iter()
+        .filter(|s| ids.contains(&s["case_id"].as_str().unwrap()))
+        .count();
+    assert_eq!(list(&account, "at_risk").len(), expected);
+
+    // The table shows the same order and honours --limit.
+    let table = text(&run(&["demo", "--limit", "1"]).stdout);
+    let first = at_risk[0]["case_id"].as_str().unwrap();
+    let row = table
+        .lines()
+        .skip_while(|l| !l.starts_with("At risk:"))
+        .nth(2)
+        .unwrap();
+    assert!(row.trim_start().starts_with(first), "{row}");
+    assert!(table.contains("--limit N shows more"));
+    // The count of the rest follows the filters too.
+    let on_track = |args: &[&str]| -> usize {
+        let out = text(&run(args).stdout);
+        let line = out
+            .lines()
+            .find(|l| l.contains("on track"))
+            .unwrap()
+            .to_string();
+        line.trim_start_matches("  (")
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let rest = statuses.len() - n;
+    assert_eq!(on_track(&["demo"]), rest);
+    let rest_a4 = statuses[n..]
+        .iter()
+        .filter(|s| ids.contains(&s["case_id"].as_str().unwrap()))
+        .count();
+    assert_eq!(on_track(&["demo", "--account", "A-4"]), rest_a4);
+    assert!(rest_a4 < rest);
+}
+
+#[test]
+fn the_alert_formats_give_one_payload_per_line_and_the_filters_apply() {
+    let all = json(&run(&["demo", "--format", "json"]));
+    let alerts = list(&all, "alerts");
+    let lines = |args: &[&str]| -> Vec<Value> {
+        let o = run(args);
+        assert_eq!(code(&o), 0, "{args:?}: {}", text(&o.stderr));
+        text(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one JSON value per line"))
+            .collect()
+    };
+    let nd = lines(&["demo", "--format", "ndjson"]);
+    assert_eq!(&nd, alerts);
+    let critical = lines(&["demo", "--format", "ndjson", "--level", "critical"]);
+    assert!(!critical.is_empty() && critical.len() < nd.len());
+    assert!(
+        critical.iter().all(
+            |a| ["critical", "violation", "escalation"].contains(&a["level"].as_str().unwrap())
+        )
+    );
+    let slack = lines(&["demo", "--format", "slack"]);
+    assert_eq!(slack.len(), alerts.len());
+    assert!(slack.iter().all(|m| m["blocks"].is_array()));
+    assert_eq!(lines(&["demo", "--format", "email"]).len(), alerts.len());
+    let jira = lines(&["demo", "--format", "jira", "--jira-project", "SUP"]);
+    assert_eq!(jira[0]["fields"]["project"]["key"], "SUP");
+    let pd = lines(&["demo", "--format", "pagerduty", "--routing-key", "R0UT1NG"]);
+    assert_eq!(pd[0]["routing_key"], "R0UT1NG");
+    assert_eq!(pd[0]["dedup_key"], alerts[0]["key"]);
+    for (format, flag) in [("jira", "--jira-project"), ("pagerduty", "--routing-key")] {
+        let o = run(&["demo", "--format", format]);
+        assert_eq!(code(&o), 2);
+        assert!(text(&o.stderr).contains(flag));
+    }
+}
+
+#[test]
+fn check_reports_a_clean_document_and_exit_codes() {
+    let o = run(&["check", &sample_rules()]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert!(text(&o.stdout).ends_with("no warnings\n"));
+    let o = run(&["check", &sample_rules(), "--format", "json"]);
+    assert_eq!(json(&o), Value::Array(vec![]));
+    let o = run(&["check", "missing.yaml"]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("missing.yaml"));
+}
+
+#[test]
+fn evaluate_gives_statuses_of_one_case_or_many() {
+    let dir = scratch("evaluate");
+    let one = dir.join("case.json");
+    std::fs::write(
+        &one,
+        r#"{"id": "C-9", "entitlement": "umbrella-sev1", "created_at": "2026-11-25T15:00:00Z",
+            "fields": {"severity": "Sev1"}}"#,
+    )
+    .unwrap();
+    let rules = sample_rules();
+    let one = one.display().to_string();
+    let o = run(&[
+        "evaluate", "--rules", &rules, "--case", &one, "--now", SAMPLE_NOW,
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let table = text(&o.stdout);
+    assert!(table.lines().nth(1).unwrap().starts_with("C-9"), "{table}");
+    assert!(table.contains("violated"), "{table}");
+    let o = run(&[
+        "evaluate",
+        "--rules",
+        &rules,
+        "--cases",
+        &sample_cases(),
+        "--now",
+        SAMPLE_NOW,
+        "--format",
+        "json",
+    ]);
+    let evaluations = json(&o);
+    assert_eq!(evaluations.as_array().unwrap().len(), 285);
+    assert_eq!(evaluations[0]["case_id"], "C-1001");
+}
+
+#[test]
+fn import_writes_rules_documents_that_load() {
+    let zd = |f: &str| {
+        repo(&format!("examples/data/import/zendesk/{f}"))
+            .display()
+            .to_string()
+    };
+    let o = run(&[
+        "import",
+        "zendesk",
+        "--schedules",
+        &zd("schedules.json"),
+        "--holidays",
+        &zd("holidays.json"),
+        "--sla-policies",
+        &zd("sla_policies.json"),
+        "--schedule",
+        "Support NY",
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let yaml = text(&o.stdout);
+    let rules = entitlement_core::Ruleset::from_yaml(&yaml).expect("the import loads");
+    assert!(rules.calendars().get("Support NY").is_some());
+
+    let sf = |f: &str| {
+        repo(&format!("examples/data/import/salesforce/{f}"))
+            .display()
+            .to_string()
+    };
+    let dir = scratch("import");
+    let out = dir.join("salesforce.json");
+    let o = run(&[
+        "import",
+        "salesforce",
+        "--business-hours",
+        &sf("business_hours.json"),
+        "--metadata",
+        &sf("metadata"),
+        "--entitlements",
+        &sf("entitlements.json"),
+        "--sla-processes",
+        &sf("sla_processes.json"),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert!(o.stdout.is_empty());
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    entitlement_core::Ruleset::from_value(&doc).expect("the import loads");
+    assert!(!doc["entitlements"].as_array().unwrap().is_empty());
+
+    let feed = repo("examples/data/import/ics/us-federal.ics")
+        .display()
+        .to_string();
+    let o = run(&[
+        "import",
+        "ics",
+        &feed,
+        "--time-zone",
+        "America/New_York",
+        "--format",
+        "json",
+    ]);
+    let holidays = json(&o);
+    assert!(!holidays["holidays"].as_array().unwrap().is_empty());
+    let base = dir.join("base.yaml");
+    std::fs::write(
+        &base,
+        "time_zone: America/New_York\nhours: { mon: [\"09:00-17:00\"] }\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "import",
+        "ics",
+        &feed,
+        "--calendar",
+        "ny",
+        "--base",
+        &base.display().to_string(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with("calendars:"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    let o = run(&["import", "ics", "nowhere.ics", "--time-zone", "UTC"]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("nowhere.ics"));
+    let o = run(&["import", "zendesk"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn schema_prints_the_document_and_result_schemas() {
+    let doc = json(&run(&["schema"]));
+    assert_eq!(doc, entitlement_core::schema::ruleset_schema());
+    let shipped = std::fs::read_to_string(repo("docs/schema/ruleset.schema.json")).unwrap();
+    assert_eq!(
+        text(&run(&["schema"]).stdout),
+        shipped,
+        "the regeneration command of docs/schema.md"
+    );
+    let results = json(&run(&["schema", "--results"]));
+    assert!(results["$defs"]["MonitorReport"]["properties"]["at_risk"].is_object());
+}
