@@ -21,16 +21,19 @@ pub struct Finding {
     pub message: String,
 }
 
-/// The warnings of the document at `path`; a document that does not load is a failure naming
-/// the file and the place inside it.
-///
-/// The rule checks (`Ruleset::check`) come with issue 15's checks; until they are merged, this
-/// reports load errors only. On merge:
-/// `Ok(rules.check().into_iter().map(|w| Finding { code: w.code.into(), path: w.path, message: w.message }).collect())`.
+/// The warnings of the document at `path` (`Ruleset::check` at the current time); a document
+/// that does not load is a failure naming the file and the place inside it.
 pub fn check_rules(path: &Path) -> Result<Vec<Finding>, Failure> {
-    // TODO(merge, issue 15 checks): return the warnings of `Ruleset::check`, as above.
-    let _rules = input::rules(path)?;
-    Ok(Vec::new())
+    let rules = input::rules(path)?;
+    Ok(rules
+        .check()
+        .into_iter()
+        .map(|w| Finding {
+            code: w.code.as_str().to_string(),
+            path: w.path,
+            message: w.message,
+        })
+        .collect())
 }
 
 pub fn run(args: CheckArgs, out: &mut Out) -> Result<Status, Failure> {

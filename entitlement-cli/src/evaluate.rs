@@ -19,7 +19,7 @@ pub fn run(args: EvaluateArgs, out: &mut Out) -> Result<Status, Failure> {
     }
     let now = args.now.unwrap_or_else(input::current_time);
     let evaluations = rules
-        .evaluate_cases(&file.cases, now)
+        .evaluate_cases(file.cases(), now)
         .map_err(|e| Failure::in_file(&args.cases, &e))?;
     match args.format {
         TableOrJson::Json => json_pretty(out, &evaluations)?,

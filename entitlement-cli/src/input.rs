@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use entitlement_core::document::{self, Format};
-use entitlement_core::rules::{Case, Ruleset};
+use entitlement_core::rules::{Case, CaseBatch, Ruleset};
 use entitlement_core::time::parse_instant;
 use serde_json::Value;
 
@@ -78,10 +78,18 @@ pub struct Rejected {
 pub struct Cases {
     /// The file's own `now`, if it has one.
     pub now: Option<DateTime<Utc>>,
-    /// The cases read.
-    pub cases: Vec<Case>,
+    /// Every case of the file in order: the ones read and the reading error of the others, so
+    /// that the monitor reports the rejected ones as `errors` and `data_error` events.
+    pub batch: CaseBatch,
     /// The cases that could not be read.
     pub rejected: Vec<Rejected>,
+}
+
+impl Cases {
+    /// The cases read.
+    pub fn cases(&self) -> &[Case] {
+        self.batch.cases()
+    }
 }
 
 /// Reads a cases file: `{"now": ..., "cases": [...]}`, a list of cases, or (when `one` is
@@ -113,21 +121,24 @@ pub fn cases_text(text: &str, shown: &Path, one: bool) -> Result<Cases, Failure>
     };
     let progress = list.len() >= 50_000;
     let total = list.len();
-    let mut cases = Vec::with_capacity(total);
+    let mut batch = CaseBatch::new();
     let mut rejected = Vec::new();
     for (i, c) in list.into_iter().enumerate() {
         match Case::from_value_at(&c, i) {
-            Ok(case) => cases.push(case),
-            Err(e) => rejected.push(Rejected {
-                case_id: c.get("id").and_then(Value::as_str).map(str::to_string),
-                index: i,
-                code: e.code().to_string(),
-                message: e.to_string(),
-                path: match e.path_text() {
-                    "" => format!("cases[{i}]"),
-                    p => format!("cases[{i}].{p}"),
-                },
-            }),
+            Ok(case) => batch.push(Ok(case)),
+            Err(e) => {
+                rejected.push(Rejected {
+                    case_id: c.get("id").and_then(Value::as_str).map(str::to_string),
+                    index: i,
+                    code: e.code().to_string(),
+                    message: e.to_string(),
+                    path: match e.path_text() {
+                        "" => format!("cases[{i}]"),
+                        p => format!("cases[{i}].{p}"),
+                    },
+                });
+                batch.push(Err(e));
+            }
         }
         if progress && (i + 1) % 100_000 == 0 {
             crate::output::note(format!("read {} of {total} cases", i + 1));
@@ -135,7 +146,7 @@ pub fn cases_text(text: &str, shown: &Path, one: bool) -> Result<Cases, Failure>
     }
     Ok(Cases {
         now,
-        cases,
+        batch,
         rejected,
     })
 }

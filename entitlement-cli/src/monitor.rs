@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::{DateTime, TimeDelta, Utc};
 use entitlement_core::MilestoneState;
 use entitlement_core::rules::{
-    Alert, CaseEvaluation, Level, MilestoneStatus, MonitorReport, Ruleset, StatusRef,
+    Alert, CaseEvaluation, Level, MilestoneStatus, MonitorReport, OnError, Ruleset, StatusRef,
 };
 use serde_json::Value;
 
@@ -49,8 +49,9 @@ pub fn monitor(args: MonitorArgs, out: &mut Out) -> Result<Status, Failure> {
     let from_state = args.window.since.is_none() && kept.is_some();
     check_window(since, now, args.state.as_deref().filter(|_| from_state))?;
     let mut report = rules
-        .monitor(&file.cases, now, since)
+        .monitor_batch(&file.batch, now, since, OnError::Collect)
         .map_err(|e| Failure::in_file(&args.cases, &e))?;
+    report_errors(&args.cases, &report, &file.rejected);
     let sources = Sources {
         rules: &args.rules.display().to_string(),
         cases: &args.cases.display().to_string(),
@@ -69,10 +70,9 @@ pub fn monitor(args: MonitorArgs, out: &mut Out) -> Result<Status, Failure> {
             entitlement_core::time::rfc3339(now)
         ));
     }
-    // TODO(merge, issue 15 errors): count the core's rejected cases too:
-    // `let rejected = file.rejected.len() + report.errors.len();`
-    let rejected = file.rejected.len();
-    Ok(if args.strict && rejected > 0 {
+    // `errors` holds the cases the file could not give (also in `file.rejected`) and those the
+    // rules could not check.
+    Ok(if args.strict && !report.errors.is_empty() {
         Status::Findings
     } else {
         Status::Clean
@@ -97,7 +97,7 @@ pub fn demo(args: DemoArgs, out: &mut Out) -> Result<Status, Failure> {
     };
     check_window(since, now, None)?;
     let mut report = rules
-        .monitor(&file.cases, now, since)
+        .monitor_batch(&file.batch, now, since, OnError::Collect)
         .map_err(|e| internal(&e))?;
     let sources = Sources {
         rules: SAMPLE_RULES_NAME,
@@ -140,6 +140,21 @@ fn check_window(
         entitlement_core::time::rfc3339(since),
         entitlement_core::time::rfc3339(now)
     )))
+}
+
+/// Notes (on stderr) the cases the rules could not check; those the file could not give were
+/// noted as they were read.
+fn report_errors(file: &Path, report: &MonitorReport, read: &[Rejected]) {
+    let read: std::collections::HashSet<usize> = read.iter().map(|r| r.index).collect();
+    for e in report.errors.iter().filter(|e| !read.contains(&e.index)) {
+        note(format!(
+            "{}: {} left out: {} [{}]",
+            file.display(),
+            e.path,
+            e.message,
+            e.code
+        ));
+    }
 }
 
 fn report_rejected(file: &Path, rejected: &[Rejected]) {

@@ -333,6 +333,10 @@ fn judge_one(
     }
 }
 
+/// What [`Ruleset::suppression`] finds for one case: the rule holding back each pending event,
+/// whether the case is urgent, and its fields at `now`.
+type Judged = (Vec<Option<&'static str>>, bool, Map<String, Value>);
+
 fn in_window(at: i64, since: Option<i64>, now: i64) -> bool {
     at <= now && since.is_none_or(|s| at > s)
 }
@@ -799,7 +803,7 @@ impl Ruleset {
         process: &Process,
         pending: &[Pending<'_>],
         urgency_at: Option<i64>,
-    ) -> Result<(Vec<Option<&'static str>>, bool, Map<String, Value>)> {
+    ) -> Result<Judged> {
         let cfg = &self.monitor;
         let mut order: Vec<usize> = (0..pending.len()).collect();
         order.sort_by_key(|&k| pending[k].at);
@@ -851,7 +855,7 @@ impl Ruleset {
         process: &Process,
         pending: &[Pending<'_>],
         urgency_at: Option<i64>,
-    ) -> Result<(Vec<Option<&'static str>>, bool, Map<String, Value>)> {
+    ) -> Result<Judged> {
         let cfg = &self.monitor;
         let mut out = Vec::new();
         for p in pending {
