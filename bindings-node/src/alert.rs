@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::convert;
 use crate::error::{Result, guard};
-use crate::results::{Js, Wrapped};
+use crate::results::{Js, MonitorReport, Wrapped};
 use crate::ser::{self, Mode};
 
 /// One unsuppressed monitor event with what the account team needs to act: the account context
@@ -101,7 +101,7 @@ impl Alert {
 }
 
 #[napi]
-impl crate::results::MonitorReport {
+impl MonitorReport {
     /// One digest per account of the report's alerts ("Acme Corp: 2 breached, 5 at risk"),
     /// for channels that should get one message per run rather than one per event: each with
     /// its counts, its alerts' keys, a Block Kit message (`slack`) and an email (`email`:
