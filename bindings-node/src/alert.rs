@@ -13,8 +13,7 @@ use serde_json::Value;
 
 use crate::convert;
 use crate::error::{Result, guard};
-use crate::results::MonitorReport;
-use crate::results::{Js, Wrapped};
+use crate::results::{Js, MonitorReport, Wrapped};
 use crate::ser::{self, Mode};
 
 /// One unsuppressed monitor event with what the account team needs to act: the account context

@@ -380,7 +380,10 @@ export interface AccountRollup {
   usage: EntitlementUsageJSON[]
 }
 
-/** One event, ready to tell a person: who, what, by when, and what to do. */
+/**
+ * What needs doing, for whom and by when: the monitor's events of one milestone instance (or one
+ * quota) at one instant, told to a person.
+ */
 export interface Alert {
   /** The whole account context, untouched (shared with the entitlement, not copied). */
   readonly account: Record<string, unknown>
@@ -391,10 +394,17 @@ export interface Alert {
   readonly accountId: string | null
   /** The account's name. */
   readonly accountName: string | null
-  /** Suggested actions: the trigger's own first, then the defaults that apply. */
+  /** The same actions with their labels and details (`monitor.actions`). */
+  readonly actionItems: AlertAction[]
+  /**
+   * Suggested action ids: the highest-level event's own first, then the other events' and the
+   * defaults that apply, each once.
+   */
   readonly actions: string[]
   /** The account's ARR. */
   readonly arr: unknown
+  /** The account's ARR as money (`$1.2M`, currency `monitor.currency`). */
+  readonly arrText: string | null
   /** When the threshold was crossed. */
   readonly at: Date
   /**
@@ -416,14 +426,29 @@ export interface Alert {
   readonly entitlement: string | null
   /** The executive sponsor. */
   readonly executiveSponsor: unknown
+  /** The case's fields named by `monitor.alert_fields` that it has, as of `now`. */
+  readonly fields: AlertField[]
   /** The milestone instance. */
   readonly instance: number | null
-  /** The event's key (use it to deduplicate downstream, e.g. as PagerDuty's `dedup_key`). */
+  /**
+   * The key of the alert's highest-level event (use it to deduplicate downstream, e.g. as
+   * PagerDuty's `dedup_key`).
+   */
   readonly key: string
-  /** What the event is about. */
+  /**
+   * The keys of every event the alert covers, in the order of the report's events (by key: they
+   * share the instant), `key` among them.
+   */
+  readonly keys: string[]
+  /** What the highest-level event is about. */
   readonly kind: MonitorEventKind
-  /** Its level. */
+  /** The highest level of its events. */
   readonly level: Level
+  /**
+   * Links to the case and the account (`monitor.links`), when configured and the alert has the
+   * values they need.
+   */
+  readonly links: AlertLink[]
   /** The milestone. */
   readonly milestone: string | null
   /** The account's renewal date. */
@@ -432,7 +457,10 @@ export interface Alert {
   readonly summary: string
   /** That zone (`None` for 24×7 and unions: the local deadline is then UTC). */
   readonly timeZone: string | null
-  /** A one-line title (control characters from CRM text become spaces). */
+  /**
+   * A one-line title in words: what is due, for whom and by when, every time with its zone ("First
+   * Response on case 500-17 (Acme Corp, Sev2) due in 15 min of business time (16:00 EST)").
+   */
   readonly title: string
   /**
    * Wall-clock time left until the deadline (negative once late); `None` once completed. In
@@ -454,10 +482,17 @@ export interface AlertJSON {
   accountId: string | null
   /** The account's name. */
   accountName: string | null
-  /** Suggested actions: the trigger's own first, then the defaults that apply. */
+  /** The same actions with their labels and details (`monitor.actions`). */
+  actionItems: AlertAction[]
+  /**
+   * Suggested action ids: the highest-level event's own first, then the other events' and the
+   * defaults that apply, each once.
+   */
   actions: string[]
   /** The account's ARR. */
   arr: unknown
+  /** The account's ARR as money (`$1.2M`, currency `monitor.currency`). */
+  arrText: string | null
   /** When the threshold was crossed. */
   at: string
   /**
@@ -479,14 +514,29 @@ export interface AlertJSON {
   entitlement: string | null
   /** The executive sponsor. */
   executiveSponsor: unknown
+  /** The case's fields named by `monitor.alert_fields` that it has, as of `now`. */
+  fields: AlertField[]
   /** The milestone instance. */
   instance: number | null
-  /** The event's key (use it to deduplicate downstream, e.g. as PagerDuty's `dedup_key`). */
+  /**
+   * The key of the alert's highest-level event (use it to deduplicate downstream, e.g. as
+   * PagerDuty's `dedup_key`).
+   */
   key: string
-  /** What the event is about. */
+  /**
+   * The keys of every event the alert covers, in the order of the report's events (by key: they
+   * share the instant), `key` among them.
+   */
+  keys: string[]
+  /** What the highest-level event is about. */
   kind: MonitorEventKind
-  /** Its level. */
+  /** The highest level of its events. */
   level: Level
+  /**
+   * Links to the case and the account (`monitor.links`), when configured and the alert has the
+   * values they need.
+   */
+  links: AlertLink[]
   /** The milestone. */
   milestone: string | null
   /** The account's renewal date. */
@@ -495,13 +545,48 @@ export interface AlertJSON {
   summary: string
   /** That zone (`None` for 24×7 and unions: the local deadline is then UTC). */
   timeZone: string | null
-  /** A one-line title (control characters from CRM text become spaces). */
+  /**
+   * A one-line title in words: what is due, for whom and by when, every time with its zone ("First
+   * Response on case 500-17 (Acme Corp, Sev2) due in 15 min of business time (16:00 EST)").
+   */
   title: string
   /**
    * Wall-clock time left until the deadline (negative once late); `None` once completed. In
    * milliseconds.
    */
   wallLeft: number | null
+}
+
+/**
+ * A suggested action with its label from the action catalogue (`monitor.actions`) or the built-in
+ * labels.
+ */
+export interface AlertAction {
+  /** More on what to do, from the catalogue. */
+  details: string | null
+  /** The action's id (`notify_owner`). */
+  id: string
+  /** What a person reads (`Notify the case owner`). */
+  label: string
+}
+
+/** A case field an alert shows (`monitor.alert_fields`). */
+export interface AlertField {
+  /** The field's name in words (`Subject`, `Owner`). */
+  label: string
+  /** Its value at `now`, as text. */
+  value: string
+}
+
+/**
+ * A link an alert carries (`monitor.links`): a button in Slack, a link in email, Jira and
+ * PagerDuty.
+ */
+export interface AlertLink {
+  /** What the link opens (`Open case`, `Open account`). */
+  label: string
+  /** The URL, its values percent-encoded. */
+  url: string
 }
 
 /** Attainment counts of one milestone under one ruleset. */
@@ -905,7 +990,10 @@ export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'd
 export interface MonitorReport {
   /** Per account rollups, by account id. */
   readonly accounts: AccountRollup[]
-  /** One alert per event that is not suppressed, in the same order. */
+  /**
+   * One alert per milestone instance (or quota) and instant, covering the events that are not
+   * suppressed, by instant then key.
+   */
   readonly alerts: Alert[]
   /**
    * The open milestones not yet breached that crossed a trigger or used at least the
@@ -940,7 +1028,10 @@ export interface MonitorReport {
 export interface MonitorReportJSON {
   /** Per account rollups, by account id. */
   accounts: AccountRollup[]
-  /** One alert per event that is not suppressed, in the same order. */
+  /**
+   * One alert per milestone instance (or quota) and instant, covering the events that are not
+   * suppressed, by instant then key.
+   */
   alerts: AlertJSON[]
   /**
    * The open milestones not yet breached that crossed a trigger or used at least the
