@@ -1,6 +1,7 @@
 //! One integration-test binary for the core (keeps link time down).
 
 mod common;
+mod completed;
 mod dst;
 mod errors;
 mod fuzz_corpus;
@@ -11,6 +12,7 @@ mod hostile_documents;
 mod hostile_monitor;
 mod import_ics;
 mod import_salesforce;
+mod import_salesforce_accounts;
 mod import_zendesk;
 mod limits;
 mod monitor;

@@ -31,6 +31,9 @@ pub enum MonitorEventKind {
     Quota,
     /// The cases of an entitlement reached a fraction of its per-incident allowance.
     Allowance,
+    /// A milestone instance was completed, at or before its target (`point` `met`) or after it
+    /// (`late`); `actions` are the milestone's `on_complete` list.
+    MilestoneCompleted,
 }
 
 impl MonitorEventKind {
@@ -46,6 +49,7 @@ impl MonitorEventKind {
             MonitorEventKind::Breach => "breach",
             MonitorEventKind::Quota => "quota",
             MonitorEventKind::Allowance => "allowance",
+            MonitorEventKind::MilestoneCompleted => "milestone_completed",
         }
     }
 }
@@ -77,7 +81,7 @@ pub struct QuotaCrossing {
     pub used: u32,
 }
 
-/// One thing that happened: a trigger, a breach, or a quota crossing.
+/// One thing that happened: a trigger, a breach, a completion, or a quota crossing.
 ///
 /// ```
 /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
@@ -96,7 +100,7 @@ pub struct MonitorEvent {
     pub kind: MonitorEventKind,
     /// Its level.
     pub level: Level,
-    /// The instant the threshold was crossed.
+    /// The instant the threshold was crossed (for a completion, the instant of completion).
     #[serde(with = "crate::time::serde_instant")]
     #[schemars(schema_with = "crate::time::schema_instant")]
     pub at: DateTime<Utc>,
@@ -110,9 +114,10 @@ pub struct MonitorEvent {
     pub milestone: Option<String>,
     /// The milestone instance (milestone events).
     pub instance: Option<u32>,
-    /// The trigger's point as written (`50%`, `-5m`); `None` for breaches and quotas.
+    /// The trigger's point as written (`50%`, `-5m`); for a completion, `met` or `late`;
+    /// `None` for breaches and quotas.
     pub point: Option<String>,
-    /// The trigger's own actions.
+    /// The trigger's own actions; for a completion, the milestone's `on_complete` list.
     pub actions: Vec<String>,
     /// The milestone's status at `now` (milestone events), shared by the events of one
     /// milestone instance.

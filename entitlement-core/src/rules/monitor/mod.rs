@@ -32,7 +32,7 @@ use crate::rules::model::{Entitlement, Level, Milestone, Period, Process, Proces
 use crate::rules::monitor_config::MonitorConfig;
 use crate::rules::period::period_bounds;
 use crate::rules::replay::{StateAt, StateSweep, is_paused};
-use crate::rules::status::{CaseEvaluation, MilestoneStatus};
+use crate::rules::status::{CaseEvaluation, MilestoneState, MilestoneStatus};
 use crate::rules::usage::{Counted, Counts};
 use crate::time::{from_us, to_us};
 
@@ -59,7 +59,8 @@ pub struct MonitorReport {
     pub since: Option<DateTime<Utc>>,
     /// The events of `(since, now]`, by instant then key; suppressed ones included and marked.
     pub events: Vec<MonitorEvent>,
-    /// One alert per event that is not suppressed, in the same order.
+    /// One alert per event that is not suppressed, in the same order (a `milestone_completed`
+    /// event only when its milestone has `on_complete` actions).
     pub alerts: Vec<Alert>,
     /// Every open milestone (in progress, paused or violated), least time left first, as its
     /// place in `cases`.
@@ -186,6 +187,11 @@ fn judge_one(
     state: &StateAt,
     activity_since: impl Fn(i64) -> bool,
 ) -> Option<&'static str> {
+    // A completion is not an alarm: no rule holds it back, `min_level` included (it is of level
+    // `info`, so any `min_level` would drop the action that resolves a page). `docs/monitor.md`.
+    if p.kind == MonitorEventKind::MilestoneCompleted {
+        return None;
+    }
     if let Some(min) = &cfg.suppress.min_level {
         let tier = min.tier_field().and_then(|f| state.fields.get(f));
         if p.level < min.for_tier(tier) {
@@ -386,6 +392,7 @@ impl Ruleset {
             let fired_in_window =
                 |at: Option<DateTime<Utc>>| at.is_some_and(|at| in_window(to_us(at), since, now));
             if !fired_in_window(status.breached_at)
+                && !fired_in_window(status.completed_at)
                 && !status.triggers.iter().any(|t| fired_in_window(t.fired_at))
             {
                 continue;
@@ -437,6 +444,31 @@ impl Ruleset {
                     at,
                     point: None,
                     actions: Vec::new(),
+                });
+            }
+            // A completion is reported at its own instant, so once across consecutive windows;
+            // `met` when the instance was completed at or before its target.
+            let outcome = match status.state {
+                MilestoneState::Completed => Some("met"),
+                MilestoneState::CompletedLate => Some("late"),
+                _ => None,
+            };
+            if let (Some(outcome), Some(at)) = (
+                outcome,
+                status
+                    .completed_at
+                    .map(to_us)
+                    .filter(|&at| in_window(at, since, now)),
+            ) {
+                pending.push(Pending {
+                    place,
+                    milestone,
+                    key: event_key(&[&case.id, &status.milestone, &instance, "completed"]),
+                    kind: MonitorEventKind::MilestoneCompleted,
+                    level: Level::Info,
+                    at,
+                    point: Some(outcome.to_string()),
+                    actions: milestone.on_complete.clone(),
                 });
             }
         }
@@ -498,7 +530,11 @@ impl Ruleset {
 
     /// Adds the alert of `event` (when it is not suppressed) to `alerts`.
     fn alert(&self, alerts: &mut Alerts, event: &MonitorEvent, urgent_case: bool) {
-        if event.suppressed {
+        // A completion tells someone only when its milestone names actions to take
+        // (`on_complete`): "first response met" on every case is noise.
+        if event.suppressed
+            || (event.kind == MonitorEventKind::MilestoneCompleted && event.actions.is_empty())
+        {
             return;
         }
         let time_zone = event
