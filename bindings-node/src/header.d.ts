@@ -176,6 +176,42 @@ export interface MilestoneDefinition {
   /** Replaces the process's list for this milestone. */
   pause_statuses?: string[]
   triggers?: TriggerDefinition[]
+  /** Actions for the host when an instance is completed, met or late: the `actions` of the
+   *  monitor's `milestone_completed` event. */
+  on_complete?: string[]
+}
+
+/** Where a person of the account comes from: an `AccountTeamMember`'s `TeamMemberRole`, or
+ *  the `Role` of an `AccountContactRole` / `OpportunityContactRole` (the primary one first). */
+export type SalesforceAccountPerson = { teamRole: string } | { contactRole: string }
+
+/** `salesforce.entitlements(records, { accounts })`: recorded SOQL query results (each a query
+ *  result, a list of its pages, or a list of records) and the mapping that reads them into each
+ *  entitlement's `account` block. A mapping key set to `null` reads nothing; a key left out
+ *  keeps its default, which reads only the records that are given. */
+export interface SalesforceAccountOptions {
+  /** `SELECT Id, Name, AnnualRevenue FROM Account` (and the fields the mapping names). */
+  accounts?: unknown
+  /** `SELECT Id, AccountId, ContractNumber, Status, EndDate FROM Contract`. */
+  contracts?: unknown
+  /** `SELECT Id, AccountId, Name, Type, IsClosed, CloseDate FROM Opportunity`. */
+  opportunities?: unknown
+  /** `SELECT AccountId, TeamMemberRole, User.Name, User.Email FROM AccountTeamMember`. */
+  teamMembers?: unknown
+  /** `SELECT AccountId, Role, IsPrimary, Contact.Name, Contact.Email FROM AccountContactRole`. */
+  contactRoles?: unknown
+  /** The `Account` field that holds the ARR (default `AnnualRevenue`). */
+  arr?: string | null
+  /** Default `{ from: 'contract' }`: the latest `EndDate` of an activated contract. */
+  renewalDate?:
+    | { from: 'contract' }
+    | { from: 'opportunity'; type?: string }
+    | { from: 'account'; field: string }
+    | null
+  /** Default `{ teamRole: 'Executive Sponsor' }`. */
+  executiveSponsor?: SalesforceAccountPerson | null
+  /** Default `{ teamRole: 'Customer Success Manager' }`. */
+  csm?: SalesforceAccountPerson | null
 }
 
 /** An entitlement process (one version of it). */

@@ -86,16 +86,16 @@ fn the_default_mapping_reads_annual_revenue_contract_end_and_team_roles() {
     assert!(a[1].get("executive_sponsor").is_none());
     assert!(warned(
         &imp,
-        "5505e000000EnT2AAK",
+        "0015e000000Glbx1AA",
         "executive_sponsor (TeamMemberRole)"
     ));
     // Initech: AnnualRevenue is null, no contract: warnings, nothing made up.
     assert!(a[2].get("arr").is_none() && a[2].get("renewal_date").is_none());
     assert!(warned(&imp, "Account 0015e000000Init1AA", "AnnualRevenue"));
-    assert!(warned(&imp, "5505e000000EnT3AAK", "Contract.EndDate"));
+    assert!(warned(&imp, "0015e000000Init1AA", "Contract.EndDate"));
     // Umbrella: two CSMs: the first, with a warning.
     assert_eq!(a[3]["csm"]["name"], "Ana Silva");
-    assert!(warned(&imp, "5505e000000EnT4AAK", "csm (TeamMemberRole)"));
+    assert!(warned(&imp, "0015e000000Umbr1AA", "csm (TeamMemberRole)"));
     // The result is a valid document, and the alerts read it.
     let rules = Ruleset::from_value(
         &salesforce::entitlement_processes(
@@ -159,7 +159,7 @@ fn the_renewal_date_of_the_next_open_renewal_opportunity() {
     assert_eq!(a[0]["renewal_date"], "2027-03-15");
     assert_eq!(a[1]["renewal_date"], "2027-04-30");
     assert_eq!(a[3]["renewal_date"], "2027-01-15");
-    assert!(warned(&imp, "5505e000000EnT3AAK", "Opportunity.CloseDate"));
+    assert!(warned(&imp, "0015e000000Init1AA", "Opportunity.CloseDate"));
 }
 
 #[test]
@@ -331,4 +331,29 @@ fn success_actions_reach_the_monitor_as_on_complete_actions() {
     assert_eq!(e.actions, ["Thank_Customer"]);
     assert_eq!(e.at, at("2026-11-26T18:00:00Z"));
     assert!(r.alerts.iter().any(|a| a.key == e.key));
+}
+
+#[test]
+fn an_account_of_many_entitlements_is_read_once() {
+    // Three entitlements of Globex: the same context on each, its warnings once.
+    let ents = salesforce::entitlements(
+        &json!([{"Id": "5501", "AccountId": "0015e000000Glbx1AA"},
+                {"Id": "5502", "AccountId": "0015e000000Glbx1AA"},
+                {"Id": "5503", "AccountId": "0015e000000Glbx1AA", "Account": {"Name": "Globex EU"}}]),
+        None,
+        None,
+    )
+    .unwrap();
+    let imp = salesforce::account_context(ents, &options(json!({}))).unwrap();
+    let a = accounts(&imp);
+    assert_eq!(a[0], a[1]);
+    assert_eq!(a[0]["csm"]["name"], "Ana Silva");
+    assert_eq!(a[2]["name"], "Globex EU"); // the entitlement's own account name stays
+    assert_eq!(a[2]["arr"], a[0]["arr"]);
+    let sponsor_warnings = imp
+        .warnings
+        .iter()
+        .filter(|w| w.field == "executive_sponsor (TeamMemberRole)")
+        .count();
+    assert_eq!(sponsor_warnings, 1);
 }

@@ -431,6 +431,7 @@ pub fn account_context(entitlements: Import, options: &Value) -> Result<Import> 
             found: "no list".into(),
         });
     };
+    let mut context: HashMap<String, Map<String, Value>> = HashMap::new();
     for ent in list.iter_mut() {
         let ent_label = crate::import::record_label(
             "Entitlement",
@@ -455,97 +456,125 @@ pub fn account_context(entitlements: Import, options: &Value) -> Result<Import> 
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        let mut warn = |record: &str, field: &str, message: String| {
-            warnings.push(Warning {
-                record: record.to_string(),
-                field: field.to_string(),
-                message,
-            })
-        };
         let acc = accounts.get(account.as_str());
         if given("accounts") && acc.is_none() {
-            warn(
-                &ent_label,
-                "AccountId",
-                format!(
+            warnings.push(Warning {
+                record: ent_label,
+                field: "AccountId".into(),
+                message: format!(
                     "the account {account} is not among the Account records: its ARR and account fields are not imported"
                 ),
-            );
+            });
         }
-        if let Some(a) = acc {
-            if !block.contains_key("name")
-                && let Some(n) = text(a.map, "Name")
-            {
-                block.insert("name".into(), json!(n));
-            }
-            if let Some(field) = &mapping.arr {
-                match a.map.get(field.as_str()) {
-                    None | Some(Value::Null) => warn(
-                        &a.label,
-                        field,
-                        format!(
-                            "no ARR: the field is {} (query it, or map `arr` to the field that holds the ARR)",
-                            if a.map.contains_key(field.as_str()) {
-                                "empty"
-                            } else {
-                                "not in the record"
-                            }
-                        ),
-                    ),
-                    Some(Value::Number(n))
-                        if n.as_f64().is_some_and(|x| x.is_finite() && x >= 0.0) =>
-                    {
-                        block.insert("arr".into(), Value::Number(n.clone()));
-                    }
-                    Some(v) => {
-                        return Err(unsupported(
-                            &a.label,
-                            field,
-                            format!(
-                                "expected an amount (a number from 0), found {}",
-                                match v {
-                                    Value::Number(n) => n.to_string(),
-                                    v => type_name(v),
-                                }
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        if let Some(source) = &mapping.renewal_date
-            && let Some(date) =
-                renewal_date(source, &account, acc, &rows_of, &ent_label, &mut warn)?
-        {
-            block.insert("renewal_date".into(), json!(date.to_string()));
-        }
-        for (key, source) in [
-            ("executive_sponsor", &mapping.executive_sponsor),
-            ("csm", &mapping.csm),
-        ] {
-            let Some(source) = source else { continue };
-            if let Some(p) = person_of(source, &account, &rows_of, &ent_label, key, &mut warn)? {
-                block.insert(key.into(), p);
-            }
-        }
-        if let Some(rows) = rows_of("contact_roles").get(account.as_str()) {
-            let contacts: Vec<Value> = rows
-                .iter()
-                .filter_map(|r| {
-                    let mut p = person_value(r.map.get("Contact")?)?;
-                    if let Some(role) = text(r.map, "Role") {
-                        p["role"] = json!(role);
-                    }
-                    Some(p)
+        // One account's context is read once, however many entitlements it has (reading it per
+        // entitlement made the work entitlements × rows of the account), and its warnings name
+        // the account.
+        if !context.contains_key(&account) {
+            let acc_label = match acc {
+                Some(a) => a.label.clone(),
+                None => crate::import::record_label(
+                    "Account",
+                    Some(&account),
+                    block.get("name").and_then(Value::as_str),
+                ),
+            };
+            let mut warn = |record: &str, field: &str, message: String| {
+                warnings.push(Warning {
+                    record: record.to_string(),
+                    field: field.to_string(),
+                    message,
                 })
-                .collect();
-            if !contacts.is_empty() {
-                block.insert("contacts".into(), Value::Array(contacts));
+            };
+            let extra = read_account(&mapping, &account, acc, &acc_label, &rows_of, &mut warn)?;
+            context.insert(account.clone(), extra);
+        }
+        for (k, v) in &context[&account] {
+            if k != "name" || !block.contains_key("name") {
+                block.insert(k.clone(), v.clone());
             }
         }
         ent["account"] = Value::Object(block);
     }
     Ok(Import { document, warnings })
+}
+
+/// The context of one account: what the mapping reads from its records.
+fn read_account<'a>(
+    mapping: &AccountMapping,
+    account: &str,
+    acc: Option<&Row<'a>>,
+    acc_label: &str,
+    rows_of: &RowsOf<'_, 'a>,
+    warn: &mut dyn FnMut(&str, &str, String),
+) -> Result<Map<String, Value>> {
+    let mut extra = Map::new();
+    if let Some(a) = acc {
+        if let Some(n) = text(a.map, "Name") {
+            extra.insert("name".into(), json!(n));
+        }
+        if let Some(field) = &mapping.arr {
+            match a.map.get(field.as_str()) {
+                None | Some(Value::Null) => warn(
+                    &a.label,
+                    field,
+                    format!(
+                        "no ARR: the field is {} (query it, or map `arr` to the field that holds the ARR)",
+                        if a.map.contains_key(field.as_str()) {
+                            "empty"
+                        } else {
+                            "not in the record"
+                        }
+                    ),
+                ),
+                Some(Value::Number(n)) if n.as_f64().is_some_and(|x| x.is_finite() && x >= 0.0) => {
+                    extra.insert("arr".into(), Value::Number(n.clone()));
+                }
+                Some(v) => {
+                    return Err(unsupported(
+                        &a.label,
+                        field,
+                        format!(
+                            "expected an amount (a number from 0), found {}",
+                            match v {
+                                Value::Number(n) => n.to_string(),
+                                v => type_name(v),
+                            }
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(source) = &mapping.renewal_date
+        && let Some(date) = renewal_date(source, account, acc, rows_of, acc_label, warn)?
+    {
+        extra.insert("renewal_date".into(), json!(date.to_string()));
+    }
+    for (key, source) in [
+        ("executive_sponsor", &mapping.executive_sponsor),
+        ("csm", &mapping.csm),
+    ] {
+        let Some(source) = source else { continue };
+        if let Some(p) = person_of(source, account, rows_of, acc_label, key, warn)? {
+            extra.insert(key.into(), p);
+        }
+    }
+    if let Some(rows) = rows_of("contact_roles").get(account) {
+        let contacts: Vec<Value> = rows
+            .iter()
+            .filter_map(|r| {
+                let mut p = person_value(r.map.get("Contact")?)?;
+                if let Some(role) = text(r.map, "Role") {
+                    p["role"] = json!(role);
+                }
+                Some(p)
+            })
+            .collect();
+        if !contacts.is_empty() {
+            extra.insert("contacts".into(), Value::Array(contacts));
+        }
+    }
+    Ok(extra)
 }
 
 type RowsOf<'r, 'a> = dyn Fn(&str) -> &'r HashMap<&'a str, Vec<Row<'a>>> + 'r;
@@ -555,7 +584,7 @@ fn renewal_date<'a>(
     account: &str,
     acc: Option<&Row<'a>>,
     rows_of: &RowsOf<'_, 'a>,
-    ent_label: &str,
+    acc_label: &str,
     warn: &mut dyn FnMut(&str, &str, String),
 ) -> Result<Option<NaiveDate>> {
     match source {
@@ -584,7 +613,7 @@ fn renewal_date<'a>(
             }
             if best.is_none() {
                 warn(
-                    ent_label,
+                    acc_label,
                     "Contract.EndDate",
                     format!(
                         "no renewal date: the account {account} has no activated Contract with an EndDate"
@@ -607,7 +636,7 @@ fn renewal_date<'a>(
             }
             if best.is_none() {
                 warn(
-                    ent_label,
+                    acc_label,
                     "Opportunity.CloseDate",
                     format!(
                         "no renewal date: the account {account} has no open {kind:?} Opportunity with a CloseDate"
@@ -623,7 +652,7 @@ fn person_of<'a>(
     source: &PersonSource,
     account: &str,
     rows_of: &RowsOf<'_, 'a>,
-    ent_label: &str,
+    acc_label: &str,
     key: &str,
     warn: &mut dyn FnMut(&str, &str, String),
 ) -> Result<Option<Value>> {
@@ -641,7 +670,7 @@ fn person_of<'a>(
     matching.sort_by_key(|r| r.map.get("IsPrimary") != Some(&Value::Bool(true)));
     let Some(first) = matching.first() else {
         warn(
-            ent_label,
+            acc_label,
             &format!("{key} ({role_field})"),
             format!("no {key}: the account {account} has no {related} in the role {role:?}"),
         );
@@ -667,7 +696,7 @@ fn person_of<'a>(
         })?;
     if matching.len() > 1 {
         warn(
-            ent_label,
+            acc_label,
             &format!("{key} ({role_field})"),
             format!(
                 "{} people hold the role {role:?} on the account {account}; the first ({}) is the {key}",
