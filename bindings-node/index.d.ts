@@ -176,6 +176,42 @@ export interface MilestoneDefinition {
   /** Replaces the process's list for this milestone. */
   pause_statuses?: string[]
   triggers?: TriggerDefinition[]
+  /** Actions for the host when an instance is completed, met or late: the `actions` of the
+   *  monitor's `milestone_completed` event. */
+  on_complete?: string[]
+}
+
+/** Where a person of the account comes from: an `AccountTeamMember`'s `TeamMemberRole`, or
+ *  the `Role` of an `AccountContactRole` / `OpportunityContactRole` (the primary one first). */
+export type SalesforceAccountPerson = { teamRole: string } | { contactRole: string }
+
+/** `salesforce.entitlements(records, { accounts })`: recorded SOQL query results (each a query
+ *  result, a list of its pages, or a list of records) and the mapping that reads them into each
+ *  entitlement's `account` block. A mapping key set to `null` reads nothing; a key left out
+ *  keeps its default, which reads only the records that are given. */
+export interface SalesforceAccountOptions {
+  /** `SELECT Id, Name, AnnualRevenue FROM Account` (and the fields the mapping names). */
+  accounts?: unknown
+  /** `SELECT Id, AccountId, ContractNumber, Status, EndDate FROM Contract`. */
+  contracts?: unknown
+  /** `SELECT Id, AccountId, Name, Type, IsClosed, CloseDate FROM Opportunity`. */
+  opportunities?: unknown
+  /** `SELECT AccountId, TeamMemberRole, User.Name, User.Email FROM AccountTeamMember`. */
+  teamMembers?: unknown
+  /** `SELECT AccountId, Role, IsPrimary, Contact.Name, Contact.Email FROM AccountContactRole`. */
+  contactRoles?: unknown
+  /** The `Account` field that holds the ARR (default `AnnualRevenue`). */
+  arr?: string | null
+  /** Default `{ from: 'contract' }`: the latest `EndDate` of an activated contract. */
+  renewalDate?:
+    | { from: 'contract' }
+    | { from: 'opportunity'; type?: string }
+    | { from: 'account'; field: string }
+    | null
+  /** Default `{ teamRole: 'Executive Sponsor' }`. */
+  executiveSponsor?: SalesforceAccountPerson | null
+  /** Default `{ teamRole: 'Customer Success Manager' }`. */
+  csm?: SalesforceAccountPerson | null
 }
 
 /** An entitlement process (one version of it). */
@@ -1568,8 +1604,18 @@ export declare namespace salesforce {
    * business hours' name, from the `BusinessHours` relationship or `options.businessHours`
    * records by `BusinessHoursId` (else their `IsDefault` one). An entitlement without a process
    * uses the process `"no-entitlement-process"`, which the fragment defines.
+   *
+   * `options.accounts` fills each entitlement's `account` block (`arr`, `renewal_date`,
+   * `executive_sponsor`, `csm`, `contacts`) from recorded queries: the record sets `accounts`
+   * (`Account`), `contracts` (`Contract`), `opportunities` (`Opportunity`), `teamMembers`
+   * (`AccountTeamMember`) and `contactRoles` (`AccountContactRole` or
+   * `OpportunityContactRole`), and the mapping keys `arr` (the `Account` field, default
+   * `"AnnualRevenue"`), `renewalDate` (`{from: 'contract'}`, the default;
+   * `{from: 'opportunity', type: 'Renewal'}`; `{from: 'account', field: 'Renewal_Date__c'}`),
+   * `executiveSponsor` and `csm` (`{teamRole}` or `{contactRole}`; defaults the team roles
+   * `"Executive Sponsor"` and `"Customer Success Manager"`). A key set to `null` reads nothing.
    */
-  export function entitlements(records: Record<string, unknown> | Array<Record<string, unknown>>, options?: { slaProcesses?: Record<string, unknown> | Array<Record<string, unknown>> | null; businessHours?: Record<string, unknown> | Array<Record<string, unknown>> | null }): Import
+  export function entitlements(records: Record<string, unknown> | Array<Record<string, unknown>>, options?: { slaProcesses?: Record<string, unknown> | Array<Record<string, unknown>> | null; businessHours?: Record<string, unknown> | Array<Record<string, unknown>> | null; accounts?: SalesforceAccountOptions | null }): Import
   /**
    * The event type that starts an occurrence of the imported milestone `milestone`
    * (`"First Response"` → `"started.First_Response"`).

@@ -55,9 +55,7 @@ def rules(monitor: dict[str, Any] | None = None) -> Ruleset:
                     ],
                 }
             ],
-            "entitlements": [
-                {"id": "e", "process": "p", "account": {"id": "A-1", "name": "Acme"}}
-            ],
+            "entitlements": [{"id": "e", "process": "p", "account": {"id": "A-1", "name": "Acme"}}],
             "monitor": monitor or {},
         }
     )
@@ -77,15 +75,11 @@ def case(events: list[tuple[int, str]], case_id: str = "C-1") -> dict[str, Any]:
 
 
 def completions(report: MonitorReport) -> list[tuple[str, str | None, datetime]]:
-    return sorted(
-        (e.key, e.point, e.at) for e in report.events if e.kind == "milestone_completed"
-    )
+    return sorted((e.key, e.point, e.at) for e in report.events if e.kind == "milestone_completed")
 
 
 def test_a_met_and_a_late_completion_carry_the_on_complete_actions() -> None:
-    report = RULES.monitor(
-        [case([(40, "agent_reply"), (300, "solved")])], T0 + timedelta(hours=6)
-    )
+    report = RULES.monitor([case([(40, "agent_reply"), (300, "solved")])], T0 + timedelta(hours=6))
     done = [e for e in report.events if e.kind == "milestone_completed"]
     assert [(e.key, e.point, e.actions) for e in done] == [
         ("C-1/First Response/1/completed", "met", ["resolve_page"]),
@@ -93,24 +87,27 @@ def test_a_met_and_a_late_completion_carry_the_on_complete_actions() -> None:
     ]
     first = done[0]
     assert first.at == T0 + timedelta(minutes=40)
-    assert first.level == "info" and not first.suppressed
-    assert first.status is not None and first.status.state == "completed"
+    assert first.level == "info"
+    assert not first.suppressed
+    assert first.status is not None
+    assert first.status.state == "completed"
     alerts = {a.key: a for a in report.alerts}
     met = alerts["C-1/First Response/1/completed"]
     assert met.kind == "milestone_completed"
-    assert "was met" in met.title and "20m before its deadline" in met.summary
+    assert "was met" in met.title
+    assert "20m before its deadline" in met.summary
     assert met.actions == ["resolve_page"]
-    assert met.business_left is None and met.wall_left is None
+    assert met.business_left is None
+    assert met.wall_left is None
     late = alerts["C-1/Resolution/1/completed"]
-    assert "completed late" in late.title and "1h after its deadline" in late.summary
+    assert "completed late" in late.title
+    assert "1h after its deadline" in late.summary
     assert "completed late" in late.slack_blocks()["text"]
 
 
 def test_a_completion_without_actions_is_an_event_but_no_alert() -> None:
     report = RULES.monitor([case([(30, "diagnosed")])], T0 + timedelta(minutes=45))
-    assert ("C-1/Diagnosis/1/completed", "met", T0 + timedelta(minutes=30)) in completions(
-        report
-    )
+    assert ("C-1/Diagnosis/1/completed", "met", T0 + timedelta(minutes=30)) in completions(report)
     assert all(a.key != "C-1/Diagnosis/1/completed" for a in report.alerts)
 
 
@@ -176,7 +173,8 @@ def test_no_suppression_rule_holds_a_completion_back() -> None:
     ]
     report = strict.monitor([c], T0 + timedelta(hours=1))
     done = [e for e in report.events if e.kind == "milestone_completed"]
-    assert len(done) == 2 and all(not e.suppressed and e.suppressed_by is None for e in done)
+    assert len(done) == 2
+    assert all(not e.suppressed and e.suppressed_by is None for e in done)
     assert sum(a.kind == "milestone_completed" for a in report.alerts) == 2
 
 

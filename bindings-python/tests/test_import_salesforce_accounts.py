@@ -60,14 +60,17 @@ def test_the_default_mapping() -> None:
     assert len(acme["contacts"]) == 3
     assert "executive_sponsor" not in globex
     assert warned(imp, "0015e000000Glbx1AA", "executive_sponsor (TeamMemberRole)")
-    assert "arr" not in initech and warned(imp, "Account 0015e000000Init1AA", "AnnualRevenue")
+    assert "arr" not in initech
+    assert warned(imp, "Account 0015e000000Init1AA", "AnnualRevenue")
     assert warned(imp, "0015e000000Init1AA", "Contract.EndDate")
     assert umbrella["csm"]["name"] == "Ana Silva"
     assert warned(imp, "0015e000000Umbr1AA", "csm (TeamMemberRole)")
 
 
 def test_a_custom_field_and_an_account_renewal_field() -> None:
-    imp = imported(options(arr="ARR__c", renewal_date={"from": "account", "field": "Renewal_Date__c"}))
+    imp = imported(
+        options(arr="ARR__c", renewal_date={"from": "account", "field": "Renewal_Date__c"})
+    )
     acme, globex, initech, _ = blocks(imp)
     assert (acme["arr"], acme["renewal_date"]) == (1200000, "2027-03-31")
     assert initech["arr"] == 90000
@@ -95,13 +98,15 @@ def test_a_sponsor_from_contact_roles_and_no_csm() -> None:
 def test_missing_records_and_wrong_values_are_refused_with_their_place() -> None:
     with pytest.raises(EntitlementError) as err:
         imported({"accounts": load("accounts.json"), "renewal_date": {"from": "opportunity"}})
-    assert err.value.code == "invalid_value" and "renewal_date" in str(err.value)
+    assert err.value.code == "invalid_value"
+    assert "renewal_date" in str(err.value)
     accounts = load("accounts.json")
     accounts["records"][1]["ARR__c"] = "480k"
     with pytest.raises(EntitlementError) as err:
         imported({"accounts": accounts, "arr": "ARR__c"})
     assert err.value.code == "unsupported"
-    assert "Account 0015e000000Glbx1AA" in str(err.value) and "ARR__c" in str(err.value)
+    assert "Account 0015e000000Glbx1AA" in str(err.value)
+    assert "ARR__c" in str(err.value)
     with pytest.raises(EntitlementError) as err:
         imported(options(sponsor={"team_role": "x"}))
     assert err.value.code == "unknown_key"
@@ -111,7 +116,9 @@ def test_the_account_context_reaches_the_alerts() -> None:
     # Gold Support v1's Resolution Time has the success action Thank_Customer: complete
     # Globex's case 00001002 and the monitor names it, with the imported account context.
     rules = (
-        salesforce.business_hours(load("business_hours.json"), {"Support NY": load("holidays.json")})
+        salesforce.business_hours(
+            load("business_hours.json"), {"Support NY": load("holidays.json")}
+        )
         .merge(salesforce.entitlement_processes(DATA / "metadata"))
         .merge(imported(options(arr="ARR__c")))
         .ruleset()
@@ -134,5 +141,6 @@ def test_the_account_context_reaches_the_alerts() -> None:
         ("5005e00000Case02AA", "Resolution Time", ["Thank_Customer"])
     ]
     alert = next(a for a in report.alerts if a.key == done[0].key)
-    assert alert.arr == 480000 and alert.renewal_date == "2027-05-31"
+    assert alert.arr == 480000
+    assert alert.renewal_date == "2027-05-31"
     assert alert.csm == {"name": "Ana Silva", "email": "ana.silva@example.com"}

@@ -177,7 +177,7 @@ def entitlements(
     ...     accounts={"accounts": [{"Id": "0011", "Name": "Acme", "ARR__c": 1200000}],
     ...               "arr": "ARR__c"})
     >>> imp.document["entitlements"][0]["account"]
-    {'id': '0011', 'name': 'Acme', 'arr': 1200000}
+    {'arr': 1200000, 'id': '0011', 'name': 'Acme'}
     """
     return _salesforce_entitlements(records, sla_processes, business_hours, accounts)
 
