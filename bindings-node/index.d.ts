@@ -802,13 +802,13 @@ export interface MilestoneStatusJSON {
   triggers: TriggerStatusJSON[]
 }
 
-/** One thing that happened: a trigger, a breach, or a quota crossing. */
+/** One thing that happened: a trigger, a breach, a completion, or a quota crossing. */
 export interface MonitorEvent {
   /** The account context of the entitlement, untouched. */
   readonly account: Record<string, unknown>
-  /** The trigger's own actions. */
+  /** The trigger's own actions; for a completion, the milestone's `on_complete` list. */
   readonly actions: string[]
-  /** The instant the threshold was crossed. */
+  /** The instant the threshold was crossed (for a completion, the instant of completion). */
   readonly at: Date
   /** The case (milestone events and the case that crossed a quota). */
   readonly caseId: string | null
@@ -826,7 +826,10 @@ export interface MonitorEvent {
   readonly level: Level
   /** The milestone (milestone events). */
   readonly milestone: string | null
-  /** The trigger's point as written (`50%`, `-5m`); `None` for breaches and quotas. */
+  /**
+   * The trigger's point as written (`50%`, `-5m`); for a completion, `met` or `late`; `None` for
+   * breaches and quotas.
+   */
   readonly point: string | null
   /** The process. */
   readonly process: string | null
@@ -849,9 +852,9 @@ export interface MonitorEvent {
 export interface MonitorEventJSON {
   /** The account context of the entitlement, untouched. */
   account: Record<string, unknown>
-  /** The trigger's own actions. */
+  /** The trigger's own actions; for a completion, the milestone's `on_complete` list. */
   actions: string[]
-  /** The instant the threshold was crossed. */
+  /** The instant the threshold was crossed (for a completion, the instant of completion). */
   at: string
   /** The case (milestone events and the case that crossed a quota). */
   caseId: string | null
@@ -867,7 +870,10 @@ export interface MonitorEventJSON {
   level: Level
   /** The milestone (milestone events). */
   milestone: string | null
-  /** The trigger's point as written (`50%`, `-5m`); `None` for breaches and quotas. */
+  /**
+   * The trigger's point as written (`50%`, `-5m`); for a completion, `met` or `late`; `None` for
+   * breaches and quotas.
+   */
   point: string | null
   /** The process. */
   process: string | null
@@ -885,7 +891,7 @@ export interface MonitorEventJSON {
 }
 
 /** What a monitor event is about. */
-export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance'
+export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'milestone_completed'
 
 /**
  * The report as it serialises (`open` becomes `statuses`, the open statuses themselves): the schema
