@@ -344,7 +344,7 @@ impl Ruleset {
         })
     }
 
-    /// The milestone events (trigger crossings and breaches) of `(since, now]` of cases
+    /// The milestone events (trigger crossings, breaches and completions) of `(since, now]` of cases
     /// already evaluated at `now` (one evaluation per case, in order), by instant then key: the
     /// events of [`Ruleset::monitor`] less the quota and allowance ones. Each depends on its
     /// case alone, so the events of a partition of the cases are a partition of the events: what
