@@ -357,3 +357,52 @@ fn an_account_of_many_entitlements_is_read_once() {
         .count();
     assert_eq!(sponsor_warnings, 1);
 }
+
+#[test]
+fn many_entitlements_of_an_account_with_many_contact_roles_stay_linear() {
+    // 2,000 entitlements of one account with 2,000 contact roles and 2,000 team members: the
+    // account is read once, and each entitlement lists at most MAX_CONTACTS contacts (the output
+    // is not entitlements × contact roles).
+    let n = 2_000;
+    let ents: Vec<Value> = (0..n)
+        .map(|i| json!({"Id": format!("55{i:05}"), "AccountId": "0011"}))
+        .collect();
+    let roles: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({"AccountId": "0011", "Role": "Business User",
+                        "Contact": {"Name": format!("Contact {i}")}})
+        })
+        .collect();
+    let team: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({"AccountId": "0011", "TeamMemberRole": "Customer Success Manager",
+                        "User": {"Name": format!("User {i}")}})
+        })
+        .collect();
+    let imp = salesforce::account_context(
+        salesforce::entitlements(&json!(ents), None, None).unwrap(),
+        &json!({"contact_roles": roles, "team_members": team}),
+    )
+    .unwrap();
+    let a = accounts(&imp);
+    assert_eq!(a.len(), n);
+    assert!(
+        a.iter()
+            .all(|x| x["contacts"].as_array().unwrap().len() == salesforce::MAX_CONTACTS)
+    );
+    assert_eq!(a[n - 1]["csm"]["name"], "User 0");
+    assert_eq!(
+        imp.warnings
+            .iter()
+            .filter(|w| w.field == "contacts")
+            .count(),
+        1
+    );
+    assert_eq!(
+        imp.warnings
+            .iter()
+            .filter(|w| w.field == "csm (TeamMemberRole)")
+            .count(),
+        1
+    );
+}

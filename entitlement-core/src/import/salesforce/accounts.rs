@@ -96,6 +96,10 @@ impl Default for AccountMapping {
     }
 }
 
+/// The most contact roles of one account that its entitlements list as `contacts` (the
+/// first ones, in the order given); more give a warning.
+pub const MAX_CONTACTS: usize = 25;
+
 /// The keys of the options object of [`account_context`].
 const OPTION_KEYS: [&str; 9] = [
     "accounts",
@@ -324,7 +328,7 @@ fn person_value(related: &Value) -> Option<Value> {
 ///
 /// and the mapping keys of [`AccountMapping`]. The account block gains `name` (if absent),
 /// `arr`, `renewal_date` (`YYYY-MM-DD`), `executive_sponsor` and `csm` (`{name, email}`) and
-/// `contacts` (every contact role: `{name, email, role}`). What a mapping asks for and the
+/// `contacts` (the account's contact roles, at most [`MAX_CONTACTS`]: `{name, email, role}`). What a mapping asks for and the
 /// records do not hold (no Account record, a null field, no team member in the role) is a
 /// warning naming the record and the field; a value of the wrong type is an `unsupported`
 /// error naming them; a mapping whose records are not given at all is an `invalid_value` error
@@ -560,8 +564,21 @@ fn read_account<'a>(
         }
     }
     if let Some(rows) = rows_of("contact_roles").get(account) {
+        // Every entitlement of the account carries the list: bounded, so that the output is
+        // not entitlements × contact roles.
+        if rows.len() > MAX_CONTACTS {
+            warn(
+                acc_label,
+                "contacts",
+                format!(
+                    "the account has {} contact roles; its entitlements list the first {MAX_CONTACTS} as contacts",
+                    rows.len()
+                ),
+            );
+        }
         let contacts: Vec<Value> = rows
             .iter()
+            .take(MAX_CONTACTS)
             .filter_map(|r| {
                 let mut p = person_value(r.map.get("Contact")?)?;
                 if let Some(role) = text(r.map, "Role") {
