@@ -176,6 +176,42 @@ export interface MilestoneDefinition {
   /** Replaces the process's list for this milestone. */
   pause_statuses?: string[]
   triggers?: TriggerDefinition[]
+  /** Actions for the host when an instance is completed, met or late: the `actions` of the
+   *  monitor's `milestone_completed` event. */
+  on_complete?: string[]
+}
+
+/** Where a person of the account comes from: an `AccountTeamMember`'s `TeamMemberRole`, or
+ *  the `Role` of an `AccountContactRole` / `OpportunityContactRole` (the primary one first). */
+export type SalesforceAccountPerson = { teamRole: string } | { contactRole: string }
+
+/** `salesforce.entitlements(records, { accounts })`: recorded SOQL query results (each a query
+ *  result, a list of its pages, or a list of records) and the mapping that reads them into each
+ *  entitlement's `account` block. A mapping key set to `null` reads nothing; a key left out
+ *  keeps its default, which reads only the records that are given. */
+export interface SalesforceAccountOptions {
+  /** `SELECT Id, Name, AnnualRevenue FROM Account` (and the fields the mapping names). */
+  accounts?: unknown
+  /** `SELECT Id, AccountId, ContractNumber, Status, EndDate FROM Contract`. */
+  contracts?: unknown
+  /** `SELECT Id, AccountId, Name, Type, IsClosed, CloseDate FROM Opportunity`. */
+  opportunities?: unknown
+  /** `SELECT AccountId, TeamMemberRole, User.Name, User.Email FROM AccountTeamMember`. */
+  teamMembers?: unknown
+  /** `SELECT AccountId, Role, IsPrimary, Contact.Name, Contact.Email FROM AccountContactRole`. */
+  contactRoles?: unknown
+  /** The `Account` field that holds the ARR (default `AnnualRevenue`). */
+  arr?: string | null
+  /** Default `{ from: 'contract' }`: the latest `EndDate` of an activated contract. */
+  renewalDate?:
+    | { from: 'contract' }
+    | { from: 'opportunity'; type?: string }
+    | { from: 'account'; field: string }
+    | null
+  /** Default `{ teamRole: 'Executive Sponsor' }`. */
+  executiveSponsor?: SalesforceAccountPerson | null
+  /** Default `{ teamRole: 'Customer Success Manager' }`. */
+  csm?: SalesforceAccountPerson | null
 }
 
 /** An entitlement process (one version of it). */
@@ -321,17 +357,6 @@ export interface CaseInput {
 }
 
 /**
- * Options of the calls over many cases (`monitor`, `evaluateMany`, `breachRisk`, `whatIf`,
- * `evaluateArrow`, `monitorArrow`). `onError`: what a bad case (one that cannot be read, names
- * what the rules do not define, or shares its id with another case) does: `'collect'` (the
- * default) leaves it out and reports a `CaseError` for it, `'raise'` throws the first one's
- * error, as earlier versions did.
- */
-export interface CasesOptions {
-  onError?: 'collect' | 'raise'
-}
-
-/**
  * A result table, as `MonitorReport.toArrow` takes its name: one Arrow layout per result, the
  * same as the Python binding's `to_arrow` / `to_pandas` (columns in `docs/binding-contract.md`).
  */
@@ -380,10 +405,7 @@ export interface AccountRollup {
   usage: EntitlementUsageJSON[]
 }
 
-/**
- * What needs doing, for whom and by when: the monitor's events of one milestone instance (or one
- * quota) at one instant, told to a person.
- */
+/** One event, ready to tell a person: who, what, by when, and what to do. */
 export interface Alert {
   /** The whole account context, untouched (shared with the entitlement, not copied). */
   readonly account: Record<string, unknown>
@@ -394,17 +416,10 @@ export interface Alert {
   readonly accountId: string | null
   /** The account's name. */
   readonly accountName: string | null
-  /** The same actions with their labels and details (`monitor.actions`). */
-  readonly actionItems: AlertAction[]
-  /**
-   * Suggested action ids: the highest-level event's own first, then the other events' and the
-   * defaults that apply, each once.
-   */
+  /** Suggested actions: the trigger's own first, then the defaults that apply. */
   readonly actions: string[]
   /** The account's ARR. */
   readonly arr: unknown
-  /** The account's ARR as money (`$1.2M`, currency `monitor.currency`). */
-  readonly arrText: string | null
   /** When the threshold was crossed. */
   readonly at: Date
   /**
@@ -426,29 +441,14 @@ export interface Alert {
   readonly entitlement: string | null
   /** The executive sponsor. */
   readonly executiveSponsor: unknown
-  /** The case's fields named by `monitor.alert_fields` that it has, as of `now`. */
-  readonly fields: AlertField[]
   /** The milestone instance. */
   readonly instance: number | null
-  /**
-   * The key of the alert's highest-level event (use it to deduplicate downstream, e.g. as
-   * PagerDuty's `dedup_key`).
-   */
+  /** The event's key (use it to deduplicate downstream, e.g. as PagerDuty's `dedup_key`). */
   readonly key: string
-  /**
-   * The keys of every event the alert covers, in the order of the report's events (by key: they
-   * share the instant), `key` among them.
-   */
-  readonly keys: string[]
-  /** What the highest-level event is about. */
+  /** What the event is about. */
   readonly kind: MonitorEventKind
-  /** The highest level of its events. */
+  /** Its level. */
   readonly level: Level
-  /**
-   * Links to the case and the account (`monitor.links`), when configured and the alert has the
-   * values they need.
-   */
-  readonly links: AlertLink[]
   /** The milestone. */
   readonly milestone: string | null
   /** The account's renewal date. */
@@ -457,10 +457,7 @@ export interface Alert {
   readonly summary: string
   /** That zone (`None` for 24×7 and unions: the local deadline is then UTC). */
   readonly timeZone: string | null
-  /**
-   * A one-line title in words: what is due, for whom and by when, every time with its zone ("First
-   * Response on case 500-17 (Acme Corp, Sev2) due in 15 min of business time (16:00 EST)").
-   */
+  /** A one-line title (control characters from CRM text become spaces). */
   readonly title: string
   /**
    * Wall-clock time left until the deadline (negative once late); `None` once completed. In
@@ -482,17 +479,10 @@ export interface AlertJSON {
   accountId: string | null
   /** The account's name. */
   accountName: string | null
-  /** The same actions with their labels and details (`monitor.actions`). */
-  actionItems: AlertAction[]
-  /**
-   * Suggested action ids: the highest-level event's own first, then the other events' and the
-   * defaults that apply, each once.
-   */
+  /** Suggested actions: the trigger's own first, then the defaults that apply. */
   actions: string[]
   /** The account's ARR. */
   arr: unknown
-  /** The account's ARR as money (`$1.2M`, currency `monitor.currency`). */
-  arrText: string | null
   /** When the threshold was crossed. */
   at: string
   /**
@@ -514,29 +504,14 @@ export interface AlertJSON {
   entitlement: string | null
   /** The executive sponsor. */
   executiveSponsor: unknown
-  /** The case's fields named by `monitor.alert_fields` that it has, as of `now`. */
-  fields: AlertField[]
   /** The milestone instance. */
   instance: number | null
-  /**
-   * The key of the alert's highest-level event (use it to deduplicate downstream, e.g. as
-   * PagerDuty's `dedup_key`).
-   */
+  /** The event's key (use it to deduplicate downstream, e.g. as PagerDuty's `dedup_key`). */
   key: string
-  /**
-   * The keys of every event the alert covers, in the order of the report's events (by key: they
-   * share the instant), `key` among them.
-   */
-  keys: string[]
-  /** What the highest-level event is about. */
+  /** What the event is about. */
   kind: MonitorEventKind
-  /** The highest level of its events. */
+  /** Its level. */
   level: Level
-  /**
-   * Links to the case and the account (`monitor.links`), when configured and the alert has the
-   * values they need.
-   */
-  links: AlertLink[]
   /** The milestone. */
   milestone: string | null
   /** The account's renewal date. */
@@ -545,48 +520,13 @@ export interface AlertJSON {
   summary: string
   /** That zone (`None` for 24×7 and unions: the local deadline is then UTC). */
   timeZone: string | null
-  /**
-   * A one-line title in words: what is due, for whom and by when, every time with its zone ("First
-   * Response on case 500-17 (Acme Corp, Sev2) due in 15 min of business time (16:00 EST)").
-   */
+  /** A one-line title (control characters from CRM text become spaces). */
   title: string
   /**
    * Wall-clock time left until the deadline (negative once late); `None` once completed. In
    * milliseconds.
    */
   wallLeft: number | null
-}
-
-/**
- * A suggested action with its label from the action catalogue (`monitor.actions`) or the built-in
- * labels.
- */
-export interface AlertAction {
-  /** More on what to do, from the catalogue. */
-  details: string | null
-  /** The action's id (`notify_owner`). */
-  id: string
-  /** What a person reads (`Notify the case owner`). */
-  label: string
-}
-
-/** A case field an alert shows (`monitor.alert_fields`). */
-export interface AlertField {
-  /** The field's name in words (`Subject`, `Owner`). */
-  label: string
-  /** Its value at `now`, as text. */
-  value: string
-}
-
-/**
- * A link an alert carries (`monitor.links`): a button in Slack, a link in email, Jira and
- * PagerDuty.
- */
-export interface AlertLink {
-  /** What the link opens (`Open case`, `Open account`). */
-  label: string
-  /** The URL, its values percent-encoded. */
-  url: string
 }
 
 /** Attainment counts of one milestone under one ruleset. */
@@ -634,26 +574,6 @@ export interface BreachRisk {
   state: MilestoneState
   /** Its target (the tier's). In milliseconds. */
   target: number
-}
-
-/**
- * One case that a call left out: which one, and why, with the code and message the call would have
- * raised for it with [`OnError::Raise`].
- */
-export interface CaseError {
-  /** The case's id, if it could be read. */
-  caseId: string | null
-  /**
-   * The error's code, the one the call raises for it with `on_error="raise"`
-   * (`unknown_entitlement`, `invalid_instant`, `duplicate_case`, ...).
-   */
-  code: string
-  /** The case's position in the input list, from 0. */
-  index: number
-  /** What is wrong, as the raised error would say it (`case "C-7": events[2].at: ...`). */
-  message: string
-  /** Where, relative to the input list: `cases[3].events[2].at`. */
-  path: string
 }
 
 /** The whole result of evaluating one case: its coverage and its milestones. */
@@ -706,22 +626,6 @@ export interface CaseEvaluationJSON {
   processVersion: number | null
   /** Why the case is not covered, in words (`None` when covered). */
   reason: string | null
-}
-
-/** What a `CheckWarning` is about. Serialised as its snake_case name, which is stable. */
-export type CheckCode = 'day_duration' | 'default_24x7' | 'unknown_status' | 'status_case' | 'tier_without_default' | 'trigger_after_target' | 'unproduced_event' | 'entitlement_expired' | 'entitlement_not_started' | 'calendar_rarely_open' | 'holiday_on_closed_day' | 'unused_calendar'
-
-/** One thing in a valid rules document that probably does not do what its author meant. */
-export interface CheckWarning {
-  /** What kind of mistake it is: a stable name such as `day_duration` (`docs/check.md`). */
-  code: CheckCode
-  /** What is wrong and what to write instead. */
-  message: string
-  /**
-   * Where it is in the document, in the style of error paths (`processes[0].milestones[1].target`,
-   * `calendars.ny.holidays[3]`).
-   */
-  path: string
 }
 
 /** The status of an entitlement at an instant, from its dates. */
@@ -898,13 +802,13 @@ export interface MilestoneStatusJSON {
   triggers: TriggerStatusJSON[]
 }
 
-/** One thing that happened: a trigger, a breach, or a quota crossing. */
+/** One thing that happened: a trigger, a breach, a completion, or a quota crossing. */
 export interface MonitorEvent {
   /** The account context of the entitlement, untouched. */
   readonly account: Record<string, unknown>
-  /** The trigger's own actions. */
+  /** The trigger's own actions; for a completion, the milestone's `on_complete` list. */
   readonly actions: string[]
-  /** The instant the threshold was crossed. */
+  /** The instant the threshold was crossed (for a completion, the instant of completion). */
   readonly at: Date
   /** The case (milestone events and the case that crossed a quota). */
   readonly caseId: string | null
@@ -922,7 +826,10 @@ export interface MonitorEvent {
   readonly level: Level
   /** The milestone (milestone events). */
   readonly milestone: string | null
-  /** The trigger's point as written (`50%`, `-5m`); `None` for breaches and quotas. */
+  /**
+   * The trigger's point as written (`50%`, `-5m`); for a completion, `met` or `late`; `None` for
+   * breaches and quotas.
+   */
   readonly point: string | null
   /** The process. */
   readonly process: string | null
@@ -945,9 +852,9 @@ export interface MonitorEvent {
 export interface MonitorEventJSON {
   /** The account context of the entitlement, untouched. */
   account: Record<string, unknown>
-  /** The trigger's own actions. */
+  /** The trigger's own actions; for a completion, the milestone's `on_complete` list. */
   actions: string[]
-  /** The instant the threshold was crossed. */
+  /** The instant the threshold was crossed (for a completion, the instant of completion). */
   at: string
   /** The case (milestone events and the case that crossed a quota). */
   caseId: string | null
@@ -963,7 +870,10 @@ export interface MonitorEventJSON {
   level: Level
   /** The milestone (milestone events). */
   milestone: string | null
-  /** The trigger's point as written (`50%`, `-5m`); `None` for breaches and quotas. */
+  /**
+   * The trigger's point as written (`50%`, `-5m`); for a completion, `met` or `late`; `None` for
+   * breaches and quotas.
+   */
   point: string | null
   /** The process. */
   process: string | null
@@ -981,7 +891,7 @@ export interface MonitorEventJSON {
 }
 
 /** What a monitor event is about. */
-export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'data_error'
+export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'milestone_completed'
 
 /**
  * The report as it serialises (`open` becomes `statuses`, the open statuses themselves): the schema
@@ -990,35 +900,17 @@ export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'd
 export interface MonitorReport {
   /** Per account rollups, by account id. */
   readonly accounts: AccountRollup[]
-  /**
-   * One alert per milestone instance (or quota) and instant, covering the events that are not
-   * suppressed, by instant then key.
-   */
+  /** One alert per event that is not suppressed, in the same order. */
   readonly alerts: Alert[]
-  /**
-   * The open milestones not yet breached that crossed a trigger or used at least the
-   * `monitor.at_risk` fraction of their target, soonest wall-clock deadline first.
-   */
-  readonly atRisk: MilestoneStatus[]
-  /** The violated milestones still open, most recently breached first. */
-  readonly breached: MilestoneStatus[]
   /** Per case: coverage and every milestone status. */
   readonly cases: CaseEvaluation[]
-  /**
-   * One entry per case left out (with `on_error="collect"`), in input order: its id, its place in
-   * the input, the code and message it would have raised, and the path.
-   */
-  readonly errors: CaseError[]
   /** The events of `(since, now]`, by instant then key; suppressed ones included and marked. */
   readonly events: MonitorEvent[]
   /** The run's `now`. */
   readonly now: Date
   /** The run's `since` (null: everything up to `now`). */
   readonly since: Date | null
-  /**
-   * Every open milestone (in progress, paused or violated): the at-risk ones, then the breached
-   * ones, then the rest by wall-clock time to their deadline.
-   */
+  /** Every open milestone (in progress, paused or violated), least time left first. */
   readonly statuses: MilestoneStatus[]
   /** The MonitorReport as a plain object with camelCase keys; `JSON.stringify` uses it. */
   toJSON(): MonitorReportJSON
@@ -1028,35 +920,17 @@ export interface MonitorReport {
 export interface MonitorReportJSON {
   /** Per account rollups, by account id. */
   accounts: AccountRollup[]
-  /**
-   * One alert per milestone instance (or quota) and instant, covering the events that are not
-   * suppressed, by instant then key.
-   */
+  /** One alert per event that is not suppressed, in the same order. */
   alerts: AlertJSON[]
-  /**
-   * The open milestones not yet breached that crossed a trigger or used at least the
-   * `monitor.at_risk` fraction of their target, soonest wall-clock deadline first.
-   */
-  atRisk: MilestoneStatusJSON[]
-  /** The violated milestones still open, most recently breached first. */
-  breached: MilestoneStatusJSON[]
   /** Per case: coverage and every milestone status. */
   cases: CaseEvaluationJSON[]
-  /**
-   * One entry per case left out (with `on_error="collect"`), in input order: its id, its place in
-   * the input, the code and message it would have raised, and the path.
-   */
-  errors: CaseError[]
   /** The events of `(since, now]`, by instant then key; suppressed ones included and marked. */
   events: MonitorEventJSON[]
   /** The run's `now`. */
   now: string
   /** The run's `since` (null: everything up to `now`). */
   since: string | null
-  /**
-   * Every open milestone (in progress, paused or violated): the at-risk ones, then the breached
-   * ones, then the rest by wall-clock time to their deadline.
-   */
+  /** Every open milestone (in progress, paused or violated), least time left first. */
   statuses: MilestoneStatusJSON[]
 }
 
@@ -1178,11 +1052,6 @@ export interface TriggerStatusJSON {
 export interface WhatIf {
   /** The instances whose verdict changes. */
   changes: WhatIfChange[]
-  /**
-   * One entry per case left out (with `on_error="collect"`): a case that either ruleset cannot
-   * evaluate, in input order.
-   */
-  errors: CaseError[]
   /** One row per milestone name, in order of first appearance. */
   rows: WhatIfRow[]
 }
@@ -1226,16 +1095,8 @@ export interface SlackText {
 /** The Block Kit blocks an alert uses. */
 export type SlackBlock =
   | { type: 'header'; text: SlackText }
-  | { type: 'section'; text?: SlackText; fields?: SlackText[]; accessory?: SlackButton }
-  | { type: 'actions'; elements: SlackButton[] }
+  | { type: 'section'; text?: SlackText; fields?: SlackText[] }
   | { type: 'context'; elements: SlackText[] }
-
-/** A link button (`Alert.links`): label at most 75 characters, URL at most 3,000. */
-export interface SlackButton {
-  type: 'button'
-  text: SlackText
-  url: string
-}
 
 /** `Alert.slackBlocks()`: the body of an incoming-webhook post or `chat.postMessage` arguments. */
 export interface SlackMessage {
@@ -1244,28 +1105,10 @@ export interface SlackMessage {
   blocks: SlackBlock[]
 }
 
-/** `Alert.email()`: the parts of a `multipart/alternative` message (`body` is `text`). */
+/** `Alert.email()`: plain text. */
 export interface EmailMessage {
   subject: string
-  text: string
-  html: string
   body: string
-}
-
-/** `MonitorReport.digests()`: one message per account for the run's alerts. */
-export interface Digest {
-  accountId: string | null
-  accountName: string
-  /** Alerts that are breaches (level `violation` or above). */
-  breached: number
-  /** The other alerts. */
-  atRisk: number
-  /** `Acme Corp: 2 breached, 5 at risk`. */
-  headline: string
-  /** The keys of its alerts, breaches first. */
-  keys: string[]
-  slack: SlackMessage
-  email: { subject: string; text: string; html: string }
 }
 
 /** A node of an Atlassian Document Format document. */
@@ -1273,7 +1116,7 @@ export interface AdfNode {
   type: string
   text?: string
   content?: AdfNode[]
-  marks?: Array<{ type: string; attrs?: { href: string } }>
+  marks?: Array<{ type: string }>
   version?: number
 }
 
@@ -1305,8 +1148,6 @@ export interface PagerDutyEvent {
     /** The whole alert, with the core's snake_case keys and durations in seconds. */
     custom_details: Record<string, unknown>
   }
-  /** The alert's links (`monitor.links`). */
-  links: Array<{ href: string; text: string }>
 }
 
 /**
@@ -1336,15 +1177,11 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class Alert {
   /**
    * A Slack message in Block Kit: `{text, blocks}` (a header, the summary, up to 10 fields,
-   * the suggested actions by label, the links as buttons, the event keys as context),
-   * within Slack's documented limits. Post it to an
+   * the suggested actions as context), within Slack's documented limits. Post it to an
    * incoming webhook or as `chat.postMessage` arguments.
    */
   slackBlocks(): SlackMessage
-  /**
-   * An email: `{subject, text, html, body}`, the parts of a `multipart/alternative`
-   * message (`body` is `text`); every CRM value is HTML-escaped in `html`.
-   */
+  /** A plain-text email: `{subject, body}`. */
   email(): EmailMessage
   /**
    * A Jira Cloud create-issue request body (`POST /rest/api/3/issue`): `fields` with the
@@ -1544,13 +1381,6 @@ export declare class MonitorEvent {}
  */
 export declare class MonitorReport {
   /**
-   * One digest per account of the report's alerts ("Acme Corp: 2 breached, 5 at risk"),
-   * for channels that should get one message per run rather than one per event: each with
-   * its counts, its alerts' keys, a Block Kit message (`slack`) and an email (`email`:
-   * `{subject, text, html}`).
-   */
-  digests(): Digest[]
-  /**
    * One table of the report as the bytes of an Arrow IPC stream: `'events'` (the default),
    * `'alerts'`, `'statuses'` (the open milestones, each with its case's coverage) or
    * `'accounts'`, one row per item. Instants are `timestamp[us, UTC]`, durations
@@ -1625,15 +1455,10 @@ export declare class Ruleset {
   evaluate(caseInput: CaseInput, now: Instant): MilestoneStatus[]
   /**
    * `cases.map(c => rules.evaluate(c, now))` in one call: the cases are read on the JS
-   * thread, then replayed in parallel on all cores.
-   *
-   * One entry per case, in the order of `cases`: its array of statuses, or, for a case left
-   * out, a `CaseError` object (`{caseId, index, code, message, path}`): tell them apart with
-   * `Array.isArray(entry)`. A bad case is one that cannot be read, names what the rules do
-   * not define, or shares its id with another case of the call. With
-   * `{onError: 'raise'}` the first bad case in order throws its error instead.
+   * thread, then replayed in parallel on all cores. The lists are in the order of `cases`;
+   * the first bad case in that order throws its error.
    */
-  evaluateMany(cases: CaseInput[], now: Instant, options?: CasesOptions | null): Array<MilestoneStatus[] | CaseError>
+  evaluateMany(cases: CaseInput[], now: Instant): MilestoneStatus[][]
   /**
    * Replays `case` up to `now` and says whether a process covers it (and why not), which
    * process and version apply, the account context, and the milestone statuses.
@@ -1657,12 +1482,8 @@ export declare class Ruleset {
    * for (const r of rules.breachRisk(cases, new Date()))
    *   if (r.probability > 0.5 && r.completions >= 20) warn(r.caseId, r.milestone)
    * ```
-   *
-   * A bad case is left out of the risks and of the history (`onError: 'collect'`, the
-   * default), and a `CaseError` per bad case follows the risks, in input order (tell them
-   * apart with `'code' in entry`); with `{onError: 'raise'}` the first bad case throws.
    */
-  breachRisk(cases: CaseInput[], now: Instant, options?: CasesOptions | null): Array<BreachRisk | CaseError>
+  breachRisk(cases: CaseInput[], now: Instant): BreachRisk[]
   /**
    * Runs the breach monitor over `cases` at `now`: the events that happened in
    * `(since, now]` (everything up to `now` when `since` is omitted or `null`), an alert per
@@ -1670,13 +1491,8 @@ export declare class Ruleset {
    *
    * An event's instant and key depend only on the history up to that instant, so a job that
    * runs every 15 minutes with `since` = its previous `now` reports every event exactly
-   * once.
-   *
-   * A bad case (one that cannot be read, names an entitlement or event type the rules do
-   * not define, or shares its id with another case) never stops the others: it is left out,
-   * `report.errors` has its `CaseError` and `report.events` a `data_error` event (with its
-   * alert). `{onError: 'raise'}` throws the first bad case's error instead. A `since` that
-   * is not before `now` throws `invalid_window`.
+   * once. Throws as `evaluate` does for a malformed case (the message names `cases[i]` and
+   * the case).
    *
    * ```js
    * const report = rules.monitor(cases, '2026-11-25T20:30:00Z', '2026-11-25T20:15:00Z')
@@ -1684,31 +1500,14 @@ export declare class Ruleset {
    * for (const alert of report.alerts) await post(alert.slackBlocks())
    * ```
    */
-  monitor(cases: CaseInput[], now: Instant, since?: Instant | null, options?: CasesOptions | null): MonitorReport
+  monitor(cases: CaseInput[], now: Instant, since?: Instant | null): MonitorReport
   /**
    * Replays `cases` (typically closed ones) under these rules and under `proposed` (another
    * `Ruleset`: a proposed contract with the same entitlement ids) at `now`, and reports each
    * milestone's attainment side by side (`rows`, milestones matched by name) with the
-   * milestone instances whose verdict would change (`changes`), and a `CaseError` per case
-   * left out (`errors`: a case either ruleset rejects; `{onError: 'raise'}` throws instead).
+   * milestone instances whose verdict would change (`changes`).
    */
-  whatIf(proposed: Ruleset, cases: CaseInput[], now: Instant, options?: CasesOptions | null): WhatIf
-  /**
-   * What in this valid document probably does not do what its author meant: an array of
-   * `{code, path, message}` (calendars first, then processes and entitlements in document
-   * order; empty when nothing looks wrong). `code` is a stable name such as `day_duration`
-   * (`docs/check.md` lists every one with its fix), `path` where it is in the document
-   * (`processes[0].milestones[1].target`), `message` what is wrong and what to write
-   * instead. `options.now` (a `Date`, an ISO string with an offset or epoch milliseconds;
-   * the current time when omitted) decides which entitlements have expired or not started
-   * yet. Checking never changes the rules or what loading accepts.
-   *
-   * ```js
-   * for (const w of rules.check()) console.warn(`${w.path}: ${w.message} (${w.code})`)
-   * rules.check({ now: '2026-11-25T20:30:00Z' })
-   * ```
-   */
-  check(options?: { now?: Instant } | null): CheckWarning[]
+  whatIf(proposed: Ruleset, cases: CaseInput[], now: Instant): WhatIf
   /**
    * The document in its canonical form (durations normalised, defaults explicit where they
    * matter), as a plain object that `Ruleset.fromObject` accepts back.
@@ -1720,19 +1519,15 @@ export declare class Ruleset {
    * Every milestone status of every case at `now`, in the order of `cases` and of
    * `evaluateMany`, as the bytes of an Arrow IPC stream in the layout of
    * `report.toArrow('statuses')` (each status with its case's coverage).
-   *
-   * A bad case is left out (`onError: 'collect'`, the default): the error entries (the
-   * snake_case fields of `CaseError`) are JSON text in the stream's schema metadata under
-   * `entitlement.errors`, present only when a case was left out.
    */
-  evaluateArrow(cases: CaseInput[], now: Instant, options?: CasesOptions | null): Uint8Array
+  evaluateArrow(cases: CaseInput[], now: Instant): Uint8Array
   /**
-   * The milestone events (trigger crossings and breaches) of `(since, now]`, by instant then
+   * The milestone events (trigger crossings, breaches and completions) of `(since, now]`, by instant then
    * key, as the bytes of an Arrow IPC stream in the layout of `report.toArrow('events')`:
    * the events of `monitor` less quota and allowance events, which count every case of an
    * entitlement together.
    */
-  monitorArrow(cases: CaseInput[], now: Instant, since?: Instant | null, options?: CasesOptions | null): Uint8Array
+  monitorArrow(cases: CaseInput[], now: Instant, since?: Instant | null): Uint8Array
 }
 
 /** One warning of an import. */
@@ -1815,8 +1610,18 @@ export declare namespace salesforce {
    * business hours' name, from the `BusinessHours` relationship or `options.businessHours`
    * records by `BusinessHoursId` (else their `IsDefault` one). An entitlement without a process
    * uses the process `"no-entitlement-process"`, which the fragment defines.
+   *
+   * `options.accounts` fills each entitlement's `account` block (`arr`, `renewal_date`,
+   * `executive_sponsor`, `csm`, `contacts`) from recorded queries: the record sets `accounts`
+   * (`Account`), `contracts` (`Contract`), `opportunities` (`Opportunity`), `teamMembers`
+   * (`AccountTeamMember`) and `contactRoles` (`AccountContactRole` or
+   * `OpportunityContactRole`), and the mapping keys `arr` (the `Account` field, default
+   * `"AnnualRevenue"`), `renewalDate` (`{from: 'contract'}`, the default;
+   * `{from: 'opportunity', type: 'Renewal'}`; `{from: 'account', field: 'Renewal_Date__c'}`),
+   * `executiveSponsor` and `csm` (`{teamRole}` or `{contactRole}`; defaults the team roles
+   * `"Executive Sponsor"` and `"Customer Success Manager"`). A key set to `null` reads nothing.
    */
-  export function entitlements(records: Record<string, unknown> | Array<Record<string, unknown>>, options?: { slaProcesses?: Record<string, unknown> | Array<Record<string, unknown>> | null; businessHours?: Record<string, unknown> | Array<Record<string, unknown>> | null }): Import
+  export function entitlements(records: Record<string, unknown> | Array<Record<string, unknown>>, options?: { slaProcesses?: Record<string, unknown> | Array<Record<string, unknown>> | null; businessHours?: Record<string, unknown> | Array<Record<string, unknown>> | null; accounts?: SalesforceAccountOptions | null }): Import
   /**
    * The event type that starts an occurrence of the imported milestone `milestone`
    * (`"First Response"` → `"started.First_Response"`).

@@ -176,6 +176,42 @@ export interface MilestoneDefinition {
   /** Replaces the process's list for this milestone. */
   pause_statuses?: string[]
   triggers?: TriggerDefinition[]
+  /** Actions for the host when an instance is completed, met or late: the `actions` of the
+   *  monitor's `milestone_completed` event. */
+  on_complete?: string[]
+}
+
+/** Where a person of the account comes from: an `AccountTeamMember`'s `TeamMemberRole`, or
+ *  the `Role` of an `AccountContactRole` / `OpportunityContactRole` (the primary one first). */
+export type SalesforceAccountPerson = { teamRole: string } | { contactRole: string }
+
+/** `salesforce.entitlements(records, { accounts })`: recorded SOQL query results (each a query
+ *  result, a list of its pages, or a list of records) and the mapping that reads them into each
+ *  entitlement's `account` block. A mapping key set to `null` reads nothing; a key left out
+ *  keeps its default, which reads only the records that are given. */
+export interface SalesforceAccountOptions {
+  /** `SELECT Id, Name, AnnualRevenue FROM Account` (and the fields the mapping names). */
+  accounts?: unknown
+  /** `SELECT Id, AccountId, ContractNumber, Status, EndDate FROM Contract`. */
+  contracts?: unknown
+  /** `SELECT Id, AccountId, Name, Type, IsClosed, CloseDate FROM Opportunity`. */
+  opportunities?: unknown
+  /** `SELECT AccountId, TeamMemberRole, User.Name, User.Email FROM AccountTeamMember`. */
+  teamMembers?: unknown
+  /** `SELECT AccountId, Role, IsPrimary, Contact.Name, Contact.Email FROM AccountContactRole`. */
+  contactRoles?: unknown
+  /** The `Account` field that holds the ARR (default `AnnualRevenue`). */
+  arr?: string | null
+  /** Default `{ from: 'contract' }`: the latest `EndDate` of an activated contract. */
+  renewalDate?:
+    | { from: 'contract' }
+    | { from: 'opportunity'; type?: string }
+    | { from: 'account'; field: string }
+    | null
+  /** Default `{ teamRole: 'Executive Sponsor' }`. */
+  executiveSponsor?: SalesforceAccountPerson | null
+  /** Default `{ teamRole: 'Customer Success Manager' }`. */
+  csm?: SalesforceAccountPerson | null
 }
 
 /** An entitlement process (one version of it). */
@@ -898,13 +934,13 @@ export interface MilestoneStatusJSON {
   triggers: TriggerStatusJSON[]
 }
 
-/** One thing that happened: a trigger, a breach, or a quota crossing. */
+/** One thing that happened: a trigger, a breach, a completion, or a quota crossing. */
 export interface MonitorEvent {
   /** The account context of the entitlement, untouched. */
   readonly account: Record<string, unknown>
-  /** The trigger's own actions. */
+  /** The trigger's own actions; for a completion, the milestone's `on_complete` list. */
   readonly actions: string[]
-  /** The instant the threshold was crossed. */
+  /** The instant the threshold was crossed (for a completion, the instant of completion). */
   readonly at: Date
   /** The case (milestone events and the case that crossed a quota). */
   readonly caseId: string | null
@@ -922,7 +958,10 @@ export interface MonitorEvent {
   readonly level: Level
   /** The milestone (milestone events). */
   readonly milestone: string | null
-  /** The trigger's point as written (`50%`, `-5m`); `None` for breaches and quotas. */
+  /**
+   * The trigger's point as written (`50%`, `-5m`); for a completion, `met` or `late`; `None` for
+   * breaches and quotas.
+   */
   readonly point: string | null
   /** The process. */
   readonly process: string | null
@@ -945,9 +984,9 @@ export interface MonitorEvent {
 export interface MonitorEventJSON {
   /** The account context of the entitlement, untouched. */
   account: Record<string, unknown>
-  /** The trigger's own actions. */
+  /** The trigger's own actions; for a completion, the milestone's `on_complete` list. */
   actions: string[]
-  /** The instant the threshold was crossed. */
+  /** The instant the threshold was crossed (for a completion, the instant of completion). */
   at: string
   /** The case (milestone events and the case that crossed a quota). */
   caseId: string | null
@@ -963,7 +1002,10 @@ export interface MonitorEventJSON {
   level: Level
   /** The milestone (milestone events). */
   milestone: string | null
-  /** The trigger's point as written (`50%`, `-5m`); `None` for breaches and quotas. */
+  /**
+   * The trigger's point as written (`50%`, `-5m`); for a completion, `met` or `late`; `None` for
+   * breaches and quotas.
+   */
   point: string | null
   /** The process. */
   process: string | null
@@ -981,7 +1023,7 @@ export interface MonitorEventJSON {
 }
 
 /** What a monitor event is about. */
-export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'data_error'
+export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'data_error' | 'milestone_completed'
 
 /**
  * The report as it serialises (`open` becomes `statuses`, the open statuses themselves): the schema

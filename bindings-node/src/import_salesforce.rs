@@ -167,9 +167,19 @@ fn metadata_file(
 /// business hours' name, from the `BusinessHours` relationship or `options.businessHours`
 /// records by `BusinessHoursId` (else their `IsDefault` one). An entitlement without a process
 /// uses the process `"no-entitlement-process"`, which the fragment defines.
+///
+/// `options.accounts` fills each entitlement's `account` block (`arr`, `renewal_date`,
+/// `executive_sponsor`, `csm`, `contacts`) from recorded queries: the record sets `accounts`
+/// (`Account`), `contracts` (`Contract`), `opportunities` (`Opportunity`), `teamMembers`
+/// (`AccountTeamMember`) and `contactRoles` (`AccountContactRole` or
+/// `OpportunityContactRole`), and the mapping keys `arr` (the `Account` field, default
+/// `"AnnualRevenue"`), `renewalDate` (`{from: 'contract'}`, the default;
+/// `{from: 'opportunity', type: 'Renewal'}`; `{from: 'account', field: 'Renewal_Date__c'}`),
+/// `executiveSponsor` and `csm` (`{teamRole}` or `{contactRole}`; defaults the team roles
+/// `"Executive Sponsor"` and `"Customer Success Manager"`). A key set to `null` reads nothing.
 #[napi(
     namespace = "salesforce",
-    ts_args_type = "records: Record<string, unknown> | Array<Record<string, unknown>>, options?: { slaProcesses?: Record<string, unknown> | Array<Record<string, unknown>> | null; businessHours?: Record<string, unknown> | Array<Record<string, unknown>> | null }"
+    ts_args_type = "records: Record<string, unknown> | Array<Record<string, unknown>>, options?: { slaProcesses?: Record<string, unknown> | Array<Record<string, unknown>> | null; businessHours?: Record<string, unknown> | Array<Record<string, unknown>> | null; accounts?: SalesforceAccountOptions | null }"
 )]
 pub fn entitlements(
     env: Env,
@@ -179,14 +189,61 @@ pub fn entitlements(
     guard(&env, || {
         let records = self::records(&records)?;
         let map = optional_options(options)?;
-        check_keys(&map, &["slaProcesses", "businessHours"])?;
+        check_keys(&map, &["slaProcesses", "businessHours", "accounts"])?;
         let get = |k: &str| map.get(k).filter(|v| !v.is_null());
-        Ok(Import::wrap(salesforce::entitlements(
-            &records,
-            get("slaProcesses"),
-            get("businessHours"),
-        )?))
+        let imported =
+            salesforce::entitlements(&records, get("slaProcesses"), get("businessHours"))?;
+        Ok(Import::wrap(match get("accounts") {
+            Some(accounts) => salesforce::account_context(imported, &account_options(accounts)?)?,
+            None => imported,
+        }))
     })
+}
+
+/// The camelCase keys of `options.accounts` (and of its person sources) as the core's.
+const ACCOUNT_KEYS: [(&str, &str); 11] = [
+    ("accounts", "accounts"),
+    ("contracts", "contracts"),
+    ("opportunities", "opportunities"),
+    ("teamMembers", "team_members"),
+    ("contactRoles", "contact_roles"),
+    ("arr", "arr"),
+    ("renewalDate", "renewal_date"),
+    ("executiveSponsor", "executive_sponsor"),
+    ("csm", "csm"),
+    ("teamRole", "team_role"),
+    ("contactRole", "contact_role"),
+];
+
+/// `options.accounts` with the core's key names; an unknown key stays as written, so that the
+/// core's `unknown_key` error names it.
+fn account_options(v: &Value) -> std::result::Result<Value, NodeError> {
+    let Value::Object(map) = v else {
+        return Err(CoreError::InvalidType {
+            path: "options.accounts".into(),
+            expected: "an object of record sets and mapping keys".into(),
+            found: "another value".into(),
+        }
+        .into());
+    };
+    let rename = |k: &str| {
+        ACCOUNT_KEYS
+            .iter()
+            .find(|(js, _)| *js == k)
+            .map_or(k.to_string(), |(_, core)| core.to_string())
+    };
+    let mut out = Map::new();
+    for (k, value) in map {
+        let key = rename(k);
+        let value = match (key.as_str(), value) {
+            ("executive_sponsor" | "csm", Value::Object(person)) => {
+                Value::Object(person.iter().map(|(k, v)| (rename(k), v.clone())).collect())
+            }
+            _ => value.clone(),
+        };
+        out.insert(key, value);
+    }
+    Ok(Value::Object(out))
 }
 
 /// Cases in the document's case shape (`document.cases`, ready for `rules.evaluate` and

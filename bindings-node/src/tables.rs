@@ -86,7 +86,7 @@ impl Ruleset {
         })
     }
 
-    /// The milestone events (trigger crossings and breaches) of `(since, now]`, by instant then
+    /// The milestone events (trigger crossings, breaches and completions) of `(since, now]`, by instant then
     /// key, as the bytes of an Arrow IPC stream in the layout of `report.toArrow('events')`:
     /// the events of `monitor` less quota and allowance events, which count every case of an
     /// entitlement together.

@@ -103,7 +103,7 @@ test('evaluateArrow and monitorArrow return the report layouts', () => {
   const events = describe(rules.monitorArrow(SAMPLE.cases, NOW, SINCE), Infinity)
   const milestone = describe(report.toArrow('events'), Infinity)
   assert.deepStrictEqual(events.columns, FIXTURE.tables.events.columns)
-  const kept = milestone.rows.filter((r) => r.kind === 'trigger' || r.kind === 'breach')
+  const kept = milestone.rows.filter((r) => ['trigger', 'breach', 'milestone_completed'].includes(r.kind))
   assert.ok(kept.length > 0)
   assert.deepStrictEqual(events.rows, kept)
 })

@@ -109,19 +109,26 @@ pub(crate) fn _salesforce_entitlement_processes_files(
     .map(Import::wrap)
 }
 
-/// Entitlements from `Entitlement` records.
+/// Entitlements from `Entitlement` records, with account context from `accounts` (the options
+/// of `salesforce::account_context`) when given.
 #[pyfunction]
-#[pyo3(signature = (records, sla_processes=None, business_hours=None))]
+#[pyo3(signature = (records, sla_processes=None, business_hours=None, accounts=None))]
 pub(crate) fn _salesforce_entitlements(
     py: Python<'_>,
     records: &Bound<'_, PyAny>,
     sla_processes: Option<&Bound<'_, PyAny>>,
     business_hours: Option<&Bound<'_, PyAny>>,
+    accounts: Option<&Bound<'_, PyAny>>,
 ) -> Result<Import> {
     let records = to_json(records)?;
     let (sla, hours) = (json_arg(sla_processes)?, json_arg(business_hours)?);
+    let accounts = json_arg(accounts)?;
     document(py, || {
-        salesforce::entitlements(&records, sla.as_ref(), hours.as_ref())
+        let imported = salesforce::entitlements(&records, sla.as_ref(), hours.as_ref())?;
+        match &accounts {
+            Some(options) => salesforce::account_context(imported, options),
+            None => Ok(imported),
+        }
     })
     .map(Import::wrap)
 }

@@ -335,7 +335,7 @@ impl Ruleset {
         crate::arrow::export_with_errors(py, result, &errors)
     }
 
-    /// The milestone events (trigger crossings and breaches) of ``(since, now]`` of the cases
+    /// The milestone events (trigger crossings, breaches and completions) of ``(since, now]`` of the cases
     /// in ``cases`` (a record batch, as for ``evaluate_arrow``), as a ``RecordBatch`` with one
     /// row per event (``entitlement.arrow.EVENT_SCHEMA``), by instant then key.
     ///

@@ -110,7 +110,12 @@ def test_processes_versions_and_milestones() -> None:
     ]
     assert v2["milestones"][0]["completes_on"] == [salesforce.completed_event("First Response")]
     fields = {(w["record"].split(" ")[1], w["field"]) for w in imp.warnings}
-    assert ("gold_support.entitlementProcess-meta.xml", "milestones[2].successActions") in fields
+    # Success actions are the milestone's on_complete actions, not a warning.
+    assert v1["milestones"][2]["on_complete"] == ["Thank_Customer"]
+    assert (
+        "gold_support.entitlementProcess-meta.xml",
+        "milestones[2].successActions",
+    ) not in fields
     assert ("premier_24x7.entitlementProcess-meta.xml", "active") in fields
 
 

@@ -138,7 +138,9 @@ def test_the_arrow_calls_return_the_report_layouts(report: MonitorReport) -> Non
     assert sorted(same, key=str) == sorted(report.to_arrow("statuses").to_pylist(), key=str)
     # The milestone events of the report are monitor_arrow's rows, every column included.
     milestone = [
-        r for r in report.to_arrow("events").to_pylist() if r["kind"] in ("trigger", "breach")
+        r
+        for r in report.to_arrow("events").to_pylist()
+        if r["kind"] in ("trigger", "breach", "milestone_completed")
     ]
     assert events.to_pylist() == milestone
     # The Spark adapter sends JSON text as plain strings and unsigned integers as int32.

@@ -28,3 +28,8 @@ last_run = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 os.makedirs("force-app/main", exist_ok=True)
 if not os.path.exists("force-app/main/default"):
     os.symlink(_fixtures / "metadata", "force-app/main/default")
+account_result = _read("accounts.json")
+contract_result = _read("contracts.json")
+opportunity_result = _read("opportunities.json")
+team_result = _read("account_team_members.json")
+contact_role_result = _read("account_contact_roles.json")

@@ -339,11 +339,18 @@ fn processes_from_metadata_by_hand() {
         premier["milestones"][0]["starts_on"],
         json!(["started.First_Response"])
     );
+    // Success actions are the milestone's `on_complete` actions, no longer a warning.
+    let gold1 = find("Gold Support", 1);
+    assert_eq!(
+        gold1["milestones"][2]["on_complete"],
+        json!(["Thank_Customer"])
+    );
+    assert!(!has_warning(
+        &imp,
+        "gold_support.entitlementProcess",
+        "milestones[2].successActions"
+    ));
     for (record, field) in [
-        (
-            "gold_support.entitlementProcess",
-            "milestones[2].successActions",
-        ),
         (
             "gold_support.entitlementProcess",
             "milestones[0].milestoneName",

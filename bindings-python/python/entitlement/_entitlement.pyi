@@ -269,7 +269,7 @@ _Kind: TypeAlias = Literal["first_response", "next_response", "resolution", "cus
 _State: TypeAlias = Literal[
     "pending", "in_progress", "paused", "completed", "completed_late", "violated"
 ]
-_EventKind: TypeAlias = Literal["trigger", "breach", "quota", "allowance", "data_error"]
+_EventKind: TypeAlias = Literal["trigger", "breach", "quota", "allowance", "data_error", "milestone_completed"]
 _Period: TypeAlias = Literal["month", "quarter", "year", "term"]
 
 class _AccountRollup(TypedDict):
@@ -805,7 +805,10 @@ def _salesforce_business_hours(records: Any, holidays: Any = None) -> Import: ..
 def _salesforce_entitlement_processes_folder(folder: str | os.PathLike[str]) -> Import: ...
 def _salesforce_entitlement_processes_files(files: Sequence[tuple[str, str | bytes]]) -> Import: ...
 def _salesforce_entitlements(
-    records: Any, sla_processes: Any = None, business_hours: Any = None
+    records: Any,
+    sla_processes: Any = None,
+    business_hours: Any = None,
+    accounts: Mapping[str, Any] | None = None,
 ) -> Import: ...
 def _salesforce_cases(
     records: Any,

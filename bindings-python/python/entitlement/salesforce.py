@@ -144,8 +144,9 @@ def entitlements(
     *,
     sla_processes: Records | None = None,
     business_hours: Records | None = None,
+    accounts: Mapping[str, Any] | None = None,
 ) -> Import:
-    """Entitlements from ``Entitlement`` records.
+    """Entitlements from ``Entitlement`` records, with their account context.
 
     The process is the entitlement process's ``Name`` pinned to its ``VersionNumber``: from the
     ``SlaProcess`` relationship in each record (``SELECT ..., SlaProcess.Name,
@@ -156,12 +157,29 @@ def entitlements(
     ``CasesPerEntitlement`` is the allowance. An entitlement without a process uses
     ``NO_PROCESS``, which the fragment defines.
 
+    ``accounts`` fills each entitlement's ``account`` block (``arr``, ``renewal_date``,
+    ``executive_sponsor``, ``csm``, ``contacts``) from recorded queries: the record sets
+    ``accounts`` (``Account``), ``contracts`` (``Contract``), ``opportunities``
+    (``Opportunity``), ``team_members`` (``AccountTeamMember``) and ``contact_roles``
+    (``AccountContactRole`` or ``OpportunityContactRole``), and the mapping keys ``arr`` (the
+    ``Account`` field, default ``"AnnualRevenue"``), ``renewal_date`` (``{"from": "contract"}``,
+    the default; ``{"from": "opportunity", "type": "Renewal"}``; ``{"from": "account",
+    "field": "Renewal_Date__c"}``), ``executive_sponsor`` and ``csm`` (``{"team_role": ...}``
+    or ``{"contact_role": ...}``; defaults the team roles ``"Executive Sponsor"`` and
+    ``"Customer Success Manager"``). A key set to ``None`` reads nothing. The guide:
+    docs/import-salesforce.md, "Account context".
+
     >>> imp = entitlements([{"Id": "5501", "Name": "Acme", "StartDate": "2026-01-01",
     ...     "SlaProcess": {"Name": "Gold Support", "VersionNumber": 2}}])
     >>> imp.document["entitlements"][0]["process"]
     {'id': 'Gold Support', 'version': 2}
+    >>> imp = entitlements([{"Id": "5501", "AccountId": "0011"}],
+    ...     accounts={"accounts": [{"Id": "0011", "Name": "Acme", "ARR__c": 1200000}],
+    ...               "arr": "ARR__c"})
+    >>> imp.document["entitlements"][0]["account"]
+    {'arr': 1200000, 'id': '0011', 'name': 'Acme'}
     """
-    return _salesforce_entitlements(records, sla_processes, business_hours)
+    return _salesforce_entitlements(records, sla_processes, business_hours, accounts)
 
 
 def cases(

@@ -253,7 +253,7 @@ impl Ruleset {
                 processes.push(process);
             }
         }
-        // Every action a rule names is built in or in the catalogue (a typo such as
+        // Every action a rule names (a trigger's or a completion's) is built in or in the catalogue (a typo such as
         // `page_on_call` would otherwise pass silently). Processes and their milestones and
         // triggers keep the document's order, so the path is the document's.
         for (i, p) in processes.iter().enumerate() {
@@ -266,6 +266,12 @@ impl Ruleset {
                             );
                             return Err(monitor.unknown_action(path, a));
                         }
+                    }
+                }
+                for (l, a) in m.on_complete.iter().enumerate() {
+                    if !monitor.knows_action(a) {
+                        let path = format!("processes[{i}].milestones[{j}].on_complete[{l}]");
+                        return Err(monitor.unknown_action(path, a));
                     }
                 }
             }

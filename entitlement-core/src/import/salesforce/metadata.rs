@@ -161,7 +161,9 @@ pub fn read_metadata_folder(folder: &Path) -> Result<Vec<MetadataFile>> {
 /// (`milestoneCriteriaFormula`, `exitCriteriaFormula`, quoted), targets from an Apex class
 /// (`minutesCustomClass`), filter operations other than equals / notEqual / lessThan /
 /// greaterThan / lessOrEqual / greaterOrEqual, exit criteria on other fields, record types,
-/// other start fields. Success actions are reported as warnings (the host runs actions).
+/// other start fields. `successActions` become the milestone's `on_complete` actions, named by
+/// their `name` as `timeTriggers` actions are (the host runs actions: the monitor names them in
+/// its `milestone_completed` events).
 ///
 /// ```
 /// use entitlement_core::import::salesforce::{self, MetadataFile};
@@ -181,6 +183,7 @@ pub fn read_metadata_folder(folder: &Path) -> Result<Vec<MetadataFile>> {
 ///         </milestoneCriteriaFilterItems>
 ///         <milestoneName>First Response</milestoneName>
 ///         <minutesToComplete>60</minutesToComplete>
+///         <successActions><name>Resolve_Page</name><type>OutboundMessage</type></successActions>
 ///         <timeTriggers>
 ///             <actions><name>Notify_Owner</name><type>Alert</type></actions>
 ///             <timeLength>-15</timeLength>
@@ -201,6 +204,7 @@ pub fn read_metadata_folder(folder: &Path) -> Result<Vec<MetadataFile>> {
 /// assert_eq!(first["completes_on"][0], "completed.First_Response");
 /// assert_eq!(first["when"], serde_json::json!({"field": "priority", "op": "eq", "value": "High"}));
 /// assert_eq!(first["triggers"][0]["at"], "-15m");
+/// assert_eq!(first["on_complete"], serde_json::json!(["Resolve_Page"]));
 /// # Ok::<(), entitlement_core::Error>(())
 /// ```
 pub fn entitlement_processes(files: &[MetadataFile]) -> Result<Import> {
@@ -1030,12 +1034,14 @@ fn milestone(
             message: format!("{name:?} counts from the process's start in Salesforce even when its criteria come true later; the engine counts from the moment they hold (the same whenever they hold from the start)"),
         });
     }
-    if !success.is_empty() {
-        warnings.push(Warning {
-            record: record.into(),
-            field: at("successActions"),
-            message: format!("the engine runs no Salesforce actions: the success actions {} of {name:?} are not imported", success.join(", ")),
-        });
+    // Success actions become the milestone's `on_complete` actions (by name, as trigger
+    // actions are): the monitor names them in its `milestone_completed` events, and the host
+    // runs them.
+    let mut on_complete: Vec<String> = Vec::new();
+    for a in success {
+        if !a.is_empty() && !on_complete.contains(&a) {
+            on_complete.push(a);
+        }
     }
     let recurs = match recurrence.get(&name) {
         Some(r) => *r,
@@ -1070,6 +1076,9 @@ fn milestone(
     }
     if !triggers.is_empty() {
         doc.insert("triggers".into(), Value::Array(triggers));
+    }
+    if !on_complete.is_empty() {
+        doc.insert("on_complete".into(), json!(on_complete));
     }
     Ok(Item {
         path: path.to_string(),

@@ -38,6 +38,7 @@
 //! # Ok::<(), entitlement_core::Error>(())
 //! ```
 
+mod accounts;
 mod filter;
 mod hours;
 mod metadata;
@@ -50,6 +51,7 @@ use super::{Warning, unsupported};
 use crate::error::Result;
 use crate::time::{from_us, parse_instant};
 
+pub use accounts::{AccountMapping, MAX_CONTACTS, PersonSource, RenewalSource, account_context};
 pub use hours::business_hours;
 pub use metadata::{
     MAX_XML_ATTRIBUTES, MAX_XML_NAMESPACES, MetadataFile, entitlement_processes,

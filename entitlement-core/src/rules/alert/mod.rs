@@ -300,6 +300,8 @@ impl Alert {
                     suggest("add_coverage");
                 }
             }
+            // A completion suggests nothing: its actions are the milestone's `on_complete`.
+            MonitorEventKind::MilestoneCompleted => {}
             MonitorEventKind::Quota | MonitorEventKind::Allowance => {
                 if ev.quota.as_ref().is_some_and(|q| q.fraction >= 1.0) {
                     suggest("raise_usage_at_renewal");
@@ -456,6 +458,34 @@ impl Alert {
                     None => {}
                 }
                 (title, summary)
+            }
+            MonitorEventKind::MilestoneCompleted => {
+                let what = format!(
+                    "{} #{} of case {}",
+                    ev.milestone.as_deref().unwrap_or("?"),
+                    ev.instance.unwrap_or(1),
+                    ev.case_id.as_deref().unwrap_or("?")
+                );
+                let late = ev.point.as_deref() == Some("late");
+                let outcome = if late {
+                    "was completed late"
+                } else {
+                    "was met"
+                };
+                let mut summary = format!("{what} for {who} was completed at {}", rfc3339(ev.at));
+                if let (Some(d), Some(local)) = (deadline, &deadline_local) {
+                    let by = hours_minutes((ev.at - d).abs());
+                    summary.push_str(&if late {
+                        format!(", {by} after its deadline {local}")
+                    } else {
+                        format!(", {by} before its deadline {local}")
+                    });
+                }
+                summary.push('.');
+                (
+                    format!("[{}] {who}: {what} {outcome}", ev.level.as_str()),
+                    summary,
+                )
             }
             MonitorEventKind::Quota | MonitorEventKind::Allowance => {
                 let q = ev.quota.as_ref();

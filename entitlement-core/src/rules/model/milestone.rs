@@ -428,6 +428,10 @@ pub struct Milestone {
     /// Points on its clock that raise levels.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<Trigger>,
+    /// Actions for the host when an instance is completed, met or late (resolve a page, thank
+    /// the customer): the `actions` of the monitor's `milestone_completed` event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on_complete: Vec<String>,
 }
 
 /// The event types that have a built-in meaning in a case log.
@@ -461,6 +465,7 @@ impl Milestone {
                 "recurrence",
                 "pause_statuses",
                 "triggers",
+                "on_complete",
             ],
         )?;
         let kind_path = key_path(path, "kind");
@@ -544,6 +549,7 @@ impl Milestone {
             recurrence,
             pause_statuses: opt(map, path, "pause_statuses", strings)?,
             triggers,
+            on_complete: opt(map, path, "on_complete", strings)?.unwrap_or_default(),
         })
     }
 

@@ -36,6 +36,9 @@ pub enum MonitorEventKind {
     /// shares its id with another case): `point` is the error's code, and the report's
     /// `errors` hold the entry.
     DataError,
+    /// A milestone instance was completed, at or before its target (`point` `met`) or after it
+    /// (`late`); `actions` are the milestone's `on_complete` list.
+    MilestoneCompleted,
 }
 
 impl MonitorEventKind {
@@ -52,6 +55,7 @@ impl MonitorEventKind {
             MonitorEventKind::Quota => "quota",
             MonitorEventKind::Allowance => "allowance",
             MonitorEventKind::DataError => "data_error",
+            MonitorEventKind::MilestoneCompleted => "milestone_completed",
         }
     }
 }
@@ -83,7 +87,7 @@ pub struct QuotaCrossing {
     pub used: u32,
 }
 
-/// One thing that happened: a trigger, a breach, or a quota crossing.
+/// One thing that happened: a trigger, a breach, a completion, or a quota crossing.
 ///
 /// ```
 /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
@@ -102,7 +106,7 @@ pub struct MonitorEvent {
     pub kind: MonitorEventKind,
     /// Its level.
     pub level: Level,
-    /// The instant the threshold was crossed.
+    /// The instant the threshold was crossed (for a completion, the instant of completion).
     #[serde(with = "crate::time::serde_instant")]
     #[schemars(schema_with = "crate::time::schema_instant")]
     pub at: DateTime<Utc>,
@@ -116,9 +120,10 @@ pub struct MonitorEvent {
     pub milestone: Option<String>,
     /// The milestone instance (milestone events).
     pub instance: Option<u32>,
-    /// The trigger's point as written (`50%`, `-5m`); `None` for breaches and quotas.
+    /// The trigger's point as written (`50%`, `-5m`); for a completion, `met` or `late`;
+    /// `None` for breaches and quotas.
     pub point: Option<String>,
-    /// The trigger's own actions.
+    /// The trigger's own actions; for a completion, the milestone's `on_complete` list.
     pub actions: Vec<String>,
     /// The milestone's status at `now` (milestone events), shared by the events of one
     /// milestone instance.

@@ -36,7 +36,7 @@ use crate::rules::model::{Entitlement, Level, Milestone, Period, Process, Proces
 use crate::rules::monitor_config::MonitorConfig;
 use crate::rules::period::period_bounds;
 use crate::rules::replay::{StateAt, StateSweep, is_paused};
-use crate::rules::status::{CaseEvaluation, MilestoneStatus};
+use crate::rules::status::{CaseEvaluation, MilestoneState, MilestoneStatus};
 use crate::rules::usage::{Counted, Counts};
 use crate::time::{from_us, to_us};
 
@@ -68,7 +68,8 @@ pub struct MonitorReport {
     /// The events of `(since, now]`, by instant then key; suppressed ones included and marked.
     pub events: Vec<MonitorEvent>,
     /// One alert per milestone instance (or quota) and instant, covering the events of
-    /// `events` that are not suppressed, by instant then key.
+    /// `events` that are not suppressed, by instant then key (a `milestone_completed` event
+    /// only when its milestone has `on_complete` actions).
     pub alerts: Vec<Alert>,
     /// Every open milestone (in progress, paused or violated), as its place in `cases`: the
     /// `at_risk` ones, then the `breached` ones, then the rest by wall-clock time to their
@@ -267,8 +268,9 @@ fn merge_group(ev: &MonitorEvent) -> String {
             let stem = ev.key.rsplit_once('/').map_or(ev.key.as_str(), |(s, _)| s);
             event_key(&[ev.kind.as_str(), stem, case])
         }
-        // One alert per rejected case and code: its key is already that.
-        MonitorEventKind::DataError => ev.key.clone(),
+        // One alert per rejected case and code: its key is already that. A completion is
+        // never folded into the alarm of a trigger at the same instant (it says the opposite).
+        MonitorEventKind::DataError | MonitorEventKind::MilestoneCompleted => ev.key.clone(),
     }
 }
 
@@ -308,6 +310,11 @@ fn judge_one(
     state: &StateAt,
     activity_since: impl Fn(i64) -> bool,
 ) -> Option<&'static str> {
+    // A completion is not an alarm: no rule holds it back, `min_level` included (it is of level
+    // `info`, so any `min_level` would drop the action that resolves a page). `docs/monitor.md`.
+    if p.kind == MonitorEventKind::MilestoneCompleted {
+        return None;
+    }
     if let Some(min) = &cfg.suppress.min_level {
         let tier = min.tier_field().and_then(|f| state.fields.get(f));
         if p.level < min.for_tier(tier) {
@@ -540,7 +547,7 @@ impl Ruleset {
         })
     }
 
-    /// The milestone events (trigger crossings and breaches) of `(since, now]` of cases
+    /// The milestone events (trigger crossings, breaches and completions) of `(since, now]` of cases
     /// already evaluated at `now` (one evaluation per case, in order), by instant then key: the
     /// events of [`Ruleset::monitor`] less the quota and allowance ones. Each depends on its
     /// case alone, so the events of a partition of the cases are a partition of the events: what
@@ -635,6 +642,7 @@ impl Ruleset {
             let fired_in_window =
                 |at: Option<DateTime<Utc>>| at.is_some_and(|at| in_window(to_us(at), since, now));
             if !fired_in_window(status.breached_at)
+                && !fired_in_window(status.completed_at)
                 && !status.triggers.iter().any(|t| fired_in_window(t.fired_at))
             {
                 continue;
@@ -686,6 +694,31 @@ impl Ruleset {
                     at,
                     point: None,
                     actions: Vec::new(),
+                });
+            }
+            // A completion is reported at its own instant, so once across consecutive windows;
+            // `met` when the instance was completed at or before its target.
+            let outcome = match status.state {
+                MilestoneState::Completed => Some("met"),
+                MilestoneState::CompletedLate => Some("late"),
+                _ => None,
+            };
+            if let (Some(outcome), Some(at)) = (
+                outcome,
+                status
+                    .completed_at
+                    .map(to_us)
+                    .filter(|&at| in_window(at, since, now)),
+            ) {
+                pending.push(Pending {
+                    place,
+                    milestone,
+                    key: event_key(&[&case.id, &status.milestone, &instance, "completed"]),
+                    kind: MonitorEventKind::MilestoneCompleted,
+                    level: Level::Info,
+                    at,
+                    point: Some(outcome.to_string()),
+                    actions: milestone.on_complete.clone(),
                 });
             }
         }
@@ -755,7 +788,11 @@ impl Ruleset {
         event: &MonitorEvent,
         (urgent_case, fields, tier_field): (bool, Option<&Map<String, Value>>, Option<&str>),
     ) {
-        if event.suppressed {
+        // A completion tells someone only when its milestone names actions to take
+        // (`on_complete`): "first response met" on every case is noise.
+        if event.suppressed
+            || (event.kind == MonitorEventKind::MilestoneCompleted && event.actions.is_empty())
+        {
             return;
         }
         let time_zone = event
