@@ -357,6 +357,17 @@ export interface CaseInput {
 }
 
 /**
+ * Options of the calls over many cases (`monitor`, `evaluateMany`, `breachRisk`, `whatIf`,
+ * `evaluateArrow`, `monitorArrow`). `onError`: what a bad case (one that cannot be read, names
+ * what the rules do not define, or shares its id with another case) does: `'collect'` (the
+ * default) leaves it out and reports a `CaseError` for it, `'raise'` throws the first one's
+ * error, as earlier versions did.
+ */
+export interface CasesOptions {
+  onError?: 'collect' | 'raise'
+}
+
+/**
  * A result table, as `MonitorReport.toArrow` takes its name: one Arrow layout per result, the
  * same as the Python binding's `to_arrow` / `to_pandas` (columns in `docs/binding-contract.md`).
  */
@@ -405,7 +416,10 @@ export interface AccountRollup {
   usage: EntitlementUsageJSON[]
 }
 
-/** One event, ready to tell a person: who, what, by when, and what to do. */
+/**
+ * What needs doing, for whom and by when: the monitor's events of one milestone instance (or one
+ * quota) at one instant, told to a person.
+ */
 export interface Alert {
   /** The whole account context, untouched (shared with the entitlement, not copied). */
   readonly account: Record<string, unknown>
@@ -416,10 +430,17 @@ export interface Alert {
   readonly accountId: string | null
   /** The account's name. */
   readonly accountName: string | null
-  /** Suggested actions: the trigger's own first, then the defaults that apply. */
+  /** The same actions with their labels and details (`monitor.actions`). */
+  readonly actionItems: AlertAction[]
+  /**
+   * Suggested action ids: the highest-level event's own first, then the other events' and the
+   * defaults that apply, each once.
+   */
   readonly actions: string[]
   /** The account's ARR. */
   readonly arr: unknown
+  /** The account's ARR as money (`$1.2M`, currency `monitor.currency`). */
+  readonly arrText: string | null
   /** When the threshold was crossed. */
   readonly at: Date
   /**
@@ -441,14 +462,29 @@ export interface Alert {
   readonly entitlement: string | null
   /** The executive sponsor. */
   readonly executiveSponsor: unknown
+  /** The case's fields named by `monitor.alert_fields` that it has, as of `now`. */
+  readonly fields: AlertField[]
   /** The milestone instance. */
   readonly instance: number | null
-  /** The event's key (use it to deduplicate downstream, e.g. as PagerDuty's `dedup_key`). */
+  /**
+   * The key of the alert's highest-level event (use it to deduplicate downstream, e.g. as
+   * PagerDuty's `dedup_key`).
+   */
   readonly key: string
-  /** What the event is about. */
+  /**
+   * The keys of every event the alert covers, in the order of the report's events (by key: they
+   * share the instant), `key` among them.
+   */
+  readonly keys: string[]
+  /** What the highest-level event is about. */
   readonly kind: MonitorEventKind
-  /** Its level. */
+  /** The highest level of its events. */
   readonly level: Level
+  /**
+   * Links to the case and the account (`monitor.links`), when configured and the alert has the
+   * values they need.
+   */
+  readonly links: AlertLink[]
   /** The milestone. */
   readonly milestone: string | null
   /** The account's renewal date. */
@@ -457,7 +493,10 @@ export interface Alert {
   readonly summary: string
   /** That zone (`None` for 24×7 and unions: the local deadline is then UTC). */
   readonly timeZone: string | null
-  /** A one-line title (control characters from CRM text become spaces). */
+  /**
+   * A one-line title in words: what is due, for whom and by when, every time with its zone ("First
+   * Response on case 500-17 (Acme Corp, Sev2) due in 15 min of business time (16:00 EST)").
+   */
   readonly title: string
   /**
    * Wall-clock time left until the deadline (negative once late); `None` once completed. In
@@ -479,10 +518,17 @@ export interface AlertJSON {
   accountId: string | null
   /** The account's name. */
   accountName: string | null
-  /** Suggested actions: the trigger's own first, then the defaults that apply. */
+  /** The same actions with their labels and details (`monitor.actions`). */
+  actionItems: AlertAction[]
+  /**
+   * Suggested action ids: the highest-level event's own first, then the other events' and the
+   * defaults that apply, each once.
+   */
   actions: string[]
   /** The account's ARR. */
   arr: unknown
+  /** The account's ARR as money (`$1.2M`, currency `monitor.currency`). */
+  arrText: string | null
   /** When the threshold was crossed. */
   at: string
   /**
@@ -504,14 +550,29 @@ export interface AlertJSON {
   entitlement: string | null
   /** The executive sponsor. */
   executiveSponsor: unknown
+  /** The case's fields named by `monitor.alert_fields` that it has, as of `now`. */
+  fields: AlertField[]
   /** The milestone instance. */
   instance: number | null
-  /** The event's key (use it to deduplicate downstream, e.g. as PagerDuty's `dedup_key`). */
+  /**
+   * The key of the alert's highest-level event (use it to deduplicate downstream, e.g. as
+   * PagerDuty's `dedup_key`).
+   */
   key: string
-  /** What the event is about. */
+  /**
+   * The keys of every event the alert covers, in the order of the report's events (by key: they
+   * share the instant), `key` among them.
+   */
+  keys: string[]
+  /** What the highest-level event is about. */
   kind: MonitorEventKind
-  /** Its level. */
+  /** The highest level of its events. */
   level: Level
+  /**
+   * Links to the case and the account (`monitor.links`), when configured and the alert has the
+   * values they need.
+   */
+  links: AlertLink[]
   /** The milestone. */
   milestone: string | null
   /** The account's renewal date. */
@@ -520,13 +581,48 @@ export interface AlertJSON {
   summary: string
   /** That zone (`None` for 24×7 and unions: the local deadline is then UTC). */
   timeZone: string | null
-  /** A one-line title (control characters from CRM text become spaces). */
+  /**
+   * A one-line title in words: what is due, for whom and by when, every time with its zone ("First
+   * Response on case 500-17 (Acme Corp, Sev2) due in 15 min of business time (16:00 EST)").
+   */
   title: string
   /**
    * Wall-clock time left until the deadline (negative once late); `None` once completed. In
    * milliseconds.
    */
   wallLeft: number | null
+}
+
+/**
+ * A suggested action with its label from the action catalogue (`monitor.actions`) or the built-in
+ * labels.
+ */
+export interface AlertAction {
+  /** More on what to do, from the catalogue. */
+  details: string | null
+  /** The action's id (`notify_owner`). */
+  id: string
+  /** What a person reads (`Notify the case owner`). */
+  label: string
+}
+
+/** A case field an alert shows (`monitor.alert_fields`). */
+export interface AlertField {
+  /** The field's name in words (`Subject`, `Owner`). */
+  label: string
+  /** Its value at `now`, as text. */
+  value: string
+}
+
+/**
+ * A link an alert carries (`monitor.links`): a button in Slack, a link in email, Jira and
+ * PagerDuty.
+ */
+export interface AlertLink {
+  /** What the link opens (`Open case`, `Open account`). */
+  label: string
+  /** The URL, its values percent-encoded. */
+  url: string
 }
 
 /** Attainment counts of one milestone under one ruleset. */
@@ -574,6 +670,26 @@ export interface BreachRisk {
   state: MilestoneState
   /** Its target (the tier's). In milliseconds. */
   target: number
+}
+
+/**
+ * One case that a call left out: which one, and why, with the code and message the call would have
+ * raised for it with [`OnError::Raise`].
+ */
+export interface CaseError {
+  /** The case's id, if it could be read. */
+  caseId: string | null
+  /**
+   * The error's code, the one the call raises for it with `on_error="raise"`
+   * (`unknown_entitlement`, `invalid_instant`, `duplicate_case`, ...).
+   */
+  code: string
+  /** The case's position in the input list, from 0. */
+  index: number
+  /** What is wrong, as the raised error would say it (`case "C-7": events[2].at: ...`). */
+  message: string
+  /** Where, relative to the input list: `cases[3].events[2].at`. */
+  path: string
 }
 
 /** The whole result of evaluating one case: its coverage and its milestones. */
@@ -626,6 +742,22 @@ export interface CaseEvaluationJSON {
   processVersion: number | null
   /** Why the case is not covered, in words (`None` when covered). */
   reason: string | null
+}
+
+/** What a `CheckWarning` is about. Serialised as its snake_case name, which is stable. */
+export type CheckCode = 'day_duration' | 'default_24x7' | 'unknown_status' | 'status_case' | 'tier_without_default' | 'trigger_after_target' | 'unproduced_event' | 'entitlement_expired' | 'entitlement_not_started' | 'calendar_rarely_open' | 'holiday_on_closed_day' | 'unused_calendar'
+
+/** One thing in a valid rules document that probably does not do what its author meant. */
+export interface CheckWarning {
+  /** What kind of mistake it is: a stable name such as `day_duration` (`docs/check.md`). */
+  code: CheckCode
+  /** What is wrong and what to write instead. */
+  message: string
+  /**
+   * Where it is in the document, in the style of error paths (`processes[0].milestones[1].target`,
+   * `calendars.ny.holidays[3]`).
+   */
+  path: string
 }
 
 /** The status of an entitlement at an instant, from its dates. */
@@ -891,7 +1023,7 @@ export interface MonitorEventJSON {
 }
 
 /** What a monitor event is about. */
-export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'milestone_completed'
+export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'data_error' | 'milestone_completed'
 
 /**
  * The report as it serialises (`open` becomes `statuses`, the open statuses themselves): the schema
@@ -900,17 +1032,35 @@ export type MonitorEventKind = 'trigger' | 'breach' | 'quota' | 'allowance' | 'm
 export interface MonitorReport {
   /** Per account rollups, by account id. */
   readonly accounts: AccountRollup[]
-  /** One alert per event that is not suppressed, in the same order. */
+  /**
+   * One alert per milestone instance (or quota) and instant, covering the events that are not
+   * suppressed, by instant then key.
+   */
   readonly alerts: Alert[]
+  /**
+   * The open milestones not yet breached that crossed a trigger or used at least the
+   * `monitor.at_risk` fraction of their target, soonest wall-clock deadline first.
+   */
+  readonly atRisk: MilestoneStatus[]
+  /** The violated milestones still open, most recently breached first. */
+  readonly breached: MilestoneStatus[]
   /** Per case: coverage and every milestone status. */
   readonly cases: CaseEvaluation[]
+  /**
+   * One entry per case left out (with `on_error="collect"`), in input order: its id, its place in
+   * the input, the code and message it would have raised, and the path.
+   */
+  readonly errors: CaseError[]
   /** The events of `(since, now]`, by instant then key; suppressed ones included and marked. */
   readonly events: MonitorEvent[]
   /** The run's `now`. */
   readonly now: Date
   /** The run's `since` (null: everything up to `now`). */
   readonly since: Date | null
-  /** Every open milestone (in progress, paused or violated), least time left first. */
+  /**
+   * Every open milestone (in progress, paused or violated): the at-risk ones, then the breached
+   * ones, then the rest by wall-clock time to their deadline.
+   */
   readonly statuses: MilestoneStatus[]
   /** The MonitorReport as a plain object with camelCase keys; `JSON.stringify` uses it. */
   toJSON(): MonitorReportJSON
@@ -920,17 +1070,35 @@ export interface MonitorReport {
 export interface MonitorReportJSON {
   /** Per account rollups, by account id. */
   accounts: AccountRollup[]
-  /** One alert per event that is not suppressed, in the same order. */
+  /**
+   * One alert per milestone instance (or quota) and instant, covering the events that are not
+   * suppressed, by instant then key.
+   */
   alerts: AlertJSON[]
+  /**
+   * The open milestones not yet breached that crossed a trigger or used at least the
+   * `monitor.at_risk` fraction of their target, soonest wall-clock deadline first.
+   */
+  atRisk: MilestoneStatusJSON[]
+  /** The violated milestones still open, most recently breached first. */
+  breached: MilestoneStatusJSON[]
   /** Per case: coverage and every milestone status. */
   cases: CaseEvaluationJSON[]
+  /**
+   * One entry per case left out (with `on_error="collect"`), in input order: its id, its place in
+   * the input, the code and message it would have raised, and the path.
+   */
+  errors: CaseError[]
   /** The events of `(since, now]`, by instant then key; suppressed ones included and marked. */
   events: MonitorEventJSON[]
   /** The run's `now`. */
   now: string
   /** The run's `since` (null: everything up to `now`). */
   since: string | null
-  /** Every open milestone (in progress, paused or violated), least time left first. */
+  /**
+   * Every open milestone (in progress, paused or violated): the at-risk ones, then the breached
+   * ones, then the rest by wall-clock time to their deadline.
+   */
   statuses: MilestoneStatusJSON[]
 }
 
@@ -1052,6 +1220,11 @@ export interface TriggerStatusJSON {
 export interface WhatIf {
   /** The instances whose verdict changes. */
   changes: WhatIfChange[]
+  /**
+   * One entry per case left out (with `on_error="collect"`): a case that either ruleset cannot
+   * evaluate, in input order.
+   */
+  errors: CaseError[]
   /** One row per milestone name, in order of first appearance. */
   rows: WhatIfRow[]
 }
@@ -1095,8 +1268,16 @@ export interface SlackText {
 /** The Block Kit blocks an alert uses. */
 export type SlackBlock =
   | { type: 'header'; text: SlackText }
-  | { type: 'section'; text?: SlackText; fields?: SlackText[] }
+  | { type: 'section'; text?: SlackText; fields?: SlackText[]; accessory?: SlackButton }
+  | { type: 'actions'; elements: SlackButton[] }
   | { type: 'context'; elements: SlackText[] }
+
+/** A link button (`Alert.links`): label at most 75 characters, URL at most 3,000. */
+export interface SlackButton {
+  type: 'button'
+  text: SlackText
+  url: string
+}
 
 /** `Alert.slackBlocks()`: the body of an incoming-webhook post or `chat.postMessage` arguments. */
 export interface SlackMessage {
@@ -1105,10 +1286,28 @@ export interface SlackMessage {
   blocks: SlackBlock[]
 }
 
-/** `Alert.email()`: plain text. */
+/** `Alert.email()`: the parts of a `multipart/alternative` message (`body` is `text`). */
 export interface EmailMessage {
   subject: string
+  text: string
+  html: string
   body: string
+}
+
+/** `MonitorReport.digests()`: one message per account for the run's alerts. */
+export interface Digest {
+  accountId: string | null
+  accountName: string
+  /** Alerts that are breaches (level `violation` or above). */
+  breached: number
+  /** The other alerts. */
+  atRisk: number
+  /** `Acme Corp: 2 breached, 5 at risk`. */
+  headline: string
+  /** The keys of its alerts, breaches first. */
+  keys: string[]
+  slack: SlackMessage
+  email: { subject: string; text: string; html: string }
 }
 
 /** A node of an Atlassian Document Format document. */
@@ -1116,7 +1315,7 @@ export interface AdfNode {
   type: string
   text?: string
   content?: AdfNode[]
-  marks?: Array<{ type: string }>
+  marks?: Array<{ type: string; attrs?: { href: string } }>
   version?: number
 }
 
@@ -1148,6 +1347,8 @@ export interface PagerDutyEvent {
     /** The whole alert, with the core's snake_case keys and durations in seconds. */
     custom_details: Record<string, unknown>
   }
+  /** The alert's links (`monitor.links`). */
+  links: Array<{ href: string; text: string }>
 }
 
 /**
@@ -1177,11 +1378,15 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class Alert {
   /**
    * A Slack message in Block Kit: `{text, blocks}` (a header, the summary, up to 10 fields,
-   * the suggested actions as context), within Slack's documented limits. Post it to an
+   * the suggested actions by label, the links as buttons, the event keys as context),
+   * within Slack's documented limits. Post it to an
    * incoming webhook or as `chat.postMessage` arguments.
    */
   slackBlocks(): SlackMessage
-  /** A plain-text email: `{subject, body}`. */
+  /**
+   * An email: `{subject, text, html, body}`, the parts of a `multipart/alternative`
+   * message (`body` is `text`); every CRM value is HTML-escaped in `html`.
+   */
   email(): EmailMessage
   /**
    * A Jira Cloud create-issue request body (`POST /rest/api/3/issue`): `fields` with the
@@ -1381,6 +1586,13 @@ export declare class MonitorEvent {}
  */
 export declare class MonitorReport {
   /**
+   * One digest per account of the report's alerts ("Acme Corp: 2 breached, 5 at risk"),
+   * for channels that should get one message per run rather than one per event: each with
+   * its counts, its alerts' keys, a Block Kit message (`slack`) and an email (`email`:
+   * `{subject, text, html}`).
+   */
+  digests(): Digest[]
+  /**
    * One table of the report as the bytes of an Arrow IPC stream: `'events'` (the default),
    * `'alerts'`, `'statuses'` (the open milestones, each with its case's coverage) or
    * `'accounts'`, one row per item. Instants are `timestamp[us, UTC]`, durations
@@ -1455,10 +1667,15 @@ export declare class Ruleset {
   evaluate(caseInput: CaseInput, now: Instant): MilestoneStatus[]
   /**
    * `cases.map(c => rules.evaluate(c, now))` in one call: the cases are read on the JS
-   * thread, then replayed in parallel on all cores. The lists are in the order of `cases`;
-   * the first bad case in that order throws its error.
+   * thread, then replayed in parallel on all cores.
+   *
+   * One entry per case, in the order of `cases`: its array of statuses, or, for a case left
+   * out, a `CaseError` object (`{caseId, index, code, message, path}`): tell them apart with
+   * `Array.isArray(entry)`. A bad case is one that cannot be read, names what the rules do
+   * not define, or shares its id with another case of the call. With
+   * `{onError: 'raise'}` the first bad case in order throws its error instead.
    */
-  evaluateMany(cases: CaseInput[], now: Instant): MilestoneStatus[][]
+  evaluateMany(cases: CaseInput[], now: Instant, options?: CasesOptions | null): Array<MilestoneStatus[] | CaseError>
   /**
    * Replays `case` up to `now` and says whether a process covers it (and why not), which
    * process and version apply, the account context, and the milestone statuses.
@@ -1482,8 +1699,12 @@ export declare class Ruleset {
    * for (const r of rules.breachRisk(cases, new Date()))
    *   if (r.probability > 0.5 && r.completions >= 20) warn(r.caseId, r.milestone)
    * ```
+   *
+   * A bad case is left out of the risks and of the history (`onError: 'collect'`, the
+   * default), and a `CaseError` per bad case follows the risks, in input order (tell them
+   * apart with `'code' in entry`); with `{onError: 'raise'}` the first bad case throws.
    */
-  breachRisk(cases: CaseInput[], now: Instant): BreachRisk[]
+  breachRisk(cases: CaseInput[], now: Instant, options?: CasesOptions | null): Array<BreachRisk | CaseError>
   /**
    * Runs the breach monitor over `cases` at `now`: the events that happened in
    * `(since, now]` (everything up to `now` when `since` is omitted or `null`), an alert per
@@ -1491,8 +1712,13 @@ export declare class Ruleset {
    *
    * An event's instant and key depend only on the history up to that instant, so a job that
    * runs every 15 minutes with `since` = its previous `now` reports every event exactly
-   * once. Throws as `evaluate` does for a malformed case (the message names `cases[i]` and
-   * the case).
+   * once.
+   *
+   * A bad case (one that cannot be read, names an entitlement or event type the rules do
+   * not define, or shares its id with another case) never stops the others: it is left out,
+   * `report.errors` has its `CaseError` and `report.events` a `data_error` event (with its
+   * alert). `{onError: 'raise'}` throws the first bad case's error instead. A `since` that
+   * is not before `now` throws `invalid_window`.
    *
    * ```js
    * const report = rules.monitor(cases, '2026-11-25T20:30:00Z', '2026-11-25T20:15:00Z')
@@ -1500,14 +1726,31 @@ export declare class Ruleset {
    * for (const alert of report.alerts) await post(alert.slackBlocks())
    * ```
    */
-  monitor(cases: CaseInput[], now: Instant, since?: Instant | null): MonitorReport
+  monitor(cases: CaseInput[], now: Instant, since?: Instant | null, options?: CasesOptions | null): MonitorReport
   /**
    * Replays `cases` (typically closed ones) under these rules and under `proposed` (another
    * `Ruleset`: a proposed contract with the same entitlement ids) at `now`, and reports each
    * milestone's attainment side by side (`rows`, milestones matched by name) with the
-   * milestone instances whose verdict would change (`changes`).
+   * milestone instances whose verdict would change (`changes`), and a `CaseError` per case
+   * left out (`errors`: a case either ruleset rejects; `{onError: 'raise'}` throws instead).
    */
-  whatIf(proposed: Ruleset, cases: CaseInput[], now: Instant): WhatIf
+  whatIf(proposed: Ruleset, cases: CaseInput[], now: Instant, options?: CasesOptions | null): WhatIf
+  /**
+   * What in this valid document probably does not do what its author meant: an array of
+   * `{code, path, message}` (calendars first, then processes and entitlements in document
+   * order; empty when nothing looks wrong). `code` is a stable name such as `day_duration`
+   * (`docs/check.md` lists every one with its fix), `path` where it is in the document
+   * (`processes[0].milestones[1].target`), `message` what is wrong and what to write
+   * instead. `options.now` (a `Date`, an ISO string with an offset or epoch milliseconds;
+   * the current time when omitted) decides which entitlements have expired or not started
+   * yet. Checking never changes the rules or what loading accepts.
+   *
+   * ```js
+   * for (const w of rules.check()) console.warn(`${w.path}: ${w.message} (${w.code})`)
+   * rules.check({ now: '2026-11-25T20:30:00Z' })
+   * ```
+   */
+  check(options?: { now?: Instant } | null): CheckWarning[]
   /**
    * The document in its canonical form (durations normalised, defaults explicit where they
    * matter), as a plain object that `Ruleset.fromObject` accepts back.
@@ -1519,15 +1762,19 @@ export declare class Ruleset {
    * Every milestone status of every case at `now`, in the order of `cases` and of
    * `evaluateMany`, as the bytes of an Arrow IPC stream in the layout of
    * `report.toArrow('statuses')` (each status with its case's coverage).
+   *
+   * A bad case is left out (`onError: 'collect'`, the default): the error entries (the
+   * snake_case fields of `CaseError`) are JSON text in the stream's schema metadata under
+   * `entitlement.errors`, present only when a case was left out.
    */
-  evaluateArrow(cases: CaseInput[], now: Instant): Uint8Array
+  evaluateArrow(cases: CaseInput[], now: Instant, options?: CasesOptions | null): Uint8Array
   /**
    * The milestone events (trigger crossings, breaches and completions) of `(since, now]`, by instant then
    * key, as the bytes of an Arrow IPC stream in the layout of `report.toArrow('events')`:
    * the events of `monitor` less quota and allowance events, which count every case of an
    * entitlement together.
    */
-  monitorArrow(cases: CaseInput[], now: Instant, since?: Instant | null): Uint8Array
+  monitorArrow(cases: CaseInput[], now: Instant, since?: Instant | null, options?: CasesOptions | null): Uint8Array
 }
 
 /** One warning of an import. */

@@ -269,7 +269,9 @@ _Kind: TypeAlias = Literal["first_response", "next_response", "resolution", "cus
 _State: TypeAlias = Literal[
     "pending", "in_progress", "paused", "completed", "completed_late", "violated"
 ]
-_EventKind: TypeAlias = Literal["trigger", "breach", "quota", "allowance", "data_error", "milestone_completed"]
+_EventKind: TypeAlias = Literal[
+    "trigger", "breach", "quota", "allowance", "data_error", "milestone_completed"
+]
 _Period: TypeAlias = Literal["month", "quarter", "year", "term"]
 
 class _AccountRollup(TypedDict):
