@@ -272,7 +272,8 @@ fn a_bad_case_is_left_out_and_fails_the_run_only_under_strict() {
     std::fs::write(
         &cases,
         r#"[{"id": "ok", "entitlement": "acme-gold", "created_at": "2026-11-25T15:00:00Z"},
-            {"id": "bad", "entitlement": "acme-gold", "created_at": "yesterday"}]"#,
+            {"id": "bad", "entitlement": "acme-gold", "created_at": "yesterday"},
+            {"id": "new", "entitlement": "not-in-the-rules", "created_at": "2026-11-25T15:00:00Z"}]"#,
     )
     .unwrap();
     let cases = cases.display().to_string();
@@ -280,8 +281,26 @@ fn a_bad_case_is_left_out_and_fails_the_run_only_under_strict() {
     let o = monitor_with(&sample_rules(), &cases, &window);
     let report = json(&o);
     assert_eq!(report["cases"].as_array().unwrap().len(), 1);
+    // Both the case the file could not give and the one the rules cannot check are entries of
+    // `errors` and `data_error` events; the run still succeeds.
+    let errors = report["errors"].as_array().unwrap();
+    let places: Vec<(u64, &str)> = errors
+        .iter()
+        .map(|e| (e["index"].as_u64().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(places.len(), 2, "{errors:?}");
+    assert_eq!(places[0].0, 1);
+    assert_eq!(places[1], (2, "unknown_entitlement"), "{errors:?}");
+    let data_errors = report["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "data_error")
+        .count();
+    assert_eq!(data_errors, 2);
     let err = text(&o.stderr);
     assert!(err.contains(&cases) && err.contains("cases[1]"), "{err}");
+    assert!(err.contains("cases[2]"), "{err}");
     let mut strict = window.to_vec();
     strict.push("--strict");
     let o = monitor_with(&sample_rules(), &cases, &strict);
@@ -541,11 +560,54 @@ fn the_alert_formats_give_one_payload_per_line_and_the_filters_apply() {
 
 #[test]
 fn check_reports_a_clean_document_and_exit_codes() {
-    let o = run(&["check", &sample_rules()]);
+    let dir = scratch("check");
+    let clean = dir.join("clean.yaml");
+    std::fs::write(
+        &clean,
+        r#"
+calendars:
+  desk:
+    time_zone: America/New_York
+    hours: { mon: ["09:00-17:00"], tue: ["09:00-17:00"], wed: ["09:00-17:00"],
+             thu: ["09:00-17:00"], fri: ["09:00-17:00"] }
+processes:
+  - id: gold
+    calendar: desk
+    milestones:
+      - { name: First Response, kind: first_response, target: 1h }
+entitlements:
+  - { id: acme, process: gold }
+"#,
+    )
+    .unwrap();
+    let clean = clean.display().to_string();
+    let o = run(&["check", &clean]);
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     assert!(text(&o.stdout).ends_with("no warnings\n"));
-    let o = run(&["check", &sample_rules(), "--format", "json"]);
+    let o = run(&["check", &clean, "--format", "json"]);
     assert_eq!(json(&o), Value::Array(vec![]));
+    // The sample keeps calendars the guides show and single-use statuses on purpose: warnings,
+    // exit 1, each with its code, path and message.
+    let o = run(&["check", &sample_rules(), "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", text(&o.stderr));
+    let warnings: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = warnings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"unused_calendar"), "{codes:?}");
+    assert!(warnings.as_array().unwrap().iter().all(|w| {
+        !w["path"].as_str().unwrap().is_empty() && !w["message"].as_str().unwrap().is_empty()
+    }));
+    let o = run(&["check", &sample_rules()]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        text(&o.stdout).contains("[unused_calendar]"),
+        "{}",
+        text(&o.stdout)
+    );
     let o = run(&["check", "missing.yaml"]);
     assert_eq!(code(&o), 2);
     assert!(text(&o.stderr).contains("missing.yaml"));
