@@ -15,6 +15,12 @@ const MINUTE = 60e3
 const T0 = Date.parse('2026-11-24T10:00:00Z')
 const at = (m) => new Date(T0 + m * MINUTE)
 
+const ACTIONS = {
+  resolve_page: { label: 'Resolve the page' },
+  log_reply: { label: 'Log the reply' },
+  thank_customer: { label: 'Thank the customer' },
+}
+
 const doc = (monitor = {}) => ({
   processes: [
     {
@@ -41,7 +47,8 @@ const doc = (monitor = {}) => ({
     },
   ],
   entitlements: [{ id: 'e', process: 'p', account: { id: 'A-1', name: 'Acme' } }],
-  monitor,
+  // The actions named on completion are catalogued (else a load error).
+  monitor: { actions: ACTIONS, ...monitor },
 })
 const rules = Ruleset.fromObject(doc())
 

@@ -17,6 +17,13 @@ UTC = timezone.utc
 T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 
+ACTIONS = {
+    "resolve_page": {"label": "Resolve the page"},
+    "log_reply": {"label": "Log the reply"},
+    "thank_customer": {"label": "Thank the customer"},
+}
+
+
 def rules(monitor: dict[str, Any] | None = None) -> Ruleset:
     return Ruleset.from_dict(
         {
@@ -56,7 +63,8 @@ def rules(monitor: dict[str, Any] | None = None) -> Ruleset:
                 }
             ],
             "entitlements": [{"id": "e", "process": "p", "account": {"id": "A-1", "name": "Acme"}}],
-            "monitor": monitor or {},
+            # The actions named on completion are catalogued (else a load error).
+            "monitor": {"actions": ACTIONS, **(monitor or {})},
         }
     )
 

@@ -11,7 +11,16 @@ use serde_json::{Value, json};
 
 use crate::common::at;
 
-fn rules_with(monitor: Value) -> Ruleset {
+/// The catalogue entries of the actions the milestones below name on completion (an action
+/// neither built in nor catalogued is a load error).
+fn catalogue() -> Value {
+    json!({"resolve_page": {"label": "Resolve the page"},
+           "log_reply": {"label": "Log the reply"},
+           "thank_customer": {"label": "Thank the customer"}})
+}
+
+fn rules_with(mut monitor: Value) -> Ruleset {
+    monitor["actions"] = catalogue();
     Ruleset::from_value(&json!({
         "processes": [{"id": "p", "pause_statuses": ["Waiting"], "milestones": [
             {"name": "First Response", "kind": "first_response", "target": "1h",
@@ -258,7 +267,8 @@ fn no_suppression_rule_holds_a_completion_back() {
 fn on_complete_must_be_a_list_of_action_names() {
     let doc = |on_complete: Value| {
         json!({"processes": [{"id": "p", "milestones": [{"name": "FR", "kind": "first_response",
-            "target": "1h", "on_complete": on_complete}]}]})
+            "target": "1h", "on_complete": on_complete}]}],
+            "monitor": {"actions": catalogue()}})
     };
     let err = Ruleset::from_value(&doc(json!("resolve_page"))).unwrap_err();
     assert_eq!(err.code(), "invalid_type");
@@ -268,6 +278,11 @@ fn on_complete_must_be_a_list_of_action_names() {
         rules.processes()[0].milestones[0].on_complete,
         ["resolve_page"]
     );
+    // A completion's action is checked against the catalogue like a trigger's.
+    let err = Ruleset::from_value(&doc(json!(["resolve_page", "resolve_pgae"]))).unwrap_err();
+    assert_eq!(err.code(), "unknown_action");
+    assert_eq!(err.path_text(), "processes[0].milestones[0].on_complete[1]");
+    assert!(err.to_string().contains("resolve_page"), "{err}");
 }
 
 const TYPES: [&str; 6] = [
