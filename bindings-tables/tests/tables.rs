@@ -104,7 +104,7 @@ fn every_table_has_one_documented_layout() {
             Table::Alerts,
             "key kind level at title summary case_id entitlement milestone instance account_id \
              account_name arr renewal_date executive_sponsor csm contacts deadline_utc \
-             deadline_local time_zone business_left wall_left actions",
+             deadline_local time_zone business_left wall_left actions keys arr_text",
         ),
         (
             Table::Accounts,
