@@ -155,7 +155,9 @@ if (process.argv[2] === '--child') {
             triggers: [{ at: '50%', level: 'critical', actions: ['a' + extra] }]
           }]
         }],
-        entitlements: [{ id: 'e', process: 'p', account: { id: extra, name: hostile(r), csm: extra, [extra]: [extra] } }]
+        entitlements: [{ id: 'e', process: 'p', account: { id: extra, name: hostile(r), csm: extra, [extra]: [extra] } }],
+        // The hostile action is catalogued (an uncatalogued one is a load error), with a hostile label.
+        monitor: { actions: { ['a' + extra]: { label: 'Act on ' + Array.from(hostile(r)).slice(0, 100).join('') } } }
       })
       const report = rules.monitor([{ id: hostile(r) || 'c', entitlement: 'e', created_at: '2026-11-25T10:00:00Z' }], new Date('2026-11-25T12:00:00Z'))
       assert.ok(report.alerts.length > 0)

@@ -487,6 +487,7 @@ def test_public_api_is_documented() -> None:
         "Alert",
         "Calendar",
         "CalendarError",
+        "CaseError",
         "CaseEvaluation",
         "CheckWarning",
         "ConfigError",
