@@ -187,7 +187,7 @@ def hostile_alerts() -> list[Any]:
             },
         }
     )
-    case = {
+    case: dict[str, Any] = {
         "id": BIG,
         "entitlement": "e",
         "created_at": "2026-11-25T10:00:00Z",

@@ -1054,9 +1054,7 @@ def test_the_report_holds_events_alerts_statuses_accounts_and_cases(sample: Moni
     # One alert per milestone instance and instant over the events that are not suppressed (a
     # completion only with on_complete actions): the alerts' keys are exactly theirs.
     assert sorted(k for a in alerts for k in a.keys) == sorted(
-        e.key
-        for e in events
-        if not e.suppressed and (e.kind != "milestone_completed" or e.actions)
+        e.key for e in events if not e.suppressed and (e.kind != "milestone_completed" or e.actions)
     )
     assert len(alerts) == 20  # the 4 breach + 100% pairs are one alert each
     assert all(isinstance(a, Alert) for a in alerts)
