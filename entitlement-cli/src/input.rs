@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use entitlement_core::document::{self, Format};
-use entitlement_core::rules::{Case, CaseBatch, Ruleset};
+use entitlement_core::rules::{Case, CaseBatch, CaseError, Ruleset};
 use entitlement_core::time::parse_instant;
 use serde_json::Value;
 
@@ -59,21 +59,6 @@ pub fn value(path: &Path) -> Result<Value, Failure> {
     document::parse(&text, format).map_err(|e| Failure::in_file(path, &e))
 }
 
-/// A case the command could not read, kept apart so that the others still run.
-#[derive(Debug, serde::Serialize)]
-pub struct Rejected {
-    /// The case's id, when it has one.
-    pub case_id: Option<String>,
-    /// Its position in the file's list.
-    pub index: usize,
-    /// The core's error code.
-    pub code: String,
-    /// The core's message.
-    pub message: String,
-    /// Where, relative to the list: `cases[3].events[2].at`.
-    pub path: String,
-}
-
 /// The cases of a cases file.
 pub struct Cases {
     /// The file's own `now`, if it has one.
@@ -82,7 +67,7 @@ pub struct Cases {
     /// that the monitor reports the rejected ones as `errors` and `data_error` events.
     pub batch: CaseBatch,
     /// The cases that could not be read.
-    pub rejected: Vec<Rejected>,
+    pub rejected: Vec<CaseError>,
 }
 
 impl Cases {
@@ -127,16 +112,7 @@ pub fn cases_text(text: &str, shown: &Path, one: bool) -> Result<Cases, Failure>
         match Case::from_value_at(&c, i) {
             Ok(case) => batch.push(Ok(case)),
             Err(e) => {
-                rejected.push(Rejected {
-                    case_id: c.get("id").and_then(Value::as_str).map(str::to_string),
-                    index: i,
-                    code: e.code().to_string(),
-                    message: e.to_string(),
-                    path: match e.path_text() {
-                        "" => format!("cases[{i}]"),
-                        p => format!("cases[{i}].{p}"),
-                    },
-                });
+                rejected.push(CaseError::new(i, &e));
                 batch.push(Err(e));
             }
         }

@@ -6,12 +6,13 @@ use std::path::Path;
 use chrono::{DateTime, TimeDelta, Utc};
 use entitlement_core::MilestoneState;
 use entitlement_core::rules::{
-    Alert, CaseEvaluation, Level, MilestoneStatus, MonitorReport, OnError, Ruleset, StatusRef,
+    Alert, CaseError, CaseEvaluation, Level, MilestoneStatus, MonitorReport, OnError, Ruleset,
+    StatusRef,
 };
 use serde_json::Value;
 
 use crate::args::{DemoArgs, Format, MonitorArgs, Output};
-use crate::input::{self, Rejected, Since};
+use crate::input::{self, Since};
 use crate::output::{Failure, Out, Status, json_line, json_pretty, note};
 use crate::state::{self, Written};
 use crate::table;
@@ -144,7 +145,7 @@ fn check_window(
 
 /// Notes (on stderr) the cases the rules could not check; those the file could not give were
 /// noted as they were read.
-fn report_errors(file: &Path, report: &MonitorReport, read: &[Rejected]) {
+fn report_errors(file: &Path, report: &MonitorReport, read: &[CaseError]) {
     let read: std::collections::HashSet<usize> = read.iter().map(|r| r.index).collect();
     for e in report.errors.iter().filter(|e| !read.contains(&e.index)) {
         note(format!(
@@ -157,7 +158,7 @@ fn report_errors(file: &Path, report: &MonitorReport, read: &[Rejected]) {
     }
 }
 
-fn report_rejected(file: &Path, rejected: &[Rejected]) {
+fn report_rejected(file: &Path, rejected: &[CaseError]) {
     for r in rejected {
         note(format!(
             "{}: {} left out: {} [{}]",
