@@ -37,10 +37,14 @@ _env = os.environ.get
 
 #: The sample rules with the pipeline's overlay (``pipeline.yaml``); ENTITLEMENT_RULES lists
 #: your own documents, separated by ``os.pathsep``.
-RULES = (_env("ENTITLEMENT_RULES") or "").split(os.pathsep) if _env("ENTITLEMENT_RULES") else [
-    str(HERE.parent / "data" / "rules.yaml"),
-    str(HERE / "pipeline.yaml"),
-]
+RULES = (
+    (_env("ENTITLEMENT_RULES") or "").split(os.pathsep)
+    if _env("ENTITLEMENT_RULES")
+    else [
+        str(HERE.parent / "data" / "rules.yaml"),
+        str(HERE / "pipeline.yaml"),
+    ]
+)
 
 #: Task retries: 30 s, 1 min, 2 min, 4 min, ... at most 10 min apart.
 RETRIES: dict[str, Any] = {
@@ -59,16 +63,24 @@ RETRIES: dict[str, Any] = {
     max_active_runs=1,
     default_args=RETRIES,
     params={
-        "rules": Param(RULES, type="array", description="rules documents, laid over each other"),
+        "rules": Param(
+            RULES, type="array", description="rules documents, laid over each other"
+        ),
         "lookback": Param(
             _env("ENTITLEMENT_LOOKBACK", "1h"),
             type="string",
             description="how far the first run looks back (1h, 30m, 2d)",
         ),
-        "slack_channel": Param(_env("ENTITLEMENT_SLACK_CHANNEL", "#support-sla"), type="string"),
+        "slack_channel": Param(
+            _env("ENTITLEMENT_SLACK_CHANNEL", "#support-sla"), type="string"
+        ),
         "jira_project": Param(_env("ENTITLEMENT_JIRA_PROJECT", "SUP"), type="string"),
-        "jira_issue_type": Param(_env("ENTITLEMENT_JIRA_ISSUE_TYPE", "Task"), type="string"),
-        "max_attempts": Param(int(_env("ENTITLEMENT_MAX_ATTEMPTS", "8")), type="integer"),
+        "jira_issue_type": Param(
+            _env("ENTITLEMENT_JIRA_ISSUE_TYPE", "Task"), type="string"
+        ),
+        "max_attempts": Param(
+            int(_env("ENTITLEMENT_MAX_ATTEMPTS", "8")), type="integer"
+        ),
         "retry_base_seconds": Param(
             float(_env("ENTITLEMENT_RETRY_BASE_SECONDS", "1")), type="number"
         ),

@@ -149,6 +149,8 @@ class RequestsTransport:
         params: Mapping[str, str] | None = None,
         json: Any = None,
     ) -> Response:
+        """One request to ``path`` (relative to ``base_url``, or a whole URL such as
+        Salesforce's ``nextRecordsUrl`` joined to it); the answer whatever its status."""
         url = path if "://" in path else self.base_url + "/" + path.lstrip("/")
         headers = {"Accept": "application/json", **self._headers}
         answer = self.session.request(
