@@ -373,24 +373,24 @@ def open_ledger(
 
 
 def _merge(base: Any, overlay: Any) -> Any:
-    """``overlay`` over ``base``: mappings key by key; lists of mappings that carry ``id`` (with
-    ``version``), ``name`` or ``at`` item by item, matching items merged and new ones appended;
-    anything else replaced."""
+    """``overlay`` over ``base``: mappings key by key; lists of mappings that all carry ``id``
+    (with ``version``), ``name`` or ``at`` item by item (the k-th item of an identity over the
+    k-th one, new ones appended); anything else replaced. The inputs are not changed."""
     if isinstance(base, Mapping) and isinstance(overlay, Mapping):
         merged = dict(base)
         for key, value in overlay.items():
             merged[key] = _merge(base[key], value) if key in base else value
         return merged
     if isinstance(base, list) and isinstance(overlay, list):
-        identity = _identity_of(base + overlay)
-        if identity is None:
+        keys = _identities(base, overlay)
+        if keys is None:
             return overlay
+        base_keys, overlay_keys = keys
         merged_list = list(base)
-        index = {identity(item): i for i, item in enumerate(merged_list)}
-        for item in overlay:
-            i = index.get(identity(item))
+        index = {key: i for i, key in enumerate(base_keys)}
+        for key, item in zip(overlay_keys, overlay):
+            i = index.get(key)
             if i is None:
-                index[identity(item)] = len(merged_list)
                 merged_list.append(item)
             else:
                 merged_list[i] = _merge(merged_list[i], item)
@@ -398,15 +398,31 @@ def _merge(base: Any, overlay: Any) -> Any:
     return overlay
 
 
-def _identity_of(items: Sequence[Any]) -> Any:
+def _identities(base: list[Any], overlay: list[Any]) -> tuple[list[Any], list[Any]] | None:
+    """Each item's identity and occurrence, ``((identity, k), ...)`` for both lists, or None when
+    the items are not all mappings sharing an identity field of hashable values."""
+    items = base + overlay
     if not items or not all(isinstance(i, Mapping) for i in items):
         return None
-    for key in ("id", "name", "at"):
-        if all(key in i for i in items):
-            if key == "id":
-                return lambda i: (i["id"], i.get("version"))
-            return lambda i, key=key: i[key]
-    return None
+    for field in ("id", "name", "at"):
+        if all(field in i for i in items):
+            break
+    else:
+        return None
+
+    def occurrences(values: list[Any]) -> list[Any]:
+        seen: dict[Any, int] = {}
+        out = []
+        for item in values:
+            identity = (item["id"], item.get("version")) if field == "id" else item[field]
+            seen[identity] = seen.get(identity, 0) + 1
+            out.append((identity, seen[identity]))
+        return out
+
+    try:
+        return occurrences(base), occurrences(overlay)
+    except TypeError:  # an unhashable identity (a list or a mapping): not an identity
+        return None
 
 
 def load_rules(*paths: str | os.PathLike[str]) -> Any:

@@ -1,0 +1,223 @@
+"""``entitlement.airflow`` without Airflow: the parts that do not need it (the rules overlay, the
+pipeline transport on a requests-like session, a run's window end) and that the module imports
+without Airflow installed. The hooks and Connections are exercised in a real Airflow by
+``examples/airflow/test_dag.sh``."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import entitlement
+from entitlement import airflow
+from entitlement.pipeline import DeliveryError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_importing_the_module_does_not_import_airflow() -> None:
+    code = (
+        "import sys, entitlement.airflow; "
+        "print(sorted(m for m in sys.modules if m == 'airflow' or m.startswith('airflow.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+# --- the rules overlay ----------------------------------------------------------------------------
+
+documents = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "b", "c", "id", "name"]), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.sampled_from(["a", "b", "id"]), documents, max_size=3))
+def test_an_empty_document_changes_nothing(document: dict[str, Any]) -> None:
+    assert airflow._merge(document, {}) == document
+    assert airflow._merge({}, document) == document
+
+
+@given(documents)
+def test_laying_a_document_over_itself_changes_nothing(document: Any) -> None:
+    assert airflow._merge(document, document) == document
+
+
+def test_lists_merge_item_by_item_by_their_identity() -> None:
+    base = {
+        "processes": [
+            {"id": "gold", "version": 1, "milestones": [{"name": "A", "target": "1h"}]},
+            {"id": "gold", "version": 2, "milestones": [{"name": "A", "target": "2h"}]},
+        ],
+        "monitor": {"war_room_arr": 5},
+        "tags": ["x", "y"],
+    }
+    overlay = {
+        "processes": [
+            {"id": "gold", "version": 2, "milestones": [{"name": "B", "target": "3h"}]},
+            {"id": "silver", "milestones": []},
+        ],
+        "monitor": {"automate": ["page_oncall"]},
+        "tags": ["z"],
+    }
+    merged = airflow._merge(base, overlay)
+    assert merged["processes"] == [
+        base["processes"][0],
+        {
+            "id": "gold",
+            "version": 2,
+            "milestones": [{"name": "A", "target": "2h"}, {"name": "B", "target": "3h"}],
+        },
+        {"id": "silver", "milestones": []},
+    ]
+    assert merged["monitor"] == {"war_room_arr": 5, "automate": ["page_oncall"]}
+    assert merged["tags"] == ["z"]  # lists of plain values are replaced
+    assert base["monitor"] == {"war_room_arr": 5}  # the inputs are left alone
+
+
+def test_load_rules_lays_documents_over_each_other(tmp_path: Path) -> None:
+    rules = REPO / "examples" / "data" / "rules.yaml"
+    overlay = tmp_path / "overlay.yaml"
+    # Gold v1's resolution breach also pages on-call.
+    overlay.write_text(
+        "processes:\n"
+        "  - id: gold\n"
+        "    version: 1\n"
+        "    milestones:\n"
+        "      - name: Resolution\n"
+        '        triggers: [ { at: "100%", actions: [notify_account_team, page_oncall] } ]\n'
+    )
+    cases = json.loads((REPO / "examples" / "data" / "cases.json").read_text())
+    cases = cases["cases"] if isinstance(cases, dict) else cases
+    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    plain = entitlement.Ruleset.load(rules).monitor(cases, now)
+    merged = airflow.load_rules(rules, overlay).monitor(cases, now)
+    assert len(plain.events) == len(merged.events)
+
+    def paged(report: Any) -> set[str]:
+        return {
+            a.key
+            for a in report.alerts
+            if "page_oncall" in a.actions and a.milestone == "Resolution"
+        }
+
+    assert paged(merged) > paged(plain)
+    assert isinstance(airflow.load_rules(rules), entitlement.Ruleset)
+
+
+# --- the transport on a provider's session --------------------------------------------------------
+
+
+class FakeRaw:
+    def __init__(self, body: bytes) -> None:
+        self._body = io.BytesIO(body)
+
+    def read(self, n: int, decode_content: bool = False) -> bytes:
+        assert decode_content
+        return self._body.read(n)
+
+
+class FakeAnswer:
+    def __init__(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.status_code = status
+        self.raw = FakeRaw(body)
+        self.headers = headers
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeSession:
+    """Records ``requests.Session.request`` calls and answers from a queue."""
+
+    def __init__(self, *answers: FakeAnswer) -> None:
+        self.answers = list(answers)
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+
+    def request(self, method: str, url: str, **kwargs: Any) -> FakeAnswer:
+        self.calls.append((method, url, kwargs))
+        return self.answers.pop(0)
+
+
+def test_the_transport_answers_every_status_with_its_json() -> None:
+    session = FakeSession(
+        FakeAnswer(429, b'{"error": "ratelimited"}', {"Retry-After": "3"}),
+        FakeAnswer(204, b"", {}),
+        FakeAnswer(502, b"<html>bad gateway</html>", {}),
+    )
+    t = airflow.RequestsTransport(
+        session, "https://org.example/", {"Authorization": "Bearer s3cret"}, verify="/ca.pem"
+    )
+    first = t.request("GET", "/services/data/v61.0/query", params={"q": "SELECT Id FROM Case"})
+    assert (first.status, first.headers, first.body) == (
+        429,
+        {"retry-after": "3"},
+        {"error": "ratelimited"},
+    )
+    assert t.request("PATCH", "sobjects/Case/1", json={"Priority": "High"}).body is None
+    assert t.request("GET", "https://elsewhere.example/next").body == "<html>bad gateway</html>"
+    urls = [url for _, url, _ in session.calls]
+    assert urls == [
+        "https://org.example/services/data/v61.0/query",
+        "https://org.example/sobjects/Case/1",
+        "https://elsewhere.example/next",
+    ]
+    _, _, kwargs = session.calls[1]
+    assert kwargs["json"] == {"Priority": "High"}
+    assert kwargs["headers"]["Authorization"] == "Bearer s3cret"
+    assert kwargs["verify"] == "/ca.pem"
+    assert kwargs["stream"] is True
+    assert session.calls[0][2]["params"] == {"q": "SELECT Id FROM Case"}
+    assert "s3cret" not in repr(t)
+
+
+def test_the_transport_reads_at_most_max_body_bytes() -> None:
+    answer = FakeAnswer(200, b"x" * 1000, {})
+    t = airflow.RequestsTransport(FakeSession(answer), "https://org.example", max_body=999)
+    with pytest.raises(DeliveryError, match="more than 999 bytes"):
+        t.request("GET", "/big")
+    assert answer.closed
+    exact = airflow.RequestsTransport(
+        FakeSession(FakeAnswer(200, b"[1]", {})), "https://org.example", max_body=3
+    )
+    assert exact.request("GET", "/").body == [1]
+
+
+# --- the run's window -----------------------------------------------------------------------------
+
+
+class FakeDagRun:
+    run_after = datetime(2026, 11, 25, 9, 7, tzinfo=timezone.utc)
+
+
+def test_the_window_ends_at_the_data_interval_end() -> None:
+    end = datetime(2026, 11, 25, 8, tzinfo=timezone(timedelta(hours=1)))
+    context: dict[str, Any] = {
+        "data_interval_end": end,
+        "logical_date": end - timedelta(minutes=15),
+        "dag_run": FakeDagRun(),
+    }
+    assert airflow.window_end(context) == end
+    assert airflow.window_end({**context, "data_interval_end": None}) == end - timedelta(minutes=15)
+    assert (
+        airflow.window_end(
+            {"data_interval_end": None, "logical_date": None, "dag_run": FakeDagRun()}
+        )
+        == FakeDagRun.run_after
+    )
