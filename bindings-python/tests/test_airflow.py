@@ -120,6 +120,34 @@ def test_load_rules_lays_documents_over_each_other(tmp_path: Path) -> None:
     assert isinstance(airflow.load_rules(rules), entitlement.Ruleset)
 
 
+def test_add_triggers_appends_a_trigger_and_refuses_an_unknown_milestone(tmp_path: Path) -> None:
+    rules = REPO / "examples" / "data" / "rules.yaml"
+    cases = json.loads((REPO / "examples" / "data" / "cases.json").read_text())["cases"]
+    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text(
+        "add_triggers:\n"
+        "  - process: gold\n"
+        "    version: 1\n"
+        "    milestone: Resolution\n"
+        '    trigger: { at: "90%", level: critical, actions: [page_oncall] }\n'
+    )
+    plain = entitlement.Ruleset.load(rules).monitor(cases, now)
+    added = airflow.load_rules(rules, overlay).monitor(cases, now)
+    before = {e.key for e in plain.events}
+    new = [e for e in added.events if e.key not in before]
+    assert before <= {e.key for e in added.events}
+    # The sample's Gold v1 cases cross 90% of their resolution target: one new event each.
+    assert new
+    assert {(e.kind, e.milestone, e.level) for e in new} == {("trigger", "Resolution", "critical")}
+    overlay.write_text(
+        "add_triggers:\n"
+        "  - { process: gold, version: 9, milestone: Resolution, trigger: { at: 90% } }\n"
+    )
+    with pytest.raises(ValueError, match="names no milestone.*'gold' version 9"):
+        airflow.load_rules(rules, overlay)
+
+
 # --- the transport on a provider's session --------------------------------------------------------
 
 

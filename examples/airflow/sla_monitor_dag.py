@@ -35,14 +35,15 @@ from airflow.sdk import Param, dag, get_current_context, task
 HERE = Path(__file__).resolve().parent
 _env = os.environ.get
 
-#: The sample rules with the pipeline's overlay (``pipeline.yaml``); ENTITLEMENT_RULES lists
+#: The sample rules with the pipeline's scenario overlay (``examples/data/pipeline-overlay.yaml``:
+#: the four actions automated, a Jira issue per Gold diagnosis breach); ENTITLEMENT_RULES lists
 #: your own documents, separated by ``os.pathsep``.
 RULES = (
     (_env("ENTITLEMENT_RULES") or "").split(os.pathsep)
     if _env("ENTITLEMENT_RULES")
     else [
         str(HERE.parent / "data" / "rules.yaml"),
-        str(HERE / "pipeline.yaml"),
+        str(HERE.parent / "data" / "pipeline-overlay.yaml"),
     ]
 )
 

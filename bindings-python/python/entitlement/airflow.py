@@ -427,19 +427,40 @@ def _identities(base: list[Any], overlay: list[Any]) -> tuple[list[Any], list[An
 
 def load_rules(*paths: str | os.PathLike[str]) -> Any:
     """A ``Ruleset`` from one rules document, or several laid over each other in order (YAML
-    or JSON): mappings merge key by key, and lists of processes, milestones and triggers item by
-    item (by ``id`` and ``version``, ``name``, ``at``), so an overlay can add
-    ``monitor.automate`` or one trigger's actions without repeating the document."""
+    or JSON; PyYAML, an Airflow dependency, reads them): mappings merge key by key, and lists of
+    processes, milestones and triggers item by item (by ``id`` and ``version``, ``name``, ``at``),
+    so an overlay can add ``monitor.automate`` or change one trigger without repeating the
+    document. An overlay's ``add_triggers`` entries (``{process, version, milestone, trigger}``,
+    as in ``examples/data/pipeline-overlay.yaml``) append ``trigger`` to that milestone's
+    triggers; one naming no milestone of the document is a ``ValueError``."""
     from entitlement import Ruleset
 
     if len(paths) == 1:
         return Ruleset.load(paths[0])
-    import yaml  # Airflow's own dependency
+    import yaml
 
     document: Any = {}
     for path in paths:
-        document = _merge(document, yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+        overlay = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        additions = overlay.pop("add_triggers", []) if isinstance(overlay, dict) else []
+        document = _merge(document, overlay)
+        for add in additions:
+            _add_trigger(document, add, path)
     return Ruleset.from_json(_json.dumps(document, default=str))
+
+
+def _add_trigger(document: Any, add: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
+    for process in document.get("processes") or []:
+        if process.get("id") != add.get("process") or process.get("version") != add.get("version"):
+            continue
+        for milestone in process.get("milestones") or []:
+            if milestone.get("name") == add.get("milestone"):
+                milestone["triggers"] = [*(milestone.get("triggers") or []), add["trigger"]]
+                return
+    raise ValueError(
+        f"{os.fspath(path)}: add_triggers names no milestone of the rules: "
+        f"{add.get('process')!r} version {add.get('version')!r}, {add.get('milestone')!r}"
+    )
 
 
 def window_end(context: Mapping[str, Any]) -> datetime:

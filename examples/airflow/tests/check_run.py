@@ -58,7 +58,8 @@ args = parser.parse_args()
 
 # --- what the monitor gives, computed directly --------------------------------------------------
 rules = load_rules(
-    HERE.parent.parent / "data" / "rules.yaml", HERE.parent / "pipeline.yaml"
+    HERE.parent.parent / "data" / "rules.yaml",
+    HERE.parent.parent / "data" / "pipeline-overlay.yaml",
 )
 records = []
 for page in sorted(args.recorded.glob("soql_cases_page*.json")):
