@@ -144,7 +144,7 @@ def test_add_triggers_appends_a_trigger_and_refuses_an_unknown_milestone(tmp_pat
         "add_triggers:\n"
         "  - { process: gold, version: 9, milestone: Resolution, trigger: { at: 90% } }\n"
     )
-    with pytest.raises(ValueError, match="names no milestone.*'gold' version 9"):
+    with pytest.raises(ValueError, match=r"names no milestone.*'gold' version 9"):
         airflow.load_rules(rules, overlay)
 
 
