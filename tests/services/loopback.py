@@ -216,7 +216,7 @@ class Fault:
         )
 
     def describe(self) -> dict[str, JSON]:
-        """The fault as it was set (``fault`` and its own keys), with ``seen``, ``fired``, ``results``."""
+        """The fault as set, with how often it ``seen`` a match, ``fired``, and its ``results``."""
         out: dict[str, JSON] = {"fault": self.kind, "path": self.path}
         for name in ("service", "method"):
             if getattr(self, name) is not None:
