@@ -41,7 +41,8 @@ Control API (JSON; not logged):
   also every service's state and the log); ``GET /_state``: what each service holds.
 
 Every other request is appended to ``--log`` as one JSON line ``{"service", "method", "path",
-"query", "body", "status", "at"}`` (and ``"fault"`` when one fired).
+"query", "body", "status", "at", "ok"}`` (``ok``: the service performed it, a 2xx that is not
+Slack's ``ok: false``), with ``"fault"`` when one fired (a Slack ``token`` is left out).
 
 Usage::
 
@@ -216,7 +217,7 @@ class Fault:
         )
 
     def describe(self) -> dict[str, JSON]:
-        """The fault as set, with how often it ``seen`` a match, ``fired``, and its ``results``."""
+        """The fault as set, with its matches ``seen`` and times ``fired``, and its ``results``."""
         out: dict[str, JSON] = {"fault": self.kind, "path": self.path}
         for name in ("service", "method"):
             if getattr(self, name) is not None:
@@ -846,7 +847,7 @@ class Loopback:
                 self.fired.append(chosen)
         return chosen
 
-    def record(self, service: str | None, req: Request, status: int, fault: Fault | None) -> None:
+    def record(self, service: str | None, req: Request, reply: Reply, fault: Fault | None) -> None:
         body = req.body
         if isinstance(body, dict) and "token" in body:
             body = {k: v for k, v in body.items() if k != "token"}
@@ -856,8 +857,11 @@ class Loopback:
             "path": req.path,
             "query": req.query,
             "body": body,
-            "status": status,
+            "status": reply.status,
             "at": now_iso(),
+            # Performed: a 2xx that is not a Slack ``ok: false`` (Slack answers errors with 200).
+            "ok": 200 <= reply.status < 300
+            and not (isinstance(reply.body, dict) and reply.body.get("ok") is False),
         }
         if fault is not None:
             entry["fault"] = fault.kind
@@ -928,7 +932,7 @@ class Handler(BaseHTTPRequestHandler):
                 reply = fault_reply(service, fault)
             else:
                 reply = loop.services.dispatch(service, req)
-            loop.record(service, req, reply.status, fault)
+            loop.record(service, req, reply, fault)
         if fault is not None and fault.kind == "kill" and fault.pid is not None:
             result = kill_and_wait(fault.pid)
             with loop.lock:
