@@ -73,6 +73,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -124,6 +125,11 @@ def now_iso() -> str:
 
 def short_hash(text: str, digits: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:digits].upper()
+
+
+def obj(value: JSON) -> dict[str, JSON]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
 
 
 def truthy(value: JSON) -> bool:
@@ -417,7 +423,7 @@ class Services:
     # Slack --------------------------------------------------------------------------------------
 
     def slack(self, req: Request) -> Reply:
-        params = dict(req.query) | (req.body if isinstance(req.body, dict) else {})
+        params = dict(req.query) | obj(req.body)
         bearer = req.headers.get("Authorization", "")
         if not params.pop("token", None) and not bearer.startswith("Bearer "):
             return Reply(200, {"ok": False, "error": "not_authed"})
@@ -674,17 +680,16 @@ class Services:
             return Reply(200, info)
         return error(404, "No resource at this path.")
 
-    def jira_create(self, req: Request, version: str, error: Any) -> Reply:
-        body = req.body if isinstance(req.body, dict) else {}
-        fields = body.get("fields")
+    def jira_create(self, req: Request, version: str, error: Callable[..., Reply]) -> Reply:
+        fields = obj(req.body).get("fields")
         if not isinstance(fields, dict):
             return error(400, "The request body must have fields.")
         errors: dict[str, str] = {}
-        project = fields.get("project") if isinstance(fields.get("project"), dict) else {}
+        project = obj(fields.get("project"))
         project_key = project.get("key") or project.get("id")
         if not project_key:
             errors["project"] = "Specify a valid project ID or key"
-        issuetype = fields.get("issuetype") if isinstance(fields.get("issuetype"), dict) else {}
+        issuetype = obj(fields.get("issuetype"))
         if not (issuetype.get("name") or issuetype.get("id")):
             errors["issuetype"] = "Specify an issue type"
         if not str(fields.get("summary") or "").strip():
@@ -770,7 +775,7 @@ class Services:
     def pagerduty(self, req: Request) -> Reply:
         if req.path.rstrip("/") != "/v2/enqueue" or req.method != "POST":
             return Reply(404, {"status": "not found", "message": "No such endpoint."})
-        event = req.body if isinstance(req.body, dict) else {}
+        event = obj(req.body)
         errors = []
         if not isinstance(event.get("routing_key"), str) or not event["routing_key"]:
             errors.append("'routing_key' is missing or blank")
@@ -780,7 +785,7 @@ class Services:
         dedup_key = event.get("dedup_key")
         if dedup_key is not None and (not isinstance(dedup_key, str) or len(dedup_key) > 255):
             errors.append("'dedup_key' must be a string of at most 255 characters")
-        payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
+        payload = obj(event.get("payload"))
         if action == "trigger":
             if not payload.get("summary") or len(str(payload["summary"])) > 1024:
                 errors.append("'payload.summary' is missing, blank or longer than 1024")

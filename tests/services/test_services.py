@@ -89,7 +89,8 @@ class Loopback:
 
     def requests(self, service: str | None = None) -> list[Any]:
         query = f"?service={service}" if service else ""
-        return self.call("GET", "/_requests" + query).body
+        log: list[Any] = self.call("GET", "/_requests" + query).body
+        return log
 
     def fault(self, **spec: Any) -> Answer:
         return self.call("POST", "/_control", spec)
