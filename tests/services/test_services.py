@@ -536,6 +536,11 @@ def test_postgres_start_restart_stop_round_trip(cluster: Path) -> None:
     assert psql(cluster, "SELECT x FROM kept") == "42"
     assert psql(cluster, "SELECT pg_postmaster_start_time()") != pid_before
     assert postgres("start", str(cluster)).stdout.strip() == url  # idempotent when running
+    postgres("halt", str(cluster))
+    assert not port_open(port)
+    assert postgres("status", str(cluster), check=False).returncode == 1
+    assert postgres("start", str(cluster)).stdout.strip() == url
+    assert psql(cluster, "SELECT x FROM kept") == "42"
     assert postgres("status", str(cluster)).stdout.strip() == url
     root = (
         Path((cluster / "cluster").read_text().strip())
