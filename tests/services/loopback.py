@@ -301,7 +301,7 @@ class Channel:
             "id": self.id,
             "name": self.name,
             "name_normalized": self.name,
-            "is_channel": not self.is_private,
+            "is_channel": True,
             "is_group": False,
             "is_im": False,
             "is_private": self.is_private,
