@@ -168,5 +168,7 @@ dag_test 2026-11-25T08:00:00+00:00
 # The server goes down for a second right after Slack accepted the second post, before its mark.
 control "{\"fault\": \"exec\", \"service\": \"slack\", \"path\": \"chat.postMessage\", \"nth\": 2, \"argv\": [\"bash\", \"$services/postgres.sh\", \"restart\", \"$tmp/pg\", \"1\"]}"
 dag_test 2026-11-25T20:00:00+00:00
+grep -aq "ledger .*retrying in" "$tmp/run$run.log" || {
+    echo "run $run did not have to reconnect to PostgreSQL"; tail -40 "$tmp/run$run.log"; exit 1; }
 dag_test 2026-11-25T10:00:00+00:00
 check "$pg_url" 0 2026-11-25T08:00:00Z 2026-11-25T20:00:00Z

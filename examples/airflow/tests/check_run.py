@@ -101,6 +101,15 @@ missing, unexpected = set(expected) - set(sent), set(sent) - set(expected)
 assert not missing, f"deliveries missing from the ledger: {sorted(missing)[:5]}"
 assert not unexpected, f"deliveries the monitor does not give: {sorted(unexpected)[:5]}"
 assert all(d.status == "sent" and d.remote_id for d in sent.values()), "a row not sent"
+if args.killed:
+    # The post the killed worker made was found again on Slack by the next run (a second
+    # attempt), not posted again (the exactly-once checks below).
+    again = [
+        d
+        for d in sent.values()
+        if d.attempts > 1 and d.channel in ("slack", "war_room")
+    ]
+    assert again, "no delivery was looked up again after the worker was killed"
 resolves = [d for d in deliveries if d.action == "resolve"]
 
 last = args.windows[-1]
