@@ -152,7 +152,7 @@ assert max(posted.values()) == 1, (
     f"posted twice: {[k for k, n in posted.items() if n > 1]}"
 )
 
-rooms = 0
+rooms = people = 0
 for (event_key, channel), spec in expected.items():
     if channel != "war_room":
         continue
@@ -173,6 +173,7 @@ for (event_key, channel), spec in expected.items():
         state["slack"]["users"].get(p, p) for p in spec.get("invite") or []
     }  # emails resolve to users
     assert invited <= set(room["members"]), (spec["target"], invited, room["members"])
+    people += len(invited)
 creates = Counter(
     r["body"].get("name")
     for r in requests
@@ -230,7 +231,7 @@ assert not control["pending"], f"faults that never fired: {control['pending']}"
 
 print(
     f"ok: {len(args.windows)} windows, {len(runs)} runs ({dict(statuses)}); delivered once each: "
-    f"{len(posted)} Slack alerts, {rooms} war rooms ({sum(creates.values())} created), "
+    f"{len(posted)} Slack alerts, {rooms} war rooms ({sum(creates.values())} created, {people} people invited), "
     f"{len(labels)} Jira issues, {len(incidents)} pages ({len(resolves)} resolves), "
     f"{len(patches)} priority PATCHes ({len(unchanged)} unchanged); "
     f"{len(stored_outcomes)} milestone outcomes equal the monitor's; "
