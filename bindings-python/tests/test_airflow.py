@@ -59,7 +59,7 @@ def test_laying_a_document_over_itself_changes_nothing(document: Any) -> None:
 
 
 def test_lists_merge_item_by_item_by_their_identity() -> None:
-    base = {
+    base: dict[str, Any] = {
         "processes": [
             {"id": "gold", "version": 1, "milestones": [{"name": "A", "target": "1h"}]},
             {"id": "gold", "version": 2, "milestones": [{"name": "A", "target": "2h"}]},
@@ -67,7 +67,7 @@ def test_lists_merge_item_by_item_by_their_identity() -> None:
         "monitor": {"war_room_arr": 5},
         "tags": ["x", "y"],
     }
-    overlay = {
+    overlay: dict[str, Any] = {
         "processes": [
             {"id": "gold", "version": 2, "milestones": [{"name": "B", "target": "3h"}]},
             {"id": "silver", "milestones": []},

@@ -96,7 +96,7 @@ _MAX_BODY = 16 * 1024 * 1024
 
 def _connection(conn_id: str) -> Any:
     """The Airflow Connection ``conn_id`` (Airflow's not-found error when it does not exist)."""
-    from airflow.sdk import BaseHook  # type: ignore[import-not-found, unused-ignore]
+    from airflow.sdk import BaseHook  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     return BaseHook.get_connection(conn_id)
 
@@ -190,7 +190,7 @@ def salesforce_client(conn_id: str = SALESFORCE_CONN_ID) -> Any:
     A Connection without a login whose password is set is a direct session: the password is
     the OAuth access token and the ``instance_url`` extra the org. simple_salesforce always
     speaks https to the org (``REQUESTS_CA_BUNDLE`` names a private CA)."""
-    from airflow.providers.salesforce.hooks.salesforce import (  # type: ignore[import-not-found, unused-ignore]
+    from airflow.providers.salesforce.hooks.salesforce import (  # type: ignore[import-not-found, import-untyped, unused-ignore]
         SalesforceHook,
     )
 
@@ -239,7 +239,7 @@ def slack_client(conn_id: str = SLACK_CONN_ID) -> Any:
     """The ``slack_sdk.WebClient`` of ``SlackHook``: the bot token from the Connection's
     password, ``base_url`` and ``timeout`` from its extras. The SDK's own retry handlers are
     off: the pipeline retries (429 ``Retry-After``, 5xx) and counts."""
-    from airflow.providers.slack.hooks.slack import (  # type: ignore[import-not-found, unused-ignore]
+    from airflow.providers.slack.hooks.slack import (  # type: ignore[import-not-found, import-untyped, unused-ignore]
         SlackHook,
     )
 
@@ -248,7 +248,7 @@ def slack_client(conn_id: str = SLACK_CONN_ID) -> Any:
 
 def jira_client(conn_id: str = JIRA_CONN_ID) -> Any:
     """The ``atlassian.Jira`` client of ``JiraHook`` (REST API v3)."""
-    from airflow.providers.atlassian.jira.hooks.jira import (  # type: ignore[import-not-found, unused-ignore]
+    from airflow.providers.atlassian.jira.hooks.jira import (  # type: ignore[import-not-found, import-untyped, unused-ignore]
         JiraHook,
     )
 
@@ -274,7 +274,7 @@ def pagerduty_transport(conn_id: str = PAGERDUTY_CONN_ID) -> tuple[HttpTransport
     URL, so it always posts to ``events.pagerduty.com`` and cannot be pointed elsewhere, and its
     answer hides the status the pipeline retries on. The pipeline's own ``HttpTransport``
     posts to ``<host>/v2/enqueue``: the Connection's host, else ``events.pagerduty.com``."""
-    from airflow.providers.pagerduty.hooks.pagerduty_events import (  # type: ignore[import-not-found, unused-ignore]
+    from airflow.providers.pagerduty.hooks.pagerduty_events import (  # type: ignore[import-not-found, import-untyped, unused-ignore]
         PagerdutyEventsHook,
     )
 
@@ -306,11 +306,11 @@ def build_channels(
     if jira_project and _has_connection(jira_conn_id):
         channels.append(JiraChannel(jira_transport(jira_conn_id), jira_project, jira_issue_type))
     if _has_connection(pagerduty_conn_id):
-        transport, key = pagerduty_transport(pagerduty_conn_id)
-        channels.append(PagerDutyChannel(transport, key))
+        events, key = pagerduty_transport(pagerduty_conn_id)
+        channels.append(PagerDutyChannel(events, key))
     if _has_connection(salesforce_conn_id):
-        transport, version = salesforce_transport(salesforce_conn_id)
-        channels.append(SalesforcePriorityChannel(transport, version))
+        org, version = salesforce_transport(salesforce_conn_id)
+        channels.append(SalesforcePriorityChannel(org, version))
     log.info("channels: %s", ", ".join(c.name for c in channels) or "none")
     return channels
 
@@ -348,7 +348,7 @@ def ledger_url(conn_id: str = LEDGER_CONN_ID) -> str:
 
 
 def _postgres_hook(conn_id: str) -> Any:
-    from airflow.providers.postgres.hooks.postgres import (  # type: ignore[import-not-found, unused-ignore]
+    from airflow.providers.postgres.hooks.postgres import (  # type: ignore[import-not-found, import-untyped, unused-ignore]
         PostgresHook,
     )
 
