@@ -75,7 +75,8 @@ RETRIES: dict[str, Any] = {
         "slack_channel": Param(
             _env("ENTITLEMENT_SLACK_CHANNEL", "#support-sla"), type="string"
         ),
-        "jira_project": Param(_env("ENTITLEMENT_JIRA_PROJECT", "SUP"), type="string"),
+        # Without a project no Jira issue is created (those deliveries are reported failed).
+        "jira_project": Param(_env("ENTITLEMENT_JIRA_PROJECT", ""), type="string"),
         "jira_issue_type": Param(
             _env("ENTITLEMENT_JIRA_ISSUE_TYPE", "Task"), type="string"
         ),
