@@ -5,11 +5,12 @@
 #
 #   bash examples/airflow/test_dag.sh      (after the Python wheel is built into target/wheels)
 #
+# KEEP_TMP=1 keeps the temporary directory (each run's log, the SQLite ledger, the request log).
 # Installs Airflow and the providers pinned in requirements.txt into REPO/.venv-airflow when a pin
 # is missing or differs (about a minute; reruns skip it), and PostgreSQL with apt-get when no
 # `initdb` is found (as root). Every secret is an Airflow Connection (AIRFLOW_CONN_* variables).
-# Scenario (the windows both jobs are tested on), each `airflow dags test` checked by
-# tests/check_run.py on the loopback's request log and state and on the ledger:
+# The scenario's windows (the ones the Python and Node jobs are tested on), each sequence then
+# checked by tests/check_run.py on the loopback's state and request log and on the ledger:
 #   SQLite:     08:00 (first run, 1 h lookback); 12:00; 20:00 with Slack 429 + Retry-After and
 #               5xx from Slack, Jira and PagerDuty, and the worker SIGKILLed between a Slack post
 #               and its mark, then 20:00 again; a manual run at 10:00 (skipped).
@@ -58,7 +59,7 @@ cleanup() {
     [ -n "$current" ] && kill -9 "$current" 2>/dev/null || true
     [ -n "$server" ] && kill "$server" 2>/dev/null || true
     bash "$services/postgres.sh" stop "$tmp/pg" >/dev/null 2>&1 || true
-    rm -rf "$tmp"
+    if [ -n "${KEEP_TMP:-}" ]; then echo "kept $tmp (logs, ledger, request log)"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
