@@ -55,7 +55,8 @@ def test_the_migrations_are_numbered_from_one_and_end_each_statement_with_a_semi
     for _, _, sql in migrations:
         assert isinstance(sql, str)
         assert sql.endswith(";\n")
-        assert "--" not in sql and "/*" not in sql
+        assert "--" not in sql
+        assert "/*" not in sql
         for line in sql.splitlines():
             assert ";" not in line.rstrip().rstrip(";"), line
 
@@ -64,9 +65,7 @@ def test_the_sql_runs_on_sqlite_and_makes_five_tables_with_their_primary_keys() 
     assert sqlite3.sqlite_version_info >= (3, 35)
     db = sqlite3.connect(":memory:")
     assert apply(db) == 1
-    tables = {
-        r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == set(TABLES)
     for table, key in TABLES.items():
         columns = db.execute(f"PRAGMA table_info({table})").fetchall()
