@@ -227,6 +227,17 @@ def test_the_transport_reads_at_most_max_body_bytes() -> None:
     assert exact.request("GET", "/").body == [1]
 
 
+def test_lookbacks() -> None:
+    assert airflow._span("1h") == timedelta(hours=1)
+    assert airflow._span(" 1h 30m") == timedelta(minutes=90)
+    assert airflow._span("2d") == timedelta(days=2)
+    assert airflow._span(90) == timedelta(seconds=90)
+    assert airflow._span(timedelta(minutes=5)) == timedelta(minutes=5)
+    for bad in ["", "1 hour", "h", "-1h", "1h garbage"]:
+        with pytest.raises(ValueError, match="lookback"):
+            airflow._span(bad)
+
+
 # --- the run's window -----------------------------------------------------------------------------
 
 

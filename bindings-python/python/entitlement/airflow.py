@@ -27,6 +27,7 @@ from __future__ import annotations
 import json as _json
 import logging
 import os
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -319,9 +320,9 @@ def build_channels(
 
 
 def ledger_url(conn_id: str = LEDGER_CONN_ID) -> str:
-    """Where the ledger is, without secrets resolved away: the ``postgresql://`` URL of a
-    ``postgres`` Connection (the one ``PostgresHook`` builds, with the libpq options of its
-    extras), the file of a ``sqlite`` Connection (its host), else
+    """Where the ledger is: the ``postgresql://`` URL of a ``postgres`` Connection (the one
+    ``PostgresHook`` builds, with the libpq options of its extras; it holds the password, so
+    never log it), the file of a ``sqlite`` Connection (its host), else
     ``$AIRFLOW_HOME/entitlement_ledger.sqlite3``."""
     if not _has_connection(conn_id):
         home = Path(os.environ.get("AIRFLOW_HOME") or Path.home() / "airflow")
@@ -473,14 +474,20 @@ def window_end(context: Mapping[str, Any]) -> datetime:
     return datetime.fromisoformat(context["dag_run"].run_after.isoformat())
 
 
-def _span(text: str | float | timedelta) -> timedelta:
-    if isinstance(text, timedelta):
-        return text
-    if isinstance(text, (int, float)):
-        return timedelta(seconds=text)
-    from entitlement.pipeline import _span as parse
+_SPAN = re.compile(r"\s*(\d+)\s*([dhms])")
+_UNIT = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 
-    return parse(text)
+
+def _span(value: str | float | timedelta) -> timedelta:
+    """A lookback: a ``timedelta``, seconds, or text such as ``1h``, ``30m``, ``1h30m``, ``2d``."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, (int, float)):
+        return timedelta(seconds=value)
+    parts = _SPAN.findall(value)
+    if not parts or _SPAN.sub("", value).strip():
+        raise ValueError(f"lookback: not a duration such as 1h, 30m or 1h30m: {value!r}")
+    return timedelta(seconds=sum(int(n) * _UNIT[u] for n, u in parts))
 
 
 def run_monitor_task(
