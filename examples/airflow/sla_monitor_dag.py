@@ -38,9 +38,10 @@ _env = os.environ.get
 #: The sample rules with the pipeline's scenario overlay (``examples/data/pipeline-overlay.yaml``:
 #: the four actions automated, a Jira issue per Gold diagnosis breach); ENTITLEMENT_RULES lists
 #: your own documents, separated by ``os.pathsep``.
+_rules = _env("ENTITLEMENT_RULES")
 RULES = (
-    (_env("ENTITLEMENT_RULES") or "").split(os.pathsep)
-    if _env("ENTITLEMENT_RULES")
+    _rules.split(os.pathsep)
+    if _rules
     else [
         str(HERE.parent / "data" / "rules.yaml"),
         str(HERE.parent / "data" / "pipeline-overlay.yaml"),
