@@ -417,9 +417,9 @@ def _find_in_history(
     key: str,
     tag: str,
     oldest: datetime,
-) -> str | None:
-    """The ``ts`` of the message of the channel whose metadata carries ``key`` (and ``tag`` as
-    its channel), looking back to ``oldest``."""
+) -> dict[str, Any] | None:
+    """The message of the channel whose metadata carries ``key`` (and ``tag`` as its channel),
+    looking back to ``oldest``."""
     cursor = ""
     for _ in range(_MAX_PAGES):
         args: dict[str, Any] = {
@@ -442,7 +442,7 @@ def _find_in_history(
                 and payload.get("key") == key
                 and payload.get("channel", tag) == tag
             ):
-                return str(message["ts"])
+                return dict(message)
         cursor = (page.get("response_metadata") or {}).get("next_cursor") or ""
         if not cursor:
             return None
@@ -515,7 +515,7 @@ class SlackChannel:
             self._channel_id = _find_channel(self.client, retry, self.channel)
             if self._channel_id is None:
                 return None
-        return _find_in_history(
+        message = _find_in_history(
             self.client,
             retry,
             self._channel_id,
@@ -523,6 +523,7 @@ class SlackChannel:
             self.name,
             delivery.created_at - timedelta(hours=1),
         )
+        return None if message is None else str(message["ts"])
 
 
 class WarRoomChannel:
@@ -581,7 +582,7 @@ class WarRoomChannel:
         channel_id = _find_channel(self.client, retry, str(delivery.payload["name"]))
         if channel_id is None:
             return None
-        ts = _find_in_history(
+        message = _find_in_history(
             self.client,
             retry,
             channel_id,
@@ -589,9 +590,11 @@ class WarRoomChannel:
             self.name,
             delivery.created_at - timedelta(hours=1),
         )
-        if ts is None:
+        if message is None:
             return None
-        self._pin(channel_id, ts, retry)  # the one step that may not have happened
+        ts = str(message["ts"])
+        if channel_id not in (message.get("pinned_to") or []):
+            self._pin(channel_id, ts, retry)  # the one step that may not have happened
         return f"{channel_id}/{ts}"
 
     def _open(self, name: str, retry: RetryPolicy) -> str:
