@@ -355,6 +355,12 @@ def test_an_http_error_that_is_not_transient_is_not_retried(loopback: Any) -> No
     assert (caught.value.transient, calls) == (False, [])
 
 
+def test_an_answer_past_the_size_bound_is_refused_not_read(loopback: Any) -> None:
+    transport = HttpTransport(loopback.url, {"Authorization": "Bearer 00D"}, max_body=1000)
+    with pytest.raises(DeliveryError, match="more than 1000 bytes"):
+        fetch_salesforce_records(transport, retry=FAST)
+
+
 def test_slack_sdk_web_client_is_a_slack_client(
     scenario: Any, loopback: Any, tmp_path: Path
 ) -> None:
