@@ -161,8 +161,6 @@ class _Cursor(Protocol):
     def close(self) -> None: ...
 
 
-_Dialect = Literal["sqlite", "postgres"]
-
 _DELIVERY_COLUMNS = (
     "d.event_key, d.channel, d.action, d.status, d.attempts, d.target, d.dedupe, d.remote_id, "
     "d.error, d.payload, d.run_id, d.created_at, d.sent_at, e.case_id"
@@ -246,7 +244,9 @@ class Ledger:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._driver = _driver_of(connection)
-        self.dialect: _Dialect = "sqlite" if self._driver == "sqlite3" else "postgres"
+        self.dialect: Literal["sqlite", "postgres"] = (
+            "sqlite" if self._driver == "sqlite3" else "postgres"
+        )
         self._conn: Any = connection
         self._reconnect = reconnect
         self.retry_seconds = retry_seconds
@@ -777,7 +777,7 @@ class _Closed:
 class _Translating:
     """A cursor that takes ``?`` placeholders on both databases (psycopg wants ``%s``)."""
 
-    def __init__(self, cursor: Any, dialect: _Dialect) -> None:
+    def __init__(self, cursor: Any, dialect: str) -> None:
         self._cursor = cursor
         self._pg = dialect == "postgres"
 
