@@ -284,6 +284,18 @@ export interface MonitorSettings {
   page_oncall_when?: Criteria
   /** Open milestones that used at least this fraction of their target count as at risk (default 0.75). */
   at_risk?: number
+  /** URL templates of an alert's links: `{case_id}`, `{account_id}`, `{entitlement}` are filled in. */
+  links?: { case?: string; account?: string }
+  /** The case fields an alert shows, in order (default `subject`, `owner`, `priority`, `severity`). */
+  alert_fields?: string[]
+  /** The action catalogue: a label (and details) per action id, besides the built-in actions. */
+  actions?: Record<string, { label: string; details?: string }>
+  /** ISO 4217 code of ARR and other money in alerts (default `USD`). */
+  currency?: string
+  /** The actions a delivering job performs for real (`Delivery.automated`); the others are a dry run. */
+  automate?: string[]
+  /** The priority `raise_priority` writes to the case (default `High`). */
+  raise_priority?: string
 }
 
 /** A whole rules document. */
@@ -458,6 +470,11 @@ export interface Alert {
   readonly deadlineLocal: string | null
   /** The milestone's deadline in UTC. */
   readonly deadlineUtc: Date | null
+  /**
+   * The channels the alert goes to, in order: Slack always, then the war room, Jira, PagerDuty and
+   * Salesforce for the actions it names (`docs/alerts.md`, "Deliveries").
+   */
+  readonly deliveries: Delivery[]
   /** The entitlement. */
   readonly entitlement: string | null
   /** The executive sponsor. */
@@ -546,6 +563,11 @@ export interface AlertJSON {
   deadlineLocal: string | null
   /** The milestone's deadline in UTC. */
   deadlineUtc: string | null
+  /**
+   * The channels the alert goes to, in order: Slack always, then the war room, Jira, PagerDuty and
+   * Salesforce for the actions it names (`docs/alerts.md`, "Deliveries").
+   */
+  deliveries: Delivery[]
   /** The entitlement. */
   entitlement: string | null
   /** The executive sponsor. */
@@ -744,6 +766,9 @@ export interface CaseEvaluationJSON {
   reason: string | null
 }
 
+/** A channel an alert is delivered to. */
+export type Channel = 'slack' | 'war_room' | 'jira' | 'pagerduty' | 'salesforce'
+
 /** What a `CheckWarning` is about. Serialised as its snake_case name, which is stable. */
 export type CheckCode = 'day_duration' | 'default_24x7' | 'unknown_status' | 'status_case' | 'tier_without_default' | 'trigger_after_target' | 'unproduced_event' | 'entitlement_expired' | 'entitlement_not_started' | 'calendar_rarely_open' | 'holiday_on_closed_day' | 'unused_calendar'
 
@@ -758,6 +783,41 @@ export interface CheckWarning {
    * `calendars.ny.holidays[3]`).
    */
   path: string
+}
+
+/**
+ * One channel an alert goes to: what to do there, whether to do it for real, and the value the
+ * channel is asked about before sending again.
+ */
+export interface Delivery {
+  /**
+   * The action it performs: `notify` for the Slack post, else the action's id (`open_war_room`,
+   * `create_jira_issue`, `page_oncall`, `raise_priority`).
+   */
+  action: string
+  /**
+   * Whether the pipeline performs it for real: the action is in `monitor.automate` (always for the
+   * Slack post). Otherwise it is a dry run, logged and recorded.
+   */
+  automated: boolean
+  /** Where it goes. */
+  channel: Channel
+  /**
+   * What the channel is asked about before sending again: the alert's key (carried in the Slack
+   * message's metadata; the Salesforce update is idempotent), the Jira label (`entitlement-` and 16
+   * hex digits of the key's SHA-256) or PagerDuty's `dedup_key`.
+   */
+  dedupe: string
+  /**
+   * The people a war room invites: Slack user ids, else email addresses, of the account's executive
+   * sponsor, CSM and contacts (empty for the other channels).
+   */
+  invite: string[]
+  /**
+   * The war room's channel name (`war-<account>-<case>`) or the priority to write
+   * (`monitor.raise_priority`); `None` for the other channels.
+   */
+  target: string | null
 }
 
 /** The status of an entitlement at an instant, from its dates. */
@@ -802,6 +862,111 @@ export type Level = 'info' | 'warning' | 'critical' | 'violation' | 'escalation'
 
 /** What starts and completes a milestone. */
 export type MilestoneKind = 'first_response' | 'next_response' | 'resolution' | 'custom'
+
+/**
+ * One started milestone occurrence of a monitor report and its outcome: a row of the breach and
+ * near-miss log (`docs/monitor.md`, "Outcomes").
+ */
+export interface MilestoneOutcome {
+  /** The account's id, from the entitlement's account context. */
+  accountId: string | null
+  /** The account's name. */
+  accountName: string | null
+  /** When the clock reached its target, if it has. */
+  breachedAt: Date | null
+  /** The calendar its clock runs on (`None`: 24×7). */
+  calendar: string | null
+  /** The case's id. */
+  caseId: string
+  /** When it was completed. */
+  completedAt: Date | null
+  /** The entitlement the case names. */
+  entitlement: string | null
+  /** 1, 2, … for the occurrences of a recurring milestone (or a reopened resolution). */
+  instance: number
+  /** The milestone's kind. */
+  kind: MilestoneKind
+  /**
+   * Business time to spare: the target minus the business time used (the status's `remaining`),
+   * negative once past the target; `None` without a target. In milliseconds.
+   */
+  margin: number | null
+  /**
+   * Wall-clock time to spare: the deadline minus the completion (or `now` while open), negative
+   * once past it; `None` without a deadline. In milliseconds.
+   */
+  marginWall: number | null
+  /** The milestone's name. */
+  milestone: string
+  /** `met`, `late`, `violated` or `open`. */
+  outcome: Outcome
+  /** The process that applies. */
+  process: string | null
+  /** Its version. */
+  processVersion: number | null
+  /** When its clock started. */
+  startedAt: Date | null
+  /** The business time it may take. In milliseconds. */
+  target: number | null
+  /** Its deadline. */
+  targetAt: Date | null
+  /**
+   * The case's value at `now` of the field its process tiers by (that of the first milestone whose
+   * target is a table by tier), as text; `None` without one.
+   */
+  tier: string | null
+}
+
+/** `MilestoneOutcome` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+export interface MilestoneOutcomeJSON {
+  /** The account's id, from the entitlement's account context. */
+  accountId: string | null
+  /** The account's name. */
+  accountName: string | null
+  /** When the clock reached its target, if it has. */
+  breachedAt: string | null
+  /** The calendar its clock runs on (`None`: 24×7). */
+  calendar: string | null
+  /** The case's id. */
+  caseId: string
+  /** When it was completed. */
+  completedAt: string | null
+  /** The entitlement the case names. */
+  entitlement: string | null
+  /** 1, 2, … for the occurrences of a recurring milestone (or a reopened resolution). */
+  instance: number
+  /** The milestone's kind. */
+  kind: MilestoneKind
+  /**
+   * Business time to spare: the target minus the business time used (the status's `remaining`),
+   * negative once past the target; `None` without a target. In milliseconds.
+   */
+  margin: number | null
+  /**
+   * Wall-clock time to spare: the deadline minus the completion (or `now` while open), negative
+   * once past it; `None` without a deadline. In milliseconds.
+   */
+  marginWall: number | null
+  /** The milestone's name. */
+  milestone: string
+  /** `met`, `late`, `violated` or `open`. */
+  outcome: Outcome
+  /** The process that applies. */
+  process: string | null
+  /** Its version. */
+  processVersion: number | null
+  /** When its clock started. */
+  startedAt: string | null
+  /** The business time it may take. In milliseconds. */
+  target: number | null
+  /** Its deadline. */
+  targetAt: string | null
+  /**
+   * The case's value at `now` of the field its process tiers by (that of the first milestone whose
+   * target is a table by tier), as text; `None` without one.
+   */
+  tier: string | null
+}
 
 /** Attainment of one milestone of one process for one account. */
 export interface MilestoneRollup {
@@ -1101,6 +1266,9 @@ export interface MonitorReportJSON {
    */
   statuses: MilestoneStatusJSON[]
 }
+
+/** How a milestone occurrence ended, or stands at `now`. */
+export type Outcome = 'met' | 'late' | 'violated' | 'open'
 
 /** A period in which an account went over a quota. */
 export interface OverQuota {

@@ -85,7 +85,7 @@ def channels_for(url: str) -> list[Any]:
 
 
 def sends(requests: Iterable[Mapping[str, Any]]) -> Counter[tuple[str, str]]:
-    """Every performed send by (identity, channel), as ``test_pipeline.delivered`` counts."""
+    """Every performed send by (identity, channel), as ``test_pipeline_run.delivered`` counts."""
     seen: Counter[tuple[str, str]] = Counter()
     for r in requests:
         if r.get("fault") == "status":

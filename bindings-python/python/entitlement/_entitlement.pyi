@@ -250,6 +250,7 @@ class _PagerDutyEvent(TypedDict):
 
 # --- generated from the core's result schema by bindings-python/scripts/gen_stubs.py ---
 
+_Channel: TypeAlias = Literal["slack", "war_room", "jira", "pagerduty", "salesforce"]
 _CheckCode: TypeAlias = Literal[
     "day_duration",
     "default_24x7",
@@ -273,6 +274,7 @@ _State: TypeAlias = Literal[
 _EventKind: TypeAlias = Literal[
     "trigger", "breach", "quota", "allowance", "data_error", "milestone_completed"
 ]
+_Outcome: TypeAlias = Literal["met", "late", "violated", "open"]
 _Period: TypeAlias = Literal["month", "quarter", "year", "term"]
 
 class _AccountRollup(TypedDict):
@@ -307,6 +309,7 @@ class _AlertDict(TypedDict):
     csm: Any
     deadline_local: str | None
     deadline_utc: datetime.datetime | None
+    deliveries: list[_Delivery]
     entitlement: str | None
     executive_sponsor: Any
     fields: list[_AlertField]
@@ -378,6 +381,14 @@ class _CheckWarningDict(TypedDict):
     message: str
     path: str
 
+class _Delivery(TypedDict):
+    action: str
+    automated: bool
+    channel: _Channel
+    dedupe: str
+    invite: list[str]
+    target: str | None
+
 class _EntitlementUsageDict(TypedDict):
     cases_per_entitlement: int | None
     cases_remaining: int | None
@@ -385,6 +396,27 @@ class _EntitlementUsageDict(TypedDict):
     entitlement: str
     quotas: list[_Quota]
     status: _EntitlementStatus
+
+class _MilestoneOutcome(TypedDict):
+    account_id: str | None
+    account_name: str | None
+    breached_at: datetime.datetime | None
+    calendar: str | None
+    case_id: str
+    completed_at: datetime.datetime | None
+    entitlement: str | None
+    instance: int
+    kind: _Kind
+    margin: datetime.timedelta | None
+    margin_wall: datetime.timedelta | None
+    milestone: str
+    outcome: _Outcome
+    process: str | None
+    process_version: int | None
+    started_at: datetime.datetime | None
+    target: datetime.timedelta | None
+    target_at: datetime.datetime | None
+    tier: str | None
 
 class _MilestoneRollup(TypedDict):
     at_risk: int
@@ -668,6 +700,8 @@ class Alert:
     @property
     def deadline_utc(self) -> datetime.datetime | None: ...
     @property
+    def deliveries(self) -> list[_Delivery]: ...
+    @property
     def entitlement(self) -> str | None: ...
     @property
     def executive_sponsor(self) -> Any: ...
@@ -749,6 +783,7 @@ class MonitorReport:
     @property
     def statuses(self) -> list[MilestoneStatus]: ...
     def digests(self) -> list[dict[str, Any]]: ...
+    def outcomes(self) -> list[_MilestoneOutcome]: ...
     def to_json(self) -> str: ...
     def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...
     def to_arrow(self, table: _Table = "events") -> Any: ...
