@@ -129,7 +129,9 @@ def test_a_run_records_events_deliveries_and_outcomes_once(ledger_target: str) -
         assert [(p.channel, p.action) for p in new] == [
             ("slack", "notify"),
             ("pagerduty", "page_oncall"),
+            ("salesforce", "raise_priority"),  # suggested by the engine, a dry run here
         ]
+        assert [p.status for p in new] == ["pending", "pending", "dry_run"]
         # The same report again (a retried task): nothing new.
         assert ledger.record(run, report, plan_of(report)) == []
         events = ledger.events()

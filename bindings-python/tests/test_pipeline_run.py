@@ -119,8 +119,10 @@ def priorities(scenario: Any) -> dict[str, str | None]:
 
 
 def comparable(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The outcome columns (without ``updated_at`` and ``run_id``)."""
-    return [{k: v for k, v in row.items() if k not in ("updated_at", "run_id")} for row in rows]
+    """The outcome columns (without ``updated_at`` and ``run_id``), by case, milestone and
+    instance (the ledger's order; ``report.outcomes()`` follows the process's order)."""
+    kept = [{k: v for k, v in row.items() if k not in ("updated_at", "run_id")} for row in rows]
+    return sorted(kept, key=lambda r: (r["case_id"], r["milestone"], r["instance"]))
 
 
 # --- the scenario -------------------------------------------------------------------------
