@@ -202,7 +202,10 @@ class Transport(Protocol):
         *,
         params: Mapping[str, str] | None = None,
         json: Any = None,
-    ) -> Response: ...
+    ) -> Response:
+        """One HTTP request relative to the service's base URL (``params``: the query string;
+        ``json``: the body)."""
+        ...
 
 
 class HttpTransport:
@@ -237,6 +240,8 @@ class HttpTransport:
         params: Mapping[str, str] | None = None,
         json: Any = None,
     ) -> Response:
+        """One request; every HTTP status comes back as a ``Response`` (``OSError`` when no
+        answer came back)."""
         url = path if "://" in path else self.base_url + "/" + path.lstrip("/")
         if params:
             url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
@@ -300,7 +305,9 @@ class SlackClient(Protocol):
         http_verb: str = "POST",
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
-    ) -> Any: ...
+    ) -> Any:
+        """Calls one Web API method; returns the answer's JSON, raises when it is not ``ok``."""
+        ...
 
 
 class SlackHttpTransport:
@@ -323,6 +330,8 @@ class SlackHttpTransport:
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """Calls one Web API method; returns the answer's JSON, raises ``SlackError`` when it
+        is not ``ok``."""
         query = {k: str(v) for k, v in (params or {}).items()}
         answer = self._http.request(http_verb, api_method, params=query, json=json)
         body = answer.body if isinstance(answer.body, dict) else {}
@@ -339,7 +348,10 @@ class Channel(Protocol):
     ``jira``, ``pagerduty``, ``salesforce``)."""
 
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The channel this sends to: ``slack``, ``war_room``, ``jira``, ``pagerduty`` or
+        ``salesforce``."""
+        ...
 
     def payload(self, alert: Any, delivery: Mapping[str, Any]) -> dict[str, Any]:
         """What to record and later send for one of ``alert.deliveries``."""
@@ -491,9 +503,11 @@ class SlackChannel:
         self._channel_id: str | None = None if channel.startswith("#") else channel
 
     def payload(self, alert: Any, delivery: Mapping[str, Any]) -> dict[str, Any]:
+        """The alert's Block Kit message (``text`` and ``blocks``)."""
         return dict(alert.slack_blocks())
 
     def send(self, delivery: Delivery, retry: RetryPolicy) -> str:
+        """Posts the message with the key in its metadata; returns its ``ts``."""
         p = delivery.payload
         answer = retry.call(
             "slack chat.postMessage",
@@ -511,6 +525,7 @@ class SlackChannel:
         return str(answer["ts"])
 
     def lookup(self, delivery: Delivery, retry: RetryPolicy) -> str | None:
+        """The ``ts`` of the channel's message carrying the key, if an earlier worker posted it."""
         if self._channel_id is None:
             self._channel_id = _find_channel(self.client, retry, self.channel)
             if self._channel_id is None:
@@ -539,6 +554,7 @@ class WarRoomChannel:
         self.client = client
 
     def payload(self, alert: Any, delivery: Mapping[str, Any]) -> dict[str, Any]:
+        """The room's name, who to invite, and the alert with the account's context."""
         message = dict(alert.slack_blocks())
         blocks = list(message.get("blocks", []))
         facts = [
@@ -559,6 +575,7 @@ class WarRoomChannel:
         }
 
     def send(self, delivery: Delivery, retry: RetryPolicy) -> str:
+        """Opens the room, invites the team, posts and pins; returns ``<channel id>/<ts>``."""
         p = delivery.payload
         name = str(p["name"])
         channel_id = self._open(name, retry)
@@ -579,6 +596,7 @@ class WarRoomChannel:
         return f"{channel_id}/{ts}"
 
     def lookup(self, delivery: Delivery, retry: RetryPolicy) -> str | None:
+        """``<channel id>/<ts>`` of the room's message carrying the key (then pinned)."""
         channel_id = _find_channel(self.client, retry, str(delivery.payload["name"]))
         if channel_id is None:
             return None
@@ -703,6 +721,7 @@ class JiraChannel:
         self.issue_type = issue_type
 
     def payload(self, alert: Any, delivery: Mapping[str, Any]) -> dict[str, Any]:
+        """The alert's issue in the project, with the dedupe label."""
         issue = dict(alert.jira_issue(self.project, self.issue_type))
         fields = dict(issue.get("fields", {}))
         labels = list(fields.get("labels") or [])
@@ -713,6 +732,7 @@ class JiraChannel:
         return issue
 
     def send(self, delivery: Delivery, retry: RetryPolicy) -> str:
+        """Creates the issue; returns its key."""
         answer = retry.call(
             "jira create",
             lambda: _check(
@@ -724,6 +744,7 @@ class JiraChannel:
         return str(answer.body["key"])
 
     def lookup(self, delivery: Delivery, retry: RetryPolicy) -> str | None:
+        """The key of the issue carrying the dedupe label, if there is one."""
         label = delivery.dedupe or ""
         answer = retry.call(
             "jira search",
@@ -756,6 +777,7 @@ class PagerDutyChannel:
         return f"PagerDutyChannel({self.transport!r})"
 
     def payload(self, alert: Any, delivery: Mapping[str, Any]) -> dict[str, Any]:
+        """The alert's Events v2 event, without the routing key, keyed by the dedupe value."""
         event = dict(alert.pagerduty_event(""))
         event.pop("routing_key", None)
         if delivery.get("dedupe"):
@@ -763,6 +785,7 @@ class PagerDutyChannel:
         return event
 
     def send(self, delivery: Delivery, retry: RetryPolicy) -> str:
+        """Triggers the incident (a ``resolve`` row: resolves its pages); returns the dedup key."""
         if delivery.action == "resolve":
             keys = list(delivery.payload.get("dedup_keys") or [delivery.dedupe])
             for key in keys:
@@ -774,6 +797,7 @@ class PagerDutyChannel:
         return str(event.get("dedup_key") or delivery.dedupe)
 
     def lookup(self, delivery: Delivery, retry: RetryPolicy) -> str | None:
+        """None: a repeated trigger or resolve with the same dedup key changes nothing."""
         return None  # the dedup key makes a second trigger or resolve harmless
 
     def _enqueue(self, event: Mapping[str, Any], retry: RetryPolicy) -> None:
@@ -800,6 +824,7 @@ class SalesforcePriorityChannel:
         self.api_version = api_version
 
     def payload(self, alert: Any, delivery: Mapping[str, Any]) -> dict[str, Any]:
+        """The PATCH body: ``{"Priority": target}``."""
         return {"Priority": delivery.get("target")}
 
     def _path(self, case_id: str) -> str:
@@ -821,6 +846,7 @@ class SalesforcePriorityChannel:
         return (answer.body or {}).get("Priority")
 
     def send(self, delivery: Delivery, retry: RetryPolicy) -> str:
+        """Sets the case's priority unless it has it; returns the case id or ``unchanged``."""
         target = delivery.payload.get("Priority")
         if self._current(delivery, retry) == target:
             return "unchanged"
@@ -837,6 +863,7 @@ class SalesforcePriorityChannel:
         return delivery.case_id
 
     def lookup(self, delivery: Delivery, retry: RetryPolicy) -> str | None:
+        """The case id when the case already has the priority, else None."""
         if self._current(delivery, retry) == delivery.payload.get("Priority"):
             return delivery.case_id
         return None
@@ -948,6 +975,7 @@ class RunSummary:
     failures: list[Delivery] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready values (what the command line prints)."""
         data = dataclasses.asdict(self)
         data["since"] = None if self.since is None else self.since.isoformat()
         data["now"] = self.now.isoformat()
