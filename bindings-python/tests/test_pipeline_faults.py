@@ -135,11 +135,22 @@ KILLS: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("channel", list(KILLS))
+@pytest.mark.parametrize(
+    ("channel", "database"),
+    [(c, "sqlite") for c in KILLS] + [("slack", "postgres"), ("jira", "postgres")],
+)
 def test_a_worker_killed_between_send_and_mark_sends_nothing_twice(
-    channel: str, scenario: Any, loopback: Any, tmp_path: Path
+    channel: str,
+    database: str,
+    scenario: Any,
+    loopback: Any,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
-    ledger_target = str(tmp_path / "ledger.db")
+    if database == "sqlite":
+        ledger_target = str(tmp_path / "ledger.db")
+    else:
+        ledger_target = str(request.getfixturevalue("postgres_url"))
     rules = scenario.write_rules(tmp_path / "rules.json")
     first, second, last = scenario.RUNS
     with Ledger.open(ledger_target) as ledger:  # the earlier runs, in this process
