@@ -16,7 +16,7 @@ if [ ! -x "$py" ]; then
 fi
 
 # Install only the tools that are missing, so reruns stay fast.
-requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" holidays workclock businesstimedelta "psycopg[binary]" slack_sdk)
+requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" holidays workclock businesstimedelta "psycopg[binary]" slack_sdk requests)
 missing="$("$py" - "${requirements[@]}" <<'EOF'
 import re
 import sys

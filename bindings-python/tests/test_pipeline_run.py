@@ -27,6 +27,7 @@ from entitlement.pipeline import (
     HttpTransport,
     JiraChannel,
     PagerDutyChannel,
+    RequestsTransport,
     RetryPolicy,
     SalesforcePriorityChannel,
     SlackChannel,
@@ -384,6 +385,38 @@ def test_slack_sdk_web_client_is_a_slack_client(
             assert summary.failed == 0
     alerts = scenario_alerts(scenario, rules, scenario.RUNS[-1])
     assert delivered(loopback.requests()) == expected(alerts, {})
+
+
+def test_a_requests_session_backs_the_http_channels(
+    scenario: Any, loopback: Any, tmp_path: Path
+) -> None:
+    """What an Airflow hook's session gives: ``RequestsTransport`` over ``requests.Session``."""
+    requests = pytest.importorskip("requests")
+    session = requests.Session()
+    session.headers["Authorization"] = "Bearer 00Dloopback"  # as a hook's session carries it
+    loopback.fault(
+        {"fault": "status", "service": "jira", "path": "/rest/api/3/issue", "status": 503},
+        {"fault": "status", "service": "salesforce", "method": "PATCH", "status": 429,
+         "retry_after": 0},
+    )  # fmt: skip
+    channels: list[Channel] = [
+        SlackChannel(SlackHttpTransport("xoxb-loopback", loopback.url + "/api/"), SLACK_CHANNEL),
+        JiraChannel(RequestsTransport(session, loopback.url), "SUP"),
+        PagerDutyChannel(RequestsTransport(session, loopback.url), "R0UTINGKEY"),
+        SalesforcePriorityChannel(RequestsTransport(session, loopback.url)),
+    ]
+    rules = scenario.rules(automate=["create_jira_issue", "page_oncall", "raise_priority"])
+    with Ledger.open(tmp_path / "ledger.db") as ledger:
+        for now in scenario.RUNS:
+            summary = run_monitor(
+                rules, scenario.cases(), now, ledger=ledger, channels=channels, retry=FAST
+            )
+            assert summary.failed == 0
+    alerts = scenario_alerts(scenario, rules, scenario.RUNS[-1])
+    assert delivered(loopback.requests()) == expected(alerts, priorities(scenario))
+    small = RequestsTransport(session, loopback.url, max_body=1000)
+    with pytest.raises(DeliveryError, match="more than 1000 bytes"):
+        fetch_salesforce_records(small, retry=FAST)
 
 
 # --- laws of consecutive windows ----------------------------------------------------------

@@ -67,6 +67,7 @@ __all__ = [
     "HttpTransport",
     "JiraChannel",
     "PagerDutyChannel",
+    "RequestsTransport",
     "Response",
     "RetryPolicy",
     "RunSummary",
@@ -262,6 +263,59 @@ class HttpTransport:
             return _response(
                 answer.code, answer.headers, answer.read(self.max_body + 1), self.max_body
             )
+
+
+class RequestsTransport:
+    """``Transport`` on a ``requests.Session``: what Airflow's ``HttpHook.get_conn()`` returns,
+    and what simple_salesforce's ``Salesforce.session`` and atlassian-python-api's
+    ``Jira.session`` are, so a provider hook's authenticated session can back a channel.
+    ``base_url`` is the service's (``sf.base_url`` is not: pass ``https://`` + ``sf.sf_instance``);
+    ``headers`` are added to the session's own. At most ``max_body`` bytes of an answer are
+    read."""
+
+    def __init__(
+        self,
+        session: Any,
+        base_url: str,
+        headers: Mapping[str, str] | None = None,
+        *,
+        timeout: float = 30.0,
+        max_body: int = 16 * 1024 * 1024,
+    ) -> None:
+        self.session = session
+        self.base_url = base_url.rstrip("/")
+        self._headers = dict(headers or {})
+        self.timeout = timeout
+        self.max_body = max_body
+
+    def __repr__(self) -> str:  # never the headers: they hold the secret
+        return f"RequestsTransport({self.base_url!r})"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+    ) -> Response:
+        """One request; every HTTP status comes back as a ``Response`` (``OSError``, which
+        ``requests``' own errors are, when no answer came back)."""
+        url = path if "://" in path else self.base_url + "/" + path.lstrip("/")
+        answer = self.session.request(
+            method,
+            url,
+            params=dict(params) if params else None,
+            json=json,
+            headers={"Accept": "application/json", **self._headers},
+            timeout=self.timeout,
+            stream=True,
+        )
+        try:
+            raw = answer.raw.read(self.max_body + 1, decode_content=True)
+        finally:
+            answer.close()
+        return _response(int(answer.status_code), answer.headers, raw or b"", self.max_body)
 
 
 def _json_dumps(value: Any) -> str:
