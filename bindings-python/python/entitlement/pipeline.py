@@ -83,6 +83,7 @@ __all__ = [
     "plan_deliveries",
     "run_monitor",
     "salesforce_cases",
+    "work_outbox",
 ]
 
 log = logging.getLogger("entitlement.pipeline")
