@@ -220,6 +220,11 @@ class Ledger {
     await this.run("UPDATE deliveries SET status = 'sent', remote_id = ?, error = NULL, sent_at = ?, updated_at = ? WHERE event_key = ? AND channel = ?", [remoteId, at, at, eventKey, channel])
   }
 
+  /** Every delivery that is `failed` now, oldest first. */
+  async failedDeliveries() {
+    return this.all("SELECT event_key, channel, action, attempts, error FROM deliveries WHERE status = 'failed' ORDER BY created_at, event_key, channel")
+  }
+
   async markFailed(eventKey, channel, error, at) {
     await this.run("UPDATE deliveries SET status = 'failed', error = ?, updated_at = ? WHERE event_key = ? AND channel = ?", [error, at, eventKey, channel])
   }

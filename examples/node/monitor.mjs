@@ -18,7 +18,9 @@
 //   --lookback DUR     ENTITLEMENT_LOOKBACK  the first run's window (1h, 90m, 1h30m); default 1h
 //   --dry-run                                monitor and print what would be delivered; write
 //                                            nothing, send nothing
-//   ENTITLEMENT_MAX_ATTEMPTS (8), ENTITLEMENT_RETRY_BASE_SECONDS (1): retries (plan below)
+//   ENTITLEMENT_MAX_ATTEMPTS (8)          attempts of a delivery across runs before it stays failed
+//   ENTITLEMENT_RETRY_BASE_SECONDS (1)    the first backoff of a retried call (then doubling)
+//   ENTITLEMENT_LEDGER_RETRY_SECONDS (60) how long a lost ledger database is waited for
 //
 // Services (secrets only from the environment, never logged):
 //   SALESFORCE_INSTANCE_URL, SALESFORCE_ACCESS_TOKEN   the org and an OAuth access token
@@ -128,6 +130,7 @@ function configure(argv, env) {
     lookbackMs,
     maxAttempts: env.ENTITLEMENT_MAX_ATTEMPTS ? positive(env.ENTITLEMENT_MAX_ATTEMPTS, 'ENTITLEMENT_MAX_ATTEMPTS', (v) => Number.parseInt(v, 10)) : DEFAULTS.maxAttempts,
     retryBaseMs: env.ENTITLEMENT_RETRY_BASE_SECONDS ? positive(env.ENTITLEMENT_RETRY_BASE_SECONDS, 'ENTITLEMENT_RETRY_BASE_SECONDS') * 1000 : DEFAULTS.retryBaseMs,
+    ledgerRetrySeconds: env.ENTITLEMENT_LEDGER_RETRY_SECONDS ? positive(env.ENTITLEMENT_LEDGER_RETRY_SECONDS, 'ENTITLEMENT_LEDGER_RETRY_SECONDS') : 60,
     salesforceUrl: value(undefined, 'SALESFORCE_INSTANCE_URL'),
     salesforceToken: value(undefined, 'SALESFORCE_ACCESS_TOKEN'),
     slackToken: value(undefined, 'SLACK_BOT_TOKEN'),
@@ -170,7 +173,7 @@ async function main(argv, env) {
 
   let ledger
   try {
-    ledger = await openLedger(config.ledger, { retryBaseMs: config.retryBaseMs, log })
+    ledger = await openLedger(config.ledger, { retryBaseMs: config.retryBaseMs, retrySeconds: config.ledgerRetrySeconds, log })
   } catch (err) {
     if (err.code === 'ledger_unreachable') throw new JobError(err.message, 1)
     throw configError(`cannot open the ledger ${redact(config.ledger)}: ${err.message}`)

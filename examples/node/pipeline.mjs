@@ -20,7 +20,7 @@ import { backoffMs, instantText, parseInstant } from './ledger.mjs'
 import { casePriority, setCasePriority } from './salesforce.mjs'
 
 export const DEFAULTS = {
-  job: 'node',
+  job: 'entitlement',
   lookbackMs: 3_600_000,
   maxAttempts: 8,
   retryBaseMs: 1000,
@@ -168,36 +168,46 @@ export function parseDuration(text) {
 
 const metadata = (key, channel) => ({ event_type: 'entitlement_alert', event_payload: { key, channel } })
 
+/** A person of the account context (a name, or `{name, email, ...}`) as a name. */
 const person = (value) => {
-  if (value === null || value === undefined) return null
   if (typeof value === 'string') return value
-  if (typeof value === 'object') return [value.name, value.email].filter(Boolean).join(' ') || null
-  return String(value)
+  if (value !== null && typeof value === 'object' && value.name) return String(value.name)
+  return null
 }
 
-/** The war room's pinned context: the alert, then the account's ARR, renewal, sponsor and CSM. */
-function warRoomMessage(alert, key) {
+/** Text for a Slack mrkdwn field: bounded, with `&`, `<` and `>` escaped as Slack wants. */
+const mrkdwn = (text) => String(text).slice(0, 500).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+/** The war room's pinned context: the alert, then the account, its ARR, renewal, sponsor, CSM. */
+function warRoomMessage(alert) {
   const slack = alert.slackBlocks()
   const facts = [
+    ['Account', alert.accountName ?? alert.accountId],
     ['ARR', alert.arrText],
-    ['Renewal', alert.renewalDate === null || alert.renewalDate === undefined ? null : String(alert.renewalDate)],
+    ['Renewal', alert.renewalDate],
     ['Executive sponsor', person(alert.executiveSponsor)],
     ['CSM', person(alert.csm)],
-  ].filter(([, value]) => value)
+  ]
+  const text = facts
+    .filter(([, value]) => value !== null && value !== undefined && value !== '')
+    .map(([label, value]) => `*${label}:* ${mrkdwn(value)}`)
+    .join('\n')
   const blocks = [...slack.blocks]
-  if (facts.length > 0) {
-    blocks.push({ type: 'section', fields: facts.map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${value}`.slice(0, 2000) })) })
-  }
-  return { text: `War room: ${slack.text}`.slice(0, 3000), blocks, metadata: metadata(key, 'war_room') }
+  if (text) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } })
+  return { text: slack.text, blocks }
 }
 
-/** The payload of one of an alert's deliveries (`alert.deliveries`), as JSON text. */
+/**
+ * The payload of one of an alert's deliveries (`alert.deliveries`): what is recorded and later
+ * sent, in the same shapes as the Python job's, so either job can work off the other's outbox.
+ */
 export function payloadOf(alert, delivery, config) {
   switch (delivery.channel) {
     case 'slack':
-      return { channel: config.slackChannel, ...alert.slackBlocks(), metadata: metadata(alert.key, 'slack') }
+      // The channel and the metadata carrying the key are added when sending.
+      return alert.slackBlocks()
     case 'war_room':
-      return { name: delivery.target, invite: delivery.invite ?? [], message: warRoomMessage(alert, alert.key) }
+      return { name: delivery.target, invite: delivery.invite ?? [], ...warRoomMessage(alert) }
     case 'jira': {
       const issue = alert.jiraIssue(config.jiraProject ?? 'UNSET', config.jiraIssueType ?? DEFAULTS.jiraIssueType)
       const labels = Array.isArray(issue.fields.labels) ? issue.fields.labels : []
@@ -207,7 +217,7 @@ export function payloadOf(alert, delivery, config) {
     case 'pagerduty': {
       // The routing key is a secret: it is added when sending, never stored.
       const { routing_key: _secret, ...event } = alert.pagerdutyEvent('')
-      return { ...event, dedup_key: delivery.dedupe }
+      return delivery.dedupe ? { ...event, dedup_key: delivery.dedupe } : event
     }
     case 'salesforce':
       return { Priority: delivery.target }
@@ -239,6 +249,7 @@ function wouldDo(row, payload) {
 export function makeChannels({ slack, salesforce, config, log, retryBaseMs }) {
   const retrying = (what, call) => withRetries(what, call, { retryBaseMs, maxTries: config.maxTries ?? DEFAULTS.maxTries, log })
   const channelIds = new Map()
+  const slackChannel = config.slackChannel ?? DEFAULTS.slackChannel
 
   const needSlack = () => {
     if (!slack) throw notConfigured('Slack', 'SLACK_BOT_TOKEN')
@@ -275,7 +286,7 @@ export function makeChannels({ slack, salesforce, config, log, retryBaseMs }) {
     return null
   }
 
-  /** The ts of the message carrying `key` for `channel` in a Slack channel's history since `oldest`. */
+  /** The message carrying `key` for `channel` in a Slack channel's history since `oldest` - 1 h. */
   async function findMessage(id, key, channel, oldestText) {
     const client = needSlack()
     const oldest = ((Date.parse(oldestText) - 3_600_000) / 1000).toFixed(6)
@@ -286,7 +297,7 @@ export function makeChannels({ slack, salesforce, config, log, retryBaseMs }) {
       )
       for (const message of page.messages ?? []) {
         const payload = message.metadata?.event_payload
-        if (payload?.key === key && (payload.channel ?? channel) === channel) return message.ts
+        if (message.metadata?.event_type === 'entitlement_alert' && payload?.key === key && (payload.channel ?? channel) === channel) return message
       }
       cursor = page.response_metadata?.next_cursor || undefined
     } while (cursor)
@@ -313,19 +324,23 @@ export function makeChannels({ slack, salesforce, config, log, retryBaseMs }) {
         const found = await retrying('Slack users.lookupByEmail', () => client.users.lookupByEmail({ email: who }))
         users.push(found.user.id)
       } catch (err) {
-        if (err?.data?.error !== 'users_not_found') throw err
-        log(`war room: no Slack user has the address ${who}; not invited`)
+        if (classify(err).transient) throw err
+        log(`war room: no Slack user for an account-team address (${describe(err)}); not invited`)
       }
     }
-    // One call per user: `already_in_channel` for one must not stop the others.
+    // One call per user: `already_in_channel` for one must not stop the others. A refused
+    // invite leaves the room with its context; the people can be added by hand.
+    let invited = 0
     for (const user of users) {
       try {
         await retrying('Slack conversations.invite', () => client.conversations.invite({ channel: id, users: user }))
+        invited += 1
       } catch (err) {
-        if (err?.data?.error !== 'already_in_channel') throw err
+        if (classify(err).transient) throw err
+        if (err?.data?.error !== 'already_in_channel') log(`war room: inviting ${user} failed: ${describe(err)}`)
       }
     }
-    return users.length
+    return invited
   }
 
   const jiraAuth = () => {
@@ -349,13 +364,17 @@ export function makeChannels({ slack, salesforce, config, log, retryBaseMs }) {
 
   return {
     slack: {
-      async find(row, payload) {
-        const id = await channelId(payload.channel)
-        return id ? findMessage(id, row.event_key, 'slack', row.created_at) : null
+      async find(row) {
+        const id = await channelId(slackChannel)
+        const message = id ? await findMessage(id, row.event_key, 'slack', row.created_at) : null
+        return message?.ts ?? null
       },
       async send(row, payload) {
-        const answer = await retrying(`Slack chat.postMessage ${row.event_key}`, () => needSlack().chat.postMessage(payload))
-        if (answer.channel) channelIds.set(String(payload.channel).replace(/^#/, ''), answer.channel)
+        const channel = channelIds.get(slackChannel.replace(/^#/, '')) ?? slackChannel
+        const answer = await retrying(`Slack chat.postMessage ${row.event_key}`, () =>
+          needSlack().chat.postMessage({ channel, text: payload.text ?? '', blocks: payload.blocks ?? [], metadata: metadata(row.event_key, 'slack') }),
+        )
+        if (answer.channel) channelIds.set(slackChannel.replace(/^#/, ''), answer.channel)
         return answer.ts
       },
     },
@@ -363,16 +382,19 @@ export function makeChannels({ slack, salesforce, config, log, retryBaseMs }) {
       async find(row, payload) {
         const id = await channelId(payload.name)
         if (!id) return null
-        const ts = await findMessage(id, row.event_key, 'war_room', row.created_at)
-        if (!ts) return null
-        await pin(id, ts)
-        return `${id}/${ts}`
+        const message = await findMessage(id, row.event_key, 'war_room', row.created_at)
+        if (!message) return null
+        // The pin is the one step that may not have happened.
+        if (!(message.pinned_to ?? []).includes(id)) await pin(id, message.ts)
+        return `${id}/${message.ts}`
       },
       async send(row, payload) {
         const id = await channelId(payload.name, { create: true })
         if (!id) throw new ServiceError(`Slack: the channel #${payload.name} was taken but cannot be found (is it archived?)`)
         const invited = await invite(id, payload.invite ?? [])
-        const posted = await retrying(`Slack chat.postMessage #${payload.name}`, () => needSlack().chat.postMessage({ channel: id, ...payload.message }))
+        const posted = await retrying(`Slack chat.postMessage #${payload.name}`, () =>
+          needSlack().chat.postMessage({ channel: id, text: payload.text ?? '', blocks: payload.blocks ?? [], metadata: metadata(row.event_key, 'war_room') }),
+        )
         await pin(id, posted.ts)
         log(`war room #${payload.name}: ${invited} people invited, context pinned`)
         return `${id}/${posted.ts}`
@@ -396,12 +418,12 @@ export function makeChannels({ slack, salesforce, config, log, retryBaseMs }) {
       find: null,
       async send(row, payload) {
         if (row.action === 'resolve') {
-          const keys = row.target ? JSON.parse(row.target) : [row.dedupe]
+          const keys = Array.isArray(payload.dedup_keys) && payload.dedup_keys.length > 0 ? payload.dedup_keys : [row.dedupe]
           for (const dedup_key of keys) await pagerduty({ event_action: 'resolve', dedup_key })
-          return row.dedupe
+          return String(keys[0])
         }
-        await pagerduty(payload)
-        return row.dedupe
+        await pagerduty({ ...payload, event_action: 'trigger' })
+        return payload.dedup_key ?? row.dedupe
       },
     },
     salesforce: {
@@ -432,14 +454,15 @@ export function makeChannels({ slack, salesforce, config, log, retryBaseMs }) {
  */
 export async function runOnce({ rules, ledger, fetchCases, channels, now, config = {}, dryRun = false, log = console.log }) {
   const settings = { ...DEFAULTS, ...config }
-  await ledger.migrate()
+  // A dry run reads the ledger (when there is one) and writes nothing, not even the schema.
+  if (!dryRun) await ledger.migrate()
   const runId = randomUUID()
   const startedAt = clock()
   const nowText = instantText(now)
-  const last = await ledger.lastFinishedNow()
+  const last = dryRun && !(await ledger.hasTable('monitor_runs')) ? null : await ledger.lastFinishedNow()
   const since = last !== null ? parseInstant(last) : new Date(now.getTime() - settings.lookbackMs)
   const sinceText = instantText(since)
-  const summary = { runId, since: sinceText, now: nowText, status: 'finished', cases: 0, events: 0, alerts: 0, errors: 0, sent: 0, failed: 0, dryRun: 0, backlog: 0 }
+  const summary = { runId, since: sinceText, now: nowText, status: 'finished', cases: 0, events: 0, alerts: 0, errors: 0, sent: 0, failed: 0, dryRun: 0, failures: [] }
 
   if (now.getTime() <= since.getTime()) {
     // A manual or backfill run earlier than the last finished one: its window was reported.
@@ -468,12 +491,15 @@ export async function runOnce({ rules, ledger, fetchCases, channels, now, config
   }
 
   await workOutbox({ ledger, channels, settings, summary, log })
-  summary.backlog = (await ledger.outbox(settings.maxAttempts)).length
   await ledger.finishRun(runId, summary.status, summary, clock())
   log(
     `run ${runId} (${sinceText}, ${nowText}]: ${summary.events} events, ${summary.alerts} alerts, ${summary.sent} sent, ${summary.failed} failed, ${summary.dryRun} dry run` +
-      (summary.backlog > 0 ? `; ${summary.backlog} deliveries left for the next run` : ''),
+      (summary.status === 'finished' ? '' : ` (${summary.status})`),
   )
+  // Every delivery that is failed now, this run's or an earlier one's: reported each run until
+  // it goes out or runs out of attempts (then it stays in the ledger for a person to look at).
+  summary.failures = await ledger.failedDeliveries()
+  for (const f of summary.failures) log(`failed delivery ${f.event_key} to ${f.channel} after ${f.attempts} attempts: ${f.error}`)
   return summary
 }
 
@@ -490,7 +516,7 @@ async function record(tx, { runId, startedAt, sinceText, nowText, report, settin
       milestone: event.milestone,
       instance: event.instance,
       accountId: event.account?.id === undefined || event.account?.id === null ? null : String(event.account.id),
-      suppressed: event.suppressedBy ?? null,
+      suppressed: event.suppressed ? (event.suppressedBy ?? 'suppressed') : null,
       runId,
       event: JSON.stringify(event),
     })
@@ -504,7 +530,7 @@ async function record(tx, { runId, startedAt, sinceText, nowText, report, settin
         channel: delivery.channel,
         action: delivery.action,
         status: delivery.automated ? 'pending' : 'dry_run',
-        target: delivery.channel === 'slack' ? settings.slackChannel : (delivery.target ?? null),
+        target: delivery.target ?? null,
         dedupe: delivery.dedupe ?? null,
         payload: JSON.stringify(payloadObject),
         runId,
@@ -527,38 +553,42 @@ async function record(tx, { runId, startedAt, sinceText, nowText, report, settin
       status: 'pending',
       target: pages.length > 1 ? JSON.stringify(pages) : null,
       dedupe: pages[0],
-      payload: JSON.stringify(pages.map((dedup_key) => ({ event_action: 'resolve', dedup_key }))),
+      payload: JSON.stringify({ event_action: 'resolve', dedup_keys: pages }),
       runId,
       createdAt: clock(),
     })
   }
   const updatedAt = clock()
-  for (const o of report.outcomes()) {
-    await tx.upsertOutcome({
-      case_id: o.caseId,
-      milestone: o.milestone,
-      instance: o.instance,
-      kind: o.kind,
-      outcome: o.outcome,
-      account_id: o.accountId ?? null,
-      account_name: o.accountName ?? null,
-      entitlement: o.entitlement ?? null,
-      process: o.process ?? null,
-      process_version: o.processVersion ?? null,
-      tier: o.tier ?? null,
-      calendar: o.calendar ?? null,
-      started_at: instantText(o.startedAt),
-      target_seconds: seconds(o.target),
-      target_at: instantText(o.targetAt),
-      completed_at: instantText(o.completedAt),
-      margin_seconds: seconds(o.margin),
-      margin_wall_seconds: seconds(o.marginWall),
-      breached_at: instantText(o.breachedAt),
-      updated_at: updatedAt,
-      run_id: runId,
-    })
-  }
+  for (const o of report.outcomes()) await tx.upsertOutcome({ ...outcomeRow(o), updated_at: updatedAt, run_id: runId })
   return dryRows
+}
+
+/**
+ * One of `report.outcomes()` as a row of `milestone_outcomes` (without `updated_at` and
+ * `run_id`): instants as ledger text, durations in whole seconds truncated toward zero.
+ */
+export function outcomeRow(o) {
+  return {
+    case_id: o.caseId,
+    milestone: o.milestone,
+    instance: o.instance,
+    kind: o.kind,
+    outcome: o.outcome,
+    account_id: o.accountId ?? null,
+    account_name: o.accountName ?? null,
+    entitlement: o.entitlement ?? null,
+    process: o.process ?? null,
+    process_version: o.processVersion ?? null,
+    tier: o.tier ?? null,
+    calendar: o.calendar ?? null,
+    started_at: instantText(o.startedAt),
+    target_seconds: seconds(o.target),
+    target_at: instantText(o.targetAt),
+    completed_at: instantText(o.completedAt),
+    margin_seconds: seconds(o.margin),
+    margin_wall_seconds: seconds(o.marginWall),
+    breached_at: instantText(o.breachedAt),
+  }
 }
 
 /** Step 4: every pending row, and failed rows with attempts left, oldest first. */

@@ -12,8 +12,8 @@ export const API_VERSION = '61.0'
  * access to these fields and to the case history (docs/deployment.md).
  */
 export const CASES_SOQL =
-  'SELECT Id, CaseNumber, Subject, CreatedDate, Status, Priority, Severity__c, IsClosed, ClosedDate, ' +
-  'Entitlement.Name, ' +
+  'SELECT Id, CaseNumber, Subject, CreatedDate, Status, Severity__c, Priority, IsClosed, ' +
+  'ClosedDate, Entitlement.Name, ' +
   '(SELECT Field, OldValue, NewValue, CreatedDate FROM CaseHistories ' +
   "WHERE Field IN ('Status', 'Severity__c') ORDER BY CreatedDate), " +
   '(SELECT Incoming, MessageDate FROM EmailMessages ORDER BY MessageDate) ' +
