@@ -49,7 +49,8 @@ export class ServiceError extends Error {
   }
 }
 
-const TRANSIENT_SALESFORCE = new Set(['SERVER_UNAVAILABLE', 'UNABLE_TO_LOCK_ROW', 'REQUEST_RUNNING_TOO_LONG'])
+// REQUEST_LIMIT_EXCEEDED is also the concurrent-request limit, which clears in seconds.
+const TRANSIENT_SALESFORCE = new Set(['SERVER_UNAVAILABLE', 'UNABLE_TO_LOCK_ROW', 'REQUEST_RUNNING_TOO_LONG', 'REQUEST_LIMIT_EXCEEDED'])
 
 /** Whether an error of a service call is worth another try, and after how long if it says so. */
 export function classify(err) {
