@@ -39,7 +39,7 @@ const LOOKS = [
   { service: 'salesforce', method: 'GET', path: '/sobjects/Case/' },
 ]
 
-const seeds = process.env.ENTITLEMENT_TEST_SEED ? [Number(process.env.ENTITLEMENT_TEST_SEED)] : [20261125, 16, 8080]
+const seeds = process.env.ENTITLEMENT_TEST_SEED ? [Number(process.env.ENTITLEMENT_TEST_SEED)] : [20261125, 16]
 
 /** The windows: the scenario's, then two more days with pages, war rooms and completions. */
 const WINDOWS = [RUNS[0], RUNS.at(-1), '2026-11-26T16:00:00Z', '2026-11-27T16:00:00Z']
@@ -52,7 +52,9 @@ function schedule(random, pid, attempt) {
   const pick = (list) => list[Math.floor(random() * list.length)]
   const faults = []
   if (attempt > 6) return faults
-  if (attempt === 1 || random() < 0.5) faults.push({ fault: 'kill', nth: 1 + Math.floor(random() * 6), pid, ...pick(SENDS) })
+  if (attempt === 1 || random() < 0.5) faults.push({ fault: 'kill', nth: 1 + Math.floor(random() * 4), pid, ...pick(SENDS) })
+  // Every window with alerts posts to Slack: on its first attempt the worker dies somewhere.
+  if (attempt === 1) faults.push({ fault: 'kill', nth: 1 + Math.floor(random() * 8), pid, service: 'slack', path: 'chat.postMessage' })
   for (let i = Math.floor(random() * 3); i > 0; i--) {
     const where = random() < 0.7 ? pick(SENDS) : pick(LOOKS)
     const status = pick([429, 500, 502, 503])
