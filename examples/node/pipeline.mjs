@@ -35,6 +35,9 @@ export const DEFAULTS = {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** At most this many pages of a listing (Slack history, channel list): a bound on one lookup. */
+const MAX_PAGES = 100
+
 // ---------------------------------------------------------------------------------------------
 // Errors and retries
 
@@ -273,7 +276,9 @@ export function makeChannels({ slack, salesforce, config, log, retryBaseMs }) {
       }
     }
     let cursor
+    let pages = 0
     do {
+      if (++pages > MAX_PAGES) return null
       const page = await retrying('Slack conversations.list', () =>
         client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: true, limit: 200, cursor }),
       )
@@ -292,7 +297,9 @@ export function makeChannels({ slack, salesforce, config, log, retryBaseMs }) {
     const client = needSlack()
     const oldest = ((Date.parse(oldestText) - 3_600_000) / 1000).toFixed(6)
     let cursor
+    let pages = 0
     do {
+      if (++pages > MAX_PAGES) return null
       const page = await retrying('Slack conversations.history', () =>
         client.conversations.history({ channel: id, oldest, include_all_metadata: true, limit: 200, cursor }),
       )

@@ -28,14 +28,16 @@ export function connect({ instanceUrl, accessToken }) {
 // backoff, a bounded number of tries) wraps every call instead, so jsforce's is turned off.
 const NO_RETRY = { retry: { maxRetries: 0 } }
 
-/** Every record of a SOQL query, following `nextRecordsUrl` until `done`. */
-export async function query(conn, soql, retrying = (what, call) => call()) {
+/** Every record of a SOQL query, following `nextRecordsUrl` until `done` (at most `maxRecords`). */
+export async function query(conn, soql, retrying = (what, call) => call(), maxRecords = 1_000_000) {
   const records = []
   let url = `/query?q=${encodeURIComponent(soql)}`
   for (let page = 1; ; page++) {
     const current = url
     const body = await retrying(`Salesforce query page ${page}`, () => conn.request({ method: 'GET', url: current }, NO_RETRY))
-    records.push(...body.records)
+    if (!Array.isArray(body?.records)) throw new Error(`Salesforce query page ${page}: the answer has no records`)
+    for (const record of body.records) records.push(record)
+    if (records.length > maxRecords) throw new Error(`Salesforce query: more than ${maxRecords} records`)
     if (body.done !== false || !body.nextRecordsUrl) return records
     url = body.nextRecordsUrl
   }
