@@ -20,6 +20,7 @@ mod import;
 pub mod import_ics;
 pub mod import_salesforce;
 pub mod import_zendesk;
+pub mod ledger;
 // The module-init hook that uses the result machinery is not registered in test builds.
 #[cfg_attr(test, allow(dead_code))]
 mod results;

@@ -20,6 +20,7 @@ mod import;
 mod import_ics;
 mod import_salesforce;
 mod import_zendesk;
+mod ledger;
 mod monitor;
 mod results;
 mod rules;
@@ -69,6 +70,7 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m
     )?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_calendar, m)?)?;
+    m.add_function(wrap_pyfunction!(ledger::ledger_migrations, m)?)?;
     error::register(m)?;
     Ok(())
 }

@@ -283,6 +283,7 @@ fn hostile_alert(t: Texts) -> Alert {
         }],
         arr_text: Some(c.other),
         actions: vec![t.action, "page_oncall".into()],
+        deliveries: Vec::new(),
     }
 }
 

@@ -10,6 +10,9 @@ picked up without a list) with markdown-it-py, the CommonMark parser, and
   that ``require('entitlement')`` and ``import ... from 'entitlement'`` load the package a user
   would install;
 - parses the ``yaml``, ``json`` and ``toml`` blocks, and loads those marked as documents;
+- runs the ``sql`` blocks of a page in order in one in-memory SQLite database (so a page's
+  queries are checked against the schema it shows); a block marked ``same-as=PATH`` must hold
+  the same statements as that file of the repository (comments and layout aside);
 - leaves ``rust`` blocks to rustdoc (``docs-tests/src/lib.rs`` includes each page that has one
   as a doctest of that crate; this file checks that none is missing);
 - does not run ``sh``/``console`` (commands: the test command runs them itself) or ``text``.
@@ -26,6 +29,7 @@ import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tomllib
@@ -49,7 +53,7 @@ NODE_DIR = os.environ.get("SNIPPETS_NODE_DIR")
 #: page and the block's first line; the value is the reason and the expected error's text.
 PENDING: dict[tuple[str, str], tuple[str, str]] = {}
 
-RUN = {"python", "js"}
+RUN = {"python", "js", "sql"}
 PARSE = {"yaml", "json", "toml"}
 NOT_RUN = {"sh", "console", "text"}
 RUSTDOC = {"rust"}
@@ -262,6 +266,39 @@ def test_js_blocks(page: Page, tmp_path: Path) -> None:
     output = (result.stdout + result.stderr).replace(str(script), page.name)
     assert result.returncode == 0, f"{page.name}: the js blocks failed:\n{output}"
     COUNTS["js"] += len(page.of("js"))
+
+
+def sql_statements(text: str) -> list[str]:
+    """The statements of a SQL text, without comments, in one-space layout."""
+    text = re.sub(r"--[^\n]*", "", text)
+    return [" ".join(s.split()) for s in text.split(";") if s.strip()]
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if p.of("sql")], ids=lambda p: p.name
+)
+def test_sql_blocks(page: Page) -> None:
+    database = sqlite3.connect(":memory:")
+    try:
+        for block in page.of("sql"):
+            same_as = block.options.get("same-as")
+            if same_as is not None:
+                source = REPO / same_as
+                assert source.is_file(), (
+                    f"{block.where}: same-as names a missing file {same_as}"
+                )
+                assert sql_statements(block.code) == sql_statements(
+                    source.read_text(encoding="utf-8")
+                ), f"{block.where}: the block differs from {same_as}"
+            try:
+                database.executescript(block.code)
+            except sqlite3.Error:
+                pytest.fail(
+                    f"{block.where}: the block failed:\n{traceback.format_exc()}"
+                )
+            COUNTS["sql"] += 1
+    finally:
+        database.close()
 
 
 def load_document(block: Block, data: object) -> None:

@@ -41,7 +41,8 @@ Control API (JSON; not logged):
   also every service's state and the log); ``GET /_state``: what each service holds.
 
 Every other request is appended to ``--log`` as one JSON line ``{"service", "method", "path",
-"query", "body", "status", "at"}`` (and ``"fault"`` when one fired).
+"query", "body", "status", "at", "ok"}`` (``ok``: the service performed it, a 2xx that is not
+Slack's ``ok: false``), with ``"fault"`` when one fired (a Slack ``token`` is left out).
 
 Usage::
 
@@ -72,6 +73,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -123,6 +125,11 @@ def now_iso() -> str:
 
 def short_hash(text: str, digits: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:digits].upper()
+
+
+def obj(value: JSON) -> dict[str, JSON]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
 
 
 def truthy(value: JSON) -> bool:
@@ -216,7 +223,7 @@ class Fault:
         )
 
     def describe(self) -> dict[str, JSON]:
-        """The fault as set, with how often it ``seen`` a match, ``fired``, and its ``results``."""
+        """The fault as set, with its matches ``seen`` and times ``fired``, and its ``results``."""
         out: dict[str, JSON] = {"fault": self.kind, "path": self.path}
         for name in ("service", "method"):
             if getattr(self, name) is not None:
@@ -294,7 +301,7 @@ class Channel:
             "id": self.id,
             "name": self.name,
             "name_normalized": self.name,
-            "is_channel": not self.is_private,
+            "is_channel": True,
             "is_group": False,
             "is_im": False,
             "is_private": self.is_private,
@@ -416,7 +423,7 @@ class Services:
     # Slack --------------------------------------------------------------------------------------
 
     def slack(self, req: Request) -> Reply:
-        params = dict(req.query) | (req.body if isinstance(req.body, dict) else {})
+        params = dict(req.query) | obj(req.body)
         bearer = req.headers.get("Authorization", "")
         if not params.pop("token", None) and not bearer.startswith("Bearer "):
             return Reply(200, {"ok": False, "error": "not_authed"})
@@ -673,17 +680,16 @@ class Services:
             return Reply(200, info)
         return error(404, "No resource at this path.")
 
-    def jira_create(self, req: Request, version: str, error: Any) -> Reply:
-        body = req.body if isinstance(req.body, dict) else {}
-        fields = body.get("fields")
+    def jira_create(self, req: Request, version: str, error: Callable[..., Reply]) -> Reply:
+        fields = obj(req.body).get("fields")
         if not isinstance(fields, dict):
             return error(400, "The request body must have fields.")
         errors: dict[str, str] = {}
-        project = fields.get("project") if isinstance(fields.get("project"), dict) else {}
+        project = obj(fields.get("project"))
         project_key = project.get("key") or project.get("id")
         if not project_key:
             errors["project"] = "Specify a valid project ID or key"
-        issuetype = fields.get("issuetype") if isinstance(fields.get("issuetype"), dict) else {}
+        issuetype = obj(fields.get("issuetype"))
         if not (issuetype.get("name") or issuetype.get("id")):
             errors["issuetype"] = "Specify an issue type"
         if not str(fields.get("summary") or "").strip():
@@ -769,7 +775,7 @@ class Services:
     def pagerduty(self, req: Request) -> Reply:
         if req.path.rstrip("/") != "/v2/enqueue" or req.method != "POST":
             return Reply(404, {"status": "not found", "message": "No such endpoint."})
-        event = req.body if isinstance(req.body, dict) else {}
+        event = obj(req.body)
         errors = []
         if not isinstance(event.get("routing_key"), str) or not event["routing_key"]:
             errors.append("'routing_key' is missing or blank")
@@ -779,7 +785,7 @@ class Services:
         dedup_key = event.get("dedup_key")
         if dedup_key is not None and (not isinstance(dedup_key, str) or len(dedup_key) > 255):
             errors.append("'dedup_key' must be a string of at most 255 characters")
-        payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
+        payload = obj(event.get("payload"))
         if action == "trigger":
             if not payload.get("summary") or len(str(payload["summary"])) > 1024:
                 errors.append("'payload.summary' is missing, blank or longer than 1024")
@@ -846,7 +852,7 @@ class Loopback:
                 self.fired.append(chosen)
         return chosen
 
-    def record(self, service: str | None, req: Request, status: int, fault: Fault | None) -> None:
+    def record(self, service: str | None, req: Request, reply: Reply, fault: Fault | None) -> None:
         body = req.body
         if isinstance(body, dict) and "token" in body:
             body = {k: v for k, v in body.items() if k != "token"}
@@ -856,8 +862,11 @@ class Loopback:
             "path": req.path,
             "query": req.query,
             "body": body,
-            "status": status,
+            "status": reply.status,
             "at": now_iso(),
+            # Performed: a 2xx that is not a Slack ``ok: false`` (Slack answers errors with 200).
+            "ok": 200 <= reply.status < 300
+            and not (isinstance(reply.body, dict) and reply.body.get("ok") is False),
         }
         if fault is not None:
             entry["fault"] = fault.kind
@@ -928,7 +937,7 @@ class Handler(BaseHTTPRequestHandler):
                 reply = fault_reply(service, fault)
             else:
                 reply = loop.services.dispatch(service, req)
-            loop.record(service, req, reply.status, fault)
+            loop.record(service, req, reply, fault)
         if fault is not None and fault.kind == "kill" and fault.pid is not None:
             result = kill_and_wait(fault.pid)
             with loop.lock:

@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests, on a free loopback port, with trust auth.
 #
-#   bash tests/services/postgres.sh start DIR              initdb (first time) + start; prints the URL
-#   bash tests/services/postgres.sh restart DIR [SECONDS]   stop (fast), wait SECONDS (default 0), start
-#   bash tests/services/postgres.sh stop DIR               stop and delete the cluster (always exits 0)
-#   bash tests/services/postgres.sh status DIR             prints the URL when running, else exits 1
+#   bash tests/services/postgres.sh start DIR             initdb (first time), start; prints the URL
+#   bash tests/services/postgres.sh restart DIR [SECONDS] stop (fast), wait SECONDS (0), start
+#   bash tests/services/postgres.sh halt DIR              stop the server, keep the cluster
+#   bash tests/services/postgres.sh stop DIR              stop and delete the cluster (exits 0)
+#   bash tests/services/postgres.sh status DIR            prints the URL when running, else exits 1
 #
 # `start` installs Debian's `postgresql` with apt-get when no `initdb` is found (that needs root;
 # it says so when it cannot). The server runs as the unprivileged `postgres` user (`nobody` when
-# there is none), because initdb refuses root. Its data (DIR/data), sockets (DIR/socket) and server
-# log (DIR/postgres.log) live under DIR, and DIR/url gets
-# postgresql://postgres@127.0.0.1:PORT/entitlement (database `entitlement` is created). When that
-# user cannot reach DIR (a private parent directory), the cluster lives in a directory of its own
-# under /tmp (data, socket and log), named in DIR/cluster, and `stop` removes that too. Durability is off (fsync,
-# synchronous_commit, full_page_writes): the cluster is thrown away; a restart keeps its data.
+# there is none), because initdb refuses root. Its data (DIR/data), sockets (DIR/socket) and
+# server log (DIR/postgres.log) live under DIR, and DIR/url gets
+# postgresql://postgres@127.0.0.1:PORT/entitlement (database `entitlement` is created). When
+# that user cannot reach DIR (a private parent directory), the cluster (data, socket and log)
+# lives in a directory of its own under /tmp, named in DIR/cluster, which `stop` removes too.
+# `restart` and `halt` + `start` keep the data and the port, as a database restart in production
+# would; the server is stopped with the fast mode, so open connections are cut. Durability is
+# off (fsync, synchronous_commit, full_page_writes): the cluster is thrown away.
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 start|stop|restart [SECONDS]|status DIR" >&2
+    echo "usage: $0 start|stop|restart|halt|status DIR [SECONDS]" >&2
     exit 2
 }
 [ $# -ge 2 ] || usage
@@ -164,6 +167,9 @@ restart)
     halt
     sleep "${3:-0}"
     start
+    ;;
+halt)
+    halt
     ;;
 stop)
     halt || true

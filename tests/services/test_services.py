@@ -89,7 +89,8 @@ class Loopback:
 
     def requests(self, service: str | None = None) -> list[Any]:
         query = f"?service={service}" if service else ""
-        return self.call("GET", "/_requests" + query).body
+        log: list[Any] = self.call("GET", "/_requests" + query).body
+        return log
 
     def fault(self, **spec: Any) -> Answer:
         return self.call("POST", "/_control", spec)
@@ -238,6 +239,7 @@ def test_slack_accepts_form_bodies_and_refuses_no_token(loopback: Loopback) -> N
     assert no_token.body == {"ok": False, "error": "not_authed"}
     empty = loopback.slack("chat.postMessage", channel="#support-sla")
     assert empty == {"ok": False, "error": "no_text"}
+    assert [(e["status"], e["ok"]) for e in loopback.requests()[-1:]] == [(200, False)]
     bad = loopback.slack("chat.postMessage", channel="#support-sla", text="t", metadata={"x": 1})
     assert bad == {"ok": False, "error": "invalid_metadata_format"}
 
@@ -414,14 +416,15 @@ def test_status_faults_fire_in_order_on_the_nth_match_without_side_effects(
     messages = loopback.state()["slack"]["channels"]["support-sla"]["messages"]
     assert [m["text"] for m in messages] == ["d", "e"]
     log = loopback.requests()
-    assert [(e["status"], e.get("fault")) for e in log] == [
-        (503, "status"),
-        (429, "status"),
-        (503, "status"),
-        (200, None),
-        (200, None),
+    assert [(e["status"], e.get("fault"), e["ok"]) for e in log] == [
+        (503, "status", False),
+        (429, "status", False),
+        (503, "status", False),
+        (200, None, True),
+        (200, None, True),
     ]
-    assert set(log[0]) == {"service", "method", "path", "query", "body", "status", "at", "fault"}
+    keys = {"service", "method", "path", "query", "body", "status", "at", "ok", "fault"}
+    assert set(log[0]) == keys
     on_disk = [json.loads(line) for line in loopback.log.read_text().splitlines()]
     assert on_disk == log
     control = loopback.call("GET", "/_control").body
@@ -440,7 +443,9 @@ def test_kill_fault_delivers_then_kills_before_answering(loopback: Loopback) -> 
         child.kill()
         child.wait()
     assert loopback.state()["pagerduty"]["incidents"]["case-1/first_response/1"]["triggers"] == 1
-    assert [(e["status"], e["fault"]) for e in loopback.requests()] == [(202, "kill")]
+    assert [(e["status"], e["fault"], e["ok"]) for e in loopback.requests()] == [
+        (202, "kill", True)
+    ]
     fired = loopback.call("GET", "/_control").body["fired"]
     assert fired[0]["results"] == [{"killed": child.pid}]
 
@@ -531,6 +536,11 @@ def test_postgres_start_restart_stop_round_trip(cluster: Path) -> None:
     assert psql(cluster, "SELECT x FROM kept") == "42"
     assert psql(cluster, "SELECT pg_postmaster_start_time()") != pid_before
     assert postgres("start", str(cluster)).stdout.strip() == url  # idempotent when running
+    postgres("halt", str(cluster))
+    assert not port_open(port)
+    assert postgres("status", str(cluster), check=False).returncode == 1
+    assert postgres("start", str(cluster)).stdout.strip() == url
+    assert psql(cluster, "SELECT x FROM kept") == "42"
     assert postgres("status", str(cluster)).stdout.strip() == url
     root = (
         Path((cluster / "cluster").read_text().strip())

@@ -42,6 +42,7 @@ __all__ = [
     "_zendesk_rails_time_zone",
     "_zendesk_schedules",
     "_zendesk_sla_policies",
+    "ledger_migrations",
 ]
 
 __version__: str
@@ -820,3 +821,5 @@ def _salesforce_cases(
 ) -> Import: ...
 def _salesforce_completed_event(milestone: str) -> str: ...
 def _salesforce_started_event(milestone: str) -> str: ...
+def ledger_migrations() -> list[tuple[int, str, str]]:
+    """The ledger's migrations, by version: ``(version, name, sql)`` tuples."""

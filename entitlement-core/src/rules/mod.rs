@@ -73,7 +73,8 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
 pub use alert::{
-    Alert, AlertAction, AlertField, AlertLink, Digest, digest, hours_minutes, money_text,
+    Alert, AlertAction, AlertField, AlertLink, Channel, Delivery, Digest, digest, hours_minutes,
+    jira_label, money_text, war_room_name,
 };
 pub use case::{Case, Event, EventKind, MAX_EVENTS};
 pub use case_error::{CaseBatch, CaseError, OnError};

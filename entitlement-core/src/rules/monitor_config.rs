@@ -175,6 +175,14 @@ pub struct MonitorConfig {
     pub actions: BTreeMap<String, ActionDef>,
     /// The ISO 4217 code of the currency of ARR and other money in alerts (default `USD`).
     pub currency: String,
+    /// The actions a pipeline performs for real (each built in or catalogued; none by
+    /// default): the others are a dry run, logged and recorded but not done (an alert's
+    /// `deliveries[].automated`, `docs/alerts.md`).
+    pub automate: Vec<String>,
+    /// The value `raise_priority` writes to the case's priority (Salesforce `Case.Priority`;
+    /// default `High`).
+    #[schemars(length(min = 1, max = 255))]
+    pub raise_priority: String,
 }
 
 /// The URL templates of an alert's links: `{case_id}`, `{account_id}` and `{entitlement}` are
@@ -218,14 +226,17 @@ pub struct ActionDef {
 
 /// The actions the engine knows without a catalogue, with their labels: the defaults it
 /// suggests itself (`page_oncall`, `raise_priority`, `add_coverage`, `raise_usage_at_renewal`,
-/// `open_war_room`) and the usual trigger actions (`notify_*`).
+/// `open_war_room`), the usual trigger actions (`notify_*`) and `create_jira_issue`, which
+/// the engine never suggests (a trigger or `on_complete` names it).
 ///
 /// ```
 /// use entitlement_core::rules::BUILTIN_ACTIONS;
 /// assert!(BUILTIN_ACTIONS.iter().any(|(id, _)| *id == "notify_owner"));
+/// assert!(BUILTIN_ACTIONS.iter().any(|(id, _)| *id == "create_jira_issue")); // named, never suggested
 /// ```
-pub const BUILTIN_ACTIONS: [(&str, &str); 9] = [
+pub const BUILTIN_ACTIONS: [(&str, &str); 10] = [
     ("add_coverage", "Add coverage to the queue"),
+    ("create_jira_issue", "Create a Jira issue"),
     ("notify_account_team", "Notify the account team"),
     ("notify_executive_sponsor", "Notify the executive sponsor"),
     ("notify_manager", "Notify the support manager"),
@@ -238,6 +249,9 @@ pub const BUILTIN_ACTIONS: [(&str, &str); 9] = [
 
 /// The most entries of `monitor.actions` and of `monitor.alert_fields`.
 pub const MAX_CATALOGUE: usize = 1_000;
+/// The longest value of `monitor.raise_priority`, in bytes (Salesforce picklist values have
+/// at most 255 characters).
+pub const MAX_PRIORITY: usize = 255;
 /// The longest URL template of `monitor.links`, in bytes.
 pub const MAX_URL_TEMPLATE: usize = 2_000;
 
@@ -352,6 +366,24 @@ impl MonitorConfig {
         }
     }
 
+    /// Whether a pipeline performs `action` for real: `monitor.automate` lists it. Every other
+    /// action is a dry run (logged and recorded, not done).
+    ///
+    /// ```
+    /// let rules = entitlement_core::Ruleset::from_yaml(
+    ///     "monitor: { automate: [raise_priority, create_jira_issue], raise_priority: Urgent }")?;
+    /// let config = rules.monitor_config();
+    /// assert!(config.automates("raise_priority") && !config.automates("page_oncall"));
+    /// assert_eq!(config.raise_priority, "Urgent");
+    /// let err = entitlement_core::Ruleset::from_yaml("monitor: { automate: [raise_priority, reboot] }")
+    ///     .unwrap_err();
+    /// assert_eq!((err.code(), err.path_text()), ("unknown_action", "monitor.automate[1]"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn automates(&self, action: &str) -> bool {
+        self.automate.iter().any(|a| a == action)
+    }
+
     /// Whether an action id is built in or in the catalogue.
     pub(crate) fn knows_action(&self, id: &str) -> bool {
         self.actions.contains_key(id) || BUILTIN_ACTIONS.iter().any(|(b, _)| *b == id)
@@ -401,6 +433,8 @@ impl Default for MonitorConfig {
                 .to_vec(),
             actions: BTreeMap::new(),
             currency: "USD".into(),
+            automate: Vec::new(),
+            raise_priority: "High".into(),
         }
     }
 }
@@ -448,6 +482,8 @@ impl MonitorConfig {
                 "alert_fields",
                 "actions",
                 "currency",
+                "automate",
+                "raise_priority",
             ],
         )?;
         let mut out = MonitorConfig::default();
@@ -642,6 +678,48 @@ impl MonitorConfig {
                 });
             }
             out.currency = code.to_string();
+        }
+        // After the catalogue: an automated action must be built in or catalogued.
+        if let Some(a) = map.get("automate") {
+            let p = key_path(path, "automate");
+            let list = as_array(a, &p)?;
+            if list.len() > MAX_CATALOGUE {
+                return Err(Error::LimitExceeded {
+                    path: p,
+                    reason: format!("{} actions; at most {MAX_CATALOGUE}", list.len()),
+                });
+            }
+            for (i, id) in list.iter().enumerate() {
+                let ip = index_path(&p, i);
+                let id = as_str(id, &ip, "an action id such as \"raise_priority\"")?;
+                if !out.knows_action(id) {
+                    return Err(out.unknown_action(ip, id));
+                }
+                // A repeated id says nothing more: kept once, in the order first given.
+                if !out.automate.iter().any(|a| a == id) {
+                    out.automate.push(id.to_string());
+                }
+            }
+        }
+        if let Some(v) = map.get("raise_priority") {
+            let p = key_path(path, "raise_priority");
+            let value = as_str(v, &p, "a priority value such as \"High\"")?;
+            if value.len() > MAX_PRIORITY {
+                return Err(Error::LimitExceeded {
+                    path: p,
+                    reason: format!("{} bytes; at most {MAX_PRIORITY}", value.len()),
+                });
+            }
+            if value.trim().is_empty() || value.chars().any(char::is_control) {
+                return Err(Error::InvalidValue {
+                    path: p,
+                    reason: format!(
+                        "{} is not a priority value (a non-empty text on one line, such as High)",
+                        crate::error::excerpt(value)
+                    ),
+                });
+            }
+            out.raise_priority = value.to_string();
         }
         Ok(out)
     }

@@ -10,12 +10,14 @@
 //! | file | what it holds |
 //! |---|---|
 //! | `mod.rs` | [`Alert`], built from an event, merged with the others of its instant; its facts |
+//! | `delivery.rs` | [`Delivery`]: the channels an alert goes to and their dedupe values |
 //! | `words.rs` | times with their zone and spans in words (`16:00 EST`, `1h05m ago`) |
 //! | `money.rs` | [`money_text`]: `$1.2M` |
 //! | `text.rs` | text fit to render: control and bidirectional characters, lengths vendors count |
 //! | `slack.rs`, `email.rs`, `jira.rs`, `pagerduty.rs` | one renderer each |
 //! | `digest.rs` | [`Digest`]: one message per account for a run's alerts |
 
+mod delivery;
 mod digest;
 mod email;
 mod jira;
@@ -25,6 +27,7 @@ mod slack;
 mod text;
 mod words;
 
+pub use delivery::{Channel, Delivery, MAX_CHANNEL_NAME, MAX_INVITES, jira_label, war_room_name};
 pub use digest::{Digest, digest};
 pub use money::money_text;
 
@@ -166,6 +169,9 @@ pub struct Alert {
     pub fields: Vec<AlertField>,
     /// The account's ARR as money (`$1.2M`, currency `monitor.currency`).
     pub arr_text: Option<String>,
+    /// The channels the alert goes to, in order: Slack always, then the war room, Jira,
+    /// PagerDuty and Salesforce for the actions it names (`docs/alerts.md`, "Deliveries").
+    pub deliveries: Vec<Delivery>,
 }
 
 fn text(v: Option<&Value>) -> Option<String> {
@@ -575,7 +581,7 @@ impl Alert {
             })
             .unwrap_or_default();
 
-        Alert {
+        let mut alert = Alert {
             key: ev.key.clone(),
             keys: vec![ev.key.clone()],
             kind: ev.kind,
@@ -605,14 +611,17 @@ impl Alert {
             links,
             fields,
             arr_text,
-        }
+            deliveries: Vec::new(),
+        };
+        alert.deliveries = alert.deliveries_under(config);
+        alert
     }
 
     /// Folds `other`, an alert of the same milestone instance (or quota) and instant, into
     /// this one: the higher level leads (a breach before a trigger of the same level, then
     /// the earlier in the report's order), the actions are the leader's then the other's not
-    /// yet listed, and `keys` lists both.
-    pub(crate) fn absorb(&mut self, mut other: Alert) {
+    /// yet listed, and `keys` lists both; the deliveries are those of the merged alert.
+    pub(crate) fn absorb(&mut self, mut other: Alert, config: &MonitorConfig) {
         let leads = other.level > self.level
             || (other.level == self.level
                 && other.kind == MonitorEventKind::Breach
@@ -629,6 +638,7 @@ impl Alert {
                 self.action_items.push(item);
             }
         }
+        self.deliveries = self.deliveries_under(config);
     }
 }
 

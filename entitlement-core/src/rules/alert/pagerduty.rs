@@ -21,7 +21,7 @@ fn key_hash(key: &str) -> u128 {
 /// marker `\#` and a 128-bit hash of the whole key in hex. Event keys escape `\` as `\\`, so
 /// `\#` occurs in no event key: a cut key never equals a whole one, and two cut keys are equal
 /// only if the whole keys are (up to the hash).
-fn bounded_key(key: &str, max: usize) -> String {
+pub(super) fn bounded_key(key: &str, max: usize) -> String {
     if key.len() <= max && clean(key, false) == key {
         return key.to_string();
     }

@@ -276,12 +276,14 @@ fn merge_group(ev: &MonitorEvent) -> String {
 
 /// The alerts of `list` (sorted by instant, then key) with those of one group and instant
 /// merged into one ([`Alert::absorb`]), by instant then key: linear, one hash lookup each.
-fn merge_alerts(list: Vec<(String, Alert)>) -> Vec<Alert> {
+fn merge_alerts(list: Vec<(String, Alert)>, config: &MonitorConfig) -> Vec<Alert> {
     let mut out: Vec<Alert> = Vec::with_capacity(list.len());
     let mut seen: HashMap<(DateTime<Utc>, String), usize> = HashMap::new();
     for (group, alert) in list {
         match seen.entry((alert.at, group)) {
-            std::collections::hash_map::Entry::Occupied(e) => out[*e.get()].absorb(alert),
+            std::collections::hash_map::Entry::Occupied(e) => {
+                out[*e.get()].absorb(alert, config);
+            }
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(out.len());
                 out.push(alert);
@@ -526,7 +528,7 @@ impl Ruleset {
         events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
         let mut alerts = alerts.list;
         alerts.sort_by(|a, b| a.1.at.cmp(&b.1.at).then_with(|| a.1.key.cmp(&b.1.key)));
-        let alerts = merge_alerts(alerts);
+        let alerts = merge_alerts(alerts, &self.monitor);
 
         // Places sorted by their key: sorting the statuses themselves moved a few hundred
         // bytes per comparison, and copying them doubled the report.
