@@ -9,25 +9,28 @@
 //   SLACK_BOT_TOKEN=xoxb-... node examples/node/monitor.mjs
 //
 // Options (each also an environment variable; options win):
-//   --rules PATH       ENTITLEMENT_RULES     the rules (.yaml, .json, .toml); default
-//                                            examples/data/rules.yaml
+//   --rules PATH       ENTITLEMENT_RULES     the rules (.yaml, .json, .toml); required
 //   --ledger LOCATION  ENTITLEMENT_LEDGER    a SQLite file or a postgresql:// URL; default
-//                                            entitlement-ledger.sqlite3 in the working directory
+//                                            entitlement-ledger.db in the working directory
 //   --now INSTANT      ENTITLEMENT_NOW       the end of the window (ISO 8601 with an offset);
 //                                            default the current time
 //   --lookback DUR     ENTITLEMENT_LOOKBACK  the first run's window (1h, 90m, 1h30m); default 1h
 //   --dry-run                                monitor and print what would be delivered; write
 //                                            nothing, send nothing
-//   ENTITLEMENT_MAX_ATTEMPTS (8)          attempts of a delivery across runs before it stays failed
-//   ENTITLEMENT_RETRY_BASE_SECONDS (1)    the first backoff of a retried call (then doubling)
-//   ENTITLEMENT_LEDGER_RETRY_SECONDS (60) how long a lost ledger database is waited for
+//   --slack-channel    ENTITLEMENT_SLACK_CHANNEL     the alerts channel, #name or id; required
+//   --jira-project     ENTITLEMENT_JIRA_PROJECT      the project of create_jira_issue
+//   --jira-issue-type  ENTITLEMENT_JIRA_ISSUE_TYPE   default Task
+//   --max-attempts     ENTITLEMENT_MAX_ATTEMPTS      attempts of a delivery across runs before it
+//                                                   stays failed; default 8
+//   --retry-base-seconds ENTITLEMENT_RETRY_BASE_SECONDS  the first backoff of a retried call
+//                                                   (then doubling, at most 30 s); default 1
+//                      ENTITLEMENT_LEDGER_RETRY_SECONDS  how long a lost ledger database is
+//                                                   waited for; default 60
 //
 // Services (secrets only from the environment, never logged):
 //   SALESFORCE_INSTANCE_URL, SALESFORCE_ACCESS_TOKEN   the org and an OAuth access token
-//   SLACK_BOT_TOKEN, SLACK_API_URL (https://slack.com/api/), ENTITLEMENT_SLACK_CHANNEL
-//     (#support-sla)
-//   JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN, ENTITLEMENT_JIRA_PROJECT, ENTITLEMENT_JIRA_ISSUE_TYPE
-//     (Task): for `create_jira_issue`
+//   SLACK_BOT_TOKEN, SLACK_API_URL (https://slack.com/api/)
+//   JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN: for `create_jira_issue`
 //   PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL (https://events.pagerduty.com/v2/enqueue): for
 //     `page_oncall`
 //
@@ -40,7 +43,6 @@
 // starts from the last finished run and loses nothing; 2 bad configuration or input, with a
 // message that says what and where.
 
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
 import { WebClient, LogLevel } from '@slack/web-api'
@@ -49,8 +51,6 @@ import { Ruleset } from 'entitlement'
 import { openLedger } from './ledger.mjs'
 import { DEFAULTS, describe, makeChannels, parseDuration, runOnce, withRetries } from './pipeline.mjs'
 import { CASES_SOQL, casesFromSoql, connect, query } from './salesforce.mjs'
-
-const here = (relative) => fileURLToPath(new URL(relative, import.meta.url))
 
 /** An error whose message is meant for the operator as it is, with the exit code to use. */
 class JobError extends Error {
@@ -62,7 +62,9 @@ class JobError extends Error {
 
 const configError = (message) => new JobError(message, 2)
 
-const USAGE = `usage: node monitor.mjs [--rules PATH] [--ledger FILE|postgresql://...] [--now INSTANT] [--lookback 1h] [--dry-run]
+const USAGE = `usage: node monitor.mjs --rules PATH --slack-channel '#name' [--ledger FILE|postgresql://...] [--now INSTANT]
+       [--lookback 1h] [--dry-run] [--jira-project KEY] [--jira-issue-type Task] [--max-attempts 8]
+       [--retry-base-seconds 1]
 Services from the environment: SALESFORCE_INSTANCE_URL, SALESFORCE_ACCESS_TOKEN, SLACK_BOT_TOKEN,
 SLACK_API_URL, ENTITLEMENT_SLACK_CHANNEL, JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN,
 ENTITLEMENT_JIRA_PROJECT, PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL (see the header of monitor.mjs).`
@@ -106,6 +108,11 @@ function configure(argv, env) {
         now: { type: 'string' },
         lookback: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        'slack-channel': { type: 'string' },
+        'jira-project': { type: 'string' },
+        'jira-issue-type': { type: 'string' },
+        'max-attempts': { type: 'string' },
+        'retry-base-seconds': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -121,30 +128,35 @@ function configure(argv, env) {
   const lookbackMs = lookback === undefined ? DEFAULTS.lookbackMs : parseDuration(lookback)
   if (lookbackMs === null || lookbackMs <= 0) throw configError(`the lookback must be a duration such as 1h, 90m or 1h30m, found ${JSON.stringify(lookback)}`)
   const nowText = value(parsed.now, 'ENTITLEMENT_NOW')
+  const maxAttempts = value(parsed['max-attempts'], 'ENTITLEMENT_MAX_ATTEMPTS')
+  const retryBase = value(parsed['retry-base-seconds'], 'ENTITLEMENT_RETRY_BASE_SECONDS')
   const config = {
     help: parsed.help,
     dryRun: parsed['dry-run'],
-    rules: value(parsed.rules, 'ENTITLEMENT_RULES') ?? here('../data/rules.yaml'),
-    ledger: value(parsed.ledger, 'ENTITLEMENT_LEDGER') ?? 'entitlement-ledger.sqlite3',
+    rules: value(parsed.rules, 'ENTITLEMENT_RULES'),
+    ledger: value(parsed.ledger, 'ENTITLEMENT_LEDGER') ?? 'entitlement-ledger.db',
     now: nowText === undefined ? new Date() : instant(nowText, '--now'),
     lookbackMs,
-    maxAttempts: env.ENTITLEMENT_MAX_ATTEMPTS ? positive(env.ENTITLEMENT_MAX_ATTEMPTS, 'ENTITLEMENT_MAX_ATTEMPTS', (v) => Number.parseInt(v, 10)) : DEFAULTS.maxAttempts,
-    retryBaseMs: env.ENTITLEMENT_RETRY_BASE_SECONDS ? positive(env.ENTITLEMENT_RETRY_BASE_SECONDS, 'ENTITLEMENT_RETRY_BASE_SECONDS') * 1000 : DEFAULTS.retryBaseMs,
+    maxAttempts: maxAttempts === undefined ? DEFAULTS.maxAttempts : positive(maxAttempts, 'the maximum of attempts', (v) => (/^\d+$/.test(v) ? Number(v) : NaN)),
+    retryBaseMs: retryBase === undefined ? DEFAULTS.retryBaseMs : positive(retryBase, 'the retry base seconds') * 1000,
     ledgerRetrySeconds: env.ENTITLEMENT_LEDGER_RETRY_SECONDS ? positive(env.ENTITLEMENT_LEDGER_RETRY_SECONDS, 'ENTITLEMENT_LEDGER_RETRY_SECONDS') : 60,
     salesforceUrl: value(undefined, 'SALESFORCE_INSTANCE_URL'),
     salesforceToken: value(undefined, 'SALESFORCE_ACCESS_TOKEN'),
     slackToken: value(undefined, 'SLACK_BOT_TOKEN'),
     slackApiUrl: value(undefined, 'SLACK_API_URL') ?? DEFAULTS.slackApiUrl,
-    slackChannel: value(undefined, 'ENTITLEMENT_SLACK_CHANNEL') ?? DEFAULTS.slackChannel,
+    slackChannel: value(parsed['slack-channel'], 'ENTITLEMENT_SLACK_CHANNEL'),
     jiraUrl: value(undefined, 'JIRA_URL'),
     jiraEmail: value(undefined, 'JIRA_EMAIL'),
     jiraApiToken: value(undefined, 'JIRA_API_TOKEN'),
-    jiraProject: value(undefined, 'ENTITLEMENT_JIRA_PROJECT'),
-    jiraIssueType: value(undefined, 'ENTITLEMENT_JIRA_ISSUE_TYPE') ?? DEFAULTS.jiraIssueType,
+    jiraProject: value(parsed['jira-project'], 'ENTITLEMENT_JIRA_PROJECT'),
+    jiraIssueType: value(parsed['jira-issue-type'], 'ENTITLEMENT_JIRA_ISSUE_TYPE') ?? DEFAULTS.jiraIssueType,
     pagerdutyRoutingKey: value(undefined, 'PAGERDUTY_ROUTING_KEY'),
     pagerdutyEventsUrl: value(undefined, 'PAGERDUTY_EVENTS_URL') ?? DEFAULTS.pagerdutyEventsUrl,
   }
   if (config.help) return config
+  if (!config.rules) throw configError('the rules are not given: set ENTITLEMENT_RULES (or --rules) to the rules document')
+  if (!config.dryRun && !config.slackChannel) throw configError("ENTITLEMENT_SLACK_CHANNEL (or --slack-channel) is not set: the channel every alert is posted to, '#name' or its id")
+  config.slackChannel ??= DEFAULTS.slackChannel
   if (!config.salesforceUrl || !config.salesforceToken) {
     throw configError('SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN must be set: the org to read the cases from and an OAuth access token')
   }

@@ -232,6 +232,9 @@ describe('monitor.mjs configuration', () => {
       [['--lookback', 'an hour'], {}, /the lookback must be a duration/],
       [[], { SALESFORCE_ACCESS_TOKEN: '' }, /SALESFORCE_INSTANCE_URL and SALESFORCE_ACCESS_TOKEN must be set/],
       [[], { SLACK_BOT_TOKEN: '' }, /SLACK_BOT_TOKEN is not set/],
+      [[], { ENTITLEMENT_SLACK_CHANNEL: '' }, /ENTITLEMENT_SLACK_CHANNEL \(or --slack-channel\) is not set/],
+      [[], { ENTITLEMENT_RULES: '' }, /the rules are not given/],
+      [['--max-attempts', '0'], {}, /the maximum of attempts must be a positive number/],
       [[], { ENTITLEMENT_RULES: `${dir}/missing.yaml` }, /the rules .*missing\.yaml are not valid/],
       [['--bogus'], {}, /Unknown option '--bogus'/],
     ]
