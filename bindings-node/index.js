@@ -844,6 +844,7 @@ module.exports.MilestoneStatus = nativeBinding.MilestoneStatus
 module.exports.MonitorEvent = nativeBinding.MonitorEvent
 module.exports.MonitorReport = nativeBinding.MonitorReport
 module.exports.Ruleset = nativeBinding.Ruleset
+module.exports.ledgerMigrations = nativeBinding.ledgerMigrations
 module.exports.resultSchema = nativeBinding.resultSchema
 module.exports.ics = nativeBinding.ics
 module.exports.salesforce = nativeBinding.salesforce

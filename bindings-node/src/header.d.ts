@@ -458,6 +458,11 @@ export interface Alert {
   readonly deadlineLocal: string | null
   /** The milestone's deadline in UTC. */
   readonly deadlineUtc: Date | null
+  /**
+   * The channels the alert goes to, in order: Slack always, then the war room, Jira, PagerDuty and
+   * Salesforce for the actions it names (`docs/alerts.md`, "Deliveries").
+   */
+  readonly deliveries: Delivery[]
   /** The entitlement. */
   readonly entitlement: string | null
   /** The executive sponsor. */
@@ -546,6 +551,11 @@ export interface AlertJSON {
   deadlineLocal: string | null
   /** The milestone's deadline in UTC. */
   deadlineUtc: string | null
+  /**
+   * The channels the alert goes to, in order: Slack always, then the war room, Jira, PagerDuty and
+   * Salesforce for the actions it names (`docs/alerts.md`, "Deliveries").
+   */
+  deliveries: Delivery[]
   /** The entitlement. */
   entitlement: string | null
   /** The executive sponsor. */
@@ -744,6 +754,9 @@ export interface CaseEvaluationJSON {
   reason: string | null
 }
 
+/** A channel an alert is delivered to. */
+export type Channel = 'slack' | 'war_room' | 'jira' | 'pagerduty' | 'salesforce'
+
 /** What a `CheckWarning` is about. Serialised as its snake_case name, which is stable. */
 export type CheckCode = 'day_duration' | 'default_24x7' | 'unknown_status' | 'status_case' | 'tier_without_default' | 'trigger_after_target' | 'unproduced_event' | 'entitlement_expired' | 'entitlement_not_started' | 'calendar_rarely_open' | 'holiday_on_closed_day' | 'unused_calendar'
 
@@ -758,6 +771,41 @@ export interface CheckWarning {
    * `calendars.ny.holidays[3]`).
    */
   path: string
+}
+
+/**
+ * One channel an alert goes to: what to do there, whether to do it for real, and the value the
+ * channel is asked about before sending again.
+ */
+export interface Delivery {
+  /**
+   * The action it performs: `notify` for the Slack post, else the action's id (`open_war_room`,
+   * `create_jira_issue`, `page_oncall`, `raise_priority`).
+   */
+  action: string
+  /**
+   * Whether the pipeline performs it for real: the action is in `monitor.automate` (always for the
+   * Slack post). Otherwise it is a dry run, logged and recorded.
+   */
+  automated: boolean
+  /** Where it goes. */
+  channel: Channel
+  /**
+   * What the channel is asked about before sending again: the alert's key (carried in the Slack
+   * message's metadata; the Salesforce update is idempotent), the Jira label (`entitlement-` and 16
+   * hex digits of the key's SHA-256) or PagerDuty's `dedup_key`.
+   */
+  dedupe: string
+  /**
+   * The people a war room invites: Slack user ids, else email addresses, of the account's executive
+   * sponsor, CSM and contacts (empty for the other channels).
+   */
+  invite: string[]
+  /**
+   * The war room's channel name (`war-<account>-<case>`) or the priority to write
+   * (`monitor.raise_priority`); `None` for the other channels.
+   */
+  target: string | null
 }
 
 /** The status of an entitlement at an instant, from its dates. */

@@ -1167,6 +1167,7 @@ def test_results_are_immutable_comparable_and_convert_to_plain_objects(
         "links",
         "fields",
         "arr_text",
+        "deliveries",
     ]
     for key, value in ad.items():
         assert value == getattr(a, key), key
@@ -1313,6 +1314,7 @@ ALERT_COLUMNS = [
     "actions",
     "keys",
     "arr_text",
+    "deliveries",
 ]
 STATUS_COLUMNS = [
     "case_id",

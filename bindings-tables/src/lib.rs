@@ -246,6 +246,7 @@ fn alert_fields() -> Vec<Field> {
         names("actions"),
         names("keys"),
         text("arr_text", true),
+        json("deliveries"),
     ]
 }
 
@@ -516,6 +517,7 @@ pub fn alerts(alerts: &[Alert]) -> Result<RecordBatch> {
     let mut actions = ListBuilder::with_capacity(StringBuilder::new(), n);
     let mut keys = ListBuilder::with_capacity(StringBuilder::new(), n);
     let mut arr_text = strings(n, 8);
+    let mut deliveries = strings(n, 160);
     for a in alerts {
         key.append_value(&a.key);
         kind.append_value(a.kind.as_str());
@@ -542,6 +544,8 @@ pub fn alerts(alerts: &[Alert]) -> Result<RecordBatch> {
         append_names(&mut actions, a.actions.iter().map(String::as_str));
         append_names(&mut keys, a.keys.iter().map(String::as_str));
         arr_text.append_option(a.arr_text.as_deref());
+        let list = serde_json::to_value(&a.deliveries).unwrap_or(Value::Null);
+        append_json(&mut deliveries, Some(&list));
     }
     batch(
         Table::Alerts,
@@ -571,6 +575,7 @@ pub fn alerts(alerts: &[Alert]) -> Result<RecordBatch> {
             Arc::new(actions.finish()),
             Arc::new(keys.finish()),
             Arc::new(arr_text.finish()),
+            Arc::new(deliveries.finish()),
         ],
     )
 }

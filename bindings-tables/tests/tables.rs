@@ -104,7 +104,7 @@ fn every_table_has_one_documented_layout() {
             Table::Alerts,
             "key kind level at title summary case_id entitlement milestone instance account_id \
              account_name arr renewal_date executive_sponsor csm contacts deadline_utc \
-             deadline_local time_zone business_left wall_left actions keys arr_text",
+             deadline_local time_zone business_left wall_left actions keys arr_text deliveries",
         ),
         (
             Table::Accounts,
@@ -207,6 +207,11 @@ fn the_tables_of_a_real_report_hold_its_values() {
         assert_eq!(micros(&alerts, "business_left", i), a.business_left.map(d));
         let arr = text(&alerts, "arr", i).map(|t| serde_json::from_str::<Value>(&t).unwrap());
         assert_eq!(arr, a.arr.clone().filter(|v| !v.is_null()));
+        let deliveries = text(&alerts, "deliveries", i).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(&deliveries).unwrap(),
+            serde_json::to_value(&a.deliveries).unwrap()
+        );
     }
 
     let accounts = round_trip(&report_table(&report, Table::Accounts).unwrap());

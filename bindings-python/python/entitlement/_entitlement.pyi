@@ -250,6 +250,7 @@ class _PagerDutyEvent(TypedDict):
 
 # --- generated from the core's result schema by bindings-python/scripts/gen_stubs.py ---
 
+_Channel: TypeAlias = Literal["slack", "war_room", "jira", "pagerduty", "salesforce"]
 _CheckCode: TypeAlias = Literal[
     "day_duration",
     "default_24x7",
@@ -307,6 +308,7 @@ class _AlertDict(TypedDict):
     csm: Any
     deadline_local: str | None
     deadline_utc: datetime.datetime | None
+    deliveries: list[_Delivery]
     entitlement: str | None
     executive_sponsor: Any
     fields: list[_AlertField]
@@ -377,6 +379,14 @@ class _CheckWarningDict(TypedDict):
     code: _CheckCode
     message: str
     path: str
+
+class _Delivery(TypedDict):
+    action: str
+    automated: bool
+    channel: _Channel
+    dedupe: str
+    invite: list[str]
+    target: str | None
 
 class _EntitlementUsageDict(TypedDict):
     cases_per_entitlement: int | None
@@ -667,6 +677,8 @@ class Alert:
     def deadline_local(self) -> str | None: ...
     @property
     def deadline_utc(self) -> datetime.datetime | None: ...
+    @property
+    def deliveries(self) -> list[_Delivery]: ...
     @property
     def entitlement(self) -> str | None: ...
     @property
