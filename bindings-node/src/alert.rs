@@ -102,6 +102,22 @@ impl Alert {
 
 #[napi]
 impl MonitorReport {
+    /// Every started milestone occurrence of the report's cases with its outcome (`met`,
+    /// `late`, `violated` or `open`), in case order then milestone order: the breach and
+    /// near-miss log. Plain objects with camelCase keys: instants as `Date`s, `target`,
+    /// `margin` (business time to spare) and `marginWall` (the deadline minus the completion,
+    /// or `now` while open) in milliseconds.
+    #[napi(ts_return_type = "MilestoneOutcome[]")]
+    pub fn outcomes(&self, env: Env) -> Result<Js> {
+        guard(&env, || {
+            Ok(Js(ser::to_js(
+                env.raw(),
+                &self.inner.outcomes(),
+                Mode::Native,
+            )?))
+        })
+    }
+
     /// One digest per account of the report's alerts ("Acme Corp: 2 breached, 5 at risk"),
     /// for channels that should get one message per run rather than one per event: each with
     /// its counts, its alerts' keys, a Block Kit message (`slack`) and an email (`email`:

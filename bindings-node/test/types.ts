@@ -1,8 +1,12 @@
 // A usage file for the generated declarations (index.d.ts): `npm run typecheck` compiles it with
 // `tsc --noEmit`. Lines marked @ts-expect-error must stay type errors.
 
-import { Alert, BreachRisk, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, salesforce, zendesk } from '..'
+import { Alert, BreachRisk, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, ledgerMigrations, salesforce, zendesk } from '..'
 import type {
+  Channel,
+  Delivery,
+  LedgerMigration,
+  MilestoneOutcome,
   AccountRollup,
   CaseError,
   CasesOptions,
@@ -391,6 +395,22 @@ rules.whatIf(document, [supportCase], new Date())
 report.events = []
 // @ts-expect-error: a Jira project key is a string
 alerts[0].jiraIssue(7)
+// Deliveries, outcomes and the ledger's schema.
+const delivery: Delivery = alerts[0].deliveries[0]
+const channel: Channel = delivery.channel
+const automated: boolean = delivery.automated
+const invite: string[] = delivery.invite
+const outcome: MilestoneOutcome = report.outcomes()[0]
+const outcomeName: 'met' | 'late' | 'violated' | 'open' = outcome.outcome
+const marginMs: number | null = outcome.marginWall
+const startedAt: Date | null = outcome.startedAt
+const migrations: LedgerMigration[] = ledgerMigrations()
+const sql: string = migrations[0].sql
+void [channel, automated, invite, outcomeName, marginMs, startedAt, sql]
+Ruleset.fromObject({ monitor: { automate: ['raise_priority'], raise_priority: 'Urgent', currency: 'EUR' } })
+// @ts-expect-error: the channels are a closed set
+const wrongChannel: Channel = 'email'
+void wrongChannel
 // @ts-expect-error: event kinds are a closed set
 const wrongKind: MonitorEventKind = 'sla'
 // @ts-expect-error: an unknown suppression rule

@@ -69,6 +69,7 @@ METHODS = {
     ],
     "MonitorReport": [
         "def digests(self) -> list[dict[str, Any]]: ...",
+        "def outcomes(self) -> list[_MilestoneOutcome]: ...",
         "def to_json(self) -> str: ...",
         'def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...',
         'def to_arrow(self, table: _Table = "events") -> Any: ...',

@@ -113,6 +113,19 @@ result_class! {
         to_py(py, &digest_values(&self.inner))
     }
 
+    /// Every started milestone occurrence of the report's cases with its outcome, in case
+    /// order then milestone order: the breach and near-miss log. A list of dicts with
+    /// ``case_id``, ``account_id``, ``account_name``, ``entitlement``, ``process``,
+    /// ``process_version``, ``tier``, ``milestone``, ``kind``, ``instance``, ``calendar``,
+    /// ``started_at``, ``target`` (a ``timedelta`` of business time), ``target_at``,
+    /// ``completed_at``, ``outcome`` (``"met"``, ``"late"``, ``"violated"`` or ``"open"``),
+    /// ``margin`` (business time to spare, negative once late), ``margin_wall`` (wall-clock
+    /// time to spare: the deadline minus the completion, or ``now`` while open) and
+    /// ``breached_at``.
+    fn outcomes<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.outcomes())
+    }
+
     /// The report as JSON text, exactly as the core serialises it: instants as RFC 3339
     /// strings in UTC (``"2026-11-25T20:30:00Z"``), durations as seconds (floats), dates as
     /// ``"YYYY-MM-DD"``. ``json.loads`` reads it back. Serialised without the GIL.

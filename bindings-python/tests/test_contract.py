@@ -40,6 +40,7 @@ DICTS = {
     "AccountRollup": "_AccountRollup",
     "WhatIf": "_WhatIf",
     "TriggerStatus": "_Trigger",
+    "MilestoneOutcome": "_MilestoneOutcome",
 }
 
 
@@ -92,6 +93,7 @@ def real_results() -> dict[str, list[dict[str, Any]]]:
         "TriggerStatus": [dict(t) for s in statuses for t in s.triggers],
         "CaseError": [dict(e.to_dict()) for e in with_a_bad_case.errors],
         "CheckWarning": [dict(w.to_dict()) for w in rules.check(NOW)],
+        "MilestoneOutcome": [dict(o) for o in report.outcomes()],
     }
 
 

@@ -274,6 +274,7 @@ _State: TypeAlias = Literal[
 _EventKind: TypeAlias = Literal[
     "trigger", "breach", "quota", "allowance", "data_error", "milestone_completed"
 ]
+_Outcome: TypeAlias = Literal["met", "late", "violated", "open"]
 _Period: TypeAlias = Literal["month", "quarter", "year", "term"]
 
 class _AccountRollup(TypedDict):
@@ -395,6 +396,27 @@ class _EntitlementUsageDict(TypedDict):
     entitlement: str
     quotas: list[_Quota]
     status: _EntitlementStatus
+
+class _MilestoneOutcome(TypedDict):
+    account_id: str | None
+    account_name: str | None
+    breached_at: datetime.datetime | None
+    calendar: str | None
+    case_id: str
+    completed_at: datetime.datetime | None
+    entitlement: str | None
+    instance: int
+    kind: _Kind
+    margin: datetime.timedelta | None
+    margin_wall: datetime.timedelta | None
+    milestone: str
+    outcome: _Outcome
+    process: str | None
+    process_version: int | None
+    started_at: datetime.datetime | None
+    target: datetime.timedelta | None
+    target_at: datetime.datetime | None
+    tier: str | None
 
 class _MilestoneRollup(TypedDict):
     at_risk: int
@@ -761,6 +783,7 @@ class MonitorReport:
     @property
     def statuses(self) -> list[MilestoneStatus]: ...
     def digests(self) -> list[dict[str, Any]]: ...
+    def outcomes(self) -> list[_MilestoneOutcome]: ...
     def to_json(self) -> str: ...
     def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...
     def to_arrow(self, table: _Table = "events") -> Any: ...

@@ -115,7 +115,7 @@ pub const CALENDAR_KEY_ALIASES: [(&str, &str); 1] = [("timeZone", "time_zone")];
 
 /// The result types, by the name each binding gives its class or interface, in the order the
 /// generated stubs list them.
-pub const RESULT_TYPES: [&str; 12] = [
+pub const RESULT_TYPES: [&str; 13] = [
     "MilestoneStatus",
     "CaseEvaluation",
     "EntitlementUsage",
@@ -128,6 +128,7 @@ pub const RESULT_TYPES: [&str; 12] = [
     "TriggerStatus",
     "CaseError",
     "CheckWarning",
+    "MilestoneOutcome",
 ];
 
 /// The one description of every result: a JSON schema whose `$defs` hold each result type
@@ -150,7 +151,8 @@ pub const RESULT_TYPES: [&str; 12] = [
 pub fn result_schema() -> serde_json::Value {
     use crate::rules::{
         AccountRollup, Alert, BreachRisk, CaseError, CaseEvaluation, CheckWarning,
-        EntitlementUsage, MilestoneStatus, MonitorEvent, MonitorReport, TriggerStatus, WhatIf,
+        EntitlementUsage, MilestoneOutcome, MilestoneStatus, MonitorEvent, MonitorReport,
+        TriggerStatus, WhatIf,
     };
     let mut generator = schemars::SchemaGenerator::default();
     generator.subschema_for::<MilestoneStatus>();
@@ -165,6 +167,7 @@ pub fn result_schema() -> serde_json::Value {
     generator.subschema_for::<TriggerStatus>();
     generator.subschema_for::<CaseError>();
     generator.subschema_for::<CheckWarning>();
+    generator.subschema_for::<MilestoneOutcome>();
     let defs = generator.take_definitions(true);
     serde_json::json!({ "$defs": defs })
 }

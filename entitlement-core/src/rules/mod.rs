@@ -85,8 +85,9 @@ pub use model::{
     Recurrence, Span, Target, Trigger, TriggerPoint,
 };
 pub use monitor::{
-    AccountRollup, Attainment, MilestoneRollup, MonitorEvent, MonitorEventKind, MonitorReport,
-    OverQuota, ProcessRollup, QuotaCrossing, StatusRef, WhatIf, WhatIfChange, WhatIfRow,
+    AccountRollup, Attainment, MilestoneOutcome, MilestoneRollup, MonitorEvent, MonitorEventKind,
+    MonitorReport, Outcome, OverQuota, ProcessRollup, QuotaCrossing, StatusRef, WhatIf,
+    WhatIfChange, WhatIfRow,
 };
 pub use monitor_config::{
     ActionDef, AlertLinks, BUILTIN_ACTIONS, Chronic, MinLevel, MonitorConfig, Suppress,
@@ -614,6 +615,7 @@ impl Ruleset {
             process_version: None,
             account: entitlement.map(|e| e.account.clone()).unwrap_or_default(),
             milestones: Vec::new(),
+            tier: None,
         };
         let reference = case.process.as_ref().or(entitlement.map(|e| &e.process));
         let Some(reference) = reference else {
@@ -650,7 +652,13 @@ impl Ruleset {
         }
         result.covered = true;
         let clocked = self.clocked(process, entitlement);
-        result.milestones = replay::replay(case, process, &clocked, now_us).map_err(in_case)?;
+        let (milestones, fields) =
+            replay::replay(case, process, &clocked, now_us).map_err(in_case)?;
+        result.milestones = milestones;
+        result.tier = process
+            .tier_field()
+            .and_then(|f| fields.get(f))
+            .and_then(model::value_text);
         Ok(result)
     }
 

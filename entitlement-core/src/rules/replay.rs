@@ -557,13 +557,14 @@ fn fired(
     Ok(i64::MAX)
 }
 
-/// Replays `case` against `process` up to `now` and returns one status per milestone instance.
+/// Replays `case` against `process` up to `now` and returns one status per milestone instance,
+/// and the case's fields at `now`.
 pub(crate) fn replay(
     case: &Case,
     process: &Process,
     milestones: &[Clocked<'_>],
     now: i64,
-) -> Result<Vec<MilestoneStatus>> {
+) -> Result<(Vec<MilestoneStatus>, Map<String, Value>)> {
     let order = ordered_events(case, now, Some(process))?;
     let created = to_us(case.created_at);
     let mut walk = Walk {
@@ -770,5 +771,5 @@ pub(crate) fn replay(
             });
         }
     }
-    Ok(out)
+    Ok((out, walk.fields))
 }

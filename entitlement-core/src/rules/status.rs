@@ -234,6 +234,12 @@ pub struct CaseEvaluation {
     pub account: super::model::Account,
     /// One status per milestone instance, in the process's milestone order.
     pub milestones: Vec<MilestoneStatus>,
+    /// The case's value at `now` of the field its process tiers by
+    /// ([`crate::rules::Process::tier_field`]), as text; `None` without one. Not serialized:
+    /// it is the `tier` of [`crate::rules::MonitorReport::outcomes`].
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub tier: Option<String>,
 }
 
 /// How much of one quota is used in the period that contains `now`.

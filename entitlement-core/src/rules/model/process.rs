@@ -54,6 +54,18 @@ fn one() -> u32 {
 }
 
 impl Process {
+    /// The case field the process tiers by: that of the first of its milestones whose target
+    /// is a table by tier (`None` when every target is fixed). The breach log
+    /// ([`crate::rules::MonitorReport::outcomes`]) records each case's value of it.
+    ///
+    /// ```
+    /// # let rules = entitlement_core::doc_fixture::tiered_target();
+    /// assert_eq!(rules.processes()[0].tier_field(), Some("severity"));
+    /// ```
+    pub fn tier_field(&self) -> Option<&str> {
+        self.milestones.iter().find_map(|m| m.target.tier_field())
+    }
+
     pub(crate) fn parse(v: &Value, path: &str) -> Result<Process> {
         let map = as_object(v, path)?;
         check_keys(

@@ -5,16 +5,19 @@
 //! |---|---|
 //! | `mod.rs` | [`Ruleset::monitor`], [`MonitorReport`]: the run, suppression, quota crossings |
 //! | `event.rs` | [`MonitorEvent`] and its parts, event keys (a leaf: alerts are built from it) |
+//! | `outcome.rs` | [`MilestoneOutcome`]: [`MonitorReport::outcomes`], the breach and near-miss log |
 //! | `rank.rs` | the order of the open milestones: at risk, breached, the rest |
 //! | `rollup.rs` | per-account rollups, [`Attainment`] |
 //! | `what_if.rs` | [`Ruleset::what_if`]: attainment under proposed rules |
 
 pub(super) mod event;
+mod outcome;
 mod rank;
 mod rollup;
 mod what_if;
 
 pub use event::{MonitorEvent, MonitorEventKind, QuotaCrossing, StatusRef};
+pub use outcome::{MilestoneOutcome, Outcome};
 pub use rollup::{AccountRollup, Attainment, MilestoneRollup, OverQuota, ProcessRollup};
 pub use what_if::{WhatIf, WhatIfChange, WhatIfRow};
 
