@@ -6,7 +6,8 @@
 // integration platform; one run at a time (docs/deployment.md).
 //
 //   SALESFORCE_INSTANCE_URL=https://acme.my.salesforce.com SALESFORCE_ACCESS_TOKEN=... \
-//   SLACK_BOT_TOKEN=xoxb-... node examples/node/monitor.mjs
+//   SLACK_BOT_TOKEN=xoxb-... node examples/node/monitor.mjs --rules rules.yaml \
+//     --slack-channel '#support-sla' --ledger postgresql://sla@db.internal/sla
 //
 // Options (each also an environment variable; options win):
 //   --rules PATH       ENTITLEMENT_RULES     the rules (.yaml, .json, .toml); required
