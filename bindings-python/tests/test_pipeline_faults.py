@@ -43,10 +43,11 @@ GATE = "import sys; sys.stdin.readline(); from entitlement.pipeline import main;
 def child_env() -> dict[str, str]:
     return dict(
         os.environ,
-        ENTITLEMENT_SALESFORCE_TOKEN="00Dloopback",
-        ENTITLEMENT_SLACK_TOKEN="xoxb-loopback",
-        ENTITLEMENT_JIRA_AUTHORIZATION="Basic bG9vcGJhY2s6dG9rZW4=",
-        ENTITLEMENT_PAGERDUTY_ROUTING_KEY="R0UTINGKEY",
+        SALESFORCE_ACCESS_TOKEN="00Dloopback",
+        SLACK_BOT_TOKEN="xoxb-loopback",
+        JIRA_EMAIL="loopback",
+        JIRA_API_TOKEN="token",
+        PAGERDUTY_ROUTING_KEY="R0UTINGKEY",
     )
 
 
@@ -56,8 +57,8 @@ def run_child(
     """``python -m entitlement.pipeline`` against the loopback, with ``fault`` armed for it."""
     args = [
         sys.executable, "-c", GATE, "--rules", str(rules), "--ledger", ledger,
-        "--now", now.isoformat(), "--salesforce", loopback.url, "--slack", loopback.url + "/api/",
-        "--jira", loopback.url, "--pagerduty", loopback.url, "--retry-base-seconds", "0.01",
+        "--now", now.isoformat(), "--slack-channel", "#support-sla", "--jira-project", "SUP",
+        "--retry-base-seconds", "0.01",
     ]  # fmt: skip
     child = subprocess.Popen(
         args,
@@ -65,7 +66,13 @@ def run_child(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=child_env(),
+        env=dict(
+            child_env(),
+            SALESFORCE_INSTANCE_URL=loopback.url,
+            SLACK_API_URL=loopback.url + "/api/",
+            JIRA_URL=loopback.url,
+            PAGERDUTY_EVENTS_URL=loopback.url + "/v2/enqueue",
+        ),
     )
     if fault is not None:
         loopback.fault(dict(fault, pid=child.pid))

@@ -38,6 +38,7 @@ Retries inside one send (``RetryPolicy``): at most 5 tries; 429 waits ``Retry-Af
 from __future__ import annotations
 
 import argparse
+import base64
 import dataclasses
 import email.utils
 import functools
@@ -824,9 +825,10 @@ class PagerDutyChannel:
 
     name: ClassVar[str] = "pagerduty"
 
-    def __init__(self, transport: Transport, routing_key: str) -> None:
+    def __init__(self, transport: Transport, routing_key: str, path: str = "/v2/enqueue") -> None:
         self.transport = transport
         self._routing_key = routing_key
+        self.path = path
 
     def __repr__(self) -> str:
         return f"PagerDutyChannel({self.transport!r})"
@@ -860,7 +862,7 @@ class PagerDutyChannel:
         retry.call(
             "pagerduty enqueue",
             lambda: _check(
-                self.transport.request("POST", "/v2/enqueue", json=body),
+                self.transport.request("POST", self.path, json=body),
                 "pagerduty enqueue",
                 (200, 201, 202),
             ),
@@ -1266,75 +1268,111 @@ def _instant(text: str) -> datetime:
     return value
 
 
+def _setting(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name, "")
+    return value if value else default
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m entitlement.pipeline``: one run. Secrets come from the environment only:
-    ``ENTITLEMENT_SALESFORCE_TOKEN``, ``ENTITLEMENT_SLACK_TOKEN``,
-    ``ENTITLEMENT_JIRA_AUTHORIZATION`` (the whole ``Authorization`` header value),
-    ``ENTITLEMENT_PAGERDUTY_ROUTING_KEY``. Prints the run's summary as JSON; exits 0, or 2 when
-    the ledger stayed unreachable."""
-    env = os.environ.get
+    """``python -m entitlement.pipeline``: one run, configured as the Node job is (the same
+    options and the same environment variables, ``docs/deployment.md``). Secrets come from the
+    environment only: ``SALESFORCE_ACCESS_TOKEN``, ``SLACK_BOT_TOKEN``, ``JIRA_EMAIL`` with
+    ``JIRA_API_TOKEN``, ``PAGERDUTY_ROUTING_KEY``. A service whose URL is not set is not
+    configured (its deliveries fail, reported, until it is). Prints the run's summary as JSON.
+    Exit codes: 0 the run finished (failed deliveries stay in the ledger for the next runs);
+    1 it could not finish (the ledger stayed unreachable); 2 bad configuration."""
     parser = argparse.ArgumentParser(
         prog="python -m entitlement.pipeline", description=main.__doc__
     )
+    parser.add_argument("--rules", default=_setting("ENTITLEMENT_RULES"))
+    parser.add_argument("--ledger", default=_setting("ENTITLEMENT_LEDGER", "entitlement-ledger.db"))
     parser.add_argument(
-        "--rules", default=env("ENTITLEMENT_RULES"), required=not env("ENTITLEMENT_RULES")
+        "--now",
+        type=_instant,
+        default=_setting("ENTITLEMENT_NOW"),
+        help="the window's end (default: the current time)",
+    )
+    parser.add_argument("--cases", help="a JSON file of cases, instead of the Salesforce query")
+    parser.add_argument("--lookback", type=_span, default=_setting("ENTITLEMENT_LOOKBACK", "1h"))
+    parser.add_argument("--slack-channel", default=_setting("ENTITLEMENT_SLACK_CHANNEL"))
+    parser.add_argument("--jira-project", default=_setting("ENTITLEMENT_JIRA_PROJECT"))
+    parser.add_argument(
+        "--jira-issue-type", default=_setting("ENTITLEMENT_JIRA_ISSUE_TYPE", "Task")
     )
     parser.add_argument(
-        "--ledger", default=env("ENTITLEMENT_LEDGER"), required=not env("ENTITLEMENT_LEDGER")
-    )
-    parser.add_argument(
-        "--now", type=_instant, default=None, help="the window's end (default: now)"
-    )
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--cases", help="a JSON file of cases")
-    source.add_argument("--salesforce", help="the Salesforce instance URL (CASES_SOQL)")
-    parser.add_argument("--slack", default=env("ENTITLEMENT_SLACK_API"), help="Slack Web API URL")
-    parser.add_argument("--slack-channel", default=env("ENTITLEMENT_SLACK_CHANNEL", "#support-sla"))
-    parser.add_argument("--jira", default=env("ENTITLEMENT_JIRA_URL"))
-    parser.add_argument("--jira-project", default=env("ENTITLEMENT_JIRA_PROJECT", "SUP"))
-    parser.add_argument("--jira-issue-type", default=env("ENTITLEMENT_JIRA_ISSUE_TYPE", "Task"))
-    parser.add_argument("--pagerduty", default=env("ENTITLEMENT_PAGERDUTY_URL"))
-    parser.add_argument("--lookback", type=_span, default=_span(env("ENTITLEMENT_LOOKBACK", "1h")))
-    parser.add_argument(
-        "--max-attempts", type=int, default=int(env("ENTITLEMENT_MAX_ATTEMPTS", "8"))
+        "--max-attempts", type=int, default=_setting("ENTITLEMENT_MAX_ATTEMPTS", "8")
     )
     parser.add_argument(
         "--retry-base-seconds",
         type=float,
-        default=float(env("ENTITLEMENT_RETRY_BASE_SECONDS", "1")),
+        default=_setting("ENTITLEMENT_RETRY_BASE_SECONDS", "1"),
+    )
+    parser.add_argument(
+        "--ledger-retry-seconds",
+        type=float,
+        default=_setting("ENTITLEMENT_LEDGER_RETRY_SECONDS", "60"),
     )
     parser.add_argument("--job", default="entitlement")
     args = parser.parse_args(argv)
+    # argparse converts string defaults with `type` too.
+    if not args.rules:
+        parser.error("the rules are required: --rules or ENTITLEMENT_RULES")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
-    from entitlement import Ruleset
+    from entitlement import EntitlementError, Ruleset
 
     retry = RetryPolicy(base_seconds=args.retry_base_seconds)
-    rules = Ruleset.load(args.rules)
+    try:
+        rules = Ruleset.load(args.rules)
+    except (OSError, EntitlementError) as exc:
+        print(f"entitlement.pipeline: {args.rules}: {exc}", file=sys.stderr)
+        return 2
     channels: list[Channel] = []
     salesforce = None
-    if args.salesforce:
-        token = env("ENTITLEMENT_SALESFORCE_TOKEN", "")
-        salesforce = HttpTransport(args.salesforce, {"Authorization": f"Bearer {token}"})
+    salesforce_url = _setting("SALESFORCE_INSTANCE_URL")
+    if salesforce_url:
+        token = _setting("SALESFORCE_ACCESS_TOKEN", "")
+        salesforce = HttpTransport(salesforce_url, {"Authorization": f"Bearer {token}"})
         channels.append(SalesforcePriorityChannel(salesforce))
-    if args.slack:
-        slack = SlackHttpTransport(env("ENTITLEMENT_SLACK_TOKEN", ""), args.slack)
+    slack_token = _setting("SLACK_BOT_TOKEN")
+    if slack_token:
+        if not args.slack_channel:
+            parser.error(
+                "the Slack channel is required: --slack-channel or ENTITLEMENT_SLACK_CHANNEL"
+            )
+        slack = SlackHttpTransport(
+            slack_token, _setting("SLACK_API_URL", "https://slack.com/api/") or ""
+        )
         channels += [SlackChannel(slack, args.slack_channel), WarRoomChannel(slack)]
-    if args.jira:
-        auth = env("ENTITLEMENT_JIRA_AUTHORIZATION", "")
-        jira = HttpTransport(args.jira, {"Authorization": auth} if auth else {})
+    jira_url = _setting("JIRA_URL")
+    if jira_url:
+        if not args.jira_project:
+            parser.error("the Jira project is required: --jira-project or ENTITLEMENT_JIRA_PROJECT")
+        account = f"{_setting('JIRA_EMAIL', '')}:{_setting('JIRA_API_TOKEN', '')}"
+        basic = base64.b64encode(account.encode()).decode()
+        jira = HttpTransport(jira_url, {"Authorization": f"Basic {basic}"})
         channels.append(JiraChannel(jira, args.jira_project, args.jira_issue_type))
-    if args.pagerduty:
-        pd = HttpTransport(args.pagerduty)
-        channels.append(PagerDutyChannel(pd, env("ENTITLEMENT_PAGERDUTY_ROUTING_KEY", "")))
-    if salesforce is not None:
-        cases = salesforce_cases(fetch_salesforce_records(salesforce, retry=retry))
-    else:
+    routing_key = _setting("PAGERDUTY_ROUTING_KEY")
+    if routing_key:
+        events_url = urllib.parse.urlsplit(
+            _setting("PAGERDUTY_EVENTS_URL", "https://events.pagerduty.com/v2/enqueue") or ""
+        )
+        pd = HttpTransport(f"{events_url.scheme}://{events_url.netloc}")
+        channels.append(PagerDutyChannel(pd, routing_key, path=events_url.path or "/v2/enqueue"))
+    if args.cases:
         with open(args.cases, encoding="utf-8") as f:
             cases = json.load(f)
+    elif salesforce is not None:
+        cases = salesforce_cases(fetch_salesforce_records(salesforce, retry=retry))
+    else:
+        parser.error("no cases: set SALESFORCE_INSTANCE_URL or give --cases FILE")
     now = args.now or datetime.now(timezone.utc)
     try:
-        with Ledger.open(args.ledger, retry_base_seconds=args.retry_base_seconds) as ledger:
+        with Ledger.open(
+            args.ledger,
+            retry_seconds=args.ledger_retry_seconds,
+            retry_base_seconds=args.retry_base_seconds,
+        ) as ledger:
             summary = run_monitor(
                 rules,
                 cases,
@@ -1348,7 +1386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
     except LedgerUnavailable as exc:
         print(f"entitlement.pipeline: {exc}", file=sys.stderr)
-        return 2
+        return 1
     print(json.dumps(summary.to_dict()))
     return 0
 
