@@ -187,9 +187,10 @@ def test_the_outbox_holds_pending_and_retryable_failed_rows_oldest_first(
         ]
         ledger.record(run, report, plan)
         pending = ledger.pending(max_attempts=2)
+        # Oldest first, and rows of one transaction in the order they were planned.
         assert [(d.event_key, d.channel, d.payload) for d in pending] == [
-            ("a", "slack", {"n": 3}),
             ("b", "slack", {"n": 1}),
+            ("a", "slack", {"n": 3}),
         ]
         first = ledger.mark_attempt(pending[0])
         assert first.attempts == 1
@@ -199,8 +200,8 @@ def test_the_outbox_holds_pending_and_retryable_failed_rows_oldest_first(
         assert second.attempts == 2
         ledger.mark_failed(second, "again")
         # Out of attempts: no longer worked off, still there and reported.
-        assert [d.event_key for d in ledger.pending(max_attempts=2)] == ["b"]
-        assert [(d.event_key, d.error) for d in ledger.deliveries("failed")] == [("a", "again")]
+        assert [d.event_key for d in ledger.pending(max_attempts=2)] == ["a"]
+        assert [(d.event_key, d.error) for d in ledger.deliveries("failed")] == [("b", "again")]
         ledger.mark_sent(ledger.mark_attempt(pending[1]), "1700000000.000100")
         sent = ledger.deliveries("sent")
         assert [(d.remote_id, d.attempts, d.error) for d in sent] == [

@@ -564,7 +564,8 @@ class Ledger:
 
         Returns the planned deliveries that were new (an event already recorded by an earlier
         run keeps its rows)."""
-        created = format_instant(_utcnow())
+        start = _utcnow()
+        created = format_instant(start)
         events = _event_rows(report, run.run_id)
         completions = [
             (e.key, e.case_id, e.milestone, e.instance)
@@ -597,8 +598,11 @@ class Ledger:
                     row,
                 )
             new: list[PlannedDelivery] = []
+            # Each delivery a microsecond after the one before: the outbox (oldest first) keeps
+            # the order of the alerts and of their deliveries, as the Node job's does.
+            stamps = (format_instant(start + timedelta(microseconds=i)) for i in range(1 << 62))
             for p in plan:
-                if self._insert_delivery(cur, p, run.run_id, created):
+                if self._insert_delivery(cur, p, run.run_id, next(stamps)):
                     new.append(p)
             for key, case_id, milestone, instance in completions:
                 cur.execute(
@@ -620,7 +624,7 @@ class Ledger:
                     target=json.dumps(pages) if len(pages) > 1 else None,
                     dedupe=pages[0],
                 )
-                if self._insert_delivery(cur, resolve, run.run_id, created):
+                if self._insert_delivery(cur, resolve, run.run_id, next(stamps)):
                     new.append(resolve)
             placeholders = ", ".join("?" for _ in _OUTCOME_COLUMNS)
             for row in outcomes:

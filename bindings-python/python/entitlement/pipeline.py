@@ -1118,7 +1118,8 @@ def run_monitor(
     since = last if last is not None else now - lookback
     run = ledger.begin_run(job=job, since=since, now=now)
     cases = list(cases)
-    events = alerts = errors = dry_run = 0
+    # Counts of what the run monitored: a skipped run monitors no case (as the Node job counts).
+    monitored = events = alerts = errors = dry_run = 0
     if now <= since:
         status = "skipped"
         log.info(
@@ -1130,6 +1131,7 @@ def run_monitor(
         )
     else:
         status = "finished"
+        monitored = len(cases)
         report = rules.monitor(cases, now, since=since)
         events, alerts, errors = len(report.events), len(report.alerts), len(report.errors)
         new = ledger.record(run, report, plan_deliveries(report, by_name))
@@ -1141,7 +1143,7 @@ def run_monitor(
                 )
     sent, failed = work_outbox(ledger, by_name, max_attempts=max_attempts, retry=retry)
     counts = RunCounts(
-        cases=len(cases),
+        cases=monitored,
         events=events,
         alerts=alerts,
         errors=errors,
@@ -1176,7 +1178,7 @@ def run_monitor(
         status=status,
         since=since,
         now=now,
-        cases=len(cases),
+        cases=monitored,
         events=events,
         alerts=alerts,
         errors=errors,
