@@ -37,6 +37,16 @@ cargo run --quiet --locked --release -p entitlement-cli -- demo --format json > 
 step "Sample data: examples/data/cases.json is what its generator writes"
 python3 examples/data/generate_cases.py --check
 
+step "Services: one throwaway PostgreSQL for the ledger tests of every layer (stopped at exit)"
+# tests/services/postgres.sh installs Debian's postgresql when initdb is missing, and runs the
+# cluster as an unprivileged user on a free loopback port.
+pg="$PWD/target/postgres"
+bash tests/services/postgres.sh stop "$pg" > /dev/null 2>&1 || true
+bash tests/services/postgres.sh start "$pg" > /dev/null
+trap 'bash tests/services/postgres.sh stop "$pg" > /dev/null 2>&1 || true' EXIT
+ENTITLEMENT_TEST_POSTGRES="$(cat "$pg/url")"
+export ENTITLEMENT_TEST_POSTGRES
+
 step "Python: build the wheel, install it into .venv, pytest, ruff, stubtest"
 bash bindings-python/scripts/test.sh
 
@@ -49,12 +59,16 @@ bash bindings-node/scripts/test.sh
 step "Node: npm pack, install the tarball into a scratch project, require, import and tsc there"
 bash bindings-node/scripts/test_pack.sh
 
+step "Pipeline: the loopback services' own tests, and the Python and Node jobs agreeing run by run"
+.venv/bin/python -m mypy --strict tests/services tests/pipeline
+.venv/bin/python -m pytest -p no:cacheprovider -q tests/services tests/pipeline
+
 step "Docs: the site builds strictly (links checked), and every code block runs"
 bash scripts/docs/test.sh
 
 step "Python examples, benchmarks and docs tooling: ruff"
-.venv/bin/ruff check examples benches scripts docs/snippets
-.venv/bin/ruff format --check examples benches scripts docs/snippets
+.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline
+.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline
 
 step "Benchmarks: agreement with the peers on 300 instants (no timing)"
 bash benches/run.sh --smoke

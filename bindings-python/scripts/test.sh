@@ -16,7 +16,7 @@ if [ ! -x "$py" ]; then
 fi
 
 # Install only the tools that are missing, so reruns stay fast.
-requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" holidays workclock businesstimedelta)
+requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" holidays workclock businesstimedelta "psycopg[binary]" slack_sdk requests)
 missing="$("$py" - "${requirements[@]}" <<'EOF'
 import re
 import sys
@@ -46,6 +46,9 @@ rm -f "$wheels"/entitlement-*.whl
 # The result part of the stub is generated from the core's result schema: fail when stale.
 "$py" "$here/gen_stubs.py" --check
 
+# The ledger tests run on a throwaway PostgreSQL cluster too (tests/services/postgres.sh installs
+# Debian's postgresql when missing).
+export ENTITLEMENT_TEST_POSTGRES="${ENTITLEMENT_TEST_POSTGRES:-1}"
 # Tests import the installed package (`--import-mode=importlib` in pyproject.toml).
 "$py" -m pytest tests -q
 

@@ -1,11 +1,9 @@
-"""``entitlement.airflow`` without Airflow: the parts that do not need it (the rules overlay, the
-pipeline transport on a requests-like session, a run's window end) and that the module imports
-without Airflow installed. The hooks and Connections are exercised in a real Airflow by
+"""``entitlement.airflow`` without Airflow: the parts that do not need it (the rules overlay, the lookback,
+a run's window end) and that the module imports without Airflow installed. The hooks and Connections are exercised in a real Airflow by
 ``examples/airflow/test_dag.sh``."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -19,7 +17,6 @@ from hypothesis import strategies as st
 
 import entitlement
 from entitlement import airflow
-from entitlement.pipeline import DeliveryError
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -146,85 +143,6 @@ def test_add_triggers_appends_a_trigger_and_refuses_an_unknown_milestone(tmp_pat
     )
     with pytest.raises(ValueError, match=r"names no milestone.*'gold' version 9"):
         airflow.load_rules(rules, overlay)
-
-
-# --- the transport on a provider's session --------------------------------------------------------
-
-
-class FakeRaw:
-    def __init__(self, body: bytes) -> None:
-        self._body = io.BytesIO(body)
-
-    def read(self, n: int, decode_content: bool = False) -> bytes:
-        assert decode_content
-        return self._body.read(n)
-
-
-class FakeAnswer:
-    def __init__(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-        self.status_code = status
-        self.raw = FakeRaw(body)
-        self.headers = headers
-        self.closed = False
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class FakeSession:
-    """Records ``requests.Session.request`` calls and answers from a queue."""
-
-    def __init__(self, *answers: FakeAnswer) -> None:
-        self.answers = list(answers)
-        self.calls: list[tuple[str, str, dict[str, Any]]] = []
-
-    def request(self, method: str, url: str, **kwargs: Any) -> FakeAnswer:
-        self.calls.append((method, url, kwargs))
-        return self.answers.pop(0)
-
-
-def test_the_transport_answers_every_status_with_its_json() -> None:
-    session = FakeSession(
-        FakeAnswer(429, b'{"error": "ratelimited"}', {"Retry-After": "3"}),
-        FakeAnswer(204, b"", {}),
-        FakeAnswer(502, b"<html>bad gateway</html>", {}),
-    )
-    t = airflow.RequestsTransport(
-        session, "https://org.example/", {"Authorization": "Bearer s3cret"}, verify="/ca.pem"
-    )
-    first = t.request("GET", "/services/data/v61.0/query", params={"q": "SELECT Id FROM Case"})
-    assert (first.status, first.headers, first.body) == (
-        429,
-        {"retry-after": "3"},
-        {"error": "ratelimited"},
-    )
-    assert t.request("PATCH", "sobjects/Case/1", json={"Priority": "High"}).body is None
-    assert t.request("GET", "https://elsewhere.example/next").body == "<html>bad gateway</html>"
-    urls = [url for _, url, _ in session.calls]
-    assert urls == [
-        "https://org.example/services/data/v61.0/query",
-        "https://org.example/sobjects/Case/1",
-        "https://elsewhere.example/next",
-    ]
-    _, _, kwargs = session.calls[1]
-    assert kwargs["json"] == {"Priority": "High"}
-    assert kwargs["headers"]["Authorization"] == "Bearer s3cret"
-    assert kwargs["verify"] == "/ca.pem"
-    assert kwargs["stream"] is True
-    assert session.calls[0][2]["params"] == {"q": "SELECT Id FROM Case"}
-    assert "s3cret" not in repr(t)
-
-
-def test_the_transport_reads_at_most_max_body_bytes() -> None:
-    answer = FakeAnswer(200, b"x" * 1000, {})
-    t = airflow.RequestsTransport(FakeSession(answer), "https://org.example", max_body=999)
-    with pytest.raises(DeliveryError, match="more than 999 bytes"):
-        t.request("GET", "/big")
-    assert answer.closed
-    exact = airflow.RequestsTransport(
-        FakeSession(FakeAnswer(200, b"[1]", {})), "https://org.example", max_body=3
-    )
-    assert exact.request("GET", "/").body == [1]
 
 
 def test_lookbacks() -> None:

@@ -312,6 +312,19 @@ fn a_war_room_invites_the_account_team_once_each() {
         .unwrap();
     assert_eq!(room.target.as_deref(), Some("war-acme-1-500-b-17"));
     assert!(room.invite.is_empty());
+
+    // A huge team without addresses is looked at up to a bound, not to its end, per alert.
+    let mut contacts: Vec<Value> = vec![json!("a name only"); 2_000];
+    contacts.push(json!({"email": "late@x.example"}));
+    contacts.insert(5, json!({"email": "early@x.example"}));
+    let a = war_room_alert(json!({"id": "A", "arr": 20, "contacts": contacts}));
+    let room = a
+        .deliveries
+        .iter()
+        .find(|d| d.channel == Channel::WarRoom)
+        .unwrap();
+    assert_eq!(room.invite, ["early@x.example"]);
+    const { assert!(entitlement_core::rules::alert::MAX_TEAM_SCAN < 2_000) };
 }
 
 #[test]

@@ -15,6 +15,10 @@ Importers turn the rules users already keep elsewhere into the same document:
 Entitlement and Case records), ``entitlement.zendesk`` (schedules, holidays, SLA policies) and
 ``entitlement.ics`` (iCalendar holiday feeds). Each returns an ``Import``: the document fragment
 and its warnings, from which ``calendar()`` and ``ruleset()`` build the engine's objects.
+
+``entitlement.pipeline`` is the scheduled job itself (Salesforce in; Slack, war rooms, Jira,
+PagerDuty and the case's priority out, each delivery exactly once) on the ledger of
+``entitlement.ledger`` (SQLite, or PostgreSQL with ``entitlement[postgres]``).
 """
 
 from entitlement._entitlement import (

@@ -37,11 +37,10 @@ from entitlement.ledger import Ledger
 from entitlement.pipeline import (
     CASES_SOQL,
     Channel,
-    DeliveryError,
     HttpTransport,
     JiraChannel,
     PagerDutyChannel,
-    Response,
+    RequestsTransport,
     RetryPolicy,
     RunSummary,
     SalesforcePriorityChannel,
@@ -61,7 +60,6 @@ __all__ = [
     "PAGERDUTY_EVENTS_URL",
     "SALESFORCE_CONN_ID",
     "SLACK_CONN_ID",
-    "RequestsTransport",
     "build_channels",
     "fetch_cases",
     "jira_client",
@@ -91,9 +89,6 @@ DEFAULT_LEDGER_FILE = "entitlement_ledger.sqlite3"
 #: Where PagerDuty's Events API v2 lives when the Connection names no host.
 PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com"
 
-# At most this many bytes of one answer are read (as ``pipeline.HttpTransport``).
-_MAX_BODY = 16 * 1024 * 1024
-
 
 def _connection(conn_id: str) -> Any:
     """The Airflow Connection ``conn_id`` (Airflow's not-found error when it does not exist)."""
@@ -110,76 +105,6 @@ def _has_connection(conn_id: str) -> bool:
             return False
         raise
     return True
-
-
-# --- a pipeline Transport on a provider's requests session ---------------------------------------
-
-
-class RequestsTransport:
-    """``entitlement.pipeline.Transport`` on a ``requests.Session``: the authenticated session
-    a provider's client holds (simple_salesforce's, atlassian-python-api's), so that the
-    Connection's credentials, proxies and TLS settings (``REQUESTS_CA_BUNDLE``) apply. Every
-    status is answered; ``requests``' connection errors are ``OSError`` (retried by the
-    pipeline). At most ``max_body`` bytes of an answer are read."""
-
-    def __init__(
-        self,
-        session: Any,
-        base_url: str,
-        headers: Mapping[str, str] | None = None,
-        *,
-        verify: bool | str = True,
-        timeout: float = 30.0,
-        max_body: int = _MAX_BODY,
-    ) -> None:
-        self.session = session
-        self.base_url = base_url.rstrip("/")
-        self._headers = dict(headers or {})
-        self.verify = verify
-        self.timeout = timeout
-        self.max_body = max_body
-
-    def __repr__(self) -> str:  # never the headers: they hold the secret
-        return f"RequestsTransport({self.base_url!r})"
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-    ) -> Response:
-        """One request to ``path`` (relative to ``base_url``, or a whole URL such as
-        Salesforce's ``nextRecordsUrl`` joined to it); the answer whatever its status."""
-        url = path if "://" in path else self.base_url + "/" + path.lstrip("/")
-        headers = {"Accept": "application/json", **self._headers}
-        answer = self.session.request(
-            method,
-            url,
-            params=dict(params) if params else None,
-            json=json,
-            headers=headers,
-            timeout=self.timeout,
-            verify=self.verify,
-            stream=True,
-        )
-        try:
-            raw = answer.raw.read(self.max_body + 1, decode_content=True)
-        finally:
-            answer.close()
-        if len(raw) > self.max_body:
-            raise DeliveryError(
-                f"answer of more than {self.max_body} bytes", status=answer.status_code
-            )
-        body: Any = None
-        if raw:
-            text = raw.decode("utf-8", "replace")
-            try:
-                body = _json.loads(text)
-            except ValueError:
-                body = text
-        return Response(answer.status_code, {k.lower(): v for k, v in answer.headers.items()}, body)
 
 
 # --- Salesforce -----------------------------------------------------------------------------------
@@ -264,7 +189,9 @@ def jira_transport(conn_id: str = JIRA_CONN_ID) -> RequestsTransport:
     (removed from Jira Cloud) unless it was built with ``cloud=True``, which the hook never
     does."""
     client = jira_client(conn_id)
-    return RequestsTransport(client.session, client.url, verify=client.verify_ssl)
+    if client.verify_ssl is not True:  # the Connection's `verify` extra (False, or a CA bundle)
+        client.session.verify = client.verify_ssl
+    return RequestsTransport(client.session, client.url)
 
 
 def pagerduty_transport(conn_id: str = PAGERDUTY_CONN_ID) -> tuple[HttpTransport, str]:

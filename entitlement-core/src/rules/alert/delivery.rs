@@ -14,6 +14,9 @@ use crate::rules::monitor_config::MonitorConfig;
 pub const MAX_CHANNEL_NAME: usize = 80;
 /// The most people a war room invites.
 pub const MAX_INVITES: usize = 50;
+/// The most entries of the account team (sponsor, CSM, contacts) looked at for invitees, so
+/// that a huge contact list costs each alert a bounded amount of work.
+pub const MAX_TEAM_SCAN: usize = 1_000;
 
 /// A channel an alert is delivered to.
 ///
@@ -200,7 +203,7 @@ fn address(person: &Value) -> Option<String> {
 
 impl Alert {
     /// The war room's guests: the executive sponsor, the CSM, then the contacts, each once,
-    /// at most [`MAX_INVITES`].
+    /// at most [`MAX_INVITES`], from the first [`MAX_TEAM_SCAN`] entries.
     fn invitees(&self) -> Vec<String> {
         let contacts = match &self.contacts {
             Some(Value::Array(list)) => list.iter().collect(),
@@ -210,7 +213,8 @@ impl Alert {
             .executive_sponsor
             .iter()
             .chain(self.csm.iter())
-            .chain(contacts);
+            .chain(contacts)
+            .take(MAX_TEAM_SCAN);
         let mut out: Vec<String> = Vec::new();
         for person in people {
             if out.len() >= MAX_INVITES {

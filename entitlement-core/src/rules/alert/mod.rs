@@ -27,7 +27,9 @@ mod slack;
 mod text;
 mod words;
 
-pub use delivery::{Channel, Delivery, MAX_CHANNEL_NAME, MAX_INVITES, jira_label, war_room_name};
+pub use delivery::{
+    Channel, Delivery, MAX_CHANNEL_NAME, MAX_INVITES, MAX_TEAM_SCAN, jira_label, war_room_name,
+};
 pub use digest::{Digest, digest};
 pub use money::money_text;
 
