@@ -1,6 +1,6 @@
-"""``entitlement.airflow`` without Airflow: the parts that do not need it (the rules overlay, the lookback,
-a run's window end) and that the module imports without Airflow installed. The hooks and Connections are exercised in a real Airflow by
-``examples/airflow/test_dag.sh``."""
+"""``entitlement.airflow`` without Airflow: the parts that do not need it (the rules overlay,
+the lookback, a run's window end) and that the module imports without Airflow installed. The
+hooks and Connections are exercised in a real Airflow by ``examples/airflow/test_dag.sh``."""
 
 from __future__ import annotations
 
