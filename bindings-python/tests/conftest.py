@@ -173,37 +173,33 @@ def loopback(tmp_path: Path) -> Iterator[Loopback]:
         server.stop()
 
 
+def _scenario_module() -> Any:
+    """``tests/services/scenario.py``: the one definition of the scenario's rules and windows."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("scenario", SERVICES / "scenario.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class Scenario:
-    """The pipeline's scenario: ``examples/data/rules.yaml`` with ``pipeline-overlay.yaml``
-    applied as the overlay's comment says, over the recorded Salesforce cases."""
+    """The pipeline's scenario (``tests/services/scenario.py``): ``examples/data/rules.yaml``
+    with ``pipeline-overlay.yaml`` applied, over the recorded Salesforce cases."""
 
     UTC = timezone.utc
+    _module = _scenario_module()
     #: The scenario's windows: a first run (lookback 1 h), two more, then a manual earlier run.
-    RUNS = (
-        datetime(2026, 11, 25, 8, tzinfo=timezone.utc),
-        datetime(2026, 11, 25, 12, tzinfo=timezone.utc),
-        datetime(2026, 11, 25, 20, tzinfo=timezone.utc),
-    )
-    MANUAL = datetime(2026, 11, 25, 10, tzinfo=timezone.utc)
+    RUNS: tuple[datetime, ...] = _module.RUNS
+    MANUAL: datetime = _module.MANUAL
 
     def __init__(self) -> None:
-        import yaml
-
-        data = REPO / "examples" / "data"
-        document: dict[str, Any] = yaml.safe_load((data / "rules.yaml").read_text())
-        overlay: dict[str, Any] = yaml.safe_load((data / "pipeline-overlay.yaml").read_text())
-        document["monitor"].update(overlay["monitor"])
-        for add in overlay["add_triggers"]:
-            for process in document["processes"]:
-                if process["id"] == add["process"] and process.get("version") == add["version"]:
-                    for milestone in process["milestones"]:
-                        if milestone["name"] == add["milestone"]:
-                            milestone.setdefault("triggers", []).append(add["trigger"])
-        self.document = document
-        recorded = REPO / "examples" / "airflow" / "recorded"
+        self.document: dict[str, Any] = self._module.document()
         self.records = [
             r
-            for page in sorted(recorded.glob("soql_cases_page*.json"))
+            for page in sorted(self._module.RECORDED.glob("soql_cases_page*.json"))
             for r in json.loads(page.read_text())["records"]
         ]
 

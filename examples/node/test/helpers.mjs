@@ -3,15 +3,14 @@
 // once by test/run.sh), the scenario's rules, the job run as a child process the way a
 // scheduler runs it, and the request log counted per (event key, channel).
 
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { Ruleset } from 'entitlement'
-import YAML from 'yaml'
 
 import { casesFromSoql } from '../salesforce.mjs'
 
@@ -157,20 +156,30 @@ export async function ledgerRows(location, sql) {
 // ---------------------------------------------------------------------------------------------
 // The scenario
 
+let scenarioBase = null
+
 /**
- * examples/data/rules.yaml with examples/data/pipeline-overlay.yaml applied as the overlay's
- * comment says, and `monitor` keys replaced by `monitor` (e.g. `{automate: []}`).
+ * The scenario's rules document (tests/services/scenario.py, its one definition: the sample
+ * rules with examples/data/pipeline-overlay.yaml applied), with `monitor` keys replaced by
+ * `monitor` (e.g. `{automate: []}`).
  */
 export function scenarioDocument(monitor = {}) {
-  const data = path.join(ROOT, 'examples', 'data')
-  const document = YAML.parse(readFileSync(path.join(data, 'rules.yaml'), 'utf8'))
-  const overlay = YAML.parse(readFileSync(path.join(data, 'pipeline-overlay.yaml'), 'utf8'))
-  Object.assign(document.monitor, overlay.monitor, monitor)
-  for (const add of overlay.add_triggers ?? []) {
-    const process = document.processes.find((p) => p.id === add.process && (p.version ?? 1) === add.version)
-    const milestone = process.milestones.find((m) => m.name === add.milestone)
-    milestone.triggers = [...(milestone.triggers ?? []), add.trigger]
+  if (scenarioBase === null) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'entitlement-scenario-'))
+    try {
+      const file = path.join(dir, 'rules.json')
+      // The repository's .venv (made by the test command) has PyYAML; a bare python3 may not.
+      const venv = path.join(ROOT, '.venv', 'bin', 'python')
+      const python = existsSync(venv) ? venv : 'python3'
+      const done = spawnSync(python, [path.join(ROOT, 'tests', 'services', 'scenario.py'), file], { encoding: 'utf8' })
+      if (done.status !== 0) throw new Error(`tests/services/scenario.py failed: ${done.stderr}`)
+      scenarioBase = readFileSync(file, 'utf8')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   }
+  const document = JSON.parse(scenarioBase)
+  Object.assign(document.monitor, monitor)
   return document
 }
 

@@ -107,8 +107,14 @@ for (const db of DATABASES) {
       await assertOutcomes(ledger, RUNS.at(-1))
 
       const state = await loopback.state()
+      // A case already at High is left alone (no PATCH): its recorded priority stands.
+      const recorded = new Map(scenarioCases().map((c) => [c.id, c.fields.priority]))
+      const patched = new Set(Object.keys(state.salesforce.cases))
       for (const e of expected.values()) {
-        if (e.channel === 'salesforce') assert.equal(state.salesforce.cases[e.caseId]?.Priority, 'High', `case ${e.caseId} priority raised`)
+        if (e.channel !== 'salesforce') continue
+        const priority = state.salesforce.cases[e.caseId]?.Priority ?? recorded.get(e.caseId)
+        assert.equal(priority, 'High', `case ${e.caseId} priority raised`)
+        assert.equal(patched.has(e.caseId), recorded.get(e.caseId) !== 'High', `case ${e.caseId} patched only when not High`)
       }
       const rooms = Object.values(state.slack.channels).filter((c) => c.name.startsWith('war-'))
       assert.ok(rooms.length > 0)
