@@ -379,7 +379,10 @@ def load_rules(*paths: str | os.PathLike[str]) -> Any:
 
 def _add_trigger(document: Any, add: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
     for process in document.get("processes") or []:
-        if process.get("id") != add.get("process") or process.get("version") != add.get("version"):
+        # A process without a version is version 1 (as the engine reads it).
+        if process.get("id") != add.get("process"):
+            continue
+        if process.get("version", 1) != add.get("version", 1):
             continue
         for milestone in process.get("milestones") or []:
             if milestone.get("name") == add.get("milestone"):
