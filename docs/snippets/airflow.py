@@ -1,20 +1,27 @@
-# Hidden setup of the Airflow recipe (docs/contributing.md): the DAG's helper module is importable
-# as it is from a DAGs folder, and a stand-in for slack_sdk's WebClient records the posts.
-import os
-import sys
+# Hidden setup of the Airflow recipe (docs/contributing.md): a fresh ledger file and a stand-in
+# for slack_sdk's WebClient that records the posts and answers as Slack does.
+import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(os.environ["SNIPPETS_REPO"]) / "examples" / "airflow"))
+ledger_path = str(
+    Path(tempfile.mkdtemp(prefix="entitlement-ledger-")) / "ledger.sqlite3"
+)
 
 
-class WebClient:
-    """Records `chat_postMessage` calls as slack_sdk.WebClient would receive them."""
+class RecordingSlack:
+    """Answers ``api_call`` as slack_sdk.WebClient would, keeping every ``chat.postMessage``."""
 
-    def __init__(self, token: str = "xoxb-test") -> None:
-        self.token = token
-        self.messages: list[dict[str, object]] = []
+    def __init__(self) -> None:
+        self.posts: list[dict[str, object]] = []
 
-    def chat_postMessage(self, **message: object) -> dict[str, object]:
-        assert "channel" in message and "blocks" in message
-        self.messages.append(message)
-        return {"ok": True}
+    def api_call(self, api_method, *, http_verb="POST", params=None, json=None):
+        assert api_method == "chat.postMessage", api_method
+        assert json is not None
+        assert "channel" in json
+        assert "blocks" in json
+        self.posts.append(json)
+        return {
+            "ok": True,
+            "channel": "C0SUPPORT",
+            "ts": f"1796558621.{len(self.posts):06d}",
+        }

@@ -1,42 +1,60 @@
 """An Airflow DAG (TaskFlow API) that watches support SLAs every 15 minutes.
 
-1. ``fetch_cases``: runs a SOQL query against Salesforce and maps the records to cases.
-2. ``monitor``: loads the rules, runs the breach monitor for ``(since, now]`` where ``since``
-   is the previous successful run's ``now`` (kept in a small state file) and ``now`` is the
-   end of this run's data interval.
-3. ``post_alerts``: posts each alert to Slack with ``slack_sdk``, then records ``now`` as the
-   next run's ``since``, so each event is posted exactly once.
+1. ``fetch_cases``: the SOQL query through ``SalesforceHook`` (``entitlement.airflow.fetch_cases``),
+   mapped to the engine's cases (the case id is the record ``Id``).
+2. ``monitor``: one run of the pipeline (``entitlement.airflow.run_monitor_task``): the window is
+   ``(since, now]``, ``since`` the ``now`` of the last finished run *in the ledger* (the first
+   run looks back ``lookback``, one hour by default) and ``now`` the end of this run's data
+   interval. The run's events and their deliveries are recorded in one transaction, then sent
+   (Slack, war rooms, Jira, PagerDuty, the case's priority), then marked sent: a retried task
+   re-posts nothing, and a run earlier than the last finished one (a manual or backfill run)
+   is recorded as skipped and delivers nothing new.
 
-Configuration (environment variables, as an Airflow deployment would set them):
+Secrets live in Airflow Connections (``salesforce_default``, ``slack_api_default``,
+``jira_default``, ``pagerduty_events_default``, and the ledger ``entitlement_ledger``: a
+``postgres`` or ``sqlite`` Connection, by default ``$AIRFLOW_HOME/entitlement_ledger.sqlite3``).
+Everything else is a DAG param (defaults from ``ENTITLEMENT_*`` environment variables), so a
+manual run can override it: ``rules`` (rules documents laid over each other), ``lookback``,
+``slack_channel``, ``jira_project``, ``jira_issue_type``, ``max_attempts``,
+``retry_base_seconds``.
 
-- ``SALESFORCE_INSTANCE_URL``, ``SALESFORCE_ACCESS_TOKEN``: the org and an OAuth token.
-- ``SLACK_BOT_TOKEN``, ``SLACK_CHANNEL``; ``SLACK_API_URL`` (default ``https://slack.com/api/``).
-- ``ENTITLEMENT_RULES``: the rules document (default: the bundled sample rules).
-- ``ENTITLEMENT_MONITOR_STATE``: where the last ``now`` is kept (default: under
-  ``AIRFLOW_HOME``).
-
-The heavy imports happen inside the tasks, so the scheduler parses this file quickly.
+Both tasks retry with exponential backoff; ``max_active_runs=1`` keeps two runs from working the
+same outbox at once; ``catchup=False``: the ledger, not the schedule, says where the next
+window starts. Heavy imports happen inside the tasks, so the scheduler parses this file quickly.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import Param, dag, get_current_context, task
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+_env = os.environ.get
 
+#: The sample rules with the pipeline's scenario overlay (``examples/data/pipeline-overlay.yaml``:
+#: the four actions automated, a Jira issue per Gold diagnosis breach); ENTITLEMENT_RULES lists
+#: your own documents, separated by ``os.pathsep``.
+_rules = _env("ENTITLEMENT_RULES")
+RULES = (
+    _rules.split(os.pathsep)
+    if _rules
+    else [
+        str(HERE.parent / "data" / "rules.yaml"),
+        str(HERE.parent / "data" / "pipeline-overlay.yaml"),
+    ]
+)
 
-def _state_path() -> Path:
-    default = (
-        Path(os.environ.get("AIRFLOW_HOME", ".")) / "entitlement_monitor_state.json"
-    )
-    return Path(os.environ.get("ENTITLEMENT_MONITOR_STATE", default))
+#: Task retries: 30 s, 1 min, 2 min, 4 min, ... at most 10 min apart.
+RETRIES: dict[str, Any] = {
+    "retries": int(_env("ENTITLEMENT_TASK_RETRIES", "5")),
+    "retry_delay": timedelta(seconds=30),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=10),
+}
 
 
 @dag(
@@ -45,68 +63,62 @@ def _state_path() -> Path:
     start_date=datetime(2026, 11, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
+    default_args=RETRIES,
+    params={
+        "rules": Param(
+            RULES, type="array", description="rules documents, laid over each other"
+        ),
+        "lookback": Param(
+            _env("ENTITLEMENT_LOOKBACK", "1h"),
+            type="string",
+            description="how far the first run looks back (1h, 30m, 2d)",
+        ),
+        "slack_channel": Param(
+            _env("ENTITLEMENT_SLACK_CHANNEL", "#support-sla"), type="string"
+        ),
+        # Without a project no Jira issue is created (those deliveries are reported failed).
+        "jira_project": Param(_env("ENTITLEMENT_JIRA_PROJECT", ""), type="string"),
+        "jira_issue_type": Param(
+            _env("ENTITLEMENT_JIRA_ISSUE_TYPE", "Task"), type="string"
+        ),
+        "max_attempts": Param(
+            int(_env("ENTITLEMENT_MAX_ATTEMPTS", "8")), type="integer"
+        ),
+        "retry_base_seconds": Param(
+            float(_env("ENTITLEMENT_RETRY_BASE_SECONDS", "1")), type="number"
+        ),
+    },
     tags=["entitlement", "sla"],
     doc_md=__doc__,
 )
 def sla_monitor() -> None:
     @task
-    def fetch_cases() -> list[dict]:
-        from sla_integration import CASES_SOQL, cases_from_soql, fetch_soql
+    def fetch_cases() -> list[dict[str, Any]]:
+        from entitlement.airflow import fetch_cases
 
-        records = fetch_soql(
-            os.environ["SALESFORCE_INSTANCE_URL"],
-            os.environ["SALESFORCE_ACCESS_TOKEN"],
-            CASES_SOQL,
-        )
-        return cases_from_soql(records)
+        params = get_current_context()["params"]
+        return fetch_cases(retry_base_seconds=float(params["retry_base_seconds"]))
 
     @task
-    def monitor(cases: list[dict]) -> dict:
-        import entitlement
+    def monitor(cases: list[dict[str, Any]]) -> dict[str, Any]:
+        from entitlement.airflow import run_monitor_task, window_end
 
         context = get_current_context()
-        now: datetime = context["data_interval_end"]
-        state = _state_path()
-        since = None
-        if state.exists():
-            since = datetime.fromisoformat(json.loads(state.read_text())["since"])
-        rules = entitlement.Ruleset.load(
-            os.environ.get(
-                "ENTITLEMENT_RULES", str(HERE.parent / "data" / "rules.yaml")
-            )
+        params = context["params"]
+        return run_monitor_task(
+            list(params["rules"]),
+            cases,
+            window_end(context),
+            lookback=params["lookback"],
+            slack_channel=params["slack_channel"],
+            jira_project=params["jira_project"] or None,
+            jira_issue_type=params["jira_issue_type"],
+            max_attempts=int(params["max_attempts"]),
+            retry_base_seconds=float(params["retry_base_seconds"]),
+            job="airflow:sla_monitor",
         )
-        report = rules.monitor(cases, now, since=since)
-        print(
-            f"monitor ({since}, {now}]: {len(report.events)} events, "
-            f"{len(report.alerts)} alerts, {len(report.statuses)} open milestones"
-        )
-        # XCom carries JSON: the alerts' Block Kit messages and keys, and the window's end.
-        return {
-            "now": now.isoformat(),
-            "alerts": [
-                {"key": a.key, "slack": a.slack_blocks()} for a in report.alerts
-            ],
-        }
 
-    @task
-    def post_alerts(result: dict) -> list[str]:
-        from sla_integration import post_alerts as post
-        from slack_sdk import WebClient
-
-        client = WebClient(
-            token=os.environ["SLACK_BOT_TOKEN"],
-            base_url=os.environ.get("SLACK_API_URL", "https://slack.com/api/"),
-        )
-        posted = post(
-            client, os.environ.get("SLACK_CHANNEL", "#support-sla"), result["alerts"]
-        )
-        # Only after every post went through: the next run starts where this one ended.
-        state = _state_path()
-        state.parent.mkdir(parents=True, exist_ok=True)
-        state.write_text(json.dumps({"since": result["now"]}))
-        return posted
-
-    post_alerts(monitor(fetch_cases()))
+    monitor(fetch_cases())
 
 
 sla_monitor()
