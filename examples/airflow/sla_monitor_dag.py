@@ -14,7 +14,7 @@ Secrets live in Airflow Connections (``salesforce_default``, ``slack_api_default
 ``jira_default``, ``pagerduty_events_default``, and the ledger ``entitlement_ledger``: a
 ``postgres`` or ``sqlite`` Connection, by default ``$AIRFLOW_HOME/entitlement_ledger.sqlite3``).
 Everything else is a DAG param (defaults from ``ENTITLEMENT_*`` environment variables), so a
-manual run can override it: ``rules`` (rules documents laid over each other), ``lookback``,
+manual run can override it: ``rules`` (the rules document's path), ``lookback``,
 ``slack_channel``, ``jira_project``, ``jira_issue_type``, ``max_attempts``,
 ``retry_base_seconds``.
 
@@ -35,18 +35,9 @@ from airflow.sdk import Param, dag, get_current_context, task
 HERE = Path(__file__).resolve().parent
 _env = os.environ.get
 
-#: The sample rules with the pipeline's scenario overlay (``examples/data/pipeline-overlay.yaml``:
-#: the four actions automated, a Jira issue per Gold diagnosis breach); ENTITLEMENT_RULES lists
-#: your own documents, separated by ``os.pathsep``.
-_rules = _env("ENTITLEMENT_RULES")
-RULES = (
-    _rules.split(os.pathsep)
-    if _rules
-    else [
-        str(HERE.parent / "data" / "rules.yaml"),
-        str(HERE.parent / "data" / "pipeline-overlay.yaml"),
-    ]
-)
+#: The rules document (ENTITLEMENT_RULES; the bundled sample rules by default). Its
+#: ``monitor.automate`` lists the actions performed for real; the others are dry runs.
+RULES = _env("ENTITLEMENT_RULES") or str(HERE.parent / "data" / "rules.yaml")
 
 #: Task retries: 30 s, 1 min, 2 min, 4 min, ... at most 10 min apart.
 RETRIES: dict[str, Any] = {
@@ -65,9 +56,7 @@ RETRIES: dict[str, Any] = {
     max_active_runs=1,
     default_args=RETRIES,
     params={
-        "rules": Param(
-            RULES, type="array", description="rules documents, laid over each other"
-        ),
+        "rules": Param(RULES, type="string", description="the rules document's path"),
         "lookback": Param(
             _env("ENTITLEMENT_LOOKBACK", "1h"),
             type="string",
@@ -106,7 +95,7 @@ def sla_monitor() -> None:
         context = get_current_context()
         params = context["params"]
         return run_monitor_task(
-            list(params["rules"]),
+            params["rules"],
             cases,
             window_end(context),
             lookback=params["lookback"],

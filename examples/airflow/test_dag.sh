@@ -94,6 +94,10 @@ export AIRFLOW_CONN_PAGERDUTY_EVENTS_DEFAULT="{\"conn_type\": \"pagerduty_events
 # The non-secret settings (DAG params' defaults): fast retries for the faults below.
 export ENTITLEMENT_SLACK_CHANNEL="#support-sla" ENTITLEMENT_JIRA_PROJECT="SUP"
 export ENTITLEMENT_RETRY_BASE_SECONDS=0.05
+# The pipeline's scenario (tests/services/scenario.py): the sample rules with the four actions
+# automated and a Jira issue named in a trigger.
+"$py" "$services/scenario.py" "$tmp/rules.json"
+export ENTITLEMENT_RULES="$tmp/rules.json"
 # A failed task fails the test at once (`airflow dags test` would wait out the retry delays).
 export ENTITLEMENT_TASK_RETRIES=0
 
@@ -139,7 +143,7 @@ dag_test() {
 
 check() {  # check LEDGER KILLS WINDOW_END...
     "$py" "$here/tests/check_run.py" --requests "$tmp/requests.jsonl" --state "$http/_state" \
-        --ledger "$1" --killed "$2" --recorded "$here/recorded" --windows "${@:3}"
+        --ledger "$1" --rules "$ENTITLEMENT_RULES" --killed "$2" --recorded "$here/recorded" --windows "${@:3}"
 }
 
 # --- SQLite: the default ledger, $AIRFLOW_HOME/entitlement_ledger.sqlite3 (no Connection) --------

@@ -24,7 +24,6 @@ they have one):
 
 from __future__ import annotations
 
-import json as _json
 import logging
 import os
 import re
@@ -65,7 +64,6 @@ __all__ = [
     "jira_client",
     "jira_transport",
     "ledger_url",
-    "load_rules",
     "open_ledger",
     "pagerduty_transport",
     "run_monitor_task",
@@ -300,100 +298,6 @@ def open_ledger(
 # --- rules and one run ----------------------------------------------------------------------------
 
 
-def _merge(base: Any, overlay: Any) -> Any:
-    """``overlay`` over ``base``: mappings key by key; lists of mappings that all carry ``id``
-    (with ``version``), ``name`` or ``at`` item by item (the k-th item of an identity over the
-    k-th one, new ones appended); anything else replaced. The inputs are not changed."""
-    if isinstance(base, Mapping) and isinstance(overlay, Mapping):
-        merged = dict(base)
-        for key, value in overlay.items():
-            merged[key] = _merge(base[key], value) if key in base else value
-        return merged
-    if isinstance(base, list) and isinstance(overlay, list):
-        keys = _identities(base, overlay)
-        if keys is None:
-            return overlay
-        base_keys, overlay_keys = keys
-        merged_list = list(base)
-        index = {key: i for i, key in enumerate(base_keys)}
-        for key, item in zip(overlay_keys, overlay):
-            i = index.get(key)
-            if i is None:
-                merged_list.append(item)
-            else:
-                merged_list[i] = _merge(merged_list[i], item)
-        return merged_list
-    return overlay
-
-
-def _identities(base: list[Any], overlay: list[Any]) -> tuple[list[Any], list[Any]] | None:
-    """Each item's identity and occurrence, ``((identity, k), ...)`` for both lists, or None when
-    the items are not all mappings sharing an identity field of hashable values."""
-    items = base + overlay
-    if not items or not all(isinstance(i, Mapping) for i in items):
-        return None
-    for field in ("id", "name", "at"):
-        if all(field in i for i in items):
-            break
-    else:
-        return None
-
-    def occurrences(values: list[Any]) -> list[Any]:
-        seen: dict[Any, int] = {}
-        out = []
-        for item in values:
-            identity = (item["id"], item.get("version")) if field == "id" else item[field]
-            seen[identity] = seen.get(identity, 0) + 1
-            out.append((identity, seen[identity]))
-        return out
-
-    try:
-        return occurrences(base), occurrences(overlay)
-    except TypeError:  # an unhashable identity (a list or a mapping): not an identity
-        return None
-
-
-def load_rules(*paths: str | os.PathLike[str]) -> Any:
-    """A ``Ruleset`` from one rules document, or several laid over each other in order (YAML
-    or JSON; PyYAML, an Airflow dependency, reads them): mappings merge key by key, and lists of
-    processes, milestones and triggers item by item (by ``id`` and ``version``, ``name``, ``at``),
-    so an overlay can add ``monitor.automate`` or change one trigger without repeating the
-    document. An overlay's ``add_triggers`` entries (``{process, version, milestone, trigger}``,
-    as in ``examples/data/pipeline-overlay.yaml``) append ``trigger`` to that milestone's
-    triggers; one naming no milestone of the document is a ``ValueError``."""
-    from entitlement import Ruleset
-
-    if len(paths) == 1:
-        return Ruleset.load(paths[0])
-    import yaml
-
-    document: Any = {}
-    for path in paths:
-        overlay = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        additions = overlay.pop("add_triggers", []) if isinstance(overlay, dict) else []
-        document = _merge(document, overlay)
-        for add in additions:
-            _add_trigger(document, add, path)
-    return Ruleset.from_json(_json.dumps(document, default=str))
-
-
-def _add_trigger(document: Any, add: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
-    for process in document.get("processes") or []:
-        # A process without a version is version 1 (as the engine reads it).
-        if process.get("id") != add.get("process"):
-            continue
-        if process.get("version", 1) != add.get("version", 1):
-            continue
-        for milestone in process.get("milestones") or []:
-            if milestone.get("name") == add.get("milestone"):
-                milestone["triggers"] = [*(milestone.get("triggers") or []), add["trigger"]]
-                return
-    raise ValueError(
-        f"{os.fspath(path)}: add_triggers names no milestone of the rules: "
-        f"{add.get('process')!r} version {add.get('version')!r}, {add.get('milestone')!r}"
-    )
-
-
 def window_end(context: Mapping[str, Any]) -> datetime:
     """The ``now`` of a DAG run: the end of its data interval (the logical date of a manual or
     ``airflow dags test`` run), else when it was due to run."""
@@ -440,15 +344,15 @@ def run_monitor_task(
 ) -> dict[str, Any]:
     """One run of ``entitlement.pipeline.run_monitor`` with the ledger and channels of the
     Connections: record the window's events and deliveries in one transaction, deliver, finish.
-    ``rules`` is a ``Ruleset`` or the path(s) of rules documents (``load_rules``). Returns the
+    ``rules`` is a ``Ruleset`` or the path of a rules document (``Ruleset.load``). Returns the
     run's summary as JSON (the task's XCom). Raises only when the ledger stays unreachable
     (``LedgerUnavailable``), so Airflow retries the task; a retried task re-posts nothing:
     deliveries already sent are in the ledger, and a delivery that was sent by a worker that
     died before marking it is found again on its channel."""
     if isinstance(rules, (str, os.PathLike)):
-        rules = load_rules(rules)
-    elif isinstance(rules, (list, tuple)):
-        rules = load_rules(*rules)
+        from entitlement import Ruleset
+
+        rules = Ruleset.load(rules)
     channels = build_channels(
         slack_channel=slack_channel,
         jira_project=jira_project,

@@ -31,7 +31,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from entitlement.airflow import load_rules
+import entitlement
 from entitlement.ledger import Ledger, outcome_rows
 from entitlement.pipeline import salesforce_cases
 
@@ -51,16 +51,14 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("--requests", type=Path, required=True)
 parser.add_argument("--state", required=True)
 parser.add_argument("--ledger", required=True)
+parser.add_argument("--rules", required=True, help="the rules document the DAG ran")
 parser.add_argument("--killed", type=int, default=0)
 parser.add_argument("--recorded", type=Path, default=HERE.parent / "recorded")
 parser.add_argument("--windows", type=instant, nargs="+", required=True)
 args = parser.parse_args()
 
 # --- what the monitor gives, computed directly --------------------------------------------------
-rules = load_rules(
-    HERE.parent.parent / "data" / "rules.yaml",
-    HERE.parent.parent / "data" / "pipeline-overlay.yaml",
-)
+rules = entitlement.Ruleset.load(args.rules)
 records = []
 for page in sorted(args.recorded.glob("soql_cases_page*.json")):
     records += json.loads(page.read_text())["records"]
