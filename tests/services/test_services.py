@@ -159,18 +159,19 @@ def test_salesforce_refuses_a_request_without_a_session(loopback: Loopback) -> N
 def test_salesforce_case_get_patch_and_errors(loopback: Loopback) -> None:
     path = f"{SF}/sobjects/Case/{CASE}"
     before = loopback.call("GET", path + "?fields=Priority", headers=SF_AUTH).body
+    # The recorded page's priority (a case recorded without one reads as Medium).
     assert before == {
         "attributes": {"type": "Case", "url": path},
         "Id": CASE,
-        "Priority": "Medium",
+        "Priority": "High",
     }
-    patched = loopback.call("PATCH", path, {"Priority": "High"}, headers=SF_AUTH)
+    patched = loopback.call("PATCH", path, {"Priority": "Low"}, headers=SF_AUTH)
     assert (patched.status, patched.body) == (204, None)
     after = loopback.call("GET", path, headers=SF_AUTH).body
-    assert after["Priority"] == "High"
+    assert after["Priority"] == "Low"
     assert after["CaseNumber"] == "00001001"
     assert "CaseHistories" not in after  # relationship subqueries are not sobject fields
-    assert loopback.state()["salesforce"]["cases"] == {CASE: {"Priority": "High"}}
+    assert loopback.state()["salesforce"]["cases"] == {CASE: {"Priority": "Low"}}
     missing = loopback.call("GET", f"{SF}/sobjects/Case/500000000000000XXX", headers=SF_AUTH)
     assert (missing.status, missing.body[0]["errorCode"]) == (404, "NOT_FOUND")
     bad_field = loopback.call("GET", path + "?fields=Nope__c", headers=SF_AUTH)
