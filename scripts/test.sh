@@ -45,7 +45,8 @@ bash tests/services/postgres.sh stop "$pg" > /dev/null 2>&1 || true
 bash tests/services/postgres.sh start "$pg" > /dev/null
 trap 'bash tests/services/postgres.sh stop "$pg" > /dev/null 2>&1 || true' EXIT
 ENTITLEMENT_TEST_POSTGRES="$(cat "$pg/url")"
-export ENTITLEMENT_TEST_POSTGRES
+# The directory lets the tests restart the server mid-run (tests/services/postgres.sh restart).
+export ENTITLEMENT_TEST_POSTGRES ENTITLEMENT_TEST_POSTGRES_DIR="$pg"
 
 step "Python: build the wheel, install it into .venv, pytest, ruff, stubtest"
 bash bindings-python/scripts/test.sh

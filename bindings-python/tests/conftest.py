@@ -48,11 +48,14 @@ class PostgresServer:
 def postgres_server() -> Iterator[PostgresServer]:
     """One throwaway PostgreSQL cluster for the whole session (``tests/services/postgres.sh``,
     which installs Debian's postgresql when missing), or the server ``ENTITLEMENT_TEST_POSTGRES``
-    names when it is a ``postgresql://`` URL. Skipped only when that variable is unset and no
+    names when it is a ``postgresql://`` URL (restartable when ``ENTITLEMENT_TEST_POSTGRES_DIR``
+    names its directory). Skipped only when that variable is unset and no
     ``initdb`` is installed."""
     given = os.environ.get("ENTITLEMENT_TEST_POSTGRES", "")
     if given.startswith(("postgresql://", "postgres://")):
-        yield PostgresServer(given, None)
+        # The test command's cluster: its directory (when given) lets the tests restart it.
+        where = os.environ.get("ENTITLEMENT_TEST_POSTGRES_DIR")
+        yield PostgresServer(given, Path(where) if where else None)
         return
     if not given and not _initdb_found():
         pytest.skip(
