@@ -24,6 +24,7 @@ Every write is idempotent (``ON CONFLICT``), so running a transaction twice chan
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -600,7 +601,7 @@ class Ledger:
             new: list[PlannedDelivery] = []
             # Each delivery a microsecond after the one before: the outbox (oldest first) keeps
             # the order of the alerts and of their deliveries, as the Node job's does.
-            stamps = (format_instant(start + timedelta(microseconds=i)) for i in range(1 << 62))
+            stamps = (format_instant(start + timedelta(microseconds=i)) for i in itertools.count())
             for p in plan:
                 if self._insert_delivery(cur, p, run.run_id, next(stamps)):
                     new.append(p)
