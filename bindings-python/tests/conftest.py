@@ -54,8 +54,8 @@ def postgres_server() -> Iterator[PostgresServer]:
     given = os.environ.get("ENTITLEMENT_TEST_POSTGRES", "")
     if given.startswith(("postgresql://", "postgres://")):
         # The test command's cluster: its directory (when given) lets the tests restart it.
-        where = os.environ.get("ENTITLEMENT_TEST_POSTGRES_DIR")
-        yield PostgresServer(given, Path(where) if where else None)
+        given_dir = os.environ.get("ENTITLEMENT_TEST_POSTGRES_DIR")
+        yield PostgresServer(given, Path(given_dir) if given_dir else None)
         return
     if not given and not _initdb_found():
         pytest.skip(
