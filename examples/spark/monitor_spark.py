@@ -95,6 +95,11 @@ def main() -> None:
         default=20_000,
         help="cases of the grouped quota and rollup check (0: skip it)",
     )
+    parser.add_argument(
+        "--driver-memory",
+        default="4g",
+        help="the local JVM's heap (it holds the cached cases and the collected results)",
+    )
     args = parser.parse_args()
     counts = [int(p) for p in args.partitions.split(",")]
 
@@ -135,6 +140,8 @@ def main() -> None:
             SparkSession.builder.master("local[2]")
             .appName("entitlement-monitor")
             .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.memory", args.driver_memory)
+            .config("spark.driver.maxResultSize", "0")
             .config("spark.sql.execution.arrow.maxRecordsPerBatch", "20000")
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
