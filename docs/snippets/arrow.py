@@ -94,7 +94,10 @@ def _create_map(*cols: _Column) -> _Column:
 
 def _coalesce(*cols: _Column) -> _Column:
     return _Column(
-        lambda t: [next((v for v in row if v is not None), None) for row in zip(*[c.fn(t) for c in cols])]
+        lambda t: [
+            next((v for v in row if v is not None), None)
+            for row in zip(*[c.fn(t) for c in cols])
+        ]
     )
 
 

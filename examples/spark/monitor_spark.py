@@ -61,7 +61,9 @@ def cases_table(n: int, entitlements: list[str] | None = None) -> pa.Table:
                 else case["entitlement"],
                 "created_at": datetime.fromisoformat(case["created_at"]),
                 "fields": __import__("json").dumps(case["fields"]),
-                "events": [{**e, "at": datetime.fromisoformat(e["at"])} for e in case["events"]],
+                "events": [
+                    {**e, "at": datetime.fromisoformat(e["at"])} for e in case["events"]
+                ],
             }
         )
     return pa.Table.from_pylist(rows, schema=ea.case_schema())
@@ -79,7 +81,8 @@ def same(single: pa.Table, spark: pa.Table, keys: list[str]) -> bool:
 
 def report_tables(report: entitlement.MonitorReport) -> tuple[pa.Table, pa.Table]:
     return tuple(  # type: ignore[return-value]
-        pa.Table.from_batches([ea._for_spark(report.to_arrow(t))]) for t in ("events", "accounts")
+        pa.Table.from_batches([ea._for_spark(report.to_arrow(t))])
+        for t in ("events", "accounts")
     )
 
 
@@ -154,9 +157,13 @@ def main() -> None:
                 cases = spark.read.parquet(path).repartition(n)
                 cases.cache().count()  # read and partition once, outside the timings
                 start = time.perf_counter()
-                statuses = cases.mapInArrow(ea.spark_statuses(rules, NOW), ea.STATUS_DDL).toArrow()
+                statuses = cases.mapInArrow(
+                    ea.spark_statuses(rules, NOW), ea.STATUS_DDL
+                ).toArrow()
                 statuses_s = time.perf_counter() - start
-                ok = same(single_statuses, statuses, ["case_id", "milestone", "instance"])
+                ok = same(
+                    single_statuses, statuses, ["case_id", "milestone", "instance"]
+                )
                 results.append(
                     (
                         f"Spark mapInArrow, statuses, {n} partitions",
@@ -173,32 +180,44 @@ def main() -> None:
                 events_s = time.perf_counter() - start
                 ok = same(single_events, events, ["at", "key"])
                 results.append(
-                    (f"Spark mapInArrow, events, {n} partitions", events.num_rows, events_s, ok)
+                    (
+                        f"Spark mapInArrow, events, {n} partitions",
+                        events.num_rows,
+                        events_s,
+                        ok,
+                    )
                 )
                 del events
                 cases.unpersist()
             if args.report_cases:
-                keyed = ea.spark_with_partition_key(spark.read.parquet(spread_path), rules)
+                keyed = ea.spark_with_partition_key(
+                    spark.read.parquet(spread_path), rules
+                )
                 grouped = keyed.groupBy(ea.PARTITION_KEY)
                 start = time.perf_counter()
                 events = grouped.applyInArrow(
                     ea.spark_report(rules, NOW, REPORT_SINCE, "events"), ea.EVENT_DDL
                 ).toArrow()
                 accounts = grouped.applyInArrow(
-                    ea.spark_report(rules, NOW, REPORT_SINCE, "accounts"), ea.ACCOUNT_DDL
+                    ea.spark_report(rules, NOW, REPORT_SINCE, "accounts"),
+                    ea.ACCOUNT_DDL,
                 ).toArrow()
                 grouped_s = time.perf_counter() - start
                 ea.check_partitioned(accounts)
                 quotas = sum(
-                    1 for k in events.column("kind").to_pylist() if k in ("quota", "allowance")
+                    1
+                    for k in events.column("kind").to_pylist()
+                    if k in ("quota", "allowance")
                 )
                 ok = same(report_events, events, ["at", "key"]) and same(
                     report_accounts, accounts, ["account_id"]
                 )
                 results.append(
                     (
-                        f"Spark groupBy(account).applyInArrow, events ({quotas:,} quota and "
-                        f"allowance) + {accounts.num_rows} account rollups",
+                        (
+                            f"Spark groupBy(account).applyInArrow, events ({quotas:,} quota "
+                            f"and allowance) + {accounts.num_rows} account rollups"
+                        ),
                         events.num_rows,
                         grouped_s,
                         ok,
