@@ -8,7 +8,7 @@ cases on the New York desk, three or four milestones each), written to Parquet i
 
 1. the single-process run: ``rules.evaluate_arrow`` / ``monitor_arrow`` over the whole table;
 2. Spark: ``cases.mapInArrow(entitlement.arrow.spark_statuses(rules, now), STATUS_DDL)`` (and
-   events), collected back as Arrow;
+   events), written to Parquet;
 3. the check (Spark's results written to Parquet by the executors, then read back): the
    same rows (sorted by case, milestone and instance; events by instant and key), column for
    column; the script exits non-zero otherwise;
