@@ -9,7 +9,9 @@
 # and, outside --smoke, builds the Python wheel and the Node addon in release mode. --smoke
 # (part of scripts/test.sh) uses the wheel and addon that the test command has just built.
 # Environment: BENCH_N (instants, default 100000), BENCH_RUNS (default 5), MONITOR_CASES
-# (default 1000000), SKIP_RUST=1, SKIP_MONITOR=1.
+# (default 1000000), SKIP_RUST=1, SKIP_MONITOR=1, SPARK_CASES (off by default: PySpark in local
+# mode over that many cases, SPARK_PARTITIONS partitions (default 1,2,4), against the
+# single-process run; needs Java 17 and installs PySpark into .venv-spark).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
@@ -75,5 +77,11 @@ node benches/node/bench_calendar.js --n "${BENCH_N:-100000}" --runs "${BENCH_RUN
 if [[ -z ${SKIP_MONITOR:-} ]]; then
     echo "== Python: rules.monitor over ${MONITOR_CASES:-1000000} open cases"
     "$py" benches/python/bench_monitor.py --cases "${MONITOR_CASES:-1000000}" --runs 3 --no-reads
+fi
+if [[ -n ${SPARK_CASES:-} ]]; then
+    echo "== PySpark (local[2]): ${SPARK_CASES} cases in ${SPARK_PARTITIONS:-1,2,4} partitions vs one process"
+    ENTITLEMENT_WHEEL="$(ls "$repo"/target/wheels/entitlement-*.whl)" \
+        bash examples/spark/run.sh --cases "$SPARK_CASES" --partitions "${SPARK_PARTITIONS:-1,2,4}" \
+        --driver-memory "${SPARK_DRIVER_MEMORY:-6g}"
 fi
 echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg)"

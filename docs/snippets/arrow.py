@@ -63,3 +63,81 @@ class _Spark:
 
 
 spark = _Spark()
+
+
+# Grouped maps (`withColumn`, `groupBy(...).applyInArrow`, `toArrow`) and the few
+# `pyspark.sql.functions` that `entitlement.arrow.spark_with_partition_key` uses, evaluated over
+# the stand-in's record batches, when PySpark is not installed.
+class _Column:
+    def __init__(self, fn) -> None:
+        self.fn = fn  # table -> list of values
+
+    def __getitem__(self, key: "_Column") -> "_Column":
+        return _Column(lambda t: [m.get(k) for m, k in zip(self.fn(t), key.fn(t))])
+
+
+def _col(name: str) -> _Column:
+    return _Column(lambda t: t.column(name).to_pylist())
+
+
+def _lit(value) -> _Column:
+    return _Column(lambda t: [value] * t.num_rows)
+
+
+def _create_map(*cols: _Column) -> _Column:
+    def fn(t):
+        values = [c.fn(t) for c in cols]
+        return [dict(zip(row[0::2], row[1::2])) for row in zip(*values)]
+
+    return _Column(fn)
+
+
+def _coalesce(*cols: _Column) -> _Column:
+    return _Column(
+        lambda t: [
+            next((v for v in row if v is not None), None)
+            for row in zip(*[c.fn(t) for c in cols])
+        ]
+    )
+
+
+def _with_column(self: _Frame, name: str, column: _Column) -> _Frame:
+    table = pa.Table.from_batches(self.batches)
+    table = table.append_column(name, pa.array(column.fn(table), pa.string()))
+    return _Frame(table.to_batches())
+
+
+class _Grouped:
+    def __init__(self, frame: _Frame, name: str) -> None:
+        self.frame, self.name = frame, name
+
+    def applyInArrow(self, fn, schema: str) -> _Frame:
+        assert isinstance(schema, str)
+        table = pa.Table.from_batches(self.frame.batches)
+        keys = table.column(self.name).to_pylist()
+        out = []
+        for key in dict.fromkeys(keys):
+            rows = [i for i, k in enumerate(keys) if k == key]
+            out.extend(fn(table.take(rows)).to_batches())
+        return _Frame(out)
+
+
+_Frame.withColumn = _with_column
+_Frame.groupBy = lambda self, name: _Grouped(self, name)
+_Frame.toArrow = lambda self: pa.Table.from_batches(self.batches)
+
+try:
+    import pyspark.sql.functions  # noqa: F401
+except ImportError:
+    import sys
+    import types
+
+    _functions = types.ModuleType("pyspark.sql.functions")
+    _functions.col, _functions.lit = _col, _lit
+    _functions.create_map, _functions.coalesce = _create_map, _coalesce
+    _pyspark = types.ModuleType("pyspark")
+    _sql = types.ModuleType("pyspark.sql")
+    _pyspark.sql, _sql.functions = _sql, _functions
+    sys.modules.update(
+        {"pyspark": _pyspark, "pyspark.sql": _sql, "pyspark.sql.functions": _functions}
+    )

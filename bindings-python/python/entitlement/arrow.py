@@ -14,6 +14,13 @@ This module adapts that one call to the engines:
   meta=entitlement.arrow.status_meta())`` (``frame_events`` and ``event_meta`` for events);
 - anything else: ``record_batches(table_or_frame)`` and the two ``Ruleset`` methods.
 
+Quota and allowance events and account rollups count every case of an account together, so no
+per-case split gives them. For those, the cases go to the engine grouped by
+``partition_keys(rules)`` (the entitlement's account, else the entitlement itself), and each
+group is one ``rules.monitor`` call: ``spark_report`` for Spark's ``groupBy(...).applyInArrow``,
+``frame_report`` for Dask after ``shuffle(on=...)``; ``check_partitioned`` refuses a result in
+which one account came out of two partitions (``docs/arrow.md``, "Quotas and rollups").
+
 pyarrow is needed (``pip install pyarrow``); pandas for the Dask helpers.
 """
 
@@ -44,16 +51,24 @@ _RecordBatch = Any
 _Table = Any
 
 __all__ = [
+    "ACCOUNT_DDL",
     "EVENT_DDL",
+    "PARTITION_KEY",
     "STATUS_DDL",
+    "case_dicts",
     "case_schema",
+    "check_partitioned",
     "event_meta",
     "event_schema",
     "frame_events",
+    "frame_report",
     "frame_statuses",
+    "partition_keys",
     "record_batches",
     "spark_events",
+    "spark_report",
     "spark_statuses",
+    "spark_with_partition_key",
     "status_meta",
     "status_schema",
 ]
@@ -77,6 +92,16 @@ EVENT_DDL = (
     "quota_name string, quota_period string, quota_period_start date, quota_max_cases int, "
     "quota_fraction double, quota_used int"
 )
+
+#: The account rollups' columns (``report.to_arrow("accounts")``) as a Spark DDL string.
+ACCOUNT_DDL = (
+    "account_id string, name string, arr string, renewal_date string, "
+    "entitlements array<string>, cases int, breaches int, near_misses int, at_risk int, "
+    "projected_over boolean, over_quota_periods int, chronic_over_consumer boolean"
+)
+
+#: The column ``spark_with_partition_key`` adds and the docs group by.
+PARTITION_KEY = "partition_key"
 
 
 def case_schema() -> _Schema:
@@ -222,6 +247,148 @@ def _for_spark(batch: _RecordBatch) -> _RecordBatch:
         columns.append(column)
         fields.append(field)
     return pa.RecordBatch.from_arrays(columns, schema=pa.schema(fields))
+
+
+# --- Quotas and rollups: every case of an account in one group ---------------------------------
+
+
+def partition_keys(rules: Ruleset) -> dict[str, str]:
+    """The key that keeps quota counts, allowance use and account rollups exact, by entitlement
+    id: the entitlement's ``account.id``, else the entitlement id (the account a rollup is made
+    for, ``docs/monitor.md``). A case whose entitlement is absent or unknown counts toward no
+    quota or rollup, so any group will do: key it by its ``entitlement`` value (null or not).
+
+    Cases grouped by this key give, group by group, exactly the quota and allowance events and
+    the rollups of one run over all the cases. Grouped by case id (or by anything that splits an
+    account) each group counts only its own cases: quotas and rollups come out wrong, and
+    nothing in one group can tell. ``check_partitioned`` finds it afterwards."""
+    keys = {}
+    for entitlement in rules.to_dict().get("entitlements", []):
+        account = entitlement.get("account") or {}
+        key = account.get("id") if isinstance(account, dict) else None
+        keys[entitlement["id"]] = str(key) if key is not None else entitlement["id"]
+    return keys
+
+
+_CASE_COLUMNS = (
+    "id",
+    "entitlement",
+    "process",
+    "process_version",
+    "created_at",
+    "fields",
+    "events",
+)
+
+
+def case_dicts(cases: Any) -> list[dict[str, Any]]:
+    """The rows of a batch of cases (a pyarrow ``Table`` or ``RecordBatch`` in the layout of
+    ``docs/arrow.md``, or a pandas ``DataFrame``) as case dicts for ``rules.monitor``: ``fields``
+    read from JSON text, null struct fields of an event left out. Columns that are not case
+    columns (a partition key) are ignored."""
+    out: list[dict[str, Any]] = []
+    for batch in record_batches(cases):
+        names = [n for n in _CASE_COLUMNS if n in batch.schema.names]
+        for row in batch.select(names).to_pylist():
+            case: dict[str, Any] = {}
+            for name, value in row.items():
+                if value is None and name != "id":
+                    continue
+                if name == "fields":
+                    if isinstance(value, str):
+                        value = json.loads(value)
+                    elif isinstance(value, list):  # map<string, scalar>
+                        value = dict(value)
+                    if isinstance(value, dict):
+                        value = {k: v for k, v in value.items() if v is not None}
+                elif name == "events":
+                    value = [
+                        {k: v for k, v in e.items() if v is not None} if e is not None else e
+                        for e in value
+                    ]
+                case[name] = value
+            if "process_version" in case:
+                case["process"] = {"id": case.get("process"), "version": case["process_version"]}
+                del case["process_version"]
+            out.append(case)
+    return out
+
+
+def frame_report(
+    cases: pandas.DataFrame,
+    rules: Ruleset,
+    now: datetime | str,
+    since: datetime | str | None = None,
+    table: str = "events",
+) -> pandas.DataFrame:
+    """One ``rules.monitor`` run over a pandas partition, as the ``table`` of its report
+    (``"events"``, ``"alerts"``, ``"statuses"`` or ``"accounts"``, as ``report.to_pandas``):
+    the function for Dask's ``map_partitions`` once the cases are shuffled by
+    ``partition_keys(rules)`` (``ddf.shuffle(on=...)``), so that every account lies in one
+    partition."""
+    report = rules.monitor(case_dicts(cases), now, since)
+    return report.to_pandas(table)  # type: ignore[arg-type]
+
+
+def spark_report(
+    rules: Ruleset,
+    now: datetime | str,
+    since: datetime | str | None = None,
+    table: str = "events",
+) -> Callable[[_Table], _Table]:
+    """The function for PySpark's grouped ``applyInArrow`` (Spark 4.0 or later): one
+    ``rules.monitor`` run per group, as the ``table`` of its report (``EVENT_DDL`` for
+    ``"events"``, quota and allowance events included; ``ACCOUNT_DDL`` for ``"accounts"``;
+    ``STATUS_DDL`` for ``"statuses"``). Group by the key of ``spark_with_partition_key``::
+
+        keyed = ea.spark_with_partition_key(cases, rules)
+        events = keyed.groupBy(ea.PARTITION_KEY).applyInArrow(
+            ea.spark_report(rules, now, since), ea.EVENT_DDL)
+
+    Spark hands each group to one call whole, so every count is exact."""
+
+    def run(cases: _Table) -> _Table:
+        pa = _pyarrow()
+
+        report = rules.monitor(case_dicts(cases), now, since)
+        result = _for_spark(report.to_arrow(table))  # type: ignore[arg-type]
+        return pa.Table.from_batches([result])
+
+    return run
+
+
+def spark_with_partition_key(cases: Any, rules: Ruleset, column: str = PARTITION_KEY) -> Any:
+    """A Spark DataFrame of cases with the column ``column`` added: ``partition_keys(rules)``
+    of its ``entitlement``, the entitlement itself when it has no key."""
+    from pyspark.sql import functions as F  # type: ignore[import-not-found, unused-ignore]
+
+    keys = partition_keys(rules)
+    if not keys:
+        return cases.withColumn(column, F.col("entitlement"))
+    mapping = F.create_map(*[F.lit(x) for pair in keys.items() for x in pair])
+    return cases.withColumn(column, F.coalesce(mapping[F.col("entitlement")], F.col("entitlement")))
+
+
+def check_partitioned(accounts: Any) -> None:
+    """Raise ``ValueError`` if an account appears twice among the account rollups of several
+    groups put together (a pyarrow table or batch, a pandas DataFrame, or ``to_dict()``
+    rows): the cases were split inside an account, so its quotas and rollups were counted in
+    parts. Grouped by ``partition_keys``, each account comes out of one group only."""
+    if isinstance(accounts, list):
+        ids = [a["account_id"] for a in accounts]
+    elif hasattr(accounts, "column"):
+        ids = accounts.column("account_id").to_pylist()
+    else:
+        ids = list(accounts["account_id"])
+    seen: set[str] = set()
+    for account in ids:
+        if account in seen:
+            raise ValueError(
+                f"account {account!r} came out of more than one partition: its quota counts "
+                "and rollups were made from part of its cases each; group the cases by "
+                "entitlement.arrow.partition_keys(rules)"
+            )
+        seen.add(account)
 
 
 def _is_json(field: Any) -> bool:
