@@ -77,6 +77,8 @@ node benches/node/bench_calendar.js --n "${BENCH_N:-100000}" --runs "${BENCH_RUN
 if [[ -z ${SKIP_MONITOR:-} ]]; then
     echo "== Python: rules.monitor over ${MONITOR_CASES:-1000000} open cases"
     "$py" benches/python/bench_monitor.py --cases "${MONITOR_CASES:-1000000}" --runs 3 --no-reads
+    echo "== Node: rules.monitor over 100,000 open cases, reading every status's target"
+    node benches/node/bench_monitor.js --cases 100000 --runs 3
 fi
 if [[ -n ${SPARK_CASES:-} ]]; then
     echo "== PySpark (local[2]): ${SPARK_CASES} cases in ${SPARK_PARTITIONS:-1,2,4} partitions vs one process"

@@ -1,11 +1,12 @@
 //! Cases in: a plain JavaScript object in the case shape (`docs/cases.md`) becomes the core's
 //! `Case`.
 //!
-//! The object is read into a JSON value (see [`convert::json`] with [`Shape::Case`]): its
-//! instants (`created_at`, `events[i].at`) may be `Date`s, ISO strings with an offset or epoch
-//! milliseconds, and reach the core as RFC 3339 strings; the core then validates the case. Every
-//! error names the case, as the core's do (`case "C-1": events[2].at: ...`), and keeps the code
-//! of what is wrong.
+//! The object is read straight into a `Case` by the core's host reader
+//! (`entitlement_core::host::case`, through [`convert::case`]): its instants (`created_at`,
+//! `events[i].at`) may be `Date`s, ISO strings with an offset or epoch milliseconds. A case
+//! that is not plainly valid is read again into a JSON value (see [`convert::json`]) for the
+//! core to say what is wrong, so every error is that of the JSON path: it names the case, as
+//! the core's do (`case "C-1": events[2].at: ...`), and keeps the code of what is wrong.
 
 use entitlement_core::Error as CoreError;
 use entitlement_core::host::case_label;
@@ -13,7 +14,7 @@ use entitlement_core::rules::{Case, CaseBatch, OnError};
 use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
 use napi::{JsValue, ValueType};
 
-use crate::convert::{self, Shape};
+use crate::convert;
 use crate::error::NodeError;
 
 /// What a case looks like, for the message when something else is given.
@@ -23,27 +24,34 @@ const CASE_EXPECTED: &str = "a case object such as {id: \"C-1\", entitlement: \"
 /// Reads the case at `path` (`case`, or `cases[3]` in a list); `position` names a case that has
 /// no readable id (`#3`), as the core does.
 pub fn read(value: &Unknown<'_>, path: &str, position: usize) -> Result<Case, NodeError> {
+    read_at(value, &|| path.to_string(), position)
+}
+
+/// [`read`], with the path made only for an error (a list of cases reads many).
+fn read_at(
+    value: &Unknown<'_>,
+    path: &dyn Fn() -> String,
+    position: usize,
+) -> Result<Case, NodeError> {
     if !convert::is_object(value)? {
         return Err(CoreError::InvalidType {
-            path: path.to_string(),
+            path: path(),
             expected: CASE_EXPECTED.into(),
             found: convert::describe(value),
         }
         .in_argument()
         .into());
     }
-    // The id is read before the walk, so that an error anywhere in the case can name it. A
-    // getter that throws here throws out of the call, as it would during the walk.
-    let label = label(value, position)?;
-    let no_embed = |_: &Unknown<'_>| -> Result<_, NodeError> { Ok(None) };
-    let doc = convert::json(value, Shape::Case, &no_embed).map_err(|err| match err {
-        NodeError::Core(error) => NodeError::Core(CoreError::InCase {
-            case: label,
+    match convert::case(value, position) {
+        Ok(read) => Ok(read?),
+        // The error names the case by its id, read once the walk has failed (a getter that
+        // throws there throws out of the call, as it would have during the walk).
+        Err(NodeError::Core(error)) => Err(NodeError::Core(CoreError::InCase {
+            case: label(value, position)?,
             error: Box::new(error),
-        }),
-        other => other,
-    })?;
-    Ok(Case::from_value_at(&doc, position)?)
+        })),
+        Err(other) => Err(other),
+    }
 }
 
 /// Reads a list of cases (the argument named `path`, such as `cases`); an error names the item
@@ -64,9 +72,9 @@ pub fn read_list(value: &Unknown<'_>, path: &str) -> Result<Vec<Case>, NodeError
     for index in 0..array.len() {
         // Whatever the item's reading makes in JavaScript is released once it is read.
         let _scope = convert::Scope::open(env)?;
-        let item_path = format!("{path}[{index}]");
-        let item = convert::element(&array, index, || item_path.clone())?;
-        list.push(read(&item, &item_path, index as usize)?);
+        let item_path = || format!("{path}[{index}]");
+        let item = convert::element(&array, index, item_path)?;
+        list.push(read_at(&item, &item_path, index as usize)?);
     }
     Ok(list)
 }
@@ -97,9 +105,9 @@ pub fn read_batch(
     let env = value.value().env;
     for index in 0..array.len() {
         let _scope = convert::Scope::open(env)?;
-        let item_path = format!("{path}[{index}]");
-        let item = convert::element(&array, index, || item_path.clone())?;
-        match read(&item, &item_path, index as usize) {
+        let item_path = || format!("{path}[{index}]");
+        let item = convert::element(&array, index, item_path)?;
+        match read_at(&item, &item_path, index as usize) {
             Ok(case) => batch.push(Ok(case)),
             Err(NodeError::Core(error)) => batch.push(Err(error)),
             Err(other) => return Err(other),

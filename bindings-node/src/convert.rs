@@ -22,6 +22,7 @@ use std::marker::PhantomData;
 use entitlement_core::error::HostProblem;
 use entitlement_core::host::CaseSlot;
 use entitlement_core::host::read::{self, HostKind, HostReader};
+use entitlement_core::rules::Case;
 use entitlement_core::time::check_instant;
 use entitlement_core::{Error as CoreError, MAX_MICROS, MIN_MICROS};
 use napi::bindgen_prelude::{Array, FromNapiValue, JsObjectValue, Object, Unknown, Utf16String};
@@ -241,6 +242,13 @@ pub fn string(value: &Unknown<'_>, path: &str, expected: &str) -> Result<String,
 /// deduplicated away as the other's (a PagerDuty `dedup_key`). U+FFFD is in the UTF-8 text of
 /// every ill-formed string, so only a string that holds one is read a second time, as UTF-16.
 pub fn text(value: &Unknown<'_>, path: impl FnOnce() -> String) -> Result<String, NodeError> {
+    match short_text(value)? {
+        Some(Ok(s)) => return Ok(s),
+        Some(Err((unit, index, _))) => {
+            return Err(lone_surrogate_error(path(), "the string", unit, index));
+        }
+        None => {}
+    }
     let s = unsafe { value.cast::<String>() }?;
     if s.contains('\u{FFFD}') {
         let units = unsafe { value.cast::<Utf16String>() }?;
@@ -249,6 +257,49 @@ pub fn text(value: &Unknown<'_>, path: impl FnOnce() -> String) -> Result<String
         }
     }
     Ok(s)
+}
+
+/// Strings shorter than this many UTF-16 units (ids, keys, names, instants: nearly every string
+/// of a case) are read in one Node-API call into a buffer on the stack; longer ones as UTF-8
+/// (two calls, one to measure), which does not widen a long one-byte string to UTF-16.
+const SHORT_TEXT: usize = 128;
+
+/// The text of a string value (the value must be one) shorter than [`SHORT_TEXT`] units; or its
+/// first lone surrogate, that one's index and the text as Node-API would write it (each lone
+/// surrogate replaced by U+FFFD); `None` for a longer string.
+#[allow(clippy::type_complexity)]
+fn short_text(
+    value: &Unknown<'_>,
+) -> Result<Option<Result<String, (u16, usize, String)>>, NodeError> {
+    let mut units = [0u16; SHORT_TEXT];
+    let mut len = 0usize;
+    // SAFETY: the value is a string of the current call; `units` holds `SHORT_TEXT` units and
+    // Node-API writes at most that many, the terminating NUL included.
+    let status = unsafe {
+        sys::napi_get_value_string_utf16(
+            value.value().env,
+            value.raw(),
+            units.as_mut_ptr(),
+            SHORT_TEXT,
+            &mut len,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::new(napi::Status::from(status), "cannot read a string").into());
+    }
+    // `len` units were copied: all of them when fewer than the buffer holds (less the NUL).
+    if len >= SHORT_TEXT - 1 {
+        return Ok(None);
+    }
+    let units = &units[..len];
+    if units.iter().all(|&u| u < 0x80) {
+        let ascii: Vec<u8> = units.iter().map(|&u| u as u8).collect();
+        return Ok(Some(Ok(String::from_utf8(ascii).unwrap_or_default())));
+    }
+    if let Some((unit, index)) = lone_surrogate(units) {
+        return Ok(Some(Err((unit, index, String::from_utf16_lossy(units)))));
+    }
+    Ok(Some(Ok(String::from_utf16_lossy(units))))
 }
 
 /// The first lone surrogate of UTF-16 text and its index, if any.
@@ -383,6 +434,21 @@ pub fn json(value: &Unknown<'_>, shape: Shape, embed: Embed<'_>) -> Result<Value
     read::to_json(&reader, value, slot).map_err(|e| shape.place(e))
 }
 
+/// Reads a case object straight into the core's `Case` ([`entitlement_core::host::case`]: the
+/// same case, or the same error, as [`json`] with [`Shape::Case`] then `Case::from_value_at`).
+/// The outer error is the walk's, placed in the argument and not yet in the case; the inner one
+/// the core's, naming the case.
+pub fn case(value: &Unknown<'_>, position: usize) -> Result<Result<Case, CoreError>, NodeError> {
+    let no_embed = |_: &Unknown<'_>| -> Result<Option<Value>, NodeError> { Ok(None) };
+    let reader = JsReader {
+        shape: Shape::Case,
+        embed: &no_embed,
+        env: PhantomData,
+    };
+    entitlement_core::host::case::read_case(&reader, value, position)
+        .map_err(|e| Shape::Case.place(e))
+}
+
 /// What a JavaScript value is, for the core's walk.
 struct JsReader<'a, 'env> {
     shape: Shape,
@@ -407,13 +473,14 @@ impl<'env> HostReader for JsReader<'_, 'env> {
         let kind = value.get_type()?;
         if slot == CaseSlot::Instant {
             // Strings go to the core as they are, so that a case read from JSON text and the
-            // same case given as an object give the same errors; Dates and numbers become RFC
-            // 3339. What is no instant in any form (null, a boolean, an array, a plain object)
-            // goes to the core as it is too, which names it `invalid_type` as Rust and Python do.
+            // same case given as an object give the same errors; Dates and numbers are instants
+            // (written in RFC 3339 where the case is read as JSON). What is no instant in any
+            // form (null, a boolean, an array, a plain object) goes to the core as it is too,
+            // which names it `invalid_type` as Rust and Python do.
             match kind {
                 ValueType::String | ValueType::Null | ValueType::Boolean => {}
                 ValueType::Object if !value.is_date()? => {}
-                _ => return Ok(HostKind::Text(rfc3339(instant(value, path)?)?)),
+                _ => return Ok(HostKind::Instant(date(instant(value, path)?)?)),
             }
         }
         Ok(match kind {
@@ -508,17 +575,18 @@ impl<'env> HostReader for JsReader<'_, 'env> {
 /// A property name as text; one with a lone surrogate is refused (see [`text`]), naming the
 /// object that holds it.
 fn key_text(key: &Unknown<'_>, path: &str) -> Result<String, NodeError> {
+    let refused = |name: &str, unit: u16, index: usize| {
+        let shown = format!("{name:?}");
+        lone_surrogate_error(path.to_owned(), &format!("the key {shown}"), unit, index)
+    };
+    if let Some(read) = short_text(key)? {
+        return read.map_err(|(unit, index, name)| refused(&name, unit, index));
+    }
     let name = unsafe { key.cast::<String>() }?;
     if name.contains('\u{FFFD}') {
         let units = unsafe { key.cast::<Utf16String>() }?;
         if let Some((unit, index)) = lone_surrogate(&units) {
-            let shown = format!("{name:?}");
-            return Err(lone_surrogate_error(
-                path.to_owned(),
-                &format!("the key {shown}"),
-                unit,
-                index,
-            ));
+            return Err(refused(&name, unit, index));
         }
     }
     Ok(name)

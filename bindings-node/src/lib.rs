@@ -26,6 +26,8 @@ pub mod ledger;
 mod results;
 mod rules;
 mod ser;
+#[cfg_attr(test, allow(dead_code))]
+mod statuses;
 mod tables;
 
 pub use alert::Alert;

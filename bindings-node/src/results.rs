@@ -236,7 +236,7 @@ fn statuses(env: sys::napi_env, list: Vec<&CoreMilestoneStatus>) -> Result<Js, N
 }
 
 /// The fields of each result type, by the core's snake_case names, from the result schema.
-fn fields(name: &str) -> &'static [&'static str] {
+pub(crate) fn fields(name: &str) -> &'static [&'static str] {
     static FIELDS: OnceLock<HashMap<String, &'static [&'static str]>> = OnceLock::new();
     let all = FIELDS.get_or_init(|| {
         let schema = entitlement_core::host::result_schema();
@@ -297,7 +297,7 @@ unsafe extern "C" fn to_json<T: Wrapped>(
 ///
 /// # Safety
 /// `env` and `this` must be the callback's; the reference must not outlive the callback.
-unsafe fn unwrap<T: Wrapped>(
+pub(crate) unsafe fn unwrap<T: Wrapped>(
     env: sys::napi_env,
     this: sys::napi_value,
 ) -> napi::Result<&'static T> {
@@ -346,7 +346,10 @@ unsafe fn receiver(
 }
 
 /// The callback's value, or its error thrown.
-unsafe fn answer(env: sys::napi_env, result: napi::Result<sys::napi_value>) -> sys::napi_value {
+pub(crate) unsafe fn answer(
+    env: sys::napi_env,
+    result: napi::Result<sys::napi_value>,
+) -> sys::napi_value {
     match result {
         Ok(value) => value,
         Err(err) => {
@@ -446,7 +449,11 @@ fn define_class<T: Wrapped>(env: sys::napi_env, exports: &Object<'_>) -> napi::R
 }
 
 /// The property `name` of `object` (a class of the module, its prototype).
-fn named(env: sys::napi_env, object: sys::napi_value, name: &str) -> napi::Result<sys::napi_value> {
+pub(crate) fn named(
+    env: sys::napi_env,
+    object: sys::napi_value,
+    name: &str,
+) -> napi::Result<sys::napi_value> {
     let key = std::ffi::CString::new(name).map_err(|e| napi::Error::from_reason(e.to_string()))?;
     let mut out = std::ptr::null_mut();
     // SAFETY: `env` is the module's and `object` one of its values; `out` is a local.
@@ -471,6 +478,8 @@ pub fn define(exports: Object<'_>, env: Env) -> napi::Result<()> {
     define_class::<MonitorEvent>(env, &exports)?;
     define_class::<Alert>(env, &exports)?;
     define_class::<MonitorReport>(env, &exports)?;
+    // The report's lists of statuses are made without one call into the addon per status.
+    crate::statuses::install(env, &exports)?;
     Ok(())
 }
 
