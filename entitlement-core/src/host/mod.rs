@@ -9,6 +9,7 @@
 
 use crate::error::{Error, Result};
 
+pub mod case;
 pub mod read;
 pub mod write;
 
