@@ -64,7 +64,7 @@
 //!
 //! // Errors are the reference path's: here from `Case::from_value_at`, naming the case.
 //! let err = read_case(&Toy, &json!({"created_at": "2026-03-06T21:00:00Z"}), 4).unwrap().unwrap_err();
-//! assert_eq!(err.to_string(), "case \"#4\": missing key `id`");
+//! assert_eq!(err.to_string(), "case \"#4\": (top level): missing required key `id`");
 //! ```
 
 use chrono::{DateTime, Utc};
