@@ -18,12 +18,21 @@ Measured, each the median of ``--runs`` runs (``time.perf_counter``):
 - reading the results: ``report.events`` and ``report.alerts``, ``report.statuses`` (a
   ``MilestoneStatus`` per open milestone), ``report.to_json()``, and
   ``report.to_pandas("statuses")`` when pandas is installed;
-- peak RSS of the process (``resource.getrusage``) after each step.
+- peak RSS of the process (``resource.getrusage``) after each step;
+- the memory each call adds per open case: the peak RSS during the call (``VmHWM`` of
+  ``/proc/self/status``, reset before the call by writing ``5`` to ``/proc/self/clear_refs``)
+  minus the RSS before it (the interpreter and the input: the case dicts, or the record batch),
+  over the number of cases (issue 17's goal: at most 1.5 KB);
+- the loop a user writes today without the library: one ``workclock`` ``add`` per milestone
+  deadline (1 h, 4 h and 8 h business hours from ``created_at``, on the New York desk's hours
+  with the US federal holidays), timed on ``--sample`` cases and reported per case next to
+  ``monitor_arrow``'s cost per case, with the ratio (the goal: at least 50x).
 
 Run from the repository root, with the wheel installed (``bash bindings-python/scripts/test.sh``
 installs it into ``.venv``)::
 
     .venv/bin/python benches/python/bench_monitor.py [--cases 100000] [--runs 5] [--no-reads]
+        [--sample 20000]
 """
 
 from __future__ import annotations
@@ -74,9 +83,7 @@ def open_cases(n: int) -> list[dict[str, Any]]:
         if r % 3 == 0:
             events.append({"at": at(5 + r % 90), "type": "agent_reply"})
         if r % 5 == 0:
-            events.append(
-                {"at": at(100), "type": "status", "to": "Waiting on Customer"}
-            )
+            events.append({"at": at(100), "type": "status", "to": "Waiting on Customer"})
             events.append({"at": at(400), "type": "customer_reply"})
             events.append({"at": at(400), "type": "status", "to": "Open"})
         cases.append(
@@ -95,6 +102,59 @@ def peak_rss_mib() -> float:
     # Linux reports kibibytes (macOS bytes).
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _status_kib(key: str) -> int | None:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def call_memory(fn: Callable[[], Any]) -> tuple[Any, int | None]:
+    """The result of `fn()` and the bytes its call added at its peak: VmHWM after the call
+    (reset just before it) minus VmRSS before it. `None` where /proc cannot say."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        return fn(), None
+    before = _status_kib("VmRSS")
+    result = fn()
+    peak = _status_kib("VmHWM")
+    if before is None or peak is None:
+        return result, None
+    return result, (peak - before) * 1024
+
+
+def workclock_loop(cases: list[dict[str, Any]]) -> tuple[float, int] | None:
+    """Seconds for the loop a user writes today, one workclock `add` per milestone deadline
+    of each case, and the number of adds; `None` when workclock is not installed."""
+    try:
+        import holidays
+        import workclock
+    except ImportError:
+        return None
+    from datetime import time as clock
+
+    days = sorted(holidays.US(years=range(2024, 2033)))
+    schedule = workclock.Schedule(
+        [
+            workclock.WorkDay(clock(9), clock(17), days=range(5)),
+            workclock.Break(clock(12), clock(13), days=range(5)),
+            workclock.Holidays(days),
+        ],
+        time_zone="America/New_York",
+    )
+    targets = [timedelta(hours=h) for h in (1, 4, 8)]
+    created = [datetime.fromisoformat(c["created_at"]) for c in cases]
+    start = time.perf_counter()
+    deadlines = [schedule.add(t, d) for t in created for d in targets]
+    return time.perf_counter() - start, len(deadlines)
 
 
 def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, float, float, Any]:
@@ -118,11 +178,19 @@ def main() -> None:
         action="store_true",
         help="skip reading the report (statuses, to_json, to_pandas): for very large runs",
     )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=20_000,
+        help="cases of the workclock loop (timed on a sample: it is slow)",
+    )
     args = parser.parse_args()
     n, runs = args.cases, args.runs
 
     rules = Ruleset.load(RULES_PATH)
     rows: list[tuple[str, str, str, str]] = []
+    monitor_arrow: float | None = None
+    arrow_added: int | None = None
 
     def row(step: str, seconds: float | None, note: str) -> None:
         shown = "" if seconds is None else f"{seconds:8.3f}"
@@ -157,9 +225,10 @@ def main() -> None:
         f"min {lo:.3f}, max {hi:.3f}",
     )
 
-    med, lo, hi, report = median_time(
-        lambda: rules.monitor(cases, NOW, since=SINCE), runs
-    )
+    report, monitor_added = call_memory(lambda: rules.monitor(cases, NOW, since=SINCE))
+    del report
+    med, lo, hi, report = median_time(lambda: rules.monitor(cases, NOW, since=SINCE), runs)
+    monitor_dicts = med
     row("rules.monitor (15-minute window), all", med, f"min {lo:.3f}, max {hi:.3f}")
     row("  of which the core: monitor - conversion", med - conversion, "")
 
@@ -197,10 +266,7 @@ def main() -> None:
                     "entitlement": c["entitlement"],
                     "created_at": datetime.fromisoformat(c["created_at"]),
                     "fields": json.dumps(c["fields"]),
-                    "events": [
-                        {**e, "at": datetime.fromisoformat(e["at"])}
-                        for e in c["events"]
-                    ],
+                    "events": [{**e, "at": datetime.fromisoformat(e["at"])} for e in c["events"]],
                 }
                 for c in cases
             ],
@@ -211,9 +277,10 @@ def main() -> None:
             time.perf_counter() - start,
             "not the library's work",
         )
-        med, lo, hi, events = median_time(
-            lambda: rules.monitor_arrow(batch, NOW, SINCE), runs
-        )
+        events, arrow_added = call_memory(lambda: rules.monitor_arrow(batch, NOW, SINCE))
+        del events
+        med, lo, hi, events = median_time(lambda: rules.monitor_arrow(batch, NOW, SINCE), runs)
+        monitor_arrow = med
         row(
             "rules.monitor_arrow (milestone events)",
             med,
@@ -226,6 +293,12 @@ def main() -> None:
             f"min {lo:.3f}, max {hi:.3f}; {table.num_rows:,} rows",
         )
         del batch, table, events
+
+    # The loop a user writes today, on a sample (it costs microseconds a deadline).
+    sample = cases[: args.sample]
+    loop = workclock_loop(sample)
+    if loop is None:
+        row("workclock loop (one add per deadline)", None, "workclock is not installed")
 
     # Counted last: reading `statuses` and `cases` builds a Python object per item.
     counts = (
@@ -242,13 +315,50 @@ def main() -> None:
         f"({rss_cases:.0f} MiB after building the case dicts)"
     )
     print()
-    widths = [
-        max(len(r[i]) for r in [("step", "s", "us/case", "note"), *rows])
-        for i in range(4)
-    ]
+    print_goals(n, monitor_dicts, monitor_arrow, monitor_added, arrow_added, loop, len(sample))
+    print()
+    widths = [max(len(r[i]) for r in [("step", "s", "us/case", "note"), *rows]) for i in range(4)]
     header = ("step", "s", "us/case", "note")
     for r in [header, tuple("-" * w for w in widths), *rows]:
         print(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}")
+
+
+def print_goals(
+    n: int,
+    monitor_dicts: float,
+    monitor_arrow: float | None,
+    monitor_added: int | None,
+    arrow_added: int | None,
+    loop: tuple[float, int] | None,
+    sample: int,
+) -> None:
+    """Issue 17's figures side by side: seconds, memory added per open case, and the ratio to
+    the workclock loop per case."""
+    print("issue 17 goals (per run of", f"{n:,} open cases):")
+
+    def added(value: int | None) -> str:
+        return "-" if value is None else f"{value / n:,.0f} B per open case"
+
+    if monitor_arrow is not None:
+        print(
+            f"  monitor_arrow: {monitor_arrow:.3f} s ({monitor_arrow / n * 1e6:.2f} us/case), "
+            f"memory added {added(arrow_added)}  [goal at 1M: <= 2 s, <= 1.5 KB]"
+        )
+    print(
+        f"  monitor (dicts): {monitor_dicts:.3f} s ({monitor_dicts / n * 1e6:.2f} us/case), "
+        f"memory added {added(monitor_added)}  [goal at 1M: <= 4 s, <= 1.5 KB]"
+    )
+    if loop is not None:
+        seconds, adds = loop
+        per_case = seconds / sample * 1e6
+        line = (
+            f"  workclock loop: {seconds:.3f} s for {sample:,} cases ({adds:,} adds), "
+            f"{per_case:.2f} us/case"
+        )
+        if monitor_arrow is not None:
+            ratio = per_case / (monitor_arrow / n * 1e6)
+            line += f"; monitor_arrow is {ratio:.1f}x faster per case  [goal: >= 50x]"
+        print(line)
 
 
 if __name__ == "__main__":

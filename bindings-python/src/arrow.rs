@@ -4,9 +4,10 @@
 //! Dask's `map_partitions` and inside PySpark's `mapInArrow`. The column layouts are in
 //! `docs/arrow.md`; `entitlement.arrow` holds the schemas and the Dask and Spark adapters.
 //!
-//! Each row becomes a case document (`docs/rules.md`, "Cases"; instants as RFC 3339 text) and is validated
-//! by the core exactly as a dict case is, so errors name the case and the path inside it
-//! (`case "C-1": events[2].at: ...`). Rows are read, validated and replayed without the GIL, in
+//! Each row is read straight into the core's case (`Cases::case`); a row that it cannot read
+//! becomes a case document (`docs/rules.md`, "Cases"; instants as RFC 3339 text) validated by
+//! the core exactly as a dict case is, so errors name the case and the path inside it
+//! (`case "C-1": events[2].at: ...`), as they always did. Rows are read, validated and replayed without the GIL, in
 //! parallel.
 
 use arrow_array::cast::AsArray;
@@ -17,6 +18,7 @@ use arrow_array::types::{
 use arrow_array::{Array, ArrayRef, RecordBatch, StructArray};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, Utc};
+use entitlement_core::host::case::EventParts;
 use entitlement_core::rules::{Case, CaseBatch, CaseError, OnError, Ruleset as CoreRuleset};
 use entitlement_core::{Error, Result};
 use pyo3::intern;
@@ -156,6 +158,23 @@ impl<'a> Instants<'a> {
                 other,
             )),
         }
+    }
+
+    /// The instant at row `i`, for the direct read: `None` when null or when [`Instants::text`]
+    /// would refuse it.
+    fn instant(self, i: usize) -> Option<DateTime<Utc>> {
+        if self.array.is_null(i) {
+            return None;
+        }
+        let v = self.values[i];
+        let us = match self.unit {
+            TimeUnit::Second => v.checked_mul(1_000_000)?,
+            TimeUnit::Millisecond => v.checked_mul(1_000)?,
+            TimeUnit::Microsecond => v,
+            TimeUnit::Nanosecond if v % 1000 == 0 => v / 1000,
+            TimeUnit::Nanosecond => return None,
+        };
+        DateTime::<Utc>::from_timestamp_micros(entitlement_core::time::check_instant(us, "").ok()?)
     }
 
     /// The instant at row `i` as RFC 3339 text (the core's form), `None` when null; a
@@ -346,6 +365,98 @@ impl<'a> Cases<'a> {
             created_at: Instants::of(created, CREATED_AT)?,
             fields: fields_column,
             events,
+        })
+    }
+
+    /// Row `i` read straight into the core's case, without a case document: `None` for a row
+    /// that the reference path ([`Cases::row`], then `Case::from_value_at`) would refuse or
+    /// that is unusual (a `process` column), which is then read that way, so that its error
+    /// is the one it always was. Where this gives a case it is the reference path's case.
+    fn case(&self, i: usize) -> Option<Case> {
+        let id = self.ids.get(i).filter(|id| !id.is_empty())?.to_owned();
+        if self.process.is_some_and(|p| p.get(i).is_some()) {
+            return None;
+        }
+        let entitlement = self.entitlement.and_then(|t| t.get(i)).map(str::to_owned);
+        let created_at = self.created_at.instant(i)?;
+        let mut fields = Map::new();
+        match &self.fields {
+            Some(Fields::Json(t)) => {
+                if let Some(text) = t.get(i) {
+                    match serde_json::from_str(text).ok()? {
+                        Value::Null => {}
+                        Value::Object(map)
+                            if map
+                                .values()
+                                .all(|v| !matches!(v, Value::Array(_) | Value::Object(_))) =>
+                        {
+                            fields = map
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            Some(Fields::Struct(s)) if s.is_valid(i) => {
+                for (f, child) in s.fields().iter().zip(s.columns()) {
+                    let v = scalar(child.as_ref(), i, "").ok()?;
+                    if !v.is_null() {
+                        fields.insert(f.name().clone(), v);
+                    }
+                }
+            }
+            Some(Fields::Map(m)) if m.is_valid(i) => {
+                let (keys, values) = (m.keys(), m.values());
+                let keys = Text::of(keys.as_ref())?;
+                let offsets = m.value_offsets();
+                for k in offsets[i] as usize..offsets[i + 1] as usize {
+                    let key = keys.get(k)?.to_owned();
+                    fields.insert(key, scalar(values.as_ref(), k, "").ok()?);
+                }
+            }
+            _ => {}
+        }
+        let mut list = Vec::new();
+        if let Some(events) = &self.events
+            && events.list.is_valid(i)
+        {
+            let (start, end) = events.offsets[i];
+            if end - start > entitlement_core::rules::MAX_EVENTS {
+                return None;
+            }
+            list.reserve(end - start);
+            for k in start..end {
+                if events.items.is_null(k) {
+                    return None;
+                }
+                let mut parts = EventParts {
+                    at: events.at.instant(k)?,
+                    kind: events.kind.get(k)?.to_owned(),
+                    to: None,
+                    from: None,
+                    field: None,
+                    id: None,
+                };
+                for &(name, column) in &events.others {
+                    if column.is_valid(k) {
+                        let v = Some(scalar(column, k, "").ok()?);
+                        match name {
+                            "to" => parts.to = v,
+                            "from" => parts.from = v,
+                            "field" => parts.field = v,
+                            _ => parts.id = v,
+                        }
+                    }
+                }
+                list.push(parts.event(created_at)?);
+            }
+        }
+        Some(Case {
+            id,
+            entitlement,
+            process: None,
+            created_at,
+            fields,
+            events: list,
         })
     }
 
@@ -541,6 +652,9 @@ pub(crate) fn cases_of(batch: &StructArray) -> Result<Vec<Case>> {
                 }),
             });
         }
+        if let Some(case) = columns.case(i) {
+            return Ok(case);
+        }
         let value = columns.row(i).map_err(|error| Error::InCase {
             case: entitlement_core::host::case_label(columns.ids.get(i), i),
             error: Box::new(error),
@@ -567,6 +681,9 @@ fn case_batch(batch: &StructArray) -> Result<CaseBatch> {
                     found: "null".into(),
                 }),
             });
+        }
+        if let Some(case) = columns.case(i) {
+            return Ok(case);
         }
         let value = columns.row(i).map_err(|error| Error::InCase {
             case: entitlement_core::host::case_label(columns.ids.get(i), i),

@@ -300,6 +300,21 @@ pub(crate) fn to_json_in(value: &Bound<'_, PyAny>, origin: Origin<'_>) -> Result
     read::to_json(&PyReader(PhantomData), value, slot).map_err(|e| origin.place_failure(e))
 }
 
+/// A case (a dict in the document shape) read straight into the core's case by the core's one
+/// case reader (`entitlement_core::host::case`), with no JSON value in between. The outer
+/// error is a failure to convert a value (an `InputError` naming the case and the path inside
+/// it, as [`to_json_in`] gives) or a Python exception; the inner one is the core's error about
+/// the case, exactly as `Case::from_value_at` gives it for the converted case.
+pub(crate) fn read_case(
+    case: &Bound<'_, PyAny>,
+    position: usize,
+) -> Result<entitlement_core::Result<entitlement_core::Case>> {
+    entitlement_core::host::case::read_case(&PyReader(PhantomData), case, position).map_err(|e| {
+        let label = case_label(case, position);
+        Origin::Case(&label).place_failure(e)
+    })
+}
+
 /// Converts a part of a document that sits at `path` (`hours.mon`), `depth` levels down.
 pub(crate) fn to_json_at(
     value: &Bound<'_, PyAny>,

@@ -13,11 +13,10 @@ use entitlement_core::schema::ruleset_schema;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple, PyType};
-use serde_json::Value;
 
 use crate::case_error::{CaseError, on_error_arg};
 use crate::check::CheckWarning;
-use crate::convert::{Origin, case_label, instant_arg, sequence, string_arg, to_json, to_json_in};
+use crate::convert::{instant_arg, read_case, sequence, string_arg, to_json};
 use crate::error::{Failure, Result, detached};
 use crate::monitor::MonitorReport;
 use crate::results::objects;
@@ -76,12 +75,6 @@ impl Ruleset {
     }
 }
 
-/// A case dict as a JSON value; errors name the case by its id (or `#position`).
-fn case_value(case: &Bound<'_, PyAny>, position: usize) -> Result<Value> {
-    let label = case_label(case, position);
-    to_json_in(case, Origin::Case(&label))
-}
-
 /// Arrow data (a pyarrow `Table` or `RecordBatch`, a data frame that exports a stream) given
 /// where a list of case dicts goes: iterating it would yield its columns (or their names) as
 /// "cases", and an error about the first of them would not say what to do.
@@ -108,23 +101,29 @@ fn refuse_arrow(cases: &Bound<'_, PyAny>) -> Result<()> {
     Ok(())
 }
 
-/// An iterable of case dicts as the core's cases, a chunk at a time: each chunk is converted
-/// to JSON values with the GIL (it reads Python objects), then validated without it, in
-/// parallel, and its values dropped, so that a large list is never held as JSON whole (for a
-/// million cases that was 3 GB on top of the dicts).
-fn cases_of(py: Python<'_>, cases: &Bound<'_, PyAny>) -> Result<Vec<Case>> {
+/// An iterable of case dicts as the core's cases, read straight into them with the GIL held
+/// (`convert::read_case`: no JSON value per case), a chunk at a time. Within a chunk a value
+/// that cannot be converted raises before a case that the core refuses, as when the chunk was
+/// first converted whole and then validated: the error raised is the one it always was.
+fn cases_of(_py: Python<'_>, cases: &Bound<'_, PyAny>) -> Result<Vec<Case>> {
     const CHUNK: usize = 32 * 1024;
     refuse_arrow(cases)?;
     let items = sequence(cases, "cases")?;
     let mut out = Vec::with_capacity(items.len());
     for (k, chunk) in items.chunks(CHUNK).enumerate() {
         let first = k * CHUNK;
-        let values = chunk
-            .iter()
-            .enumerate()
-            .map(|(j, case)| case_value(case, first + j))
-            .collect::<Result<Vec<Value>>>()?;
-        out.extend(detached(py, move || Case::from_values(values, first))?);
+        let mut refused = None;
+        for (j, case) in chunk.iter().enumerate() {
+            match read_case(case, first + j)? {
+                Ok(case) => out.push(case),
+                Err(error) => {
+                    refused.get_or_insert(error);
+                }
+            }
+        }
+        if let Some(error) = refused {
+            return Err(error.into());
+        }
     }
     Ok(out)
 }
@@ -135,27 +134,18 @@ fn cases_of(py: Python<'_>, cases: &Bound<'_, PyAny>) -> Result<Vec<Case>> {
 /// exception that Python code raised while a case was read (a `tzinfo` whose `utcoffset`
 /// raises, a `KeyboardInterrupt`) is not a bad record: it propagates.
 fn case_batch(py: Python<'_>, cases: &Bound<'_, PyAny>, on_error: OnError) -> Result<CaseBatch> {
-    const CHUNK: usize = 32 * 1024;
     if on_error == OnError::Raise {
         return Ok(CaseBatch::from(cases_of(py, cases)?));
     }
     refuse_arrow(cases)?;
     let items = sequence(cases, "cases")?;
     let mut batch = CaseBatch::new();
-    for (k, chunk) in items.chunks(CHUNK).enumerate() {
-        let first = k * CHUNK;
-        let mut values = Vec::with_capacity(chunk.len());
-        for (j, case) in chunk.iter().enumerate() {
-            values.push(match case_value(case, first + j) {
-                Ok(value) => Ok(value),
-                Err(Failure::Core(error)) => Err(error),
-                Err(other) => return Err(other),
-            });
-        }
-        batch = detached(py, move || {
-            batch.read_values(values);
-            Ok::<_, Error>(batch)
-        })?;
+    for (position, case) in items.iter().enumerate() {
+        batch.push(match read_case(case, position) {
+            Ok(read) => read,
+            Err(Failure::Core(error)) => Err(error),
+            Err(other) => return Err(other),
+        });
     }
     Ok(batch)
 }
@@ -267,8 +257,11 @@ impl Ruleset {
         case: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
     ) -> Result<Bound<'py, PyList>> {
-        let (case, now) = (case_value(case, 0)?, instant_arg(now, "now")?);
-        let result = detached(py, || self.inner.evaluate(&Case::from_value(&case)?, now))?;
+        // A case the core refuses raises after a bad `now`, as it did when it was validated
+        // with the GIL released.
+        let (case, now) = (read_case(case, 0)?, instant_arg(now, "now")?);
+        let case = case?;
+        let result = detached(py, || self.inner.evaluate(&case, now))?;
         Ok(objects(py, &result, MilestoneStatus::wrap)?.cast_into::<PyList>()?)
     }
 
@@ -375,11 +368,11 @@ impl Ruleset {
         case: &Bound<'_, PyAny>,
         now: &Bound<'_, PyAny>,
     ) -> Result<CaseEvaluation> {
-        let (case, now) = (case_value(case, 0)?, instant_arg(now, "now")?);
-        detached(py, || {
-            self.inner.evaluate_case(&Case::from_value(&case)?, now)
-        })
-        .map(CaseEvaluation::wrap)
+        // A case the core refuses raises after a bad `now`, as it did when it was validated
+        // with the GIL released.
+        let (case, now) = (read_case(case, 0)?, instant_arg(now, "now")?);
+        let case = case?;
+        detached(py, || self.inner.evaluate_case(&case, now)).map(CaseEvaluation::wrap)
     }
 
     /// An entitlement's status at ``now``, the cases raised under it up to ``now`` (``cases``
