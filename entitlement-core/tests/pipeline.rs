@@ -471,7 +471,7 @@ proptest! {
         prop_assert_eq!(rows.len(), started.len());
         for (row, (case, s)) in rows.iter().zip(&started) {
             prop_assert_eq!(&row.case_id, &case.case_id);
-            prop_assert_eq!((&row.milestone, row.instance), (&s.milestone, s.instance));
+            prop_assert_eq!((row.milestone.as_str(), row.instance), (s.milestone.as_str(), s.instance));
             let expected = match s.state {
                 MilestoneState::Completed => Outcome::Met,
                 MilestoneState::CompletedLate => Outcome::Late,

@@ -313,7 +313,7 @@ fn severity_one_tier_warning_at_half_and_violation_at_the_target() {
     let fr = find(&s, "First Response", 1);
     assert_eq!(fr.state, MilestoneState::CompletedLate);
     assert_eq!(fr.crossed, vec![Level::Warning, Level::Violation]);
-    assert_eq!(fr.triggers[1].actions, vec!["page_oncall", "open_war_room"]);
+    assert_eq!(*fr.triggers[1].actions, ["page_oncall", "open_war_room"]);
     assert_eq!(fr.remaining, Some(TimeDelta::seconds(-1)));
     // While open: at 10:10 the warning is crossed and the next trigger is the target.
     let open = json!({"id": "P-2", "entitlement": "umbrella-sev1",

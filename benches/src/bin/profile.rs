@@ -8,7 +8,9 @@
 //! ```
 //!
 //! `monitor N`: the monitor over `N` open cases of the benchmark fixture (single-threaded
-//! when `RAYON_NUM_THREADS=1`); `evaluate N`: one evaluation per case; `add N` / `elapsed N`:
+//! when `RAYON_NUM_THREADS=1`); `cases N`: only the rules and the cases, the part of `monitor N`
+//! to subtract (instructions, peak memory) for the monitor's own cost; `evaluate N`: one
+//! evaluation per case; `add N` / `elapsed N`:
 //! `N` one-at-a-time 8-hour adds (or 10-day elapsed) on the New York desk calendar, index warm;
 //! a third argument gives the span in hours (`add 100000 20000`: 10 years of business hours).
 
@@ -33,6 +35,14 @@ fn main() {
                 "{} statuses, {} events",
                 report.open.len(),
                 report.events.len()
+            );
+        }
+        "cases" => {
+            let (rules, cases) = (sample_rules(), open_cases(n));
+            println!(
+                "{} cases, {} processes",
+                black_box(&cases).len(),
+                black_box(&rules).processes().len()
             );
         }
         "evaluate" => {
@@ -69,6 +79,6 @@ fn main() {
             }
             println!("{sum}");
         }
-        other => panic!("unknown workload {other:?}: monitor, evaluate, add or elapsed"),
+        other => panic!("unknown workload {other:?}: monitor, cases, evaluate, add or elapsed"),
     }
 }

@@ -307,22 +307,31 @@ impl Ruleset {
             .map(|(at, error)| CaseError::new(*at, error))
             .collect();
 
-        // Duplicated ids: the places of each id, counted in one pass.
-        let mut seen: HashMap<&str, (usize, Vec<usize>)> = HashMap::with_capacity(cases.len());
-        for (i, case) in cases.iter().enumerate() {
-            let entry = seen.entry(case.id.as_str()).or_insert((0, Vec::new()));
-            entry.0 += 1;
-            if entry.1.len() <= PLACES_SHOWN {
-                entry.1.push(position(i));
+        // Duplicated ids: the count of each id in one pass, then the places of the duplicated
+        // ones only (a list per id was an allocation per case).
+        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(cases.len());
+        for case in cases {
+            *seen.entry(case.id.as_str()).or_insert(0) += 1;
+        }
+        let mut duplicated: HashMap<&str, Vec<usize>> = HashMap::new();
+        if seen.len() < cases.len() {
+            for (i, case) in cases.iter().enumerate() {
+                if seen[case.id.as_str()] > 1 {
+                    let places = duplicated.entry(case.id.as_str()).or_default();
+                    if places.len() <= PLACES_SHOWN {
+                        places.push(position(i));
+                    }
+                }
             }
         }
         let mut good: Vec<usize> = Vec::with_capacity(cases.len());
         for (i, case) in cases.iter().enumerate() {
-            let (count, places) = &seen[case.id.as_str()];
+            let count = &seen[case.id.as_str()];
             if *count == 1 {
                 good.push(i);
                 continue;
             }
+            let places = &duplicated[case.id.as_str()];
             let mut listed: Vec<String> = places
                 .iter()
                 .take(PLACES_SHOWN)

@@ -94,8 +94,8 @@ pub use monitor_config::{
 };
 pub use risk::BreachRisk;
 pub use status::{
-    CaseEvaluation, EntitlementStatus, EntitlementUsage, MilestoneState, MilestoneStatus, QuotaUse,
-    TriggerStatus,
+    CaseEvaluation, EntitlementStatus, EntitlementUsage, MilestoneState, MilestoneStatus, Name,
+    QuotaUse, TriggerStatus,
 };
 
 use crate::calendar::definition::without_aliases;
@@ -141,6 +141,52 @@ pub struct Ruleset {
     /// The milestone durations written with days (`5d`), as written: [`Ruleset::check`] tells
     /// `5d` from `120h`, which the rules themselves do not keep apart.
     day_durations: Vec<check::DayDuration>,
+    /// The names and calendars every status shares, made once (`docs/performance.md`,
+    /// "Issue 17"): a status clones a reference, not a string.
+    shared: Shared,
+}
+
+/// What the statuses of every case share, per process and per entitlement (same orders as
+/// the ruleset's lists).
+#[derive(Clone, Debug)]
+struct Shared {
+    milestones: Vec<Vec<SharedMilestone>>,
+    calendars: Vec<Option<(Name, Calendar)>>,
+    always_open: Calendar,
+}
+
+/// A milestone's name and, when the milestone or its process names one, its calendar.
+#[derive(Clone, Debug)]
+struct SharedMilestone {
+    name: Name,
+    calendar: Option<(Name, Calendar)>,
+}
+
+impl SharedMilestone {
+    fn of_process(calendars: &Calendars, process: &Process) -> Vec<SharedMilestone> {
+        process
+            .milestones
+            .iter()
+            .map(|m| SharedMilestone {
+                name: Name::from(m.name.as_str()),
+                calendar: shared_calendar(
+                    calendars,
+                    &m.calendar.clone().or_else(|| process.calendar.clone()),
+                ),
+            })
+            .collect()
+    }
+}
+
+/// A calendar by name (24×7 when the rules do not define it), with its name.
+fn shared_calendar(calendars: &Calendars, name: &Option<String>) -> Option<(Name, Calendar)> {
+    name.as_ref().map(|n| {
+        let calendar = calendars
+            .get(n)
+            .cloned()
+            .unwrap_or_else(Calendar::always_open);
+        (Name::from(n.as_str()), calendar)
+    })
 }
 
 impl Ruleset {
@@ -331,12 +377,30 @@ impl Ruleset {
             monitor,
             windows: Vec::new(),
             day_durations: check::day_durations(map.get("processes")),
+            shared: Shared {
+                milestones: Vec::new(),
+                calendars: Vec::new(),
+                always_open: Calendar::always_open(),
+            },
         };
         rules.windows = rules
             .entitlements
             .iter()
             .map(|e| rules.window_of(e))
             .collect();
+        rules.shared = Shared {
+            milestones: rules
+                .processes
+                .iter()
+                .map(|p| SharedMilestone::of_process(&rules.calendars, p))
+                .collect(),
+            calendars: rules
+                .entitlements
+                .iter()
+                .map(|e| shared_calendar(&rules.calendars, &e.calendar))
+                .collect(),
+            always_open: Calendar::always_open(),
+        };
         Ok(rules)
     }
 
@@ -507,6 +571,16 @@ impl Ruleset {
         resolve_process(&self.processes, &self.by_process, reference, "").ok()
     }
 
+    /// The version `version` of process `id`: [`Ruleset::process`] with a pinned reference,
+    /// without building one (the monitor asks once per case).
+    pub(crate) fn process_version(&self, id: &str, version: u32) -> Option<&Process> {
+        self.by_process
+            .get(id)?
+            .iter()
+            .map(|&i| &self.processes[i])
+            .find(|p| p.version == version)
+    }
+
     pub(crate) fn time_zone_of(&self, entitlement: &Entitlement) -> Tz {
         let name = entitlement.calendar.clone().or_else(|| {
             self.process(&entitlement.process)
@@ -551,23 +625,56 @@ impl Ruleset {
         process: &'a Process,
         entitlement: Option<&'a Entitlement>,
     ) -> Vec<replay::Clocked<'a>> {
+        let shared_process = self.by_process.get(&process.id).and_then(|versions| {
+            versions
+                .iter()
+                .find(|&&i| std::ptr::eq(&self.processes[i], process))
+                .map(|&i| &self.shared.milestones[i])
+        });
+        let shared_entitlement = entitlement.and_then(|e| match self.by_entitlement.get(&e.id) {
+            Some(&i) if std::ptr::eq(&self.entitlements[i], e) => Some(&self.shared.calendars[i]),
+            _ => None,
+        });
+        let Some(shared_process) = shared_process else {
+            // Not one of this ruleset's processes: the names are made here.
+            let built = SharedMilestone::of_process(&self.calendars, process);
+            return process
+                .milestones
+                .iter()
+                .zip(built)
+                .map(|(m, own)| {
+                    let calendar = own.calendar.or_else(|| {
+                        entitlement.and_then(|e| shared_calendar(&self.calendars, &e.calendar))
+                    });
+                    replay::Clocked {
+                        milestone: m,
+                        name: own.name,
+                        calendar: calendar
+                            .as_ref()
+                            .map_or_else(Calendar::always_open, |c| c.1.clone()),
+                        calendar_name: calendar.map(|c| c.0),
+                    }
+                })
+                .collect();
+        };
         process
             .milestones
             .iter()
-            .map(|m| {
-                let name = m
-                    .calendar
-                    .clone()
-                    .or_else(|| process.calendar.clone())
-                    .or_else(|| entitlement.and_then(|e| e.calendar.clone()));
-                let calendar = name
-                    .as_ref()
-                    .and_then(|n| self.calendars.get(n).cloned())
-                    .unwrap_or_else(Calendar::always_open);
+            .zip(shared_process)
+            .map(|(m, own)| {
+                let calendar = match (&own.calendar, shared_entitlement, entitlement) {
+                    (Some(c), _, _) => Some(c.clone()),
+                    (None, Some(c), _) => c.clone(),
+                    (None, None, Some(e)) => shared_calendar(&self.calendars, &e.calendar),
+                    (None, None, None) => None,
+                };
                 replay::Clocked {
                     milestone: m,
-                    calendar,
-                    calendar_name: name,
+                    name: own.name.clone(),
+                    calendar: calendar
+                        .as_ref()
+                        .map_or_else(|| self.shared.always_open.clone(), |c| c.1.clone()),
+                    calendar_name: calendar.map(|c| c.0),
                 }
             })
             .collect()
@@ -652,13 +759,10 @@ impl Ruleset {
         }
         result.covered = true;
         let clocked = self.clocked(process, entitlement);
-        let (milestones, fields) =
+        let (milestones, tier) =
             replay::replay(case, process, &clocked, now_us).map_err(in_case)?;
         result.milestones = milestones;
-        result.tier = process
-            .tier_field()
-            .and_then(|f| fields.get(f))
-            .and_then(model::value_text);
+        result.tier = tier;
         Ok(result)
     }
 

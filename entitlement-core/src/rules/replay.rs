@@ -1,13 +1,14 @@
 //! The replay of one case's log against one process: a pure function of the case, the rules and
 //! `now`. Design notes are in `docs/rules.md`.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
 use super::case::{Case, EventKind};
 use super::model::{Milestone, MilestoneKind, Process, Recurrence};
-use super::status::{MilestoneState, MilestoneStatus, TriggerStatus};
+use super::status::{MilestoneState, MilestoneStatus, Name, TriggerStatus};
 use crate::calendar::Calendar;
 use crate::document::index_path;
 use crate::error::{Error, Result};
@@ -16,23 +17,126 @@ use crate::time::{from_us, to_us};
 /// One milestone of the process, with the calendar its clock runs on.
 pub(crate) struct Clocked<'a> {
     pub milestone: &'a Milestone,
+    /// The milestone's name, shared with the ruleset.
+    pub name: Name,
     pub calendar: Calendar,
-    pub calendar_name: Option<String>,
+    pub calendar_name: Option<Name>,
+}
+
+/// A value of the case's fields as of some instant: the case's own (borrowed), or one written
+/// by a `status` event (owned: the log holds the status as text, not as a value).
+enum Slot<'c> {
+    Borrowed(&'c Value),
+    Owned(Value),
+}
+
+/// The case's fields as of an instant, without a copy of the case's map: the changes since
+/// creation over the case's `fields`. A replay used to clone the whole map (and every field
+/// change) per case and per count (`docs/performance.md`, "Issue 17").
+struct Fields<'c> {
+    base: &'c Map<String, Value>,
+    changed: BTreeMap<&'c str, Slot<'c>>,
+}
+
+impl<'c> Fields<'c> {
+    /// Field values as of the case's creation: each field's first event's `from` (even an
+    /// event after `now`: it still tells the earlier value), else `fields`.
+    fn initial(case: &'c Case) -> Fields<'c> {
+        let mut fields = Fields {
+            base: &case.fields,
+            changed: BTreeMap::new(),
+        };
+        let changes = |e: &super::case::Event| {
+            matches!(e.kind, EventKind::Field { .. } | EventKind::Status { .. })
+        };
+        if !case.events.iter().any(changes) {
+            return fields;
+        }
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut order: Vec<usize> = (0..case.events.len())
+            .filter(|&i| changes(&case.events[i]))
+            .collect();
+        order.sort_by_key(|&i| case.events[i].at);
+        for i in order {
+            match &case.events[i].kind {
+                EventKind::Field { field, from, .. } => {
+                    // Only a field's first change tells its value at creation.
+                    if seen.insert(field.as_str())
+                        && let Some(f) = from
+                    {
+                        fields.changed.insert(field.as_str(), Slot::Borrowed(f));
+                    }
+                }
+                EventKind::Status { from, .. } => {
+                    if seen.insert("status")
+                        && let Some(f) = from
+                    {
+                        fields.set_status(f);
+                    }
+                }
+                _ => {}
+            }
+        }
+        fields
+    }
+
+    /// The value of a field, borrowed from the case unless a `status` event wrote it.
+    fn value(&self, name: &str) -> Option<Cow<'c, Value>> {
+        match self.changed.get(name) {
+            Some(Slot::Borrowed(v)) => Some(Cow::Borrowed(*v)),
+            Some(Slot::Owned(v)) => Some(Cow::Owned(v.clone())),
+            None => self.base.get(name).map(Cow::Borrowed),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        match self.changed.get(name) {
+            Some(Slot::Borrowed(v)) => Some(v),
+            Some(Slot::Owned(v)) => Some(v),
+            None => self.base.get(name),
+        }
+    }
+
+    fn set(&mut self, name: &'c str, value: &'c Value) {
+        self.changed.insert(name, Slot::Borrowed(value));
+    }
+
+    /// The `status` field, as text; the buffer of the previous one is reused.
+    fn set_status(&mut self, to: &str) {
+        match self.changed.get_mut("status") {
+            Some(Slot::Owned(Value::String(s))) => {
+                s.clear();
+                s.push_str(to);
+            }
+            _ => {
+                self.changed
+                    .insert("status", Slot::Owned(Value::String(to.to_owned())));
+            }
+        }
+    }
+
+    fn apply(&mut self, kind: &'c EventKind) {
+        match kind {
+            EventKind::Field { field, to, .. } => self.set(field, to),
+            EventKind::Status { to, .. } => self.set_status(to),
+            _ => {}
+        }
+    }
 }
 
 /// One occurrence of a milestone, as the walk records it.
-struct Occurrence {
+struct Occurrence<'c> {
     /// When it was asked to start (a sequential one may start later).
     requested: i64,
     completed: Option<i64>,
     /// The tier field's value from each instant on: at the start, then at each change while
     /// the occurrence is open. The last one is the value at completion (or at `now`).
-    tiers: Vec<(i64, Option<Value>)>,
+    tiers: Vec<(i64, Option<Cow<'c, Value>>)>,
 }
 
 #[derive(Default)]
-struct Track {
-    occurrences: Vec<Occurrence>,
+struct Track<'c> {
+    occurrences: Vec<Occurrence<'c>>,
     open: bool,
     /// A start event happened while the criteria (or the tier table) did not hold: the
     /// occurrence starts as soon as they do, unless a completion event or the exit comes first.
@@ -40,19 +144,19 @@ struct Track {
 }
 
 /// The status and stop flag after each change, for pause intervals.
-struct Snapshot {
+struct Snapshot<'c> {
     at: i64,
-    status: Option<String>,
+    status: Option<&'c str>,
     stopped: bool,
 }
 
-struct Walk<'a> {
+struct Walk<'a, 'c> {
     process: &'a Process,
     milestones: &'a [Clocked<'a>],
-    fields: Map<String, Value>,
-    tracks: Vec<Track>,
+    fields: Fields<'c>,
+    tracks: Vec<Track<'c>>,
     exited: bool,
-    snapshots: Vec<Snapshot>,
+    snapshots: Vec<Snapshot<'c>>,
 }
 
 /// Whether a custom event type is named by one of the process's milestones.
@@ -130,21 +234,42 @@ pub(crate) fn ordered_events(
         .collect();
     order.sort_by_key(|&i| case.events[i].at);
     let mut out: Vec<usize> = Vec::with_capacity(order.len());
-    // The events kept so far at the current instant, by a hash consistent with equality: a
-    // duplicate is looked for among equal hashes only, not among every event of the instant
-    // (a log of many events at one instant was quadratic).
+    let same = |i: usize, j: usize| {
+        case.events[j].kind == case.events[i].kind && case.events[j].id == case.events[i].id
+    };
+    // The events kept so far at the current instant are `out[run..]`. A few are compared one
+    // by one (no allocation: most instants hold one event); past `FEW`, by a hash consistent
+    // with equality, so that a duplicate is looked for among equal hashes only, not among
+    // every event of the instant (a log of many events at one instant was quadratic).
+    const FEW: usize = 8;
+    let mut run = 0;
     let mut same_instant: HashMap<u64, Vec<usize>> = HashMap::new();
     for i in order {
         let event = &case.events[i];
         if out.last().is_some_and(|&j| case.events[j].at != event.at) {
+            run = out.len();
             same_instant.clear();
         }
-        let kept = same_instant.entry(event_hash(event)).or_default();
-        let dup = kept
-            .iter()
-            .any(|&j| case.events[j].kind == event.kind && case.events[j].id == event.id);
+        let kept = &out[run..];
+        let dup = if kept.len() < FEW {
+            kept.iter().any(|&j| same(i, j))
+        } else {
+            if same_instant.is_empty() {
+                for &j in kept {
+                    same_instant
+                        .entry(event_hash(&case.events[j]))
+                        .or_default()
+                        .push(j);
+                }
+            }
+            let bucket = same_instant.entry(event_hash(event)).or_default();
+            let dup = bucket.iter().any(|&j| same(i, j));
+            if !dup {
+                bucket.push(i);
+            }
+            dup
+        };
         if !dup {
-            kept.push(i);
             out.push(i);
         }
     }
@@ -320,19 +445,14 @@ pub(crate) fn first_match(
     let Some(filter) = filter else {
         return Ok(Some(created));
     };
-    let mut fields = initial_fields(case);
+    let mut fields = Fields::initial(case);
     if filter.matches(&|k| fields.get(k)) {
         return Ok(Some(created));
     }
     for i in ordered_events(case, now, None)? {
         let e = &case.events[i];
         match &e.kind {
-            EventKind::Field { field, to, .. } => {
-                fields.insert(field.clone(), to.clone());
-            }
-            EventKind::Status { to, .. } => {
-                fields.insert("status".into(), Value::String(to.clone()));
-            }
+            EventKind::Field { .. } | EventKind::Status { .. } => fields.apply(&e.kind),
             _ => continue,
         }
         if filter.matches(&|k| fields.get(k)) {
@@ -342,20 +462,19 @@ pub(crate) fn first_match(
     Ok(None)
 }
 
-impl<'a> Walk<'a> {
+impl<'a, 'c> Walk<'a, 'c> {
     fn criteria_hold(&self, m: &Milestone) -> bool {
         let fields = &self.fields;
         let lookup = |f: &str| fields.get(f);
         m.when.as_ref().is_none_or(|c| c.matches(&lookup))
-            && m.target.for_tier(self.tier_value(m).as_ref()).is_some()
+            && m.target.for_tier(self.tier_value(m).as_deref()).is_some()
     }
 
-    fn tier_value(&self, m: &Milestone) -> Option<Value> {
+    fn tier_value(&self, m: &Milestone) -> Option<Cow<'c, Value>> {
         m.target
             .tier_field()
-            .and_then(|f| self.fields.get(f))
+            .and_then(|f| self.fields.value(f))
             .filter(|v| !v.is_null())
-            .cloned()
     }
 
     fn try_start(&mut self, k: usize, event: &'static str, at: i64) {
@@ -458,7 +577,7 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn snapshot(&mut self, at: i64, status: Option<String>, stopped: bool) {
+    fn snapshot(&mut self, at: i64, status: Option<&'c str>, stopped: bool) {
         self.snapshots.push(Snapshot {
             at,
             status,
@@ -468,11 +587,15 @@ impl<'a> Walk<'a> {
 }
 
 /// Paused wall-clock intervals for a set of pause statuses, each ending at `now` at the latest.
-fn pause_intervals(snapshots: &[Snapshot], pause_statuses: &[String], now: i64) -> Vec<(i64, i64)> {
+fn pause_intervals(
+    snapshots: &[Snapshot<'_>],
+    pause_statuses: &[String],
+    now: i64,
+) -> Vec<(i64, i64)> {
     let mut out: Vec<(i64, i64)> = Vec::new();
     let mut since: Option<i64> = None;
     for s in snapshots {
-        let paused = is_paused(s.stopped, s.status.as_deref(), pause_statuses);
+        let paused = is_paused(s.stopped, s.status, pause_statuses);
         match (paused, since) {
             (true, None) => since = Some(s.at),
             (false, Some(from)) => {
@@ -558,41 +681,42 @@ fn fired(
 }
 
 /// Replays `case` against `process` up to `now` and returns one status per milestone instance,
-/// and the case's fields at `now`.
+/// and the case's value at `now` of the field its process tiers by, as text.
 pub(crate) fn replay(
     case: &Case,
     process: &Process,
     milestones: &[Clocked<'_>],
     now: i64,
-) -> Result<(Vec<MilestoneStatus>, Map<String, Value>)> {
+) -> Result<(Vec<MilestoneStatus>, Option<String>)> {
     let order = ordered_events(case, now, Some(process))?;
     let created = to_us(case.created_at);
+    let mut snapshots = Vec::with_capacity(1 + order.len().min(8));
+    snapshots.push(Snapshot {
+        at: created,
+        status: None,
+        stopped: false,
+    });
     let mut walk = Walk {
         process,
         milestones,
-        fields: initial_fields(case),
+        fields: Fields::initial(case),
         tracks: milestones.iter().map(|_| Track::default()).collect(),
         exited: false,
-        snapshots: vec![Snapshot {
-            at: created,
-            status: None,
-            stopped: false,
-        }],
+        snapshots,
     };
     if created <= now {
         walk.on_moment("created", created);
     }
-    let mut status: Option<String> = None;
+    let mut status: Option<&str> = None;
     let mut stopped = false;
     for i in order {
         let event = &case.events[i];
         let at = to_us(event.at);
         match &event.kind {
             EventKind::Status { to, .. } => {
-                walk.fields
-                    .insert("status".into(), Value::String(to.clone()));
-                status = Some(to.clone());
-                walk.snapshot(at, status.clone(), stopped);
+                walk.fields.set_status(to);
+                status = Some(to.as_str());
+                walk.snapshot(at, status, stopped);
                 if walk.process.exit_statuses.iter().any(|s| s == to) {
                     walk.note_tiers(at);
                     if !walk.exited {
@@ -603,18 +727,23 @@ pub(crate) fn replay(
                 }
             }
             EventKind::Field { field, to, .. } => {
-                walk.fields.insert(field.clone(), to.clone());
+                walk.fields.set(field, to);
                 walk.fire_armed(at);
             }
             EventKind::Stop | EventKind::Resume => {
                 stopped = matches!(event.kind, EventKind::Stop);
-                walk.snapshot(at, status.clone(), stopped);
+                walk.snapshot(at, status, stopped);
             }
             other => walk.on_moment(other.type_name(), at),
         }
     }
 
-    let mut out = Vec::new();
+    // One id per case, shared by its statuses.
+    let case_id = Name::from(case.id.as_str());
+    let mut out = Vec::with_capacity(milestones.len());
+    // Buffers reused by every occurrence of the case.
+    let mut segments: Vec<(i64, i64)> = Vec::new();
+    let mut mine: Vec<(i64, i64)> = Vec::new();
     for (k, clocked) in milestones.iter().enumerate() {
         let m = clocked.milestone;
         let cal = &clocked.calendar;
@@ -623,12 +752,12 @@ pub(crate) fn replay(
         let paused_now = walk
             .snapshots
             .last()
-            .is_some_and(|s| is_paused(s.stopped, s.status.as_deref(), pause_set));
+            .is_some_and(|s| is_paused(s.stopped, s.status, pause_set));
         let track = &walk.tracks[k];
         if track.occurrences.is_empty() {
             out.push(MilestoneStatus {
-                case_id: case.id.clone(),
-                milestone: m.name.clone(),
+                case_id: case_id.clone(),
+                milestone: clocked.name.clone(),
                 kind: m.kind,
                 instance: 1,
                 state: MilestoneState::Pending,
@@ -656,9 +785,9 @@ pub(crate) fn replay(
             };
             // The target in force from each instant on (a value without a target keeps the
             // previous one); the last is the target at completion or `now`.
-            let mut segments: Vec<(i64, i64)> = Vec::with_capacity(occ.tiers.len());
+            segments.clear();
             for (from, value) in &occ.tiers {
-                let Some(d) = m.target.for_tier(value.as_ref()) else {
+                let Some(d) = m.target.for_tier(value.as_deref()) else {
                     continue;
                 };
                 let from = (*from).max(start);
@@ -680,11 +809,13 @@ pub(crate) fn replay(
             // them for every occurrence (quadratic for a recurring milestone).
             let first = pauses.partition_point(|&(_, pe)| pe <= start);
             let last = first + pauses[first..].partition_point(|&(ps, _)| ps < end);
-            let mine: Vec<(i64, i64)> = pauses[first..last]
-                .iter()
-                .filter(|&&(ps, pe)| pe > start && ps < end)
-                .map(|&(ps, pe)| (ps.max(start), pe.min(end)))
-                .collect();
+            mine.clear();
+            mine.extend(
+                pauses[first..last]
+                    .iter()
+                    .filter(|&&(ps, pe)| pe > start && ps < end)
+                    .map(|&(ps, pe)| (ps.max(start), pe.min(end))),
+            );
             let target_at = reach(cal, start, target, &mine)?;
             previous_target = Some(target_at);
             let paused = paused_within(cal, &mine, start, end)?;
@@ -724,9 +855,9 @@ pub(crate) fn replay(
                     fired(cal, start, &segments, &mine, |d| t.at.reached_at(d))?
                 };
                 triggers.push(TriggerStatus {
-                    point: t.label().to_owned(),
+                    point: t.label.clone(),
                     level: t.level,
-                    actions: t.actions.clone(),
+                    actions: t.shared_actions.clone(),
                     at: from_us(at)?,
                     crossed,
                     fired_at: if counts(fired_at) {
@@ -742,8 +873,8 @@ pub(crate) fn replay(
                 triggers.iter().filter(|t| !t.crossed).map(|t| t.at).min()
             };
             out.push(MilestoneStatus {
-                case_id: case.id.clone(),
-                milestone: m.name.clone(),
+                case_id: case_id.clone(),
+                milestone: clocked.name.clone(),
                 kind: m.kind,
                 instance: n as u32 + 1,
                 state,
@@ -771,5 +902,9 @@ pub(crate) fn replay(
             });
         }
     }
-    Ok((out, walk.fields))
+    let tier = process
+        .tier_field()
+        .and_then(|f| walk.fields.get(f))
+        .and_then(super::model::value_text);
+    Ok((out, tier))
 }

@@ -190,7 +190,7 @@ impl Ruleset {
                 }
                 let key: Key = (
                     evaluation.process.clone(),
-                    s.milestone.clone(),
+                    s.milestone.to_string(),
                     target.num_microseconds().unwrap_or(i64::MAX),
                 );
                 let done = matches!(
@@ -222,9 +222,9 @@ impl Ruleset {
                     (curve.completions > 0 && alive > 0.0).then(|| curve.at(t) / alive)
                 };
                 BreachRisk {
-                    case_id: s.case_id,
+                    case_id: s.case_id.to_string(),
                     process: key.0.clone(),
-                    milestone: s.milestone,
+                    milestone: s.milestone.to_string(),
                     instance: s.instance,
                     state: s.state,
                     target,

@@ -1,9 +1,143 @@
 //! What an evaluation returns: per-milestone statuses, per-case coverage, per-entitlement use.
 
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
 
 use super::model::{Level, MilestoneKind, Period};
+
+/// A name that many statuses share (a case id, a milestone, a calendar, a trigger's point):
+/// text behind a reference count, made once per ruleset or per case, so that a status holds
+/// no string of its own (`docs/performance.md`, "Issue 17"). It reads as a `&str`
+/// (`as_str`, `Deref`, `==` with `str` and `String`) and serializes as one.
+///
+/// ```
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+/// let statuses = rules.evaluate(&case, now)?;
+/// assert_eq!(statuses[0].milestone, "First Response");
+/// assert_eq!(statuses[0].milestone.as_str().len(), 14);
+/// assert_eq!(serde_json::to_value(&statuses[0].milestone)?, "First Response");
+/// let owned: String = statuses[0].milestone.to_string();
+/// assert_eq!(owned, "First Response");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(transparent)]
+pub struct Name(Arc<str>);
+
+impl Name {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad`, not `write_str`: widths and alignment apply as they do to a `str`.
+        f.pad(&self.0)
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Name {
+        Name(Arc::from(s))
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Name {
+        Name(Arc::from(s))
+    }
+}
+
+impl From<Name> for String {
+    fn from(n: Name) -> String {
+        n.0.to_string()
+    }
+}
+
+impl From<&Name> for String {
+    fn from(n: &Name) -> String {
+        n.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == *other.0
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        **self == *other.0
+    }
+}
+
+impl schemars::JsonSchema for Name {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        String::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+}
 
 /// Where one milestone instance stands.
 ///
@@ -77,11 +211,11 @@ impl MilestoneState {
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TriggerStatus {
     /// The trigger's point as written (`50%`, `-5m`).
-    pub point: String,
+    pub point: Name,
     /// Its level.
     pub level: Level,
-    /// Its actions.
-    pub actions: Vec<String>,
+    /// Its actions (shared with the rules: one list per trigger, not one per status).
+    pub actions: Arc<[String]>,
     /// The instant the clock reaches it (provisional while the milestone is paused).
     #[serde(with = "crate::time::serde_instant")]
     #[schemars(schema_with = "crate::time::schema_instant")]
@@ -109,18 +243,18 @@ pub struct TriggerStatus {
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MilestoneStatus {
-    /// The case's id.
-    pub case_id: String,
-    /// The milestone's name.
-    pub milestone: String,
+    /// The case's id (one per case, shared by its statuses).
+    pub case_id: Name,
+    /// The milestone's name (shared with the rules).
+    pub milestone: Name,
     /// The milestone's kind.
     pub kind: MilestoneKind,
     /// 1, 2, … for the occurrences of a recurring milestone (or a reopened resolution).
     pub instance: u32,
     /// Its state.
     pub state: MilestoneState,
-    /// The calendar its clock runs on (`None`: 24×7).
-    pub calendar: Option<String>,
+    /// The calendar its clock runs on (`None`: 24×7; shared with the rules).
+    pub calendar: Option<Name>,
     /// When its clock started.
     #[serde(with = "crate::time::serde_opt_instant")]
     #[schemars(schema_with = "crate::time::schema_opt_instant")]

@@ -33,20 +33,23 @@ impl Ruleset {
         quota: Option<&Quota>,
         now: i64,
     ) -> Result<Vec<Counted<'a>>> {
-        let mut out = Vec::with_capacity(cases.len());
-        for c in cases {
-            let since =
-                first_match(c, quota.and_then(|q| q.filter.as_ref()), now).map_err(|error| {
-                    Error::InCase {
-                        case: c.id.clone(),
-                        error: Box::new(error),
-                    }
-                })?;
-            if let Some(since) = since {
-                out.push(Counted { case: c, since });
-            }
-        }
-        Ok(out)
+        let filter = quota.and_then(|q| q.filter.as_ref());
+        let one = |c: &&'a Case| {
+            first_match(c, filter, now)
+                .map(|since| since.map(|since| Counted { case: c, since }))
+                .map_err(|error| Error::InCase {
+                    case: c.id.clone(),
+                    error: Box::new(error),
+                })
+        };
+        // A filter replays each case's log: on rayon's pool, in order, with the first
+        // failing case's error (`parallel::par_map`).
+        let found = if filter.is_some() {
+            super::parallel::par_map(cases, one)?
+        } else {
+            cases.iter().map(one).collect::<Result<Vec<_>>>()?
+        };
+        Ok(found.into_iter().flatten().collect())
     }
 
     /// Counts the cases of one entitlement once, for its allowance and every quota.

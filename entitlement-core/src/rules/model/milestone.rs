@@ -91,11 +91,15 @@ impl Target {
             Target::Fixed(s) => Some(s.0),
             Target::ByTier {
                 values, default, ..
-            } => tier
-                .and_then(value_text)
-                .and_then(|t| values.get(&t))
-                .or(default.as_ref())
-                .map(|s| s.0),
+            } => match tier {
+                // A text value is looked up as it is: no copy per lookup (the replay asks
+                // at every start and every field change).
+                Some(Value::String(s)) => values.get(s.as_str()),
+                Some(v) => value_text(v).and_then(|t| values.get(&t)),
+                None => None,
+            }
+            .or(default.as_ref())
+            .map(|s| s.0),
         }
     }
 
@@ -294,10 +298,14 @@ pub struct Trigger {
     /// Labels of the actions the host should take (`notify_owner`, `page_oncall`, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<String>,
-    /// `at` as written (`50%`), formatted once: every status of every case carries it.
+    /// `at` as written (`50%`), formatted once: every status of every case shares it.
     #[serde(skip)]
     #[schemars(skip)]
-    pub(crate) label: String,
+    pub(crate) label: crate::rules::Name,
+    /// `actions`, shared by every status of every case.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) shared_actions: std::sync::Arc<[String]>,
 }
 
 impl Trigger {
@@ -312,11 +320,13 @@ impl Trigger {
         let map = as_object(v, path)?;
         check_keys(map, path, &["at", "level", "actions"])?;
         let at = TriggerPoint::parse(required(map, path, "at")?, &key_path(path, "at"))?;
+        let actions: Vec<String> = opt(map, path, "actions", strings)?.unwrap_or_default();
         Ok(Trigger {
             at,
             level: Level::parse(required(map, path, "level")?, &key_path(path, "level"))?,
-            actions: opt(map, path, "actions", strings)?.unwrap_or_default(),
-            label: at.label(),
+            shared_actions: actions.iter().cloned().collect(),
+            actions,
+            label: at.label().into(),
         })
     }
 }

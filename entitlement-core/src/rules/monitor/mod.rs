@@ -35,7 +35,7 @@ use crate::rules::Ruleset;
 use crate::rules::alert::{Alert, AlertContext};
 use crate::rules::case::Case;
 use crate::rules::case_error::{CaseBatch, CaseError, Checked, OnError};
-use crate::rules::model::{Entitlement, Level, Milestone, Period, Process, ProcessRef};
+use crate::rules::model::{Entitlement, Level, Milestone, Period, Process};
 use crate::rules::monitor_config::MonitorConfig;
 use crate::rules::period::period_bounds;
 use crate::rules::replay::{StateAt, StateSweep, is_paused};
@@ -519,11 +519,33 @@ impl Ruleset {
         }
         let by_entitlement = group_by_entitlement(cases);
         let mut counts = HashMap::new();
-        for e in &self.entitlements {
-            if let Some(mine) = by_entitlement.get(e.id.as_str()) {
-                let c = self.counts(e, mine, now_us)?;
-                self.quota_events(e, &c, now_us, since_us, (&mut events, &mut alerts))?;
-                counts.insert(e.id.as_str(), c);
+        let work: Vec<(&Entitlement, &Vec<&Case>)> = self
+            .entitlements
+            .iter()
+            .filter_map(|e| by_entitlement.get(e.id.as_str()).map(|mine| (e, mine)))
+            .collect();
+        // Counted per entitlement on rayon's pool. The events are then made in entitlement
+        // order; should a count fail, the sequential loop runs instead, so that the error is
+        // the one a sequential run meets first (a count's or an event's).
+        let counted: Result<Vec<Counts<'_>>> = {
+            use rayon::prelude::*;
+            work.par_iter()
+                .map(|&(e, mine)| self.counts(e, mine, now_us))
+                .collect()
+        };
+        match counted {
+            Ok(all) => {
+                for (&(e, _), c) in work.iter().zip(all) {
+                    self.quota_events(e, &c, now_us, since_us, (&mut events, &mut alerts))?;
+                    counts.insert(e.id.as_str(), c);
+                }
+            }
+            Err(_) => {
+                for &(e, mine) in &work {
+                    let c = self.counts(e, mine, now_us)?;
+                    self.quota_events(e, &c, now_us, since_us, (&mut events, &mut alerts))?;
+                    counts.insert(e.id.as_str(), c);
+                }
             }
         }
         // Sorted alike (stable, by instant then key), the alerts stay in the order of the
@@ -632,10 +654,7 @@ impl Ruleset {
         (out, mut alerts): (&mut Vec<MonitorEvent>, Option<&mut Alerts>),
     ) -> Result<()> {
         let process = match (&eval.process, eval.process_version) {
-            (Some(id), Some(version)) => self.process(&ProcessRef::Pinned {
-                id: id.clone(),
-                version,
-            }),
+            (Some(id), Some(version)) => self.process_version(id, version),
             _ => None,
         };
         let Some(process) = process else {
@@ -680,8 +699,8 @@ impl Ruleset {
                         kind: MonitorEventKind::Trigger,
                         level: t.level,
                         at,
-                        point: Some(t.point.clone()),
-                        actions: t.actions.clone(),
+                        point: Some(t.point.to_string()),
+                        actions: t.actions.to_vec(),
                     });
                 }
             }
@@ -762,7 +781,7 @@ impl Ruleset {
                 case_id: Some(case.id.clone()),
                 entitlement: eval.entitlement.clone(),
                 process: eval.process.clone(),
-                milestone: Some(status.milestone.clone()),
+                milestone: Some(status.milestone.to_string()),
                 instance: Some(status.instance),
                 point: p.point,
                 actions: p.actions,

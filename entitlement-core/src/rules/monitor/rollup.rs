@@ -182,6 +182,110 @@ impl Attainment {
     }
 }
 
+/// Cases per parallel run of the rollup fold.
+const ROLLUP_CHUNK: usize = 4096;
+
+/// What a run of cases adds to one account: its cases and, per process, its milestones.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct CaseTally {
+    cases: u32,
+    processes: Vec<ProcessRollup>,
+}
+
+/// Tallies a run of cases per account (`place`: entitlement id → account index).
+pub(super) fn fold_cases(
+    run: &[(&Case, &CaseEvaluation)],
+    place: &HashMap<&str, usize>,
+    accounts: usize,
+    at_risk: f64,
+) -> Vec<CaseTally> {
+    let mut out: Vec<CaseTally> = (0..accounts).map(|_| CaseTally::default()).collect();
+    for (case, eval) in run {
+        let Some(&i) = case.entitlement.as_deref().and_then(|id| place.get(id)) else {
+            continue;
+        };
+        let a = &mut out[i];
+        a.cases += 1;
+        let Some(process) = eval.process.as_ref().filter(|_| eval.covered) else {
+            continue;
+        };
+        let pr = match a.processes.iter().position(|p| &p.process == process) {
+            Some(i) => &mut a.processes[i],
+            None => {
+                a.processes.push(ProcessRollup {
+                    process: process.clone(),
+                    cases: 0,
+                    milestones: Vec::new(),
+                });
+                a.processes.last_mut().expect("just pushed")
+            }
+        };
+        pr.cases += 1;
+        for m in &eval.milestones {
+            let r = match pr
+                .milestones
+                .iter()
+                .position(|r| r.milestone == m.milestone)
+            {
+                Some(i) => &mut pr.milestones[i],
+                None => {
+                    pr.milestones.push(MilestoneRollup {
+                        milestone: m.milestone.to_string(),
+                        ..MilestoneRollup::default()
+                    });
+                    pr.milestones.last_mut().expect("just pushed")
+                }
+            };
+            let warned = m.crossed.iter().any(|l| *l >= Level::Warning);
+            match m.state {
+                MilestoneState::Completed => {
+                    r.met += 1;
+                    r.near_misses += u32::from(warned);
+                }
+                MilestoneState::CompletedLate => r.late += 1,
+                MilestoneState::Violated => {
+                    r.violated += 1;
+                    r.at_risk += 1;
+                }
+                MilestoneState::InProgress | MilestoneState::Paused => {
+                    r.open += 1;
+                    let used = m.consumed.unwrap_or(0.0);
+                    r.at_risk += u32::from(!m.crossed.is_empty() || used >= at_risk);
+                }
+                MilestoneState::Pending => {}
+            }
+        }
+    }
+    out
+}
+
+/// Adds a later run's tally to an earlier one: counts add up, and processes and milestones
+/// the earlier run did not meet go after the ones it did, in the later run's order.
+pub(super) fn merge_tally(a: &mut CaseTally, tally: CaseTally) {
+    a.cases += tally.cases;
+    for p in tally.processes {
+        let Some(i) = a.processes.iter().position(|q| q.process == p.process) else {
+            a.processes.push(p);
+            continue;
+        };
+        let q = &mut a.processes[i];
+        q.cases += p.cases;
+        for m in p.milestones {
+            let Some(j) = q.milestones.iter().position(|r| r.milestone == m.milestone) else {
+                q.milestones.push(m);
+                continue;
+            };
+            let r = &mut q.milestones[j];
+            r.met += m.met;
+            r.late += m.late;
+            r.violated += m.violated;
+            r.open += m.open;
+            r.at_risk += m.at_risk;
+            r.near_misses += m.near_misses;
+        }
+    }
+}
+
 impl Ruleset {
     pub(super) fn rollups(
         &self,
@@ -265,67 +369,35 @@ impl Ruleset {
             a.chronic_over_consumer = per_quota.values().any(|&n| n >= cfg.chronic.exceeded);
         }
 
-        for (case, eval) in cases.iter().zip(evaluations) {
-            let Some(e) = case
-                .entitlement
-                .as_deref()
-                .and_then(|id| self.entitlement(id))
-            else {
-                continue;
-            };
-            let Some(a) = accounts.get_mut(&account_id(e)) else {
-                continue;
-            };
-            a.cases += 1;
-            let Some(process) = eval.process.as_ref().filter(|_| eval.covered) else {
-                continue;
-            };
-            let pr = match a.processes.iter().position(|p| &p.process == process) {
-                Some(i) => &mut a.processes[i],
-                None => {
-                    a.processes.push(ProcessRollup {
-                        process: process.clone(),
-                        cases: 0,
-                        milestones: Vec::new(),
-                    });
-                    a.processes.last_mut().expect("just pushed")
-                }
-            };
-            pr.cases += 1;
-            for m in &eval.milestones {
-                let r = match pr
-                    .milestones
-                    .iter()
-                    .position(|r| r.milestone == m.milestone)
-                {
-                    Some(i) => &mut pr.milestones[i],
-                    None => {
-                        pr.milestones.push(MilestoneRollup {
-                            milestone: m.milestone.clone(),
-                            ..MilestoneRollup::default()
-                        });
-                        pr.milestones.last_mut().expect("just pushed")
-                    }
-                };
-                let warned = m.crossed.iter().any(|l| *l >= Level::Warning);
-                match m.state {
-                    MilestoneState::Completed => {
-                        r.met += 1;
-                        r.near_misses += u32::from(warned);
-                    }
-                    MilestoneState::CompletedLate => r.late += 1,
-                    MilestoneState::Violated => {
-                        r.violated += 1;
-                        r.at_risk += 1;
-                    }
-                    MilestoneState::InProgress | MilestoneState::Paused => {
-                        r.open += 1;
-                        let used = m.consumed.unwrap_or(0.0);
-                        r.at_risk += u32::from(!m.crossed.is_empty() || used >= cfg.at_risk);
-                    }
-                    MilestoneState::Pending => {}
-                }
+        // Each case's account, by the entitlement it names: one lookup per entitlement, not
+        // a key built per case.
+        let keys: Vec<&String> = accounts.keys().collect();
+        let mut place: HashMap<&str, usize> = HashMap::new();
+        for e in &self.entitlements {
+            if let Ok(i) = keys.binary_search(&&account_id(e)) {
+                place.insert(e.id.as_str(), i);
             }
+        }
+        // Folded in parallel over runs of cases, then merged in case order: the sums do not
+        // depend on the split, and each list keeps the order in which a sequential pass first
+        // meets its processes and milestones (`fold_cases_in_parallel_equals_one_pass`).
+        let pairs: Vec<(&Case, &CaseEvaluation)> = cases.iter().copied().zip(evaluations).collect();
+        let folds: Vec<Vec<CaseTally>> = {
+            use rayon::prelude::*;
+            pairs
+                .par_chunks(ROLLUP_CHUNK)
+                .map(|run| fold_cases(run, &place, keys.len(), cfg.at_risk))
+                .collect()
+        };
+        let mut totals: Vec<CaseTally> = (0..keys.len()).map(|_| CaseTally::default()).collect();
+        for fold in folds {
+            for (total, tally) in totals.iter_mut().zip(fold) {
+                merge_tally(total, tally);
+            }
+        }
+        for (a, total) in accounts.values_mut().zip(totals) {
+            a.cases = total.cases;
+            a.processes = total.processes;
         }
         for a in accounts.values_mut() {
             for p in &mut a.processes {
@@ -339,5 +411,92 @@ impl Ruleset {
             }
         }
         Ok(accounts.into_values().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The rollup fold over runs of cases, merged, against one pass over all of them.
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn rules() -> Ruleset {
+        Ruleset::from_value(&json!({
+            "processes": [
+                {"id": "p", "pause_statuses": ["Waiting"], "milestones": [
+                    {"name": "FR", "kind": "first_response", "target": "1h",
+                     "triggers": [{"at": "50%", "level": "warning"}]},
+                    {"name": "Res", "kind": "resolution", "target": "4h"}]},
+                {"id": "q", "milestones": [
+                    {"name": "Res", "kind": "resolution", "target": "2h"},
+                    {"name": "NR", "kind": "next_response", "target": "30m"}]}],
+            "entitlements": [
+                {"id": "e1", "process": "p", "account": {"id": "A"}},
+                {"id": "e2", "process": "q", "account": {"id": "A"}},
+                {"id": "e3", "process": "q", "account": {"id": "B"}},
+                {"id": "e4", "process": "p", "end_date": "2026-01-01"}]
+        }))
+        .expect("rules")
+    }
+
+    fn case(i: usize, entitlement: usize, minutes: u32, replied: Option<u32>) -> Case {
+        let created = chrono::DateTime::parse_from_rfc3339("2026-11-25T06:00:00Z")
+            .expect("instant")
+            .to_utc()
+            + chrono::TimeDelta::minutes(i64::from(minutes));
+        let at = |m: u32| (created + chrono::TimeDelta::minutes(i64::from(m))).to_rfc3339();
+        let events: Vec<serde_json::Value> = replied
+            .map(|m| vec![json!({"at": at(m), "type": "agent_reply"})])
+            .unwrap_or_default();
+        let mut value = json!({
+            "id": format!("c{i}"),
+            "created_at": created.to_rfc3339(),
+            "events": events,
+        });
+        // The fifth choice: a case without an entitlement (no account).
+        if let Some(e) = ["e1", "e2", "e3", "e4"].get(entitlement) {
+            value["entitlement"] = json!(e);
+        }
+        Case::from_value(&value).expect("case")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn fold_cases_in_parallel_equals_one_pass(
+            spec in proptest::collection::vec((0usize..5, 0u32..600, proptest::option::of(1u32..300)), 0..40),
+            cuts in proptest::collection::vec(0usize..40, 0..6),
+        ) {
+            let rules = rules();
+            let now = "2026-11-25T20:00:00Z".parse().expect("now");
+            let cases: Vec<Case> = spec
+                .iter()
+                .enumerate()
+                .map(|(i, &(e, m, r))| case(i, e, m, r))
+                .collect();
+            let evaluations: Vec<CaseEvaluation> = cases
+                .iter()
+                .map(|c| rules.evaluate_case(c, now))
+                .collect::<Result<_>>()
+                .expect("evaluations");
+            let pairs: Vec<(&Case, &CaseEvaluation)> = cases.iter().zip(&evaluations).collect();
+            let place: HashMap<&str, usize> =
+                [("e1", 0), ("e2", 0), ("e3", 1), ("e4", 2)].into_iter().collect();
+            let one_pass = fold_cases(&pairs, &place, 3, 0.5);
+
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(pairs.len())).collect();
+            cuts.push(0);
+            cuts.push(pairs.len());
+            cuts.sort_unstable();
+            let mut merged: Vec<CaseTally> = (0..3).map(|_| CaseTally::default()).collect();
+            for run in cuts.windows(2) {
+                let fold = fold_cases(&pairs[run[0]..run[1]], &place, 3, 0.5);
+                for (total, tally) in merged.iter_mut().zip(fold) {
+                    merge_tally(total, tally);
+                }
+            }
+            prop_assert_eq!(merged, one_pass);
+        }
     }
 }

@@ -203,7 +203,7 @@ impl Ruleset {
             let mut keys: Vec<(String, u32)> = a
                 .iter()
                 .chain(&b)
-                .map(|s| (s.milestone.clone(), s.instance))
+                .map(|s| (s.milestone.to_string(), s.instance))
                 .collect();
             keys.dedup();
             let mut seen = std::collections::HashSet::new();
