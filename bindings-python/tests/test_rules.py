@@ -1573,7 +1573,7 @@ def example_documents() -> list[Path]:
     ``calendars``, ``processes``, ``entitlements`` and ``monitor``)."""
     found = []
     for path in sorted(EXAMPLES.rglob("*")):
-        if path.suffix not in (".json", ".yaml", ".yml", ".toml"):
+        if path.suffix not in (".json", ".yaml", ".yml", ".toml") or "node_modules" in path.parts:
             continue
         document = read_document(path)
         keys = {"calendars", "processes", "entitlements", "monitor"}
