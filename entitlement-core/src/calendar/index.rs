@@ -384,7 +384,8 @@ impl BlockCache {
     /// and the window's last year: the first year at whose end the business time reaches
     /// `target` (> 0), or how much there is when it does not. `None` when `from` is not in the
     /// window.
-    #[inline]
+    // Kept out of `shift`, so that the one-year path stays small.
+    #[inline(never)]
     pub fn reach_up(&self, from: i32, limit: i32, target: i64) -> Option<Reach> {
         self.read_window(|first, last| {
             let to = last.min(limit);
@@ -411,7 +412,8 @@ impl BlockCache {
     /// and the window's first year: the first year at whose start the business time reaches
     /// `need` (> 0), with `before` the business time of the years after it, or how much there
     /// is when it does not. `None` when `from` is not in the window.
-    #[inline]
+    // Kept out of `shift`, so that the one-year path stays small.
+    #[inline(never)]
     pub fn reach_down(&self, from: i32, limit: i32, need: i64) -> Option<Reach> {
         self.read_window(|first, last| {
             let to = first.max(limit);
