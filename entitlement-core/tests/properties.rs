@@ -380,3 +380,49 @@ fn a_calendar_closed_for_ever_by_holidays_says_so() {
         assert!(back < entitlement_core::MIN_MICROS + 5 * HOUR, "{back}");
     }
 }
+
+/// The first instant of a UTC year, in microseconds.
+fn year_start_us(year: i32) -> i64 {
+    chrono::NaiveDate::from_ymd_opt(year, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_micros()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    /// The running totals over compiled years (docs/performance.md, "Span") give what walking
+    /// the years one by one gives: a calendar whose years 2000-2059 were compiled in a random
+    /// order, all or some of them (so that its window of running totals grew, moved to a
+    /// longer run and merged runs), answers `elapsed`, `add` and `sub` over spans of up to
+    /// three decades, errors included, exactly as a fresh copy does, which compiles the years
+    /// as it walks them, one at a time.
+    #[test]
+    fn running_totals_equal_the_walk_year_by_year(
+        cal in calendar_strategy(),
+        order in Just((2000..2060).collect::<Vec<i32>>()).prop_shuffle(),
+        warm in prop_oneof![Just(60usize), 0usize..60],
+        t in instant(),
+        years in 0i64..30,
+        extra in 0..365 * 24 * HOUR,
+        nudge in -2 * HOUR..2 * HOUR,
+    ) {
+        for &y in &order[..warm] {
+            cal.is_open_micros(year_start_us(y)).unwrap();
+        }
+        let fresh = || Calendar::from_value(&cal.to_value()).unwrap();
+        let shown = |r: entitlement_core::Result<i64>| r.map_err(|e| e.to_string());
+        let u = t + years * 365 * 24 * HOUR + extra;
+        let e = cal.elapsed_micros(t, u).unwrap();
+        prop_assert_eq!(e, fresh().elapsed_micros(t, u).unwrap());
+        prop_assert_eq!(-e, fresh().elapsed_micros(u, t).unwrap());
+        prop_assert_eq!(-e, cal.elapsed_micros(u, t).unwrap());
+        for d in [e, e + nudge, 2 * e + 1] {
+            prop_assert_eq!(shown(cal.add_micros(t, d)), shown(fresh().add_micros(t, d)));
+            prop_assert_eq!(shown(cal.sub_micros(u, d)), shown(fresh().sub_micros(u, d)));
+        }
+    }
+}

@@ -28,7 +28,9 @@ pub use index::{MAX_KEPT_BYTES, MAX_KEPT_BYTES_PER_CALENDAR};
 
 use self::holiday::Holiday;
 use self::hours::LocalSpan;
-use self::index::{Block, BlockCache, BlockRef, always_open_block, union_block, zoned_block};
+use self::index::{
+    Block, BlockCache, BlockRef, Reach, always_open_block, union_block, zoned_block,
+};
 use crate::document::{self, Format, as_object};
 use crate::error::{Error, Result};
 use crate::time::{
@@ -464,8 +466,12 @@ impl Calendar {
         let mut sum = ba.total - ba.cum(a);
         drop(ba);
         // Years wholly inside the span, by their totals; a calendar whose open years end early
-        // adds nothing after.
+        // adds nothing after. Known years are crossed at once by the running total.
         let last = self.last_year();
+        let (from, to) = ((ya + 1).max(self.first_year()), (yb - 1).min(last));
+        if let Some(between) = self.inner.cache.years_total(from, to) {
+            return Ok(sum + between + self.block(yb, work)?.cum(b));
+        }
         for y in (ya + 1)..yb {
             if y > last {
                 break;
@@ -515,6 +521,20 @@ impl Calendar {
             if found.is_none() {
                 target -= b.total;
                 drop(b);
+                // Known years are crossed at once by the running total, and the walk below
+                // goes on from where it stops (at the window's edge).
+                match self.inner.cache.reach_up(y + 1, self.last_year(), target) {
+                    Some(Reach::At { year, before }) => {
+                        found = Some(self.block(year, &mut work)?.earliest_at(target - before));
+                    }
+                    Some(Reach::Short { year, sum }) => {
+                        target -= sum;
+                        y = year;
+                    }
+                    None => {}
+                }
+            }
+            if found.is_none() {
                 loop {
                     y += 1;
                     if y > self.last_year() {
@@ -542,6 +562,21 @@ impl Calendar {
                 return Ok(b.latest_at(target));
             }
             drop(b);
+            match self
+                .inner
+                .cache
+                .reach_down(y - 1, self.first_year(), -target)
+            {
+                Some(Reach::At { year, before }) => {
+                    let b = self.block(year, &mut work)?;
+                    return Ok(b.latest_at(target + before + b.total));
+                }
+                Some(Reach::Short { year, sum }) => {
+                    target += sum;
+                    y = year;
+                }
+                None => {}
+            }
             loop {
                 y -= 1;
                 if y < self.first_year() {
