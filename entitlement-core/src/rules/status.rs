@@ -214,7 +214,7 @@ pub struct TriggerStatus {
     pub point: Name,
     /// Its level.
     pub level: Level,
-    /// Its actions (shared with the rules: one list per trigger, not one per status).
+    /// Its actions.
     pub actions: Arc<[String]>,
     /// The instant the clock reaches it (provisional while the milestone is paused).
     #[serde(with = "crate::time::serde_instant")]
@@ -243,9 +243,9 @@ pub struct TriggerStatus {
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MilestoneStatus {
-    /// The case's id (one per case, shared by its statuses).
+    /// The case's id.
     pub case_id: Name,
-    /// The milestone's name (shared with the rules).
+    /// The milestone's name.
     pub milestone: Name,
     /// The milestone's kind.
     pub kind: MilestoneKind,
@@ -253,7 +253,7 @@ pub struct MilestoneStatus {
     pub instance: u32,
     /// Its state.
     pub state: MilestoneState,
-    /// The calendar its clock runs on (`None`: 24×7; shared with the rules).
+    /// The calendar its clock runs on (`None`: 24×7).
     pub calendar: Option<Name>,
     /// When its clock started.
     #[serde(with = "crate::time::serde_opt_instant")]
