@@ -38,15 +38,20 @@
   const LIST = 8
   // Deeper values are left to the exact reader (which has the nesting limit and its message).
   const MAX_DEPTH = 32
+  let shared = null
+  let busy = false
 
   return function encode (cases, start, end, maxUnits, maxNums) {
     // Without util.types.isProxy (Node before 20.16) nothing takes the fast form: a proxy's
     // getPrototypeOf trap would run where the exact reader runs none.
     if (isProxy === null) return [0, '', new F64(0)]
-    // The numbers, in a Float64Array that doubles when full (up to about 4 * maxNums).
-    let nums = new F64(4096)
+    // The numbers, in a Float64Array that doubles when full (up to about 4 * maxNums), kept
+    // for the next call (the addon has read the tape before it calls again); a call made from
+    // a getter while one is under way uses one of its own.
+    let nums = busy || shared === null ? new F64(8192) : shared
+    busy = true
     let top = 0
-    const parts = []
+    let text = ''
     let units = 0
 
     function put (x) {
@@ -62,7 +67,7 @@
       if (units + s.length > maxUnits) return false
       put(STRING)
       put(s.length)
-      parts.push(s)
+      text += s
       units += s.length
       return true
     }
@@ -141,7 +146,7 @@
     let i = start
     for (; i < end; i++) {
       const topMark = top
-      const partsMark = parts.length
+      const textMark = text
       const unitsMark = units
       let ok
       try {
@@ -151,7 +156,7 @@
       }
       if (!ok) {
         top = topMark
-        parts.length = partsMark
+        text = textMark
         units = unitsMark
         break
       }
@@ -160,6 +165,8 @@
         break
       }
     }
-    return [i - start, parts.join(''), nums.subarray(0, top)]
+    busy = false
+    shared = nums
+    return [i - start, text, nums.subarray(0, top)]
   }
 })()

@@ -168,7 +168,7 @@ unsafe fn chunk(
         if len > MAX_UNITS as usize {
             return None;
         }
-        let mut text = vec![0u16; len + 1];
+        let mut text: Vec<u16> = Vec::with_capacity(len + 1);
         let mut written = 0usize;
         ok(sys::napi_get_value_string_utf16(
             env,
@@ -180,7 +180,8 @@ unsafe fn chunk(
         if written != len {
             return None;
         }
-        text.truncate(len);
+        // Node-API wrote `len` units (and a NUL after them).
+        text.set_len(len);
         let mut kind = 0;
         let mut items = 0usize;
         let mut data = std::ptr::null_mut();
@@ -312,10 +313,15 @@ impl TapeReader<'_> {
     fn string(&self, at: At) -> Option<String> {
         let len = self.count(at, 1, self.text.len() - at.t)?;
         let units = self.text.get(at.t..at.t + len)?;
-        if units.iter().all(|&u| u < 0x80) {
-            return String::from_utf8(units.iter().map(|&u| u as u8).collect()).ok();
+        let mut ascii = Vec::with_capacity(len);
+        for &unit in units {
+            if unit >= 0x80 {
+                return String::from_utf16(units).ok();
+            }
+            ascii.push(unit as u8);
         }
-        String::from_utf16(units).ok()
+        // SAFETY: every byte is ASCII.
+        Some(unsafe { String::from_utf8_unchecked(ascii) })
     }
 }
 
