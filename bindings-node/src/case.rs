@@ -114,12 +114,13 @@ fn each(
     let env = value.value().env;
     let len = array.len();
     // One case read by the exact reader, in a handle scope of its own: whatever the item's
-    // reading makes in JavaScript is released once it is read.
-    let exact = |index: u32| -> Result<Case, NodeError> {
+    // reading makes in JavaScript is released once it is read. An item that cannot be taken
+    // from the list (a hole) throws, in every onError mode, before `take` sees anything.
+    let exact = |index: u32| -> Result<Result<Case, NodeError>, NodeError> {
         let _scope = convert::Scope::open(env)?;
         let item_path = || format!("{path}[{index}]");
         let item = convert::element(&array, index, item_path)?;
-        read_at(&item, &item_path, index as usize)
+        Ok(read_at(&item, &item_path, index as usize))
     };
     let mut index = 0;
     while index < len {
@@ -131,13 +132,13 @@ fn each(
         for case in chunk {
             match case {
                 Some(case) => take(Ok(case))?,
-                None => take(exact(index))?,
+                None => take(exact(index)?)?,
             }
             index += 1;
         }
         // The case the bulk read stopped before.
         if index < end {
-            take(exact(index))?;
+            take(exact(index)?)?;
             index += 1;
         }
     }
