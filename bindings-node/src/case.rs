@@ -14,6 +14,7 @@ use entitlement_core::rules::{Case, CaseBatch, OnError};
 use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
 use napi::{JsValue, ValueType};
 
+use crate::case_tape;
 use crate::convert;
 use crate::error::NodeError;
 
@@ -57,25 +58,11 @@ fn read_at(
 /// Reads a list of cases (the argument named `path`, such as `cases`); an error names the item
 /// (`cases[3]`) and the case.
 pub fn read_list(value: &Unknown<'_>, path: &str) -> Result<Vec<Case>, NodeError> {
-    if !value.is_array()? {
-        return Err(CoreError::InvalidType {
-            path: path.to_string(),
-            expected: "an array of case objects".into(),
-            found: convert::describe(value),
-        }
-        .in_argument()
-        .into());
-    }
-    let array = convert::bounded_array(value, || path.to_string(), convert::MAX_ARRAY_ITEMS)?;
-    let mut list = Vec::with_capacity(convert::reserve(array.len()));
-    let env = value.value().env;
-    for index in 0..array.len() {
-        // Whatever the item's reading makes in JavaScript is released once it is read.
-        let _scope = convert::Scope::open(env)?;
-        let item_path = || format!("{path}[{index}]");
-        let item = convert::element(&array, index, item_path)?;
-        list.push(read_at(&item, &item_path, index as usize)?);
-    }
+    let mut list = Vec::new();
+    each(value, path, |read| {
+        list.push(read?);
+        Ok(())
+    })?;
     Ok(list)
 }
 
@@ -91,6 +78,29 @@ pub fn read_batch(
     if on_error == OnError::Raise {
         return Ok(CaseBatch::from(read_list(value, path)?));
     }
+    let mut batch = CaseBatch::new();
+    each(value, path, |read| {
+        match read {
+            Ok(case) => batch.push(Ok(case)),
+            Err(NodeError::Core(error)) => batch.push(Err(error)),
+            Err(other) => return Err(other),
+        }
+        Ok(())
+    })?;
+    Ok(batch)
+}
+
+/// Reads the cases of the list `value` in order, giving each case, or the error of the exact
+/// reader, to `take` (which stops the walk by returning an error).
+///
+/// Chunks of the list are read in bulk where their cases are plain data ([`case_tape`]); a
+/// case that the bulk read does not give is read by [`read_at`], so that what `take` gets is
+/// what [`read_at`] gives for every case.
+fn each(
+    value: &Unknown<'_>,
+    path: &str,
+    mut take: impl FnMut(Result<Case, NodeError>) -> Result<(), NodeError>,
+) -> Result<(), NodeError> {
     if !value.is_array()? {
         return Err(CoreError::InvalidType {
             path: path.to_string(),
@@ -101,19 +111,38 @@ pub fn read_batch(
         .into());
     }
     let array = convert::bounded_array(value, || path.to_string(), convert::MAX_ARRAY_ITEMS)?;
-    let mut batch = CaseBatch::new();
     let env = value.value().env;
-    for index in 0..array.len() {
+    let len = array.len();
+    // One case read by the exact reader, in a handle scope of its own: whatever the item's
+    // reading makes in JavaScript is released once it is read. An item that cannot be taken
+    // from the list (a hole) throws, in every onError mode, before `take` sees anything.
+    let exact = |index: u32| -> Result<Result<Case, NodeError>, NodeError> {
         let _scope = convert::Scope::open(env)?;
         let item_path = || format!("{path}[{index}]");
         let item = convert::element(&array, index, item_path)?;
-        match read_at(&item, &item_path, index as usize) {
-            Ok(case) => batch.push(Ok(case)),
-            Err(NodeError::Core(error)) => batch.push(Err(error)),
-            Err(other) => return Err(other),
+        Ok(read_at(&item, &item_path, index as usize))
+    };
+    let mut index = 0;
+    while index < len {
+        let end = len.min(index.saturating_add(case_tape::CHUNK_CASES));
+        let chunk = {
+            let _scope = convert::Scope::open(env)?;
+            case_tape::read(env, array.raw(), index, end)
+        };
+        for case in chunk {
+            match case {
+                Some(case) => take(Ok(case))?,
+                None => take(exact(index)?)?,
+            }
+            index += 1;
+        }
+        // The case the bulk read stopped before.
+        if index < end {
+            take(exact(index)?)?;
+            index += 1;
         }
     }
-    Ok(batch)
+    Ok(())
 }
 
 /// The case's id as the core names a case: a string or a number, else `#position`.

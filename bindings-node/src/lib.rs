@@ -14,6 +14,8 @@ mod alert;
 mod batch;
 mod calendar;
 mod case;
+#[cfg_attr(test, allow(dead_code))]
+mod case_tape;
 mod convert;
 mod error;
 mod import;

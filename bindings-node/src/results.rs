@@ -480,6 +480,8 @@ pub fn define(exports: Object<'_>, env: Env) -> napi::Result<()> {
     define_class::<MonitorReport>(env, &exports)?;
     // The report's lists of statuses are made without one call into the addon per status.
     crate::statuses::install(env, &exports)?;
+    // Lists of cases are read in bulk where they are plain data.
+    crate::case_tape::install(env)?;
     Ok(())
 }
 

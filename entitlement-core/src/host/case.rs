@@ -98,6 +98,15 @@ pub fn read_case<R: HostReader>(
     Ok(Case::from_value_at(&value, position))
 }
 
+/// The direct read alone: the case [`read_case`] gives when `value` is a plainly valid case,
+/// `None` where [`read_case`] would go on to read it the reference way (and then give a case or
+/// an error). A binding that has read its host's values into a form of its own in bulk (the
+/// Node binding's tape of a list of cases) reads each case with it, and gives the host value
+/// of a case for which it is `None` to [`read_case`].
+pub fn read_plain<R: HostReader>(reader: &R, value: &R::Value) -> Option<Case> {
+    direct(reader, value)
+}
+
 /// The direct read: `Some` only for a case that the reference path reads without an error, and
 /// then the very case it reads. `None` (for anything unusual) hands over to the reference path.
 fn direct<R: HostReader>(reader: &R, value: &R::Value) -> Option<Case> {
