@@ -8,6 +8,7 @@ const { describe, test } = require('node:test')
 const assert = require('node:assert/strict')
 
 const { Calendar } = require('..')
+const { random } = require('./random')
 
 const MINUTE = 60e3
 const HOUR = 60 * MINUTE
@@ -257,18 +258,6 @@ describe('always open, unions', () => {
 // ----------------------------------------------------------------------------------------------
 // Laws, over seeded random inputs.
 // ----------------------------------------------------------------------------------------------
-
-/** mulberry32: a tiny seeded generator, so that a failure can be replayed. */
-function random(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const LAW_CALENDARS = {
   reference: REFERENCE,

@@ -9,6 +9,7 @@ const assert = require('node:assert/strict')
 const { tableFromIPC } = require('apache-arrow')
 
 const { Ruleset, MilestoneStatus } = require('..')
+const { random } = require('./random')
 
 const NOW = '2026-11-25T12:00:00Z'
 const rules = Ruleset.fromObject({
@@ -161,16 +162,6 @@ test('an unknown onError or option names it', () => {
 })
 
 // A small seeded generator (mulberry32), so that a failure names its seed.
-function random(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 test('law: for any bad positions, the good cases give what they give alone, and errors name exactly the bad positions', () => {
   for (let seed = 1; seed <= 40; seed++) {

@@ -13,23 +13,12 @@ const assert = require('node:assert/strict')
 const path = require('node:path')
 
 const { Ruleset } = require('..')
+const { random } = require('./random')
 
 const REPO = path.join(__dirname, '..', '..')
 const rules = Ruleset.load(path.join(REPO, 'examples', 'data', 'rules.yaml'))
 const NOW = new Date('2026-11-25T20:30:00Z')
 const MINUTE = 60e3
-
-/** A seeded generator (mulberry32): the same cases at every run. */
-function random(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A valid case, its instants as epoch ms (written in each form by `written`). */
 function randomCase(next, i) {

@@ -10,6 +10,7 @@ const assert = require('node:assert/strict')
 const path = require('node:path')
 
 const { Ruleset, MonitorReport, MilestoneStatus } = require('..')
+const { random } = require('./random')
 
 const REPO = path.join(__dirname, '..', '..')
 const rules = Ruleset.load(path.join(REPO, 'examples', 'data', 'rules.yaml'))
@@ -21,18 +22,6 @@ const MINUTE = 60e3
 const GETTERS = Object.getOwnPropertyNames(MilestoneStatus.prototype).filter(
   (name) => typeof Object.getOwnPropertyDescriptor(MilestoneStatus.prototype, name).get === 'function',
 )
-
-/** A seeded generator (mulberry32): the same cases at every run. */
-function random(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Random open and closed cases under both entitlements, with pauses, replies and reopenings. */
 function randomCases(seed, n) {
