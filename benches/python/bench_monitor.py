@@ -83,7 +83,9 @@ def open_cases(n: int) -> list[dict[str, Any]]:
         if r % 3 == 0:
             events.append({"at": at(5 + r % 90), "type": "agent_reply"})
         if r % 5 == 0:
-            events.append({"at": at(100), "type": "status", "to": "Waiting on Customer"})
+            events.append(
+                {"at": at(100), "type": "status", "to": "Waiting on Customer"}
+            )
             events.append({"at": at(400), "type": "customer_reply"})
             events.append({"at": at(400), "type": "status", "to": "Open"})
         cases.append(
@@ -227,7 +229,9 @@ def main() -> None:
 
     report, monitor_added = call_memory(lambda: rules.monitor(cases, NOW, since=SINCE))
     del report
-    med, lo, hi, report = median_time(lambda: rules.monitor(cases, NOW, since=SINCE), runs)
+    med, lo, hi, report = median_time(
+        lambda: rules.monitor(cases, NOW, since=SINCE), runs
+    )
     monitor_dicts = med
     row("rules.monitor (15-minute window), all", med, f"min {lo:.3f}, max {hi:.3f}")
     row("  of which the core: monitor - conversion", med - conversion, "")
@@ -266,7 +270,10 @@ def main() -> None:
                     "entitlement": c["entitlement"],
                     "created_at": datetime.fromisoformat(c["created_at"]),
                     "fields": json.dumps(c["fields"]),
-                    "events": [{**e, "at": datetime.fromisoformat(e["at"])} for e in c["events"]],
+                    "events": [
+                        {**e, "at": datetime.fromisoformat(e["at"])}
+                        for e in c["events"]
+                    ],
                 }
                 for c in cases
             ],
@@ -277,9 +284,13 @@ def main() -> None:
             time.perf_counter() - start,
             "not the library's work",
         )
-        events, arrow_added = call_memory(lambda: rules.monitor_arrow(batch, NOW, SINCE))
+        events, arrow_added = call_memory(
+            lambda: rules.monitor_arrow(batch, NOW, SINCE)
+        )
         del events
-        med, lo, hi, events = median_time(lambda: rules.monitor_arrow(batch, NOW, SINCE), runs)
+        med, lo, hi, events = median_time(
+            lambda: rules.monitor_arrow(batch, NOW, SINCE), runs
+        )
         monitor_arrow = med
         row(
             "rules.monitor_arrow (milestone events)",
@@ -315,9 +326,14 @@ def main() -> None:
         f"({rss_cases:.0f} MiB after building the case dicts)"
     )
     print()
-    print_goals(n, monitor_dicts, monitor_arrow, monitor_added, arrow_added, loop, len(sample))
+    print_goals(
+        n, monitor_dicts, monitor_arrow, monitor_added, arrow_added, loop, len(sample)
+    )
     print()
-    widths = [max(len(r[i]) for r in [("step", "s", "us/case", "note"), *rows]) for i in range(4)]
+    widths = [
+        max(len(r[i]) for r in [("step", "s", "us/case", "note"), *rows])
+        for i in range(4)
+    ]
     header = ("step", "s", "us/case", "note")
     for r in [header, tuple("-" * w for w in widths), *rows]:
         print(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}")
