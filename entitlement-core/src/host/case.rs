@@ -91,7 +91,7 @@ pub fn read_case<R: HostReader>(
     value: &R::Value,
     position: usize,
 ) -> Result<Result<Case, Error>, R::Error> {
-    if let Some(case) = direct(reader, value) {
+    if let Some(case) = read_plain(reader, value) {
         return Ok(Ok(case));
     }
     let value = to_json(reader, value, CaseSlot::Case)?;
@@ -103,13 +103,9 @@ pub fn read_case<R: HostReader>(
 /// an error). A binding that has read its host's values into a form of its own in bulk (the
 /// Node binding's tape of a list of cases) reads each case with it, and gives the host value
 /// of a case for which it is `None` to [`read_case`].
+/// `Some` only for a case that the reference path reads without an error, and then the very
+/// case it reads.
 pub fn read_plain<R: HostReader>(reader: &R, value: &R::Value) -> Option<Case> {
-    direct(reader, value)
-}
-
-/// The direct read: `Some` only for a case that the reference path reads without an error, and
-/// then the very case it reads. `None` (for anything unusual) hands over to the reference path.
-fn direct<R: HostReader>(reader: &R, value: &R::Value) -> Option<Case> {
     let HostKind::Map(map) = reader.kind(value, CaseSlot::Case, "").ok()? else {
         return None;
     };
@@ -701,7 +697,7 @@ mod tests {
         #[test]
         fn the_direct_read_agrees_with_the_reference_path(value in case(), position in 0usize..9) {
             let expected = reference(&value, position);
-            if let Some(case) = direct(&Toy, &value) {
+            if let Some(case) = read_plain(&Toy, &value) {
                 prop_assert!(matches!(&expected, Ok(Ok(c)) if *c == case), "{value}: {expected:?}");
             }
             let got = read_case(&Toy, &value, position);
@@ -729,7 +725,7 @@ mod tests {
                    "created_at": "2026-03-06T21:00:00Z", "id": "C-3"}),
         ];
         for value in cases {
-            let case = direct(&Toy, &value).unwrap_or_else(|| panic!("{value}"));
+            let case = read_plain(&Toy, &value).unwrap_or_else(|| panic!("{value}"));
             assert_eq!(
                 Ok(Ok(case)),
                 reference(&value, 0).map_err(|e| e.to_string())
