@@ -105,7 +105,7 @@ fn refuse_arrow(cases: &Bound<'_, PyAny>) -> Result<()> {
 /// (`convert::read_case`: no JSON value per case), a chunk at a time. Within a chunk a value
 /// that cannot be converted raises before a case that the core refuses, as when the chunk was
 /// first converted whole and then validated: the error raised is the one it always was.
-fn cases_of(_py: Python<'_>, cases: &Bound<'_, PyAny>) -> Result<Vec<Case>> {
+fn cases_of(cases: &Bound<'_, PyAny>) -> Result<Vec<Case>> {
     const CHUNK: usize = 32 * 1024;
     refuse_arrow(cases)?;
     let items = sequence(cases, "cases")?;
@@ -133,9 +133,9 @@ fn cases_of(_py: Python<'_>, cases: &Bound<'_, PyAny>) -> Result<Vec<Case>> {
 /// `"collect"` a case that cannot be read becomes its error entry and the others go on. An
 /// exception that Python code raised while a case was read (a `tzinfo` whose `utcoffset`
 /// raises, a `KeyboardInterrupt`) is not a bad record: it propagates.
-fn case_batch(py: Python<'_>, cases: &Bound<'_, PyAny>, on_error: OnError) -> Result<CaseBatch> {
+fn case_batch(cases: &Bound<'_, PyAny>, on_error: OnError) -> Result<CaseBatch> {
     if on_error == OnError::Raise {
-        return Ok(CaseBatch::from(cases_of(py, cases)?));
+        return Ok(CaseBatch::from(cases_of(cases)?));
     }
     refuse_arrow(cases)?;
     let items = sequence(cases, "cases")?;
@@ -286,7 +286,7 @@ impl Ruleset {
         on_error: Option<&Bound<'py, PyAny>>,
     ) -> Result<Bound<'py, PyList>> {
         let on_error = on_error_arg(on_error)?;
-        let (batch, now) = (case_batch(py, cases, on_error)?, instant_arg(now, "now")?);
+        let (batch, now) = (case_batch(cases, on_error)?, instant_arg(now, "now")?);
         let rules = &self.inner;
         let all = detached(py, move || rules.evaluate_batch(&batch, now, on_error))?;
         let entries = all
@@ -386,7 +386,7 @@ impl Ruleset {
         now: &Bound<'_, PyAny>,
     ) -> Result<EntitlementUsage> {
         let entitlement_id = string_arg(entitlement_id, "entitlement_id")?;
-        let cases = cases_of(py, cases)?;
+        let cases = cases_of(cases)?;
         let now: DateTime<Utc> = instant_arg(now, "now")?;
         let rules = &self.inner;
         detached(py, move || {
@@ -421,7 +421,7 @@ impl Ruleset {
         on_error: Option<&Bound<'py, PyAny>>,
     ) -> Result<Bound<'py, PyList>> {
         let on_error = on_error_arg(on_error)?;
-        let batch = case_batch(py, cases, on_error)?;
+        let batch = case_batch(cases, on_error)?;
         let now: DateTime<Utc> = instant_arg(now, "now")?;
         let rules = &self.inner;
         let (risks, errors) = detached(py, move || rules.breach_risk_batch(&batch, now, on_error))?;
@@ -464,7 +464,7 @@ impl Ruleset {
         on_error: Option<&Bound<'_, PyAny>>,
     ) -> Result<MonitorReport> {
         let on_error = on_error_arg(on_error)?;
-        let batch = case_batch(py, cases, on_error)?;
+        let batch = case_batch(cases, on_error)?;
         let now = instant_arg(now, "now")?;
         let since = since_arg(since)?;
         let rules = &self.inner;
@@ -507,7 +507,7 @@ impl Ruleset {
             .in_argument()
             .into());
         };
-        let batch = case_batch(py, cases, on_error)?;
+        let batch = case_batch(cases, on_error)?;
         let now = instant_arg(now, "now")?;
         let (rules, proposed) = (&self.inner, &proposed.get().inner);
         let result = detached(py, move || {
