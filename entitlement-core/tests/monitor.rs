@@ -764,3 +764,50 @@ fn cases_that_are_not_covered_count_for_the_account_but_not_for_attainment() {
     assert!(a.processes.is_empty());
     assert!(r.events.is_empty() && r.open.is_empty());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The case named by each allowance and quota crossing is the one at that count in the
+    /// order (first counted, then id), found among many more cases than the count: the monitor
+    /// selects the first few instead of sorting them all, and must pick the same one.
+    #[test]
+    fn a_crossing_names_the_case_at_its_count_in_order(
+        spec in proptest::collection::vec((0u32..40, 0u32..1_000), 0..130),
+    ) {
+        // acme-gold: an allowance of 50 cases, a quarter quota of 20 (alerts at 80% and 100%).
+        // Creation instants from a few dozen hours of the quarter, so that many tie.
+        let quarter = at("2026-10-05T00:00:00Z");
+        let cases: Vec<Case> = spec
+            .iter()
+            .enumerate()
+            .map(|(i, &(hour, id))| {
+                case(json!({"id": format!("K-{id:04}-{i}"), "entitlement": "acme-gold",
+                    "created_at": (quarter + TimeDelta::hours(i64::from(hour))).to_rfc3339(),
+                    "fields": {"severity": "Sev3"}}))
+            })
+            .collect();
+        let report = run(rules(), &cases, "2026-11-25T00:00:00Z", None);
+        let mut order: Vec<(DateTime<Utc>, &str)> =
+            cases.iter().map(|c| (c.created_at, c.id.as_str())).collect();
+        order.sort();
+        let mut expected: Vec<(String, String)> = Vec::new();
+        for (what, max) in [("allowance", 50usize), ("quota/0/2026-10-01", 20)] {
+            for f in [0.8, 1.0] {
+                let needed = (f * max as f64).ceil() as usize;
+                if let Some(&(_, id)) = order.get(needed - 1) {
+                    expected.push((format!("acme-gold/{what}/{f}"), id.to_string()));
+                }
+            }
+        }
+        let mut found: Vec<(String, String)> = report
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, MonitorEventKind::Quota | MonitorEventKind::Allowance))
+            .map(|e| (e.key.clone(), e.case_id.clone().expect("a case")))
+            .collect();
+        expected.sort();
+        found.sort();
+        prop_assert_eq!(found, expected);
+    }
+}

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::Ruleset;
 use super::case::Case;
-use super::parallel::par_map;
+use super::parallel::{par_map, par_map_local};
 use super::status::CaseEvaluation;
 use crate::error::{Error, Result, excerpt};
 
@@ -170,6 +170,20 @@ pub struct CaseBatch {
     len: usize,
 }
 
+/// A large batch is freed on rayon's pool: a million cases took a single thread about a
+/// tenth of a `monitor_arrow` call to free, after the work itself was done in parallel.
+impl Drop for CaseBatch {
+    fn drop(&mut self) {
+        if self.cases.len() >= 4096 {
+            use rayon::prelude::*;
+            std::mem::take(&mut self.cases)
+                .into_par_iter()
+                .with_min_len(1024)
+                .for_each(drop);
+        }
+    }
+}
+
 impl CaseBatch {
     /// An empty batch.
     pub fn new() -> CaseBatch {
@@ -267,14 +281,15 @@ impl Extend<Result<Case>> for CaseBatch {
     }
 }
 
-/// The cases of one call sorted out: the good ones, evaluated, and the error entries.
-pub(crate) struct Checked<'a> {
+/// The cases of one call sorted out: the good ones, evaluated (or what a caller made of each
+/// evaluation, [`Ruleset::check_cases_then`]), and the error entries.
+pub(crate) struct Checked<'a, T = CaseEvaluation> {
     /// The good cases, in input order.
     pub cases: Vec<&'a Case>,
     /// The input position of each good case.
     pub positions: Vec<usize>,
     /// The evaluation of each good case.
-    pub evaluations: Vec<CaseEvaluation>,
+    pub evaluations: Vec<T>,
     /// The bad cases, in input order.
     pub errors: Vec<CaseError>,
 }
@@ -296,6 +311,25 @@ impl Ruleset {
         now: DateTime<Utc>,
         on_error: OnError,
     ) -> Result<Checked<'a>> {
+        self.check_cases_then(cases, positions, failed, now, on_error, |_, e| Ok(e))
+    }
+
+    /// [`Ruleset::check_cases`], with `then` applied to each good case and its evaluation on
+    /// the thread that evaluated it: a caller that needs only something small of each
+    /// evaluation (its events) neither keeps a million evaluations nor frees them on one
+    /// thread. An error of `then` fails the call; which one, when several cases fail, is the
+    /// first in input order, but an evaluation error of an earlier case may be met after it
+    /// with [`OnError::Raise`]: a caller that must report the error an unfused run would
+    /// reruns without `then` when `then` fails.
+    pub(crate) fn check_cases_then<'a, T: Send>(
+        &self,
+        cases: &'a [Case],
+        positions: Option<&[usize]>,
+        failed: &[(usize, Error)],
+        now: DateTime<Utc>,
+        on_error: OnError,
+        then: impl Fn(&'a Case, CaseEvaluation) -> Result<T> + Sync,
+    ) -> Result<Checked<'a, T>> {
         let position = |i: usize| positions.map_or(i, |p| p[i]);
         if on_error == OnError::Raise
             && let Some((_, error)) = failed.iter().min_by_key(|(at, _)| *at)
@@ -308,8 +342,11 @@ impl Ruleset {
             .collect();
 
         // Duplicated ids: the count of each id in one pass, then the places of the duplicated
-        // ones only (a list per id was an allocation per case).
-        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(cases.len());
+        // ones only (a list per id was an allocation per case). The ids are the caller's:
+        // hashed with a keyed hash (aHash, seeded per process), so no set of ids collides on
+        // purpose, at a third of the cost of SipHash's.
+        let mut seen: HashMap<&str, usize, ahash::RandomState> =
+            HashMap::with_capacity_and_hasher(cases.len(), ahash::RandomState::new());
         for case in cases {
             *seen.entry(case.id.as_str()).or_insert(0) += 1;
         }
@@ -324,8 +361,13 @@ impl Ruleset {
                 }
             }
         }
+        // Without duplicates every case is good: no second lookup per case.
         let mut good: Vec<usize> = Vec::with_capacity(cases.len());
         for (i, case) in cases.iter().enumerate() {
+            if duplicated.is_empty() {
+                good.push(i);
+                continue;
+            }
             let count = &seen[case.id.as_str()];
             if *count == 1 {
                 good.push(i);
@@ -355,7 +397,12 @@ impl Ruleset {
             errors.push(CaseError::new(position(i), &error));
         }
 
-        let results = par_map(&good, |&i| Ok(self.evaluate_case(&cases[i], now)))?;
+        let results = par_map_local(self, &good, |&i, local| {
+            match self.evaluate_case_in(&cases[i], now, Some(local)) {
+                Ok(evaluation) => then(&cases[i], evaluation).map(Ok),
+                Err(error) => Ok(Err(error)),
+            }
+        })?;
         let mut checked = Checked {
             cases: Vec::with_capacity(good.len()),
             positions: Vec::with_capacity(good.len()),
@@ -385,12 +432,24 @@ impl Ruleset {
         now: DateTime<Utc>,
         on_error: OnError,
     ) -> Result<Checked<'a>> {
-        self.check_cases(
+        self.check_batch_then(batch, now, on_error, |_, e| Ok(e))
+    }
+
+    /// [`Ruleset::check_cases_then`] over a host's batch.
+    pub(crate) fn check_batch_then<'a, T: Send>(
+        &self,
+        batch: &'a CaseBatch,
+        now: DateTime<Utc>,
+        on_error: OnError,
+        then: impl Fn(&'a Case, CaseEvaluation) -> Result<T> + Sync,
+    ) -> Result<Checked<'a, T>> {
+        self.check_cases_then(
             &batch.cases,
             Some(&batch.positions),
             &batch.failed,
             now,
             on_error,
+            then,
         )
     }
 

@@ -65,8 +65,11 @@ mod risk;
 mod status;
 mod usage;
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Days, Utc};
 use chrono_tz::Tz;
@@ -155,11 +158,13 @@ struct Shared {
     always_open: Calendar,
 }
 
-/// A milestone's name and, when the milestone or its process names one, its calendar.
+/// A milestone's name, its calendar when the milestone or its process names one, and each
+/// trigger's label and actions (in the milestone's order).
 #[derive(Clone, Debug)]
 struct SharedMilestone {
     name: Name,
     calendar: Option<(Name, Calendar)>,
+    triggers: Vec<(Name, Arc<[String]>)>,
 }
 
 impl SharedMilestone {
@@ -173,8 +178,79 @@ impl SharedMilestone {
                     calendars,
                     &m.calendar.clone().or_else(|| process.calendar.clone()),
                 ),
+                triggers: m
+                    .triggers
+                    .iter()
+                    .map(|t| (t.label.clone(), t.shared_actions.clone()))
+                    .collect(),
             })
             .collect()
+    }
+
+    /// The same, with names of its own (new `Arc`s; the calendar is shared): see [`Local`].
+    fn copied(&self) -> SharedMilestone {
+        SharedMilestone {
+            name: copied(&self.name),
+            calendar: self.calendar.as_ref().map(|(n, c)| (copied(n), c.clone())),
+            triggers: self
+                .triggers
+                .iter()
+                .map(|(label, actions)| (copied(label), actions.iter().cloned().collect()))
+                .collect(),
+        }
+    }
+}
+
+/// A name with a count of its own.
+fn copied(name: &Name) -> Name {
+    Name::from(name.as_str())
+}
+
+/// Copies of what the statuses of a run of cases share, for one thread's share of a parallel
+/// run ([`Ruleset::evaluate_case_in`]). Every status holds the names of its milestone, calendar
+/// and triggers, and every evaluation its account, each an `Arc` counted at every clone and
+/// drop: two cores counting the same ones wrote to one cache line back and forth, status
+/// after status, which cost a parallel run about a third of its second core
+/// (`docs/performance.md`, "Issue 17"). A copy is made when the share first meets a process or
+/// an entitlement, so a share copies at most one set per case it holds.
+pub(crate) struct Local {
+    milestones: Vec<OnceCell<Vec<SharedMilestone>>>,
+    calendars: Vec<OnceCell<Option<(Name, Calendar)>>>,
+    accounts: Vec<OnceCell<Account>>,
+}
+
+impl Local {
+    /// Empty copies for `rules`: one slot per process and per entitlement.
+    pub(crate) fn of(rules: &Ruleset) -> Local {
+        Local {
+            milestones: (0..rules.processes.len())
+                .map(|_| OnceCell::new())
+                .collect(),
+            calendars: (0..rules.entitlements.len())
+                .map(|_| OnceCell::new())
+                .collect(),
+            accounts: (0..rules.entitlements.len())
+                .map(|_| OnceCell::new())
+                .collect(),
+        }
+    }
+
+    fn milestones<'a>(&'a self, i: usize, shared: &[SharedMilestone]) -> &'a [SharedMilestone] {
+        self.milestones[i].get_or_init(|| shared.iter().map(SharedMilestone::copied).collect())
+    }
+
+    fn calendar<'a>(
+        &'a self,
+        i: usize,
+        shared: &Option<(Name, Calendar)>,
+    ) -> &'a Option<(Name, Calendar)> {
+        self.calendars[i].get_or_init(|| shared.as_ref().map(|(n, c)| (copied(n), c.clone())))
+    }
+
+    fn account(&self, i: usize, shared: &Account) -> Account {
+        self.accounts[i]
+            .get_or_init(|| Arc::new(Map::clone(shared)))
+            .clone()
     }
 }
 
@@ -623,18 +699,23 @@ impl Ruleset {
     fn clocked<'a>(
         &'a self,
         process: &'a Process,
-        entitlement: Option<&'a Entitlement>,
+        entitlement: Option<(usize, &'a Entitlement)>,
+        local: Option<&'a Local>,
     ) -> Vec<replay::Clocked<'a>> {
         let shared_process = self.by_process.get(&process.id).and_then(|versions| {
             versions
                 .iter()
                 .find(|&&i| std::ptr::eq(&self.processes[i], process))
-                .map(|&i| &self.shared.milestones[i])
+                .map(|&i| match local {
+                    Some(local) => local.milestones(i, &self.shared.milestones[i]),
+                    None => &self.shared.milestones[i][..],
+                })
         });
-        let shared_entitlement = entitlement.and_then(|e| match self.by_entitlement.get(&e.id) {
-            Some(&i) if std::ptr::eq(&self.entitlements[i], e) => Some(&self.shared.calendars[i]),
-            _ => None,
+        let shared_entitlement = entitlement.map(|(i, _)| match local {
+            Some(local) => local.calendar(i, &self.shared.calendars[i]),
+            None => &self.shared.calendars[i],
         });
+        let entitlement = entitlement.map(|(_, e)| e);
         let Some(shared_process) = shared_process else {
             // Not one of this ruleset's processes: the names are made here.
             let built = SharedMilestone::of_process(&self.calendars, process);
@@ -648,11 +729,14 @@ impl Ruleset {
                     });
                     replay::Clocked {
                         milestone: m,
-                        name: own.name,
-                        calendar: calendar
-                            .as_ref()
-                            .map_or_else(Calendar::always_open, |c| c.1.clone()),
-                        calendar_name: calendar.map(|c| c.0),
+                        triggers: Cow::Owned(own.triggers),
+                        name: Cow::Owned(own.name),
+                        calendar: Cow::Owned(
+                            calendar
+                                .as_ref()
+                                .map_or_else(Calendar::always_open, |c| c.1.clone()),
+                        ),
+                        calendar_name: calendar.map(|c| Cow::Owned(c.0)),
                     }
                 })
                 .collect();
@@ -662,19 +746,27 @@ impl Ruleset {
             .iter()
             .zip(shared_process)
             .map(|(m, own)| {
-                let calendar = match (&own.calendar, shared_entitlement, entitlement) {
-                    (Some(c), _, _) => Some(c.clone()),
-                    (None, Some(c), _) => c.clone(),
-                    (None, None, Some(e)) => shared_calendar(&self.calendars, &e.calendar),
-                    (None, None, None) => None,
-                };
+                let (calendar, calendar_name) =
+                    match (&own.calendar, shared_entitlement, entitlement) {
+                        (Some((n, c)), _, _) | (None, Some(Some((n, c))), _) => {
+                            (Cow::Borrowed(c), Some(Cow::Borrowed(n)))
+                        }
+                        (None, Some(None), _) | (None, None, None) => {
+                            (Cow::Borrowed(&self.shared.always_open), None)
+                        }
+                        (None, None, Some(e)) => {
+                            match shared_calendar(&self.calendars, &e.calendar) {
+                                Some((n, c)) => (Cow::Owned(c), Some(Cow::Owned(n))),
+                                None => (Cow::Borrowed(&self.shared.always_open), None),
+                            }
+                        }
+                    };
                 replay::Clocked {
                     milestone: m,
-                    name: own.name.clone(),
-                    calendar: calendar
-                        .as_ref()
-                        .map_or_else(|| self.shared.always_open.clone(), |c| c.1.clone()),
-                    calendar_name: calendar.map(|c| c.0),
+                    triggers: Cow::Borrowed(&own.triggers),
+                    name: Cow::Borrowed(&own.name),
+                    calendar,
+                    calendar_name,
                 }
             })
             .collect()
@@ -695,21 +787,38 @@ impl Ruleset {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate_case(&self, case: &Case, now: DateTime<Utc>) -> Result<CaseEvaluation> {
+        self.evaluate_case_in(case, now, None)
+    }
+
+    /// [`Ruleset::evaluate_case`], the statuses sharing the names of `local` (a thread's copies,
+    /// see [`Local`]) when given, else the ruleset's.
+    pub(crate) fn evaluate_case_in(
+        &self,
+        case: &Case,
+        now: DateTime<Utc>,
+        local: Option<&Local>,
+    ) -> Result<CaseEvaluation> {
         let now_us = to_us(now);
         let in_case = |error: Error| Error::InCase {
             case: case.id.clone(),
             error: Box::new(error),
         };
-        let entitlement = match &case.entitlement {
+        let found = match &case.entitlement {
             None => None,
-            Some(id) => Some(self.entitlement(id).ok_or_else(|| {
-                in_case(Error::UnknownEntitlement {
-                    path: "entitlement".into(),
-                    name: id.clone(),
-                    known: known_names(self.entitlements.iter().map(|e| e.id.as_str())),
-                })
-            })?),
+            Some(id) => Some(
+                self.by_entitlement
+                    .get(id.as_str())
+                    .map(|&i| (i, &self.entitlements[i]))
+                    .ok_or_else(|| {
+                        in_case(Error::UnknownEntitlement {
+                            path: "entitlement".into(),
+                            name: id.clone(),
+                            known: known_names(self.entitlements.iter().map(|e| e.id.as_str())),
+                        })
+                    })?,
+            ),
         };
+        let entitlement = found.map(|(_, e)| e);
         let mut result = CaseEvaluation {
             case_id: case.id.clone(),
             entitlement: case.entitlement.clone(),
@@ -720,7 +829,11 @@ impl Ruleset {
             reason: None,
             process: None,
             process_version: None,
-            account: entitlement.map(|e| e.account.clone()).unwrap_or_default(),
+            account: match (found, local) {
+                (Some((i, e)), Some(local)) => local.account(i, &e.account),
+                (Some((_, e)), None) => e.account.clone(),
+                (None, _) => Account::default(),
+            },
             milestones: Vec::new(),
             tier: None,
         };
@@ -758,7 +871,7 @@ impl Ruleset {
             }
         }
         result.covered = true;
-        let clocked = self.clocked(process, entitlement);
+        let clocked = self.clocked(process, found, local);
         let (milestones, tier) =
             replay::replay(case, process, &clocked, now_us).map_err(in_case)?;
         result.milestones = milestones;

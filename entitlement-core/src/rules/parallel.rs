@@ -1,5 +1,6 @@
 //! Work over many cases on rayon's pool, with the answer of a run in order.
 
+use super::{Local, Ruleset};
 use crate::error::Result;
 
 /// `items.iter().map(f).collect()`, on rayon's pool. Which error a parallel collect returns
@@ -12,5 +13,32 @@ pub(crate) fn par_map<T: Sync, U: Send>(
     match items.par_iter().with_min_len(32).map(&f).collect() {
         Ok(all) => Ok(all),
         Err(_) => items.iter().map(f).collect(),
+    }
+}
+
+/// [`par_map`] over cases, each share of the run with its own copies of the names the
+/// statuses hold ([`Local`]): at most eight shares per thread, so that the copies cost little
+/// next to the cases.
+pub(crate) fn par_map_local<T: Sync, U: Send>(
+    rules: &Ruleset,
+    items: &[T],
+    f: impl Fn(&T, &Local) -> Result<U> + Sync,
+) -> Result<Vec<U>> {
+    use rayon::prelude::*;
+    let share = items
+        .len()
+        .div_ceil(rayon::current_num_threads() * 8)
+        .max(1024);
+    let run = items
+        .par_iter()
+        .with_min_len(share)
+        .map_init(|| Local::of(rules), |local, item| f(item, local))
+        .collect();
+    match run {
+        Ok(all) => Ok(all),
+        Err(_) => {
+            let local = Local::of(rules);
+            items.iter().map(|item| f(item, &local)).collect()
+        }
     }
 }

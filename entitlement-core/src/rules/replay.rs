@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -14,13 +15,18 @@ use crate::document::index_path;
 use crate::error::{Error, Result};
 use crate::time::{from_us, to_us};
 
-/// One milestone of the process, with the calendar its clock runs on.
+/// One milestone of the process, with the calendar its clock runs on. The names and the
+/// calendar are borrowed from the ruleset where it holds them: cloning them per case moved
+/// each `Arc`'s count between the cores of a parallel run, a contended write per clone and per
+/// drop (`docs/performance.md`, "Issue 17").
 pub(crate) struct Clocked<'a> {
     pub milestone: &'a Milestone,
+    /// Each trigger's label and actions, in the milestone's order.
+    pub triggers: Cow<'a, [(Name, Arc<[String]>)]>,
     /// The milestone's name, shared with the ruleset.
-    pub name: Name,
-    pub calendar: Calendar,
-    pub calendar_name: Option<Name>,
+    pub name: Cow<'a, Name>,
+    pub calendar: Cow<'a, Calendar>,
+    pub calendar_name: Option<Cow<'a, Name>>,
 }
 
 /// A value of the case's fields as of some instant: the case's own (borrowed), or one written
@@ -757,11 +763,11 @@ pub(crate) fn replay(
         if track.occurrences.is_empty() {
             out.push(MilestoneStatus {
                 case_id: case_id.clone(),
-                milestone: clocked.name.clone(),
+                milestone: Name::clone(&clocked.name),
                 kind: m.kind,
                 instance: 1,
                 state: MilestoneState::Pending,
-                calendar: clocked.calendar_name.clone(),
+                calendar: clocked.calendar_name.as_deref().cloned(),
                 started_at: None,
                 target: None,
                 target_at: None,
@@ -846,7 +852,7 @@ pub(crate) fn replay(
                 fired(cal, start, &segments, &mine, |d| d)?
             };
             let mut triggers = Vec::with_capacity(m.triggers.len());
-            for t in &m.triggers {
+            for (t, (label, actions)) in m.triggers.iter().zip(clocked.triggers.iter()) {
                 let at = reach(cal, start, t.at.reached_at(target), &mine)?;
                 let crossed = counts(at);
                 let fired_at = if single {
@@ -855,9 +861,9 @@ pub(crate) fn replay(
                     fired(cal, start, &segments, &mine, |d| t.at.reached_at(d))?
                 };
                 triggers.push(TriggerStatus {
-                    point: t.label.clone(),
+                    point: label.clone(),
                     level: t.level,
-                    actions: t.shared_actions.clone(),
+                    actions: actions.clone(),
                     at: from_us(at)?,
                     crossed,
                     fired_at: if counts(fired_at) {
@@ -874,11 +880,11 @@ pub(crate) fn replay(
             };
             out.push(MilestoneStatus {
                 case_id: case_id.clone(),
-                milestone: clocked.name.clone(),
+                milestone: Name::clone(&clocked.name),
                 kind: m.kind,
                 instance: n as u32 + 1,
                 state,
-                calendar: clocked.calendar_name.clone(),
+                calendar: clocked.calendar_name.as_deref().cloned(),
                 started_at: Some(from_us(start)?),
                 target: Some(chrono::TimeDelta::microseconds(target)),
                 target_at: Some(from_us(target_at)?),

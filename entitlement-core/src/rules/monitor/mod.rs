@@ -23,6 +23,7 @@ pub use what_if::{WhatIf, WhatIfChange, WhatIfRow};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -37,6 +38,7 @@ use crate::rules::case::Case;
 use crate::rules::case_error::{CaseBatch, CaseError, Checked, OnError};
 use crate::rules::model::{Entitlement, Level, Milestone, Period, Process};
 use crate::rules::monitor_config::MonitorConfig;
+use crate::rules::parallel::par_map;
 use crate::rules::period::period_bounds;
 use crate::rules::replay::{StateAt, StateSweep, is_paused};
 use crate::rules::status::{CaseEvaluation, MilestoneState, MilestoneStatus};
@@ -503,14 +505,35 @@ impl Ruleset {
         let since_us = since.map(to_us);
         let mut events = Vec::new();
         // Each alert is built as its event is found, from what the monitor holds then: the
-        // case is not replayed again for it.
+        // case is not replayed again for it. Per case on rayon's pool, then in case order.
         let mut alerts = Alerts {
             now,
             list: Vec::new(),
         };
-        for (case, eval) in cases.iter().zip(&evaluations) {
-            let found = (&mut events, Some(&mut alerts));
-            self.case_events(case, eval, now_us, since_us, judge, found)?;
+        let pairs: Vec<(&Case, &CaseEvaluation)> =
+            cases.iter().copied().zip(&evaluations).collect();
+        let found = par_map(&pairs, |&(case, eval)| {
+            let (mut mine, mut theirs) = (
+                Vec::new(),
+                Alerts {
+                    now,
+                    list: Vec::new(),
+                },
+            );
+            self.case_events(
+                case,
+                eval,
+                now_us,
+                since_us,
+                judge,
+                (&mut mine, Some(&mut theirs)),
+            )?;
+            Ok((mine, theirs.list))
+        })?;
+        drop(pairs);
+        for (mine, theirs) in found {
+            events.extend(mine);
+            alerts.list.extend(theirs);
         }
         for error in &errors {
             let event = MonitorEvent::data_error(error, now);
@@ -558,7 +581,6 @@ impl Ruleset {
         // Places sorted by their key: sorting the statuses themselves moved a few hundred
         // bytes per comparison, and copying them doubled the report.
         let ranked = rank::rank(&evaluations, self.monitor.at_risk);
-
         let accounts = self.rollups(cases, &evaluations, &counts, now)?;
         Ok(MonitorReport {
             now,
@@ -614,15 +636,52 @@ impl Ruleset {
         on_error: OnError,
     ) -> Result<(Vec<MonitorEvent>, Vec<CaseError>)> {
         check_window(now, since)?;
-        let checked = self.check_batch(batch, now, on_error)?;
-        let events = self.events_of(
-            &checked.cases,
-            &checked.evaluations,
-            &checked.errors,
-            now,
-            since,
-        )?;
-        Ok((events, checked.errors))
+        // Each case's events are found on the thread that evaluated it, and its evaluation is
+        // freed there. Should finding them fail, the unfused run below reports the error an
+        // unfused run meets first.
+        let (now_us, since_us) = (to_us(now), since.map(to_us));
+        let failed = AtomicBool::new(false);
+        let fused = self.check_batch_then(batch, now, on_error, |case, eval| {
+            let mut found = Vec::new();
+            let judged = self.case_events(
+                case,
+                &eval,
+                now_us,
+                since_us,
+                Judge::OnePass,
+                (&mut found, None),
+            );
+            if judged.is_err() {
+                failed.store(true, Ordering::Relaxed);
+            }
+            judged.map(|()| found)
+        });
+        match fused {
+            Ok(checked) => {
+                let mut events: Vec<MonitorEvent> =
+                    checked.evaluations.into_iter().flatten().collect();
+                events.extend(
+                    checked
+                        .errors
+                        .iter()
+                        .map(|e| MonitorEvent::data_error(e, now)),
+                );
+                events.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
+                Ok((events, checked.errors))
+            }
+            Err(error) if !failed.load(Ordering::Relaxed) => Err(error),
+            Err(_) => {
+                let checked = self.check_batch(batch, now, on_error)?;
+                let events = self.events_of(
+                    &checked.cases,
+                    &checked.evaluations,
+                    &checked.errors,
+                    now,
+                    since,
+                )?;
+                Ok((events, checked.errors))
+            }
+        }
     }
 
     fn events_of(
@@ -964,13 +1023,23 @@ impl Ruleset {
                              period: Period,
                              period_start: Option<NaiveDate>|
          -> Result<()> {
-            counted.sort_by(|a, b| {
+            // Only the first `needed` in order matter, for the largest fraction's `needed`:
+            // a selection, then a sort of those few, not a sort of every case counted (the
+            // order is total: ids are unique by now).
+            let order = |a: &Counted<'_>, b: &Counted<'_>| {
                 a.since
                     .cmp(&b.since)
                     .then_with(|| a.case.id.cmp(&b.case.id))
-            });
+            };
+            let needed = |f: f64| ((f * f64::from(max)).ceil() as usize).max(1);
+            let most = fractions.iter().map(|&f| needed(f)).max().unwrap_or(0);
+            if most < counted.len() {
+                counted.select_nth_unstable_by(most, order);
+                counted.truncate(most);
+            }
+            counted.sort_by(order);
             for &f in fractions {
-                let needed = ((f * f64::from(max)).ceil() as usize).max(1);
+                let needed = needed(f);
                 if let Some(c) = counted.get(needed - 1)
                     && in_window(c.since, since, now)
                 {

@@ -12,6 +12,8 @@
 
 use std::cmp::Reverse;
 
+use rayon::slice::ParallelSliceMut;
+
 use super::event::StatusRef;
 use crate::rules::status::{CaseEvaluation, MilestoneState, MilestoneStatus};
 use crate::time::to_us;
@@ -82,9 +84,12 @@ pub(super) fn rank(evaluations: &[CaseEvaluation], fraction: f64) -> Ranked {
             }
         }
     }
-    at_risk.sort_unstable();
-    breached.sort_unstable();
-    rest.sort_unstable();
+    // On rayon's pool: the order is total (the place breaks any tie), so a parallel sort gives
+    // the sequential one's order.
+    rayon::join(
+        || at_risk.par_sort_unstable(),
+        || rayon::join(|| breached.par_sort_unstable(), || rest.par_sort_unstable()),
+    );
     let at_risk: Vec<StatusRef> = at_risk.into_iter().map(|k| k.4).collect();
     let breached: Vec<StatusRef> = breached.into_iter().map(|k| k.4).collect();
     let mut open = Vec::with_capacity(at_risk.len() + breached.len() + rest.len());
