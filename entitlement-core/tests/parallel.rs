@@ -130,7 +130,8 @@ fn text<T: serde::Serialize>(value: &T) -> String {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
-    /// Up to 3,000 cases: several shares of at least 1,024 on a pool of four.
+    /// Up to 3,000 cases: many shares on a pool of four (a share is an eighth of a thread's part,
+    /// at least 32 cases).
     #[test]
     fn a_run_answers_the_same_on_one_thread_and_on_four(
         specs in proptest::collection::vec(spec(), 0..3_000),

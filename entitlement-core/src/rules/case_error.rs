@@ -398,7 +398,7 @@ impl Ruleset {
         }
 
         let results = par_map_local(self, &good, |&i, local| {
-            match self.evaluate_case_in(&cases[i], now, Some(local)) {
+            match self.evaluate_case_in(&cases[i], now, local) {
                 Ok(evaluation) => then(&cases[i], evaluation).map(Ok),
                 Err(error) => Ok(Err(error)),
             }

@@ -181,7 +181,7 @@ impl SharedMilestone {
                 triggers: m
                     .triggers
                     .iter()
-                    .map(|t| (t.label.clone(), t.shared_actions.clone()))
+                    .map(|t| (t.label.clone(), t.actions.iter().cloned().collect()))
                     .collect(),
             })
             .collect()

@@ -302,10 +302,6 @@ pub struct Trigger {
     #[serde(skip)]
     #[schemars(skip)]
     pub(crate) label: crate::rules::Name,
-    /// `actions`, shared by every status of every case.
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub(crate) shared_actions: std::sync::Arc<[String]>,
 }
 
 impl Trigger {
@@ -324,7 +320,6 @@ impl Trigger {
         Ok(Trigger {
             at,
             level: Level::parse(required(map, path, "level")?, &key_path(path, "level"))?,
-            shared_actions: actions.iter().cloned().collect(),
             actions,
             label: at.label().into(),
         })
