@@ -13,7 +13,7 @@ cargo fmt --all --check
 step "Rust: lints (every crate and target)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust: tests and doctests (core, CLI, the guides' Rust examples)"
+step "Rust: tests and doctests (core, CLI, the guides' Rust examples, the bindings' tables)"
 # The default members, and the bindings' shared tables (not a default member: it builds Arrow),
 # in one invocation: with one feature resolution, the core and its dependencies compile once.
 cargo test --locked -p entitlement-core -p entitlement-cli -p entitlement-docs-tests \
