@@ -58,7 +58,10 @@ echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse 
 # Release builds of both bindings.
 "$py" -m pip install --quiet "maturin>=1.16,<2"
 rm -f target/wheels/entitlement-*.whl
-(cd bindings-python && PYO3_PYTHON="$py" "$repo/.venv/bin/maturin" build --release --quiet -o "$repo/target/wheels" -i "$py")
+# `--target` with the host's triple, as the test command builds it: target/<triple>/release, shared
+# with napi's build of the addon.
+host="$(rustc -vV | sed -n 's/^host: //p')"
+(cd bindings-python && PYO3_PYTHON="$py" "$repo/.venv/bin/maturin" build --release --quiet --target "$host" -o "$repo/target/wheels" -i "$py")
 "$py" -m pip install --quiet --force-reinstall --no-deps target/wheels/entitlement-*.whl
 (cd bindings-node && { [[ -d node_modules ]] || npm install --no-audit --no-fund --silent; } && npm run --silent build)
 

@@ -13,10 +13,11 @@ cargo fmt --all --check
 step "Rust: lints (every crate and target)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust: tests and doctests (core, CLI, the guides' Rust examples)"
-cargo test --locked
-# The bindings' shared tables: not a default member (it builds Arrow), tested here.
-cargo test --locked -p entitlement-tables --all-features
+step "Rust: tests and doctests (core, CLI, the guides' Rust examples, the bindings' tables)"
+# The default members, and the bindings' shared tables (not a default member: it builds Arrow),
+# in one invocation: with one feature resolution, the core and its dependencies compile once.
+cargo test --locked -p entitlement-core -p entitlement-cli -p entitlement-docs-tests \
+    -p entitlement-tables --all-features
 
 step "Rust: API docs build without warnings (broken intra-doc links fail)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p entitlement-core
@@ -30,9 +31,6 @@ if [[ -n "$(git status --porcelain -- entitlement-core LICENSE-APACHE LICENSE-MI
     dirty=(--allow-dirty)
 fi
 cargo package --locked --no-verify --quiet -p entitlement-core "${dirty[@]}"
-
-step "Rust: the main job runs"
-cargo run --quiet --locked --release -p entitlement-cli -- demo --format json > /dev/null
 
 step "Sample data: examples/data/cases.json is what its generator writes"
 python3 examples/data/generate_cases.py --check
@@ -48,13 +46,35 @@ ENTITLEMENT_TEST_POSTGRES="$(cat "$pg/url")"
 # The directory lets the tests restart the server mid-run (tests/services/postgres.sh restart).
 export ENTITLEMENT_TEST_POSTGRES ENTITLEMENT_TEST_POSTGRES_DIR="$pg"
 
-step "Python: build the wheel, install it into .venv, pytest, ruff, stubtest"
-bash bindings-python/scripts/test.sh
+# The three release builds (the wheel, the main job, the Node addon) share one target directory,
+# the host's `target/<triple>/release` (napi build always passes `--target`), and one feature
+# set (workspace-hack/): the core and every shared dependency compile once, in the first.
+host="$(rustc -vV | sed -n 's/^host: //p')"
+
+step "Python: build the wheel, install it into .venv, ruff, stubtest, mypy"
+# The pytest suite runs once, against this same wheel, in the clean venv of the next step (.venv
+# holds the same requirements plus tools and type stubs the package never imports); clippy and
+# rustfmt have covered the binding crate in the Rust steps.
+bash bindings-python/scripts/test.sh --no-pytest --no-rust-lints
+
+step "Rust: the main job runs (the README's first command, on the wheel's compiled dependencies)"
+cargo run --quiet --locked --release --target "$host" -p entitlement-cli -- demo --format json > /dev/null
+
+# The Node packages (bindings-node and examples/node, where better-sqlite3 may compile from
+# source for a minute and a half) install in the background while pytest keeps one core busy.
+node_install_log="$PWD/target/node-install.log"
+bash bindings-node/scripts/install.sh > "$node_install_log" 2>&1 &
+node_install=$!
 
 step "Python: the wheel in a clean venv (only the wheel and the test requirements), pytest"
 bash bindings-python/scripts/test_wheel.sh
 
 step "Node: build the addon, node --test, tsc --noEmit"
+if ! wait "$node_install"; then
+    cat "$node_install_log" >&2
+    echo "bindings-node/scripts/install.sh failed (log above)" >&2
+    exit 1
+fi
 bash bindings-node/scripts/test.sh
 
 step "Node: npm pack, install the tarball into a scratch project, require, import and tsc there"

@@ -2,7 +2,22 @@
 # Builds the `entitlement` wheel, installs it into REPO/.venv and checks it: pytest against the
 # installed wheel (never the source tree), ruff, the stubs with mypy.stubtest, and clippy/rustfmt
 # on the binding crate. Reruns skip what is already installed.
+#
+#   bash bindings-python/scripts/test.sh [--no-pytest] [--no-rust-lints]
+#
+# scripts/test.sh passes both: its clean-venv step (test_wheel.sh) runs the suite against the same
+# wheel, and its Rust steps have run clippy and rustfmt on every crate.
 set -euo pipefail
+
+run_pytest=1
+rust_lints=1
+for arg in "$@"; do
+    case "$arg" in
+        --no-pytest) run_pytest=0 ;;
+        --no-rust-lints) rust_lints=0 ;;
+        *) echo "usage: $0 [--no-pytest] [--no-rust-lints]" >&2; exit 2 ;;
+    esac
+done
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 pkg="$(dirname "$here")"
@@ -38,9 +53,12 @@ fi
 cd "$pkg"
 export PYO3_PYTHON="$py"
 
-# Build and install the wheel for this venv's CPython.
+# Build and install the wheel for this venv's CPython. `--target` with the host's own triple: the
+# build lands in target/<triple>/release, where napi builds the Node addon (it always passes
+# `--target`), so the addon and the release CLI reuse the compiled core and dependencies.
 rm -f "$wheels"/entitlement-*.whl
-"$venv/bin/maturin" build --release --quiet -o "$wheels" -i "$py"
+host="$(rustc -vV | sed -n 's/^host: //p')"
+"$venv/bin/maturin" build --release --quiet --target "$host" -o "$wheels" -i "$py"
 "$py" -m pip install --quiet --force-reinstall --no-deps "$wheels"/entitlement-*.whl
 
 # The result part of the stub is generated from the core's result schema: fail when stale.
@@ -50,7 +68,9 @@ rm -f "$wheels"/entitlement-*.whl
 # Debian's postgresql when missing).
 export ENTITLEMENT_TEST_POSTGRES="${ENTITLEMENT_TEST_POSTGRES:-1}"
 # Tests import the installed package (`--import-mode=importlib` in pyproject.toml).
-"$py" -m pytest tests -q
+if [[ $run_pytest == 1 ]]; then
+    "$py" -m pytest tests -q
+fi
 
 "$venv/bin/ruff" check .
 "$venv/bin/ruff" format --check .
@@ -59,5 +79,7 @@ export ENTITLEMENT_TEST_POSTGRES="${ENTITLEMENT_TEST_POSTGRES:-1}"
 # The tests double as a typed usage of the stubs.
 "$py" -m mypy --strict tests
 
-cargo fmt -p entitlement-python --check
-cargo clippy -p entitlement-python --all-targets --quiet -- -D warnings
+if [[ $rust_lints == 1 ]]; then
+    cargo fmt -p entitlement-python --check
+    cargo clippy -p entitlement-python --all-targets --quiet -- -D warnings
+fi

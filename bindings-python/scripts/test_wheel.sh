@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the wheel that scripts/test.sh built into a fresh virtual environment holding only
 # that wheel and tests/requirements.txt (not the development .venv, whose maturin and source
-# tree could hide a packaging mistake), and runs the Python suite there. Leaves the environment
-# in target/wheel-venv, where the documentation's Python examples run next.
+# tree could hide a packaging mistake), and runs the Python suite there: in scripts/test.sh, the
+# suite's only run (scripts/test.sh passes --no-pytest to test.sh, which built the same wheel;
+# .venv holds the same requirements plus tools and type stubs the package never imports). Leaves
+# the environment in target/wheel-venv, where the documentation's Python examples run next.
 #
 # The requirements are downloaded once into target/wheelhouse (again when requirements.txt
 # changes), so each run installs offline in a few seconds.
