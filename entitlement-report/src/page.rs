@@ -231,16 +231,14 @@ pub fn summary(f: &QbrFigures) -> Vec<String> {
             ));
         }
     }
-    let mut usage = format!(
-        "{} case{} raised under the contract so far",
-        f.cases_used,
-        if f.cases_used == 1 { "" } else { "s" }
-    );
-    if let Some(allowed) = f.cases_allowed {
-        usage.push_str(&format!(" of {allowed} allowed"));
-    }
-    usage.push('.');
-    out.push(usage);
+    let plural = if f.cases_used == 1 { "" } else { "s" };
+    out.push(match f.cases_allowed {
+        Some(allowed) => format!(
+            "{} case{plural} raised so far against an allowance of {allowed}.",
+            f.cases_used
+        ),
+        None => format!("{} case{plural} raised so far.", f.cases_used),
+    });
     if f.chronic_over_consumer {
         out.push(format!(
             "The account is a chronic over-consumer: over its quota in {} recent period{}.",
@@ -513,6 +511,7 @@ pub fn qbr(f: &QbrFigures) -> String {
                         (kpi("Open", f.open.to_string(), ""))
                     }
                     table data-table="totals" {
+                        caption.note { "Cases, and milestone occurrences by outcome, whose clock started in the period." }
                         thead { tr { th.n { "Cases" } th.n { "Met" } th.n { "Late" } th.n { "Violated" } th.n { "Open" } th.n { "Breaches" } th.n { "Near misses" } th.n { "Attainment" } } }
                         tbody { tr {
                             td.n data-key="cases" data-value=(f.cases) { (f.cases) }
