@@ -4,6 +4,19 @@
 //! misses, percentiles, usage, the account context) and its outcome rows
 //! ([`MonitorReport::outcomes_between`]: the monthly attainment, the weekly breaches, the log,
 //! the distributions). Nothing is counted twice in two ways.
+//!
+//! ```
+//! # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+//! # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+//! let day = now.date_naive();
+//! let f = entitlement_report::qbr_figures(&rules, &report, "A-1", day, day, &Default::default())?;
+//! let period = &report.account_periods(Some(day), Some(day))[0];
+//! assert_eq!((f.breaches, f.attainment), (period.breaches, period.attainment));
+//! assert_eq!(f.log.len(), 1);                     // the one violated first response
+//! assert_eq!(f.log[0].outcome, "violated");
+//! assert_eq!(f.first_response.buckets.len(), 8);  // 0–25% of the target … over 200%
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -267,11 +280,31 @@ pub struct PortfolioAccount {
 
 impl PortfolioAccount {
     /// Over-consuming: projected over a quota, chronic, or over a quota in a recent period.
+    ///
+    /// ```
+    /// # let (rules, cases, now) = entitlement_core::doc_fixture::quota();
+    /// # let report = rules.monitor(&cases, now, None)?;
+    /// let day = now.date_naive();
+    /// let f = entitlement_report::portfolio_figures(&rules, &report, day, day, &Default::default())?;
+    /// assert!(f.accounts[0].over_consuming());   // three cases against a monthly quota of two
+    /// assert_eq!(f.over_consuming, [f.accounts[0].account_id.clone()]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn over_consuming(&self) -> bool {
         self.projected_over || self.chronic_over_consumer || self.over_quota_periods > 0
     }
 
     /// Renews within [`RENEWAL_HORIZON_DAYS`] of `now` and had a breach in the period.
+    ///
+    /// ```
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+    /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+    /// let day = now.date_naive();
+    /// let f = entitlement_report::portfolio_figures(&rules, &report, day, day, &Default::default())?;
+    /// let acme = &f.accounts[0];
+    /// assert_eq!(acme.renewal_at_risk(), acme.days_to_renewal.is_some_and(|d| d <= 90));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn renewal_at_risk(&self) -> bool {
         self.breaches > 0
             && self
