@@ -30,6 +30,17 @@ pub enum ReportError {
         /// The last day.
         to: NaiveDate,
     },
+    /// The period is longer than [`MAX_PERIOD_DAYS`](crate::MAX_PERIOD_DAYS): its weeks and
+    /// months would make charts and tables no one can read (and sizes no caller should pick).
+    #[error("the period {from} to {to} is longer than {max} days")]
+    PeriodTooLong {
+        /// The first day.
+        from: NaiveDate,
+        /// The last day.
+        to: NaiveDate,
+        /// The longest period, in days.
+        max: i64,
+    },
     /// The attainment goal is not a percentage in (0, 100].
     #[error("goal: {goal} is not a percentage in (0, 100]")]
     InvalidGoal {
@@ -39,7 +50,8 @@ pub enum ReportError {
 }
 
 impl ReportError {
-    /// The stable machine-readable code: `unknown_account`, `invalid_period`, `invalid_goal`.
+    /// The stable machine-readable code: `unknown_account`, `invalid_period`,
+    /// `period_too_long`, `invalid_goal`.
     ///
     /// ```
     /// let e = entitlement_report::ReportError::InvalidGoal { goal: 120.0 };
@@ -49,6 +61,7 @@ impl ReportError {
         match self {
             ReportError::UnknownAccount { .. } => "unknown_account",
             ReportError::InvalidPeriod { .. } => "invalid_period",
+            ReportError::PeriodTooLong { .. } => "period_too_long",
             ReportError::InvalidGoal { .. } => "invalid_goal",
         }
     }

@@ -79,9 +79,29 @@ impl ReportOptions {
     }
 }
 
+/// The longest period a page covers, in days (ten years and a few leap days): 523 weeks.
+///
+/// ```
+/// let from = "2020-01-01".parse()?;
+/// let to = "2031-01-01".parse()?;
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// let err = entitlement_report::portfolio(&rules, &report, from, to, &Default::default()).unwrap_err();
+/// assert_eq!(err.code(), "period_too_long");
+/// assert_eq!(entitlement_report::MAX_PERIOD_DAYS, 3_660);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub const MAX_PERIOD_DAYS: i64 = 3_660;
+
 fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), ReportError> {
     if from > to {
         Err(ReportError::InvalidPeriod { from, to })
+    } else if (to - from).num_days() >= MAX_PERIOD_DAYS {
+        Err(ReportError::PeriodTooLong {
+            from,
+            to,
+            max: MAX_PERIOD_DAYS,
+        })
     } else {
         Ok(())
     }

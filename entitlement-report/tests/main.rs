@@ -313,6 +313,28 @@ fn errors_are_typed() {
             to: d("2026-10-01")
         }
     );
+    let e = qbr(
+        &rules,
+        &report,
+        "A-1",
+        d("0001-01-01"),
+        d("9999-12-31"),
+        &opts,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "period_too_long");
+    // Ten years are fine.
+    assert!(
+        qbr(
+            &rules,
+            &report,
+            "A-1",
+            d("2020-01-01"),
+            d("2029-12-31"),
+            &opts
+        )
+        .is_ok()
+    );
     for goal in [0.0, -5.0, 100.5, f64::NAN] {
         let e = portfolio(
             &rules,

@@ -17,8 +17,8 @@ Write the page where it should go::
     Path("qbr.html").write_text(html, encoding="utf-8")
 
 Errors are ``entitlement.InputError`` with the report's code: ``unknown_account``,
-``invalid_period`` (start after end), ``invalid_goal`` (not in (0, 100]); a bad ``start`` or
-``end`` is ``invalid_type`` or ``invalid_value``.
+``invalid_period`` (start after end), ``period_too_long`` (over 3,660 days), ``invalid_goal``
+(not in (0, 100]); a bad ``start`` or ``end`` is ``invalid_type`` or ``invalid_value``.
 """
 
 from __future__ import annotations
