@@ -117,6 +117,7 @@ def test_the_page_is_the_commands(tmp_path: Path) -> None:
     [
         (lambda: qbr(RULES, CASES, "A-404", *Q4, now=NOW), "unknown_account"),
         (lambda: qbr(RULES, CASES, "A-1", "2026-12-31", "2026-10-01", now=NOW), "invalid_period"),
+        (lambda: portfolio(RULES, CASES, "2020-01-01", "2031-01-01", now=NOW), "period_too_long"),
         (lambda: portfolio(RULES, CASES, *Q4, now=NOW, goal=0), "invalid_goal"),
         (lambda: portfolio(RULES, CASES, *Q4, now=NOW, goal=101), "invalid_goal"),
         (lambda: qbr(RULES, CASES, "A-1", "2026-13-01", "2026-12-31", now=NOW), "invalid_value"),
