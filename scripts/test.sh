@@ -84,6 +84,10 @@ step "Pipeline: the loopback services' own tests, and the Python and Node jobs a
 .venv/bin/python -m mypy --strict tests/services tests/pipeline
 .venv/bin/python -m pytest -p no:cacheprovider -q tests/services tests/pipeline
 
+step "Report: the QBR and portfolio pages in headless Chromium"
+# Installs Debian's chromium when /usr/bin/chromium is missing; playwright-core downloads no browser.
+bash tests/browser/run.sh
+
 step "Docs: the site builds strictly (links checked), and every code block runs"
 bash scripts/docs/test.sh
 

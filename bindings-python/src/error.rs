@@ -77,6 +77,15 @@ pub(crate) enum Failure {
     /// A Python exception raised while a value was read (a tzinfo's `utcoffset`, a mapping's
     /// `items`), passed through unchanged.
     Python(PyErr),
+    /// A report's error (an unknown account, a period whose start is after its end, a goal out
+    /// of range): an `InputError` with the report's code.
+    Report(entitlement_report::ReportError),
+}
+
+impl From<entitlement_report::ReportError> for Failure {
+    fn from(err: entitlement_report::ReportError) -> Self {
+        Failure::Report(err)
+    }
 }
 
 impl From<Error> for Failure {
@@ -108,6 +117,7 @@ impl From<Failure> for PyErr {
     fn from(failure: Failure) -> PyErr {
         let (error, prefix) = match failure {
             Failure::Python(err) => return err,
+            Failure::Report(err) => return report_error(&err),
             Failure::Core(error) => (error, None),
             Failure::Item { arg, index, error } => (error, Some((arg, index))),
         };
@@ -142,6 +152,19 @@ impl From<Failure> for PyErr {
             build().unwrap_or_else(|err| err)
         })
     }
+}
+
+/// A report's error as an `InputError` whose `code` is the report's and `path` empty.
+fn report_error(err: &entitlement_report::ReportError) -> PyErr {
+    Python::attach(|py| {
+        let build = || -> PyResult<PyErr> {
+            let exc = input_error_type(py)?.call1((err.to_string(),))?;
+            exc.setattr(intern!(py, "code"), err.code())?;
+            exc.setattr(intern!(py, "path"), PyList::empty(py))?;
+            Ok(PyErr::from_value(exc))
+        };
+        build().unwrap_or_else(|e| e)
+    })
 }
 
 /// Runs a call into the core, turning a panic (which the core promises never to raise) into

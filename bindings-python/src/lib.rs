@@ -30,6 +30,7 @@ mod import_salesforce;
 mod import_zendesk;
 mod ledger;
 mod monitor;
+mod report;
 mod results;
 mod rules;
 mod ser;
@@ -79,6 +80,8 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_calendar, m)?)?;
     m.add_function(wrap_pyfunction!(ledger::ledger_migrations, m)?)?;
+    m.add_function(wrap_pyfunction!(report::_report_qbr, m)?)?;
+    m.add_function(wrap_pyfunction!(report::_report_portfolio, m)?)?;
     error::register(m)?;
     Ok(())
 }

@@ -73,6 +73,11 @@ impl Ruleset {
     pub(crate) fn wrap(inner: rules::Ruleset) -> Self {
         Ruleset { inner }
     }
+
+    /// The core's ruleset (for the report pages).
+    pub(crate) fn inner(&self) -> &rules::Ruleset {
+        &self.inner
+    }
 }
 
 /// Arrow data (a pyarrow `Table` or `RecordBatch`, a data frame that exports a stream) given

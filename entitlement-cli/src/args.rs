@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use entitlement_core::rules::Level;
 
-use crate::input::{Since, instant, since};
+use crate::input::{Since, date, instant, since};
 
 /// The exit codes, as every `--help` shows them (and `docs/cli.md`).
 pub const EXIT_CODES: &str = "\
@@ -71,6 +71,17 @@ pub enum Command {
         after_help = EXIT_CODES
     )]
     Demo(DemoArgs),
+    /// Writes the QBR page of one account, or the portfolio page, as self-contained HTML
+    #[command(
+        long_about = "Writes the quarterly business review page of one account (--account ID), or \
+                      the portfolio page of every account (--portfolio), over the days --from to \
+                      --to (both included, in each case's reporting zone): one self-contained HTML \
+                      file with inline charts, no network needed to open or print it \
+                      (docs/qbr.md).\n\nWithout --rules and --cases, the bundled sample \
+                      (examples/data/, November 2026) at its own now, as `demo` does.",
+        after_help = EXIT_CODES
+    )]
+    Report(ReportArgs),
 }
 
 const MONITOR_NOTES: &str = "\
@@ -212,6 +223,43 @@ pub struct DemoArgs {
     pub window: DemoWindow,
     #[command(flatten)]
     pub output: Output,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The account (its `account.id` in the rules, else the entitlement id)
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "portfolio",
+        conflicts_with = "portfolio"
+    )]
+    pub account: Option<String>,
+    /// The portfolio page of every account instead of one account's page
+    #[arg(long)]
+    pub portfolio: bool,
+    /// The period's first day (YYYY-MM-DD)
+    #[arg(long, value_parser = date, value_name = "DATE")]
+    pub from: NaiveDate,
+    /// The period's last day, included (YYYY-MM-DD)
+    #[arg(long, value_parser = date, value_name = "DATE")]
+    pub to: NaiveDate,
+    /// Write the page here (atomically) instead of the standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The rules document [default: the bundled sample]
+    #[arg(long, value_name = "FILE", requires = "cases")]
+    pub rules: Option<PathBuf>,
+    /// The cases (JSON) [default: the bundled sample]
+    #[arg(long, value_name = "FILE", requires = "rules")]
+    pub cases: Option<PathBuf>,
+    /// The report's instant, RFC 3339 with an offset [default: the current time; the sample's
+    /// 2026-11-25T20:30:00Z for the bundled sample]
+    #[arg(long, value_parser = instant, value_name = "INSTANT")]
+    pub now: Option<DateTime<Utc>>,
+    /// The attainment goal in percent that the charts and the summary compare with
+    #[arg(long, value_name = "PERCENT", default_value_t = 95.0)]
+    pub goal: f64,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

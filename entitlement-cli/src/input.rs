@@ -18,6 +18,12 @@ pub fn instant(v: &str) -> Result<DateTime<Utc>, String> {
     DateTime::from_timestamp_micros(micros).ok_or_else(|| format!("{v:?} is out of range"))
 }
 
+/// A calendar day, `YYYY-MM-DD`: the parser of `--from` and `--to`.
+pub fn date(v: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .map_err(|e| format!("{v:?} is not a date YYYY-MM-DD ({e})"))
+}
+
 /// `--since`: an instant, or `none` for everything up to `now`.
 #[derive(Clone, Copy, Debug)]
 pub enum Since {

@@ -8,6 +8,7 @@
 //! entitlement evaluate --rules rules.yaml --case case.json --now 2026-11-25T20:30:00Z
 //! entitlement import zendesk --schedules s.json --sla-policies p.json --out rules.yaml
 //! entitlement schema > ruleset.schema.json
+//! entitlement report --account A-1 --from 2026-07-01 --to 2026-09-30 --out qbr.html
 //! ```
 //!
 //! The guide, with every flag, input shape and exit code: `docs/cli.md`.
@@ -20,6 +21,7 @@
 //! | `monitor` | `monitor` and `demo`: the run, `--state`, the filters, the formats |
 //! | `state` | the state file: read, and written atomically, never back in time |
 //! | `table` | the `table` format |
+//! | `report` | the QBR and portfolio pages (the `entitlement-report` crate) |
 //! | `check`, `evaluate`, `import`, `schema` | the other subcommands |
 
 /// mimalloc for the whole program: a monitor run makes millions of short-lived allocations
@@ -34,6 +36,7 @@ mod import;
 mod input;
 mod monitor;
 mod output;
+mod report;
 mod schema;
 mod state;
 mod table;
@@ -57,6 +60,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<Status, Failure> {
         Some(Command::Evaluate(a)) => evaluate::run(a, out),
         Some(Command::Import(c)) => import::run(c, out),
         Some(Command::Schema(a)) => schema::run(a, out),
+        Some(Command::Report(a)) => report::run(a, out),
     }?;
     out.finish()?;
     Ok(status)

@@ -18,10 +18,10 @@ use crate::state::{self, Written};
 use crate::table;
 
 /// The bundled sample, built into the binary so that `demo` runs anywhere.
-const SAMPLE_RULES: &str = include_str!("../../examples/data/rules.yaml");
-const SAMPLE_CASES: &str = include_str!("../../examples/data/cases.json");
-const SAMPLE_RULES_NAME: &str = "examples/data/rules.yaml (bundled)";
-const SAMPLE_CASES_NAME: &str = "examples/data/cases.json (bundled)";
+pub const SAMPLE_RULES: &str = include_str!("../../examples/data/rules.yaml");
+pub const SAMPLE_CASES: &str = include_str!("../../examples/data/cases.json");
+pub const SAMPLE_RULES_NAME: &str = "examples/data/rules.yaml (bundled)";
+pub const SAMPLE_CASES_NAME: &str = "examples/data/cases.json (bundled)";
 
 /// Rows of each list the table shows without `--limit`.
 const TABLE_ROWS: usize = 25;
@@ -145,7 +145,7 @@ fn check_window(
 
 /// Notes (on stderr) the cases the rules could not check; those the file could not give were
 /// noted as they were read.
-fn report_errors(file: &Path, report: &MonitorReport, read: &[CaseError]) {
+pub fn report_errors(file: &Path, report: &MonitorReport, read: &[CaseError]) {
     let read: std::collections::HashSet<usize> = read.iter().map(|r| r.index).collect();
     for e in report.errors.iter().filter(|e| !read.contains(&e.index)) {
         note(format!(
@@ -158,7 +158,7 @@ fn report_errors(file: &Path, report: &MonitorReport, read: &[CaseError]) {
     }
 }
 
-fn report_rejected(file: &Path, rejected: &[CaseError]) {
+pub fn report_rejected(file: &Path, rejected: &[CaseError]) {
     for r in rejected {
         note(format!(
             "{}: {} left out: {} [{}]",

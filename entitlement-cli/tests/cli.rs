@@ -755,3 +755,125 @@ fn schema_prints_the_document_and_result_schemas() {
     let results = json(&run(&["schema", "--results"]));
     assert!(results["$defs"]["MonitorReport"]["properties"]["at_risk"].is_object());
 }
+
+#[test]
+fn report_writes_the_qbr_and_portfolio_pages() {
+    let dir = scratch("report");
+    let qbr = dir.join("qbr.html");
+    let o = run(&[
+        "report",
+        "--account",
+        "A-1",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-12-31",
+        "--out",
+        qbr.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("the bundled sample"),
+        "the default is said"
+    );
+    let page = std::fs::read_to_string(&qbr).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("Acme Corp"));
+
+    // Own data, to the standard output; the same page as the bundled sample's at its now.
+    let (rules, cases) = (sample_rules(), sample_cases());
+    let o = run(&[
+        "report",
+        "--rules",
+        &rules,
+        "--cases",
+        &cases,
+        "--now",
+        SAMPLE_NOW,
+        "--account",
+        "A-1",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-12-31",
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), page);
+
+    let o = run(&[
+        "report",
+        "--portfolio",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-12-31",
+    ]);
+    assert_eq!(code(&o), 0);
+    assert!(text(&o.stdout).contains("data-page=\"portfolio\""));
+}
+
+#[test]
+fn report_errors_are_typed() {
+    let period = ["--from", "2026-10-01", "--to", "2026-12-31"];
+    let o = run(&[&["report", "--account", "A-404"][..], &period].concat());
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("unknown account \"A-404\""),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(text(&o.stderr).contains("[unknown_account]"));
+
+    let o = run(&[
+        "report",
+        "--portfolio",
+        "--from",
+        "2026-12-31",
+        "--to",
+        "2026-10-01",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("[invalid_period]"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let o = run(&[
+        "report",
+        "--portfolio",
+        "--from",
+        "2026-02-30",
+        "--to",
+        "2026-10-01",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("is not a date YYYY-MM-DD"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let o = run(&[&["report", "--portfolio", "--goal", "120"][..], &period].concat());
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("[invalid_goal]"));
+
+    // Neither an account nor the portfolio; both; --rules without --cases.
+    assert_eq!(code(&run(&[&["report"][..], &period].concat())), 2);
+    assert_eq!(
+        code(&run(&[
+            &["report", "--account", "A-1", "--portfolio"][..],
+            &period
+        ]
+        .concat())),
+        2
+    );
+    let rules = sample_rules();
+    assert_eq!(
+        code(&run(&[
+            &["report", "--portfolio", "--rules", &rules][..],
+            &period
+        ]
+        .concat())),
+        2
+    );
+}

@@ -31,6 +31,8 @@ __all__ = [
     "_ics_calendar",
     "_ics_holidays",
     "_ics_read",
+    "_report_portfolio",
+    "_report_qbr",
     "_result_schema",
     "_salesforce_business_hours",
     "_salesforce_cases",
@@ -858,3 +860,19 @@ def _salesforce_completed_event(milestone: str) -> str: ...
 def _salesforce_started_event(milestone: str) -> str: ...
 def ledger_migrations() -> list[tuple[int, str, str]]:
     """The ledger's migrations, by version: ``(version, name, sql)`` tuples."""
+
+def _report_qbr(
+    report: MonitorReport,
+    rules: Ruleset,
+    account: str,
+    start: datetime.date | str,
+    end: datetime.date | str,
+    goal: float,
+) -> str: ...
+def _report_portfolio(
+    report: MonitorReport,
+    rules: Ruleset,
+    start: datetime.date | str,
+    end: datetime.date | str,
+    goal: float,
+) -> str: ...
