@@ -789,7 +789,7 @@ fn parquet_rows(path: &Path) -> (arrow_schema::SchemaRef, Vec<Value>) {
         .unwrap()
         .build()
         .unwrap();
-    let schema = reader.schema();
+    let schema = arrow_array::RecordBatchReader::schema(&reader);
     let batches: Vec<_> = reader.map(Result::unwrap).collect();
     (schema, rows_of(&batches))
 }
