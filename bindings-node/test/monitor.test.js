@@ -291,13 +291,13 @@ describe('case counts', () => {
 describe('account rollups', () => {
   test('attainment, breaches, near misses, at-risk milestones and usage', () => {
     const cases = [
-      // On time after the 50% warning: a near miss.
+      // On time with 1 of 15 minutes left, under monitor.near_miss (10%): a near miss.
       {
         id: 'A-1',
         entitlement: 'umbrella-sev1',
         created_at: '2026-11-24T10:00:00Z',
         events: [
-          { at: '2026-11-24T10:10:00Z', type: 'agent_reply' },
+          { at: '2026-11-24T10:14:00Z', type: 'agent_reply' },
           { at: '2026-11-24T11:00:00Z', type: 'solved' },
         ],
       },
@@ -1033,5 +1033,53 @@ describe('MonitorReport', () => {
     assert.throws(() => new MonitorReport(), Error)
     assert.throws(() => new MonitorEvent(), Error)
     assert.throws(() => new Alert(), Error)
+  })
+})
+
+// Issue 18: the outcome and account-period tables.
+describe('outcome and account-period tables', () => {
+  const SAMPLE = require(path.join(__dirname, '..', '..', 'examples', 'data', 'cases.json'))
+  const report = rules.monitor(SAMPLE.cases, SAMPLE.now)
+
+  test('outcomes carry nearMiss, elapsed, month, quarter and the reporting zone', () => {
+    const rows = report.outcomes()
+    assert.ok(rows.length > 0)
+    for (const r of rows) {
+      assert.equal(r.nearMiss, r.outcome === 'met' && r.margin < r.target * 0.1)
+      assert.equal(typeof r.elapsed, 'number')
+      assert.match(r.month, /^\d{4}-\d{2}$/)
+      assert.ok(r.quarter.startsWith(r.month.slice(0, 4) + '-Q'))
+      assert.equal(typeof r.reportingTimeZone, 'string')
+    }
+    assert.ok(rows.some((r) => r.nearMiss))
+    const days = report.outcomes('2026-11-24', '2026-11-25')
+    assert.ok(days.length > 0 && days.length < rows.length)
+    assert.deepEqual(report.outcomes(null, undefined), rows)
+  })
+
+  test('account periods equal the rollups without a period', () => {
+    const periods = report.accountPeriods()
+    assert.deepEqual(periods.map((p) => p.accountId), report.accounts.map((a) => a.accountId))
+    periods.forEach((p, i) => {
+      const a = report.accounts[i]
+      assert.deepEqual([p.breaches, p.nearMisses, p.cases], [a.breaches, a.nearMisses, a.cases])
+    })
+    const q4 = report.accountPeriods('2026-10-01', '2026-12-31')
+    assert.equal(q4.length, periods.length)
+    const arrow = require('apache-arrow')
+    assert.equal(arrow.tableFromIPC(report.toArrow('outcomes')).numRows, report.outcomes().length)
+    assert.equal(arrow.tableFromIPC(report.toArrow('account_periods')).numRows, periods.length)
+  })
+
+  test('bad dates are typed errors naming the argument', () => {
+    for (const [args, code, where] of [
+      [['2026-02-30'], 'invalid_date', 'start'],
+      [[null, '2026-7-1'], 'invalid_date', 'end'],
+      [[new Date()], 'invalid_type', 'start'],
+      [[undefined, 20260701], 'invalid_type', 'end'],
+    ]) {
+      assertError(thrown(() => report.outcomes(...args)), code, where)
+      assertError(thrown(() => report.accountPeriods(...args)), code, where)
+    }
   })
 })

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -298,13 +299,13 @@ def test_a_quota_crossing_fires_once_across_daily_windows() -> None:
 
 def test_rollups_give_attainment_breaches_near_misses_and_usage() -> None:
     cases: list[Case] = [
-        # On time after the 50% warning: a near miss.
+        # On time with 1 of 15 minutes left, under monitor.near_miss (10%): a near miss.
         {
             "id": "A-1",
             "entitlement": "umbrella-sev1",
             "created_at": "2026-11-24T10:00:00Z",
             "events": [
-                {"at": "2026-11-24T10:10:00Z", "type": "agent_reply"},
+                {"at": "2026-11-24T10:14:00Z", "type": "agent_reply"},
                 {"at": "2026-11-24T11:00:00Z", "type": "solved"},
             ],
         },
@@ -1663,3 +1664,75 @@ def test_the_gil_is_released_while_the_core_works() -> None:
     # the run is far above nothing and below its share.
     free = sum(b - a for a, b in zip(ticks, ticks[1:]) if b - a < 0.002)
     assert free > 0.05 * took[0], (free, took[0])
+
+
+# Issue 18: the outcome and account-period tables.
+
+SAMPLE_DATA = json.loads((Path(__file__).resolve().parents[2] / "examples/data/cases.json").read_text())
+
+
+def sample_report() -> MonitorReport:
+    return RULES.monitor(SAMPLE_DATA["cases"], SAMPLE_DATA["now"])
+
+
+def test_outcomes_carry_near_miss_elapsed_month_quarter_and_zone() -> None:
+    rows = sample_report().outcomes()
+    assert rows
+    for r in rows:
+        near = r["outcome"] == "met" and r["margin"] < r["target"] * 0.1
+        assert r["near_miss"] == near
+        assert isinstance(r["elapsed"], timedelta)
+        assert r["month"] == r["started_at"].astimezone(ZoneInfo(r["reporting_time_zone"])).strftime("%Y-%m")
+        assert r["quarter"].startswith(r["month"][:4] + "-Q")
+    assert any(r["near_miss"] for r in rows)
+
+
+def test_outcomes_between_days_are_the_rows_started_on_them() -> None:
+    report = sample_report()
+    rows = report.outcomes()
+    start, end = date(2026, 11, 24), date(2026, 11, 25)
+
+    def day(r: dict[str, Any]) -> date:
+        local: date = r["started_at"].astimezone(ZoneInfo(r["reporting_time_zone"])).date()
+        return local
+
+    expected = [r for r in rows if start <= day(r) <= end]
+    assert 0 < len(expected) < len(rows)
+    assert report.outcomes(start, end) == expected
+    assert report.outcomes("2026-11-24", "2026-11-25") == expected
+    assert report.outcomes(start=start) == [r for r in rows if day(r) >= start]
+    assert report.outcomes(end="2026-11-23") == [r for r in rows if day(r) <= date(2026, 11, 23)]
+
+
+def test_account_periods_equal_the_rollups_without_a_period() -> None:
+    report = sample_report()
+    periods = report.account_periods()
+    assert [p["account_id"] for p in periods] == [a["account_id"] for a in report.accounts]
+    for p, a in zip(periods, report.accounts):
+        assert (p["breaches"], p["near_misses"], p["cases"]) == (a["breaches"], a["near_misses"], a["cases"])
+        assert p["period_start"] is None and p["period_end"] is None
+    q4 = report.account_periods(date(2026, 10, 1), "2026-12-31")
+    assert q4[0]["period_start"] == date(2026, 10, 1)
+    assert q4[0]["period_end"] == date(2026, 12, 31)
+    frame = report.to_pandas("account_periods")
+    assert list(frame["account_id"]) == [p["account_id"] for p in periods]
+    outcomes = report.to_arrow("outcomes")
+    assert outcomes.num_rows == len(report.outcomes())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name", "code"),
+    [
+        ({"start": "2026-02-30"}, "start", "invalid_date"),
+        ({"end": "2026-7-1"}, "end", "invalid_date"),
+        ({"start": datetime(2026, 7, 1, tzinfo=timezone.utc)}, "start", "invalid_type"),
+        ({"end": 20260701}, "end", "invalid_type"),
+    ],
+)
+def test_bad_dates_are_typed_errors_naming_the_argument(kwargs: dict[str, Any], name: str, code: str) -> None:
+    report = sample_report()
+    for method in (report.outcomes, report.account_periods):
+        with pytest.raises(InputError) as info:
+            method(**kwargs)
+        assert info.value.code == code
+        assert name in str(info.value)

@@ -9,6 +9,7 @@
 //! entitlement import zendesk --schedules s.json --sla-policies p.json --out rules.yaml
 //! entitlement schema > ruleset.schema.json
 //! entitlement report --account A-1 --from 2026-07-01 --to 2026-09-30 --out qbr.html
+//! entitlement export outcomes --rules rules.yaml --cases cases.json --from 2026-07-01 --to 2026-09-30 --format parquet --out q3.parquet
 //! ```
 //!
 //! The guide, with every flag, input shape and exit code: `docs/cli.md`.
@@ -22,6 +23,7 @@
 //! | `state` | the state file: read, and written atomically, never back in time |
 //! | `table` | the `table` format |
 //! | `report` | the QBR and portfolio pages (the `entitlement-report` crate) |
+//! | `export` | the outcome and account tables as Parquet, CSV or NDJSON files |
 //! | `check`, `evaluate`, `import`, `schema` | the other subcommands |
 
 /// mimalloc for the whole program: a monitor run makes millions of short-lived allocations
@@ -32,6 +34,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod args;
 mod check;
 mod evaluate;
+mod export;
 mod import;
 mod input;
 mod monitor;
@@ -61,6 +64,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<Status, Failure> {
         Some(Command::Import(c)) => import::run(c, out),
         Some(Command::Schema(a)) => schema::run(a, out),
         Some(Command::Report(a)) => report::run(a, out),
+        Some(Command::Export(a)) => export::run(a, out),
     }?;
     out.finish()?;
     Ok(status)

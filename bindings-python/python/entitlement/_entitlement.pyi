@@ -216,7 +216,7 @@ class Ruleset:
 
 # --- The breach monitor ----------------------------------------------------------------------
 
-_Table: TypeAlias = Literal["events", "alerts", "statuses", "accounts"]
+_Table: TypeAlias = Literal["events", "alerts", "statuses", "accounts", "outcomes", "account_periods"]
 
 class _SlackMessage(TypedDict):
     text: str
@@ -278,6 +278,38 @@ _EventKind: TypeAlias = Literal[
 ]
 _Outcome: TypeAlias = Literal["met", "late", "violated", "open"]
 _Period: TypeAlias = Literal["month", "quarter", "year", "term"]
+
+class _AccountPeriod(TypedDict):
+    account: dict[str, Any]
+    account_id: str
+    account_name: str | None
+    arr: float | None
+    attainment: float | None
+    attainment_by_milestone: list[_MilestoneAttainment]
+    breaches: int
+    cases: int
+    cases_allowed: int | None
+    cases_used: int
+    chronic_over_consumer: bool
+    csm: str | None
+    days_to_renewal: int | None
+    entitlements: list[str]
+    executive_sponsor: str | None
+    first_response_p50: datetime.timedelta | None
+    first_response_p90: datetime.timedelta | None
+    late: int
+    met: int
+    near_misses: int
+    open: int
+    over_quota_periods: int
+    period_end: datetime.date | None
+    period_start: datetime.date | None
+    projected_over: bool
+    renewal_date: datetime.date | None
+    resolution_p50: datetime.timedelta | None
+    resolution_p90: datetime.timedelta | None
+    usage: list[_EntitlementUsageDict]
+    violated: int
 
 class _AccountRollup(TypedDict):
     account: dict[str, Any]
@@ -399,6 +431,16 @@ class _EntitlementUsageDict(TypedDict):
     quotas: list[_Quota]
     status: _EntitlementStatus
 
+class _MilestoneAttainment(TypedDict):
+    attainment: float | None
+    late: int
+    met: int
+    milestone: str
+    near_misses: int
+    open: int
+    process: str
+    violated: int
+
 class _MilestoneOutcome(TypedDict):
     account_id: str | None
     account_name: str | None
@@ -406,15 +448,20 @@ class _MilestoneOutcome(TypedDict):
     calendar: str | None
     case_id: str
     completed_at: datetime.datetime | None
+    elapsed: datetime.timedelta
     entitlement: str | None
     instance: int
     kind: _Kind
     margin: datetime.timedelta | None
     margin_wall: datetime.timedelta | None
     milestone: str
+    month: str | None
+    near_miss: bool
     outcome: _Outcome
     process: str | None
     process_version: int | None
+    quarter: str | None
+    reporting_time_zone: str
     started_at: datetime.datetime | None
     target: datetime.timedelta | None
     target_at: datetime.datetime | None
@@ -785,7 +832,12 @@ class MonitorReport:
     @property
     def statuses(self) -> list[MilestoneStatus]: ...
     def digests(self) -> list[dict[str, Any]]: ...
-    def outcomes(self) -> list[_MilestoneOutcome]: ...
+    def outcomes(
+        self, start: datetime.date | str | None = None, end: datetime.date | str | None = None
+    ) -> list[_MilestoneOutcome]: ...
+    def account_periods(
+        self, start: datetime.date | str | None = None, end: datetime.date | str | None = None
+    ) -> list[_AccountPeriod]: ...
     def to_json(self) -> str: ...
     def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...
     def to_arrow(self, table: _Table = "events") -> Any: ...

@@ -4,15 +4,14 @@
 
 use std::collections::HashMap;
 
-use chrono::{Days, NaiveDate, TimeDelta};
+use chrono::{NaiveDate, TimeDelta};
 use chrono_tz::Tz;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::MonitorReport;
-use super::outcome::{Outcome, is_near_miss};
+use super::outcome::{Outcome, is_near_miss, period_instants};
 use crate::rules::model::MilestoneKind;
-use crate::rules::period::midnight;
 use crate::rules::status::{EntitlementUsage, MilestoneStatus};
 use crate::time::to_us;
 
@@ -267,13 +266,9 @@ impl MonitorReport {
             let Some(started) = status.started_at else {
                 return false;
             };
-            let (lo, hi) = *bounds.entry(zone).or_insert_with(|| {
-                let lo = from.map_or(i64::MIN, |d| midnight(zone, d));
-                let hi = to
-                    .and_then(|d| d.checked_add_days(Days::new(1)))
-                    .map_or(i64::MAX, |d| midnight(zone, d));
-                (lo, hi)
-            });
+            let (lo, hi) = *bounds
+                .entry(zone)
+                .or_insert_with(|| period_instants(zone, from, to));
             let t = to_us(started);
             lo <= t && t < hi
         };

@@ -327,7 +327,7 @@ impl MonitorReport {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn outcomes(&self) -> Vec<MilestoneOutcome> {
-        self.outcomes_where(|_, _| true)
+        self.outcome_rows(None, None).collect()
     }
 
     /// The rows of [`MonitorReport::outcomes`] whose `started_at` falls on a day from `from`
@@ -360,44 +360,67 @@ impl MonitorReport {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn outcomes_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<MilestoneOutcome> {
-        if to < from {
-            return Vec::new();
-        }
+        self.outcome_rows(Some(from), Some(to)).collect()
+    }
+
+    /// The outcome rows one at a time, over the days `from` to `to` (both inclusive, in each
+    /// case's reporting zone; `None` for an open end, both `None` for every row): what an
+    /// export of millions of rows writes a chunk at a time without holding them all.
+    ///
+    /// ```
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+    /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+    /// let november = chrono::NaiveDate::from_ymd_opt(2026, 11, 1);
+    /// assert_eq!(report.outcome_rows(november, None).count(), 1);
+    /// assert_eq!(report.outcome_rows(None, november).count(), 0);
+    /// assert!(report.outcome_rows(None, None).eq(report.outcomes()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn outcome_rows(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> impl Iterator<Item = MilestoneOutcome> + '_ {
+        let near_miss = self.reporting.near_miss;
+        let whole = from.is_none() && to.is_none();
+        let empty = matches!((from, to), (Some(f), Some(t)) if t < f);
         // The period as instants per zone, [midnight of `from`, midnight after `to`): one
         // comparison per row, not a date conversion.
         let mut bounds: HashMap<Tz, (i64, i64)> = HashMap::new();
-        self.outcomes_where(|case, status| {
-            let Some(started) = status.started_at else {
-                return false;
-            };
-            let zone = self.reporting.zone_of(case);
-            let (lo, hi) = *bounds.entry(zone).or_insert_with(|| {
-                let hi = to
-                    .checked_add_days(Days::new(1))
-                    .map_or(i64::MAX, |d| midnight(zone, d));
-                (midnight(zone, from), hi)
-            });
-            let t = to_us(started);
-            lo <= t && t < hi
-        })
+        self.cases
+            .iter()
+            .filter(move |_| !empty)
+            .flat_map(move |case| {
+                let zone = self.reporting.zone_of(case);
+                let (lo, hi) = *bounds
+                    .entry(zone)
+                    .or_insert_with(|| period_instants(zone, from, to));
+                case.milestones.iter().filter_map(move |s| {
+                    let kept = whole
+                        || s.started_at.is_some_and(|t| {
+                            let t = to_us(t);
+                            lo <= t && t < hi
+                        });
+                    if kept {
+                        MilestoneOutcome::of(case, s, self.now, near_miss, zone)
+                    } else {
+                        None
+                    }
+                })
+            })
     }
+}
 
-    /// The outcome rows of the started statuses that `keep` keeps, in case then milestone
-    /// order.
-    fn outcomes_where(
-        &self,
-        mut keep: impl FnMut(&CaseEvaluation, &MilestoneStatus) -> bool,
-    ) -> Vec<MilestoneOutcome> {
-        let near_miss = self.reporting.near_miss;
-        let mut out = Vec::new();
-        for case in &self.cases {
-            let zone = self.reporting.zone_of(case);
-            for s in &case.milestones {
-                if s.state != MilestoneState::Pending && keep(case, s) {
-                    out.extend(MilestoneOutcome::of(case, s, self.now, near_miss, zone));
-                }
-            }
-        }
-        out
-    }
+/// The days `from` to `to` (inclusive; `None` for an open end) in `zone` as instants
+/// `[lo, hi)` in microseconds.
+pub(super) fn period_instants(
+    zone: Tz,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> (i64, i64) {
+    let lo = from.map_or(i64::MIN, |d| midnight(zone, d));
+    let hi = to
+        .and_then(|d| d.checked_add_days(Days::new(1)))
+        .map_or(i64::MAX, |d| midnight(zone, d));
+    (lo, hi)
 }
