@@ -23,6 +23,7 @@ Nothing here needs more than the standard library, except ``arrow_schema`` (pyar
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -589,8 +590,9 @@ def write_hyper(
     is found from the columns when left out. Returns the number of rows written.
 
     Needs ``tableauhyperapi`` (``pip install tableauhyperapi``, about 290 MB; it runs its own
-    ``hyperd``) and pyarrow. JSON columns are text in the extract, counts ``BIG INT``, instants
-    ``TIMESTAMP_TZ``."""
+    ``hyperd``) and pyarrow. Hyper reads the rows from Parquet itself (a CSV or a table is
+    written to a temporary Parquet file first). JSON columns are text in the extract, counts
+    ``BIG INT``, instants ``TIMESTAMP_TZ``."""
     import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
     import pyarrow.csv as pacsv  # type: ignore[import-untyped, unused-ignore]
     import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
@@ -600,38 +602,40 @@ def write_hyper(
         Connection,
         CreateMode,
         HyperProcess,
-        Inserter,
         SqlType,
         TableDefinition,
         TableName,
         Telemetry,
+        escape_name,
+        escape_string_literal,
     )
 
+    data: Any = None
+    parquet: Path | None = None
     if isinstance(source, (str, os.PathLike)):
         file = Path(source)
         if file.suffix == ".parquet":
-            data = pq.read_table(file)
+            parquet = file
+            names = pq.read_schema(file).names
         elif file.suffix == ".csv":
-            header = file.open(encoding="utf-8").readline().strip().split(",")
-            name = table or _table_of(header)
-            schema = arrow_schema(name)
+            with file.open(encoding="utf-8", newline="") as f:
+                names = next(csv.reader(f), [])
+            schema = arrow_schema(table or _table_of(names))
             data = pacsv.read_csv(
                 file,
                 convert_options=pacsv.ConvertOptions(
-                    column_types=schema,
-                    strings_can_be_null=True,
-                    null_values=[""],
+                    column_types=schema, strings_can_be_null=True, null_values=[""]
                 ),
             )
         else:
             raise ValueError(f"{file}: expected a .csv or .parquet export")
     elif isinstance(source, pa.Table):
         data = source
+        names = data.column_names
     else:
         raise TypeError(f"source must be a path or a pyarrow.Table, not {type(source).__name__}")
-    name = table or _table_of(data.column_names)
+    name = table or _table_of(names)
     cols = columns(name)
-    data = data.select([c.name for c in cols]).cast(arrow_schema(name))
     hyper_types = {
         "string": SqlType.text(),
         "json": SqlType.text(),
@@ -646,26 +650,30 @@ def write_hyper(
         TableName("Extract", name),
         [
             TableDefinition.Column(
-                c.name,
-                hyper_types[c.type],
-                NULLABLE if c.nullable else NOT_NULLABLE,
+                c.name, hyper_types[c.type], NULLABLE if c.nullable else NOT_NULLABLE
             )
             for c in cols
         ],
     )
-    with tempfile.TemporaryDirectory(prefix="entitlement-hyper-") as logs:
-        with HyperProcess(
-            telemetry=Telemetry.DO_NOT_SEND_USAGE_DATA_TO_TABLEAU,
-            parameters={"log_dir": logs},
-        ) as hyper:
-            with Connection(hyper.endpoint, os.fspath(path), CreateMode.CREATE_AND_REPLACE) as conn:
-                conn.catalog.create_schema("Extract")
-                conn.catalog.create_table(definition)
-                with Inserter(conn, definition) as inserter:
-                    for batch in data.to_batches(max_chunksize=10_000):
-                        inserter.add_rows([tuple(row.values()) for row in batch.to_pylist()])
-                    inserter.execute()
-    return int(data.num_rows)
+    listed = ", ".join(escape_name(c.name) for c in cols)
+    with tempfile.TemporaryDirectory(prefix="entitlement-hyper-") as scratch:
+        if parquet is None:
+            parquet = Path(scratch) / f"{name}.parquet"
+            pq.write_table(data.select([c.name for c in cols]).cast(arrow_schema(name)), parquet)
+        with (
+            HyperProcess(
+                telemetry=Telemetry.DO_NOT_SEND_USAGE_DATA_TO_TABLEAU,
+                parameters={"log_dir": scratch},
+            ) as hyper,
+            Connection(hyper.endpoint, os.fspath(path), CreateMode.CREATE_AND_REPLACE) as conn,
+        ):
+            conn.catalog.create_schema("Extract")
+            conn.catalog.create_table(definition)
+            rows = conn.execute_command(
+                f"INSERT INTO {definition.table_name} ({listed}) SELECT {listed} "
+                f"FROM external({escape_string_literal(os.fspath(parquet))})"
+            )
+    return int(rows)
 
 
 # --- The checked-in files ----------------------------------------------------------------------
