@@ -184,8 +184,7 @@ view: outcomes {
   measure: first_response_p50_seconds {
     type: percentile
     percentile: 50
-    sql: ${TABLE}.elapsed_seconds ;;
-    filters: [kind: "first_response", is_completed: "yes"]
+    sql: CASE WHEN ${TABLE}.kind = 'first_response' AND ${TABLE}.completed_at IS NOT NULL THEN ${TABLE}.elapsed_seconds END ;;
     value_format_name: decimal_0
     description: "The 50th percentile of business time to first response of completed occurrences, seconds (interpolated by the database; the account table's is nearest-rank)."
   }
@@ -193,8 +192,7 @@ view: outcomes {
   measure: first_response_p90_seconds {
     type: percentile
     percentile: 90
-    sql: ${TABLE}.elapsed_seconds ;;
-    filters: [kind: "first_response", is_completed: "yes"]
+    sql: CASE WHEN ${TABLE}.kind = 'first_response' AND ${TABLE}.completed_at IS NOT NULL THEN ${TABLE}.elapsed_seconds END ;;
     value_format_name: decimal_0
     description: "The 90th percentile of business time to first response of completed occurrences, seconds (interpolated by the database; the account table's is nearest-rank)."
   }
@@ -202,8 +200,7 @@ view: outcomes {
   measure: resolution_p50_seconds {
     type: percentile
     percentile: 50
-    sql: ${TABLE}.elapsed_seconds ;;
-    filters: [kind: "resolution", is_completed: "yes"]
+    sql: CASE WHEN ${TABLE}.kind = 'resolution' AND ${TABLE}.completed_at IS NOT NULL THEN ${TABLE}.elapsed_seconds END ;;
     value_format_name: decimal_0
     description: "The 50th percentile of business time to resolution of completed occurrences, seconds (interpolated by the database; the account table's is nearest-rank)."
   }
@@ -211,8 +208,7 @@ view: outcomes {
   measure: resolution_p90_seconds {
     type: percentile
     percentile: 90
-    sql: ${TABLE}.elapsed_seconds ;;
-    filters: [kind: "resolution", is_completed: "yes"]
+    sql: CASE WHEN ${TABLE}.kind = 'resolution' AND ${TABLE}.completed_at IS NOT NULL THEN ${TABLE}.elapsed_seconds END ;;
     value_format_name: decimal_0
     description: "The 90th percentile of business time to resolution of completed occurrences, seconds (interpolated by the database; the account table's is nearest-rank)."
   }
