@@ -221,6 +221,53 @@ def test_postgres_ddl_runs_and_the_csv_export_loads_with_copy(
         }
 
 
+def test_the_lookml_sql_runs_in_postgres_and_its_percentiles_are_the_accounts(
+    postgres_url: str, exported: Path
+) -> None:
+    """Each LookML field's SQL (``${TABLE}`` as Looker writes it, the view's alias) runs on the
+    loaded tables; and the percentile measures' expression, ranked as the accounts table ranks
+    (nearest rank: PostgreSQL's ``percentile_disc``), gives each account's p50 and p90."""
+    import psycopg
+
+    lkml = pytest.importorskip("lkml")
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute((GENERATED / "postgres.sql").read_text(encoding="utf-8"))
+        for table in wh.TABLES:
+            with conn.cursor().copy(
+                f"COPY entitlement.{table} FROM STDIN WITH (FORMAT csv, HEADER)"
+            ) as cp:
+                cp.write((exported / f"{table}.csv").read_bytes())
+        measures = {}
+        for table in wh.TABLES:
+            text = (GENERATED / "looker" / f"{table}.view.lkml").read_text(encoding="utf-8")
+            (view,) = lkml.load(text)["views"]
+            for _, field in _fields(view):
+                sql = field.get("sql")
+                if sql is None or OTHER_FIELD.search(sql):
+                    continue  # a count, or a measure built on other measures
+                expression = sql.replace("${TABLE}", table)
+                if field["type"] == "percentile":
+                    measures[field["name"]] = expression
+                    continue
+                aggregate = f"SUM({expression})" if field["type"] == "sum" else expression
+                conn.execute(f"SELECT {aggregate} FROM entitlement.{table} AS {table} LIMIT 1")
+        assert len(measures) == 4
+        checked = 0
+        for name, expression in measures.items():
+            p = int(name.split("_p")[1][:2]) / 100
+            rows = conn.execute(
+                f"SELECT accounts.account_id, accounts.{name}, "
+                f"(SELECT percentile_disc({p}) WITHIN GROUP (ORDER BY {expression}) "
+                "FROM entitlement.outcomes AS outcomes "
+                "WHERE outcomes.account_id = accounts.account_id) "
+                "FROM entitlement.accounts AS accounts"
+            ).fetchall()
+            for account, want, got in rows:
+                assert got == want, (name, account)
+                checked += want is not None
+    assert checked > 0, "no account has a percentile: nothing was compared"
+
+
 # --- BigQuery and Snowflake: the DDL parses in their dialects ----------------------------------
 
 # sqlglot's name for each declared type, per dialect (sqlglot reads BigQuery's TIMESTAMP and
@@ -314,6 +361,7 @@ def _filters(field: dict[str, Any]) -> dict[str, str]:
 
 TABLE_REF = re.compile(r"\$\{TABLE\}\.(\w+)")
 FIELD_REF = re.compile(r"\$\{(\w+)\}")
+OTHER_FIELD = re.compile(r"\$\{(?!TABLE\})")
 
 
 @pytest.mark.parametrize("table", list(wh.TABLES))
