@@ -301,13 +301,15 @@ def ddl(table: str, dialect: str, *, name: str | None = None) -> str:
     lines.append(f"CREATE TABLE IF NOT EXISTS {qualified} (")
     body = []
     for c in cols:
+        # In each dialect's documented order: Snowflake's COMMENT comes before NOT NULL,
+        # BigQuery's OPTIONS after it.
         column = f"    {c.name} {types[c.type]}"
+        if dialect == "snowflake":
+            column += f" COMMENT {_sql_string(c.description, backslash=True)}"
         if not c.nullable:
             column += " NOT NULL"
         if dialect == "bigquery":
             column += f" OPTIONS(description={_bq_string(c.description)})"
-        elif dialect == "snowflake":
-            column += f" COMMENT {_sql_string(c.description, backslash=True)}"
         body.append(column)
     lines.append(",\n".join(body))
     if dialect == "bigquery":
