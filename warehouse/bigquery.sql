@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS entitlement.outcomes (
     kind STRING NOT NULL OPTIONS(description="The milestone's kind (first_response, resolution, ...)."),
     instance INT64 NOT NULL OPTIONS(description="The occurrence of the milestone in the case, from 1."),
     calendar STRING OPTIONS(description="The business-hours calendar the milestone is timed on."),
-    started_at TIMESTAMP NOT NULL OPTIONS(description="When the occurrence started (UTC)."),
+    started_at TIMESTAMP OPTIONS(description="When the occurrence started (UTC)."),
     target_at TIMESTAMP OPTIONS(description="When its target falls due (UTC)."),
     completed_at TIMESTAMP OPTIONS(description="When it was completed (UTC); empty while open."),
     breached_at TIMESTAMP OPTIONS(description="When it breached its target (UTC), if it did."),
@@ -45,12 +45,12 @@ CREATE TABLE IF NOT EXISTS entitlement.accounts (
     breaches INT64 NOT NULL OPTIONS(description="late + violated."),
     near_misses INT64 NOT NULL OPTIONS(description="Occurrences met with less than monitor.near_miss left."),
     attainment FLOAT64 OPTIONS(description="Percent met of those decided (met, late, violated)."),
-    attainment_by_milestone STRING NOT NULL OPTIONS(description="Per process and milestone: met, late, violated, open, near_misses, attainment (JSON)."),
+    attainment_by_milestone STRING OPTIONS(description="Per process and milestone: met, late, violated, open, near_misses, attainment (JSON)."),
     first_response_p50_seconds FLOAT64 OPTIONS(description="Median business time to first response."),
     first_response_p90_seconds FLOAT64 OPTIONS(description="90th percentile of the same."),
     resolution_p50_seconds FLOAT64 OPTIONS(description="Median business time to resolution."),
     resolution_p90_seconds FLOAT64 OPTIONS(description="90th percentile of the same."),
-    cases_used INT64 OPTIONS(description="Cases counted against the allowances."),
+    cases_used INT64 NOT NULL OPTIONS(description="Cases counted against the allowances."),
     cases_allowed INT64 OPTIONS(description="The allowances' sum, where there are allowances."),
     projected_over BOOL NOT NULL OPTIONS(description="A quota is projected to be exceeded this period."),
     chronic_over_consumer BOOL NOT NULL OPTIONS(description="Over quota in enough recent periods."),
@@ -60,5 +60,5 @@ CREATE TABLE IF NOT EXISTS entitlement.accounts (
     days_to_renewal INT64 OPTIONS(description="Days from the report's date to the renewal."),
     executive_sponsor STRING OPTIONS(description="The executive sponsor, from the account context."),
     csm STRING OPTIONS(description="The customer success manager, from the account context."),
-    usage STRING NOT NULL OPTIONS(description="Usage per entitlement against allowance and quota (JSON).")
+    usage STRING OPTIONS(description="Usage per entitlement against allowance and quota (JSON).")
 ) OPTIONS(description="Entitlement account periods: SLA attainment, breaches, near misses, usage and renewal per account and period (entitlement export accounts).");

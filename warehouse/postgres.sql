@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS entitlement.outcomes (
     kind text NOT NULL,
     instance bigint NOT NULL,
     calendar text,
-    started_at timestamptz NOT NULL,
+    started_at timestamptz,
     target_at timestamptz,
     completed_at timestamptz,
     breached_at timestamptz,
@@ -70,12 +70,12 @@ CREATE TABLE IF NOT EXISTS entitlement.accounts (
     breaches bigint NOT NULL,
     near_misses bigint NOT NULL,
     attainment double precision,
-    attainment_by_milestone jsonb NOT NULL,
+    attainment_by_milestone jsonb,
     first_response_p50_seconds double precision,
     first_response_p90_seconds double precision,
     resolution_p50_seconds double precision,
     resolution_p90_seconds double precision,
-    cases_used bigint,
+    cases_used bigint NOT NULL,
     cases_allowed bigint,
     projected_over boolean NOT NULL,
     chronic_over_consumer boolean NOT NULL,
@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS entitlement.accounts (
     days_to_renewal bigint,
     executive_sponsor text,
     csm text,
-    usage jsonb NOT NULL
+    usage jsonb
 );
 COMMENT ON TABLE entitlement.accounts IS 'Entitlement account periods: SLA attainment, breaches, near misses, usage and renewal per account and period (entitlement export accounts).';
 COMMENT ON COLUMN entitlement.accounts.account_id IS 'The account''s id.';

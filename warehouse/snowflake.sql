@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS entitlement.outcomes (
     kind VARCHAR COMMENT 'The milestone''s kind (first_response, resolution, ...).' NOT NULL,
     instance NUMBER(10, 0) COMMENT 'The occurrence of the milestone in the case, from 1.' NOT NULL,
     calendar VARCHAR COMMENT 'The business-hours calendar the milestone is timed on.',
-    started_at TIMESTAMP_TZ COMMENT 'When the occurrence started (UTC).' NOT NULL,
+    started_at TIMESTAMP_TZ COMMENT 'When the occurrence started (UTC).',
     target_at TIMESTAMP_TZ COMMENT 'When its target falls due (UTC).',
     completed_at TIMESTAMP_TZ COMMENT 'When it was completed (UTC); empty while open.',
     breached_at TIMESTAMP_TZ COMMENT 'When it breached its target (UTC), if it did.',
@@ -45,12 +45,12 @@ CREATE TABLE IF NOT EXISTS entitlement.accounts (
     breaches NUMBER(10, 0) COMMENT 'late + violated.' NOT NULL,
     near_misses NUMBER(10, 0) COMMENT 'Occurrences met with less than monitor.near_miss left.' NOT NULL,
     attainment FLOAT COMMENT 'Percent met of those decided (met, late, violated).',
-    attainment_by_milestone VARCHAR COMMENT 'Per process and milestone: met, late, violated, open, near_misses, attainment (JSON).' NOT NULL,
+    attainment_by_milestone VARCHAR COMMENT 'Per process and milestone: met, late, violated, open, near_misses, attainment (JSON).',
     first_response_p50_seconds FLOAT COMMENT 'Median business time to first response.',
     first_response_p90_seconds FLOAT COMMENT '90th percentile of the same.',
     resolution_p50_seconds FLOAT COMMENT 'Median business time to resolution.',
     resolution_p90_seconds FLOAT COMMENT '90th percentile of the same.',
-    cases_used NUMBER(10, 0) COMMENT 'Cases counted against the allowances.',
+    cases_used NUMBER(10, 0) COMMENT 'Cases counted against the allowances.' NOT NULL,
     cases_allowed NUMBER(10, 0) COMMENT 'The allowances'' sum, where there are allowances.',
     projected_over BOOLEAN COMMENT 'A quota is projected to be exceeded this period.' NOT NULL,
     chronic_over_consumer BOOLEAN COMMENT 'Over quota in enough recent periods.' NOT NULL,
@@ -60,5 +60,5 @@ CREATE TABLE IF NOT EXISTS entitlement.accounts (
     days_to_renewal NUMBER(19, 0) COMMENT 'Days from the report''s date to the renewal.',
     executive_sponsor VARCHAR COMMENT 'The executive sponsor, from the account context.',
     csm VARCHAR COMMENT 'The customer success manager, from the account context.',
-    usage VARCHAR COMMENT 'Usage per entitlement against allowance and quota (JSON).' NOT NULL
+    usage VARCHAR COMMENT 'Usage per entitlement against allowance and quota (JSON).'
 ) COMMENT = 'Entitlement account periods: SLA attainment, breaches, near misses, usage and renewal per account and period (entitlement export accounts).';

@@ -103,7 +103,7 @@ OUTCOMES: tuple[Column, ...] = (
     _c("kind", "string", False, "The milestone's kind (first_response, resolution, ...)."),
     _c("instance", "uint32", False, "The occurrence of the milestone in the case, from 1."),
     _c("calendar", "string", True, "The business-hours calendar the milestone is timed on."),
-    _c("started_at", "timestamp", False, "When the occurrence started (UTC)."),
+    _c("started_at", "timestamp", True, "When the occurrence started (UTC)."),
     _c("target_at", "timestamp", True, "When its target falls due (UTC)."),
     _c("completed_at", "timestamp", True, "When it was completed (UTC); empty while open."),
     _c("breached_at", "timestamp", True, "When it breached its target (UTC), if it did."),
@@ -156,14 +156,14 @@ ACCOUNTS: tuple[Column, ...] = (
     _c(
         "attainment_by_milestone",
         "json",
-        False,
+        True,
         "Per process and milestone: met, late, violated, open, near_misses, attainment (JSON).",
     ),
     _c("first_response_p50_seconds", "float64", True, "Median business time to first response."),
     _c("first_response_p90_seconds", "float64", True, "90th percentile of the same."),
     _c("resolution_p50_seconds", "float64", True, "Median business time to resolution."),
     _c("resolution_p90_seconds", "float64", True, "90th percentile of the same."),
-    _c("cases_used", "uint32", True, "Cases counted against the allowances."),
+    _c("cases_used", "uint32", False, "Cases counted against the allowances."),
     _c("cases_allowed", "uint32", True, "The allowances' sum, where there are allowances."),
     _c("projected_over", "bool", False, "A quota is projected to be exceeded this period."),
     _c("chronic_over_consumer", "bool", False, "Over quota in enough recent periods."),
@@ -173,7 +173,7 @@ ACCOUNTS: tuple[Column, ...] = (
     _c("days_to_renewal", "int64", True, "Days from the report's date to the renewal."),
     _c("executive_sponsor", "string", True, "The executive sponsor, from the account context."),
     _c("csm", "string", True, "The customer success manager, from the account context."),
-    _c("usage", "json", False, "Usage per entitlement against allowance and quota (JSON)."),
+    _c("usage", "json", True, "Usage per entitlement against allowance and quota (JSON)."),
 )
 
 #: The export tables by their export name.
