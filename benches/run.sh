@@ -9,7 +9,8 @@
 # and, outside --smoke, builds the Python wheel and the Node addon in release mode. --smoke
 # (part of scripts/test.sh) uses the wheel and addon that the test command has just built.
 # Environment: BENCH_N (instants, default 100000), BENCH_RUNS (default 5), MONITOR_CASES
-# (default 1000000), SKIP_RUST=1, SKIP_MONITOR=1, SPARK_CASES (off by default: PySpark in local
+# (default 1000000), EXPORT_ROWS (outcome rows written to Parquet, default 1000000), SKIP_RUST=1,
+# SKIP_MONITOR=1, SKIP_EXPORT=1, SPARK_CASES (off by default: PySpark in local
 # mode over that many cases, SPARK_PARTITIONS partitions (default 1,2,4), against the
 # single-process run; needs Java 17 and installs PySpark into .venv-spark).
 set -euo pipefail
@@ -79,6 +80,11 @@ if [[ -z ${SKIP_MONITOR:-} ]]; then
     "$py" benches/python/bench_monitor.py --cases "${MONITOR_CASES:-1000000}" --runs 3 --no-reads
     echo "== Node: rules.monitor over 100,000 open cases, reading every status's target"
     node benches/node/bench_monitor.js --cases 100000 --runs 3
+fi
+if [[ -z ${SKIP_EXPORT:-} ]]; then
+    echo "== Rust: export ${EXPORT_ROWS:-1000000} outcome rows to Parquet (wall time, peak RSS)"
+    cargo build --quiet --release -p entitlement-benches --bin profile
+    target/release/profile export "${EXPORT_ROWS:-1000000}"
 fi
 if [[ -n ${SPARK_CASES:-} ]]; then
     echo "== PySpark (local[2]): ${SPARK_CASES} cases in ${SPARK_PARTITIONS:-1,2,4} partitions vs one process"

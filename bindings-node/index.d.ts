@@ -383,7 +383,7 @@ export interface CasesOptions {
  * A result table, as `MonitorReport.toArrow` takes its name: one Arrow layout per result, the
  * same as the Python binding's `to_arrow` / `to_pandas` (columns in `docs/binding-contract.md`).
  */
-export type ResultTable = 'statuses' | 'events' | 'alerts' | 'accounts'
+export type ResultTable = 'statuses' | 'events' | 'alerts' | 'accounts' | 'outcomes' | 'account_periods'
 
 // ---------------------------------------------------------------------------------------------
 // Results: the result classes' fields, their `toJSON()` forms and the plain objects the monitor

@@ -105,16 +105,53 @@ impl MonitorReport {
     /// Every started milestone occurrence of the report's cases with its outcome (`met`,
     /// `late`, `violated` or `open`), in case order then milestone order: the breach and
     /// near-miss log. Plain objects with camelCase keys: instants as `Date`s, `target`,
-    /// `margin` (business time to spare) and `marginWall` (the deadline minus the completion,
-    /// or `now` while open) in milliseconds.
-    #[napi(ts_return_type = "MilestoneOutcome[]")]
-    pub fn outcomes(&self, env: Env) -> Result<Js> {
+    /// `elapsed`, `margin` (business time to spare) and `marginWall` (the deadline minus the
+    /// completion, or `now` while open) in milliseconds, `nearMiss` (met with less than
+    /// `monitor.near_miss` of the target left), and the `month`, `quarter` and
+    /// `reportingTimeZone` of the start.
+    ///
+    /// `start` and `end` (`'YYYY-MM-DD'`, both inclusive, either may be omitted) keep the
+    /// occurrences started on those days in the case's reporting zone (its entitlement's
+    /// calendar zone, else its process's, else UTC).
+    #[napi(
+        ts_args_type = "start?: string | null, end?: string | null",
+        ts_return_type = "MilestoneOutcome[]"
+    )]
+    pub fn outcomes(
+        &self,
+        env: Env,
+        start: Option<Unknown<'_>>,
+        end: Option<Unknown<'_>>,
+    ) -> Result<Js> {
         guard(&env, || {
-            Ok(Js(ser::to_js(
-                env.raw(),
-                &self.inner.outcomes(),
-                Mode::Native,
-            )?))
+            let start = convert::day(start.as_ref(), "start")?;
+            let end = convert::day(end.as_ref(), "end")?;
+            let rows: Vec<_> = self.inner.outcome_rows(start, end).collect();
+            Ok(Js(ser::to_js(env.raw(), &rows, Mode::Native)?))
+        })
+    }
+
+    /// One object per account over the days `start` to `end` (`'YYYY-MM-DD'`, both inclusive,
+    /// either may be omitted; everything when both are): counts (`met`, `late`, `violated`,
+    /// `open`, `breaches`, `nearMisses`), `attainment` (percent) and `attainmentByMilestone`,
+    /// p50/p90 business time to first response and resolution (milliseconds), usage against
+    /// allowances and quotas, `arr`, `renewalDate`, `daysToRenewal`, `executiveSponsor`, `csm`
+    /// and the whole `account` context. Without a period the counts equal the rollups' sums.
+    #[napi(
+        ts_args_type = "start?: string | null, end?: string | null",
+        ts_return_type = "AccountPeriod[]"
+    )]
+    pub fn account_periods(
+        &self,
+        env: Env,
+        start: Option<Unknown<'_>>,
+        end: Option<Unknown<'_>>,
+    ) -> Result<Js> {
+        guard(&env, || {
+            let start = convert::day(start.as_ref(), "start")?;
+            let end = convert::day(end.as_ref(), "end")?;
+            let rows = self.inner.account_periods(start, end);
+            Ok(Js(ser::to_js(env.raw(), &rows, Mode::Native)?))
         })
     }
 

@@ -235,6 +235,25 @@ pub fn string(value: &Unknown<'_>, path: &str, expected: &str) -> Result<String,
     text(value, || path.to_string())
 }
 
+/// An optional day argument (`start`, `end`): a string `'YYYY-MM-DD'`; `undefined` or `null`
+/// is none. Not a `Date`: a `Date` is an instant, and its day depends on a zone.
+/// `invalid_date` or `invalid_type` naming `path` otherwise.
+pub fn day(
+    value: Option<&Unknown<'_>>,
+    path: &str,
+) -> Result<Option<chrono::NaiveDate>, NodeError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    if matches!(value.get_type()?, ValueType::Undefined | ValueType::Null) {
+        return Ok(None);
+    }
+    let text = string(value, path, "a date string 'YYYY-MM-DD'")?;
+    entitlement_core::time::parse_date(&text, path)
+        .map(Some)
+        .map_err(|e| e.in_argument().into())
+}
+
 /// The text of a JavaScript string (the value must be one), refusing one that is not well-formed
 /// UTF-16 (`String.prototype.isWellFormed()` false: a lone surrogate) with `invalid_value` at
 /// `path`. Node-API would replace each lone surrogate by U+FFFD, and then two different ids

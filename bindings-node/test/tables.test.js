@@ -18,7 +18,7 @@ const SAMPLE = require(path.join(REPO, 'examples', 'data', 'cases.json'))
 const rules = Ruleset.load(path.join(REPO, 'examples', 'data', 'rules.yaml'))
 const NOW = new Date(FIXTURE.now)
 const SINCE = new Date(FIXTURE.since)
-const TABLES = ['statuses', 'events', 'alerts', 'accounts']
+const TABLES = ['statuses', 'events', 'alerts', 'accounts', 'outcomes', 'account_periods']
 
 /** A column type as the fixture spells it: pyarrow's names, JSON text as `json`. */
 function typeName(field) {
@@ -46,6 +46,8 @@ function cell(vector, i) {
     return Number(data.values[data.offset + i])
   }
   if (DataType.isList(t)) return [...vector.get(i)]
+  // int64 (`days_to_renewal`) reads as a BigInt; the fixture holds plain numbers.
+  if (DataType.isInt(t) && t.bitWidth === 64) return Number(vector.get(i))
   return vector.get(i)
 }
 

@@ -498,6 +498,32 @@ pub(crate) fn instant_arg(value: &Bound<'_, PyAny>, arg: &str) -> Result<DateTim
         .ok_or_else(|| out_of_range(arg.to_owned(), &shown(value), us).into())
 }
 
+/// An optional date argument: a `datetime.date` (not a `datetime`, whose day would depend on
+/// a zone) or an ISO text `"YYYY-MM-DD"`; `None` stays `None`. `invalid_date` or
+/// `invalid_type` naming `arg` otherwise.
+pub(crate) fn date_arg(value: Option<&Bound<'_, PyAny>>, arg: &str) -> Result<Option<NaiveDate>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    let expected = "a datetime.date or a str \"YYYY-MM-DD\"";
+    if value.cast::<PyDateTime>().is_ok() {
+        return Err(wrong_argument(arg, None, expected, value).into());
+    }
+    if let Ok(d) = value.cast::<PyDate>() {
+        let date = NaiveDate::from_ymd_opt(d.get_year(), d.get_month().into(), d.get_day().into());
+        return date
+            .map(Some)
+            .ok_or_else(|| wrong_argument(arg, None, expected, value).into());
+    }
+    if value.cast::<PyString>().is_ok() {
+        let text = string_arg(value, arg)?;
+        return entitlement_core::time::parse_date(&text, arg)
+            .map(Some)
+            .map_err(|e| e.in_argument().into());
+    }
+    Err(wrong_argument(arg, None, expected, value).into())
+}
+
 /// An argument that must be a string.
 ///
 /// A `str` with a lone surrogate (`"acme\\ud800"`) is `invalid_value`, as it is inside a

@@ -87,8 +87,9 @@ result_class! {
     /// Each property builds new Python objects when read: keep a reference rather than reading
     /// it in a loop. ``to_dict()`` gives the whole report as plain Python objects,
     /// ``to_json()`` the core's JSON (instants as RFC 3339 strings, durations as seconds) and
-    /// ``to_pandas(table)`` one flat DataFrame of ``"events"``, ``"alerts"``, ``"statuses"`` or
-    /// ``"accounts"``. Immutable; equal when every field is equal.
+    /// ``to_pandas(table)`` one flat DataFrame of ``"events"``, ``"alerts"``, ``"statuses"``,
+    /// ``"accounts"``, ``"outcomes"`` or ``"account_periods"``. Immutable; equal when every
+    /// field is equal.
     MonitorReport(rules::MonitorReport),
     repr: ["now": Plain, "since": Plain, "events": Plain, "alerts": Plain, "statuses": Plain,
            "at_risk": Plain, "breached": Plain, "accounts": Plain, "cases": Plain, "errors": Plain];
@@ -120,10 +121,51 @@ result_class! {
     /// ``started_at``, ``target`` (a ``timedelta`` of business time), ``target_at``,
     /// ``completed_at``, ``outcome`` (``"met"``, ``"late"``, ``"violated"`` or ``"open"``),
     /// ``margin`` (business time to spare, negative once late), ``margin_wall`` (wall-clock
-    /// time to spare: the deadline minus the completion, or ``now`` while open) and
-    /// ``breached_at``.
-    fn outcomes<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyAny>> {
-        to_py(py, &self.inner.outcomes())
+    /// time to spare: the deadline minus the completion, or ``now`` while open),
+    /// ``breached_at``, ``near_miss`` (met with less than ``monitor.near_miss`` of the target
+    /// left), ``elapsed`` (business time used), and ``month`` (``"2026-07"``), ``quarter``
+    /// (``"2026-Q3"``) and ``reporting_time_zone`` of its start.
+    ///
+    /// ``start`` and ``end`` (a ``datetime.date`` or ``"YYYY-MM-DD"``, both inclusive, either
+    /// may be omitted) keep the occurrences started on those days in the case's reporting
+    /// zone (its entitlement's calendar zone, else its process's, else UTC).
+    #[pyo3(signature = (start = None, end = None))]
+    fn outcomes<'py>(
+        &self,
+        py: Python<'py>,
+        start: Option<&Bound<'py, PyAny>>,
+        end: Option<&Bound<'py, PyAny>>,
+    ) -> Result<Bound<'py, PyAny>> {
+        let (start, end) = (
+            crate::convert::date_arg(start, "start")?,
+            crate::convert::date_arg(end, "end")?,
+        );
+        let rows: Vec<_> = self.inner.outcome_rows(start, end).collect();
+        to_py(py, &rows)
+    }
+
+    /// One dict per account over the days ``start`` to ``end`` (a ``datetime.date`` or
+    /// ``"YYYY-MM-DD"``, both inclusive, either may be omitted; everything when both are):
+    /// ``account_id``, ``account_name``, ``period_start``, ``period_end``, ``entitlements``,
+    /// ``cases``, ``met``, ``late``, ``violated``, ``open``, ``breaches``, ``near_misses``,
+    /// ``attainment`` (percent), ``attainment_by_milestone`` (one dict per process and
+    /// milestone), ``first_response_p50`` / ``_p90`` and ``resolution_p50`` / ``_p90``
+    /// (``timedelta``s of business time, nearest rank), ``cases_used``, ``cases_allowed``,
+    /// ``usage``, ``projected_over``, ``chronic_over_consumer``, ``over_quota_periods``,
+    /// ``arr``, ``renewal_date``, ``days_to_renewal``, ``executive_sponsor``, ``csm`` and the
+    /// whole ``account`` context. Without a period the counts equal the rollups' sums.
+    #[pyo3(signature = (start = None, end = None))]
+    fn account_periods<'py>(
+        &self,
+        py: Python<'py>,
+        start: Option<&Bound<'py, PyAny>>,
+        end: Option<&Bound<'py, PyAny>>,
+    ) -> Result<Bound<'py, PyAny>> {
+        let (start, end) = (
+            crate::convert::date_arg(start, "start")?,
+            crate::convert::date_arg(end, "end")?,
+        );
+        to_py(py, &self.inner.account_periods(start, end))
     }
 
     /// The report as JSON text, exactly as the core serialises it: instants as RFC 3339
@@ -149,7 +191,10 @@ result_class! {
     ///   ``entitlement``, ``process`` and ``process_version`` after ``case_id``;
     /// - ``"accounts"``: the rollup's scalar fields, ``entitlements`` (a list) and
     ///   ``over_quota_periods`` (a count); the per-process attainment and the usage stay in
-    ///   ``accounts`` / ``to_dict()``.
+    ///   ``accounts`` / ``to_dict()``;
+    /// - ``"outcomes"``: the rows of ``outcomes()``, every occurrence;
+    /// - ``"account_periods"``: the rows of ``account_periods()`` over everything, with
+    ///   ``attainment_by_milestone`` and ``usage`` as JSON text.
     ///
     /// Columns keep their type even when the table is empty: instants are
     /// ``datetime64[us, UTC]``, durations ``timedelta64[us]``, counts ``int64`` (``Int64``

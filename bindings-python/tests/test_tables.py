@@ -28,8 +28,8 @@ SAMPLE = json.loads((REPO / "examples" / "data" / "cases.json").read_text())
 RULES = Ruleset.load(REPO / "examples" / "data" / "rules.yaml")
 NOW = datetime.fromisoformat(SAMPLE["now"].replace("Z", "+00:00"))
 SINCE = NOW - timedelta(days=2)
-TableName = Literal["events", "alerts", "statuses", "accounts"]
-TABLES: list[TableName] = ["statuses", "events", "alerts", "accounts"]
+TableName = Literal["events", "alerts", "statuses", "accounts", "outcomes", "account_periods"]
+TABLES: list[TableName] = ["statuses", "events", "alerts", "accounts", "outcomes", "account_periods"]
 # Rows of each table kept in the fixture (the first ones): enough to cover every kind of cell.
 ROWS = 4
 

@@ -3,7 +3,8 @@
 //! Node's `evaluateArrow` / `monitorArrow` / `MonitorReport.toArrow`.
 //!
 //! Each [`Table`] has one schema ([`Table::schema`]) and one builder from the core's result
-//! values ([`statuses`], [`events`], [`alerts`], [`accounts`]); a binding only hands the
+//! values ([`statuses`], [`events`], [`alerts`], [`accounts`], [`outcomes`],
+//! [`account_periods`]); a binding only hands the
 //! [`RecordBatch`] over (the C data interface in Python, IPC bytes in Node, [`ipc_stream`]).
 //! The columns are listed in `docs/binding-contract.md`. Conventions, the same in every table:
 //!
@@ -15,7 +16,8 @@
 //!   type (storage `utf8`), since such a value may be a number in one account and a list in the
 //!   next; a JSON `null` is a null cell.
 //!
-//! A later result (outcomes) becomes one more [`Table`] variant with its schema and builder.
+//! The outcomes and account periods tables may cover a period ([`period_table`]); the files
+//! of the CLI's `export` flatten them for warehouses (the `files` feature, [`files`]).
 //!
 //! ```
 //! use entitlement_core::rules::Ruleset;
@@ -38,15 +40,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use arrow_array::ArrayRef;
+/// The Arrow record batch every table is (re-exported for the writers of files).
+pub use arrow_array::RecordBatch;
 use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, DurationMicrosecondBuilder, Float64Builder, ListBuilder,
-    StringBuilder, TimestampMicrosecondBuilder, UInt32Builder,
+    BooleanBuilder, Date32Builder, DurationMicrosecondBuilder, Float64Builder, Int64Builder,
+    ListBuilder, StringBuilder, TimestampMicrosecondBuilder, UInt32Builder,
 };
-use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use entitlement_core::rules::{
-    AccountRollup, Alert, CaseEvaluation, MilestoneStatus, MonitorEvent, MonitorReport,
+    AccountPeriod, AccountRollup, Alert, CaseEvaluation, MilestoneOutcome, MilestoneStatus,
+    MonitorEvent, MonitorReport,
 };
 use entitlement_core::{Error, Result};
 use serde_json::Value;
@@ -63,15 +68,22 @@ pub enum Table {
     Alerts,
     /// One row per account rollup (its scalar fields).
     Accounts,
+    /// One row per started milestone occurrence and its outcome: the breach and near-miss log
+    /// (`MonitorReport::outcomes`).
+    Outcomes,
+    /// One row per account over a period (`MonitorReport::account_periods`).
+    AccountPeriods,
 }
 
 impl Table {
     /// Every table, in the order the docs list them.
-    pub const ALL: [Table; 4] = [
+    pub const ALL: [Table; 6] = [
         Table::Statuses,
         Table::Events,
         Table::Alerts,
         Table::Accounts,
+        Table::Outcomes,
+        Table::AccountPeriods,
     ];
 
     /// The table's name, as the bindings take it (`"statuses"`, `"events"`, ...).
@@ -81,6 +93,8 @@ impl Table {
             Table::Events => "events",
             Table::Alerts => "alerts",
             Table::Accounts => "accounts",
+            Table::Outcomes => "outcomes",
+            Table::AccountPeriods => "account_periods",
         }
     }
 
@@ -102,8 +116,8 @@ impl Table {
                 Error::InvalidValue {
                     path: path.into(),
                     reason: format!(
-                        "unknown table {name:?}; expected \"events\", \"alerts\", \"statuses\" \
-                         or \"accounts\""
+                        "unknown table {name:?}; expected \"events\", \"alerts\", \"statuses\", \
+                         \"accounts\", \"outcomes\" or \"account_periods\""
                     ),
                 }
                 .in_argument()
@@ -117,6 +131,8 @@ impl Table {
             Table::Events => event_fields(),
             Table::Alerts => alert_fields(),
             Table::Accounts => account_fields(),
+            Table::Outcomes => outcome_fields(),
+            Table::AccountPeriods => account_period_fields(),
         }))
     }
 }
@@ -264,6 +280,69 @@ fn account_fields() -> Vec<Field> {
         Field::new("projected_over", DataType::Boolean, false),
         count("over_quota_periods", false),
         Field::new("chronic_over_consumer", DataType::Boolean, false),
+    ]
+}
+
+fn outcome_fields() -> Vec<Field> {
+    vec![
+        text("case_id", false),
+        text("account_id", true),
+        text("account_name", true),
+        text("entitlement", true),
+        text("process", true),
+        count("process_version", true),
+        text("tier", true),
+        text("milestone", false),
+        text("kind", false),
+        count("instance", false),
+        text("calendar", true),
+        instant("started_at", true),
+        instant("target_at", true),
+        instant("completed_at", true),
+        instant("breached_at", true),
+        text("outcome", false),
+        Field::new("near_miss", DataType::Boolean, false),
+        duration("target", true),
+        duration("elapsed", false),
+        duration("margin", true),
+        duration("margin_wall", true),
+        text("month", true),
+        text("quarter", true),
+        text("reporting_time_zone", false),
+    ]
+}
+
+fn account_period_fields() -> Vec<Field> {
+    vec![
+        text("account_id", false),
+        text("account_name", true),
+        Field::new("period_start", DataType::Date32, true),
+        Field::new("period_end", DataType::Date32, true),
+        names("entitlements"),
+        count("cases", false),
+        count("met", false),
+        count("late", false),
+        count("violated", false),
+        count("open", false),
+        count("breaches", false),
+        count("near_misses", false),
+        Field::new("attainment", DataType::Float64, true),
+        json("attainment_by_milestone"),
+        duration("first_response_p50", true),
+        duration("first_response_p90", true),
+        duration("resolution_p50", true),
+        duration("resolution_p90", true),
+        count("cases_used", false),
+        count("cases_allowed", true),
+        Field::new("projected_over", DataType::Boolean, false),
+        Field::new("chronic_over_consumer", DataType::Boolean, false),
+        count("over_quota_periods", false),
+        Field::new("arr", DataType::Float64, true),
+        Field::new("renewal_date", DataType::Date32, true),
+        Field::new("days_to_renewal", DataType::Int64, true),
+        text("executive_sponsor", true),
+        text("csm", true),
+        json("usage"),
     ]
 }
 
@@ -630,6 +709,240 @@ pub fn accounts(accounts: &[AccountRollup]) -> Result<RecordBatch> {
     )
 }
 
+/// The outcomes table: one row per outcome, in the given order (`MonitorReport::outcomes`
+/// or `MonitorReport::outcomes_between`).
+///
+/// ```
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// let batch = entitlement_tables::outcomes(&report.outcomes())?;
+/// assert_eq!(batch.num_rows(), 1);
+/// assert_eq!(batch.schema().field(15).name(), "outcome");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn outcomes(rows: &[MilestoneOutcome]) -> Result<RecordBatch> {
+    let n = rows.len();
+    let mut case_id = strings(n, 8);
+    let mut account_id = strings(n, 8);
+    let mut account_name = strings(n, 12);
+    let mut entitlement = strings(n, 8);
+    let mut process = strings(n, 8);
+    let mut process_version = UInt32Builder::with_capacity(n);
+    let mut tier = strings(n, 4);
+    let mut milestone = strings(n, 12);
+    let mut kind = strings(n, 12);
+    let mut instance = UInt32Builder::with_capacity(n);
+    let mut calendar = strings(n, 8);
+    let mut started_at = instants(n);
+    let mut target_at = instants(n);
+    let mut completed_at = instants(n);
+    let mut breached_at = instants(n);
+    let mut outcome = strings(n, 4);
+    let mut near_miss = BooleanBuilder::with_capacity(n);
+    let mut target = DurationMicrosecondBuilder::with_capacity(n);
+    let mut elapsed = DurationMicrosecondBuilder::with_capacity(n);
+    let mut margin = DurationMicrosecondBuilder::with_capacity(n);
+    let mut margin_wall = DurationMicrosecondBuilder::with_capacity(n);
+    let mut month = strings(n, 7);
+    let mut quarter = strings(n, 7);
+    let mut zone = strings(n, 16);
+    for o in rows {
+        case_id.append_value(&o.case_id);
+        account_id.append_option(o.account_id.as_deref());
+        account_name.append_option(o.account_name.as_deref());
+        entitlement.append_option(o.entitlement.as_deref());
+        process.append_option(o.process.as_deref());
+        process_version.append_option(o.process_version);
+        tier.append_option(o.tier.as_deref());
+        milestone.append_value(&o.milestone);
+        kind.append_value(o.kind.as_str());
+        instance.append_value(o.instance);
+        calendar.append_option(o.calendar.as_deref());
+        started_at.append_option(o.started_at.map(us));
+        target_at.append_option(o.target_at.map(us));
+        completed_at.append_option(o.completed_at.map(us));
+        breached_at.append_option(o.breached_at.map(us));
+        outcome.append_value(o.outcome.as_str());
+        near_miss.append_value(o.near_miss);
+        target.append_option(o.target.map(delta));
+        elapsed.append_value(delta(o.elapsed));
+        margin.append_option(o.margin.map(delta));
+        margin_wall.append_option(o.margin_wall.map(delta));
+        month.append_option(o.month.as_deref());
+        quarter.append_option(o.quarter.as_deref());
+        zone.append_value(&o.reporting_time_zone);
+    }
+    batch(
+        Table::Outcomes,
+        vec![
+            Arc::new(case_id.finish()),
+            Arc::new(account_id.finish()),
+            Arc::new(account_name.finish()),
+            Arc::new(entitlement.finish()),
+            Arc::new(process.finish()),
+            Arc::new(process_version.finish()),
+            Arc::new(tier.finish()),
+            Arc::new(milestone.finish()),
+            Arc::new(kind.finish()),
+            Arc::new(instance.finish()),
+            Arc::new(calendar.finish()),
+            Arc::new(started_at.finish()),
+            Arc::new(target_at.finish()),
+            Arc::new(completed_at.finish()),
+            Arc::new(breached_at.finish()),
+            Arc::new(outcome.finish()),
+            Arc::new(near_miss.finish()),
+            Arc::new(target.finish()),
+            Arc::new(elapsed.finish()),
+            Arc::new(margin.finish()),
+            Arc::new(margin_wall.finish()),
+            Arc::new(month.finish()),
+            Arc::new(quarter.finish()),
+            Arc::new(zone.finish()),
+        ],
+    )
+}
+
+/// The account periods table: one row per account period (`MonitorReport::account_periods`);
+/// the attainment per milestone and the usage are JSON text (`arrow.json`), the whole account
+/// context stays in the report.
+///
+/// ```
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// let batch = entitlement_tables::account_periods(&report.account_periods(None, None))?;
+/// assert_eq!((batch.num_rows(), batch.num_columns()), (1, 29));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn account_periods(rows: &[AccountPeriod]) -> Result<RecordBatch> {
+    let n = rows.len();
+    let mut account_id = strings(n, 8);
+    let mut account_name = strings(n, 12);
+    let mut period_start = Date32Builder::with_capacity(n);
+    let mut period_end = Date32Builder::with_capacity(n);
+    let mut entitlements = ListBuilder::with_capacity(StringBuilder::new(), n);
+    let mut cases = UInt32Builder::with_capacity(n);
+    let mut met = UInt32Builder::with_capacity(n);
+    let mut late = UInt32Builder::with_capacity(n);
+    let mut violated = UInt32Builder::with_capacity(n);
+    let mut open = UInt32Builder::with_capacity(n);
+    let mut breaches = UInt32Builder::with_capacity(n);
+    let mut near_misses = UInt32Builder::with_capacity(n);
+    let mut attainment = Float64Builder::with_capacity(n);
+    let mut by_milestone = strings(n, 160);
+    let mut fr50 = DurationMicrosecondBuilder::with_capacity(n);
+    let mut fr90 = DurationMicrosecondBuilder::with_capacity(n);
+    let mut res50 = DurationMicrosecondBuilder::with_capacity(n);
+    let mut res90 = DurationMicrosecondBuilder::with_capacity(n);
+    let mut cases_used = UInt32Builder::with_capacity(n);
+    let mut cases_allowed = UInt32Builder::with_capacity(n);
+    let mut projected_over = BooleanBuilder::with_capacity(n);
+    let mut chronic = BooleanBuilder::with_capacity(n);
+    let mut over_quota_periods = UInt32Builder::with_capacity(n);
+    let mut arr = Float64Builder::with_capacity(n);
+    let mut renewal_date = Date32Builder::with_capacity(n);
+    let mut days_to_renewal = Int64Builder::with_capacity(n);
+    let mut executive_sponsor = strings(n, 8);
+    let mut csm = strings(n, 8);
+    let mut usage = strings(n, 160);
+    for a in rows {
+        account_id.append_value(&a.account_id);
+        account_name.append_option(a.account_name.as_deref());
+        period_start.append_option(a.period_start.map(days));
+        period_end.append_option(a.period_end.map(days));
+        append_names(&mut entitlements, a.entitlements.iter().map(String::as_str));
+        cases.append_value(a.cases);
+        met.append_value(a.met);
+        late.append_value(a.late);
+        violated.append_value(a.violated);
+        open.append_value(a.open);
+        breaches.append_value(a.breaches);
+        near_misses.append_value(a.near_misses);
+        attainment.append_option(a.attainment);
+        let list = serde_json::to_value(&a.attainment_by_milestone).unwrap_or(Value::Null);
+        append_json(&mut by_milestone, Some(&list));
+        fr50.append_option(a.first_response_p50.map(delta));
+        fr90.append_option(a.first_response_p90.map(delta));
+        res50.append_option(a.resolution_p50.map(delta));
+        res90.append_option(a.resolution_p90.map(delta));
+        cases_used.append_value(a.cases_used);
+        cases_allowed.append_option(a.cases_allowed);
+        projected_over.append_value(a.projected_over);
+        chronic.append_value(a.chronic_over_consumer);
+        over_quota_periods.append_value(a.over_quota_periods);
+        arr.append_option(a.arr);
+        renewal_date.append_option(a.renewal_date.map(days));
+        days_to_renewal.append_option(a.days_to_renewal);
+        executive_sponsor.append_option(a.executive_sponsor.as_deref());
+        csm.append_option(a.csm.as_deref());
+        let list = serde_json::to_value(&a.usage).unwrap_or(Value::Null);
+        append_json(&mut usage, Some(&list));
+    }
+    batch(
+        Table::AccountPeriods,
+        vec![
+            Arc::new(account_id.finish()),
+            Arc::new(account_name.finish()),
+            Arc::new(period_start.finish()),
+            Arc::new(period_end.finish()),
+            Arc::new(entitlements.finish()),
+            Arc::new(cases.finish()),
+            Arc::new(met.finish()),
+            Arc::new(late.finish()),
+            Arc::new(violated.finish()),
+            Arc::new(open.finish()),
+            Arc::new(breaches.finish()),
+            Arc::new(near_misses.finish()),
+            Arc::new(attainment.finish()),
+            Arc::new(by_milestone.finish()),
+            Arc::new(fr50.finish()),
+            Arc::new(fr90.finish()),
+            Arc::new(res50.finish()),
+            Arc::new(res90.finish()),
+            Arc::new(cases_used.finish()),
+            Arc::new(cases_allowed.finish()),
+            Arc::new(projected_over.finish()),
+            Arc::new(chronic.finish()),
+            Arc::new(over_quota_periods.finish()),
+            Arc::new(arr.finish()),
+            Arc::new(renewal_date.finish()),
+            Arc::new(days_to_renewal.finish()),
+            Arc::new(executive_sponsor.finish()),
+            Arc::new(csm.finish()),
+            Arc::new(usage.finish()),
+        ],
+    )
+}
+
+/// The outcomes or account periods table of a report over the days `from` to `to` (both
+/// inclusive, in each case's reporting zone; `None` for an open end). Another table has no
+/// period: it is [`report_table`]'s whatever the bounds.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use entitlement_tables::{Table, period_table};
+/// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+/// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+/// let december = NaiveDate::from_ymd_opt(2026, 12, 1);
+/// assert_eq!(period_table(&report, Table::Outcomes, december, None)?.num_rows(), 0);
+/// assert_eq!(period_table(&report, Table::Outcomes, None, december)?.num_rows(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn period_table(
+    report: &MonitorReport,
+    table: Table,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<RecordBatch> {
+    match table {
+        Table::Outcomes if from.is_some() || to.is_some() => outcomes(
+            &report.outcomes_between(from.unwrap_or(NaiveDate::MIN), to.unwrap_or(NaiveDate::MAX)),
+        ),
+        Table::AccountPeriods => account_periods(&report.account_periods(from, to)),
+        _ => report_table(report, table),
+    }
+}
+
 /// One table of a monitor report. Its statuses are the open milestones
 /// (`MonitorReport::statuses`), at risk first, then breached, then the rest, each with its
 /// case's coverage.
@@ -646,6 +959,8 @@ pub fn report_table(report: &MonitorReport, table: Table) -> Result<RecordBatch>
         Table::Events => events(&report.events),
         Table::Alerts => alerts(&report.alerts),
         Table::Accounts => accounts(&report.accounts),
+        Table::Outcomes => outcomes(&report.outcomes()),
+        Table::AccountPeriods => account_periods(&report.account_periods(None, None)),
     }
 }
 
@@ -701,3 +1016,6 @@ pub fn ipc_stream(batch: &RecordBatch) -> Result<Vec<u8>> {
     writer.write(batch).map_err(internal)?;
     writer.into_inner().map_err(internal)
 }
+
+#[cfg(feature = "files")]
+pub mod files;

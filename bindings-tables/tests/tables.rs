@@ -87,7 +87,7 @@ fn round_trip(batch: &RecordBatch) -> RecordBatch {
 fn every_table_has_one_documented_layout() {
     // The column lists of docs/binding-contract.md, in order: a change here is a change of a
     // public layout (Python's to_pandas and Arrow calls, Node's toArrow).
-    let expected: [(Table, &str); 4] = [
+    let expected: [(Table, &str); 6] = [
         (
             Table::Statuses,
             "case_id entitlement process process_version milestone kind instance state calendar \
@@ -111,6 +111,20 @@ fn every_table_has_one_documented_layout() {
             "account_id name arr renewal_date entitlements cases breaches near_misses at_risk \
              projected_over over_quota_periods chronic_over_consumer",
         ),
+        (
+            Table::Outcomes,
+            "case_id account_id account_name entitlement process process_version tier milestone \
+             kind instance calendar started_at target_at completed_at breached_at outcome \
+             near_miss target elapsed margin margin_wall month quarter reporting_time_zone",
+        ),
+        (
+            Table::AccountPeriods,
+            "account_id account_name period_start period_end entitlements cases met late \
+             violated open breaches near_misses attainment attainment_by_milestone \
+             first_response_p50 first_response_p90 resolution_p50 resolution_p90 cases_used \
+             cases_allowed projected_over chronic_over_consumer over_quota_periods arr \
+             renewal_date days_to_renewal executive_sponsor csm usage",
+        ),
     ];
     for (table, columns) in expected {
         assert_eq!(names(table), columns.split_whitespace().collect::<Vec<_>>());
@@ -130,6 +144,7 @@ fn every_table_has_one_documented_layout() {
                 | DataType::Float64
                 | DataType::Boolean
                 | DataType::Date32 => {}
+                DataType::Int64 => assert_eq!(f.name(), "days_to_renewal"),
                 DataType::List(item) => assert_eq!(item.data_type(), &DataType::Utf8),
                 other => panic!("{}.{}: unexpected type {other}", table.name(), f.name()),
             }
@@ -140,12 +155,11 @@ fn every_table_has_one_documented_layout() {
             }
         }
     }
-    let err = Table::from_name("outcomes", "table").unwrap_err();
+    let err = Table::from_name("cases", "table").unwrap_err();
     assert_eq!(err.code(), "invalid_value");
-    assert!(
-        err.to_string()
-            .contains(r#""events", "alerts", "statuses" or "accounts""#)
-    );
+    assert!(err.to_string().contains(
+        r#""events", "alerts", "statuses", "accounts", "outcomes" or "account_periods""#
+    ));
 }
 
 #[test]
@@ -237,9 +251,124 @@ fn empty_tables_keep_their_schema() {
             Table::Events => entitlement_tables::events(&[]),
             Table::Alerts => entitlement_tables::alerts(&[]),
             Table::Accounts => entitlement_tables::accounts(&[]),
+            Table::Outcomes => entitlement_tables::outcomes(&[]),
+            Table::AccountPeriods => entitlement_tables::account_periods(&[]),
         }
         .unwrap();
         assert_eq!(batch.num_rows(), 0);
         assert_eq!(round_trip(&batch).schema(), table.schema());
     }
+}
+
+#[test]
+fn the_outcome_and_account_period_tables_hold_the_reports_rows() {
+    let report = sample();
+    let us = |t: DateTime<Utc>| t.timestamp_micros();
+    let d = |t: TimeDelta| t.num_microseconds().unwrap();
+
+    let rows = report.outcomes();
+    assert!(rows.iter().any(|r| r.near_miss));
+    let outcomes = round_trip(&report_table(&report, Table::Outcomes).unwrap());
+    assert_eq!(outcomes.schema(), Table::Outcomes.schema());
+    assert_eq!(outcomes.num_rows(), rows.len());
+    let near = column(&outcomes, "near_miss").as_boolean();
+    for (i, o) in rows.iter().enumerate() {
+        assert_eq!(
+            text(&outcomes, "case_id", i).as_deref(),
+            Some(o.case_id.as_str())
+        );
+        assert_eq!(text(&outcomes, "account_id", i), o.account_id);
+        assert_eq!(text(&outcomes, "tier", i), o.tier);
+        assert_eq!(
+            text(&outcomes, "outcome", i).as_deref(),
+            Some(o.outcome.as_str())
+        );
+        assert_eq!(near.value(i), o.near_miss);
+        assert_eq!(micros(&outcomes, "started_at", i), o.started_at.map(us));
+        assert_eq!(micros(&outcomes, "breached_at", i), o.breached_at.map(us));
+        assert_eq!(micros(&outcomes, "target", i), o.target.map(d));
+        assert_eq!(micros(&outcomes, "elapsed", i), Some(d(o.elapsed)));
+        assert_eq!(micros(&outcomes, "margin", i), o.margin.map(d));
+        assert_eq!(micros(&outcomes, "margin_wall", i), o.margin_wall.map(d));
+        assert_eq!(text(&outcomes, "month", i), o.month);
+        assert_eq!(text(&outcomes, "quarter", i), o.quarter);
+        assert_eq!(
+            text(&outcomes, "reporting_time_zone", i).as_deref(),
+            Some(o.reporting_time_zone.as_str())
+        );
+    }
+
+    // A period: the rows of `outcomes_between`, and the account periods over it.
+    let (from, to) = (
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+    );
+    let days =
+        entitlement_tables::period_table(&report, Table::Outcomes, Some(from), Some(to)).unwrap();
+    assert_eq!(days.num_rows(), report.outcomes_between(from, to).len());
+    assert!(0 < days.num_rows() && days.num_rows() < rows.len());
+
+    let periods = report.account_periods(Some(from), Some(to));
+    let table = round_trip(
+        &entitlement_tables::period_table(&report, Table::AccountPeriods, Some(from), Some(to))
+            .unwrap(),
+    );
+    assert_eq!(table.schema(), Table::AccountPeriods.schema());
+    assert_eq!(table.num_rows(), periods.len());
+    let count = |name: &str, i: usize| column(&table, name).as_primitive::<UInt32Type>().value(i);
+    for (i, p) in periods.iter().enumerate() {
+        assert_eq!(
+            text(&table, "account_id", i).as_deref(),
+            Some(p.account_id.as_str())
+        );
+        assert_eq!(list(&table, "entitlements", i), p.entitlements);
+        assert_eq!(
+            (
+                count("cases", i),
+                count("met", i),
+                count("late", i),
+                count("violated", i)
+            ),
+            (p.cases, p.met, p.late, p.violated)
+        );
+        assert_eq!(
+            (count("breaches", i), count("near_misses", i)),
+            (p.breaches, p.near_misses)
+        );
+        let start = column(&table, "period_start").as_primitive::<Date32Type>();
+        assert_eq!(start.value_as_date(i), Some(from));
+        let attainment =
+            column(&table, "attainment").as_primitive::<arrow_array::types::Float64Type>();
+        assert_eq!(
+            attainment.is_valid(i).then(|| attainment.value(i)),
+            p.attainment
+        );
+        assert_eq!(
+            micros(&table, "first_response_p90", i),
+            p.first_response_p90.map(d)
+        );
+        assert_eq!(micros(&table, "resolution_p50", i), p.resolution_p50.map(d));
+        let by = text(&table, "attainment_by_milestone", i).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(&by).unwrap(),
+            serde_json::to_value(&p.attainment_by_milestone).unwrap()
+        );
+        // As text: a float read back by serde_json may differ in its last digit.
+        let usage = text(&table, "usage", i).unwrap();
+        assert_eq!(usage, serde_json::to_value(&p.usage).unwrap().to_string());
+        let renewal = column(&table, "renewal_date").as_primitive::<Date32Type>();
+        assert_eq!(
+            renewal
+                .is_valid(i)
+                .then(|| renewal.value_as_date(i).unwrap()),
+            p.renewal_date
+        );
+        let days =
+            column(&table, "days_to_renewal").as_primitive::<arrow_array::types::Int64Type>();
+        assert_eq!(days.is_valid(i).then(|| days.value(i)), p.days_to_renewal);
+        assert_eq!(text(&table, "csm", i), p.csm);
+        assert_eq!(text(&table, "executive_sponsor", i), p.executive_sponsor);
+    }
+    assert!(periods.iter().any(|p| p.csm.is_some()));
+    assert!(periods.iter().any(|p| p.executive_sponsor.is_some()));
 }

@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use entitlement_core::rules::Level;
 
-use crate::input::{Since, instant, since};
+use crate::input::{Since, date, instant, since};
 
 /// The exit codes, as every `--help` shows them (and `docs/cli.md`).
 pub const EXIT_CODES: &str = "\
@@ -71,6 +71,74 @@ pub enum Command {
         after_help = EXIT_CODES
     )]
     Demo(DemoArgs),
+    /// Writes the outcome or account tables as Parquet, CSV or NDJSON files for a warehouse
+    #[command(
+        long_about = "Writes one table of a monitor run at --now over a rules document and a cases \
+                      file, for a warehouse or a BI tool: `outcomes` (one row per started \
+                      milestone occurrence: outcome, near miss, margins, month and quarter) or \
+                      `accounts` (one row per account over the period: attainment, breaches, \
+                      near misses, percentiles, usage, ARR, renewal). --from and --to keep the \
+                      occurrences started on those days (inclusive) in each case's reporting \
+                      zone. Durations are `X_seconds` (float64), lists and JSON are JSON text; \
+                      docs/cli.md, `export`.",
+        after_help = export_help()
+    )]
+    Export(ExportArgs),
+}
+
+fn export_help() -> String {
+    format!("{CASES_SHAPE}\n\n{EXIT_CODES}")
+}
+
+/// The tables `export` writes.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportTable {
+    /// One row per started milestone occurrence (the `outcomes` table)
+    Outcomes,
+    /// One row per account over the period (the `account_periods` table)
+    Accounts,
+}
+
+/// The file formats of `export`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormatArg {
+    /// Apache Parquet, Snappy-compressed (needs --out)
+    Parquet,
+    /// CSV with a header row; an empty cell is a null
+    Csv,
+    /// One JSON object per line
+    Ndjson,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The table: outcomes or accounts
+    #[arg(value_enum, value_name = "TABLE")]
+    pub table: ExportTable,
+    /// The rules document (.yaml, .yml, .json or .toml)
+    #[arg(long, value_name = "FILE")]
+    pub rules: PathBuf,
+    /// The cases (JSON; the shape is below)
+    #[arg(long, value_name = "FILE")]
+    pub cases: PathBuf,
+    /// The run's instant, RFC 3339 with an offset [default: the current time]
+    #[arg(long, value_parser = instant, value_name = "INSTANT")]
+    pub now: Option<DateTime<Utc>>,
+    /// The first day of the period, YYYY-MM-DD (inclusive) [default: from the start]
+    #[arg(long, value_parser = date, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// The last day of the period, YYYY-MM-DD (inclusive) [default: up to --now]
+    #[arg(long, value_parser = date, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Only this account (its `account.id` in the rules, else the entitlement id); repeatable
+    #[arg(long = "account", value_name = "ID")]
+    pub accounts: Vec<String>,
+    /// The file format
+    #[arg(long, value_enum)]
+    pub format: FileFormatArg,
+    /// Write the file here instead of the standard output (required for parquet)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 const MONITOR_NOTES: &str = "\

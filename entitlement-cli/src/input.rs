@@ -18,6 +18,15 @@ pub fn instant(v: &str) -> Result<DateTime<Utc>, String> {
     DateTime::from_timestamp_micros(micros).ok_or_else(|| format!("{v:?} is out of range"))
 }
 
+/// A calendar day `YYYY-MM-DD`: the parser of `--from` and `--to`.
+pub fn date(v: &str) -> Result<chrono::NaiveDate, String> {
+    let strict = v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-';
+    strict
+        .then(|| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| format!("{v:?} is not a date YYYY-MM-DD [invalid_date]"))
+}
+
 /// `--since`: an instant, or `none` for everything up to `now`.
 #[derive(Clone, Copy, Debug)]
 pub enum Since {

@@ -8,6 +8,7 @@
 //! entitlement evaluate --rules rules.yaml --case case.json --now 2026-11-25T20:30:00Z
 //! entitlement import zendesk --schedules s.json --sla-policies p.json --out rules.yaml
 //! entitlement schema > ruleset.schema.json
+//! entitlement export outcomes --rules rules.yaml --cases cases.json --from 2026-07-01 --to 2026-09-30 --format parquet --out q3.parquet
 //! ```
 //!
 //! The guide, with every flag, input shape and exit code: `docs/cli.md`.
@@ -20,6 +21,7 @@
 //! | `monitor` | `monitor` and `demo`: the run, `--state`, the filters, the formats |
 //! | `state` | the state file: read, and written atomically, never back in time |
 //! | `table` | the `table` format |
+//! | `export` | the outcome and account tables as Parquet, CSV or NDJSON files |
 //! | `check`, `evaluate`, `import`, `schema` | the other subcommands |
 
 /// mimalloc for the whole program: a monitor run makes millions of short-lived allocations
@@ -30,6 +32,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod args;
 mod check;
 mod evaluate;
+mod export;
 mod import;
 mod input;
 mod monitor;
@@ -57,6 +60,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<Status, Failure> {
         Some(Command::Evaluate(a)) => evaluate::run(a, out),
         Some(Command::Import(c)) => import::run(c, out),
         Some(Command::Schema(a)) => schema::run(a, out),
+        Some(Command::Export(a)) => export::run(a, out),
     }?;
     out.finish()?;
     Ok(status)

@@ -145,7 +145,7 @@ fn check_window(
 
 /// Notes (on stderr) the cases the rules could not check; those the file could not give were
 /// noted as they were read.
-fn report_errors(file: &Path, report: &MonitorReport, read: &[CaseError]) {
+pub fn report_errors(file: &Path, report: &MonitorReport, read: &[CaseError]) {
     let read: std::collections::HashSet<usize> = read.iter().map(|r| r.index).collect();
     for e in report.errors.iter().filter(|e| !read.contains(&e.index)) {
         note(format!(
@@ -158,7 +158,7 @@ fn report_errors(file: &Path, report: &MonitorReport, read: &[CaseError]) {
     }
 }
 
-fn report_rejected(file: &Path, rejected: &[CaseError]) {
+pub fn report_rejected(file: &Path, rejected: &[CaseError]) {
     for r in rejected {
         note(format!(
             "{}: {} left out: {} [{}]",

@@ -755,3 +755,241 @@ fn schema_prints_the_document_and_result_schemas() {
     let results = json(&run(&["schema", "--results"]));
     assert!(results["$defs"]["MonitorReport"]["properties"]["at_risk"].is_object());
 }
+
+/// `entitlement export TABLE` over the sample at its own `now`, with `extra` flags.
+fn export(table: &str, extra: &[&str]) -> Output {
+    let (rules, cases) = (sample_rules(), sample_cases());
+    let mut args = vec![
+        "export", table, "--rules", &rules, "--cases", &cases, "--now", SAMPLE_NOW,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// Record batches as JSON objects, through one writer: every format read back is compared in
+/// one shape (instants as RFC 3339 UTC text, as the text formats write them).
+fn rows_of(batches: &[arrow_array::RecordBatch]) -> Vec<Value> {
+    let mut w = arrow_json::WriterBuilder::new()
+        .with_explicit_nulls(true)
+        .with_timestamp_tz_format("%Y-%m-%dT%H:%M:%S%.fZ".into())
+        .build::<_, arrow_json::writer::LineDelimited>(Vec::new());
+    for b in batches {
+        w.write(b).unwrap();
+    }
+    w.finish().unwrap();
+    text(&w.into_inner())
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn parquet_rows(path: &Path) -> (arrow_schema::SchemaRef, Vec<Value>) {
+    let f = std::fs::File::open(path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+        .unwrap()
+        .build()
+        .unwrap();
+    let schema = arrow_array::RecordBatchReader::schema(&reader);
+    let batches: Vec<_> = reader.map(Result::unwrap).collect();
+    (schema, rows_of(&batches))
+}
+
+/// The CSV read back with the file's schema, its instants as the text they are.
+fn csv_rows(bytes: &[u8], schema: &arrow_schema::Schema) -> Vec<Value> {
+    use arrow_schema::{DataType, Field, Schema};
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Timestamp(..) => Field::new(f.name(), DataType::Utf8, true),
+            _ => f.as_ref().clone().with_nullable(true),
+        })
+        .collect();
+    let reader = arrow_csv::ReaderBuilder::new(std::sync::Arc::new(Schema::new(fields)))
+        .with_header(true)
+        .build(bytes)
+        .unwrap();
+    let batches: Vec<_> = reader.map(Result::unwrap).collect();
+    rows_of(&batches)
+}
+
+fn ndjson_rows(bytes: &[u8]) -> Vec<Value> {
+    text(bytes)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn export_writes_the_same_rows_in_every_format() {
+    let dir = scratch("export-formats");
+    for (table, core_table) in [
+        ("outcomes", entitlement_tables::Table::Outcomes),
+        ("accounts", entitlement_tables::Table::AccountPeriods),
+    ] {
+        for period in [&[][..], &["--from", "2026-11-01", "--to", "2026-11-30"]] {
+            let parquet = dir.join(format!("{table}.parquet"));
+            let mut args = period.to_vec();
+            let out = parquet.display().to_string();
+            args.extend(["--format", "parquet", "--out", &out]);
+            let o = export(table, &args);
+            assert_eq!(code(&o), 0, "{table}: {}", text(&o.stderr));
+            assert!(o.stdout.is_empty());
+            let (schema, from_parquet) = parquet_rows(&parquet);
+            // The file's schema: the table's, durations in seconds, lists and JSON as text.
+            let expected = entitlement_tables::files::file_schema(
+                core_table,
+                entitlement_tables::files::FileFormat::Parquet,
+            );
+            let names = |s: &arrow_schema::Schema| -> Vec<String> {
+                s.fields().iter().map(|f| f.name().clone()).collect()
+            };
+            assert_eq!(names(&schema), names(&expected));
+            for (got, want) in schema.fields().iter().zip(expected.fields()) {
+                assert_eq!(got.data_type(), want.data_type(), "{table}.{}", got.name());
+            }
+            assert!(!from_parquet.is_empty());
+
+            let mut args = period.to_vec();
+            args.extend(["--format", "csv"]);
+            let csv = export(table, &args);
+            assert_eq!(code(&csv), 0, "{}", text(&csv.stderr));
+            let header = text(&csv.stdout).lines().next().unwrap().to_owned();
+            assert_eq!(header, names(&expected).join(","));
+            let from_csv = csv_rows(&csv.stdout, &schema);
+
+            let mut args = period.to_vec();
+            args.extend(["--format", "ndjson"]);
+            let nd = export(table, &args);
+            assert_eq!(code(&nd), 0, "{}", text(&nd.stderr));
+            let from_ndjson = ndjson_rows(&nd.stdout);
+
+            assert_eq!(from_csv.len(), from_parquet.len(), "{table} {period:?}");
+            assert_eq!(
+                from_csv, from_parquet,
+                "{table} {period:?}: CSV and Parquet"
+            );
+            assert_eq!(
+                from_ndjson, from_parquet,
+                "{table} {period:?}: NDJSON and Parquet"
+            );
+        }
+    }
+}
+
+#[test]
+fn exported_outcomes_are_the_reports_rows() {
+    // The rows of the monitor's own report at the same `now`, by their key and outcome.
+    let report = monitor(&["--now", SAMPLE_NOW, "--since", "none", "--format", "json"]);
+    let report = json(&report);
+    let mut started = 0;
+    for case in report["cases"].as_array().unwrap() {
+        for s in case["milestones"].as_array().unwrap() {
+            started += usize::from(s["state"] != "pending");
+        }
+    }
+    let o = export("outcomes", &["--format", "ndjson"]);
+    let rows = ndjson_rows(&o.stdout);
+    assert_eq!(rows.len(), started);
+    let first = &rows[0];
+    for key in [
+        "target_seconds",
+        "elapsed_seconds",
+        "margin_seconds",
+        "margin_wall_seconds",
+    ] {
+        assert!(first.get(key).is_some(), "{key}");
+    }
+    assert!(first.get("margin").is_none());
+    assert!(first["started_at"].as_str().unwrap().ends_with('Z'));
+    assert!(rows.iter().any(|r| r["near_miss"] == true));
+    // The near misses are those of the rollups.
+    let near: u64 = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["near_misses"].as_u64().unwrap())
+        .sum();
+    let in_accounts = rows
+        .iter()
+        .filter(|r| r["near_miss"] == true && !r["entitlement"].is_null())
+        .count();
+    assert_eq!(in_accounts as u64, near);
+
+    // --account keeps one account's rows; the accounts table, its one row.
+    let acme = ndjson_rows(&export("outcomes", &["--format", "ndjson", "--account", "A-1"]).stdout);
+    assert!(!acme.is_empty() && acme.len() < rows.len());
+    assert!(acme.iter().all(|r| r["account_id"] == "A-1"));
+    let accounts =
+        ndjson_rows(&export("accounts", &["--format", "ndjson", "--account", "A-1"]).stdout);
+    assert_eq!(accounts.len(), 1);
+    let a = &accounts[0];
+    assert_eq!(a["account_name"], "Acme Corp");
+    let met = acme.iter().filter(|r| r["outcome"] == "met").count();
+    assert_eq!(a["met"].as_u64().unwrap() as usize, met);
+    // Lists and JSON are JSON text.
+    let entitlements: Value = serde_json::from_str(a["entitlements"].as_str().unwrap()).unwrap();
+    assert!(entitlements.is_array());
+    let usage: Value = serde_json::from_str(a["usage"].as_str().unwrap()).unwrap();
+    assert!(usage[0]["cases_used"].is_number());
+}
+
+#[test]
+fn export_refuses_bad_flags_and_dates_with_a_typed_error() {
+    let dir = scratch("export-errors");
+    let o = export("outcomes", &["--format", "parquet"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("--format parquet needs --out"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(text(&o.stderr).contains("[invalid_value]"));
+    for bad in ["2026-13-01", "2026-7-1", "yesterday", "2026-02-30"] {
+        let o = export("outcomes", &["--format", "csv", "--from", bad]);
+        assert_eq!(code(&o), 2, "{bad}");
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("--from") && err.contains("[invalid_date]"),
+            "{bad}: {err}"
+        );
+        assert!(o.stdout.is_empty());
+    }
+    let o = export("accounts", &["--format", "csv", "--to", "2026-02-30"]);
+    assert!(text(&o.stderr).contains("--to"));
+    let o = export(
+        "outcomes",
+        &[
+            "--format",
+            "csv",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-09-30",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("--from 2026-10-01 is after --to 2026-09-30"));
+    let o = export("outcomes", &["--format", "xlsx"]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("xlsx"));
+    let o = export("cases", &["--format", "csv"]);
+    assert_eq!(code(&o), 2);
+    let missing = dir.join("nowhere/out.parquet").display().to_string();
+    let o = export("outcomes", &["--format", "parquet", "--out", &missing]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("nowhere"));
+    // A period without any case: the header alone.
+    let o = export("outcomes", &["--format", "csv", "--from", "2030-01-01"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(text(&o.stdout).lines().count(), 1);
+}
+
+#[test]
+fn export_to_a_closed_pipe_ends_quietly() {
+    let (rules, cases) = (sample_rules(), sample_cases());
+    closed_pipe(&[
+        "export", "outcomes", "--rules", &rules, "--cases", &cases, "--now", SAMPLE_NOW,
+        "--format", "ndjson",
+    ]);
+}

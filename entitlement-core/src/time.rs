@@ -97,8 +97,17 @@ pub(crate) fn naive_date_us(d: NaiveDate) -> i64 {
 const INSTANT_SYNTAX: &str = "expected an ISO 8601 date-time with a UTC offset, such as \
      \"2026-03-06T16:00:00-05:00\" or \"2026-03-06T21:00:00Z\"";
 
-/// A date written `YYYY-MM-DD`, in years 1 to 9999 (`path` names it in the error).
-pub(crate) fn parse_date(text: &str, path: &str) -> Result<NaiveDate> {
+/// A date written `YYYY-MM-DD`, in years 1 to 9999 (`path` names it in the error): how the
+/// rules and the bindings' date arguments (`outcomes(start, end)`) read a day.
+///
+/// ```
+/// use entitlement_core::time::parse_date;
+/// assert_eq!(parse_date("2026-07-01", "start")?.to_string(), "2026-07-01");
+/// assert_eq!(parse_date("2026-02-30", "start").unwrap_err().code(), "invalid_date");
+/// assert_eq!(parse_date("2026-7-1", "end").unwrap_err().code(), "invalid_date");
+/// # Ok::<(), entitlement_core::Error>(())
+/// ```
+pub fn parse_date(text: &str, path: &str) -> Result<NaiveDate> {
     let bad = |reason: &str| Error::InvalidDate {
         path: path.to_string(),
         value: text.to_string(),

@@ -20,6 +20,7 @@ mod import_salesforce_accounts;
 mod import_zendesk;
 mod limits;
 mod monitor;
+mod outcome_tables;
 mod parallel;
 mod pipeline;
 mod properties;

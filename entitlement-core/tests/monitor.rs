@@ -260,10 +260,10 @@ fn a_quota_crossing_fires_once_across_windows() {
 #[test]
 fn rollups_give_attainment_breaches_near_misses_and_usage() {
     let cases = [
-        // On time after the 50% warning: a near miss.
+        // On time with 1 of 15 minutes left, under `monitor.near_miss` (10%): a near miss.
         case(
             json!({"id": "A-1", "entitlement": "umbrella-sev1", "created_at": "2026-11-24T10:00:00Z",
-            "events": [{"at": "2026-11-24T10:10:00Z", "type": "agent_reply"},
+            "events": [{"at": "2026-11-24T10:14:00Z", "type": "agent_reply"},
                        {"at": "2026-11-24T11:00:00Z", "type": "solved"}]}),
         ),
         // Late first response.
@@ -295,6 +295,23 @@ fn rollups_give_attainment_breaches_near_misses_and_usage() {
     assert_eq!(r.open.len(), 1);
     assert_eq!(r.statuses()[0].case_id, "A-3");
     assert_eq!(a.usage[0].cases_used, 3);
+}
+
+#[test]
+fn a_warning_crossed_is_not_a_near_miss_when_enough_of_the_target_was_left() {
+    // Answered after 10 of 15 minutes: past the 50% warning, with a third of the target left.
+    // The rule before issue 18 counted this as a near miss; now only a margin under
+    // `monitor.near_miss` (10%) of the target does, in the rollups and the outcomes alike.
+    let cases = [case(
+        json!({"id": "W-1", "entitlement": "umbrella-sev1", "created_at": "2026-11-24T10:00:00Z",
+        "events": [{"at": "2026-11-24T10:10:00Z", "type": "agent_reply"}]}),
+    )];
+    let r = run(rules(), &cases, "2026-11-24T10:30:00Z", None);
+    assert!(r.cases[0].milestones[0].crossed.contains(&Level::Warning));
+    let fr = &r.accounts[0].processes[0].milestones[0];
+    assert_eq!((fr.met, fr.near_misses), (1, 0));
+    assert!(!r.outcomes()[0].near_miss);
+    assert_eq!(r.outcomes()[0].margin, Some(TimeDelta::minutes(5)));
 }
 
 #[test]

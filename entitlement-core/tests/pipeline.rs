@@ -485,6 +485,13 @@ proptest! {
             prop_assert_eq!((row.started_at, row.target, row.target_at), (s.started_at, s.target, s.target_at));
             prop_assert_eq!((row.completed_at, row.breached_at), (s.completed_at, s.breached_at));
             prop_assert_eq!(row.kind, s.kind);
+            prop_assert_eq!(row.elapsed, s.elapsed);
+            // Met with less than a tenth (the default `monitor.near_miss`) of the target left.
+            let near = row.outcome == Outcome::Met
+                && s.remaining.unwrap() * 10 < s.target.unwrap();
+            prop_assert_eq!(row.near_miss, near);
+            prop_assert_eq!(row.reporting_time_zone.as_str(), "UTC");
+            prop_assert_eq!(row.month.clone(), s.started_at.map(|t| t.format("%Y-%m").to_string()));
             prop_assert_eq!((row.process.as_deref(), row.process_version), (Some("p"), Some(3)));
             prop_assert_eq!((row.account_id.as_deref(), row.account_name.as_deref()), (Some("A-1"), Some("Acme")));
             prop_assert_eq!(row.entitlement.as_deref(), Some("e"));
@@ -530,6 +537,11 @@ fn outcomes_serialize_with_the_libraries_conventions() {
         "margin",
         "margin_wall",
         "breached_at",
+        "near_miss",
+        "elapsed",
+        "month",
+        "quarter",
+        "reporting_time_zone",
     ];
     keys.sort_unstable();
     expected.sort_unstable();

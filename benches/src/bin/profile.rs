@@ -13,6 +13,10 @@
 //! evaluation per case; `add N` / `elapsed N`:
 //! `N` one-at-a-time 8-hour adds (or 10-day elapsed) on the New York desk calendar, index warm;
 //! a third argument gives the span in hours (`add 100000 20000`: 10 years of business hours).
+//! `export N`: `N` outcome rows of a monitor run over enough open cases, written as one
+//! Parquet file the way `entitlement export outcomes --format parquet` writes it (chunks of
+//! 65,536 rows); prints the wall time of the export and the peak RSS (`getrusage`) before and
+//! after it (`docs/performance.md`, "Issue 18").
 
 use std::hint::black_box;
 
@@ -79,6 +83,79 @@ fn main() {
             }
             println!("{sum}");
         }
-        other => panic!("unknown workload {other:?}: monitor, cases, evaluate, add or elapsed"),
+        "export" => export(n, now),
+        other => {
+            panic!("unknown workload {other:?}: monitor, cases, evaluate, add, elapsed or export")
+        }
     }
+}
+
+/// The process's peak resident set so far, in MiB (`ru_maxrss` is in KiB on Linux).
+fn peak_rss_mib() -> f64 {
+    // SAFETY: `getrusage` fills the struct it is given and reads nothing else.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+fn export(rows: usize, now: chrono::DateTime<chrono::Utc>) {
+    use entitlement_tables::Table;
+    use entitlement_tables::files::{FileFormat, FileWriter};
+    use std::time::Instant;
+
+    // Rows per case of the fixture, from a small run; then enough cases for `rows` rows.
+    let rules = sample_rules();
+    let probe = rules
+        .monitor(
+            &open_cases(1000),
+            now,
+            Some(now - chrono::TimeDelta::seconds(1)),
+        )
+        .expect("monitor");
+    let per_case = probe.outcomes().len() as f64 / 1000.0;
+    let cases = open_cases((rows as f64 / per_case * 1.02).ceil() as usize + 1000);
+    let started = Instant::now();
+    let report = rules
+        .monitor(&cases, now, Some(now - chrono::TimeDelta::seconds(1)))
+        .expect("monitor");
+    drop(cases);
+    let monitor_s = started.elapsed().as_secs_f64();
+    let before = peak_rss_mib();
+
+    let path =
+        std::env::temp_dir().join(format!("entitlement-export-{}.parquet", std::process::id()));
+    let started = Instant::now();
+    let file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let mut writer = FileWriter::new(file, FileFormat::Parquet, Table::Outcomes).expect("writer");
+    let mut source = report.outcome_rows(None, None).take(rows);
+    let mut written = 0;
+    loop {
+        let chunk: Vec<_> = source.by_ref().take(64 * 1024).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        written += chunk.len();
+        let batch = entitlement_tables::outcomes(&chunk).expect("batch");
+        writer.write(&batch).expect("write");
+    }
+    let mut file = writer.finish().expect("finish");
+    std::io::Write::flush(&mut file).expect("flush");
+    drop(file);
+    let export_s = started.elapsed().as_secs_f64();
+    let after = peak_rss_mib();
+    let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(written, rows, "the fixture gave fewer rows than asked");
+    println!(
+        "export {written} outcome rows to Parquet: {export_s:.2} s ({:.0} rows/s), file {:.1} MiB; \
+         peak RSS {before:.0} MiB after the monitor ({} cases, {monitor_s:.2} s), {after:.0} MiB \
+         after the export (+{:.0} MiB)",
+        written as f64 / export_s,
+        bytes as f64 / (1024.0 * 1024.0),
+        report.cases.len(),
+        after - before,
+    );
 }

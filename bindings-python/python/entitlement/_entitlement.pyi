@@ -214,7 +214,7 @@ class Ruleset:
 
 # --- The breach monitor ----------------------------------------------------------------------
 
-_Table: TypeAlias = Literal["events", "alerts", "statuses", "accounts"]
+_Table: TypeAlias = Literal["events", "alerts", "statuses", "accounts", "outcomes", "account_periods"]
 
 class _SlackMessage(TypedDict):
     text: str

@@ -116,7 +116,7 @@ pub const CALENDAR_KEY_ALIASES: [(&str, &str); 1] = [("timeZone", "time_zone")];
 
 /// The result types, by the name each binding gives its class or interface, in the order the
 /// generated stubs list them.
-pub const RESULT_TYPES: [&str; 13] = [
+pub const RESULT_TYPES: [&str; 14] = [
     "MilestoneStatus",
     "CaseEvaluation",
     "EntitlementUsage",
@@ -130,6 +130,7 @@ pub const RESULT_TYPES: [&str; 13] = [
     "CaseError",
     "CheckWarning",
     "MilestoneOutcome",
+    "AccountPeriod",
 ];
 
 /// The one description of every result: a JSON schema whose `$defs` hold each result type
@@ -151,7 +152,7 @@ pub const RESULT_TYPES: [&str; 13] = [
 /// ```
 pub fn result_schema() -> serde_json::Value {
     use crate::rules::{
-        AccountRollup, Alert, BreachRisk, CaseError, CaseEvaluation, CheckWarning,
+        AccountPeriod, AccountRollup, Alert, BreachRisk, CaseError, CaseEvaluation, CheckWarning,
         EntitlementUsage, MilestoneOutcome, MilestoneStatus, MonitorEvent, MonitorReport,
         TriggerStatus, WhatIf,
     };
@@ -169,6 +170,7 @@ pub fn result_schema() -> serde_json::Value {
     generator.subschema_for::<CaseError>();
     generator.subschema_for::<CheckWarning>();
     generator.subschema_for::<MilestoneOutcome>();
+    generator.subschema_for::<AccountPeriod>();
     let defs = generator.take_definitions(true);
     serde_json::json!({ "$defs": defs })
 }

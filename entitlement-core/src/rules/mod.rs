@@ -88,9 +88,9 @@ pub use model::{
     Recurrence, Span, Target, Trigger, TriggerPoint,
 };
 pub use monitor::{
-    AccountRollup, Attainment, MilestoneOutcome, MilestoneRollup, MonitorEvent, MonitorEventKind,
-    MonitorReport, Outcome, OverQuota, ProcessRollup, QuotaCrossing, StatusRef, WhatIf,
-    WhatIfChange, WhatIfRow,
+    AccountPeriod, AccountRollup, Attainment, MilestoneAttainment, MilestoneOutcome,
+    MilestoneRollup, MonitorEvent, MonitorEventKind, MonitorReport, Outcome, OverQuota,
+    ProcessRollup, QuotaCrossing, StatusRef, WhatIf, WhatIfChange, WhatIfRow,
 };
 pub use monitor_config::{
     ActionDef, AlertLinks, BUILTIN_ACTIONS, Chronic, MinLevel, MonitorConfig, Suppress,

@@ -164,6 +164,10 @@ pub struct MonitorConfig {
     /// Open milestones that have used at least this fraction of their target count as at risk
     /// in rollups (default 0.75).
     pub at_risk: f64,
+    /// Milestones completed on time with less than this fraction of their target left are
+    /// near misses, in the outcomes and the rollups (default 0.1: `docs/monitor.md`,
+    /// "Outcomes").
+    pub near_miss: f64,
     /// URL templates of the links an alert carries (none by default).
     pub links: AlertLinks,
     /// The case fields an alert shows, in order, when the case has them (default `subject`,
@@ -427,6 +431,7 @@ impl Default for MonitorConfig {
                 value: Some(serde_json::json!(["Sev1", "P1", "Urgent", "Critical"])),
             },
             at_risk: 0.75,
+            near_miss: 0.1,
             links: AlertLinks::default(),
             alert_fields: ["subject", "owner", "priority", "severity"]
                 .map(String::from)
@@ -478,6 +483,7 @@ impl MonitorConfig {
                 "war_room_arr",
                 "page_oncall_when",
                 "at_risk",
+                "near_miss",
                 "links",
                 "alert_fields",
                 "actions",
@@ -607,6 +613,9 @@ impl MonitorConfig {
         }
         if let Some(f) = map.get("at_risk") {
             out.at_risk = fraction(f, &key_path(path, "at_risk"), 1.0)?;
+        }
+        if let Some(f) = map.get("near_miss") {
+            out.near_miss = fraction(f, &key_path(path, "near_miss"), 1.0)?;
         }
         if let Some(l) = map.get("links") {
             let p = key_path(path, "links");

@@ -6,16 +6,19 @@
 //! | `mod.rs` | [`Ruleset::monitor`], [`MonitorReport`]: the run, suppression, quota crossings |
 //! | `event.rs` | [`MonitorEvent`] and its parts, event keys (a leaf: alerts are built from it) |
 //! | `outcome.rs` | [`MilestoneOutcome`]: [`MonitorReport::outcomes`], the breach and near-miss log |
+//! | `account_period.rs` | [`AccountPeriod`]: [`MonitorReport::account_periods`], one QBR row per account |
 //! | `rank.rs` | the order of the open milestones: at risk, breached, the rest |
 //! | `rollup.rs` | per-account rollups, [`Attainment`] |
 //! | `what_if.rs` | [`Ruleset::what_if`]: attainment under proposed rules |
 
+mod account_period;
 pub(super) mod event;
 mod outcome;
 mod rank;
 mod rollup;
 mod what_if;
 
+pub use account_period::{AccountPeriod, MilestoneAttainment};
 pub use event::{MonitorEvent, MonitorEventKind, QuotaCrossing, StatusRef};
 pub use outcome::{MilestoneOutcome, Outcome};
 pub use rollup::{AccountRollup, Attainment, MilestoneRollup, OverQuota, ProcessRollup};
@@ -30,6 +33,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use self::event::event_key;
+use self::outcome::Reporting;
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::rules::Ruleset;
@@ -93,6 +97,9 @@ pub struct MonitorReport {
     pub cases: Vec<CaseEvaluation>,
     /// One entry per case left out (with [`OnError::Collect`]), in input order.
     pub errors: Vec<CaseError>,
+    /// What the outcome tables need of the rules: the near-miss fraction and each case's
+    /// reporting zone.
+    reporting: Reporting,
 }
 
 impl MonitorReport {
@@ -593,6 +600,7 @@ impl Ruleset {
             accounts,
             cases: evaluations,
             errors,
+            reporting: Reporting::of(self),
         })
     }
 

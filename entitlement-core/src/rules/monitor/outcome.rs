@@ -1,12 +1,19 @@
 //! [`MilestoneOutcome`]: every started milestone occurrence of a report and how it ended (or
 //! stands): the breach and near-miss log a job keeps for quarterly business reviews.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeDelta, Utc};
+use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::MonitorReport;
+use crate::calendar::Calendar;
+use crate::rules::Ruleset;
 use crate::rules::model::MilestoneKind;
+use crate::rules::period::midnight;
 use crate::rules::status::{CaseEvaluation, MilestoneState, MilestoneStatus};
+use crate::time::to_us;
 
 /// How a milestone occurrence ended, or stands at `now`.
 ///
@@ -75,6 +82,10 @@ impl Outcome {
 /// assert_eq!(row.margin, Some(chrono::TimeDelta::minutes(-15)));   // 15 minutes past the target
 /// assert_eq!(row.margin_wall, Some(chrono::TimeDelta::minutes(-15)));
 /// assert_eq!(row.account_name.as_deref(), Some("Acme"));
+/// assert!(!row.near_miss);                                           // not met: no near miss
+/// assert_eq!(row.elapsed, chrono::TimeDelta::minutes(75));           // 24×7, never paused
+/// assert_eq!((row.month.as_deref(), row.quarter.as_deref()), (Some("2026-11"), Some("2026-Q4")));
+/// assert_eq!(row.reporting_time_zone, "UTC");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
@@ -120,6 +131,13 @@ pub struct MilestoneOutcome {
     pub completed_at: Option<DateTime<Utc>>,
     /// `met`, `late`, `violated` or `open`.
     pub outcome: Outcome,
+    /// Met with less than `monitor.near_miss` of the target left: `margin < near_miss ×
+    /// target` (business time).
+    pub near_miss: bool,
+    /// Business time used (paused time excluded), up to the completion or `now`.
+    #[serde(with = "crate::time::serde_duration")]
+    #[schemars(schema_with = "crate::time::schema_duration")]
+    pub elapsed: TimeDelta,
     /// Business time to spare: the target minus the business time used (the status's
     /// `remaining`), negative once past the target; `None` without a target.
     #[serde(with = "crate::time::serde_opt_duration")]
@@ -134,6 +152,102 @@ pub struct MilestoneOutcome {
     #[serde(with = "crate::time::serde_opt_instant")]
     #[schemars(schema_with = "crate::time::schema_opt_instant")]
     pub breached_at: Option<DateTime<Utc>>,
+    /// The month of `started_at` in the reporting zone (`2026-07`).
+    pub month: Option<String>,
+    /// The quarter of `started_at` in the reporting zone (`2026-Q3`).
+    pub quarter: Option<String>,
+    /// The reporting zone (IANA name): the time zone of the entitlement's calendar, else of
+    /// its process's calendar, else `UTC`.
+    pub reporting_time_zone: String,
+}
+
+/// What the outcome tables need of the rules, kept by the report: the near-miss fraction and
+/// the reporting zone of each entitlement (and of each process version, for cases without an
+/// entitlement).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Reporting {
+    pub(super) near_miss: f64,
+    entitlements: HashMap<String, Tz>,
+    processes: HashMap<(String, u32), Tz>,
+}
+
+impl Reporting {
+    pub(super) fn of(rules: &Ruleset) -> Reporting {
+        let zone = |calendar: Option<&String>| {
+            calendar
+                .and_then(|n| rules.calendars.get(n))
+                .and_then(Calendar::time_zone)
+                .and_then(|z| z.parse::<Tz>().ok())
+        };
+        Reporting {
+            near_miss: rules.monitor.near_miss,
+            entitlements: rules
+                .entitlements
+                .iter()
+                .map(|e| (e.id.clone(), rules.time_zone_of(e)))
+                .collect(),
+            processes: rules
+                .processes
+                .iter()
+                .map(|p| {
+                    let tz = zone(p.calendar.as_ref()).unwrap_or(Tz::UTC);
+                    ((p.id.clone(), p.version), tz)
+                })
+                .collect(),
+        }
+    }
+
+    /// The reporting zone of a case: its entitlement's, else its process's, else UTC.
+    pub(super) fn zone_of(&self, case: &CaseEvaluation) -> Tz {
+        if let Some(e) = &case.entitlement {
+            return self.entitlements.get(e).copied().unwrap_or(Tz::UTC);
+        }
+        match (&case.process, case.process_version) {
+            (Some(p), Some(v)) => self
+                .processes
+                .get(&(p.clone(), v))
+                .copied()
+                .unwrap_or(Tz::UTC),
+            _ => Tz::UTC,
+        }
+    }
+
+    /// The reporting zone of an entitlement (UTC for one the rules do not hold).
+    pub(super) fn zone_of_entitlement(&self, entitlement: &str) -> Tz {
+        self.entitlements
+            .get(entitlement)
+            .copied()
+            .unwrap_or(Tz::UTC)
+    }
+}
+
+/// Whether a milestone that ended `outcome` with `margin` to spare of `target` is a near miss:
+/// met, with less than `fraction` of its target left (`docs/monitor.md`, "Outcomes").
+pub(super) fn is_near_miss(
+    outcome: Option<Outcome>,
+    margin: Option<TimeDelta>,
+    target: Option<TimeDelta>,
+    fraction: f64,
+) -> bool {
+    match (outcome, margin, target) {
+        (Some(Outcome::Met), Some(margin), Some(target)) => {
+            // In microseconds as f64: exact below 2^53 µs (285 years).
+            let (m, t) = (
+                margin.num_microseconds().unwrap_or(i64::MAX) as f64,
+                target.num_microseconds().unwrap_or(i64::MAX) as f64,
+            );
+            m < fraction * t
+        }
+        _ => false,
+    }
+}
+
+/// `2026-07` and `2026-Q3` of a day.
+fn month_and_quarter(day: NaiveDate) -> (String, String) {
+    (
+        format!("{:04}-{:02}", day.year(), day.month()),
+        format!("{:04}-Q{}", day.year(), day.month0() / 3 + 1),
+    )
 }
 
 impl MilestoneOutcome {
@@ -142,8 +256,14 @@ impl MilestoneOutcome {
         case: &CaseEvaluation,
         status: &MilestoneStatus,
         now: DateTime<Utc>,
+        near_miss: f64,
+        zone: Tz,
     ) -> Option<MilestoneOutcome> {
         let outcome = Outcome::of(status.state)?;
+        let (month, quarter) = status
+            .started_at
+            .map(|t| month_and_quarter(t.with_timezone(&zone).date_naive()))
+            .unzip();
         let text = |k: &str| {
             case.account
                 .get(k)
@@ -166,11 +286,16 @@ impl MilestoneOutcome {
             target_at: status.target_at,
             completed_at: status.completed_at,
             outcome,
+            near_miss: is_near_miss(Some(outcome), status.remaining, status.target, near_miss),
+            elapsed: status.elapsed,
             margin: status.remaining,
             margin_wall: status
                 .target_at
                 .map(|t| t - status.completed_at.unwrap_or(now)),
             breached_at: status.breached_at,
+            month,
+            quarter,
+            reporting_time_zone: zone.name().to_string(),
         })
     }
 }
@@ -202,13 +327,100 @@ impl MonitorReport {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn outcomes(&self) -> Vec<MilestoneOutcome> {
+        self.outcome_rows(None, None).collect()
+    }
+
+    /// The rows of [`MonitorReport::outcomes`] whose `started_at` falls on a day from `from`
+    /// to `to` (both inclusive) in the case's reporting zone: the breach and near-miss log of
+    /// a month or a quarter. Empty when `to` is before `from`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use entitlement_core::rules::{Case, Ruleset};
+    /// let rules = Ruleset::from_yaml(r#"
+    /// calendars:
+    ///   ny: { time_zone: America/New_York, hours: { mon: [00:00-24:00], tue: [00:00-24:00],
+    ///         wed: [00:00-24:00], thu: [00:00-24:00], fri: [00:00-24:00] } }
+    /// processes: [ { id: p, calendar: ny, milestones: [ { name: FR, kind: first_response, target: 1h } ] } ]
+    /// entitlements: [ { id: e, process: p, account: { id: A-1 } } ]
+    /// "#)?;
+    /// // 02:00 UTC on 1 October is 22:00 on 30 September in New York: a September case.
+    /// let case = |id, at| Case::from_value(&serde_json::json!(
+    ///     {"id": id, "entitlement": "e", "created_at": at}));
+    /// let cases = [case("c1", "2026-10-01T02:00:00Z")?, case("c2", "2026-10-01T12:00:00Z")?];
+    /// let report = rules.monitor(&cases, "2026-10-02T00:00:00Z".parse()?, None)?;
+    /// let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    /// let september = report.outcomes_between(day(9, 1), day(9, 30));
+    /// assert_eq!(september.len(), 1);
+    /// assert_eq!(september[0].case_id, "c1");
+    /// assert_eq!(september[0].month.as_deref(), Some("2026-09"));
+    /// assert_eq!(september[0].quarter.as_deref(), Some("2026-Q3"));
+    /// assert_eq!(september[0].reporting_time_zone, "America/New_York");
+    /// assert_eq!(report.outcomes_between(day(10, 1), day(10, 1))[0].case_id, "c2");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn outcomes_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<MilestoneOutcome> {
+        self.outcome_rows(Some(from), Some(to)).collect()
+    }
+
+    /// The outcome rows one at a time, over the days `from` to `to` (both inclusive, in each
+    /// case's reporting zone; `None` for an open end, both `None` for every row): what an
+    /// export of millions of rows writes a chunk at a time without holding them all.
+    ///
+    /// ```
+    /// # let (rules, case, now) = entitlement_core::doc_fixture::gold();
+    /// # let report = rules.monitor(std::slice::from_ref(&case), now, None)?;
+    /// let november = chrono::NaiveDate::from_ymd_opt(2026, 11, 1);
+    /// assert_eq!(report.outcome_rows(november, None).count(), 1);
+    /// assert_eq!(report.outcome_rows(None, november).count(), 0);
+    /// assert!(report.outcome_rows(None, None).eq(report.outcomes()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn outcome_rows(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> impl Iterator<Item = MilestoneOutcome> + '_ {
+        let near_miss = self.reporting.near_miss;
+        let whole = from.is_none() && to.is_none();
+        let empty = matches!((from, to), (Some(f), Some(t)) if t < f);
+        // The period as instants per zone, [midnight of `from`, midnight after `to`): one
+        // comparison per row, not a date conversion.
+        let mut bounds: HashMap<Tz, (i64, i64)> = HashMap::new();
         self.cases
             .iter()
-            .flat_map(|case| {
-                case.milestones
-                    .iter()
-                    .filter_map(move |s| MilestoneOutcome::of(case, s, self.now))
+            .filter(move |_| !empty)
+            .flat_map(move |case| {
+                let zone = self.reporting.zone_of(case);
+                let (lo, hi) = *bounds
+                    .entry(zone)
+                    .or_insert_with(|| period_instants(zone, from, to));
+                case.milestones.iter().filter_map(move |s| {
+                    let kept = whole
+                        || s.started_at.is_some_and(|t| {
+                            let t = to_us(t);
+                            lo <= t && t < hi
+                        });
+                    if kept {
+                        MilestoneOutcome::of(case, s, self.now, near_miss, zone)
+                    } else {
+                        None
+                    }
+                })
             })
-            .collect()
     }
+}
+
+/// The days `from` to `to` (inclusive; `None` for an open end) in `zone` as instants
+/// `[lo, hi)` in microseconds.
+pub(super) fn period_instants(
+    zone: Tz,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> (i64, i64) {
+    let lo = from.map_or(i64::MIN, |d| midnight(zone, d));
+    let hi = to
+        .and_then(|d| d.checked_add_days(Days::new(1)))
+        .map_or(i64::MAX, |d| midnight(zone, d));
+    (lo, hi)
 }

@@ -7,10 +7,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::outcome::{Outcome, is_near_miss};
 use crate::error::Result;
 use crate::rules::Ruleset;
 use crate::rules::case::Case;
-use crate::rules::model::{Entitlement, Level, Period, value_text};
+use crate::rules::model::{Entitlement, Period, value_text};
 use crate::rules::period::period_bounds;
 use crate::rules::status::{CaseEvaluation, EntitlementUsage, MilestoneState};
 use crate::rules::usage::{Counts, previous_period};
@@ -40,7 +41,7 @@ pub struct MilestoneRollup {
     pub open: u32,
     /// Open milestones that crossed a trigger or used at least the `at_risk` fraction.
     pub at_risk: u32,
-    /// Completed on time after crossing a trigger of level warning or above.
+    /// Completed on time with less than `monitor.near_miss` of the target left.
     pub near_misses: u32,
     /// Late plus violated.
     pub breaches: u32,
@@ -197,7 +198,7 @@ pub(super) fn fold_cases(
     run: &[(&Case, &CaseEvaluation)],
     place: &HashMap<&str, usize>,
     accounts: usize,
-    at_risk: f64,
+    (at_risk, near_miss): (f64, f64),
 ) -> Vec<CaseTally> {
     let mut out: Vec<CaseTally> = (0..accounts).map(|_| CaseTally::default()).collect();
     for (case, eval) in run {
@@ -236,11 +237,16 @@ pub(super) fn fold_cases(
                     pr.milestones.last_mut().expect("just pushed")
                 }
             };
-            let warned = m.crossed.iter().any(|l| *l >= Level::Warning);
             match m.state {
                 MilestoneState::Completed => {
                     r.met += 1;
-                    r.near_misses += u32::from(warned);
+                    // The one rule of the outcomes (`docs/monitor.md`, "Outcomes").
+                    r.near_misses += u32::from(is_near_miss(
+                        Some(Outcome::Met),
+                        m.remaining,
+                        m.target,
+                        near_miss,
+                    ));
                 }
                 MilestoneState::CompletedLate => r.late += 1,
                 MilestoneState::Violated => {
@@ -386,7 +392,7 @@ impl Ruleset {
             use rayon::prelude::*;
             pairs
                 .par_chunks(ROLLUP_CHUNK)
-                .map(|run| fold_cases(run, &place, keys.len(), cfg.at_risk))
+                .map(|run| fold_cases(run, &place, keys.len(), (cfg.at_risk, cfg.near_miss)))
                 .collect()
         };
         let mut totals: Vec<CaseTally> = (0..keys.len()).map(|_| CaseTally::default()).collect();
@@ -483,7 +489,7 @@ mod tests {
             let pairs: Vec<(&Case, &CaseEvaluation)> = cases.iter().zip(&evaluations).collect();
             let place: HashMap<&str, usize> =
                 [("e1", 0), ("e2", 0), ("e3", 1), ("e4", 2)].into_iter().collect();
-            let one_pass = fold_cases(&pairs, &place, 3, 0.5);
+            let one_pass = fold_cases(&pairs, &place, 3, (0.5, 0.1));
 
             let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(pairs.len())).collect();
             cuts.push(0);
@@ -491,7 +497,7 @@ mod tests {
             cuts.sort_unstable();
             let mut merged: Vec<CaseTally> = (0..3).map(|_| CaseTally::default()).collect();
             for run in cuts.windows(2) {
-                let fold = fold_cases(&pairs[run[0]..run[1]], &place, 3, 0.5);
+                let fold = fold_cases(&pairs[run[0]..run[1]], &place, 3, (0.5, 0.1));
                 for (total, tally) in merged.iter_mut().zip(fold) {
                     merge_tally(total, tally);
                 }
