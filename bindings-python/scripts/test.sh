@@ -31,7 +31,7 @@ if [ ! -x "$py" ]; then
 fi
 
 # Install only the tools that are missing, so reruns stay fast.
-requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" holidays workclock businesstimedelta "psycopg[binary]" slack_sdk requests)
+requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" holidays workclock businesstimedelta "psycopg[binary]" slack_sdk requests sqlglot lkml tableauhyperapi)
 missing="$("$py" - "${requirements[@]}" <<'EOF'
 import re
 import sys
@@ -63,6 +63,8 @@ host="$(rustc -vV | sed -n 's/^host: //p')"
 
 # The result part of the stub is generated from the core's result schema: fail when stale.
 "$py" "$here/gen_stubs.py" --check
+# The warehouse DDL, LookML and CRM Analytics metadata are generated: fail when stale.
+"$py" -m entitlement.warehouse --check "$repo/warehouse"
 
 # The ledger tests run on a throwaway PostgreSQL cluster too (tests/services/postgres.sh installs
 # Debian's postgresql when missing).
