@@ -59,6 +59,9 @@ bash bindings-python/scripts/test.sh --no-pytest --no-rust-lints
 
 step "Rust: the main job runs (the README's first command, on the wheel's compiled dependencies)"
 cargo run --quiet --locked --release --target "$host" -p entitlement-cli -- demo --format json > /dev/null
+# That build is the CLI the Python tests (the warehouse exports, the report pages) and the browser
+# checks run, rather than each building its own.
+export ENTITLEMENT_BIN="$PWD/target/$host/release/entitlement"
 
 # The Node packages (bindings-node and examples/node, where better-sqlite3 may compile from
 # source for a minute and a half) install in the background while pytest keeps one core busy.

@@ -47,6 +47,7 @@ function samples() {
     CaseError: rules.monitor([...data.cases, { id: 'new', entitlement: 'not-in-the-rules', created_at: data.now }], now).errors[0],
     CheckWarning: rules.check({ now })[0],
     MilestoneOutcome: report.outcomes()[0],
+    AccountPeriod: report.accountPeriods()[0],
   }
 }
 

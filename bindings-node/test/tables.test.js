@@ -111,7 +111,7 @@ test('evaluateArrow and monitorArrow return the report layouts', () => {
 })
 
 test('a table name that is not one throws with a code', () => {
-  assert.throws(() => report.toArrow('outcomes'), { code: 'invalid_value' })
+  assert.throws(() => report.toArrow('breaches'), { code: 'invalid_value' })
   assert.throws(() => report.toArrow(1), { code: 'invalid_type' })
   assert.throws(() => rules.evaluateArrow(SAMPLE.cases, new Date(Number.NaN)), (err) => typeof err.code === 'string')
 })

@@ -70,10 +70,14 @@ METHODS = {
     "MonitorReport": [
         "def digests(self) -> list[dict[str, Any]]: ...",
         "def outcomes(\n"
-        "        self, start: datetime.date | str | None = None, end: datetime.date | str | None = None\n"
+        "        self,\n"
+        "        start: datetime.date | str | None = None,\n"
+        "        end: datetime.date | str | None = None,\n"
         "    ) -> list[_MilestoneOutcome]: ...",
         "def account_periods(\n"
-        "        self, start: datetime.date | str | None = None, end: datetime.date | str | None = None\n"
+        "        self,\n"
+        "        start: datetime.date | str | None = None,\n"
+        "        end: datetime.date | str | None = None,\n"
         "    ) -> list[_AccountPeriod]: ...",
         "def to_json(self) -> str: ...",
         'def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...',

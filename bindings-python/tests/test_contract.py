@@ -41,6 +41,7 @@ DICTS = {
     "WhatIf": "_WhatIf",
     "TriggerStatus": "_Trigger",
     "MilestoneOutcome": "_MilestoneOutcome",
+    "AccountPeriod": "_AccountPeriod",
 }
 
 
@@ -94,6 +95,7 @@ def real_results() -> dict[str, list[dict[str, Any]]]:
         "CaseError": [dict(e.to_dict()) for e in with_a_bad_case.errors],
         "CheckWarning": [dict(w.to_dict()) for w in rules.check(NOW)],
         "MilestoneOutcome": [dict(o) for o in report.outcomes()],
+        "AccountPeriod": [dict(p) for p in report.account_periods()],
     }
 
 

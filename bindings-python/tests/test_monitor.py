@@ -1532,7 +1532,9 @@ def test_to_pandas_errors(sample: MonitorReport, monkeypatch: pytest.MonkeyPatch
     with pytest.raises(InputError) as info:
         sample.to_pandas("cases")  # type: ignore[arg-type]
     assert info.value.code == "invalid_value"
-    assert '"events", "alerts", "statuses" or "accounts"' in str(info.value)
+    assert '"events", "alerts", "statuses", "accounts", "outcomes" or "account_periods"' in str(
+        info.value
+    )
     with pytest.raises(InputError) as info:
         sample.to_pandas(1)  # type: ignore[arg-type]
     assert info.value.code == "invalid_type"
@@ -1668,7 +1670,9 @@ def test_the_gil_is_released_while_the_core_works() -> None:
 
 # Issue 18: the outcome and account-period tables.
 
-SAMPLE_DATA = json.loads((Path(__file__).resolve().parents[2] / "examples/data/cases.json").read_text())
+SAMPLE_DATA = json.loads(
+    (Path(__file__).resolve().parents[2] / "examples/data/cases.json").read_text()
+)
 
 
 def sample_report() -> MonitorReport:
@@ -1676,20 +1680,22 @@ def sample_report() -> MonitorReport:
 
 
 def test_outcomes_carry_near_miss_elapsed_month_quarter_and_zone() -> None:
-    rows = sample_report().outcomes()
+    rows: list[dict[str, Any]] = [dict(r) for r in sample_report().outcomes()]
     assert rows
     for r in rows:
         near = r["outcome"] == "met" and r["margin"] < r["target"] * 0.1
         assert r["near_miss"] == near
         assert isinstance(r["elapsed"], timedelta)
-        assert r["month"] == r["started_at"].astimezone(ZoneInfo(r["reporting_time_zone"])).strftime("%Y-%m")
+        assert r["month"] == r["started_at"].astimezone(
+            ZoneInfo(r["reporting_time_zone"])
+        ).strftime("%Y-%m")
         assert r["quarter"].startswith(r["month"][:4] + "-Q")
     assert any(r["near_miss"] for r in rows)
 
 
 def test_outcomes_between_days_are_the_rows_started_on_them() -> None:
     report = sample_report()
-    rows = report.outcomes()
+    rows: list[dict[str, Any]] = [dict(r) for r in report.outcomes()]
     start, end = date(2026, 11, 24), date(2026, 11, 25)
 
     def day(r: dict[str, Any]) -> date:
@@ -1709,8 +1715,13 @@ def test_account_periods_equal_the_rollups_without_a_period() -> None:
     periods = report.account_periods()
     assert [p["account_id"] for p in periods] == [a["account_id"] for a in report.accounts]
     for p, a in zip(periods, report.accounts):
-        assert (p["breaches"], p["near_misses"], p["cases"]) == (a["breaches"], a["near_misses"], a["cases"])
-        assert p["period_start"] is None and p["period_end"] is None
+        assert (p["breaches"], p["near_misses"], p["cases"]) == (
+            a["breaches"],
+            a["near_misses"],
+            a["cases"],
+        )
+        assert p["period_start"] is None
+        assert p["period_end"] is None
     q4 = report.account_periods(date(2026, 10, 1), "2026-12-31")
     assert q4[0]["period_start"] == date(2026, 10, 1)
     assert q4[0]["period_end"] == date(2026, 12, 31)
@@ -1729,7 +1740,9 @@ def test_account_periods_equal_the_rollups_without_a_period() -> None:
         ({"end": 20260701}, "end", "invalid_type"),
     ],
 )
-def test_bad_dates_are_typed_errors_naming_the_argument(kwargs: dict[str, Any], name: str, code: str) -> None:
+def test_bad_dates_are_typed_errors_naming_the_argument(
+    kwargs: dict[str, Any], name: str, code: str
+) -> None:
     report = sample_report()
     for method in (report.outcomes, report.account_periods):
         with pytest.raises(InputError) as info:

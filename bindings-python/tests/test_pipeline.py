@@ -174,4 +174,9 @@ def test_outcomes_are_one_row_per_started_milestone_with_its_margins() -> None:
         "margin",
         "margin_wall",
         "breached_at",
+        "near_miss",
+        "elapsed",
+        "month",
+        "quarter",
+        "reporting_time_zone",
     }

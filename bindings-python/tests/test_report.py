@@ -8,6 +8,7 @@ is the one the command writes.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from datetime import date, datetime, timezone
@@ -84,9 +85,10 @@ def test_portfolio_of_the_sample() -> None:
 
 
 def test_the_page_is_the_commands(tmp_path: Path) -> None:
-    cli = REPO / "target" / "debug" / "entitlement"
+    # ENTITLEMENT_BIN: the CLI the test command built; else the debug build of `cargo test`.
+    cli = Path(os.environ.get("ENTITLEMENT_BIN") or REPO / "target" / "debug" / "entitlement")
     if not cli.exists():
-        pytest.skip("the debug CLI is not built")
+        pytest.skip(f"the CLI is not built: {cli}")
     out = tmp_path / "qbr.html"
     subprocess.run(
         [

@@ -29,7 +29,14 @@ RULES = Ruleset.load(REPO / "examples" / "data" / "rules.yaml")
 NOW = datetime.fromisoformat(SAMPLE["now"].replace("Z", "+00:00"))
 SINCE = NOW - timedelta(days=2)
 TableName = Literal["events", "alerts", "statuses", "accounts", "outcomes", "account_periods"]
-TABLES: list[TableName] = ["statuses", "events", "alerts", "accounts", "outcomes", "account_periods"]
+TABLES: list[TableName] = [
+    "statuses",
+    "events",
+    "alerts",
+    "accounts",
+    "outcomes",
+    "account_periods",
+]
 # Rows of each table kept in the fixture (the first ones): enough to cover every kind of cell.
 ROWS = 4
 
@@ -153,7 +160,7 @@ def test_the_arrow_calls_return_the_report_layouts(report: MonitorReport) -> Non
 
 def test_to_arrow_errors(report: MonitorReport) -> None:
     with pytest.raises(InputError) as info:
-        report.to_arrow("outcomes")  # type: ignore[arg-type]
+        report.to_arrow("breaches")  # type: ignore[arg-type]
     assert info.value.code == "invalid_value"
     with pytest.raises(InputError) as info:
         report.to_arrow(1)  # type: ignore[arg-type]

@@ -876,6 +876,7 @@ fn report_errors_are_typed() {
         .concat())),
         2
     );
+}
 
 /// `entitlement export TABLE` over the sample at its own `now`, with `extra` flags.
 fn export(table: &str, extra: &[&str]) -> Output {

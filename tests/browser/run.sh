@@ -41,21 +41,11 @@ sample=(--rules examples/data/rules.yaml --cases examples/data/cases.json --now 
 "$bin" report --account A-666 --from 2026-11-01 --to 2026-11-30 --now 2026-11-25T20:30:00Z \
     --rules tests/browser/hostile-rules.yaml --cases tests/browser/hostile-cases.json \
     --out "$work/qbr-hostile.html"
-# The tables the pages are compared with: `entitlement export` (the warehouse files), or, on a
-# build without that subcommand, the same columns written straight from the core's tables by
-# entitlement-report's `tables` example. Either way, not through the report's own code.
-if "$bin" export --help > /dev/null 2>&1; then
-    "$bin" export outcomes "${sample[@]}" "${period[@]}" --account A-1 --format ndjson --out "$work/outcomes.ndjson"
-    "$bin" export accounts "${sample[@]}" "${period[@]}" --account A-1 --format ndjson --out "$work/accounts-a1.ndjson"
-    "$bin" export accounts "${sample[@]}" "${period[@]}" --format ndjson --out "$work/accounts.ndjson"
-else
-    echo "tests/browser: no \`entitlement export\`: the tables come from entitlement-report's tables example" >&2
-    cargo build --quiet --locked -p entitlement-report --example tables
-    tables=(target/debug/examples/tables examples/data/rules.yaml examples/data/cases.json 2026-11-25T20:30:00Z 2026-10-01 2026-12-31)
-    "${tables[@]}" outcomes A-1 > "$work/outcomes.ndjson"
-    "${tables[@]}" accounts A-1 > "$work/accounts-a1.ndjson"
-    "${tables[@]}" accounts > "$work/accounts.ndjson"
-fi
+# The tables the pages are compared with: `entitlement export` (the warehouse files), not the
+# report's own code.
+"$bin" export outcomes "${sample[@]}" "${period[@]}" --account A-1 --format ndjson --out "$work/outcomes.ndjson"
+"$bin" export accounts "${sample[@]}" "${period[@]}" --account A-1 --format ndjson --out "$work/accounts-a1.ndjson"
+"$bin" export accounts "${sample[@]}" "${period[@]}" --format ndjson --out "$work/accounts.ndjson"
 
 (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent)
 shots="$work"

@@ -216,7 +216,9 @@ class Ruleset:
 
 # --- The breach monitor ----------------------------------------------------------------------
 
-_Table: TypeAlias = Literal["events", "alerts", "statuses", "accounts", "outcomes", "account_periods"]
+_Table: TypeAlias = Literal[
+    "events", "alerts", "statuses", "accounts", "outcomes", "account_periods"
+]
 
 class _SlackMessage(TypedDict):
     text: str
@@ -833,10 +835,14 @@ class MonitorReport:
     def statuses(self) -> list[MilestoneStatus]: ...
     def digests(self) -> list[dict[str, Any]]: ...
     def outcomes(
-        self, start: datetime.date | str | None = None, end: datetime.date | str | None = None
+        self,
+        start: datetime.date | str | None = None,
+        end: datetime.date | str | None = None,
     ) -> list[_MilestoneOutcome]: ...
     def account_periods(
-        self, start: datetime.date | str | None = None, end: datetime.date | str | None = None
+        self,
+        start: datetime.date | str | None = None,
+        end: datetime.date | str | None = None,
     ) -> list[_AccountPeriod]: ...
     def to_json(self) -> str: ...
     def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...
