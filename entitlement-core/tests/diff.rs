@@ -448,3 +448,27 @@ proptest! {
         }
     }
 }
+
+/// The pair every suite diffs (`tests/diff`): the core's answer is the checked-in one, which the
+/// CLI, Python and Node tests compare with theirs.
+#[test]
+fn the_shared_pair_gives_the_checked_in_answer() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/diff");
+    let old = Ruleset::load(format!("{dir}/old.yaml")).unwrap();
+    let new = Ruleset::load(format!("{dir}/new.yaml")).unwrap();
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/cases.json")).unwrap())
+            .unwrap();
+    let batch: CaseBatch = file["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(Case::from_value)
+        .collect();
+    let now = at(file["now"].as_str().unwrap());
+    let diff = old.diff_cases(&new, &batch, now).unwrap();
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/expected.json")).unwrap())
+            .unwrap();
+    assert_eq!(serde_json::to_value(&diff).unwrap(), expected);
+}
