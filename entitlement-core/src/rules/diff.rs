@@ -431,6 +431,9 @@ fn changes(old: &Value, new: &Value) -> Vec<Change> {
     walk.out
 }
 
+/// A list's (or mapping's) items with their identities, in order.
+type Keyed<'a> = Vec<(String, &'a Value)>;
+
 /// A mapping's entries as keyed items, in key order.
 fn keyed_map(map: &Map<String, Value>) -> Vec<(String, &Value)> {
     map.iter().map(|(k, v)| (k.clone(), v)).collect()
@@ -463,10 +466,7 @@ fn keyed_list<'a>(items: &'a [Value], field: &str) -> Vec<(String, &'a Value)> {
 
 /// The identities of processes: `id` when each side has at most one version of the id, else
 /// `id@version`, decided over both sides so that the two agree.
-fn process_keys<'a>(
-    old: &'a [Value],
-    new: &'a [Value],
-) -> (Vec<(String, &'a Value)>, Vec<(String, &'a Value)>) {
+fn process_keys<'a>(old: &'a [Value], new: &'a [Value]) -> (Keyed<'a>, Keyed<'a>) {
     let id = |p: &Value| p.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
     let mut versions: HashMap<String, (usize, usize)> = HashMap::new();
     for p in old {
@@ -475,7 +475,7 @@ fn process_keys<'a>(
     for p in new {
         versions.entry(id(p)).or_default().1 += 1;
     }
-    let keys = |list: &'a [Value]| -> Vec<(String, &'a Value)> {
+    let keys = |list: &'a [Value]| -> Keyed<'a> {
         list.iter()
             .map(|p| {
                 let i = id(p);
@@ -572,26 +572,14 @@ impl Walk {
                 keys.dedup();
                 for k in keys {
                     let child = child_path(path, k);
-                    match (k.as_str(), by) {
-                        ("values", Some(by)) => {
-                            if let (Some(Value::Object(va)), Some(Value::Object(vb))) =
-                                (a.get(k), b.get(k))
-                            {
-                                let noun = format!("for {by}");
-                                labels.push(Label::Field(String::new()));
-                                self.keyed(
-                                    labels,
-                                    &child,
-                                    keyed_map(va),
-                                    keyed_map(vb),
-                                    &noun,
-                                    false,
-                                );
-                                labels.pop();
-                                continue;
-                            }
-                        }
-                        _ => {}
+                    if let (Some(by), "values", Some(Value::Object(va)), Some(Value::Object(vb))) =
+                        (by, k.as_str(), a.get(k), b.get(k))
+                    {
+                        let noun = format!("for {by}");
+                        labels.push(Label::Field(String::new()));
+                        self.keyed(labels, &child, keyed_map(va), keyed_map(vb), &noun, false);
+                        labels.pop();
+                        continue;
                     }
                     let items = items_of(entity_parents(labels).as_slice(), k);
                     match (items, a.get(k), b.get(k)) {
