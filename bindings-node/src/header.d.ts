@@ -844,6 +844,33 @@ export interface CaseEvaluationJSON {
   reason: string | null
 }
 
+/** One difference between two documents. */
+export interface Change {
+  /**
+   * The new value (`None` when removed). For a list whose items only moved, the identities in the
+   * new order.
+   */
+  after: unknown
+  /**
+   * The old value, in the document's canonical form (`None` when added). For a list whose items
+   * only moved, the identities in the old order.
+   */
+  before: unknown
+  /** Added, removed or changed. */
+  kind: ChangeKind
+  /** The change in one sentence, for a reviewer. */
+  message: string
+  /**
+   * Where, in the document's terms: list items by their identity (`processes.gold.milestones.First
+   * Response.target.values.Sev1`); a key with `.`, `[`, `]`, `"` or `@` in it, or empty, is quoted
+   * (`calendars["a.b"]`); a process of several versions is `id@version`.
+   */
+  path: string
+}
+
+/** Whether a part of the document was added, removed or changed. */
+export type ChangeKind = 'added' | 'removed' | 'changed'
+
 /** A channel an alert is delivered to. */
 export type Channel = 'slack' | 'war_room' | 'jira' | 'pagerduty' | 'salesforce'
 
@@ -861,6 +888,71 @@ export interface CheckWarning {
    * `calendars.ny.holidays[3]`).
    */
   path: string
+}
+
+/** What happened to one open milestone instance of one case between the two rulesets. */
+export type DeadlineChange = 'moved' | 'appeared' | 'disappeared'
+
+/** One milestone instance whose deadline the new rules move. */
+export interface DeadlineMove {
+  /** The case's id. */
+  caseId: string
+  /** Moved, appeared or disappeared. */
+  change: DeadlineChange
+  /**
+   * The new deadline minus the old one, in wall-clock time (negative: earlier); `None` when either
+   * side has no deadline. In milliseconds.
+   */
+  delta: number | null
+  /** Which occurrence (1, 2, … for a recurring milestone). */
+  instance: number
+  /** The milestone's name. */
+  milestone: string
+  /** Its state under the new rules (`None` when it does not exist there). */
+  newState: MilestoneState | null
+  /** Its deadline under the new rules. */
+  newTargetAt: Date | null
+  /** Its state under the old rules (`None` when it does not exist there). */
+  oldState: MilestoneState | null
+  /** Its deadline under the old rules. */
+  oldTargetAt: Date | null
+  /**
+   * The new target minus the old one, in business time on the milestone's calendar (the allowance
+   * itself; a calendar change moves the deadline with no change here); `None` when either side has
+   * no target. In milliseconds.
+   */
+  targetDelta: number | null
+}
+
+/** `DeadlineMove` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+export interface DeadlineMoveJSON {
+  /** The case's id. */
+  caseId: string
+  /** Moved, appeared or disappeared. */
+  change: DeadlineChange
+  /**
+   * The new deadline minus the old one, in wall-clock time (negative: earlier); `None` when either
+   * side has no deadline. In milliseconds.
+   */
+  delta: number | null
+  /** Which occurrence (1, 2, … for a recurring milestone). */
+  instance: number
+  /** The milestone's name. */
+  milestone: string
+  /** Its state under the new rules (`None` when it does not exist there). */
+  newState: MilestoneState | null
+  /** Its deadline under the new rules. */
+  newTargetAt: string | null
+  /** Its state under the old rules (`None` when it does not exist there). */
+  oldState: MilestoneState | null
+  /** Its deadline under the old rules. */
+  oldTargetAt: string | null
+  /**
+   * The new target minus the old one, in business time on the milestone's calendar (the allowance
+   * itself; a calendar change moves the deadline with no change here); `None` when either side has
+   * no target. In milliseconds.
+   */
+  targetDelta: number | null
 }
 
 /**
@@ -897,6 +989,25 @@ export interface Delivery {
    */
   target: string | null
 }
+
+/** A case that one side (or both) could not evaluate: reported, never fatal. */
+export interface DiffCaseError {
+  /** The case's id, if it could be read. */
+  caseId: string | null
+  /** The error's code (`unknown_entitlement`, `invalid_instant`, ...). */
+  code: string
+  /** The case's position in the input list, from 0. */
+  index: number
+  /** What is wrong. */
+  message: string
+  /** Where, relative to the input list: `cases[3].entitlement`. */
+  path: string
+  /** Which rules failed it. */
+  side: DiffSide
+}
+
+/** Which side could not evaluate a case. */
+export type DiffSide = 'old' | 'new' | 'both'
 
 /** The status of an entitlement at an instant, from its dates. */
 export type EntitlementStatus = 'none' | 'inactive' | 'active' | 'expired'
@@ -1468,6 +1579,45 @@ export interface QuotaUse {
   remaining: number
   /** Cases created in the period up to `now` that match the quota's filter. */
   used: number
+}
+
+/**
+ * What changed between two rulesets ([`Ruleset::diff`]) and, given cases, whose deadlines move
+ * ([`Ruleset::diff_cases`]).
+ */
+export interface RulesDiff {
+  /**
+   * Every difference of the documents: calendars, processes, entitlements, then the monitor
+   * settings, each in document order (the old document's, then what the new one adds).
+   */
+  changes: Change[]
+  /**
+   * The open milestone instances whose deadline moves, appears or disappears, in the order of the
+   * cases, then of each case's milestones. Empty without cases.
+   */
+  deadlines: DeadlineMove[]
+  /** The cases that either side could not evaluate, in input order. */
+  errors: DiffCaseError[]
+  /** Whether the documents differ (`changes` is not empty): what `entitlement diff` exits 1 for. */
+  hasChanges: boolean
+}
+
+/** `RulesDiff` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+export interface RulesDiffJSON {
+  /**
+   * Every difference of the documents: calendars, processes, entitlements, then the monitor
+   * settings, each in document order (the old document's, then what the new one adds).
+   */
+  changes: Change[]
+  /**
+   * The open milestone instances whose deadline moves, appears or disappears, in the order of the
+   * cases, then of each case's milestones. Empty without cases.
+   */
+  deadlines: DeadlineMoveJSON[]
+  /** The cases that either side could not evaluate, in input order. */
+  errors: DiffCaseError[]
+  /** Whether the documents differ (`changes` is not empty): what `entitlement diff` exits 1 for. */
+  hasChanges: boolean
 }
 
 /** One trigger of one milestone instance, placed on the wall clock. */

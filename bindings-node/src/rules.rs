@@ -339,7 +339,7 @@ impl Ruleset {
         options: Option<Unknown<'_>>,
     ) -> Result<Js> {
         guard(&env, || {
-            let proposed = Self::unwrap(&env, &proposed)?;
+            let proposed = Self::unwrap(&env, &proposed, "proposed")?;
             let on_error = on_error_option(options)?;
             let batch = case::read_batch(&cases, "cases", on_error)?;
             let now = now_arg(&now)?;
@@ -347,6 +347,68 @@ impl Ruleset {
                 .inner
                 .what_if_batch(&proposed.inner, &batch, now, on_error)?;
             Ok(Js(ser::to_js(env.raw(), &w, Mode::Native)?))
+        })
+    }
+
+    /// What changed from these rules (the old ones) to `other` (another `Ruleset`): a
+    /// `RulesDiff` whose `changes` list every difference of the two documents (calendars,
+    /// processes, milestones, targets per tier, triggers, entitlements, monitor settings), each
+    /// `{kind, path, before, after, message}`; `hasChanges` is false exactly when the documents
+    /// are equal in their canonical form. With `options.cases`, each case is also evaluated at
+    /// `options.now` (the current time when omitted) under both rulesets: `deadlines` lists the
+    /// open milestones whose deadline moves, appears or disappears (`delta` in milliseconds,
+    /// negative when earlier), and `errors` the cases either side cannot evaluate (never
+    /// thrown). `docs/diff.md`.
+    ///
+    /// ```js
+    /// const d = oldRules.diff(newRules, { cases: openCases, now: new Date() })
+    /// for (const c of d.changes) console.log(c.message)
+    /// ```
+    #[napi(
+        ts_args_type = "other: Ruleset, options?: { cases?: CaseInput[] | null, now?: Instant | null } | null",
+        ts_return_type = "RulesDiff"
+    )]
+    pub fn diff(&self, env: Env, other: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Js> {
+        guard(&env, || {
+            let other = Self::unwrap(&env, &other, "other")?;
+            let mut cases_and_now = None;
+            if let Some(o) = options
+                .filter(|o| !matches!(o.get_type(), Ok(ValueType::Undefined) | Ok(ValueType::Null)))
+            {
+                if !convert::is_object(&o)? {
+                    return Err(CoreError::InvalidType {
+                        path: "options".into(),
+                        expected: "an options object such as {cases, now}".into(),
+                        found: convert::describe(&o),
+                    }
+                    .in_argument()
+                    .into());
+                }
+                // SAFETY: `o` is a plain object of the current call (checked above).
+                let object = unsafe { o.cast::<Object<'_>>() }?;
+                let keys = convert::keys(&object, "options")?;
+                entitlement_core::host::check_keys(
+                    keys.iter().map(String::as_str),
+                    "options",
+                    &["cases", "now"],
+                )
+                .map_err(CoreError::in_argument)?;
+                let cases: Unknown<'_> = object.get_named_property_unchecked("cases")?;
+                let now: Unknown<'_> = object.get_named_property_unchecked("now")?;
+                if !matches!(cases.get_type()?, ValueType::Undefined | ValueType::Null) {
+                    let batch = case::read_batch(&cases, "options.cases", OnError::Collect)?;
+                    let now = match now.get_type()? {
+                        ValueType::Undefined | ValueType::Null => Utc::now(),
+                        _ => convert::date(convert::instant(&now, "options.now")?)?,
+                    };
+                    cases_and_now = Some((batch, now));
+                }
+            }
+            let diff = match cases_and_now {
+                Some((batch, now)) => self.inner.diff_cases(&other.inner, &batch, now)?,
+                None => self.inner.diff(&other.inner),
+            };
+            Ok(Js(ser::to_js(env.raw(), &diff, Mode::Native)?))
         })
     }
 
@@ -450,10 +512,11 @@ impl Ruleset {
     fn unwrap<'a>(
         env: &Env,
         value: &'a Unknown<'a>,
+        argument: &str,
     ) -> std::result::Result<ClassInstance<'a, Ruleset>, NodeError> {
         let not_rules = |found: String| -> NodeError {
             CoreError::InvalidType {
-                path: "proposed".into(),
+                path: argument.into(),
                 expected: "a Ruleset (from Ruleset.load, Ruleset.fromObject, ...)".into(),
                 found,
             }

@@ -48,6 +48,7 @@ function samples() {
     CheckWarning: rules.check({ now })[0],
     MilestoneOutcome: report.outcomes()[0],
     AccountPeriod: report.accountPeriods()[0],
+    RulesDiff: rules.diff(rules, { cases: data.cases, now }),
   }
 }
 

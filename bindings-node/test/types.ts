@@ -42,6 +42,8 @@ import type {
   TriggerLevel,
   TriggerStatus,
   WhatIf,
+  RulesDiff,
+  DeadlineMove,
 } from '..'
 
 const definition: CalendarDefinition = {
@@ -384,6 +386,17 @@ for (const change of whatIf.changes) {
   const states: Array<MilestoneState | null> = [change.current, change.proposed]
   void [change.caseId, change.instance, states]
 }
+
+const diff: RulesDiff = rules.diff(loaded, { cases: [supportCase], now: new Date() })
+const changed: boolean = diff.hasChanges
+for (const c of diff.changes) void [c.kind, c.path, c.before, c.after, c.message]
+const moves: DeadlineMove[] = diff.deadlines
+for (const m of moves) {
+  const at: Date | null = m.newTargetAt
+  const ms: number | null = m.delta
+  void [m.caseId, m.milestone, m.change, at, ms]
+}
+void [changed, rules.diff(loaded), diff.errors.map((e) => e.side)]
 
 // @ts-expect-error: monitor takes a list of cases
 rules.monitor(supportCase, new Date())

@@ -51,6 +51,7 @@ CLASSES = {
     "every open\n    milestone and every account stands at ``now``.",
     "CheckWarning": "One thing in a valid rules document that probably does not do what its "
     "author meant.",
+    "RulesDiff": "What changed between two rules documents, and which open deadlines move.",
 }
 #: The names of the dicts (``to_dict()`` and nested results), where they differ from
 #: ``_`` + the type's name.
@@ -61,6 +62,7 @@ DICTS = {
 }
 #: The class's own methods, after its properties.
 METHODS = {
+    "RulesDiff": ["def __bool__(self) -> bool: ..."],
     "Alert": [
         "def slack_blocks(self) -> _SlackMessage: ...",
         "def email(self) -> _Email: ...",

@@ -23,6 +23,7 @@ mod calendar;
 mod case_error;
 mod check;
 mod convert;
+mod diff;
 mod error;
 mod import;
 mod import_ics;

@@ -179,6 +179,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     install::<crate::alert::Alert>(m, &schema)?;
     install::<crate::case_error::CaseError>(m, &schema)?;
     install::<crate::check::CheckWarning>(m, &schema)?;
+    install::<crate::diff::RulesDiff>(m, &schema)?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 use crate::case_error::{CaseError, on_error_arg};
 use crate::check::CheckWarning;
 use crate::convert::{instant_arg, read_case, sequence, string_arg, to_json};
+use crate::diff::RulesDiff;
 use crate::error::{Failure, Result, detached};
 use crate::monitor::MonitorReport;
 use crate::results::objects;
@@ -519,6 +520,54 @@ impl Ruleset {
             rules.what_if_batch(proposed, &batch, now, on_error)
         })?;
         Ok(to_py(py, &result)?.cast_into::<PyDict>()?)
+    }
+
+    /// What changed from these rules (the old ones) to ``other`` (a ``Ruleset``): a
+    /// ``RulesDiff`` whose ``changes`` list every difference of the two documents (calendars,
+    /// processes, milestones, targets per tier, triggers, entitlements, monitor settings), each
+    /// with its ``kind``, ``path``, ``before``, ``after`` and a ``message``; empty (and the
+    /// result false) exactly when the documents are equal in their canonical form.
+    ///
+    /// With ``cases`` (any iterable of case dicts), each case is also evaluated at ``now`` (an
+    /// aware datetime or an RFC 3339 string; the current time when ``None``) under both
+    /// rulesets, and ``deadlines`` lists the open milestones whose deadline moves, appears or
+    /// disappears. A case either side cannot evaluate is in ``errors``, never raised. The work
+    /// runs without the GIL::
+    ///
+    ///     diff = old.diff(new, cases=open_cases)
+    ///     for c in diff.changes:
+    ///         print(c["message"])
+    #[pyo3(signature = (other, cases = None, now = None))]
+    fn diff<'py>(
+        &self,
+        py: Python<'py>,
+        other: &Bound<'py, PyAny>,
+        cases: Option<&Bound<'py, PyAny>>,
+        now: Option<&Bound<'py, PyAny>>,
+    ) -> Result<RulesDiff> {
+        let Ok(other) = other.cast::<Ruleset>() else {
+            let found = other.get_type().qualname().map(|n| n.to_string());
+            return Err(Error::InvalidType {
+                path: "other".into(),
+                expected: "a Ruleset".into(),
+                found: found.unwrap_or_default(),
+            }
+            .in_argument()
+            .into());
+        };
+        let (old, new) = (&self.inner, &other.get().inner);
+        let diff = match cases {
+            Some(cases) if !cases.is_none() => {
+                let batch = case_batch(cases, OnError::Collect)?;
+                let now = match now {
+                    Some(now) if !now.is_none() => instant_arg(now, "now")?,
+                    _ => Utc::now(),
+                };
+                detached(py, move || old.diff_cases(new, &batch, now))?
+            }
+            _ => detached(py, move || Ok::<_, Error>(old.diff(new)))?,
+        };
+        Ok(RulesDiff::wrap(diff))
     }
 
     /// What in this valid document probably does not do what its author meant: a list of

@@ -34,6 +34,7 @@ CLASSES = {
     "MonitorReport",
     "CaseError",
     "CheckWarning",
+    "RulesDiff",
 }
 DICTS = {
     "BreachRisk": "_BreachRisk",
@@ -96,6 +97,7 @@ def real_results() -> dict[str, list[dict[str, Any]]]:
         "CheckWarning": [dict(w.to_dict()) for w in rules.check(NOW)],
         "MilestoneOutcome": [dict(o) for o in report.outcomes()],
         "AccountPeriod": [dict(p) for p in report.account_periods()],
+        "RulesDiff": [dict(rules.diff(rules, cases, NOW).to_dict())],
     }
 
 
@@ -143,6 +145,7 @@ def test_each_property_is_the_field_of_to_dict(name: str) -> None:
         "EntitlementUsage": [rules.entitlement_usage("acme-gold", cases, NOW)],
         "CaseError": list(rules.monitor([*cases, {"id": 7}], NOW).errors),
         "CheckWarning": rules.check(NOW),
+        "RulesDiff": [rules.diff(rules, cases, NOW)],
     }
     for obj in found[name]:
         d = obj.to_dict()

@@ -95,7 +95,25 @@ pub enum Command {
         after_help = export_help()
     )]
     Export(ExportArgs),
+    /// Lists what changed between two rules documents, and which open deadlines move
+    #[command(
+        long_about = "Lists what changed from the rules document OLD to NEW: calendars (zone, \
+                      hours, holidays, overrides), processes (milestones, targets per tier, \
+                      triggers, pause rules, versions), entitlements and the monitor settings, each \
+                      with its path and a sentence. With --cases, also the open milestones of \
+                      those cases whose deadlines move at --now, and by how much (docs/diff.md).",
+        after_help = DIFF_EXIT_CODES
+    )]
+    Diff(DiffArgs),
 }
+
+/// `diff`'s exit codes, those of `diff(1)`.
+const DIFF_EXIT_CODES: &str = "\
+Exit codes:
+  0  the documents are the same (in their canonical form)
+  1  the documents differ
+  2  error: a file that cannot be read or is invalid (the message names the file and the place
+     inside it)";
 
 fn export_help() -> String {
     format!("{CASES_SHAPE}\n\n{EXIT_CODES}")
@@ -347,6 +365,29 @@ pub struct CheckArgs {
     /// {code, path, message}
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The old rules document (.yaml, .yml, .json or .toml)
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The new rules document
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Cases (JSON, as `evaluate` reads them) whose open deadlines to compare
+    #[arg(long, value_name = "FILE")]
+    pub cases: Option<PathBuf>,
+    /// The instant to evaluate the cases at, RFC 3339 with an offset [default: the `now` of
+    /// the cases file, else the current time]
+    #[arg(long, value_parser = instant, value_name = "INSTANT", requires = "cases")]
+    pub now: Option<DateTime<Utc>>,
+    /// What to print: one change per line (`+` added, `-` removed, `~` changed), or JSON
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+    /// The same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 //! entitlement monitor --rules rules.yaml --cases cases.json --state last-run.json
 //! entitlement monitor ... --format pagerduty --routing-key KEY --level critical
 //! entitlement check rules.yaml
+//! entitlement diff old.yaml new.yaml --cases open.json
 //! entitlement evaluate --rules rules.yaml --case case.json --now 2026-11-25T20:30:00Z
 //! entitlement import zendesk --schedules s.json --sla-policies p.json --out rules.yaml
 //! entitlement schema > ruleset.schema.json
@@ -24,6 +25,7 @@
 //! | `table` | the `table` format |
 //! | `report` | the QBR and portfolio pages (the `entitlement-report` crate) |
 //! | `export` | the outcome and account tables as Parquet, CSV or NDJSON files |
+//! | `diff` | what changed between two rules documents, and whose deadlines move |
 //! | `check`, `evaluate`, `import`, `schema` | the other subcommands |
 
 /// mimalloc for the whole program: a monitor run makes millions of short-lived allocations
@@ -33,6 +35,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod args;
 mod check;
+mod diff;
 mod evaluate;
 mod export;
 mod import;
@@ -65,6 +68,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<Status, Failure> {
         Some(Command::Schema(a)) => schema::run(a, out),
         Some(Command::Report(a)) => report::run(a, out),
         Some(Command::Export(a)) => export::run(a, out),
+        Some(Command::Diff(a)) => diff::run(a, out),
     }?;
     out.finish()?;
     Ok(status)

@@ -74,6 +74,7 @@ fn every_subcommand_has_help_with_its_defaults_and_the_exit_codes() {
         &["import", "ics"],
         &["schema"],
         &["demo"],
+        &["diff"],
     ] {
         let mut args = sub.to_vec();
         args.push("--help");
@@ -1114,4 +1115,124 @@ fn export_to_a_closed_pipe_ends_quietly() {
         "export", "outcomes", "--rules", &rules, "--cases", &cases, "--now", SAMPLE_NOW,
         "--format", "ndjson",
     ]);
+}
+
+#[test]
+fn diff_lists_the_changes_and_the_deadlines_that_move_and_exits_like_diff() {
+    let dir = scratch("diff");
+    let doc = |sev1: &str, extra: &str| {
+        format!(
+            r#"
+processes:
+  - id: gold
+    milestones:
+      - {{ name: Resolution, kind: resolution, target: {{ by: severity, values: {{ Sev1: {sev1} }}, default: 8h }} }}
+entitlements:
+  - {{ id: acme, process: gold }}{extra}
+"#
+        )
+    };
+    let old = dir.join("old.yaml");
+    let new = dir.join("new.yaml");
+    std::fs::write(&old, doc("4h", "")).unwrap();
+    std::fs::write(&new, doc("2h", "\n  - { id: globex, process: gold }")).unwrap();
+    // A JSON document whose YAML twin is the same rules: a spelling is no change.
+    let same = dir.join("same.json");
+    std::fs::write(
+        &same,
+        r#"{"entitlements": [{"process": "gold", "id": "acme"}], "processes": [{"id": "gold",
+            "milestones": [{"name": "Resolution", "kind": "resolution",
+            "target": {"by": "severity", "values": {"Sev1": "PT4H"}, "default": "8h"}}]}]}"#,
+    )
+    .unwrap();
+    let cases = dir.join("cases.json");
+    std::fs::write(
+        &cases,
+        r#"{"now": "2026-11-25T10:30:00Z", "cases": [
+            {"id": "C-1", "entitlement": "acme", "created_at": "2026-11-25T10:00:00Z", "fields": {"severity": "Sev1"}},
+            {"id": "C-2", "entitlement": "globex", "created_at": "2026-11-25T10:00:00Z"}]}"#,
+    )
+    .unwrap();
+    let (old, new, same, cases) = (
+        old.display().to_string(),
+        new.display().to_string(),
+        same.display().to_string(),
+        cases.display().to_string(),
+    );
+
+    let o = run(&["diff", &old, &same]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "no changes\n");
+
+    let o = run(&["diff", &old, &new]);
+    assert_eq!(code(&o), 1, "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        "~ processes.gold.milestones.Resolution.target.values.Sev1: process gold, milestone \
+         Resolution: target for severity Sev1 changed from 4h to 2h\n\
+         + entitlements.globex: entitlement globex added\n\
+         2 changes\n"
+    );
+
+    let o = run(&["diff", &old, &new, "--cases", &cases, "--json"]);
+    assert_eq!(code(&o), 1, "{}", text(&o.stderr));
+    let d: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(d["has_changes"], true);
+    assert_eq!(d["changes"].as_array().unwrap().len(), 2);
+    let moved = &d["deadlines"][0];
+    assert_eq!(moved["case_id"], "C-1");
+    assert_eq!(moved["change"], "moved");
+    assert_eq!(moved["old_target_at"], "2026-11-25T14:00:00Z");
+    assert_eq!(moved["new_target_at"], "2026-11-25T12:00:00Z");
+    assert_eq!(moved["delta"], -7200.0);
+    assert_eq!(d["deadlines"].as_array().unwrap().len(), 1);
+    // C-2 names an entitlement only the new rules define: reported, not fatal.
+    assert_eq!(d["errors"][0]["side"], "old");
+    assert_eq!(d["errors"][0]["code"], "unknown_entitlement");
+
+    let o = run(&[
+        "diff",
+        &old,
+        &new,
+        "--cases",
+        &cases,
+        "--now",
+        "2026-11-25T11:00:00Z",
+    ]);
+    assert_eq!(code(&o), 1, "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("at 2026-11-25T11:00:00Z:\n  C-1 Resolution #1: 2026-11-25T14:00:00Z -> 2026-11-25T12:00:00Z (-2h)\n1 deadline moves\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  cases[1].entitlement (old rules): "),
+        "{out}"
+    );
+
+    let o = run(&["diff", &old, "missing.yaml"]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("missing.yaml"));
+    let o = run(&["diff", &old, &new, "--json", "--format", "text"]);
+    assert_eq!(code(&o), 2, "--json and --format conflict");
+    let o = run(&["diff", "--help"]);
+    assert!(text(&o.stdout).contains("1  the documents differ"));
+}
+
+#[test]
+fn diff_of_the_shared_pair_is_the_checked_in_answer() {
+    let pair = |f: &str| repo(&format!("tests/diff/{f}")).display().to_string();
+    let o = run(&[
+        "diff",
+        &pair("old.yaml"),
+        &pair("new.yaml"),
+        "--cases",
+        &pair("cases.json"),
+        "--json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", text(&o.stderr));
+    let got: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(pair("expected.json")).unwrap()).unwrap();
+    assert_eq!(got, expected);
 }

@@ -135,6 +135,9 @@ fn every_serialised_result_is_exactly_what_the_schema_describes() {
     check("EntitlementUsage", serde_json::to_value(&usage).unwrap());
     let what_if = rules.what_if(&rules, &cases, now).expect("what-if");
     check("WhatIf", serde_json::to_value(&what_if).unwrap());
+    let batch: entitlement_core::rules::CaseBatch = cases.iter().cloned().map(Ok).collect();
+    let diff = rules.diff_cases(&rules, &batch, now).expect("diff");
+    check("RulesDiff", serde_json::to_value(&diff).unwrap());
 
     // Every property of the top-level results is written by some value of the sample, so a
     // field the schema lists but the serialisation drops (or renames) is found.

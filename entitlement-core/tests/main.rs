@@ -6,6 +6,7 @@ mod case_errors;
 mod check;
 mod common;
 mod completed;
+mod diff;
 mod dst;
 mod errors;
 mod fuzz_corpus;

@@ -36,6 +36,7 @@ from entitlement._entitlement import (
     MilestoneStatus,
     MonitorEvent,
     MonitorReport,
+    RulesDiff,
     Ruleset,
     __version__,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "MilestoneStatus",
     "MonitorEvent",
     "MonitorReport",
+    "RulesDiff",
     "Ruleset",
     "__version__",
 ]

@@ -26,6 +26,7 @@ __all__ = [
     "MilestoneStatus",
     "MonitorEvent",
     "MonitorReport",
+    "RulesDiff",
     "Ruleset",
     "__version__",
     "_ics_calendar",
@@ -212,6 +213,12 @@ class Ruleset:
         on_error: _OnError = "collect",
     ) -> _WhatIf: ...
     def check(self, now: _Instant | None = None) -> list[CheckWarning]: ...
+    def diff(
+        self,
+        other: Ruleset,
+        cases: Iterable[_Case] | None = None,
+        now: _Instant | None = None,
+    ) -> RulesDiff: ...
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]: ...
 
 # --- The breach monitor ----------------------------------------------------------------------
@@ -254,6 +261,7 @@ class _PagerDutyEvent(TypedDict):
 
 # --- generated from the core's result schema by bindings-python/scripts/gen_stubs.py ---
 
+_ChangeKind: TypeAlias = Literal["added", "removed", "changed"]
 _Channel: TypeAlias = Literal["slack", "war_room", "jira", "pagerduty", "salesforce"]
 _CheckCode: TypeAlias = Literal[
     "day_duration",
@@ -269,6 +277,8 @@ _CheckCode: TypeAlias = Literal[
     "holiday_on_closed_day",
     "unused_calendar",
 ]
+_DeadlineChange: TypeAlias = Literal["moved", "appeared", "disappeared"]
+_DiffSide: TypeAlias = Literal["old", "new", "both"]
 _EntitlementStatus: TypeAlias = Literal["none", "inactive", "active", "expired"]
 _Level: TypeAlias = Literal["info", "warning", "critical", "violation", "escalation"]
 _Kind: TypeAlias = Literal["first_response", "next_response", "resolution", "custom"]
@@ -412,10 +422,29 @@ class _CaseEvaluationDict(TypedDict):
     process_version: int | None
     reason: str | None
 
+class _Change(TypedDict):
+    after: Any
+    before: Any
+    kind: _ChangeKind
+    message: str
+    path: str
+
 class _CheckWarningDict(TypedDict):
     code: _CheckCode
     message: str
     path: str
+
+class _DeadlineMove(TypedDict):
+    case_id: str
+    change: _DeadlineChange
+    delta: datetime.timedelta | None
+    instance: int
+    milestone: str
+    new_state: _State | None
+    new_target_at: datetime.datetime | None
+    old_state: _State | None
+    old_target_at: datetime.datetime | None
+    target_delta: datetime.timedelta | None
 
 class _Delivery(TypedDict):
     action: str
@@ -424,6 +453,14 @@ class _Delivery(TypedDict):
     dedupe: str
     invite: list[str]
     target: str | None
+
+class _DiffCaseError(TypedDict):
+    case_id: str | None
+    code: str
+    index: int
+    message: str
+    path: str
+    side: _DiffSide
 
 class _EntitlementUsageDict(TypedDict):
     cases_per_entitlement: int | None
@@ -561,6 +598,12 @@ class _Quota(TypedDict):
     projected_over: bool
     remaining: int
     used: int
+
+class _RulesDiffDict(TypedDict):
+    changes: list[_Change]
+    deadlines: list[_DeadlineMove]
+    errors: list[_DiffCaseError]
+    has_changes: bool
 
 class _Trigger(TypedDict):
     actions: list[str]
@@ -862,6 +905,23 @@ class CheckWarning:
     @property
     def path(self) -> str: ...
     def to_dict(self) -> _CheckWarningDict: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class RulesDiff:
+    """What changed between two rules documents, and which open deadlines move."""
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def changes(self) -> list[_Change]: ...
+    @property
+    def deadlines(self) -> list[_DeadlineMove]: ...
+    @property
+    def errors(self) -> list[_DiffCaseError]: ...
+    @property
+    def has_changes(self) -> bool: ...
+    def __bool__(self) -> bool: ...
+    def to_dict(self) -> _RulesDiffDict: ...
     def __eq__(self, value: object, /) -> bool: ...
 
 # --- end of generated part ---

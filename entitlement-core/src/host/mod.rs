@@ -116,7 +116,7 @@ pub const CALENDAR_KEY_ALIASES: [(&str, &str); 1] = [("timeZone", "time_zone")];
 
 /// The result types, by the name each binding gives its class or interface, in the order the
 /// generated stubs list them.
-pub const RESULT_TYPES: [&str; 14] = [
+pub const RESULT_TYPES: [&str; 15] = [
     "MilestoneStatus",
     "CaseEvaluation",
     "EntitlementUsage",
@@ -131,6 +131,7 @@ pub const RESULT_TYPES: [&str; 14] = [
     "CheckWarning",
     "MilestoneOutcome",
     "AccountPeriod",
+    "RulesDiff",
 ];
 
 /// The one description of every result: a JSON schema whose `$defs` hold each result type
@@ -154,7 +155,7 @@ pub fn result_schema() -> serde_json::Value {
     use crate::rules::{
         AccountPeriod, AccountRollup, Alert, BreachRisk, CaseError, CaseEvaluation, CheckWarning,
         EntitlementUsage, MilestoneOutcome, MilestoneStatus, MonitorEvent, MonitorReport,
-        TriggerStatus, WhatIf,
+        RulesDiff, TriggerStatus, WhatIf,
     };
     let mut generator = schemars::SchemaGenerator::default();
     generator.subschema_for::<MilestoneStatus>();
@@ -171,6 +172,7 @@ pub fn result_schema() -> serde_json::Value {
     generator.subschema_for::<CheckWarning>();
     generator.subschema_for::<MilestoneOutcome>();
     generator.subschema_for::<AccountPeriod>();
+    generator.subschema_for::<RulesDiff>();
     let defs = generator.take_definitions(true);
     serde_json::json!({ "$defs": defs })
 }

@@ -12,6 +12,7 @@
 //! | `monitor_config.rs` | the `monitor:` section ([`MonitorConfig`]) |
 //! | `case.rs` | [`Case`] and its event log |
 //! | `check.rs` | [`Ruleset::check`]: warnings about a valid document ([`CheckWarning`]) |
+//! | `diff.rs` | [`Ruleset::diff`]: what changed between two documents, and whose deadlines move ([`RulesDiff`]) |
 //! | `replay.rs` | the replay of one case up to `now` |
 //! | `status.rs` | what a replay answers: [`MilestoneStatus`], [`CaseEvaluation`], usage |
 //! | `usage.rs`, `risk.rs` | case counts against quotas; breach risk |
@@ -55,6 +56,7 @@ pub mod alert;
 mod case;
 mod case_error;
 mod check;
+mod diff;
 mod model;
 mod monitor;
 mod monitor_config;
@@ -82,6 +84,9 @@ pub use alert::{
 pub use case::{Case, Event, EventKind, MAX_EVENTS};
 pub use case_error::{CaseBatch, CaseError, OnError};
 pub use check::{CheckCode, CheckWarning};
+pub use diff::{
+    Change, ChangeKind, DeadlineChange, DeadlineMove, DiffCaseError, DiffSide, RulesDiff,
+};
 pub use model::{
     Account, BUILTIN_EVENTS, Criteria, Entitlement, Level, MAX_CRITERIA_CONDITIONS,
     MAX_CRITERIA_DEPTH, Milestone, MilestoneKind, Op, Period, Process, ProcessRef, Quota,
