@@ -141,6 +141,41 @@ impl Calendar {
     ///
     /// `ms` may have a fraction (microsecond precision); the result is a `Date`, floored to the
     /// millisecond.
+    /// The deadline `days` business days after `t`, as a `5bd` target means it: the same
+    /// wall-clock time as the first open instant at or after `t`, on the `days`-th later date
+    /// on which the calendar is open, reported as the earliest instant with that much business
+    /// time (a deadline before that day's opening is the close before it; one after its close
+    /// is its close). `addBusinessDays(t, 0)` is `nextOpen(t)`. `days` is a whole number from 0
+    /// to 10000; anything else is an `invalid_value` error.
+    #[napi(ts_args_type = "t: Instant, days: number")]
+    pub fn add_business_days(
+        &self,
+        env: Env,
+        t: Unknown<'_>,
+        days: Unknown<'_>,
+    ) -> Result<chrono::DateTime<chrono::Utc>> {
+        guard(&env, || {
+            let t = convert::instant(&t, "t")?;
+            let count = if days.get_type()? == ValueType::Number {
+                Some(unsafe { days.cast::<f64>() }?)
+            } else {
+                None
+            };
+            let n = match count {
+                Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => n as u32,
+                _ => {
+                    return Err(CoreError::InvalidValue {
+                        path: "days".into(),
+                        reason: "expected a whole number of business days from 0 to 10000".into(),
+                    }
+                    .in_argument()
+                    .into());
+                }
+            };
+            convert::date(self.inner.add_business_days_micros(t, n)?)
+        })
+    }
+
     #[napi(ts_args_type = "t: Instant, ms: number")]
     pub fn add(
         &self,

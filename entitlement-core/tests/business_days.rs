@@ -372,3 +372,55 @@ fn business_days_round_trip_and_are_refused_where_they_mean_nothing() {
         );
     }
 }
+
+/// `09:00-09:00` is a whole day in a document (an end not after its start runs overnight), but
+/// empty in zendesk/biz (its `spec/validation_spec.rb` refuses `{'09:00' => '09:00'}` as
+/// "nonsensical hours") and in businesstimedelta. The importers of vendor formats must not turn
+/// such a record into a 24-hour day: only Salesforce's documented `00:00`–`00:00` is one.
+#[test]
+fn importers_never_read_a_start_equal_to_its_end_as_a_whole_day() {
+    use entitlement_core::import::{ics, salesforce, zendesk};
+    let e = salesforce::business_hours(
+        &json!([{"Id": "01m1", "Name": "Odd", "TimeZoneSidKey": "UTC",
+                 "MondayStartTime": "09:00:00.000Z", "MondayEndTime": "09:00:00.000Z",
+                 "TuesdayStartTime": "09:00:00.000Z", "TuesdayEndTime": "17:00:00.000Z"}]),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "unsupported");
+    assert!(e.to_string().contains("MondayEndTime"), "{e}");
+    let whole = salesforce::business_hours(
+        &json!([{"Id": "01m2", "Name": "Whole", "TimeZoneSidKey": "UTC",
+                 "MondayStartTime": "00:00:00.000Z", "MondayEndTime": "00:00:00.000Z"}]),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        whole.document["calendars"]["Whole"]["hours"],
+        json!({"mon": ["00:00-24:00"]})
+    );
+    let e = zendesk::schedules(
+        &json!({"schedule": {"id": 1, "name": "Odd", "time_zone": "UTC",
+            "intervals": [{"start_time": 1980, "end_time": 1980}]}}),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "unsupported");
+    assert!(e.to_string().contains("intervals[0]"), "{e}");
+    let imported = ics::holidays(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:1\r\n\
+         DTSTAMP:20260101T000000Z\r\nSUMMARY:Odd\r\nDTSTART:20260105T090000Z\r\n\
+         DTEND:20260105T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        "odd.ics",
+        "UTC",
+    );
+    // A timed event that lasts no time closes nothing: refused, never a whole closed day.
+    match imported {
+        Err(e) => assert!(e.to_string().contains("DTEND"), "{e}"),
+        Ok(i) => assert!(
+            !i.document.to_string().contains("2026-01-05"),
+            "{}",
+            i.document
+        ),
+    }
+}

@@ -20,7 +20,8 @@ use crate::time::{DAY_US, SECOND_US, check_instant, civil_from_days, from_us, to
 /// ```
 /// use entitlement_core::calendar::MAX_BUSINESS_DAYS;
 /// let e = entitlement_core::Calendar::always_open().add_business_days_micros(0, MAX_BUSINESS_DAYS + 1);
-/// assert_eq!(e.unwrap_err().code(), "invalid_value");
+/// let e = e.unwrap_err();
+/// assert_eq!((e.code(), e.kind()), ("invalid_value", entitlement_core::ErrorKind::Input));
 /// ```
 pub const MAX_BUSINESS_DAYS: u32 = 10_000;
 
@@ -62,7 +63,8 @@ impl Calendar {
                 reason: format!(
                     "{days} business days; at most {MAX_BUSINESS_DAYS} are counted (about 38 years)"
                 ),
-            });
+            }
+            .in_argument());
         }
         let start = self.next_open_micros(t)?;
         if days == 0 {

@@ -91,7 +91,7 @@ impl JsonSchema for TargetSpan {
         schemars::json_schema!({
             "type": "string",
             "description": "A target: business time (`90s`, `15m`, `4h`, `2d`, sums such as `1h30m`, or ISO 8601 `PT4H`; `d` is 24 hours of business time), or whole business days (`5bd`: the same wall-clock time on the fifth date after the start on which the calendar is open).",
-            "pattern": "^\\s*([0-9]+bd|\\+?(P.+|([0-9]+(\\.[0-9]+)?[dhms])+))\\s*$"
+            "pattern": "^\\s*([0-9]+bd|[+-]?(P.+|([0-9]+(\\.[0-9]+)?[dhms])+))\\s*$"
         })
     }
 }
