@@ -23,7 +23,7 @@ use crate::error::{Error, Result, excerpt};
 /// ```
 /// # let rules = entitlement_core::Ruleset::from_yaml(r#"
 /// # processes:
-/// #   - name: p
+/// #   - id: p
 /// #     milestones:
 /// #       - { name: Resolution, kind: resolution, target: { by: severity, values: { Sev1: 4h, Sev3: 5bd } } }
 /// # "#)?;
