@@ -1757,8 +1757,8 @@ export declare class Calendar {
    * wall-clock time as the first open instant at or after `t`, on the `days`-th later date
    * on which the calendar is open, reported as the earliest instant with that much business
    * time (a deadline before that day's opening is the close before it; one after its close
-   * is its close). `addBusinessDays(t, 0)` is `nextOpen(t)`. `days` is a whole number from 0
-   * to 10000; anything else is an `invalid_value` error.
+   * is its close). `addBusinessDays(t, 0)` is `t`, as `add(t, 0)`. `days` is a whole
+   * number from 0 to 10000; anything else is an `invalid_value` error.
    */
   addBusinessDays(t: Instant, days: number): Date
   /**

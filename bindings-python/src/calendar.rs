@@ -151,7 +151,8 @@ impl Calendar {
     /// same wall-clock time as the first open instant at or after ``start``, on the ``days``-th
     /// later date on which the calendar is open, reported as the earliest instant with that much
     /// business time (a deadline before that day's opening is the close before it; one after
-    /// its close is its close). ``add_business_days(start, 0)`` is ``next_open(start)``.
+    /// its close is its close). ``add_business_days(start, 0)`` is ``start``,
+    /// as ``add(start, timedelta(0))``.
     /// ``days`` runs from 0 to 10,000; outside that, ``InputError`` (``invalid_value``).
     fn add_business_days<'py>(
         &self,

@@ -129,6 +129,12 @@ fn a_start_outside_hours_counts_from_the_next_opening() {
             .unwrap(),
         at("2026-11-23T17:00:00-05:00")
     );
+    // Zero days: the start itself, as `add(t, 0)`.
+    assert_eq!(
+        cal.add_business_days(at("2026-11-21T10:00:00-05:00"), 0)
+            .unwrap(),
+        at("2026-11-21T10:00:00-05:00")
+    );
     // Before the opening on a Monday: as if started at 09:00.
     assert_eq!(
         cal.add_business_days(at("2026-11-16T07:00:00-05:00"), 2)
