@@ -135,12 +135,6 @@ impl Calendar {
         })
     }
 
-    /// The instant `ms` milliseconds of business time after `t` (before it when `ms` is
-    /// negative). For `ms >= 0` it is the earliest instant `u >= t` with `elapsed(t, u) == ms`:
-    /// a result that lands exactly at closing time stays there, and `add(t, 0)` is `t`.
-    ///
-    /// `ms` may have a fraction (microsecond precision); the result is a `Date`, floored to the
-    /// millisecond.
     /// The deadline `days` business days after `t`, as a `5bd` target means it: the same
     /// wall-clock time as the first open instant at or after `t`, on the `days`-th later date
     /// on which the calendar is open, reported as the earliest instant with that much business
@@ -176,6 +170,12 @@ impl Calendar {
         })
     }
 
+    /// The instant `ms` milliseconds of business time after `t` (before it when `ms` is
+    /// negative). For `ms >= 0` it is the earliest instant `u >= t` with `elapsed(t, u) == ms`:
+    /// a result that lands exactly at closing time stays there, and `add(t, 0)` is `t`.
+    ///
+    /// `ms` may have a fraction (microsecond precision); the result is a `Date`, floored to the
+    /// millisecond.
     #[napi(ts_args_type = "t: Instant, ms: number")]
     pub fn add(
         &self,
