@@ -1903,6 +1903,15 @@ export declare class Calendar {
    */
   toJSON(): CalendarDefinition
   /**
+   * The deadline `days` business days after `t`, as a `5bd` target means it: the same
+   * wall-clock time as the first open instant at or after `t`, on the `days`-th later date
+   * on which the calendar is open, reported as the earliest instant with that much business
+   * time (a deadline before that day's opening is the close before it; one after its close
+   * is its close). `addBusinessDays(t, 0)` is `t`, as `add(t, 0)`. `days` is a whole
+   * number from 0 to 10000; anything else is an `invalid_value` error.
+   */
+  addBusinessDays(t: Instant, days: number): Date
+  /**
    * The instant `ms` milliseconds of business time after `t` (before it when `ms` is
    * negative). For `ms >= 0` it is the earliest instant `u >= t` with `elapsed(t, u) == ms`:
    * a result that lands exactly at closing time stays there, and `add(t, 0)` is `t`.

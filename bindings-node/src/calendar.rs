@@ -135,6 +135,41 @@ impl Calendar {
         })
     }
 
+    /// The deadline `days` business days after `t`, as a `5bd` target means it: the same
+    /// wall-clock time as the first open instant at or after `t`, on the `days`-th later date
+    /// on which the calendar is open, reported as the earliest instant with that much business
+    /// time (a deadline before that day's opening is the close before it; one after its close
+    /// is its close). `addBusinessDays(t, 0)` is `t`, as `add(t, 0)`. `days` is a whole
+    /// number from 0 to 10000; anything else is an `invalid_value` error.
+    #[napi(ts_args_type = "t: Instant, days: number")]
+    pub fn add_business_days(
+        &self,
+        env: Env,
+        t: Unknown<'_>,
+        days: Unknown<'_>,
+    ) -> Result<chrono::DateTime<chrono::Utc>> {
+        guard(&env, || {
+            let t = convert::instant(&t, "t")?;
+            let count = if days.get_type()? == ValueType::Number {
+                Some(unsafe { days.cast::<f64>() }?)
+            } else {
+                None
+            };
+            let n = match count {
+                Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => n as u32,
+                _ => {
+                    return Err(CoreError::InvalidValue {
+                        path: "days".into(),
+                        reason: "expected a whole number of business days from 0 to 10000".into(),
+                    }
+                    .in_argument()
+                    .into());
+                }
+            };
+            convert::date(self.inner.add_business_days_micros(t, n)?)
+        })
+    }
+
     /// The instant `ms` milliseconds of business time after `t` (before it when `ms` is
     /// negative). For `ms >= 0` it is the earliest instant `u >= t` with `elapsed(t, u) == ms`:
     /// a result that lands exactly at closing time stays there, and `add(t, 0)` is `t`.

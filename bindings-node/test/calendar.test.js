@@ -387,3 +387,38 @@ describe('laws of business time (seeded random)', () => {
     })
   }
 })
+
+describe('addBusinessDays', () => {
+  // The example of entitlement-core/tests/business_days.rs: Mon–Fri 09–17 in New York,
+  // Thanksgiving (Thu 2026-11-26) closed, the Friday after it a half day.
+  const cal = new Calendar({
+    time_zone: 'America/New_York',
+    hours: REFERENCE.hours,
+    holidays: [{ name: 'Thanksgiving', date: '2026-11-26' }],
+    overrides: [{ date: '2026-11-27', hours: ['09:00-13:00'] }],
+  })
+
+  test('keeps the wall-clock time, skips holidays and ends a shorter day at its close', () => {
+    const start = '2026-11-16T13:15:00-05:00'
+    const due = cal.addBusinessDays(start, 5)
+    assert.ok(due instanceof Date)
+    assert.equal(due.getTime(), at('2026-11-23T13:15:00-05:00'))
+    assert.equal(cal.elapsed(start, due), 40 * HOUR)
+    assert.equal(cal.addBusinessDays('2026-11-25T10:00:00-05:00', 1).getTime(), at('2026-11-27T10:00:00-05:00'))
+    assert.equal(cal.addBusinessDays('2026-11-25T15:00:00-05:00', 1).getTime(), at('2026-11-27T13:00:00-05:00'))
+    // A Saturday start counts from Monday's opening: due at Monday's close.
+    assert.equal(cal.addBusinessDays('2026-11-21T10:00:00-05:00', 1).getTime(), at('2026-11-23T17:00:00-05:00'))
+    assert.equal(cal.addBusinessDays('2026-11-21T10:00:00-05:00', 0).getTime(), at('2026-11-21T10:00:00-05:00'))
+  })
+
+  test('on a 24×7 calendar a business day is a day', () => {
+    const t = at('2026-03-07T02:30:00Z')
+    assert.equal(Calendar.alwaysOpen().addBusinessDays(t, 3).getTime(), t + 3 * DAY)
+  })
+
+  test('refuses a count that is not a whole number from 0 to 10000', () => {
+    for (const days of [-1, 1.5, 10001, Number.NaN, '5']) {
+      assert.throws(() => cal.addBusinessDays('2026-11-16T13:00:00Z', days), { code: 'invalid_value' }, String(days))
+    }
+  })
+})

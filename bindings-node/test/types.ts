@@ -75,6 +75,8 @@ for (const t of inputs) {
   const open: boolean = ny.isOpen(before)
   const next: Date = sun.nextOpen(t)
   const close: Date = always.nextClose(t)
+  const dueInDays: Date = ny.addBusinessDays(t, 5)
+  void dueInDays
   const intervals: Array<[Date, Date]> = documentUnion.openIntervals(t, due)
   for (const [start, end] of intervals) {
     start.getTime() < end.getTime()

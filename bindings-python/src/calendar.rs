@@ -147,6 +147,31 @@ impl Calendar {
         instant_to_py(py, u)
     }
 
+    /// The deadline ``days`` business days after ``start``, as a ``5bd`` target means it: the
+    /// same wall-clock time as the first open instant at or after ``start``, on the ``days``-th
+    /// later date on which the calendar is open, reported as the earliest instant with that much
+    /// business time (a deadline before that day's opening is the close before it; one after
+    /// its close is its close). ``add_business_days(start, 0)`` is ``start``,
+    /// as ``add(start, timedelta(0))``.
+    /// ``days`` runs from 0 to 10,000; outside that, ``InputError`` (``invalid_value``).
+    fn add_business_days<'py>(
+        &self,
+        py: Python<'py>,
+        start: &Bound<'py, PyAny>,
+        days: i64,
+    ) -> Result<Bound<'py, PyDateTime>> {
+        let t = instant_us(start, "start")?;
+        let n = u32::try_from(days).map_err(|_| {
+            Error::InvalidValue {
+                path: "days".into(),
+                reason: format!("{days} is not a count of business days from 0 to 10000"),
+            }
+            .in_argument()
+        })?;
+        let u = guard(|| self.inner.add_business_days_micros(t, n))?;
+        instant_to_py(py, u)
+    }
+
     /// The instant ``duration`` of business time before ``start``: ``add(start, -duration)``.
     fn sub<'py>(
         &self,

@@ -682,3 +682,59 @@ def test_instants_convert_exactly_over_the_whole_range(t: datetime, d: timedelta
     assert result == expected
     assert (result.year, result.microsecond) == (expected.year, expected.microsecond)
     assert cal.elapsed(t, expected) == d
+
+
+def thanksgiving_week() -> Calendar:
+    """Mon-Fri 09-17 New York, Thanksgiving (Thu 2026-11-26) closed, the Friday a half day."""
+    return Calendar(
+        time_zone="America/New_York",
+        hours={day: ["09:00-17:00"] for day in WEEKDAYS},
+        holidays=[{"name": "Thanksgiving", "date": "2026-11-26"}],
+        overrides=[{"date": "2026-11-27", "hours": ["09:00-13:00"]}],
+    )
+
+
+def test_add_business_days_keeps_the_wall_clock_time_and_skips_holidays() -> None:
+    # The example of the Rust tests (entitlement-core/tests/business_days.rs).
+    cal = thanksgiving_week()
+    start = datetime(2026, 11, 16, 13, 15, tzinfo=NY)
+    due = cal.add_business_days(start, 5)
+    assert due == datetime(2026, 11, 23, 13, 15, tzinfo=NY)
+    assert due.tzinfo is UTC
+    assert cal.elapsed(start, due) == timedelta(hours=40)
+    # Wednesday + 1 skips Thanksgiving; Friday closes at 13:00, so 15:00 is due at its close.
+    assert cal.add_business_days(datetime(2026, 11, 25, 10, tzinfo=NY), 1) == datetime(
+        2026, 11, 27, 10, tzinfo=NY
+    )
+    assert cal.add_business_days(datetime(2026, 11, 25, 15, tzinfo=NY), 1) == datetime(
+        2026, 11, 27, 13, tzinfo=NY
+    )
+    # A Saturday start counts from Monday's opening: due at Monday's close.
+    assert cal.add_business_days(datetime(2026, 11, 21, 10, tzinfo=NY), 1) == datetime(
+        2026, 11, 23, 17, tzinfo=NY
+    )
+    # Zero days: the start itself, as add(start, timedelta(0)).
+    saturday = datetime(2026, 11, 21, 10, tzinfo=NY)
+    assert cal.add_business_days(saturday, 0) == saturday
+
+
+def test_add_business_days_refuses_counts_it_cannot_take() -> None:
+    cal = thanksgiving_week()
+    start = datetime(2026, 11, 16, 13, tzinfo=NY)
+    for days in (-1, 10_001):
+        with pytest.raises(entitlement.InputError) as e:
+            cal.add_business_days(start, days)
+        assert e.value.code == "invalid_value"
+    with pytest.raises(entitlement.InputError) as naive:
+        cal.add_business_days(datetime(2026, 11, 16, 13), 1)
+    assert naive.value.code == "naive_datetime"
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    ),
+    st.integers(min_value=0, max_value=400),
+)
+def test_on_a_24_7_calendar_business_days_are_days(start: datetime, days: int) -> None:
+    assert Calendar.always_open().add_business_days(start, days) == start + timedelta(days=days)

@@ -1714,3 +1714,48 @@ def test_one_ruleset_evaluated_from_eight_threads_matches_a_sequential_run() -> 
     for results, usage_again in outcomes:
         assert results == sequential
         assert usage_again == usage
+
+
+def test_a_business_day_target_resolves_at_the_start_and_round_trips() -> None:
+    # The example of entitlement-core/tests/business_days.rs: 5bd from Monday 13:00 New York
+    # skips Thanksgiving and is due the next Tuesday at 13:00, 40 hours of business time.
+    document: dict[str, Any] = {
+        "calendars": {
+            "ny": {
+                "time_zone": "America/New_York",
+                "hours": {d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+                "holidays": [{"name": "Thanksgiving", "date": "2026-11-26"}],
+            }
+        },
+        "processes": [
+            {
+                "id": "standard",
+                "calendar": "ny",
+                "milestones": [
+                    {
+                        "name": "Resolution",
+                        "kind": "resolution",
+                        "target": {"by": "severity", "values": {"Sev1": "8h", "Sev3": "5bd"}},
+                    }
+                ],
+            }
+        ],
+    }
+    rules = Ruleset.from_dict(document)
+    case: Case = {
+        "id": "C-1",
+        "process": "standard",
+        "created_at": "2026-11-23T18:00:00Z",
+        "fields": {"severity": "Sev3"},
+    }
+    status = rules.evaluate(case, "2026-11-24T14:00:00Z")[0]
+    assert status.target == timedelta(hours=40)
+    assert status.target_at == datetime(2026, 12, 1, 18, tzinfo=timezone.utc)
+    assert rules.to_dict()["processes"][0]["milestones"][0]["target"]["values"]["Sev3"] == "5bd"
+    jsonschema.validate(rules.to_dict(), json.loads(SCHEMA_PATH.read_text()))
+    bad = copy.deepcopy(document)
+    bad["processes"][0]["milestones"][0]["triggers"] = [{"at": "-1bd", "level": "warning"}]
+    with pytest.raises(ConfigError) as e:
+        Ruleset.from_dict(bad)
+    assert e.value.code == "invalid_value"
+    assert e.value.path == ["processes", 0, "milestones", 0, "triggers", 0, "at"]

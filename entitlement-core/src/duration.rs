@@ -3,7 +3,9 @@
 //! Durations are `90s`, `15m`, `4h`, `2d` (and sums such as `1h30m`), or ISO 8601 (`PT4H`,
 //! `P1DT2H`), with an optional sign for offsets (`-30m` before a target, `+2h` after). `d` is 24
 //! hours of business time, not a business day: "5 business days" on a 09–17 calendar is `40h`.
-//! Years and months are refused, because their length is not fixed.
+//! Years and months are refused, because their length is not fixed. Business days (`5bd`) are
+//! a count of dates, not a length: only a milestone's target takes them ([`parse_business_days`]);
+//! everywhere else they are refused with a reason.
 
 use crate::error::{Error, Result, excerpt};
 use crate::time::{MAX_MICROS, MIN_MICROS, SECOND_US};
@@ -37,6 +39,16 @@ pub fn parse_duration(text: &str, path: &str) -> Result<i64> {
         Some(b'+') => (false, &trimmed[1..]),
         _ => (false, trimmed),
     };
+    if body.ends_with("bd") {
+        return Err(Error::InvalidValue {
+            path: path.to_string(),
+            reason: format!(
+                "{} counts business days, which only a milestone's target may use (a business \
+                 day has no fixed length); write business time here, such as \"40h\"",
+                excerpt(text)
+            ),
+        });
+    }
     let micros = if let Some(iso) = body.strip_prefix('P') {
         parse_iso(iso).ok_or_else(bad)?
     } else {
@@ -52,6 +64,37 @@ pub fn parse_duration(text: &str, path: &str) -> Result<i64> {
         });
     }
     Ok(if negative { -micros } else { micros })
+}
+
+/// The count of a business-day duration (`5bd`): `None` when `text` is not written with `bd`;
+/// an error naming `path` when it is, but is not a whole number from 1 to
+/// [`MAX_BUSINESS_DAYS`](crate::calendar::MAX_BUSINESS_DAYS).
+///
+/// ```
+/// use entitlement_core::duration::parse_business_days;
+/// assert_eq!(parse_business_days("5bd", "p").unwrap(), Some(5));
+/// assert_eq!(parse_business_days("4h", "p").unwrap(), None);
+/// assert_eq!(parse_business_days("1.5bd", "p").unwrap_err().code(), "invalid_value");
+/// assert_eq!(parse_business_days("-2bd", "p").unwrap_err().code(), "invalid_value");
+/// ```
+pub fn parse_business_days(text: &str, path: &str) -> Result<Option<u32>> {
+    let Some(number) = text.trim().strip_suffix("bd") else {
+        return Ok(None);
+    };
+    let max = crate::calendar::MAX_BUSINESS_DAYS;
+    match number.parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) && number.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(Some(n))
+        }
+        _ => Err(Error::InvalidValue {
+            path: path.to_string(),
+            reason: format!(
+                "{} is not a count of business days; expected a whole number from 1 to {max} \
+                 followed by `bd`, such as \"5bd\"",
+                excerpt(text)
+            ),
+        }),
+    }
 }
 
 /// A decimal number (`4`, `1.5`, `0.000001`) times a unit, in whole microseconds.
@@ -232,6 +275,28 @@ mod tests {
         let e = parse_duration("9999999d", "p").unwrap_err();
         assert_eq!(e.code(), "invalid_value");
         assert_eq!(e.kind(), crate::ErrorKind::Config);
+    }
+
+    #[test]
+    fn business_days_are_refused_where_a_length_is_needed() {
+        for text in ["5bd", "-1bd", "+2bd", "1.5bd"] {
+            let e = parse_duration(text, "monitor.suppress.agent_activity").unwrap_err();
+            assert_eq!(e.code(), "invalid_value", "{text}");
+            assert!(
+                e.to_string()
+                    .starts_with("monitor.suppress.agent_activity: "),
+                "{e}"
+            );
+            assert!(e.to_string().contains("business days"), "{e}");
+        }
+        for text in ["0bd", "bd", "1d2bd", "10001bd", "4294967296bd", " +5bd"] {
+            assert_eq!(
+                parse_business_days(text, "p").unwrap_err().code(),
+                "invalid_value",
+                "{text:?}"
+            );
+        }
+        assert_eq!(parse_business_days(" 10000bd ", "p").unwrap(), Some(10_000));
     }
 
     #[test]

@@ -94,6 +94,11 @@ entitlements: [ { id: e, process: p } ]
         "{}",
         w.message
     );
+    assert!(
+        w.message.contains("or `5bd` to count business days"),
+        "{}",
+        w.message
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod at_risk;
+mod business_days;
 mod case_errors;
 mod check;
 mod common;

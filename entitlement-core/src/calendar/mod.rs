@@ -5,6 +5,7 @@
 //! UTC intervals lazily, one year at a time, and can be shared across threads.
 
 mod batch;
+mod business_days;
 pub(crate) mod definition;
 pub(crate) mod holiday;
 mod hours;
@@ -23,6 +24,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 pub use batch::{BatchError, MISSING};
+pub use business_days::MAX_BUSINESS_DAYS;
 pub use definition::{MAX_CALENDAR_ENTRIES, MAX_CALENDARS, MAX_INTERVALS_PER_DAY, MAX_UNION_PARTS};
 pub use index::{MAX_KEPT_BYTES, MAX_KEPT_BYTES_PER_CALENDAR};
 

@@ -616,12 +616,19 @@ impl Ruleset {
             return None;
         }
         let as_hours = in_hours(total);
+        // A target of whole days can also count business days (`docs/semantics.md`).
+        let whole_days = !weeks && total > 0 && count.fract() == 0.0 && rest.abs() < 1.0;
+        let bd_hint = if whole_days && d.path.contains(".target") {
+            format!(", or `{count}bd` to count business days")
+        } else {
+            String::new()
+        };
         Some(warning(
             CheckCode::DayDuration,
             d.path.clone(),
             format!(
                 "{} is {} of business time: a `d` is 24 open hours of the calendar, not a \
-                 business day. {}: write that, or `{as_hours}` to keep today's meaning",
+                 business day. {}: write that, or `{as_hours}` to keep today's meaning{bd_hint}",
                 excerpt(d.text.trim()),
                 in_hours(total.abs()),
                 capitalised(&parts.join("; "))

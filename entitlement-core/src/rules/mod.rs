@@ -90,7 +90,7 @@ pub use diff::{
 pub use model::{
     Account, BUILTIN_EVENTS, Criteria, Entitlement, Level, MAX_CRITERIA_CONDITIONS,
     MAX_CRITERIA_DEPTH, Milestone, MilestoneKind, Op, Period, Process, ProcessRef, Quota,
-    Recurrence, Span, Target, Trigger, TriggerPoint,
+    Recurrence, Span, Target, TargetSpan, Trigger, TriggerPoint,
 };
 pub use monitor::{
     AccountPeriod, AccountRollup, Attainment, MilestoneAttainment, MilestoneOutcome,

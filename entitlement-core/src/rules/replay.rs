@@ -793,8 +793,17 @@ pub(crate) fn replay(
             // previous one); the last is the target at completion or `now`.
             segments.clear();
             for (from, value) in &occ.tiers {
-                let Some(d) = m.target.for_tier(value.as_deref()) else {
+                let Some(span) = m.target.for_tier(value.as_deref()) else {
                     continue;
+                };
+                // Business days resolve into business time from the occurrence's start
+                // (`docs/semantics.md`, "Business days"); a deadline past the supported range
+                // is as far as a target can reach, as in `reach`.
+                let d = match span.micros_from(cal, start) {
+                    Err(Error::OutOfRange { .. } | Error::NoOpening { .. }) => {
+                        crate::time::MAX_MICROS - crate::time::MIN_MICROS
+                    }
+                    other => other?,
                 };
                 let from = (*from).max(start);
                 match segments.last_mut() {

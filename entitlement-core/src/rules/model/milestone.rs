@@ -8,12 +8,93 @@ use serde_json::Value;
 
 use super::criteria::Criteria;
 use super::process::Process;
-use super::{Span, opt, positive_span, string, strings, value_text};
+use super::{Span, opt, string, strings, target_span, value_text};
+use crate::calendar::Calendar;
 use crate::document::{
     as_array, as_object, as_str, check_keys, index_path, key_path, required, type_name,
 };
 use crate::duration::{format_duration, parse_duration};
 use crate::error::{Error, Result, excerpt};
+
+/// A target's length: business time (`4h`, `PT4H`), or business days (`5bd`), a count of the
+/// calendar's dates resolved into business time when an occurrence starts
+/// (`docs/semantics.md`, "Business days").
+///
+/// ```
+/// # let rules = entitlement_core::Ruleset::from_yaml(r#"
+/// # processes:
+/// #   - id: p
+/// #     milestones:
+/// #       - { name: Resolution, kind: resolution, target: { by: severity, values: { Sev1: 4h, Sev3: 5bd } } }
+/// # "#)?;
+/// # let target = &rules.processes()[0].milestones[0].target;
+/// use entitlement_core::rules::{Span, TargetSpan};
+/// let hour = 3_600_000_000; // microseconds
+/// assert_eq!(target.for_tier(Some(&serde_json::json!("Sev1"))), Some(TargetSpan::Time(Span(4 * hour))));
+/// assert_eq!(target.for_tier(Some(&serde_json::json!("Sev3"))), Some(TargetSpan::BusinessDays(5)));
+/// assert_eq!(TargetSpan::BusinessDays(5).to_string(), "5bd");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TargetSpan {
+    /// Business time, the same for every start.
+    Time(Span),
+    /// A count of business days: how much business time depends on when the clock starts.
+    BusinessDays(u32),
+}
+
+impl From<Span> for TargetSpan {
+    fn from(span: Span) -> TargetSpan {
+        TargetSpan::Time(span)
+    }
+}
+
+impl std::fmt::Display for TargetSpan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TargetSpan::Time(s) => f.write_str(&format_duration(s.0)),
+            TargetSpan::BusinessDays(n) => write!(f, "{n}bd"),
+        }
+    }
+}
+
+impl TargetSpan {
+    /// The business time of the target for an occurrence whose clock starts at `start` (µs)
+    /// on `calendar`: a span of business time as it is; business days by
+    /// [`Calendar::business_days_micros`].
+    ///
+    /// ```
+    /// use entitlement_core::{Calendar, rules::{Span, TargetSpan}};
+    /// let cal = Calendar::always_open();
+    /// assert_eq!(TargetSpan::Time(Span(90)).micros_from(&cal, 0).unwrap(), 90);
+    /// assert_eq!(TargetSpan::BusinessDays(2).micros_from(&cal, 0).unwrap(), 2 * 86_400_000_000);
+    /// ```
+    pub fn micros_from(&self, calendar: &Calendar, start: i64) -> Result<i64> {
+        match self {
+            TargetSpan::Time(s) => Ok(s.0),
+            TargetSpan::BusinessDays(n) => calendar.business_days_micros(start, *n),
+        }
+    }
+}
+
+impl Serialize for TargetSpan {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl JsonSchema for TargetSpan {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TargetDuration".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A target: business time (`90s`, `15m`, `4h`, `2d`, sums such as `1h30m`, or ISO 8601 `PT4H`; `d` is 24 hours of business time), or whole business days (`5bd`: the same wall-clock time on the fifth date after the start on which the calendar is open).",
+            "pattern": "^\\s*([0-9]+bd|[+-]?(P.+|([0-9]+(\\.[0-9]+)?[dhms])+))\\s*$"
+        })
+    }
+}
 
 /// How long a milestone may take: one duration, or a table keyed by a case field.
 ///
@@ -28,24 +109,24 @@ use crate::error::{Error, Result, excerpt};
 #[serde(untagged, deny_unknown_fields)]
 pub enum Target {
     /// The same duration for every case.
-    Fixed(Span),
+    Fixed(TargetSpan),
     /// A duration per value of a case field (the tier), with an optional default.
     ByTier {
         /// The case field that selects the tier (`severity`, `priority`, ...).
         by: String,
         /// The duration for each value of the field.
-        values: BTreeMap<String, Span>,
+        values: BTreeMap<String, TargetSpan>,
         /// The duration for values not in the table; without it such cases have no target and
         /// the milestone does not apply to them.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        default: Option<Span>,
+        default: Option<TargetSpan>,
     },
 }
 
 impl Target {
     fn parse(v: &Value, path: &str) -> Result<Target> {
         match v {
-            Value::String(_) => Ok(Target::Fixed(positive_span(v, path)?)),
+            Value::String(_) => Ok(Target::Fixed(target_span(v, path)?)),
             Value::Object(map) => {
                 check_keys(map, path, &["by", "values", "default"])?;
                 let by = string(required(map, path, "by")?, &key_path(path, "by"))?;
@@ -53,9 +134,9 @@ impl Target {
                 let table = as_object(required(map, path, "values")?, &vp)?;
                 let mut values = BTreeMap::new();
                 for (k, d) in table {
-                    values.insert(k.clone(), positive_span(d, &key_path(&vp, k))?);
+                    values.insert(k.clone(), target_span(d, &key_path(&vp, k))?);
                 }
-                let default = opt(map, path, "default", positive_span)?;
+                let default = opt(map, path, "default", target_span)?;
                 if values.is_empty() && default.is_none() {
                     return Err(Error::InvalidValue {
                         path: vp,
@@ -81,14 +162,15 @@ impl Target {
     /// ```
     /// # let rules = entitlement_core::doc_fixture::tiered_target();
     /// # let target = &rules.processes()[0].milestones[0].target;
+    /// use entitlement_core::rules::{Span, TargetSpan};
     /// let hour = 3_600_000_000; // microseconds
-    /// assert_eq!(target.for_tier(Some(&serde_json::json!("Sev1"))), Some(4 * hour));
-    /// assert_eq!(target.for_tier(Some(&serde_json::json!("Sev3"))), Some(16 * hour)); // the default
+    /// assert_eq!(target.for_tier(Some(&serde_json::json!("Sev1"))), Some(TargetSpan::Time(Span(4 * hour))));
+    /// assert_eq!(target.for_tier(Some(&serde_json::json!("Sev3"))), Some(TargetSpan::Time(Span(16 * hour)))); // the default
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn for_tier(&self, tier: Option<&Value>) -> Option<i64> {
+    pub fn for_tier(&self, tier: Option<&Value>) -> Option<TargetSpan> {
         match self {
-            Target::Fixed(s) => Some(s.0),
+            Target::Fixed(s) => Some(*s),
             Target::ByTier {
                 values, default, ..
             } => match tier {
@@ -99,7 +181,7 @@ impl Target {
                 None => None,
             }
             .or(default.as_ref())
-            .map(|s| s.0),
+            .copied(),
         }
     }
 

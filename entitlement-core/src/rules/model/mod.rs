@@ -22,7 +22,8 @@ mod process;
 pub use criteria::{Criteria, MAX_CRITERIA_CONDITIONS, MAX_CRITERIA_DEPTH, Op};
 pub use entitlement::{Account, Entitlement, Period, Quota};
 pub use milestone::{
-    BUILTIN_EVENTS, Level, Milestone, MilestoneKind, Recurrence, Target, Trigger, TriggerPoint,
+    BUILTIN_EVENTS, Level, Milestone, MilestoneKind, Recurrence, Target, TargetSpan, Trigger,
+    TriggerPoint,
 };
 pub use process::{Process, ProcessRef};
 
@@ -67,6 +68,15 @@ impl JsonSchema for Span {
 fn span(v: &Value, path: &str, what: &str) -> Result<Span> {
     let text = as_str(v, path, what)?;
     Ok(Span(parse_duration(text, path)?))
+}
+
+/// A target's duration: business days (`5bd`) or a positive span of business time.
+fn target_span(v: &Value, path: &str) -> Result<TargetSpan> {
+    let text = as_str(v, path, "a duration such as \"4h\" or \"5bd\"")?;
+    match crate::duration::parse_business_days(text, path)? {
+        Some(days) => Ok(TargetSpan::BusinessDays(days)),
+        None => positive_span(v, path).map(TargetSpan::Time),
+    }
 }
 
 fn positive_span(v: &Value, path: &str) -> Result<Span> {
