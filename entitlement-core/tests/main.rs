@@ -8,6 +8,7 @@ mod common;
 mod completed;
 mod dst;
 mod errors;
+mod export;
 mod fuzz_corpus;
 mod host;
 mod host_write;
