@@ -481,9 +481,7 @@ fn condition(c: &Criteria, path: &str, refusals: &mut Refusals) -> Option<Value>
                         .map(|k| PRIORITIES[k])
                         .collect();
                     if !set.is_empty() && set == given {
-                        return Some(
-                            json!({"field": field, "operator": operator, "value": bound}),
-                        );
+                        return Some(json!({"field": field, "operator": operator, "value": bound}));
                     }
                 }
             }
