@@ -25,7 +25,7 @@ mod case;
 mod case_tape;
 mod convert;
 mod error;
-mod export;
+pub mod export;
 mod import;
 pub mod import_ics;
 pub mod import_salesforce;
