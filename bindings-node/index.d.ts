@@ -2331,6 +2331,20 @@ export declare namespace ics {
   export function holidays(source: string | Uint8Array | { path: string }, options: { timeZone: string; sourceName?: string }): Import
 }
 
+export declare namespace review {
+  /**
+   * The review page of the ruleset, as `{ 'review.md': text }`: every process, calendar and
+   * entitlement in Markdown tables, for the person who approves a change (docs/export.md).
+   *
+   * ```js
+   * const { Ruleset, review } = require('entitlement')
+   * const rules = Ruleset.fromObject({ calendars: { '24x7': { always_open: true } } })
+   * review.exportRules(rules)['review.md'].startsWith('# Review of the SLA rules') // true
+   * ```
+   */
+  export function exportRules(rules: Ruleset): Record<string, string>
+}
+
 export declare namespace salesforce {
   /**
    * Calendars from Salesforce `BusinessHours` records (a SOQL query result as the REST API
@@ -2391,6 +2405,22 @@ export declare namespace salesforce {
    */
   export function entitlements(records: Record<string, unknown> | Array<Record<string, unknown>>, options?: { slaProcesses?: Record<string, unknown> | Array<Record<string, unknown>> | null; businessHours?: Record<string, unknown> | Array<Record<string, unknown>> | null; accounts?: SalesforceAccountOptions | null }): Import
   /**
+   * The ruleset as a Salesforce source-format project for `sf project deploy start`: an object of
+   * relative path to text (`EntitlementProcess` and `MilestoneType` metadata under
+   * `force-app/main/default/`, business hours and holidays as `BusinessHoursSettings` and as
+   * records under `data/`, `manifest/package.xml`, `sfdx-project.json`, `README.md`). What
+   * Salesforce cannot express throws an `Error` with `code` `"unsupported"` naming every path
+   * (docs/export.md).
+   *
+   * ```js
+   * const { Ruleset, salesforce } = require('entitlement')
+   * const rules = Ruleset.fromObject({ calendars: { Support: { time_zone: 'America/New_York',
+   *   hours: { mon: ['09:00-17:00'] } } } })
+   * Object.keys(salesforce.exportRules(rules)).includes('manifest/package.xml') // true
+   * ```
+   */
+  export function exportRules(rules: Ruleset): Record<string, string>
+  /**
    * The event type that starts an occurrence of the imported milestone `milestone`
    * (`"First Response"` → `"started.First_Response"`).
    */
@@ -2398,6 +2428,21 @@ export declare namespace salesforce {
 }
 
 export declare namespace zendesk {
+  /**
+   * The ruleset as Zendesk REST API bodies: an object of relative path to text (per schedule
+   * `schedules/<name>/schedule.json`, `workweek.json` and `holidays/NNN.json`;
+   * `sla_policies/NNN <title>.json` in the order to create them; `README.md`). What Zendesk
+   * cannot express throws an `Error` with `code` `"unsupported"` naming every path
+   * (docs/export.md).
+   *
+   * ```js
+   * const { Ruleset, zendesk } = require('entitlement')
+   * const rules = Ruleset.fromObject({ calendars: { Desk: { time_zone: 'UTC', hours: { mon: ['09:00-17:00'] } } } })
+   * JSON.parse(zendesk.exportRules(rules)['schedules/Desk/workweek.json']).workweek.intervals
+   * // [{ start_time: 1980, end_time: 2460 }]
+   * ```
+   */
+  export function exportRules(rules: Ruleset, options?: zendesk.ZendeskExportOptions | undefined | null): Record<string, string>
   /**
    * The IANA zone of a Rails (`ActiveSupport::TimeZone`) name, as Zendesk writes a schedule's
    * `time_zone` ("Eastern Time (US & Canada)" → "America/New_York"); an IANA name is returned
@@ -2443,5 +2488,13 @@ export declare namespace zendesk {
   export interface SlaPolicyOptions {
     /** The calendar name of targets in business hours. */
     schedule?: string
+  }
+  /** Options of `zendesk.exportRules`. */
+  export interface ZendeskExportOptions {
+    /**
+     * `[first, last]`: write recurring holidays as their dates in those years (inclusive); the
+     * result does not import back to the rules. Without it recurring holidays are refused.
+     */
+    expandHolidays?: Array<number>
   }
 }

@@ -847,5 +847,6 @@ module.exports.Ruleset = nativeBinding.Ruleset
 module.exports.ledgerMigrations = nativeBinding.ledgerMigrations
 module.exports.resultSchema = nativeBinding.resultSchema
 module.exports.ics = nativeBinding.ics
+module.exports.review = nativeBinding.review
 module.exports.salesforce = nativeBinding.salesforce
 module.exports.zendesk = nativeBinding.zendesk

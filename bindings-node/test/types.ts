@@ -1,7 +1,7 @@
 // A usage file for the generated declarations (index.d.ts): `npm run typecheck` compiles it with
 // `tsc --noEmit`. Lines marked @ts-expect-error must stay type errors.
 
-import { Alert, BreachRisk, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, ledgerMigrations, salesforce, zendesk } from '..'
+import { Alert, BreachRisk, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, ledgerMigrations, review, salesforce, zendesk } from '..'
 import type {
   Channel,
   Delivery,
@@ -509,3 +509,12 @@ void [dueMs, dueUs, dueDates, spentMs, spent, perCase]
 // @ts-expect-error: a Float64Array in gives a Float64Array out, not Dates
 const wrongBatch: Date[] = batchCal.addMany(new Float64Array([0]), 0)
 void wrongBatch
+
+// The exports (docs/export.md): each returns its files as path to text.
+const exportRules = Ruleset.fromObject({ calendars: { '24x7': { always_open: true } } })
+const sfFiles: Record<string, string> = salesforce.exportRules(exportRules)
+const zdFiles: Record<string, string> = zendesk.exportRules(exportRules, { expandHolidays: [2027, 2028] })
+const reviewPage: string | undefined = review.exportRules(exportRules)['review.md']
+void [sfFiles, zdFiles, reviewPage]
+// @ts-expect-error: the years are numbers
+zendesk.exportRules(exportRules, { expandHolidays: ['2027'] })

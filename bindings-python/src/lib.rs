@@ -25,6 +25,7 @@ mod check;
 mod convert;
 mod diff;
 mod error;
+mod export;
 mod import;
 mod import_ics;
 mod import_salesforce;
@@ -46,6 +47,9 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rules::Ruleset>()?;
     results::register(m)?;
     m.add_class::<import::Import>()?;
+    m.add_function(wrap_pyfunction!(export::_export_salesforce, m)?)?;
+    m.add_function(wrap_pyfunction!(export::_export_zendesk, m)?)?;
+    m.add_function(wrap_pyfunction!(export::_export_review, m)?)?;
     m.add_function(wrap_pyfunction!(import_zendesk::_zendesk_schedules, m)?)?;
     m.add_function(wrap_pyfunction!(import_zendesk::_zendesk_sla_policies, m)?)?;
     m.add_function(wrap_pyfunction!(

@@ -82,19 +82,9 @@ pub enum Command {
         after_help = EXIT_CODES
     )]
     Report(ReportArgs),
-    /// Writes the outcome or account tables as Parquet, CSV or NDJSON files for a warehouse
-    #[command(
-        long_about = "Writes one table of a monitor run at --now over a rules document and a cases \
-                      file, for a warehouse or a BI tool: `outcomes` (one row per started \
-                      milestone occurrence: outcome, near miss, margins, month and quarter) or \
-                      `accounts` (one row per account over the period: attainment, breaches, \
-                      near misses, percentiles, usage, ARR, renewal). --from and --to keep the \
-                      occurrences started on those days (inclusive) in each case's reporting \
-                      zone. Durations are `X_seconds` (float64), lists and JSON are JSON text; \
-                      docs/cli.md, `export`.",
-        after_help = export_help()
-    )]
-    Export(ExportArgs),
+    /// Exports tables of a monitor run for a warehouse, or the rules for Salesforce, Zendesk and review
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Lists what changed between two rules documents, and which open deadlines move
     #[command(
         long_about = "Lists what changed from the rules document OLD to NEW: calendars (zone, \
@@ -115,12 +105,97 @@ Exit codes:
   2  error: a file that cannot be read or is invalid (the message names the file and the place
      inside it)";
 
+/// What `export` writes.
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// One row per started milestone occurrence (the `outcomes` table), as Parquet, CSV or NDJSON
+    #[command(long_about = TABLES_ABOUT, after_help = export_help())]
+    Outcomes(ExportArgs),
+    /// One row per account over the period (the `account_periods` table), as Parquet, CSV or NDJSON
+    #[command(long_about = TABLES_ABOUT, after_help = export_help())]
+    Accounts(ExportArgs),
+    /// The rules as a Salesforce project: entitlement processes, milestone types, business hours
+    #[command(
+        long_about = "Writes the rules document as a Salesforce source-format project under --out: \
+                      EntitlementProcess and MilestoneType metadata, business hours and holidays \
+                      (BusinessHoursSettings, and the same as records under data/), \
+                      manifest/package.xml and sfdx-project.json, for `sf project deploy start \
+                      --manifest manifest/package.xml`. What Salesforce cannot express is refused \
+                      (an `unsupported` error naming every path) and nothing is written. \
+                      docs/export.md.",
+        after_help = EXIT_CODES
+    )]
+    Salesforce(RulesExportArgs),
+    /// The rules as Zendesk API bodies: schedules, workweeks, holidays, SLA policies
+    #[command(
+        long_about = "Writes the rules document as Zendesk REST API bodies under --out: per \
+                      schedule `schedule.json`, `workweek.json` and `holidays/*.json`, and \
+                      `sla_policies/*.json` in the order to create them, with a README of the \
+                      requests. What Zendesk cannot express is refused (an `unsupported` error \
+                      naming every path) and nothing is written. docs/export.md.",
+        after_help = EXIT_CODES
+    )]
+    Zendesk(ZendeskExportArgs),
+    /// A Markdown review of every process, calendar and entitlement, for approving a change
+    #[command(
+        long_about = "Writes review.md under --out: every process (milestones, what starts and \
+                      completes them, criteria, targets per tier, calendars, recurrence, triggers \
+                      and actions), every calendar (hours, holidays, overrides, unions) and every \
+                      entitlement, for the person who approves a change. docs/export.md.",
+        after_help = EXIT_CODES
+    )]
+    Review(RulesExportArgs),
+}
+
+const TABLES_ABOUT: &str = "Writes one table of a monitor run at --now over a rules document and a \
+                            cases file, for a warehouse or a BI tool: `outcomes` (one row per \
+                            started milestone occurrence: outcome, near miss, margins, month and \
+                            quarter) or `accounts` (one row per account over the period: \
+                            attainment, breaches, near misses, percentiles, usage, ARR, renewal). \
+                            --from and --to keep the occurrences started on those days \
+                            (inclusive) in each case's reporting zone. Durations are `X_seconds` \
+                            (float64), lists and JSON are JSON text; docs/cli.md, `export`.";
+
+/// `export salesforce|review RULES --out DIR`.
+#[derive(Args, Debug)]
+pub struct RulesExportArgs {
+    /// The rules document (.yaml, .yml, .json or .toml)
+    #[arg(value_name = "RULES")]
+    pub rules: PathBuf,
+    /// The folder to write into (created if missing; files of the export are replaced)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// `export zendesk RULES --out DIR [--expand-holidays FIRST..LAST]`.
+#[derive(Args, Debug)]
+pub struct ZendeskExportArgs {
+    #[command(flatten)]
+    pub export: RulesExportArgs,
+    /// Write recurring holidays as their dates in these years (`2027..2028`, inclusive); the
+    /// result does not import back to the rules [default: recurring holidays are refused]
+    #[arg(long, value_parser = year_range, value_name = "FIRST..LAST")]
+    pub expand_holidays: Option<(i32, i32)>,
+}
+
+fn year_range(text: &str) -> Result<(i32, i32), String> {
+    let (a, b) = text
+        .split_once("..")
+        .ok_or_else(|| format!("{text:?}: expected FIRST..LAST, such as 2027..2028"))?;
+    let year = |s: &str| {
+        s.trim()
+            .parse::<i32>()
+            .map_err(|_| format!("{s:?} is not a year"))
+    };
+    Ok((year(a)?, year(b)?))
+}
+
 fn export_help() -> String {
     format!("{CASES_SHAPE}\n\n{EXIT_CODES}")
 }
 
 /// The tables `export` writes.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportTable {
     /// One row per started milestone occurrence (the `outcomes` table)
     Outcomes,
@@ -141,9 +216,6 @@ pub enum FileFormatArg {
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// The table: outcomes or accounts
-    #[arg(value_enum, value_name = "TABLE")]
-    pub table: ExportTable,
     /// The rules document (.yaml, .yml, .json or .toml)
     #[arg(long, value_name = "FILE")]
     pub rules: PathBuf,
@@ -367,29 +439,6 @@ pub struct CheckArgs {
     pub format: TextOrJson,
 }
 
-#[derive(Args, Debug)]
-pub struct DiffArgs {
-    /// The old rules document (.yaml, .yml, .json or .toml)
-    #[arg(value_name = "OLD")]
-    pub old: PathBuf,
-    /// The new rules document
-    #[arg(value_name = "NEW")]
-    pub new: PathBuf,
-    /// Cases (JSON, as `evaluate` reads them) whose open deadlines to compare
-    #[arg(long, value_name = "FILE")]
-    pub cases: Option<PathBuf>,
-    /// The instant to evaluate the cases at, RFC 3339 with an offset [default: the `now` of
-    /// the cases file, else the current time]
-    #[arg(long, value_parser = instant, value_name = "INSTANT", requires = "cases")]
-    pub now: Option<DateTime<Utc>>,
-    /// What to print: one change per line (`+` added, `-` removed, `~` changed), or JSON
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
-    /// The same as --format json
-    #[arg(long, conflicts_with = "format")]
-    pub json: bool,
-}
-
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TableOrJson {
     /// One line per milestone instance
@@ -539,4 +588,27 @@ mod tests {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
     }
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The old rules document (.yaml, .yml, .json or .toml)
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The new rules document
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Cases (JSON, as `evaluate` reads them) whose open deadlines to compare
+    #[arg(long, value_name = "FILE")]
+    pub cases: Option<PathBuf>,
+    /// The instant to evaluate the cases at, RFC 3339 with an offset [default: the `now` of
+    /// the cases file, else the current time]
+    #[arg(long, value_parser = instant, value_name = "INSTANT", requires = "cases")]
+    pub now: Option<DateTime<Utc>>,
+    /// What to print: one change per line (`+` added, `-` removed, `~` changed), or JSON
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+    /// The same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
 }

@@ -11,7 +11,7 @@ use entitlement_core::rules::{MilestoneOutcome, OnError};
 use entitlement_tables::Table;
 use entitlement_tables::files::{FileError, FileFormat, FileWriter};
 
-use crate::args::{ExportArgs, ExportTable, FileFormatArg};
+use crate::args::{ExportArgs, ExportCommand, ExportTable, FileFormatArg, RulesExportArgs};
 use crate::input;
 use crate::monitor::{report_errors, report_rejected};
 use crate::output::{Failure, Out, Status};
@@ -19,7 +19,46 @@ use crate::output::{Failure, Out, Status};
 /// Outcome rows per Arrow batch: a large export holds one chunk of rows at a time.
 const CHUNK: usize = 64 * 1024;
 
-pub fn run(args: ExportArgs, out: &mut Out) -> Result<Status, Failure> {
+pub fn run(cmd: ExportCommand, out: &mut Out) -> Result<Status, Failure> {
+    match cmd {
+        ExportCommand::Outcomes(a) => table(ExportTable::Outcomes, a, out),
+        ExportCommand::Accounts(a) => table(ExportTable::Accounts, a, out),
+        ExportCommand::Salesforce(a) => {
+            rules_export(&a, out, entitlement_core::export::salesforce::export)
+        }
+        ExportCommand::Zendesk(a) => {
+            let options = entitlement_core::export::zendesk::Options {
+                expand_holidays: a.expand_holidays,
+            };
+            rules_export(&a.export, out, |rules| {
+                entitlement_core::export::zendesk::export(rules, &options)
+            })
+        }
+        ExportCommand::Review(a) => rules_export(&a, out, entitlement_core::export::review::export),
+    }
+}
+
+/// `export salesforce|zendesk|review RULES --out DIR`: the files of the core's exporter,
+/// written under DIR (nothing is written when the export is refused); their paths on the
+/// standard output, one a line.
+fn rules_export(
+    args: &RulesExportArgs,
+    out: &mut Out,
+    export: impl Fn(
+        &entitlement_core::Ruleset,
+    ) -> entitlement_core::Result<Vec<entitlement_core::export::ExportFile>>,
+) -> Result<Status, Failure> {
+    let rules = input::rules(&args.rules)?;
+    let files = export(&rules).map_err(|e| Failure::in_file(&args.rules, &e))?;
+    entitlement_core::export::write_files(&args.out, &files)
+        .map_err(|e| Failure::in_file(&args.out, &e))?;
+    for f in &files {
+        writeln!(out, "{}", args.out.join(&f.path).display())?;
+    }
+    Ok(Status::Clean)
+}
+
+fn table(which: ExportTable, args: ExportArgs, out: &mut Out) -> Result<Status, Failure> {
     let format = match args.format {
         FileFormatArg::Parquet => FileFormat::Parquet,
         FileFormatArg::Csv => FileFormat::Csv,
@@ -51,7 +90,7 @@ pub fn run(args: ExportArgs, out: &mut Out) -> Result<Status, Failure> {
         .map_err(|e| Failure::in_file(&args.cases, &e))?;
     report_errors(&args.cases, &report, &file.rejected);
 
-    let table = match args.table {
+    let table = match which {
         ExportTable::Outcomes => Table::Outcomes,
         ExportTable::Accounts => Table::AccountPeriods,
     };

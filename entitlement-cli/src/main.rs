@@ -67,7 +67,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<Status, Failure> {
         Some(Command::Import(c)) => import::run(c, out),
         Some(Command::Schema(a)) => schema::run(a, out),
         Some(Command::Report(a)) => report::run(a, out),
-        Some(Command::Export(a)) => export::run(a, out),
+        Some(Command::Export(c)) => export::run(c, out),
         Some(Command::Diff(a)) => diff::run(a, out),
     }?;
     out.finish()?;

@@ -1236,3 +1236,153 @@ fn diff_of_the_shared_pair_is_the_checked_in_answer() {
         serde_json::from_str(&std::fs::read_to_string(pair("expected.json")).unwrap()).unwrap();
     assert_eq!(got, expected);
 }
+
+/// A rules document in the shape the Salesforce importer gives: what `export salesforce`
+/// writes, `import salesforce` reads back to the same processes and calendars.
+const SALESFORCE_RULES: &str = r#"
+calendars:
+  Support NY:
+    time_zone: America/New_York
+    hours: { mon: ["09:00-17:00"], tue: ["09:00-17:00"], wed: ["09:00-17:00"] }
+    holidays:
+      - { name: Thanksgiving, yearly: { month: 11, weekday: thu, nth: 4 }, starts: "2026-01-01" }
+      - { name: Closure, date: "2026-12-24", hours: "12:00-24:00" }
+processes:
+  - id: Gold Support
+    name: Gold Support
+    version: 1
+    calendar: Support NY
+    exit_statuses: [Closed]
+    milestones:
+      - name: First Response
+        kind: custom
+        starts_on: [created, started.First_Response]
+        completes_on: [completed.First_Response]
+        when: { field: priority, op: in, value: [High, Urgent] }
+        target: 60m
+        triggers: [ { at: "-15m", level: warning, actions: [Notify_Owner] } ]
+monitor:
+  actions:
+    Notify_Owner: { label: Notify Owner, details: Salesforce workflow action (imported) }
+"#;
+
+#[test]
+fn export_salesforce_writes_a_project_that_imports_back() {
+    let dir = scratch("export-salesforce");
+    let rules = dir.join("rules.yaml");
+    std::fs::write(&rules, SALESFORCE_RULES).unwrap();
+    let out = dir.join("project");
+    let o = run(&[
+        "export",
+        "salesforce",
+        &rules.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let listed = text(&o.stdout);
+    for file in [
+        "manifest/package.xml",
+        "sfdx-project.json",
+        "force-app/main/default/entitlementProcesses/gold support.entitlementProcess-meta.xml",
+        "force-app/main/default/milestoneTypes/First Response.milestoneType-meta.xml",
+        "force-app/main/default/settings/BusinessHours.settings-meta.xml",
+        "data/business_hours.json",
+        "data/holidays.json",
+        "README.md",
+    ] {
+        assert!(out.join(file).is_file(), "{file} not written");
+        assert!(listed.contains(file), "{file} not listed in {listed}");
+    }
+    let o = run(&[
+        "import",
+        "salesforce",
+        "--metadata",
+        &out.join("force-app/main/default").display().to_string(),
+        "--business-hours",
+        &out.join("data/business_hours.json").display().to_string(),
+        "--holidays",
+        &out.join("data/holidays.json").display().to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let back: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let original: Value = {
+        let yaml = entitlement_core::Ruleset::from_yaml(SALESFORCE_RULES).unwrap();
+        yaml.to_value()
+    };
+    let reloaded = entitlement_core::Ruleset::from_value(&back)
+        .unwrap()
+        .to_value();
+    assert_eq!(reloaded["processes"], original["processes"]);
+    assert_eq!(reloaded["calendars"], original["calendars"]);
+}
+
+#[test]
+fn export_refuses_what_the_vendor_cannot_hold_and_writes_nothing() {
+    let dir = scratch("export-refused");
+    let out = dir.join("out");
+    // The sample rules use unions, overrides, built-in milestone kinds and tiers.
+    let o = run(&[
+        "export",
+        "salesforce",
+        &sample_rules(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code(&o), 2);
+    let err = text(&o.stderr);
+    assert!(err.contains("[unsupported]"), "{err}");
+    assert!(err.contains("more refusal"), "{err}");
+    assert!(
+        !out.exists(),
+        "nothing is written when the export is refused"
+    );
+    let o = run(&[
+        "export",
+        "zendesk",
+        &sample_rules(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("[unsupported]"));
+    assert!(!out.exists());
+    let o = run(&[
+        "export",
+        "zendesk",
+        &sample_rules(),
+        "--out",
+        &out.display().to_string(),
+        "--expand-holidays",
+        "2027",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("FIRST..LAST"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn export_review_writes_a_page_of_the_sample_rules() {
+    let dir = scratch("export-review");
+    let out = dir.join("review");
+    let o = run(&[
+        "export",
+        "review",
+        &sample_rules(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let page = std::fs::read_to_string(out.join("review.md")).unwrap();
+    assert!(page.starts_with("# Review of the SLA rules"));
+    assert!(page.contains("## Entitlements"));
+    assert_eq!(
+        text(&o.stdout).trim(),
+        out.join("review.md").display().to_string()
+    );
+}

@@ -19,6 +19,7 @@
 //! | [`duration`] | document durations (`90s`, `15m`, `4h`, `2d`, `PT4H`) |
 //! | [`rules`] | [`Ruleset`] (calendars, processes, entitlements), [`Case`], [`MilestoneStatus`], the monitor and its alerts |
 //! | [`import`] | Salesforce, Zendesk and iCalendar records turned into the document |
+//! | [`export`] | the document turned into what Salesforce and Zendesk deploy, and a review page |
 //! | [`ledger`] | the SQL schema of a monitoring job's ledger (runs, events, deliveries, outcomes) |
 //! | [`document`], [`schema`] | reading JSON / YAML / TOML text; the document's JSON Schema |
 //! | [`error`] | the one [`Error`] type, with a stable [`Error::code`] |
@@ -101,6 +102,7 @@ pub mod doc_fixture;
 pub mod document;
 pub mod duration;
 pub mod error;
+pub mod export;
 pub mod host;
 pub mod import;
 pub mod ledger;

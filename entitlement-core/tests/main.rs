@@ -10,6 +10,7 @@ mod completed;
 mod diff;
 mod dst;
 mod errors;
+mod export;
 mod fuzz_corpus;
 mod host;
 mod host_write;

@@ -29,6 +29,9 @@ __all__ = [
     "RulesDiff",
     "Ruleset",
     "__version__",
+    "_export_review",
+    "_export_salesforce",
+    "_export_zendesk",
     "_ics_calendar",
     "_ics_holidays",
     "_ics_read",
@@ -952,6 +955,11 @@ def _result_schema() -> dict[str, Any]:
     """The core's description of every result (``host::result_schema``), for the contract
     tests."""
 
+def _export_salesforce(ruleset: Ruleset) -> dict[str, str]: ...
+def _export_zendesk(
+    ruleset: Ruleset, expand_holidays: tuple[int, int] | None = None
+) -> dict[str, str]: ...
+def _export_review(ruleset: Ruleset) -> dict[str, str]: ...
 def _zendesk_schedules(schedules: Any, holidays: Any = None) -> Import: ...
 def _zendesk_sla_policies(policies: Any, schedule: str | None = None) -> Import: ...
 def _zendesk_rails_time_zone(name: str) -> str: ...

@@ -34,6 +34,8 @@ from typing import Any
 
 from entitlement._entitlement import (
     Import,
+    Ruleset,
+    _export_salesforce,
     _salesforce_business_hours,
     _salesforce_cases,
     _salesforce_completed_event,
@@ -52,6 +54,7 @@ __all__ = [
     "completed_event",
     "entitlement_processes",
     "entitlements",
+    "export",
     "started_event",
 ]
 
@@ -227,3 +230,23 @@ def started_event(milestone: str) -> str:
     'started.Next_Response'
     """
     return _salesforce_started_event(milestone)
+
+
+def export(ruleset: Ruleset) -> dict[str, str]:
+    """The ruleset as a Salesforce source-format project, for ``sf project deploy start``: a dict
+    of relative path to text (``EntitlementProcess`` and ``MilestoneType`` metadata under
+    ``force-app/main/default/``, business hours and holidays as ``BusinessHoursSettings`` and as
+    records under ``data/``, ``manifest/package.xml``, ``sfdx-project.json``, ``README.md``).
+
+    What Salesforce cannot express raises ``ConfigError`` with code ``"unsupported"`` naming every
+    path; what is written imports back (``business_hours``, ``entitlement_processes``) to the same
+    rules. The mapping: ``docs/export.md``.
+
+    >>> from entitlement import Ruleset
+    >>> rules = Ruleset.from_dict({"calendars": {"Support": {"time_zone": "America/New_York",
+    ...     "hours": {"mon": ["09:00-17:00"]}}}})
+    >>> files = export(rules)
+    >>> "force-app/main/default/settings/BusinessHours.settings-meta.xml" in files
+    True
+    """
+    return _export_salesforce(ruleset)

@@ -26,12 +26,14 @@ from typing import Any
 
 from entitlement._entitlement import (
     Import,
+    Ruleset,
+    _export_zendesk,
     _zendesk_rails_time_zone,
     _zendesk_schedules,
     _zendesk_sla_policies,
 )
 
-__all__ = ["rails_time_zone", "schedules", "sla_policies"]
+__all__ = ["export", "rails_time_zone", "schedules", "sla_policies"]
 
 
 def schedules(
@@ -92,3 +94,24 @@ def rails_time_zone(name: str) -> str:
     'America/New_York'
     """
     return _zendesk_rails_time_zone(name)
+
+
+def export(ruleset: Ruleset, expand_holidays: tuple[int, int] | None = None) -> dict[str, str]:
+    """The ruleset as Zendesk REST API bodies: a dict of relative path to text (per schedule
+    ``schedules/<name>/schedule.json``, ``workweek.json`` and ``holidays/NNN.json``;
+    ``sla_policies/NNN <title>.json`` in the order to create them; ``README.md``).
+
+    Zendesk holidays are dated: recurring holidays are refused unless ``expand_holidays=(first,
+    last)`` writes their dates in those years (which does not import back to the rule). What
+    Zendesk cannot express raises ``ConfigError`` with code ``"unsupported"`` naming every path;
+    what is written imports back (``schedules``, ``sla_policies``) to the same rules. The
+    mapping: ``docs/export.md``.
+
+    >>> from entitlement import Ruleset
+    >>> rules = Ruleset.from_dict({"calendars": {"Desk": {"time_zone": "UTC",
+    ...     "hours": {"mon": ["09:00-17:00"]}}}})
+    >>> import json
+    >>> json.loads(export(rules)["schedules/Desk/workweek.json"])
+    {'workweek': {'intervals': [{'start_time': 1980, 'end_time': 2460}]}}
+    """
+    return _export_zendesk(ruleset, expand_holidays)

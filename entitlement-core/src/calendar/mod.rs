@@ -8,7 +8,7 @@ mod batch;
 mod business_days;
 pub(crate) mod definition;
 pub(crate) mod holiday;
-mod hours;
+pub(crate) mod hours;
 mod index;
 pub(crate) mod profile;
 pub(crate) mod zone;
@@ -46,6 +46,13 @@ pub(crate) struct Zoned {
     pub weekly: [Vec<LocalSpan>; 7],
     pub holidays: Vec<Holiday>,
     pub overrides: BTreeMap<NaiveDate, Vec<LocalSpan>>,
+}
+
+/// A calendar's parts, as the exporters see them.
+pub(crate) enum Shape<'a> {
+    AlwaysOpen,
+    Zoned(&'a Zoned),
+    Union,
 }
 
 enum Kind {
@@ -368,6 +375,16 @@ impl Calendar {
     /// ```
     pub fn to_value(&self) -> Value {
         self.inner.definition.clone()
+    }
+
+    /// The calendar's parts, for the exporters (`crate::export`), which match on them
+    /// exhaustively so that a new kind of calendar cannot be skipped silently.
+    pub(crate) fn shape(&self) -> Shape<'_> {
+        match &self.inner.kind {
+            Kind::AlwaysOpen => Shape::AlwaysOpen,
+            Kind::Zoned(z) => Shape::Zoned(z),
+            Kind::Union(_) => Shape::Union,
+        }
     }
 
     /// The compiled block of a UTC year, compiling it (counted against `work`) if needed.

@@ -47,7 +47,7 @@ const WEEK: i64 = 7 * 1440;
 const DAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 /// Zendesk's ticket priorities, lowest first (the order its `less_than` and `greater_than`
 /// conditions compare by).
-const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+pub(crate) const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
 /// The calendar that `business_hours: false` targets run on.
 pub const ROUND_THE_CLOCK: &str = "24x7";
 
@@ -502,14 +502,14 @@ fn clock(minutes: i64) -> String {
 // SLA policies
 
 /// A Zendesk metric and how the engine measures it (see `docs/import-zendesk.md`, "Metrics").
-struct Metric {
-    api: &'static str,
-    title: &'static str,
+pub(crate) struct Metric {
+    pub(crate) api: &'static str,
+    pub(crate) title: &'static str,
     /// The milestone without `name`, `when`, `target` and `calendar`.
-    shape: fn() -> Value,
+    pub(crate) shape: fn() -> Value,
 }
 
-const METRICS: [Metric; 7] = [
+pub(crate) const METRICS: [Metric; 7] = [
     Metric {
         api: "first_reply_time",
         title: "First reply time",
