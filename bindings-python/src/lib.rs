@@ -24,6 +24,7 @@ mod case_error;
 mod check;
 mod convert;
 mod error;
+mod holidays;
 mod import;
 mod import_ics;
 mod import_salesforce;
@@ -52,6 +53,11 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m
     )?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_holidays, m)?)?;
+    m.add_function(wrap_pyfunction!(holidays::available, m)?)?;
+    m.add_function(wrap_pyfunction!(holidays::info, m)?)?;
+    m.add_function(wrap_pyfunction!(holidays::names, m)?)?;
+    m.add_function(wrap_pyfunction!(holidays::between, m)?)?;
+    m.add_function(wrap_pyfunction!(holidays::year, m)?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_read, m)?)?;
     m.add_function(wrap_pyfunction!(
         import_salesforce::_salesforce_business_hours,
