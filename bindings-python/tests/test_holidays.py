@@ -11,7 +11,7 @@ from importlib import metadata
 import holidays as source
 import pytest
 
-from entitlement import Calendar, ConfigError, holidays
+from entitlement import Calendar, ConfigError, Ruleset, holidays
 
 FIRST, LAST = 2000, 2050
 
@@ -130,3 +130,32 @@ def test_a_calendar_closes_its_countrys_holidays_and_keeps_the_entry_as_written(
     with pytest.raises(ConfigError) as info:
         Calendar(time_zone="UTC", hours=weekdays, holidays=[{"country": "US", "subdivision": "Q"}])
     assert list(info.value.path) == ["holidays", 0, "subdivision"]
+
+
+def test_a_check_warning_names_the_documents_own_holiday_after_a_country_entry() -> None:
+    hours = {d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
+    rules = Ruleset.from_dict(
+        {
+            "calendars": {
+                "desk": {
+                    "time_zone": "America/New_York",
+                    "hours": hours,
+                    # A Sunday: it closes nothing, and the warning must point at entry 1.
+                    "holidays": [{"country": "US"}, {"name": "Sunday", "date": "2027-03-07"}],
+                }
+            },
+            "processes": [
+                {
+                    "id": "p",
+                    "calendar": "desk",
+                    "milestones": [
+                        {"name": "First Response", "kind": "first_response", "target": "1h"}
+                    ],
+                }
+            ],
+            "entitlements": [{"id": "e", "process": "p"}],
+        }
+    )
+    warnings = rules.check(datetime(2026, 12, 1, tzinfo=timezone.utc))
+    paths = [w.path for w in warnings if w.code == "holiday_on_closed_day"]
+    assert paths == ["calendars.desk.holidays[1]"]
