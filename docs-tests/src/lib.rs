@@ -24,4 +24,5 @@ pages! {
     ImportZendesk = "../../docs/import-zendesk.md",
     ImportIcs = "../../docs/import-ics.md",
     ImportSalesforce = "../../docs/import-salesforce.md",
+    Holidays = "../../docs/holidays.md",
 }
