@@ -25,6 +25,7 @@ mod case;
 mod case_tape;
 mod convert;
 mod error;
+pub mod holidays;
 mod import;
 pub mod import_ics;
 pub mod import_salesforce;
