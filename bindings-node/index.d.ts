@@ -78,10 +78,28 @@ export interface HolidayDefinition {
   from?: string
   to?: string
   yearly?: YearlyRule
-  /** Moves a yearly holiday that falls on a weekend (US federal or UK substitute-day style). */
-  observed?: 'nearest_weekday' | 'next_weekday' | 'none'
+  /** Moves a yearly holiday that falls on a weekend (docs/calendars.md, "Observed days"). */
+  observed?:
+    | 'nearest_weekday'
+    | 'next_weekday'
+    | 'previous_friday'
+    | 'next_monday'
+    | 'next_monday_or_tuesday'
+    | 'nearest_workday'
+    | 'previous_workday'
+    | 'none'
   /** The closed part of the day, `"HH:MM-HH:MM"`; the whole day when omitted. */
   hours?: string
+}
+
+/**
+ * The built-in public holidays of a country (ISO 3166-1 alpha-2 code) or one of its
+ * subdivisions, as `holidays.country(code, subdivision).toJSON()` gives it (docs/holidays.md).
+ */
+export interface CountryHolidaysDefinition {
+  country: string
+  subdivision?: string
+  name?: string
 }
 
 /** A date with its own opening hours (a half day, a Saturday opening, or `[]` for a closure). */
@@ -97,7 +115,7 @@ export interface HoursCalendarDefinition {
   timeZone?: string
   /** Omitted days are closed. */
   hours?: Partial<Record<Weekday, Intervals>>
-  holidays?: HolidayDefinition[]
+  holidays?: (HolidayDefinition | CountryHolidaysDefinition)[]
   overrides?: OverrideDefinition[]
   description?: string
 }
@@ -2315,6 +2333,76 @@ export declare function ledgerMigrations(): Array<LedgerMigration>
  * top-level result types.
  */
 export declare function resultSchema(): JsonSchema
+
+export declare namespace holidays {
+  /**
+   * The built-in holidays of a country or one of its subdivisions (which has the country's
+   * holidays and its own). A date outside the covered years throws `invalid_value`.
+   */
+  export class CountryHolidays {
+    /** The country's code. */
+    get country(): string
+    /** The subdivision's code, or `null`. */
+    get subdivision(): string | null
+    /** The country's name, and the subdivision's after a comma. */
+    get name(): string
+    /** The first year covered. */
+    get firstYear(): number
+    /** The last year covered. */
+    get lastYear(): number
+    /** Whether `date` (`'YYYY-MM-DD'`) is a holiday. */
+    has(date: string): boolean
+    /** The holiday's name on `date` (several joined with `'; '`), or `null`. */
+    get(date: string): string | null
+    /** The sorted names of the holidays on `date` (empty when it is no holiday). */
+    names(date: string): Array<string>
+    /**
+     * The holidays from `start` to `end` (both included), by date then name; a date with two
+     * holidays appears twice.
+     */
+    between(start: string, end: string): Array<holidays.HolidayDay>
+    /** The holidays of one year, as `between` lists them. */
+    year(year: number): Array<holidays.HolidayDay>
+    /** The entry for a calendar's `holidays` list: `{country, subdivision}`. */
+    toJSON(): { country: string; subdivision?: string }
+  }
+  /** The countries with built-in holidays, by code, with their subdivisions. */
+  export function available(): Array<holidays.CountryInfo>
+  /**
+   * The built-in holidays of a country (ISO 3166-1 alpha-2 code), or of one of its
+   * subdivisions. An unknown code throws `invalid_value` listing the known ones.
+   */
+  export function country(code: string, subdivision?: string | undefined | null): holidays.CountryHolidays
+  /** A country with built-in holidays. */
+  export interface CountryInfo {
+    /** The ISO 3166-1 alpha-2 code. */
+    code: string
+    /** The English name. */
+    name: string
+    /** The first year covered. */
+    firstYear: number
+    /** The last year covered. */
+    lastYear: number
+    /** Its subdivisions. */
+    subdivisions: Array<holidays.SubdivisionInfo>
+  }
+  /** One holiday: its date (`'YYYY-MM-DD'`) and name. */
+  export interface HolidayDay {
+    /** `'YYYY-MM-DD'`. */
+    date: string
+    /** The holiday's name. */
+    name: string
+  }
+  /** The version of the `holidays` package the data was generated from. */
+  export function sourceVersion(): string
+  /** A subdivision (state, province, region) with holidays of its own. */
+  export interface SubdivisionInfo {
+    /** Its code, as `country(code, subdivision)` takes it. */
+    code: string
+    /** Its name (the code where the source has none). */
+    name: string
+  }
+}
 
 export declare namespace ics {
   /**

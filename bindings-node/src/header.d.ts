@@ -78,10 +78,28 @@ export interface HolidayDefinition {
   from?: string
   to?: string
   yearly?: YearlyRule
-  /** Moves a yearly holiday that falls on a weekend (US federal or UK substitute-day style). */
-  observed?: 'nearest_weekday' | 'next_weekday' | 'none'
+  /** Moves a yearly holiday that falls on a weekend (docs/calendars.md, "Observed days"). */
+  observed?:
+    | 'nearest_weekday'
+    | 'next_weekday'
+    | 'previous_friday'
+    | 'next_monday'
+    | 'next_monday_or_tuesday'
+    | 'nearest_workday'
+    | 'previous_workday'
+    | 'none'
   /** The closed part of the day, `"HH:MM-HH:MM"`; the whole day when omitted. */
   hours?: string
+}
+
+/**
+ * The built-in public holidays of a country (ISO 3166-1 alpha-2 code) or one of its
+ * subdivisions, as `holidays.country(code, subdivision).toJSON()` gives it (docs/holidays.md).
+ */
+export interface CountryHolidaysDefinition {
+  country: string
+  subdivision?: string
+  name?: string
 }
 
 /** A date with its own opening hours (a half day, a Saturday opening, or `[]` for a closure). */
@@ -97,7 +115,7 @@ export interface HoursCalendarDefinition {
   timeZone?: string
   /** Omitted days are closed. */
   hours?: Partial<Record<Weekday, Intervals>>
-  holidays?: HolidayDefinition[]
+  holidays?: (HolidayDefinition | CountryHolidaysDefinition)[]
   overrides?: OverrideDefinition[]
   description?: string
 }

@@ -26,6 +26,7 @@ mod case_tape;
 mod convert;
 mod error;
 pub mod export;
+pub mod holidays;
 mod import;
 pub mod import_ics;
 pub mod import_salesforce;

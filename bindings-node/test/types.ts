@@ -1,7 +1,7 @@
 // A usage file for the generated declarations (index.d.ts): `npm run typecheck` compiles it with
 // `tsc --noEmit`. Lines marked @ts-expect-error must stay type errors.
 
-import { Alert, BreachRisk, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, ics, ledgerMigrations, review, salesforce, zendesk } from '..'
+import { Alert, BreachRisk, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, holidays, ics, ledgerMigrations, review, salesforce, zendesk } from '..'
 import type {
   Channel,
   Delivery,
@@ -518,3 +518,15 @@ const reviewPage: string | undefined = review.exportRules(exportRules)['review.m
 void [sfFiles, zdFiles, reviewPage]
 // @ts-expect-error: the years are numbers
 zendesk.exportRules(exportRules, { expandHolidays: ['2027'] })
+
+// Built-in public holidays: lookups, the document entry, and the list of countries.
+const bavaria: holidays.CountryHolidays = holidays.country('DE', 'BY')
+const isHoliday: boolean = bavaria.has('2026-01-06')
+const holidayName: string | null = bavaria.get('2026-01-06')
+const december: holidays.HolidayDay[] = bavaria.between('2026-12-01', '2026-12-31')
+const entry: { country: string; subdivision?: string } = bavaria.toJSON()
+const withCountry = Calendar.fromObject({ timeZone: 'Europe/Berlin', hours: { mon: ['09:00-17:00'] }, holidays: [entry] })
+const countryCodes: string[] = holidays.available().map((c: holidays.CountryInfo) => c.code)
+void [isHoliday, holidayName, december, withCountry, countryCodes, bavaria.year(2026), bavaria.names('2026-01-06')]
+// @ts-expect-error: dates are 'YYYY-MM-DD' strings
+bavaria.has(new Date())

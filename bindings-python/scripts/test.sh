@@ -31,7 +31,7 @@ if [ ! -x "$py" ]; then
 fi
 
 # Install only the tools that are missing, so reruns stay fast.
-requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" holidays workclock businesstimedelta "psycopg[binary]" slack_sdk requests sqlglot lkml tableauhyperapi)
+requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" "holidays==0.109" workclock businesstimedelta "psycopg[binary]" slack_sdk requests sqlglot lkml tableauhyperapi)
 missing="$("$py" - "${requirements[@]}" <<'EOF'
 import re
 import sys
@@ -40,8 +40,12 @@ from importlib import metadata
 for requirement in sys.argv[1:]:
     name = re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0]
     try:
-        metadata.version(name)
+        installed = metadata.version(name)
     except metadata.PackageNotFoundError:
+        print(requirement)
+        continue
+    # A pinned requirement (`holidays==0.109`) is reinstalled when another version is there.
+    if "==" in requirement and installed != requirement.split("==", 1)[1]:
         print(requirement)
 EOF
 )"
@@ -63,6 +67,8 @@ host="$(rustc -vV | sed -n 's/^host: //p')"
 
 # The result part of the stub is generated from the core's result schema: fail when stale.
 "$py" "$here/gen_stubs.py" --check
+# The built-in public holidays are generated from the pinned `holidays` package: fail when stale.
+"$py" "$repo/scripts/holidays/generate.py" --check
 # The warehouse DDL, LookML and CRM Analytics metadata are generated: fail when stale.
 "$py" -m entitlement.warehouse --check "$repo/warehouse"
 

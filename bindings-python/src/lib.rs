@@ -26,6 +26,7 @@ mod convert;
 mod diff;
 mod error;
 mod export;
+mod holidays;
 mod import;
 mod import_ics;
 mod import_salesforce;
@@ -57,6 +58,11 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m
     )?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_holidays, m)?)?;
+    m.add_function(wrap_pyfunction!(holidays::available, m)?)?;
+    m.add_function(wrap_pyfunction!(holidays::info, m)?)?;
+    m.add_function(wrap_pyfunction!(holidays::names, m)?)?;
+    m.add_function(wrap_pyfunction!(holidays::between, m)?)?;
+    m.add_function(wrap_pyfunction!(holidays::year, m)?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_read, m)?)?;
     m.add_function(wrap_pyfunction!(
         import_salesforce::_salesforce_business_hours,

@@ -25,4 +25,5 @@ pages! {
     ImportIcs = "../../docs/import-ics.md",
     ImportSalesforce = "../../docs/import-salesforce.md",
     Export = "../../docs/export.md",
+    Holidays = "../../docs/holidays.md",
 }

@@ -16,6 +16,7 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`calendar`] | [`Calendar`]: weekly hours, holidays, overrides, unions, in an IANA zone |
+//! | [`holidays`] | built-in public holidays of 50 countries and their subdivisions, 2000–2100 |
 //! | [`duration`] | document durations (`90s`, `15m`, `4h`, `2d`, `PT4H`) |
 //! | [`rules`] | [`Ruleset`] (calendars, processes, entitlements), [`Case`], [`MilestoneStatus`], the monitor and its alerts |
 //! | [`import`] | Salesforce, Zendesk and iCalendar records turned into the document |
@@ -103,6 +104,7 @@ pub mod document;
 pub mod duration;
 pub mod error;
 pub mod export;
+pub mod holidays;
 pub mod host;
 pub mod import;
 pub mod ledger;

@@ -89,6 +89,16 @@ enum Observed {
     NextWeekday,
     /// On the day itself.
     None,
+    /// Saturday and Sunday → the Friday before.
+    PreviousFriday,
+    /// Saturday and Sunday → the Monday after.
+    NextMonday,
+    /// Saturday → Monday, Sunday → Tuesday (the second of two adjacent holidays).
+    NextMondayOrTuesday,
+    /// Saturday → the workday before, Sunday → the workday after (skipping holidays).
+    NearestWorkday,
+    /// Saturday and Sunday → the workday before (skipping holidays).
+    PreviousWorkday,
 }
 
 /// The unit of a general recurrence.
@@ -145,6 +155,27 @@ struct Holiday {
     observed: Option<Observed>,
 }
 
+/// The built-in public holidays of a country (ISO 3166-1 alpha-2 code), or of one of its
+/// subdivisions, for 2000 to 2100 (docs/holidays.md).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct CountryHolidays {
+    #[schemars(regex(pattern = r"^[A-Z]{2}$"))]
+    country: String,
+    subdivision: Option<String>,
+    name: Option<String>,
+}
+
+/// An entry of a calendar's `holidays`: a holiday rule, or a country's built-in holidays.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum HolidayEntry {
+    Country(CountryHolidays),
+    Rule(Box<Holiday>),
+}
+
 /// Special hours on one date, replacing the weekly hours (`[]` closes the day).
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -176,7 +207,7 @@ enum CalendarDefinition {
         /// Opening intervals per weekday; omitted days are closed (a calendar open only on
         /// dated overrides may omit `hours`).
         hours: Option<BTreeMap<Weekday, Vec<Interval>>>,
-        holidays: Option<Vec<Holiday>>,
+        holidays: Option<Vec<HolidayEntry>>,
         overrides: Option<Vec<Override>>,
         description: Option<String>,
     },

@@ -889,3 +889,60 @@ fn files_are_written_under_the_folder_and_nowhere_else() {
     assert_eq!(export::file_name("a/b"), "a%2Fb");
     assert_eq!(export::file_name(".."), "%2E%2E");
 }
+
+/// A calendar's built-in country holidays: Salesforce refuses the entry (naming it, not the
+/// document's own holiday after it), Zendesk writes their dates only when asked, and the review
+/// lists them.
+#[test]
+fn country_holiday_entries_are_refused_or_expanded_by_their_own_path() {
+    let rules = Ruleset::from_yaml(
+        r#"
+calendars:
+  ny:
+    time_zone: America/New_York
+    hours: { mon: ["09:00-17:00"], thu: ["09:00-17:00"] }
+    holidays:
+      - { country: US, subdivision: NY }
+      - { name: Company Day, date: 2026-08-14 }
+"#,
+    )
+    .unwrap();
+    let sf = salesforce::export(&rules).unwrap_err().to_string();
+    assert!(sf.contains("calendars.ny.holidays[0]"), "{sf}");
+    assert!(!sf.contains("holidays[1]"), "{sf}");
+    let zd = zendesk::export(&rules, &zendesk::Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        zd.contains("calendars.ny.holidays[0]") && zd.contains("expand_holidays"),
+        "{zd}"
+    );
+    let files = zendesk::export(
+        &rules,
+        &zendesk::Options {
+            expand_holidays: Some((2026, 2026)),
+        },
+    )
+    .unwrap();
+    let dates: Vec<String> = files
+        .iter()
+        .filter(|f| f.path.starts_with("schedules/ny/holidays/"))
+        .map(|f| {
+            parse(&f.contents)["holiday"]["start_date"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let ny = entitlement_core::holidays::country("US", Some("NY")).unwrap();
+    let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let built_in = ny.between(d(1, 1), d(12, 31)).unwrap();
+    assert_eq!(dates.len(), built_in.len() + 1);
+    assert!(dates.contains(&"2026-11-26".to_string()), "{dates:?}"); // Thanksgiving
+    assert!(dates.contains(&"2026-08-14".to_string()), "{dates:?}"); // the document's own
+    let page = file(&review::export(&rules).unwrap(), "review.md").to_string();
+    assert!(
+        page.contains("Public holidays of") && page.contains("Company Day"),
+        "{page}"
+    );
+}

@@ -216,6 +216,7 @@ pub(crate) fn build(
     }
 
     let mut holidays = Vec::new();
+    let mut document_index = Vec::new();
     if let Some(list) = map.get("holidays") {
         let hp = key_path(path, "holidays");
         let items = as_array(list, &hp)?;
@@ -228,9 +229,21 @@ pub(crate) fn build(
                 ),
             });
         }
+        let mut built_in = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            holidays.push(parse_holiday(item, &index_path(&hp, i))?);
+            let ip = index_path(&hp, i);
+            match item.as_object() {
+                Some(h) if h.contains_key("country") => {
+                    built_in.extend(country_holidays(h, &ip)?.calendar_holidays());
+                }
+                _ => {
+                    holidays.push(parse_holiday(item, &ip)?);
+                    document_index.push(i);
+                }
+            }
         }
+        // The document's own holidays first, so that `document_index` maps them by position.
+        holidays.extend(built_in);
     }
 
     let mut overrides = BTreeMap::new();
@@ -286,10 +299,31 @@ pub(crate) fn build(
             tz,
             weekly,
             holidays,
+            document_index,
             overrides,
         },
         v.clone(),
     ))
+}
+
+/// A holiday entry `{country, subdivision, name}`: the built-in holidays of a country or one of
+/// its subdivisions (docs/holidays.md).
+fn country_holidays(
+    map: &serde_json::Map<String, Value>,
+    path: &str,
+) -> Result<crate::holidays::CountryHolidays> {
+    check_keys(map, path, &["country", "subdivision", "name"])?;
+    let cp = key_path(path, "country");
+    let country = as_str(&map["country"], &cp, "a country code such as \"US\"")?;
+    let sp = key_path(path, "subdivision");
+    let subdivision = match map.get("subdivision") {
+        None => None,
+        Some(s) => Some(as_str(s, &sp, "a subdivision code such as \"NY\"")?),
+    };
+    if let Some(n) = map.get("name") {
+        as_str(n, &key_path(path, "name"), "a string")?;
+    }
+    crate::holidays::lookup(country, subdivision, &cp, &sp)
 }
 
 /// Resolves the named calendars of a document, each once, detecting cycles of unions.

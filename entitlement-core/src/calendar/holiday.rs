@@ -25,8 +25,36 @@ pub(crate) enum Observed {
     Actual,
     /// Saturday to Friday, Sunday to Monday (US federal holidays).
     NearestWeekday,
-    /// Saturday or Sunday to the next weekday that is not already a holiday (UK substitute days).
+    /// Saturday or Sunday to the next weekday that is not already a holiday (UK substitute days;
+    /// the `holidays` package's `SAT_SUN_TO_NEXT_WORKDAY`).
     NextWeekday,
+    /// Saturday or Sunday to the Friday before (`SAT_SUN_TO_PREV_FRI`).
+    PreviousFriday,
+    /// Saturday or Sunday to the Monday after (`SAT_SUN_TO_NEXT_MON`).
+    NextMonday,
+    /// Saturday to Monday, Sunday to Tuesday: the second of two adjacent holidays, such as
+    /// Boxing Day after a Christmas moved to Monday (`SAT_SUN_TO_NEXT_MON_TUE`).
+    NextMondayOrTuesday,
+    /// Saturday to the workday before, Sunday to the workday after, skipping days that are
+    /// already holidays (`SAT_TO_PREV_WORKDAY + SUN_TO_NEXT_WORKDAY`).
+    NearestWorkday,
+    /// Saturday or Sunday to the workday before, skipping days that are already holidays
+    /// (`SAT_SUN_TO_PREV_WORKDAY`).
+    PreviousWorkday,
+}
+
+impl Observed {
+    /// The document's spelling of each rule, in the order the errors list them.
+    pub(crate) const KEYS: [(&'static str, Observed); 8] = [
+        ("none", Observed::Actual),
+        ("nearest_weekday", Observed::NearestWeekday),
+        ("next_weekday", Observed::NextWeekday),
+        ("previous_friday", Observed::PreviousFriday),
+        ("next_monday", Observed::NextMonday),
+        ("next_monday_or_tuesday", Observed::NextMondayOrTuesday),
+        ("nearest_workday", Observed::NearestWorkday),
+        ("previous_workday", Observed::PreviousWorkday),
+    ];
 }
 
 /// When a holiday happens.
@@ -47,6 +75,8 @@ pub(crate) enum Rule {
         offset: i32,
     },
     Recurs(Recurs),
+    /// A sorted table of dates (the built-in country holidays' lunar and one-off dates).
+    Dates(&'static [NaiveDate]),
 }
 
 /// The unit of a general recurrence.
@@ -414,16 +444,23 @@ pub(crate) fn parse_holiday(v: &Value, path: &str) -> Result<Holiday> {
         None => Observed::Actual,
         Some(v) => {
             let p = key_path(path, "observed");
-            match as_str(v, &p, "nearest_weekday, next_weekday or none")? {
-                "nearest_weekday" => Observed::NearestWeekday,
-                "next_weekday" => Observed::NextWeekday,
-                "none" => Observed::Actual,
-                other => {
+            let keys = || {
+                Observed::KEYS
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let text = as_str(v, &p, &format!("one of {}", keys()))?;
+            match Observed::KEYS.iter().find(|(k, _)| *k == text) {
+                Some((_, o)) => *o,
+                None => {
                     return Err(Error::InvalidValue {
                         path: p,
                         reason: format!(
-                            "unknown observed rule {}; expected nearest_weekday, next_weekday or none",
-                            excerpt(other)
+                            "unknown observed rule {}; expected one of {}",
+                            excerpt(text),
+                            keys()
                         ),
                     });
                 }
@@ -654,7 +691,7 @@ pub(crate) fn easter_sunday(year: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month as u32, day as u32)
 }
 
-fn nth_weekday(year: i32, month: u32, weekday: Weekday, nth: i32) -> Option<NaiveDate> {
+pub(crate) fn nth_weekday(year: i32, month: u32, weekday: Weekday, nth: i32) -> Option<NaiveDate> {
     if nth > 0 {
         let first = NaiveDate::from_ymd_opt(year, month, 1)?;
         let shift =
@@ -770,6 +807,10 @@ fn natural_dates(h: &Holiday, year: i32, out: &mut Vec<NaiveDate>) {
     let at = out.len();
     match &h.rule {
         Rule::Recurs(r) => recurs_dates(r, year, out),
+        Rule::Dates(dates) => {
+            let from = dates.partition_point(|d| d.year() < year);
+            out.extend(dates[from..].iter().take_while(|d| d.year() == year));
+        }
         rule => out.extend(natural_date(rule, year)),
     }
     if h.starts.is_some() || h.until.is_some() || !h.except.is_empty() {
@@ -805,12 +846,54 @@ fn natural_date(rule: &Rule, year: i32) -> Option<NaiveDate> {
             }
         }
         Rule::Date(d) => (d.year() == year).then_some(d),
-        Rule::Range(..) | Rule::Recurs(_) => None,
+        Rule::Range(..) | Rule::Recurs(_) | Rule::Dates(_) => None,
     }
 }
 
 fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// The day a holiday whose natural date is `d` is observed on. `taken` holds the days that are
+/// already holidays; the rules that skip them (`*_workday`, `next_weekday`) add the day they
+/// pick. The weekend is Saturday and Sunday (docs/calendars.md, "Observed days").
+fn observed_date(
+    observed: Observed,
+    d: NaiveDate,
+    taken: &mut BTreeSet<NaiveDate>,
+) -> Option<NaiveDate> {
+    let step = |d: NaiveDate, forward: bool| {
+        if forward { d.succ_opt() } else { d.pred_opt() }
+    };
+    let mut workday = |forward: bool| {
+        let mut c = step(d, forward);
+        while let Some(x) = c {
+            if is_weekend(x) || taken.contains(&x) {
+                c = step(x, forward);
+            } else {
+                break;
+            }
+        }
+        if let Some(x) = c {
+            taken.insert(x);
+        }
+        c
+    };
+    match (observed, d.weekday()) {
+        (Observed::Actual, _)
+        | (_, Weekday::Mon | Weekday::Tue | Weekday::Wed | Weekday::Thu | Weekday::Fri) => Some(d),
+        (Observed::NearestWeekday, Weekday::Sat) => d.pred_opt(),
+        (Observed::NearestWeekday, Weekday::Sun) => d.succ_opt(),
+        (Observed::NextWeekday, _) => workday(true),
+        (Observed::PreviousFriday, Weekday::Sat) => d.pred_opt(),
+        (Observed::PreviousFriday, Weekday::Sun) => d.checked_sub_days(Days::new(2)),
+        (Observed::NextMonday, Weekday::Sat) => d.checked_add_days(Days::new(2)),
+        (Observed::NextMonday, Weekday::Sun) => d.succ_opt(),
+        (Observed::NextMondayOrTuesday, _) => d.checked_add_days(Days::new(2)),
+        (Observed::NearestWorkday, Weekday::Sat) => workday(false),
+        (Observed::NearestWorkday, Weekday::Sun) => workday(true),
+        (Observed::PreviousWorkday, _) => workday(false),
+    }
 }
 
 /// Every holiday occurrence whose (observed) date lies in `[from, to]`, in date order.
@@ -857,25 +940,7 @@ pub(crate) fn occurrences(
         .collect();
     for (d, i) in natural {
         let h = &holidays[i];
-        let date = match (h.observed, d.weekday()) {
-            (Observed::NearestWeekday, Weekday::Sat) => d.pred_opt(),
-            (Observed::NearestWeekday, Weekday::Sun) => d.succ_opt(),
-            (Observed::NextWeekday, Weekday::Sat | Weekday::Sun) => {
-                let mut c = d.succ_opt();
-                while let Some(x) = c {
-                    if is_weekend(x) || taken.contains(&x) {
-                        c = x.succ_opt();
-                    } else {
-                        break;
-                    }
-                }
-                if let Some(x) = c {
-                    taken.insert(x);
-                }
-                c
-            }
-            _ => Some(d),
-        };
+        let date = observed_date(h.observed, d, &mut taken);
         if let Some(date) = date
             && date >= from
             && date <= to
@@ -970,5 +1035,162 @@ mod tests {
         .map(|o| o.date)
         .collect();
         assert_eq!(dates, vec![ymd(2021, 12, 31)]);
+    }
+
+    fn dated(month: u32, day: u32, observed: Observed) -> Holiday {
+        Holiday {
+            rule: Rule::MonthDay { month, day },
+            hours: None,
+            observed,
+            starts: None,
+            until: None,
+            except: Vec::new(),
+        }
+    }
+
+    fn dates_of(hs: &[Holiday], from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+        occurrences(hs, from, to).iter().map(|o| o.date).collect()
+    }
+
+    #[test]
+    fn previous_friday_and_next_monday_move_both_weekend_days() {
+        // 2026-07-04 is a Saturday, 2027-07-04 a Sunday.
+        let h = [dated(7, 4, Observed::PreviousFriday)];
+        assert_eq!(
+            dates_of(&h, ymd(2026, 7, 1), ymd(2026, 7, 31)),
+            [ymd(2026, 7, 3)]
+        );
+        assert_eq!(
+            dates_of(&h, ymd(2027, 7, 1), ymd(2027, 7, 31)),
+            [ymd(2027, 7, 2)]
+        );
+        let h = [dated(7, 4, Observed::NextMonday)];
+        assert_eq!(
+            dates_of(&h, ymd(2026, 7, 1), ymd(2026, 7, 31)),
+            [ymd(2026, 7, 6)]
+        );
+        assert_eq!(
+            dates_of(&h, ymd(2027, 7, 1), ymd(2027, 7, 31)),
+            [ymd(2027, 7, 5)]
+        );
+    }
+
+    #[test]
+    fn boxing_day_after_a_moved_christmas_takes_tuesday() {
+        // 2021: Christmas on Saturday (to Monday 27), Boxing Day on Sunday (to Tuesday 28).
+        let hs = [
+            dated(12, 25, Observed::NextMonday),
+            dated(12, 26, Observed::NextMondayOrTuesday),
+        ];
+        let got = dates_of(&hs, ymd(2021, 12, 1), ymd(2021, 12, 31));
+        assert_eq!(got, [ymd(2021, 12, 27), ymd(2021, 12, 28)]);
+        // 2020: Boxing Day on Saturday moves to Monday 28; Christmas stays on Friday.
+        let got = dates_of(&hs, ymd(2020, 12, 1), ymd(2020, 12, 31));
+        assert_eq!(got, [ymd(2020, 12, 25), ymd(2020, 12, 28)]);
+    }
+
+    #[test]
+    fn workday_rules_skip_days_that_are_already_holidays() {
+        // 2027-12-25 is a Saturday; Friday the 24th is a holiday too, so the nearest workday
+        // before it is Thursday the 23rd.
+        let hs = [
+            dated(12, 24, Observed::Actual),
+            dated(12, 25, Observed::NearestWorkday),
+        ];
+        let got = dates_of(&hs, ymd(2027, 12, 1), ymd(2027, 12, 31));
+        assert_eq!(got, [ymd(2027, 12, 23), ymd(2027, 12, 24)]);
+        // Sunday 2022-12-25 goes to the workday after: Monday 26 is Boxing Day, so Tuesday.
+        let hs = [
+            dated(12, 25, Observed::NearestWorkday),
+            dated(12, 26, Observed::Actual),
+        ];
+        let got = dates_of(&hs, ymd(2022, 12, 1), ymd(2022, 12, 31));
+        assert_eq!(got, [ymd(2022, 12, 26), ymd(2022, 12, 27)]);
+        let hs = [
+            dated(12, 25, Observed::PreviousWorkday),
+            dated(12, 23, Observed::Actual),
+        ];
+        // Sunday 2022-12-25: Friday 23 is taken, so Thursday 22.
+        let got = dates_of(&hs, ymd(2022, 12, 1), ymd(2022, 12, 31));
+        assert_eq!(got, [ymd(2022, 12, 22), ymd(2022, 12, 23)]);
+    }
+
+    #[test]
+    fn every_observed_rule_has_a_document_key() {
+        for (key, o) in Observed::KEYS {
+            let v = serde_json::json!({"yearly": "12-25", "observed": key});
+            assert_eq!(parse_holiday(&v, "h").unwrap().observed, o, "{key}");
+        }
+        let bad = serde_json::json!({"yearly": "12-25", "observed": "next_tuesday"});
+        let e = parse_holiday(&bad, "h").unwrap_err().to_string();
+        assert!(e.contains("next_monday_or_tuesday"), "{e}");
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        const RULES: [Observed; 8] = [
+            Observed::Actual,
+            Observed::NearestWeekday,
+            Observed::NextWeekday,
+            Observed::PreviousFriday,
+            Observed::NextMonday,
+            Observed::NextMondayOrTuesday,
+            Observed::NearestWorkday,
+            Observed::PreviousWorkday,
+        ];
+
+        proptest! {
+            /// A lone holiday stays on a weekday, lands on a weekday when it moves (except
+            /// `none`), moves at most two days, and in the rule's direction.
+            #[test]
+            fn a_lone_holiday_moves_to_a_weekday_in_the_rules_direction(
+                day in 0u64..36_500, rule in 0usize..8,
+            ) {
+                let natural = ymd(2000, 1, 1) + Days::new(day);
+                let observed = RULES[rule];
+                let h = [Holiday {
+                    rule: Rule::Date(natural),
+                    ..dated(1, 1, observed)
+                }];
+                let from = natural - Days::new(7);
+                let got = dates_of(&h, from, natural + Days::new(7));
+                prop_assert_eq!(got.len(), 1);
+                let d = got[0];
+                if !is_weekend(natural) || observed == Observed::Actual {
+                    prop_assert_eq!(d, natural);
+                } else {
+                    prop_assert!(!is_weekend(d));
+                    prop_assert!((d - natural).num_days().abs() <= 2);
+                    match observed {
+                        Observed::PreviousFriday | Observed::PreviousWorkday => {
+                            prop_assert!(d < natural)
+                        }
+                        Observed::NextWeekday | Observed::NextMonday
+                        | Observed::NextMondayOrTuesday => prop_assert!(d > natural),
+                        _ => {}
+                    }
+                }
+            }
+
+            /// The rules that skip holidays never move a holiday onto another one.
+            #[test]
+            fn workday_rules_never_land_on_another_holiday(
+                day in 0u64..36_500, rule in 0usize..3, gap in 1u64..4,
+            ) {
+                let observed = [Observed::NextWeekday, Observed::NearestWorkday, Observed::PreviousWorkday][rule];
+                let natural = ymd(2000, 1, 1) + Days::new(day);
+                let hs = [
+                    Holiday { rule: Rule::Date(natural), ..dated(1, 1, observed) },
+                    Holiday { rule: Rule::Date(natural + Days::new(gap)), ..dated(1, 1, Observed::Actual) },
+                    Holiday { rule: Rule::Date(natural - Days::new(gap)), ..dated(1, 1, Observed::Actual) },
+                ];
+                let got = dates_of(&hs, natural - Days::new(10), natural + Days::new(10));
+                let mut unique = got.clone();
+                unique.dedup();
+                prop_assert_eq!(unique.len(), 3, "{:?}", got);
+            }
+        }
     }
 }

@@ -44,7 +44,11 @@ use crate::time::{
 pub(crate) struct Zoned {
     pub tz: Tz,
     pub weekly: [Vec<LocalSpan>; 7],
+    /// The document's own holidays, then the built-in holidays of its country entries.
     pub holidays: Vec<Holiday>,
+    /// The index in the document's `holidays` list of each of the document's own holidays
+    /// (the first `document_index.len()` of `holidays`).
+    pub document_index: Vec<usize>,
     pub overrides: BTreeMap<NaiveDate, Vec<LocalSpan>>,
 }
 
@@ -319,6 +323,32 @@ impl Calendar {
     /// ```
     pub fn from_toml(text: &str) -> Result<Calendar> {
         Calendar::from_value(&document::parse(text, Format::Toml)?)
+    }
+
+    /// The built-in public holidays of a country, or of one of its subdivisions (which has the
+    /// country's holidays and its own): the same as [`crate::holidays::country`], and what a
+    /// calendar's `holidays: [{country: .., subdivision: ..}]` entry closes.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use entitlement_core::Calendar;
+    /// let ny = Calendar::country_holidays("US", Some("NY"))?;
+    /// assert!(ny.contains(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())?); // Thanksgiving
+    /// let cal = Calendar::from_json(r#"{"time_zone": "America/New_York",
+    ///     "hours": {"thu": ["09:00-17:00"], "fri": ["09:00-17:00"]},
+    ///     "holidays": [{"country": "US", "subdivision": "NY"}]}"#)?;
+    /// let wed = "2026-11-25T22:00:00Z".parse()?;
+    /// let due = cal.add(wed, chrono::TimeDelta::hours(1))?;
+    /// assert_eq!(due, "2026-11-27T15:00:00Z".parse::<chrono::DateTime<chrono::Utc>>()?);
+    /// // The entry is kept as written.
+    /// assert_eq!(cal.to_value()["holidays"][0], serde_json::json!({"country": "US", "subdivision": "NY"}));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn country_holidays(
+        country: &str,
+        subdivision: Option<&str>,
+    ) -> Result<crate::holidays::CountryHolidays> {
+        crate::holidays::country(country, subdivision)
     }
 
     /// The 24×7 calendar: business time equals real time.

@@ -63,12 +63,14 @@ impl Calendar {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (i, h) in z.holidays.iter().enumerate() {
+        // The document's own holidays only: a country's built-in holidays are not the author's
+        // to check date by date.
+        for (h, i) in z.holidays.iter().zip(&z.document_index) {
             if *budget == 0 {
                 break;
             }
             if is_moot(z, h, from_year, budget) {
-                out.push(i);
+                out.push(*i);
             }
         }
         out

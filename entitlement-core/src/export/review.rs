@@ -360,7 +360,27 @@ fn calendar(page: &mut String, name: &str, cal: &Calendar) {
             let list = defs.get("holidays").and_then(Value::as_array);
             if let Some(list) = list.filter(|l| !l.is_empty()) {
                 page.push_str("Holidays:\n\n| Holiday | When | Observed | Hours closed |\n|---|---|---|---|\n");
-                for (def, h) in list.iter().zip(&z.holidays) {
+                let own: std::collections::HashMap<usize, &crate::calendar::holiday::Holiday> =
+                    z.document_index.iter().copied().zip(&z.holidays).collect();
+                for (i, def) in list.iter().enumerate() {
+                    let Some(h) = own.get(&i).copied() else {
+                        let country = def.get("country").and_then(Value::as_str).unwrap_or("");
+                        let sub = def
+                            .get("subdivision")
+                            .and_then(Value::as_str)
+                            .map_or(String::new(), |s| format!("-{s}"));
+                        let name = crate::holidays::country(
+                            country,
+                            def.get("subdivision").and_then(Value::as_str),
+                        )
+                        .map_or_else(|_| format!("{country}{sub}"), |c| c.name());
+                        let _ = writeln!(
+                            page,
+                            "| Public holidays of {} | built in ({country}{sub}) | as the country observes them | all day |",
+                            cell(&name)
+                        );
+                        continue;
+                    };
                     let name = def.get("name").and_then(Value::as_str).unwrap_or("");
                     let mut when = serde_json::Map::new();
                     if let Some(m) = def.as_object() {
@@ -380,6 +400,11 @@ fn calendar(page: &mut String, name: &str, cal: &Calendar) {
                         Observed::Actual => "as it falls",
                         Observed::NearestWeekday => "nearest weekday",
                         Observed::NextWeekday => "next weekday",
+                        Observed::PreviousFriday => "previous Friday",
+                        Observed::NextMonday => "next Monday",
+                        Observed::NextMondayOrTuesday => "next Monday or Tuesday",
+                        Observed::NearestWorkday => "nearest workday",
+                        Observed::PreviousWorkday => "previous workday",
                     };
                     let hours = match &h.hours {
                         None => "all day".to_string(),

@@ -417,8 +417,16 @@ fn business_hours(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    for (k, def) in defs.iter().enumerate() {
+        if def.get("country").is_some() {
+            refusals.refuse(
+                format!("{path}.holidays[{k}]"),
+                "a country's built-in public holidays: Salesforce holidays are the org's own records; write the dates the org observes as holidays",
+            );
+        }
+    }
     let mut holidays = Vec::new();
-    for (k, h) in z.holidays.iter().enumerate() {
+    for (h, &k) in z.holidays.iter().zip(&z.document_index) {
         let hp = format!("{path}.holidays[{k}]");
         let hname = defs
             .get(k)
@@ -449,7 +457,13 @@ fn holiday(
     rec.insert("Name".into(), json!(name));
     match h.observed {
         Observed::Actual => {}
-        Observed::NearestWeekday | Observed::NextWeekday => {
+        Observed::NearestWeekday
+        | Observed::NextWeekday
+        | Observed::PreviousFriday
+        | Observed::NextMonday
+        | Observed::NextMondayOrTuesday
+        | Observed::NearestWorkday
+        | Observed::PreviousWorkday => {
             refusals.refuse(
                 format!("{hp}.observed"),
                 "an observed-day shift: Salesforce holidays have no weekend rule",
@@ -542,6 +556,13 @@ fn holiday(
                 false
             }
         },
+        Rule::Dates(_) => {
+            refusals.refuse(
+                hp,
+                "a table of dates: a Salesforce holiday is one day (or a recurrence); write one holiday per day",
+            );
+            false
+        }
         Rule::Easter { .. } => {
             refusals.refuse(
                 hp,

@@ -300,7 +300,39 @@ fn schedule(
         .unwrap_or_default();
     let mut holidays = Vec::new();
     let mut expanded = false;
-    for (k, h) in z.holidays.iter().enumerate() {
+    for (k, def) in defs.iter().enumerate() {
+        let Some(country) = def.get("country").and_then(Value::as_str) else {
+            continue;
+        };
+        let hp = format!("{path}.holidays[{k}]");
+        let Some((first, last)) = options.expand_holidays else {
+            refusals.refuse(
+                &hp,
+                "a country's built-in public holidays: Zendesk holidays are dated; export with `expand_holidays` (`--expand-holidays 2027..2028`) to write their dates in those years (which does not import back to the entry)",
+            );
+            continue;
+        };
+        let subdivision = def.get("subdivision").and_then(Value::as_str);
+        let dates = crate::holidays::country(country, subdivision).and_then(|c| {
+            match (
+                NaiveDate::from_ymd_opt(first, 1, 1),
+                NaiveDate::from_ymd_opt(last, 12, 31),
+            ) {
+                (Some(from), Some(to)) => c.between(from, to),
+                _ => Ok(Vec::new()),
+            }
+        });
+        match dates {
+            Ok(dates) => {
+                for (date, name) in dates {
+                    holidays.push(json!({"name": name, "start_date": date.to_string(), "end_date": date.to_string()}));
+                }
+                expanded = true;
+            }
+            Err(e) => refusals.refuse(&hp, format!("its dates in {first}..{last}: {e}")),
+        }
+    }
+    for (h, &k) in z.holidays.iter().zip(&z.document_index) {
         let hp = format!("{path}.holidays[{k}]");
         let hname = defs
             .get(k)
@@ -333,11 +365,18 @@ fn schedule(
             Rule::MonthDay { .. }
             | Rule::NthWeekday { .. }
             | Rule::Easter { .. }
-            | Rule::Recurs(_) => true,
+            | Rule::Recurs(_)
+            | Rule::Dates(_) => true,
         };
         let shifted = match h.observed {
             Observed::Actual => false,
-            Observed::NearestWeekday | Observed::NextWeekday => true,
+            Observed::NearestWeekday
+            | Observed::NextWeekday
+            | Observed::PreviousFriday
+            | Observed::NextMonday
+            | Observed::NextMondayOrTuesday
+            | Observed::NearestWorkday
+            | Observed::PreviousWorkday => true,
         };
         if !recurring {
             if shifted {
