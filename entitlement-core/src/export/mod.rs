@@ -16,7 +16,7 @@
 //!
 //! What the target cannot express (a union of calendars in Zendesk, an Easter holiday in
 //! Salesforce, criteria beyond its filter logic, ...) is refused with one
-//! [`Error::Unsupported`](crate::Error::Unsupported) (code `unsupported`) that names the path of
+//! [`Error::Unsupported`] (code `unsupported`) that names the path of
 //! the first refusal and lists the others: nothing is dropped silently. What a vendor
 //! export does write imports back, through this crate's importers, to the same rules (a property
 //! tested in `tests/export.rs`).
