@@ -498,6 +498,7 @@ def test_public_api_is_documented() -> None:
         "MilestoneStatus",
         "MonitorEvent",
         "MonitorReport",
+        "RulesDiff",
         "Ruleset",
         "__version__",
     ]
