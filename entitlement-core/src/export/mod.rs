@@ -267,3 +267,13 @@ pub(crate) fn xml_text(s: &str) -> String {
     }
     out
 }
+
+/// The entries of a calendar's `holidays` list as its document writes them (names, country
+/// entries), indexed as the document's paths are.
+pub(crate) fn holiday_definitions(cal: &crate::Calendar) -> Vec<serde_json::Value> {
+    cal.to_value()
+        .get("holidays")
+        .and_then(serde_json::Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}

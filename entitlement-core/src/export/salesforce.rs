@@ -44,20 +44,7 @@ const DAYS: [&str; 7] = [
     "saturday",
     "sunday",
 ];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::import::salesforce::hours::MONTHS;
 /// The longest target or offset written, in minutes (the importer's bound).
 const MAX_MINUTES: i64 = crate::import::MAX_TARGET_MINUTES;
 
@@ -411,12 +398,7 @@ fn business_hours(
             "Salesforce business hours have no dated hours (overrides); a closure can be a holiday",
         );
     }
-    let definition = cal.to_value();
-    let defs: Vec<Value> = definition
-        .get("holidays")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let defs = super::holiday_definitions(cal);
     for (k, def) in defs.iter().enumerate() {
         if def.get("country").is_some() {
             refusals.refuse(

@@ -292,12 +292,7 @@ fn schedule(
             "Zendesk schedules have no dated hours (overrides); a closure can be a holiday",
         );
     }
-    let definition = cal.to_value();
-    let defs: Vec<Value> = definition
-        .get("holidays")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let defs = super::holiday_definitions(cal);
     let mut holidays = Vec::new();
     let mut expanded = false;
     for (k, def) in defs.iter().enumerate() {

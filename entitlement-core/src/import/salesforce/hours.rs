@@ -34,7 +34,8 @@ const MASK_DAYS: [(i64, &str); 7] = [
     (64, "sat"),
 ];
 
-const MONTHS: [&str; 12] = [
+/// Salesforce's `RecurrenceMonthOfYear` picklist values, January first (the exporter writes them).
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -40,7 +40,7 @@
 
 mod accounts;
 mod filter;
-mod hours;
+pub(crate) mod hours;
 mod metadata;
 mod records;
 
