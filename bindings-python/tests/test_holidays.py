@@ -4,6 +4,8 @@ errors, and country entries in calendar documents."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 from datetime import date, datetime, timedelta, timezone
 from importlib import metadata
@@ -159,3 +161,23 @@ def test_a_check_warning_names_the_documents_own_holiday_after_a_country_entry()
     warnings = rules.check(datetime(2026, 12, 1, tzinfo=timezone.utc))
     paths = [w.path for w in warnings if w.code == "holiday_on_closed_day"]
     assert paths == ["calendars.desk.holidays[1]"]
+
+
+def test_a_plain_import_reaches_every_submodule_by_attribute() -> None:
+    # A fresh interpreter: this file has imported `entitlement.holidays` already.
+    code = (
+        "import entitlement, sys\n"
+        "assert 'entitlement.holidays' not in sys.modules\n"
+        "by = entitlement.holidays.country('DE', 'BY')\n"
+        "import datetime\n"
+        "assert datetime.date(2026, 1, 6) in by\n"
+        "assert entitlement.zendesk.export and entitlement.review.export\n"
+        "try:\n"
+        "    entitlement.no_such_module\n"
+        "except AttributeError as e:\n"
+        "    assert 'no_such_module' in str(e)\n"
+        "else:\n"
+        "    raise SystemExit('no AttributeError')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

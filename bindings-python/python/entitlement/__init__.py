@@ -21,6 +21,9 @@ PagerDuty and the case's priority out, each delivery exactly once) on the ledger
 ``entitlement.ledger`` (SQLite, or PostgreSQL with ``entitlement[postgres]``).
 """
 
+import importlib
+from types import ModuleType
+
 from entitlement._entitlement import (
     Alert,
     Calendar,
@@ -60,3 +63,27 @@ __all__ = [
     "Ruleset",
     "__version__",
 ]
+
+# The submodules, each loaded on first use: ``entitlement.holidays.country("DE", "BY")`` works
+# after a plain ``import entitlement`` without making that import pay for pandas or Airflow.
+_SUBMODULES = frozenset(
+    {
+        "airflow",
+        "arrow",
+        "holidays",
+        "ics",
+        "ledger",
+        "pipeline",
+        "report",
+        "review",
+        "salesforce",
+        "warehouse",
+        "zendesk",
+    }
+)
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"entitlement.{name}")
+    raise AttributeError(f"module 'entitlement' has no attribute {name!r}")
