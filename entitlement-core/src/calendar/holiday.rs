@@ -803,7 +803,7 @@ fn recurs_dates(r: &Recurs, year: i32, out: &mut Vec<NaiveDate>) {
 }
 
 /// The natural (unshifted) dates of a holiday in one year, bounds and exceptions applied.
-fn natural_dates(h: &Holiday, year: i32, out: &mut Vec<NaiveDate>) {
+pub(crate) fn natural_dates(h: &Holiday, year: i32, out: &mut Vec<NaiveDate>) {
     let at = out.len();
     match &h.rule {
         Rule::Recurs(r) => recurs_dates(r, year, out),

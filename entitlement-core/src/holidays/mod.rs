@@ -59,29 +59,10 @@ struct Entry {
 }
 
 impl Entry {
-    fn push_dates(&self, year: i32, out: &mut Vec<NaiveDate>) {
-        match &self.when {
-            When::Table(dates) => {
-                let from = dates.partition_point(|d| d.year() < year);
-                out.extend(dates[from..].iter().take_while(|d| d.year() == year));
-            }
-            rule if (self.first..=self.last).contains(&year) => {
-                let date = match *rule {
-                    When::Fixed { month, day } => NaiveDate::from_ymd_opt(year, month, day),
-                    When::Nth {
-                        month,
-                        weekday,
-                        nth,
-                    } => crate::calendar::holiday::nth_weekday(year, month, weekday, nth),
-                    When::Easter { offset } => {
-                        crate::calendar::holiday::easter_sunday(year).and_then(|e| shift(e, offset))
-                    }
-                    When::Table(_) => None,
-                };
-                out.extend(date);
-            }
-            _ => {}
-        }
+    /// The entry's dates in `year`: those of its calendar holiday, so that a lookup and a
+    /// calendar close the same days by one code path.
+    fn push_dates(&'static self, year: i32, out: &mut Vec<NaiveDate>) {
+        crate::calendar::holiday::natural_dates(&self.holiday(), year, out);
     }
 
     /// The entry as a holiday of a calendar.
@@ -121,14 +102,6 @@ impl Entry {
             until,
             except: Vec::new(),
         }
-    }
-}
-
-fn shift(d: NaiveDate, days: i32) -> Option<NaiveDate> {
-    if days >= 0 {
-        d.checked_add_days(Days::new(u64::from(days.unsigned_abs())))
-    } else {
-        d.checked_sub_days(Days::new(u64::from(days.unsigned_abs())))
     }
 }
 
@@ -274,7 +247,7 @@ fn entry(fields: &[&'static str], base: NaiveDate) -> Option<Entry> {
             let mut day = base;
             let mut dates = Vec::new();
             for gap in fields.get(2)?.split(',') {
-                day = shift(day, gap.parse().ok()?)?;
+                day = day.checked_add_days(Days::new(gap.parse().ok()?))?;
                 dates.push(day);
             }
             (When::Table(dates), 0, 0)
