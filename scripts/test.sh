@@ -13,14 +13,25 @@ cargo fmt --all --check
 step "Rust: lints (every crate and target)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# Every release build (the tests below, the wheel, the main job, the Node addon) shares one target
+# directory, the host's `target/<triple>/release` (napi build always passes `--target`), and one
+# feature set (workspace-hack/): the core and every shared dependency compile once, in the first.
+host="$(rustc -vV | sed -n 's/^host: //p')"
+
 step "Rust: tests and doctests (core, CLI, the guides' Rust examples, the bindings' tables)"
 # The default members, and the bindings' shared tables (not a default member: it builds Arrow),
 # in one invocation: with one feature resolution, the core and its dependencies compile once.
-cargo test --locked -p entitlement-core -p entitlement-cli -p entitlement-docs-tests \
-    -p entitlement-tables --all-features
+# In the release profile, in that shared directory: the dependencies (Arrow and Parquet above
+# all) and the CLI are compiled here once for the tests, the wheel, the main job and the addon,
+# rather than once more without optimisation for the tests alone. Debug assertions and overflow
+# checks are on in the fuzz builds (`cargo fuzz run -a`) and in a plain `cargo test`.
+cargo test --locked --release --target "$host" -p entitlement-core -p entitlement-cli \
+    -p entitlement-docs-tests -p entitlement-tables --all-features
 
 step "Rust: API docs build without warnings (broken intra-doc links fail)"
-RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p entitlement-core
+# With the workspace-hack in the same invocation, the dependencies are checked with the features
+# clippy has just checked them with, and are not checked again.
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p entitlement-core -p entitlement-workspace-hack
 
 step "Rust: entitlement-core packages for crates.io"
 # --no-verify: verifying rebuilds every dependency unoptimised (over a minute) to compile the
@@ -45,11 +56,6 @@ trap 'bash tests/services/postgres.sh stop "$pg" > /dev/null 2>&1 || true' EXIT
 ENTITLEMENT_TEST_POSTGRES="$(cat "$pg/url")"
 # The directory lets the tests restart the server mid-run (tests/services/postgres.sh restart).
 export ENTITLEMENT_TEST_POSTGRES ENTITLEMENT_TEST_POSTGRES_DIR="$pg"
-
-# The three release builds (the wheel, the main job, the Node addon) share one target directory,
-# the host's `target/<triple>/release` (napi build always passes `--target`), and one feature
-# set (workspace-hack/): the core and every shared dependency compile once, in the first.
-host="$(rustc -vV | sed -n 's/^host: //p')"
 
 step "Python: build the wheel, install it into .venv, ruff, stubtest, mypy"
 # The pytest suite runs once, against this same wheel, in the clean venv of the next step (.venv
