@@ -64,14 +64,16 @@ pub struct SlaOptions {
 /// ```
 pub fn sla_definitions(contract_slas: &Value, options: &SlaOptions) -> Result<Import> {
     let mut warnings = Vec::new();
-    let mut schedules: HashMap<String, (String, bool)> = HashMap::new();
+    let mut schedules: HashMap<String, (String, bool, Option<String>)> = HashMap::new();
     if let Some(s) = options.schedules.as_ref().filter(|s| !s.is_null()) {
         for (i, r) in rows(s, "cmn_schedule")?.into_iter().enumerate() {
             let (map, record) = row(r, "cmn_schedule", i, "name")?;
             let floating = field(map, &record, "time_zone")?.is_none_or(|z| z.eq_ignore_ascii_case("floating"));
+            // A schedule of a type (exclude, holiday, maintenance, ...) is not a calendar.
+            let kind = field(map, &record, "type")?.map(str::to_string);
             schedules.insert(
                 required(map, &record, "sys_id")?.to_string(),
-                (required(map, &record, "name")?.to_string(), floating),
+                (required(map, &record, "name")?.to_string(), floating, kind),
             );
         }
     }
@@ -151,7 +153,7 @@ pub(crate) fn duration_seconds(text: &str, record: &str, key: &str) -> Result<i6
 fn milestone(
     map: &Map<String, Value>,
     record: &str,
-    schedules: &HashMap<String, (String, bool)>,
+    schedules: &HashMap<String, (String, bool, Option<String>)>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Value> {
     let name = required(map, record, "name")?;
@@ -199,13 +201,20 @@ fn milestone(
             let Some(id) = field(map, record, "schedule")? else {
                 return Err(unsupported(record, "schedule", "missing; schedule_source is sla_definition"));
             };
-            let Some((cal, floating)) = schedules.get(id) else {
+            let Some((cal, floating, kind)) = schedules.get(id) else {
                 return Err(unsupported(
                     record,
                     "schedule",
                     format!("the schedule {id:?} is not among the cmn_schedule rows given (options.schedules); pass them to name its calendar"),
                 ));
             };
+            if let Some(kind) = kind {
+                return Err(unsupported(
+                    record,
+                    "schedule",
+                    format!("the schedule {cal} is of type {kind:?}: it holds exclusions, not working hours, and is not imported as a calendar"),
+                ));
+            }
             if *floating {
                 let tz_source = field(map, record, "timezone_source")?.unwrap_or("task.caller_id.time_zone");
                 if tz_source != "sla.timezone" {
