@@ -783,7 +783,10 @@ fn import_servicenow_writes_a_document_that_loads() {
         rules.calendars().get("Ops floating").unwrap().time_zone(),
         Some("Asia/Tokyo")
     );
-    assert_eq!(doc["processes"][0]["milestones"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        doc["processes"][0]["milestones"].as_array().unwrap().len(),
+        5
+    );
     // The inactive definition and the others the guide lists are warnings, on stderr.
     assert!(text(&o.stderr).contains("warning: contract_sla d005 (Old P1) active"));
     // Without the floating schedule's zone: refused, naming the schedule and field.
@@ -791,7 +794,8 @@ fn import_servicenow_writes_a_document_that_loads() {
     let o = run(&without.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(code(&o), 2);
     assert!(
-        text(&o.stderr).contains("cmn_schedule 9b8a7c6d5e4f30211203a4b5c6d7e8f9 (Ops floating): time_zone"),
+        text(&o.stderr)
+            .contains("cmn_schedule 9b8a7c6d5e4f30211203a4b5c6d7e8f9 (Ops floating): time_zone"),
         "{}",
         text(&o.stderr)
     );

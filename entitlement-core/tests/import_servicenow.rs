@@ -52,7 +52,11 @@ fn slas() -> Import {
 }
 
 fn rules() -> Ruleset {
-    calendars().merge(slas()).unwrap().ruleset().expect("a valid ruleset")
+    calendars()
+        .merge(slas())
+        .unwrap()
+        .ruleset()
+        .expect("a valid ruleset")
 }
 
 fn case_import() -> Import {
@@ -88,17 +92,30 @@ fn schedules_become_calendars_by_hand() {
     let imp = calendars();
     let cals = &imp.document["calendars"];
     // The holiday schedule is not a calendar of its own; the include child is.
-    let mut names: Vec<&str> = cals.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut names: Vec<&str> = cals
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     names.sort_unstable();
     assert_eq!(
         names,
-        ["8-5 weekdays", "London evening", "London extended", "Ops floating"]
+        [
+            "8-5 weekdays",
+            "London evening",
+            "London extended",
+            "Ops floating"
+        ]
     );
     let ny = &cals["8-5 weekdays"];
     assert_eq!(ny["time_zone"], "US/Eastern");
     assert_eq!(ny["hours"]["mon"], json!(["08:00-17:00"]));
     assert_eq!(ny["hours"].get("sat"), None);
-    assert_eq!(ny["overrides"], json!([{"date": "2026-03-07", "hours": ["09:00-13:00"]}]));
+    assert_eq!(
+        ny["overrides"],
+        json!([{"date": "2026-03-07", "hours": ["09:00-13:00"]}])
+    );
     assert_eq!(
         ny["holidays"],
         json!([
@@ -159,7 +176,10 @@ fn sla_definitions_become_milestones_by_hand() {
                "target": "1h", "calendar": "8-5 weekdays", "pause_statuses": []})
     );
     assert_eq!(ms[1]["pause_statuses"], json!(["3"]));
-    assert_eq!(ms[1]["triggers"][1], json!({"at": "75%", "level": "critical"}));
+    assert_eq!(
+        ms[1]["triggers"][1],
+        json!({"at": "75%", "level": "critical"})
+    );
     assert_eq!(ms[2]["target"], "2d4h");
     assert_eq!(
         ms[2]["when"],
@@ -177,7 +197,10 @@ fn sla_definitions_become_milestones_by_hand() {
     assert_eq!(
         warned,
         [
-            ("contract_sla d003 (P2 and network P3 resolution)", "when_to_cancel"),
+            (
+                "contract_sla d003 (P2 and network P3 resolution)",
+                "when_to_cancel"
+            ),
             ("contract_sla d005 (Old P1)", "active"),
             ("contract_sla d006 (Ops response)", "timezone")
         ]
@@ -271,7 +294,10 @@ fn task_sla_planned_end_times_are_the_engine_deadlines() {
         );
         let done = row["stage"] == "completed";
         assert_eq!(
-            matches!(s.state, MilestoneState::Completed | MilestoneState::CompletedLate),
+            matches!(
+                s.state,
+                MilestoneState::Completed | MilestoneState::CompletedLate
+            ),
             done,
             "{number} {name} stage"
         );

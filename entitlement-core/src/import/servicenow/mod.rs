@@ -181,7 +181,10 @@ fn field<'a>(map: &'a Map<String, Value>, record: &str, key: &str) -> Result<Opt
             Some(v) => Err(unsupported(
                 record,
                 key,
-                format!("a reference's value must be a string, found {}", type_name(v)),
+                format!(
+                    "a reference's value must be a string, found {}",
+                    type_name(v)
+                ),
             )),
         },
         Some(v) => Err(unsupported(

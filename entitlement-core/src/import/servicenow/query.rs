@@ -141,7 +141,11 @@ fn term(text: &str, record: &str, key: &str) -> Result<Term> {
         ));
     };
     let Some(engine) = engine else {
-        return Err(unsupported(record, key, format!("{text:?}: {}", refusal(op))));
+        return Err(unsupported(
+            record,
+            key,
+            format!("{text:?}: {}", refusal(op)),
+        ));
     };
     let value = &rest[op.len()..];
     if field.contains('.') {

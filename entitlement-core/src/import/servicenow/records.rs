@@ -94,7 +94,9 @@ pub fn cases(tasks: &Value, audit: Option<&Value>, options: &CaseOptions) -> Res
                 None => continue,
             };
             definitions.push(Definition {
-                table: field(map, &record, "collection")?.unwrap_or("incident").to_string(),
+                table: field(map, &record, "collection")?
+                    .unwrap_or("incident")
+                    .to_string(),
                 event: stop_event(name),
                 stop,
             });
@@ -114,7 +116,11 @@ pub fn cases(tasks: &Value, audit: Option<&Value>, options: &CaseOptions) -> Res
         let (map, record) = row(r, table_guess, i, "number")?;
         let sys_id = required(map, &record, "sys_id")?;
         if by_id.insert(sys_id, read.len()).is_some() {
-            return Err(unsupported(&record, "sys_id", format!("two tasks have the sys_id {sys_id:?}")));
+            return Err(unsupported(
+                &record,
+                "sys_id",
+                format!("two tasks have the sys_id {sys_id:?}"),
+            ));
         }
         read.push((map, record, table_guess.to_string()));
     }
@@ -133,7 +139,11 @@ pub fn cases(tasks: &Value, audit: Option<&Value>, options: &CaseOptions) -> Res
                 continue;
             }
             changes[k].push(Change {
-                at: datetime(required(map, &record, "sys_created_on")?, &record, "sys_created_on")?,
+                at: datetime(
+                    required(map, &record, "sys_created_on")?,
+                    &record,
+                    "sys_created_on",
+                )?,
                 field: name.to_string(),
                 from: field(map, &record, "oldvalue")?.map(str::to_string),
                 to: field(map, &record, "newvalue")?.map(str::to_string),
@@ -169,7 +179,11 @@ pub fn cases(tasks: &Value, audit: Option<&Value>, options: &CaseOptions) -> Res
                 .map(str::to_string))
             };
             changes[k].push(Change {
-                at: datetime(required(map, &record, "update_time")?, &record, "update_time")?,
+                at: datetime(
+                    required(map, &record, "update_time")?,
+                    &record,
+                    "update_time",
+                )?,
                 field: name.to_string(),
                 from: value("old_value", "old")?,
                 to: value("new_value", "new")?,
@@ -209,7 +223,11 @@ fn case(
     let id = field(map, record, "number")?.unwrap_or(sys_id);
     let created = match field(map, record, "opened_at")? {
         Some(t) => datetime(t, record, "opened_at")?,
-        None => datetime(required(map, record, "sys_created_on")?, record, "sys_created_on")?,
+        None => datetime(
+            required(map, record, "sys_created_on")?,
+            record,
+            "sys_created_on",
+        )?,
     };
     let mut fields = Map::new();
     for (k, v) in map {
@@ -219,7 +237,8 @@ fn case(
     }
     changes.sort_by_key(|c| c.at);
     // The values at creation: a field's first change's old value, else its value now.
-    let mut values: HashMap<String, Value> = fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut values: HashMap<String, Value> =
+        fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     let mut seen: HashSet<&str> = HashSet::new();
     for c in changes.iter() {
         if seen.insert(&c.field) {
@@ -235,15 +254,16 @@ fn case(
             .collect()
     };
     let mut before = vec![false; definitions.len()];
-    let mut stops = |at: DateTime<Utc>, values: &HashMap<String, Value>, events: &mut Vec<Value>| {
-        let now = holds(values);
-        for (k, d) in definitions.iter().enumerate() {
-            if now[k] && !before[k] {
-                events.push(json!({"at": crate::time::rfc3339(at), "type": d.event}));
+    let mut stops =
+        |at: DateTime<Utc>, values: &HashMap<String, Value>, events: &mut Vec<Value>| {
+            let now = holds(values);
+            for (k, d) in definitions.iter().enumerate() {
+                if now[k] && !before[k] {
+                    events.push(json!({"at": crate::time::rfc3339(at), "type": d.event}));
+                }
             }
-        }
-        before = now;
-    };
+            before = now;
+        };
     stops(created, &values, &mut events);
     let mut i = 0;
     while i < changes.len() {
@@ -251,7 +271,8 @@ fn case(
         while i < changes.len() && changes[i].at == at {
             let c = &changes[i];
             i += 1;
-            if c.from == c.to || !done.insert((c.at, &c.field, c.from.as_deref(), c.to.as_deref())) {
+            if c.from == c.to || !done.insert((c.at, &c.field, c.from.as_deref(), c.to.as_deref()))
+            {
                 continue;
             }
             let name = field_name(&c.field);

@@ -165,7 +165,9 @@ pub fn schedules(schedules: &Value, spans: &Value, options: &ScheduleOptions) ->
             return Err(unsupported(
                 &record,
                 "schedule",
-                format!("no cmn_schedule row has the sys_id {schedule:?}; pass the schedule with its entries"),
+                format!(
+                    "no cmn_schedule row has the sys_id {schedule:?}; pass the schedule with its entries"
+                ),
             ));
         };
         entries[k].push((map, record));
@@ -303,7 +305,10 @@ pub fn schedules(schedules: &Value, spans: &Value, options: &ScheduleOptions) ->
             return Err(unsupported(
                 &s.record,
                 "name",
-                format!("two schedules are named {:?}; calendar names must be unique", s.name),
+                format!(
+                    "two schedules are named {:?}; calendar names must be unique",
+                    s.name
+                ),
             ));
         }
     }
@@ -344,10 +349,9 @@ fn zone(
         _ => {
             let given = match over {
                 TimeZoneOverride::One(z) => Some(z.as_str()),
-                TimeZoneOverride::ByKey(m) => m
-                    .get(sys_id)
-                    .or_else(|| m.get(name))
-                    .map(String::as_str),
+                TimeZoneOverride::ByKey(m) => {
+                    m.get(sys_id).or_else(|| m.get(name)).map(String::as_str)
+                }
                 TimeZoneOverride::None => None,
             };
             match given {
@@ -395,7 +399,12 @@ fn span_time(text: &str, record: &str, key: &str, tz: Tz) -> Result<(NaiveDateTi
     }
 }
 
-fn count(map: &Map<String, Value>, record: &str, key: &str, range: (i64, i64)) -> Result<Option<i64>> {
+fn count(
+    map: &Map<String, Value>,
+    record: &str,
+    key: &str,
+    range: (i64, i64),
+) -> Result<Option<i64>> {
     let Some(text) = field(map, record, key)? else {
         return Ok(None);
     };
@@ -407,7 +416,10 @@ fn count(map: &Map<String, Value>, record: &str, key: &str, range: (i64, i64)) -
             unsupported(
                 record,
                 key,
-                format!("{text:?} is not a whole number from {} to {}", range.0, range.1),
+                format!(
+                    "{text:?} is not a whole number from {} to {}",
+                    range.0, range.1
+                ),
             )
         })
 }
@@ -428,12 +440,28 @@ fn entry(map: &Map<String, Value>, record: &str, tz: Tz) -> Result<Entry> {
         }
     };
     let all_day = flag(map, record, "all_day", false)?;
-    let (start, start_utc) = span_time(required(map, record, "start_date_time")?, record, "start_date_time", tz)?;
-    let (mut end, end_utc) = span_time(required(map, record, "end_date_time")?, record, "end_date_time", tz)?;
-    let start = if all_day { start.date().and_hms_opt(0, 0, 0).expect("midnight") } else { start };
+    let (start, start_utc) = span_time(
+        required(map, record, "start_date_time")?,
+        record,
+        "start_date_time",
+        tz,
+    )?;
+    let (mut end, end_utc) = span_time(
+        required(map, record, "end_date_time")?,
+        record,
+        "end_date_time",
+        tz,
+    )?;
+    let start = if all_day {
+        start.date().and_hms_opt(0, 0, 0).expect("midnight")
+    } else {
+        start
+    };
     if all_day && !(end.time() == chrono::NaiveTime::MIN && end.date() > start.date()) {
         // An all-day entry covers its end date too, unless it ends at that date's midnight.
-        end = (end.date() + Duration::days(1)).and_hms_opt(0, 0, 0).expect("midnight");
+        end = (end.date() + Duration::days(1))
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight");
     }
     if end <= start {
         return Err(unsupported(
@@ -469,7 +497,9 @@ fn entry(map: &Map<String, Value>, record: &str, tz: Tz) -> Result<Entry> {
                                 return Err(unsupported(
                                     record,
                                     "days_of_week",
-                                    format!("{text:?} is not a set of the digits 1 (Monday) to 7 (Sunday)"),
+                                    format!(
+                                        "{text:?} is not a set of the digits 1 (Monday) to 7 (Sunday)"
+                                    ),
                                 ));
                             }
                         }
@@ -487,26 +517,41 @@ fn entry(map: &Map<String, Value>, record: &str, tz: Tz) -> Result<Entry> {
                 i64::from((start.day() - 1) / 7 + 1),
                 start.weekday().num_days_from_monday() as usize,
             ),
-            "last_dow" => Repeat::MonthNth(every, -1, start.weekday().num_days_from_monday() as usize),
+            "last_dow" => {
+                Repeat::MonthNth(every, -1, start.weekday().num_days_from_monday() as usize)
+            }
             other => {
                 return Err(unsupported(
                     record,
                     "monthly_type",
-                    format!("{other:?}: the importer reads dom (the day of the month), dow (the n-th weekday) and last_dow (the last weekday)"),
+                    format!(
+                        "{other:?}: the importer reads dom (the day of the month), dow (the n-th weekday) and last_dow (the last weekday)"
+                    ),
                 ));
             }
         },
         "yearly" => match field(map, record, "yearly_type")?.unwrap_or("doy") {
             "doy" => Repeat::YearDay(every, start.month(), start.day()),
             "float" => {
-                let month = count(map, record, "month", (1, 12))?
-                    .ok_or_else(|| unsupported(record, "month", "missing; a floating yearly entry needs it"))?;
-                let day = count(map, record, "float_day", (1, 7))?
-                    .ok_or_else(|| unsupported(record, "float_day", "missing; a floating yearly entry needs it"))?;
+                let month = count(map, record, "month", (1, 12))?.ok_or_else(|| {
+                    unsupported(record, "month", "missing; a floating yearly entry needs it")
+                })?;
+                let day = count(map, record, "float_day", (1, 7))?.ok_or_else(|| {
+                    unsupported(
+                        record,
+                        "float_day",
+                        "missing; a floating yearly entry needs it",
+                    )
+                })?;
                 let nth = match field(map, record, "float_week")? {
                     Some("last") => -1,
-                    _ => count(map, record, "float_week", (1, 5))?
-                        .ok_or_else(|| unsupported(record, "float_week", "missing; a floating yearly entry needs it"))?,
+                    _ => count(map, record, "float_week", (1, 5))?.ok_or_else(|| {
+                        unsupported(
+                            record,
+                            "float_week",
+                            "missing; a floating yearly entry needs it",
+                        )
+                    })?,
                 };
                 Repeat::YearNth(every, month as u32, nth, day as usize - 1)
             }
@@ -514,7 +559,9 @@ fn entry(map: &Map<String, Value>, record: &str, tz: Tz) -> Result<Entry> {
                 return Err(unsupported(
                     record,
                     "yearly_type",
-                    format!("{other:?}: the importer reads doy (the date of start_date_time) and float (float_week, float_day, month)"),
+                    format!(
+                        "{other:?}: the importer reads doy (the date of start_date_time) and float (float_week, float_day, month)"
+                    ),
                 ));
             }
         },
@@ -522,7 +569,9 @@ fn entry(map: &Map<String, Value>, record: &str, tz: Tz) -> Result<Entry> {
             return Err(unsupported(
                 record,
                 "repeat_type",
-                format!("{other:?}: expected blank (no repeat), daily, weekdays, weekends, weekMWF, weekTT, weekly, monthly or yearly"),
+                format!(
+                    "{other:?}: expected blank (no repeat), daily, weekdays, weekends, weekMWF, weekTT, weekly, monthly or yearly"
+                ),
             ));
         }
     };
@@ -532,13 +581,23 @@ fn entry(map: &Map<String, Value>, record: &str, tz: Tz) -> Result<Entry> {
             NaiveDate::parse_from_str(text, "%Y%m%d")
                 .ok()
                 .filter(|d| text.len() == 8 && (1..=9999).contains(&d.year()))
-                .ok_or_else(|| unsupported(record, "repeat_until", format!("{text:?} is not a date YYYYMMDD")))?,
+                .ok_or_else(|| {
+                    unsupported(
+                        record,
+                        "repeat_until",
+                        format!("{text:?} is not a date YYYYMMDD"),
+                    )
+                })?,
         ),
     };
     if let Some(u) = until
         && u < start.date()
     {
-        return Err(unsupported(record, "repeat_until", format!("{u} is before start_date_time")));
+        return Err(unsupported(
+            record,
+            "repeat_until",
+            format!("{u} is before start_date_time"),
+        ));
     }
     if repeat != Repeat::Once && (start_utc || end_utc) && !is_fixed(tz) {
         return Err(unsupported(
@@ -562,30 +621,52 @@ fn entry(map: &Map<String, Value>, record: &str, tz: Tz) -> Result<Entry> {
 }
 
 fn is_fixed(tz: Tz) -> bool {
-    matches!(tz.name(), "UTC" | "Etc/UTC" | "GMT" | "Etc/GMT" | "Universal" | "Zulu" | "Etc/Universal" | "Etc/Zulu")
+    matches!(
+        tz.name(),
+        "UTC" | "Etc/UTC" | "GMT" | "Etc/GMT" | "Universal" | "Zulu" | "Etc/Universal" | "Etc/Zulu"
+    )
 }
 
 /// Seconds of the day as `HH:MM` or `HH:MM:SS`; 86 400 is `24:00`.
 fn clock(s: u32) -> String {
     let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60);
-    if sec == 0 { format!("{h:02}:{m:02}") } else { format!("{h:02}:{m:02}:{sec:02}") }
+    if sec == 0 {
+        format!("{h:02}:{m:02}")
+    } else {
+        format!("{h:02}:{m:02}:{sec:02}")
+    }
 }
 
 /// The pieces of `[start, end)` by date: (date, from, to) in seconds of the day.
-fn pieces(start: NaiveDateTime, end: NaiveDateTime, max_days: i64, record: &str) -> Result<Vec<(NaiveDate, u32, u32)>> {
+fn pieces(
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    max_days: i64,
+    record: &str,
+) -> Result<Vec<(NaiveDate, u32, u32)>> {
     let days = (end.date() - start.date()).num_days();
     if days > max_days {
         return Err(unsupported(
             record,
             "end_date_time",
-            format!("the entry runs {days} days; the importer splits at most {max_days} days of such an entry into days"),
+            format!(
+                "the entry runs {days} days; the importer splits at most {max_days} days of such an entry into days"
+            ),
         ));
     }
     let mut out = Vec::new();
     let mut d = start.date();
     while d <= end.date() {
-        let from = if d == start.date() { start.num_seconds_from_midnight() } else { 0 };
-        let to = if d == end.date() { end.num_seconds_from_midnight() } else { 86_400 };
+        let from = if d == start.date() {
+            start.num_seconds_from_midnight()
+        } else {
+            0
+        };
+        let to = if d == end.date() {
+            end.num_seconds_from_midnight()
+        } else {
+            86_400
+        };
         if to > from {
             out.push((d, from, to));
         }
@@ -608,7 +689,11 @@ fn merge(mut list: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
 }
 
 fn interval_list(list: &[(u32, u32)]) -> Value {
-    Value::Array(list.iter().map(|&(a, b)| Value::String(format!("{}-{}", clock(a), clock(b)))).collect())
+    Value::Array(
+        list.iter()
+            .map(|&(a, b)| Value::String(format!("{}-{}", clock(a), clock(b))))
+            .collect(),
+    )
 }
 
 fn calendar(s: &Schedule, tz: Tz, entries: &[Entry]) -> Result<Value> {
@@ -660,7 +745,11 @@ fn calendar(s: &Schedule, tz: Tz, entries: &[Entry]) -> Result<Value> {
     let mut overrides = Vec::new();
     for (date, list) in openings {
         let mut all = list;
-        all.extend(week[date.weekday().num_days_from_monday() as usize].iter().copied());
+        all.extend(
+            week[date.weekday().num_days_from_monday() as usize]
+                .iter()
+                .copied(),
+        );
         overrides.push(json!({"date": date.to_string(), "hours": interval_list(&merge(all))}));
     }
     if hours.is_empty() && overrides.is_empty() {
@@ -689,7 +778,11 @@ fn add_weekly(week: &mut [Vec<(u32, u32)>; 7], e: &Entry, days: &[usize]) -> Res
     let first = e.start.date();
     for (d, a, b) in pieces(e.start, e.end, 7, &e.record)? {
         if (d - first).num_days() >= 7 {
-            return Err(unsupported(&e.record, "end_date_time", "a weekly entry longer than a week"));
+            return Err(unsupported(
+                &e.record,
+                "end_date_time",
+                "a weekly entry longer than a week",
+            ));
         }
         let shift = (d - first).num_days() as usize;
         for &day in days {
@@ -714,11 +807,17 @@ fn exclusion(e: &Entry) -> Result<Vec<Value>> {
             let mut doc = Map::new();
             name(&mut doc);
             doc.insert("date".into(), Value::String(d.to_string()));
-            doc.insert("hours".into(), Value::String(format!("{}-{}", clock(a), clock(b))));
+            doc.insert(
+                "hours".into(),
+                Value::String(format!("{}-{}", clock(a), clock(b))),
+            );
             Value::Object(doc)
         };
         let (sd, ed) = (e.start.date(), e.end.date());
-        let (s, t) = (e.start.num_seconds_from_midnight(), e.end.num_seconds_from_midnight());
+        let (s, t) = (
+            e.start.num_seconds_from_midnight(),
+            e.end.num_seconds_from_midnight(),
+        );
         if sd == ed {
             return Ok(vec![partial(sd, s, t)]);
         }
@@ -771,7 +870,10 @@ fn exclusion(e: &Entry) -> Result<Vec<Value>> {
             let mut rule = Map::new();
             rule.insert("unit".into(), json!("week"));
             every(*n, &mut rule);
-            rule.insert("weekdays".into(), Value::Array(days.iter().map(|&d| wd(d)).collect()));
+            rule.insert(
+                "weekdays".into(),
+                Value::Array(days.iter().map(|&d| wd(d)).collect()),
+            );
             doc.insert("recurs".into(), Value::Object(rule));
         }
         Repeat::MonthDay(n, day) => {
@@ -793,17 +895,29 @@ fn exclusion(e: &Entry) -> Result<Vec<Value>> {
             doc.insert("yearly".into(), Value::String(format!("{m:02}-{d:02}")));
         }
         Repeat::YearDay(n, m, d) => {
-            doc.insert("recurs".into(), json!({"unit": "year", "every": n, "month": m, "day": d}));
+            doc.insert(
+                "recurs".into(),
+                json!({"unit": "year", "every": n, "month": m, "day": d}),
+            );
         }
         Repeat::YearNth(1, m, nth, day) => {
-            doc.insert("yearly".into(), json!({"month": m, "weekday": DAYS[*day], "nth": nth}));
+            doc.insert(
+                "yearly".into(),
+                json!({"month": m, "weekday": DAYS[*day], "nth": nth}),
+            );
         }
         Repeat::YearNth(n, m, nth, day) => {
-            doc.insert("recurs".into(), json!({"unit": "year", "every": n, "month": m, "nth": nth, "weekday": DAYS[*day]}));
+            doc.insert(
+                "recurs".into(),
+                json!({"unit": "year", "every": n, "month": m, "nth": nth, "weekday": DAYS[*day]}),
+            );
         }
     }
     if *a != 0 || *b != 86_400 {
-        doc.insert("hours".into(), Value::String(format!("{}-{}", clock(*a), clock(*b))));
+        doc.insert(
+            "hours".into(),
+            Value::String(format!("{}-{}", clock(*a), clock(*b))),
+        );
     }
     doc.insert("starts".into(), Value::String(e.start.date().to_string()));
     if let Some(u) = e.until {

@@ -68,7 +68,8 @@ pub fn sla_definitions(contract_slas: &Value, options: &SlaOptions) -> Result<Im
     if let Some(s) = options.schedules.as_ref().filter(|s| !s.is_null()) {
         for (i, r) in rows(s, "cmn_schedule")?.into_iter().enumerate() {
             let (map, record) = row(r, "cmn_schedule", i, "name")?;
-            let floating = field(map, &record, "time_zone")?.is_none_or(|z| z.eq_ignore_ascii_case("floating"));
+            let floating = field(map, &record, "time_zone")?
+                .is_none_or(|z| z.eq_ignore_ascii_case("floating"));
             // A schedule of a type (exclude, holiday, maintenance, ...) is not a calendar.
             let kind = field(map, &record, "type")?.map(str::to_string);
             schedules.insert(
@@ -85,11 +86,14 @@ pub fn sla_definitions(contract_slas: &Value, options: &SlaOptions) -> Result<Im
             warnings.push(Warning {
                 record: record.clone(),
                 field: "active".into(),
-                message: "an inactive SLA definition attaches to no task; it was not imported".into(),
+                message: "an inactive SLA definition attaches to no task; it was not imported"
+                    .into(),
             });
             continue;
         }
-        let table = field(map, &record, "collection")?.unwrap_or("incident").to_string();
+        let table = field(map, &record, "collection")?
+            .unwrap_or("incident")
+            .to_string();
         let milestone = milestone(map, &record, &schedules, &mut warnings)?;
         let k = match tables.iter().position(|(t, _)| *t == table) {
             Some(k) => k,
@@ -103,7 +107,10 @@ pub fn sla_definitions(contract_slas: &Value, options: &SlaOptions) -> Result<Im
             return Err(unsupported(
                 &record,
                 "name",
-                format!("two SLA definitions of {} are named {name}; milestone names must be unique", tables[k].0),
+                format!(
+                    "two SLA definitions of {} are named {name}; milestone names must be unique",
+                    tables[k].0
+                ),
             ));
         }
         tables[k].1.push(milestone);
@@ -137,7 +144,9 @@ pub(crate) fn duration_seconds(text: &str, record: &str, key: &str) -> Result<i6
         return Err(unsupported(
             record,
             key,
-            format!("{text:?} is not a positive duration: durations count from 1970-01-01 00:00:00"),
+            format!(
+                "{text:?} is not a positive duration: durations count from 1970-01-01 00:00:00"
+            ),
         ));
     }
     if secs / 60 > MAX_TARGET_MINUTES {
@@ -191,7 +200,10 @@ fn milestone(
             ));
         }
     }
-    m.insert("target".into(), json!(crate::duration::format_duration(secs * 1_000_000)));
+    m.insert(
+        "target".into(),
+        json!(crate::duration::format_duration(secs * 1_000_000)),
+    );
 
     // Schedule and zone.
     let source = field(map, record, "schedule_source")?.unwrap_or("sla_definition");
@@ -199,24 +211,33 @@ fn milestone(
         "no_schedule" => {}
         "sla_definition" => {
             let Some(id) = field(map, record, "schedule")? else {
-                return Err(unsupported(record, "schedule", "missing; schedule_source is sla_definition"));
+                return Err(unsupported(
+                    record,
+                    "schedule",
+                    "missing; schedule_source is sla_definition",
+                ));
             };
             let Some((cal, floating, kind)) = schedules.get(id) else {
                 return Err(unsupported(
                     record,
                     "schedule",
-                    format!("the schedule {id:?} is not among the cmn_schedule rows given (options.schedules); pass them to name its calendar"),
+                    format!(
+                        "the schedule {id:?} is not among the cmn_schedule rows given (options.schedules); pass them to name its calendar"
+                    ),
                 ));
             };
             if let Some(kind) = kind {
                 return Err(unsupported(
                     record,
                     "schedule",
-                    format!("the schedule {cal} is of type {kind:?}: it holds exclusions, not working hours, and is not imported as a calendar"),
+                    format!(
+                        "the schedule {cal} is of type {kind:?}: it holds exclusions, not working hours, and is not imported as a calendar"
+                    ),
                 ));
             }
             if *floating {
-                let tz_source = field(map, record, "timezone_source")?.unwrap_or("task.caller_id.time_zone");
+                let tz_source =
+                    field(map, record, "timezone_source")?.unwrap_or("task.caller_id.time_zone");
                 if tz_source != "sla.timezone" {
                     return Err(unsupported(
                         record,
@@ -288,13 +309,17 @@ fn milestone(
         return Err(unsupported(
             record,
             "reset_condition",
-            format!("{reset:?}: a reset cancels or completes the SLA and attaches a new one; the engine's milestone occurs once"),
+            format!(
+                "{reset:?}: a reset cancels or completes the SLA and attaches a new one; the engine's milestone occurs once"
+            ),
         ));
     }
     match field(map, record, "when_to_cancel")?.unwrap_or("on_condition") {
         "never" => {}
         how @ ("no_match" | "on_condition") => {
-            if how == "on_condition" && let Some(c) = field(map, record, "cancel_condition")? {
+            if how == "on_condition"
+                && let Some(c) = field(map, record, "cancel_condition")?
+            {
                 parse(c, record, "cancel_condition")?;
             }
             warnings.push(Warning {
