@@ -37,7 +37,9 @@ def hours() -> Import:
 
 
 def rules() -> Ruleset:
-    slas = servicenow.sla_definitions(load("contract_sla.json"), schedules=load("cmn_schedule.json"))
+    slas = servicenow.sla_definitions(
+        load("contract_sla.json"), schedules=load("cmn_schedule.json")
+    )
     return hours().merge(slas).ruleset()
 
 

@@ -75,7 +75,8 @@ def sla_definitions(contract_slas: Rows, *, schedules: Rows | None = None) -> Im
 
     >>> imp = sla_definitions([{"sys_id": "d1", "name": "P1", "collection": "incident",
     ...     "duration": "1970-01-02 02:00:00", "schedule_source": "no_schedule",
-    ...     "start_condition": "priority=1", "stop_condition": "state=6", "when_to_cancel": "never"}])
+    ...     "start_condition": "priority=1", "stop_condition": "state=6",
+    ...     "when_to_cancel": "never"}])
     >>> imp.document["processes"][0]["milestones"][0]["target"]
     '1d2h'
     """
