@@ -73,7 +73,6 @@ struct Schedule<'a> {
     record: String,
     map: &'a Map<String, Value>,
     name: &'a str,
-    sys_id: &'a str,
     zone: Option<Tz>,
     kind: &'a str,
 }
@@ -150,7 +149,6 @@ pub fn schedules(schedules: &Value, spans: &Value, options: &ScheduleOptions) ->
             record,
             map,
             name,
-            sys_id,
             zone,
             kind,
         });
@@ -768,7 +766,6 @@ fn calendar(s: &Schedule, tz: Tz, entries: &[Entry]) -> Result<Value> {
     if !overrides.is_empty() {
         doc.insert("overrides".into(), Value::Array(overrides));
     }
-    let _ = s.sys_id;
     Ok(Value::Object(doc))
 }
 
