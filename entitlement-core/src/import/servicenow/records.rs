@@ -31,6 +31,8 @@ fn skipped(field: &str) -> bool {
 }
 
 struct Change {
+    record: String,
+    key: &'static str,
     at: DateTime<Utc>,
     field: String,
     from: Option<String>,
@@ -236,6 +238,20 @@ fn case(
         }
     }
     changes.sort_by_key(|c| c.at);
+    // A change before the task was opened (an `opened_at` set later than the record's
+    // creation) cannot be an event of the case: refused, not moved.
+    if let Some(c) = changes.first().filter(|c| c.at < created) {
+        return Err(unsupported(
+            &c.record,
+            c.key,
+            format!(
+                "the change of {} at {} is before the task's opened_at {} ({record}); a case's events follow its creation",
+                c.field,
+                crate::time::rfc3339(c.at),
+                crate::time::rfc3339(created)
+            ),
+        ));
+    }
     // The values at creation: a field's first change's old value, else its value now.
     let mut values: HashMap<String, Value> =
         fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
