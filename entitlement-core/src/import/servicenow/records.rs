@@ -298,11 +298,30 @@ fn case(
             let name = field_name(&c.field);
             let stamp = crate::time::rfc3339(c.at);
             let mut e = if name == "status" {
-                json!({"at": stamp, "type": "status"})
+                // A status is a string: a state changed to blank is no state the engine can
+                // pause or exit on (fuzz finding).
+                if c.to.is_none() {
+                    let key = if c.key == "sys_created_on" {
+                        "newvalue"
+                    } else {
+                        "new_value"
+                    };
+                    return Err(unsupported(
+                        &c.record,
+                        key,
+                        "the state changed to blank; a case's status is a state value",
+                    ));
+                }
+                let mut e = json!({"at": stamp, "type": "status"});
+                if c.from.is_some() {
+                    e["from"] = text(&c.from);
+                }
+                e
             } else {
-                json!({"at": stamp, "type": "field", "field": name})
+                let mut e = json!({"at": stamp, "type": "field", "field": name});
+                e["from"] = text(&c.from);
+                e
             };
-            e["from"] = text(&c.from);
             e["to"] = text(&c.to);
             events.push(e);
             values.insert(name.to_string(), text(&c.to));
