@@ -2515,6 +2515,47 @@ export declare namespace salesforce {
   export function startedEvent(milestone: string): string
 }
 
+export declare namespace servicenow {
+  /**
+   * Cases from ServiceNow task rows (`incident` or any task table) with their `sys_audit`
+   * (`options.audit`) and `sys_history_line` (`options.history`, with `set.id`) changes;
+   * with `options.slaDefinitions` (the `contract_sla` rows) each stop condition, replayed over
+   * the task's history, gives the event that completes its milestone. `options.table` is the
+   * process of rows without `sys_class_name` (default `"incident"`).
+   *
+   * ```js
+   * const cases = servicenow.cases(incidents, { audit, slaDefinitions: slas }).document.cases
+   * ```
+   */
+  export function cases(tasks: Record<string, unknown> | Array<Record<string, unknown>>, options?: { audit?: Record<string, unknown> | Array<Record<string, unknown>> | null; history?: Record<string, unknown> | Array<Record<string, unknown>> | null; slaDefinitions?: Record<string, unknown> | Array<Record<string, unknown>> | null; table?: string | null } | null): Import
+  /**
+   * Calendars from ServiceNow `cmn_schedule` rows, one per schedule, named after its `name`,
+   * from its `cmn_schedule_span` entries and the child schedules of `options.otherSchedules`
+   * (`cmn_other_schedule` rows). Each argument is a Table API body (`{result: [...]}`) or a list
+   * of rows. A floating schedule throws an `Error` with `code` `"unsupported"` unless
+   * `options.timeZone` gives its zone: one zone for every floating schedule, or an object of
+   * zones by schedule name or `sys_id`.
+   *
+   * ```js
+   * const { servicenow } = require('entitlement')
+   * const imp = servicenow.schedules(schedules, spans, { otherSchedules, timeZone: { 'Ops floating': 'Asia/Tokyo' } })
+   * imp.calendar('8-5 weekdays').isOpen(new Date('2026-03-02T15:00:00Z')) // true
+   * ```
+   */
+  export function schedules(schedules: Record<string, unknown> | Array<Record<string, unknown>>, spans: Record<string, unknown> | Array<Record<string, unknown>>, options?: { otherSchedules?: Record<string, unknown> | Array<Record<string, unknown>> | null; timeZone?: string | Record<string, string> | null } | null): Import
+  /**
+   * Processes from ServiceNow `contract_sla` rows: one per task table (its `id` the table, such
+   * as `"incident"`), one `custom` milestone per active definition, completed by
+   * `stopped.<name>` (which `servicenow.cases` emits when the stop condition becomes true).
+   * `options.schedules` (the `cmn_schedule` rows) names each definition's calendar.
+   *
+   * ```js
+   * const rules = servicenow.schedules(s, spans).merge(servicenow.slaDefinitions(slas, { schedules: s })).ruleset()
+   * ```
+   */
+  export function slaDefinitions(contractSlas: Record<string, unknown> | Array<Record<string, unknown>>, options?: { schedules?: Record<string, unknown> | Array<Record<string, unknown>> | null } | null): Import
+}
+
 export declare namespace zendesk {
   /**
    * The ruleset as Zendesk REST API bodies: an object of relative path to text (per schedule

@@ -850,4 +850,5 @@ module.exports.holidays = nativeBinding.holidays
 module.exports.ics = nativeBinding.ics
 module.exports.review = nativeBinding.review
 module.exports.salesforce = nativeBinding.salesforce
+module.exports.servicenow = nativeBinding.servicenow
 module.exports.zendesk = nativeBinding.zendesk

@@ -30,6 +30,7 @@ pub mod holidays;
 mod import;
 pub mod import_ics;
 pub mod import_salesforce;
+pub mod import_servicenow;
 pub mod import_zendesk;
 pub mod ledger;
 // The module-init hook that uses the result machinery is not registered in test builds.

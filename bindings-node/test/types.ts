@@ -1,7 +1,7 @@
 // A usage file for the generated declarations (index.d.ts): `npm run typecheck` compiles it with
 // `tsc --noEmit`. Lines marked @ts-expect-error must stay type errors.
 
-import { Alert, BreachRisk, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, holidays, ics, ledgerMigrations, review, salesforce, zendesk } from '..'
+import { Alert, BreachRisk, Calendar, CaseEvaluation, EntitlementUsage, Import, MilestoneStatus, MonitorEvent, MonitorReport, Ruleset, holidays, ics, ledgerMigrations, review, salesforce, servicenow, zendesk } from '..'
 import type {
   Channel,
   Delivery,
@@ -447,6 +447,12 @@ void ics.calendar(new Uint8Array(0), { name: 'x', timeZone: 'UTC', hours: {}, ho
 void feedImport
 // @ts-expect-error: the time zone is required
 ics.holidays('', {})
+
+// The servicenow importer namespace: Table API bodies (or lists of rows) in.
+const snHours: Import = servicenow.schedules({ result: [] }, [], { otherSchedules: [], timeZone: { 'Ops floating': 'Asia/Tokyo' } })
+const snSlas: Import = servicenow.slaDefinitions({ result: [] }, { schedules: [] })
+const snCases: Import = servicenow.cases([], { audit: { result: [] }, history: [], slaDefinitions: [], table: 'incident' })
+void [snHours, snSlas, snCases, servicenow.schedules([], [], { timeZone: 'UTC' })]
 
 // The salesforce importer namespace: SOQL results in, a folder or files of metadata XML.
 const sfHours: Import = salesforce.businessHours({ records: [] }, { 'Support NY': { records: [] } })

@@ -30,6 +30,7 @@ mod holidays;
 mod import;
 mod import_ics;
 mod import_salesforce;
+mod import_servicenow;
 mod import_zendesk;
 mod ledger;
 mod monitor;
@@ -57,6 +58,15 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
         import_zendesk::_zendesk_rails_time_zone,
         m
     )?)?;
+    m.add_function(wrap_pyfunction!(
+        import_servicenow::_servicenow_schedules,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        import_servicenow::_servicenow_sla_definitions,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(import_servicenow::_servicenow_cases, m)?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_holidays, m)?)?;
     m.add_function(wrap_pyfunction!(holidays::available, m)?)?;
     m.add_function(wrap_pyfunction!(holidays::info, m)?)?;

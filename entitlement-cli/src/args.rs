@@ -508,6 +508,16 @@ pub enum ImportCommand {
         after_help = EXIT_CODES
     )]
     Zendesk(ZendeskArgs),
+    /// ServiceNow: schedules with their entries and child schedules, and SLA definitions
+    #[command(
+        long_about = "ServiceNow: schedules (cmn_schedule) with their entries (cmn_schedule_span) \
+                      and child schedules (cmn_other_schedule), and SLA definitions \
+                      (contract_sla), as the REST Table API returns them, into one rules \
+                      document. The mapping: docs/import-servicenow.md; sample inputs: \
+                      examples/data/import/servicenow/. Warnings go to the standard error.",
+        after_help = EXIT_CODES
+    )]
+    Servicenow(ServicenowArgs),
     /// iCalendar (.ics) holiday feed: its holidays, or a calendar with them
     #[command(
         long_about = "An iCalendar (.ics) holiday feed: with --time-zone, the fragment {holidays: \
@@ -554,6 +564,27 @@ pub struct ZendeskArgs {
     /// The calendar (schedule name) business-hours targets run on
     #[arg(long, value_name = "NAME", requires = "sla_policies")]
     pub schedule: Option<String>,
+    #[command(flatten)]
+    pub output: ImportOutput,
+}
+
+#[derive(Args, Debug)]
+pub struct ServicenowArgs {
+    /// cmn_schedule rows (JSON: the Table API body or a list of rows)
+    #[arg(long, value_name = "FILE", requires = "spans")]
+    pub schedules: Option<PathBuf>,
+    /// cmn_schedule_span rows (JSON)
+    #[arg(long, value_name = "FILE", requires = "schedules")]
+    pub spans: Option<PathBuf>,
+    /// cmn_other_schedule rows (JSON): child schedules
+    #[arg(long, value_name = "FILE", requires = "schedules")]
+    pub other_schedules: Option<PathBuf>,
+    /// contract_sla rows (JSON); their schedules are named from --schedules
+    #[arg(long, value_name = "FILE")]
+    pub sla_definitions: Option<PathBuf>,
+    /// The zone of floating schedules: ZONE for all, or NAME=ZONE (schedule name or sys_id); repeatable
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Vec<String>,
     #[command(flatten)]
     pub output: ImportOutput,
 }

@@ -1,12 +1,14 @@
-//! `entitlement import salesforce|zendesk|ics`: vendor inputs in, a rules document out (YAML or
+//! `entitlement import salesforce|zendesk|servicenow|ics`: vendor inputs in, a rules document out (YAML or
 //! JSON, to `--out` or the standard output), warnings on the standard error.
 
 use std::io::Write;
 use std::path::Path;
 
-use entitlement_core::import::{Import, ics, salesforce, zendesk};
+use entitlement_core::import::{Import, ics, salesforce, servicenow, zendesk};
 
-use crate::args::{DocFormat, IcsArgs, ImportCommand, ImportOutput, SalesforceArgs, ZendeskArgs};
+use crate::args::{
+    DocFormat, IcsArgs, ImportCommand, ImportOutput, SalesforceArgs, ServicenowArgs, ZendeskArgs,
+};
 use crate::input;
 use crate::output::{Failure, Out, Status, note};
 
@@ -14,6 +16,7 @@ pub fn run(cmd: ImportCommand, out: &mut Out) -> Result<Status, Failure> {
     let (import, output) = match cmd {
         ImportCommand::Salesforce(a) => (salesforce_import(&a)?, a.output),
         ImportCommand::Zendesk(a) => (zendesk_import(&a)?, a.output),
+        ImportCommand::Servicenow(a) => (servicenow_import(&a)?, a.output),
         ImportCommand::Ics(a) => (ics_import(&a)?, a.output),
     };
     for w in &import.warnings {
@@ -110,6 +113,57 @@ fn zendesk_import(a: &ZendeskArgs) -> Result<Import, Failure> {
             "import zendesk: nothing to import; give --schedules or --sla-policies".into(),
         )
     })
+}
+
+fn servicenow_import(a: &ServicenowArgs) -> Result<Import, Failure> {
+    let mut acc = None;
+    let schedules = a.schedules.as_deref().map(input::value).transpose()?;
+    if let (Some(path), Some(rows), Some(spans_path)) = (&a.schedules, &schedules, &a.spans) {
+        let spans = input::value(spans_path)?;
+        let other = a.other_schedules.as_deref().map(input::value).transpose()?;
+        let time_zone = time_zone_override(&a.time_zone)?;
+        let options = servicenow::ScheduleOptions {
+            other_schedules: other,
+            time_zone,
+        };
+        let import = servicenow::schedules(rows, &spans, &options)
+            .map_err(|e| Failure::in_file(path, &e))?;
+        acc = join(acc, import, path)?;
+    }
+    if let Some(path) = &a.sla_definitions {
+        let rows = input::value(path)?;
+        let options = servicenow::SlaOptions { schedules };
+        let import =
+            servicenow::sla_definitions(&rows, &options).map_err(|e| Failure::in_file(path, &e))?;
+        acc = join(acc, import, path)?;
+    }
+    acc.ok_or_else(|| {
+        Failure::Error(
+            "import servicenow: nothing to import; give --schedules with --spans, or --sla-definitions"
+                .into(),
+        )
+    })
+}
+
+/// `--time-zone ZONE` (every floating schedule) or `--time-zone NAME=ZONE` (repeatable).
+fn time_zone_override(given: &[String]) -> Result<servicenow::TimeZoneOverride, Failure> {
+    use servicenow::TimeZoneOverride;
+    match given {
+        [] => Ok(TimeZoneOverride::None),
+        [one] if !one.contains('=') => Ok(TimeZoneOverride::One(one.clone())),
+        many => {
+            let mut map = std::collections::BTreeMap::new();
+            for item in many {
+                let Some((key, zone)) = item.split_once('=') else {
+                    return Err(Failure::Error(format!(
+                        "import servicenow: --time-zone {item:?}: with several --time-zone options, each is NAME=ZONE"
+                    )));
+                };
+                map.insert(key.to_string(), zone.to_string());
+            }
+            Ok(TimeZoneOverride::ByKey(map))
+        }
+    }
 }
 
 fn ics_import(a: &IcsArgs) -> Result<Import, Failure> {

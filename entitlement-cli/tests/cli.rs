@@ -71,6 +71,7 @@ fn every_subcommand_has_help_with_its_defaults_and_the_exit_codes() {
         &["evaluate"],
         &["import", "salesforce"],
         &["import", "zendesk"],
+        &["import", "servicenow"],
         &["import", "ics"],
         &["schema"],
         &["demo"],
@@ -740,6 +741,65 @@ fn import_writes_rules_documents_that_load() {
     assert_eq!(code(&o), 2);
     assert!(text(&o.stderr).contains("nowhere.ics"));
     let o = run(&["import", "zendesk"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn import_servicenow_writes_a_document_that_loads() {
+    let sn = |f: &str| {
+        repo(&format!("examples/data/import/servicenow/{f}"))
+            .display()
+            .to_string()
+    };
+    let args = |zones: &[&'static str]| {
+        let mut v: Vec<String> = [
+            "import",
+            "servicenow",
+            "--schedules",
+            &sn("cmn_schedule.json"),
+            "--spans",
+            &sn("cmn_schedule_span.json"),
+            "--other-schedules",
+            &sn("cmn_other_schedule.json"),
+            "--sla-definitions",
+            &sn("contract_sla.json"),
+            "--format",
+            "json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for z in zones {
+            v.push("--time-zone".into());
+            v.push(z.to_string());
+        }
+        v
+    };
+    let with = args(&["Ops floating=Asia/Tokyo"]);
+    let o = run(&with.iter().map(String::as_str).collect::<Vec<_>>());
+    let doc = json(&o);
+    let rules = entitlement_core::Ruleset::from_value(&doc).expect("the import loads");
+    assert_eq!(
+        rules.calendars().get("Ops floating").unwrap().time_zone(),
+        Some("Asia/Tokyo")
+    );
+    assert_eq!(
+        doc["processes"][0]["milestones"].as_array().unwrap().len(),
+        5
+    );
+    // The inactive definition and the others the guide lists are warnings, on stderr.
+    assert!(text(&o.stderr).contains("warning: contract_sla d005 (Old P1) active"));
+    // Without the floating schedule's zone: refused, naming the schedule and field.
+    let without = args(&[]);
+    let o = run(&without.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr)
+            .contains("cmn_schedule 9b8a7c6d5e4f30211203a4b5c6d7e8f9 (Ops floating): time_zone"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(&["import", "servicenow"]);
     assert_eq!(code(&o), 2);
 }
 

@@ -20,6 +20,7 @@ mod hostile_monitor;
 mod import_ics;
 mod import_salesforce;
 mod import_salesforce_accounts;
+mod import_servicenow;
 mod import_zendesk;
 mod limits;
 mod monitor;

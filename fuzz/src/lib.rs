@@ -15,6 +15,7 @@ pub mod case_replay;
 pub mod import_ics;
 pub mod import_salesforce_metadata;
 pub mod import_salesforce_records;
+pub mod import_servicenow;
 pub mod import_zendesk;
 pub mod laws;
 pub mod rules_document;
@@ -34,6 +35,7 @@ pub const TARGETS: &[(&str, Body)] = &[
         import_salesforce_metadata::run,
     ),
     ("import_salesforce_records", import_salesforce_records::run),
+    ("import_servicenow", import_servicenow::run),
     ("import_zendesk", import_zendesk::run),
     ("rules_document", rules_document::run),
 ];

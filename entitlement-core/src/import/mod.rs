@@ -40,6 +40,7 @@ use crate::rules::Ruleset;
 pub mod ics;
 mod read;
 pub mod salesforce;
+pub mod servicenow;
 pub mod zendesk;
 
 /// Something an import had to tell the user although it could represent the input: the record
