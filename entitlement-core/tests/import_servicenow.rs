@@ -372,3 +372,36 @@ fn unsupported_constructs_name_the_record_and_field() {
         );
     }
 }
+
+#[test]
+fn more_sla_definitions_for_one_table_than_a_process_holds_are_refused() {
+    // Every change of a task is matched against each definition of its table: the count is
+    // bounded by what a process holds (256 milestones), and other tables' definitions do not
+    // count towards it.
+    let definitions = |n: usize, table: &str| -> Vec<Value> {
+        (0..n)
+            .map(|i| {
+                json!({"sys_id": format!("{table}{i}"), "name": format!("{table} SLA {i}"),
+                       "collection": table, "active": "true", "stop_condition": "state=6"})
+            })
+            .collect()
+    };
+    let options = |defs: Vec<Value>| CaseOptions {
+        history: None,
+        sla_definitions: Some(json!({ "result": defs })),
+        table: None,
+    };
+    let tasks = json!({"result": [{"sys_id": "t1", "number": "INC1",
+                                    "opened_at": "2026-11-02 09:00:00", "state": "1"}]});
+    let mut fits = definitions(256, "incident");
+    fits.extend(definitions(256, "problem"));
+    servicenow::cases(&tasks, None, &options(fits)).expect("256 per table fit");
+    let err = servicenow::cases(&tasks, None, &options(definitions(257, "incident"))).unwrap_err();
+    assert_eq!(err.code(), "unsupported", "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("incident256") || msg.contains("SLA 256"),
+        "{msg}"
+    );
+    assert!(msg.contains("collection") && msg.contains("256"), "{msg}");
+}

@@ -9,7 +9,7 @@ use super::query::{criteria, parse};
 use super::{datetime, field, field_name, required, row, rows, stop_event, text_value};
 use crate::error::Result;
 use crate::import::{Import, Warning, unsupported};
-use crate::rules::Criteria;
+use crate::rules::{Criteria, MAX_MILESTONES};
 
 /// Options of [`cases`].
 #[derive(Debug, Clone, Default)]
@@ -83,6 +83,7 @@ pub fn cases(tasks: &Value, audit: Option<&Value>, options: &CaseOptions) -> Res
     let default_table = options.table.as_deref().unwrap_or("incident");
 
     let mut definitions: Vec<Definition> = Vec::new();
+    let mut per_table: HashMap<String, usize> = HashMap::new();
     if let Some(defs) = options.sla_definitions.as_ref().filter(|d| !d.is_null()) {
         for (i, r) in rows(defs, "contract_sla")?.into_iter().enumerate() {
             let (map, record) = row(r, "contract_sla", i, "name")?;
@@ -95,10 +96,24 @@ pub fn cases(tasks: &Value, audit: Option<&Value>, options: &CaseOptions) -> Res
                 Some(c) => Criteria::from_value(&c, "stop_condition")?,
                 None => continue,
             };
+            let table = field(map, &record, "collection")?.unwrap_or("incident");
+            // Each definition is a milestone of its table's process: past the engine's limit the
+            // ruleset is refused anyway, and every change of a task is matched against each
+            // definition of its table, so the count bounds that work too.
+            let count = per_table.entry(table.to_string()).or_insert(0usize);
+            *count += 1;
+            if *count > MAX_MILESTONES {
+                return Err(unsupported(
+                    &record,
+                    "collection",
+                    format!(
+                        "more than {MAX_MILESTONES} SLA definitions for the table {table:?}; a \
+                         process holds at most {MAX_MILESTONES} milestones"
+                    ),
+                ));
+            }
             definitions.push(Definition {
-                table: field(map, &record, "collection")?
-                    .unwrap_or("incident")
-                    .to_string(),
+                table: table.to_string(),
                 event: stop_event(name),
                 stop,
             });
@@ -205,8 +220,14 @@ pub fn cases(tasks: &Value, audit: Option<&Value>, options: &CaseOptions) -> Res
     }
 
     let mut out = Vec::with_capacity(read.len());
+    // Each task is matched against its own table's definitions only.
+    let mut by_table: HashMap<&str, Vec<&Definition>> = HashMap::new();
+    for d in &definitions {
+        by_table.entry(d.table.as_str()).or_default().push(d);
+    }
     for ((map, record, table), mut changes) in read.into_iter().zip(changes) {
-        out.push(case(map, &record, &table, &mut changes, &definitions)?);
+        let mine = by_table.get(table.as_str()).map_or(&[][..], Vec::as_slice);
+        out.push(case(map, &record, &table, &mut changes, mine)?);
     }
     Ok(Import {
         document: json!({ "cases": out }),
@@ -223,7 +244,7 @@ fn case(
     record: &str,
     table: &str,
     changes: &mut [Change],
-    definitions: &[Definition],
+    definitions: &[&Definition],
 ) -> Result<Value> {
     let sys_id = required(map, record, "sys_id")?;
     let id = field(map, record, "number")?.unwrap_or(sys_id);
@@ -266,7 +287,9 @@ fn case(
         }
     }
     let mut events: Vec<Value> = Vec::new();
-    let mut done: HashSet<(DateTime<Utc>, &str, Option<&str>, Option<&str>)> = HashSet::new();
+    // A change seen once: (when, field, old value, new value).
+    type ChangeKey<'a> = (DateTime<Utc>, &'a str, Option<&'a str>, Option<&'a str>);
+    let mut done: HashSet<ChangeKey> = HashSet::new();
     let holds = |values: &HashMap<String, Value>| -> Vec<bool> {
         definitions
             .iter()
