@@ -28,6 +28,7 @@ mod error;
 mod export;
 mod holidays;
 mod import;
+mod import_dynamics;
 mod import_ics;
 mod import_salesforce;
 mod import_zendesk;
@@ -55,6 +56,18 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(import_zendesk::_zendesk_sla_policies, m)?)?;
     m.add_function(wrap_pyfunction!(
         import_zendesk::_zendesk_rails_time_zone,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(import_dynamics::_dynamics_calendars, m)?)?;
+    m.add_function(wrap_pyfunction!(import_dynamics::_dynamics_slas, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        import_dynamics::_dynamics_entitlements,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(import_dynamics::_dynamics_cases, m)?)?;
+    m.add_function(wrap_pyfunction!(import_dynamics::_dynamics_time_zone, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        import_dynamics::_dynamics_time_zone_codes,
         m
     )?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_holidays, m)?)?;

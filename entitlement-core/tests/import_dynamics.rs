@@ -99,7 +99,10 @@ fn slas_by_hand() {
     let std = &imp.document["processes"][0];
     assert_eq!(std["name"], "Standard");
     let fr = &std["milestones"][0];
-    assert_eq!(fr["when"], json!({"field": "prioritycode", "op": "eq", "value": 1}));
+    assert_eq!(
+        fr["when"],
+        json!({"field": "prioritycode", "op": "eq", "value": 1})
+    );
     assert_eq!(fr["completes_on"], json!(["agent_reply"]));
     assert_eq!(fr["calendar"], "London Support");
     assert_eq!(fr["pause_statuses"], json!(["2", "3"]));
@@ -109,7 +112,10 @@ fn slas_by_hand() {
         std["milestones"][1]["when"],
         json!({"not": {"field": "prioritycode", "op": "eq", "value": 1}})
     );
-    assert_eq!(std["milestones"][2]["completes_on"], json!(["solved", "closed"]));
+    assert_eq!(
+        std["milestones"][2]["completes_on"],
+        json!(["solved", "closed"])
+    );
     let premium = &imp.document["processes"][1];
     assert_eq!(premium["milestones"][0]["calendar"], "24x7");
     assert_eq!(premium["milestones"][0]["pause_statuses"], json!([]));
@@ -131,7 +137,10 @@ fn entitlements_by_hand() {
     .unwrap();
     let acme = &imp.document["entitlements"][0];
     assert_eq!(acme["process"], "5a000000-0000-4000-8000-000000000001");
-    assert_eq!(acme["account"], json!({"id": "ac000000-0000-4000-8000-000000000001", "name": "Acme Corp"}));
+    assert_eq!(
+        acme["account"],
+        json!({"id": "ac000000-0000-4000-8000-000000000001", "name": "Acme Corp"})
+    );
     assert_eq!(acme["start_date"], "2026-01-01");
     assert_eq!(acme["cases_per_entitlement"], 50);
     assert_eq!(
@@ -143,7 +152,10 @@ fn entitlements_by_hand() {
     );
     assert_eq!(imp.document["entitlements"][1]["end_date"], "2026-12-31");
     let fields: Vec<&str> = imp.warnings.iter().map(|w| w.field.as_str()).collect();
-    assert_eq!(fields, ["remainingterms", "decreaseremainingon", "remainingterms"]);
+    assert_eq!(
+        fields,
+        ["remainingterms", "decreaseremainingon", "remainingterms"]
+    );
 }
 
 #[test]
@@ -154,13 +166,31 @@ fn cases_by_hand() {
     assert_eq!(c1["created_at"], "2026-03-02T09:30:00Z");
     assert_eq!(c1["fields"]["status"], "5");
     assert_eq!(c1["fields"]["ticketnumber"], "CAS-01001");
-    let types: Vec<&str> = c1["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
-    assert_eq!(types, ["agent_reply", "status", "status", "field", "solved", "status"]);
+    let types: Vec<&str> = c1["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "agent_reply",
+            "status",
+            "status",
+            "field",
+            "solved",
+            "status"
+        ]
+    );
     assert_eq!(c1["events"][3]["from"], 3);
     assert_eq!(c1["events"][3]["to"], 2);
     // Case 4 is resolved with no audit: solved at its modifiedon, with a warning.
     let c4 = &imp.document["cases"][3];
-    assert_eq!(c4["events"], json!([{"at": "2026-03-04T12:30:00Z", "type": "solved", "id": "ca000000-0000-4000-8000-000000000004:statecode"}]));
+    assert_eq!(
+        c4["events"],
+        json!([{"at": "2026-03-04T12:30:00Z", "type": "solved", "id": "ca000000-0000-4000-8000-000000000004:statecode"}])
+    );
     assert_eq!(imp.warnings.len(), 1);
     assert!(imp.document["cases"][4].get("entitlement").is_none());
 }
@@ -173,9 +203,18 @@ fn replayed_cases_meet_the_recorded_kpi_instances() {
     let items = fixture("slaitems.json");
     let kpis = fixture("slakpis.json");
     let kpi_of = |milestone: &str| -> String {
-        let item = items["value"].as_array().unwrap().iter().find(|i| i["name"] == milestone).unwrap();
-        let kpi = kpis["value"].as_array().unwrap().iter()
-            .find(|k| k["msdyn_slakpiid"] == item["_msdyn_slakpiid_value"]).unwrap();
+        let item = items["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == milestone)
+            .unwrap();
+        let kpi = kpis["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["msdyn_slakpiid"] == item["_msdyn_slakpiid_value"])
+            .unwrap();
         kpi["msdyn_name"].as_str().unwrap().to_string()
     };
     let imported = cases();
@@ -184,7 +223,12 @@ fn replayed_cases_meet_the_recorded_kpi_instances() {
     let mut checked = 0;
     for inst in fixture("slakpiinstances.json")["value"].as_array().unwrap() {
         let case_id = inst["_regarding_value"].as_str().unwrap();
-        let case = imported.document["cases"].as_array().unwrap().iter().find(|c| c["id"] == case_id).unwrap();
+        let case = imported.document["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == case_id)
+            .unwrap();
         let case = Case::from_value(case).unwrap();
         let statuses = rules.evaluate(&case, now).unwrap();
         let started: Vec<_> = statuses
@@ -193,11 +237,30 @@ fn replayed_cases_meet_the_recorded_kpi_instances() {
             .collect();
         assert_eq!(started.len(), 1, "{case_id} {}: {statuses:?}", inst["name"]);
         let s = started[0];
-        assert_eq!(s.target_at, Some(parse(&inst["failuretime"])), "{case_id} {}", inst["name"]);
-        let warning = s.triggers.iter().find(|t| t.level == Level::Warning).unwrap();
-        assert_eq!(warning.at, parse(&inst["warningtime"]), "{case_id} {}", inst["name"]);
+        assert_eq!(
+            s.target_at,
+            Some(parse(&inst["failuretime"])),
+            "{case_id} {}",
+            inst["name"]
+        );
+        let warning = s
+            .triggers
+            .iter()
+            .find(|t| t.level == Level::Warning)
+            .unwrap();
+        assert_eq!(
+            warning.at,
+            parse(&inst["warningtime"]),
+            "{case_id} {}",
+            inst["name"]
+        );
         if !inst["succeededon"].is_null() {
-            assert_eq!(s.completed_at, Some(parse(&inst["succeededon"])), "{case_id} {}", inst["name"]);
+            assert_eq!(
+                s.completed_at,
+                Some(parse(&inst["succeededon"])),
+                "{case_id} {}",
+                inst["name"]
+            );
         }
         checked += 1;
     }
@@ -213,7 +276,9 @@ fn every_time_zone_code_is_a_zone_chrono_tz_knows() {
     codes.dedup();
     assert_eq!(codes.len(), 75, "codes are unique and sorted");
     for (code, windows, iana) in TIME_ZONE_CODES {
-        let tz: chrono_tz::Tz = iana.parse().unwrap_or_else(|_| panic!("{code} {windows}: {iana}"));
+        let tz: chrono_tz::Tz = iana
+            .parse()
+            .unwrap_or_else(|_| panic!("{code} {windows}: {iana}"));
         assert_eq!(tz.name(), iana);
         assert_eq!(dynamics::time_zone(code).unwrap(), iana);
     }
@@ -227,7 +292,10 @@ fn every_time_zone_code_is_a_zone_chrono_tz_knows() {
         Some(&json!({"time_zones": {"92": "Etc/UTC"}})),
     )
     .unwrap();
-    assert_eq!(imp.document["calendars"]["UTC desk"]["time_zone"], "Etc/UTC");
+    assert_eq!(
+        imp.document["calendars"]["UTC desk"]["time_zone"],
+        "Etc/UTC"
+    );
 }
 
 #[derive(serde::Deserialize)]
@@ -248,8 +316,15 @@ fn call(c: &Unsupported) -> entitlement_core::Result<Import> {
     let arg = |k: &str| c.args.get(k).filter(|v| !v.is_null());
     match c.call.as_str() {
         "calendars" => dynamics::calendars(&c.args["calendars"], arg("options")),
-        "slas" => dynamics::slas(&c.args["slas"], arg("sla_items"), arg("kpis"), arg("options")),
-        "entitlements" => dynamics::entitlements(&c.args["entitlements"], arg("channels"), arg("options")),
+        "slas" => dynamics::slas(
+            &c.args["slas"],
+            arg("sla_items"),
+            arg("kpis"),
+            arg("options"),
+        ),
+        "entitlements" => {
+            dynamics::entitlements(&c.args["entitlements"], arg("channels"), arg("options"))
+        }
         "cases" => dynamics::cases(&c.args["incidents"], arg("options")),
         other => panic!("unknown call {other}"),
     }
@@ -263,6 +338,10 @@ fn unsupported_constructs_name_the_record_and_field() {
         let err = call(c).expect_err(&c.case);
         let msg = err.to_string();
         assert_eq!(err.code(), "unsupported", "{}: {msg}", c.case);
-        assert!(msg.starts_with(&format!("{}:", c.place)), "{}: {msg}", c.case);
+        assert!(
+            msg.starts_with(&format!("{}:", c.place)),
+            "{}: {msg}",
+            c.case
+        );
     }
 }

@@ -36,20 +36,27 @@ pub fn run(data: &[u8]) {
         }
         for code in integers(c).into_iter().take(16) {
             if let Ok(iana) = dynamics::time_zone(code) {
-                assert!(iana.parse::<chrono_tz::Tz>().is_ok(), "{code} -> {iana}: not an IANA zone");
+                assert!(
+                    iana.parse::<chrono_tz::Tz>().is_ok(),
+                    "{code} -> {iana}: not an IANA zone"
+                );
             }
         }
     }
     if let Some(s) = &slas {
         let options = json!({"pause_statuses": [2, 3]});
         if let Ok(import) = dynamics::slas(s, items.as_ref(), kpis.as_ref(), Some(&options)) {
-            fragment = fragment.merge(import).unwrap_or_else(|_| Import::new(json!({})));
+            fragment = fragment
+                .merge(import)
+                .unwrap_or_else(|_| Import::new(json!({})));
         }
     }
     if let Some(e) = &entitlements
         && let Ok(import) = dynamics::entitlements(e, channels.as_ref(), None)
     {
-        fragment = fragment.merge(import).unwrap_or_else(|_| Import::new(json!({})));
+        fragment = fragment
+            .merge(import)
+            .unwrap_or_else(|_| Import::new(json!({})));
     }
     let rules = with_stand_ins(fragment)
         .ruleset()
@@ -60,7 +67,12 @@ pub fn run(data: &[u8]) {
         return;
     };
     let now = DateTime::from_timestamp(1_767_225_600 + 86_400 * 30, 0).expect("in range");
-    for c in cases.document["cases"].as_array().expect("a list of cases").iter().take(4) {
+    for c in cases.document["cases"]
+        .as_array()
+        .expect("a list of cases")
+        .iter()
+        .take(4)
+    {
         let case = Case::from_value(c).expect("an imported case loads");
         if let Err(e) = rules.evaluate_case(&case, now) {
             assert!(
@@ -75,18 +87,36 @@ pub fn run(data: &[u8]) {
 /// not define, and an empty process for every process its entitlements name and it does not.
 fn with_stand_ins(mut import: Import) -> Import {
     let doc = import.document.as_object_mut().expect("an object");
-    let mut calendars = doc.get("calendars").and_then(Value::as_object).cloned().unwrap_or_default();
-    let mut processes = doc.get("processes").and_then(Value::as_array).cloned().unwrap_or_default();
+    let mut calendars = doc
+        .get("calendars")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut processes = doc
+        .get("processes")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     for p in &processes {
         for m in p["milestones"].as_array().into_iter().flatten() {
             if let Some(name) = m["calendar"].as_str() {
-                calendars.entry(name.to_string()).or_insert(json!({"always_open": true}));
+                calendars
+                    .entry(name.to_string())
+                    .or_insert(json!({"always_open": true}));
             }
         }
     }
-    let defined: Vec<String> = processes.iter().filter_map(|p| p["id"].as_str().map(String::from)).collect();
+    let defined: Vec<String> = processes
+        .iter()
+        .filter_map(|p| p["id"].as_str().map(String::from))
+        .collect();
     let mut missing: Vec<String> = Vec::new();
-    for e in doc.get("entitlements").and_then(Value::as_array).into_iter().flatten() {
+    for e in doc
+        .get("entitlements")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if let Some(id) = e["process"].as_str()
             && !defined.iter().any(|d| d == id)
             && !missing.iter().any(|d| d == id)
@@ -94,7 +124,11 @@ fn with_stand_ins(mut import: Import) -> Import {
             missing.push(id.to_string());
         }
     }
-    processes.extend(missing.into_iter().map(|id| json!({"id": id, "milestones": []})));
+    processes.extend(
+        missing
+            .into_iter()
+            .map(|id| json!({"id": id, "milestones": []})),
+    );
     doc.insert("calendars".into(), Value::Object(calendars));
     doc.insert("processes".into(), Value::Array(processes));
     import

@@ -41,10 +41,21 @@ pub(super) fn parse(xml: &str, record: &str, field: &str) -> Result<Cond> {
         if let Some(name) = node.attribute("name")
             && name != "incident"
         {
-            return Err(unsupported(record, field, format!("entity {name:?}: the importer reads conditions on cases (incident)")));
+            return Err(unsupported(
+                record,
+                field,
+                format!("entity {name:?}: the importer reads conditions on cases (incident)"),
+            ));
         }
-        if node.children().any(|c| c.is_element() && c.has_tag_name("link-entity")) {
-            return Err(unsupported(record, field, "a condition on a related record (link-entity) has no criterion on the case's fields"));
+        if node
+            .children()
+            .any(|c| c.is_element() && c.has_tag_name("link-entity"))
+        {
+            return Err(unsupported(
+                record,
+                field,
+                "a condition on a related record (link-entity) has no criterion on the case's fields",
+            ));
         }
         node = child(node, "filter", record, field)?;
     }
@@ -52,7 +63,10 @@ pub(super) fn parse(xml: &str, record: &str, field: &str) -> Result<Cond> {
         return Err(unsupported(
             record,
             field,
-            format!("<{}>: expected a FetchXML <filter> (or <fetch>)", node.tag_name().name()),
+            format!(
+                "<{}>: expected a FetchXML <filter> (or <fetch>)",
+                node.tag_name().name()
+            ),
         ));
     }
     read(node, record, field, 0)
@@ -64,17 +78,31 @@ fn child<'a, 'i>(
     record: &str,
     field: &str,
 ) -> Result<roxmltree::Node<'a, 'i>> {
-    let mut found = node.children().filter(|c| c.is_element() && c.has_tag_name(name));
+    let mut found = node
+        .children()
+        .filter(|c| c.is_element() && c.has_tag_name(name));
     match (found.next(), found.next()) {
         (Some(n), None) => Ok(n),
-        (None, _) => Err(unsupported(record, field, format!("<{}> has no <{name}>", node.tag_name().name()))),
-        (Some(_), Some(_)) => Err(unsupported(record, field, format!("<{}> has several <{name}>", node.tag_name().name()))),
+        (None, _) => Err(unsupported(
+            record,
+            field,
+            format!("<{}> has no <{name}>", node.tag_name().name()),
+        )),
+        (Some(_), Some(_)) => Err(unsupported(
+            record,
+            field,
+            format!("<{}> has several <{name}>", node.tag_name().name()),
+        )),
     }
 }
 
 fn read(node: roxmltree::Node, record: &str, field: &str, depth: usize) -> Result<Cond> {
     if depth > MAX_DEPTH {
-        return Err(unsupported(record, field, format!("filters nested more than {MAX_DEPTH} deep")));
+        return Err(unsupported(
+            record,
+            field,
+            format!("filters nested more than {MAX_DEPTH} deep"),
+        ));
     }
     if node.has_tag_name("condition") {
         let attribute = node
@@ -82,15 +110,30 @@ fn read(node: roxmltree::Node, record: &str, field: &str, depth: usize) -> Resul
             .filter(|a| !a.is_empty())
             .ok_or_else(|| unsupported(record, field, "a <condition> without `attribute`"))?;
         if node.attribute("entityname").is_some() {
-            return Err(unsupported(record, field, format!("the condition on {attribute:?} reads a related record (entityname)")));
+            return Err(unsupported(
+                record,
+                field,
+                format!("the condition on {attribute:?} reads a related record (entityname)"),
+            ));
         }
-        let operator = node
-            .attribute("operator")
-            .ok_or_else(|| unsupported(record, field, format!("the condition on {attribute:?} has no `operator`")))?;
-        let mut values: Vec<String> = node.attribute("value").map(|v| vec![v.to_string()]).unwrap_or_default();
+        let operator = node.attribute("operator").ok_or_else(|| {
+            unsupported(
+                record,
+                field,
+                format!("the condition on {attribute:?} has no `operator`"),
+            )
+        })?;
+        let mut values: Vec<String> = node
+            .attribute("value")
+            .map(|v| vec![v.to_string()])
+            .unwrap_or_default();
         for v in node.children().filter(|c| c.is_element()) {
             if !v.has_tag_name("value") {
-                return Err(unsupported(record, field, format!("<{}> inside a <condition>", v.tag_name().name())));
+                return Err(unsupported(
+                    record,
+                    field,
+                    format!("<{}> inside a <condition>", v.tag_name().name()),
+                ));
             }
             values.push(v.text().unwrap_or_default().trim().to_string());
         }
@@ -101,7 +144,14 @@ fn read(node: roxmltree::Node, record: &str, field: &str, depth: usize) -> Resul
         });
     }
     if !node.has_tag_name("filter") {
-        return Err(unsupported(record, field, format!("<{}>: expected <filter> or <condition>", node.tag_name().name())));
+        return Err(unsupported(
+            record,
+            field,
+            format!(
+                "<{}>: expected <filter> or <condition>",
+                node.tag_name().name()
+            ),
+        ));
     }
     let mut parts = Vec::new();
     for c in node.children().filter(|c| c.is_element()) {
@@ -110,7 +160,11 @@ fn read(node: roxmltree::Node, record: &str, field: &str, depth: usize) -> Resul
     match node.attribute("type").unwrap_or("and") {
         "and" => Ok(Cond::All(parts)),
         "or" => Ok(Cond::Any(parts)),
-        other => Err(unsupported(record, field, format!("filter type {other:?}: expected and or or"))),
+        other => Err(unsupported(
+            record,
+            field,
+            format!("filter type {other:?}: expected and or or"),
+        )),
     }
 }
 
@@ -125,18 +179,33 @@ impl Cond {
                         parts.push(v);
                     }
                 }
-                let key = if matches!(self, Cond::All(_)) { "all" } else { "any" };
+                let key = if matches!(self, Cond::All(_)) {
+                    "all"
+                } else {
+                    "any"
+                };
                 Ok(match parts.len() {
                     0 => None,
                     1 => parts.pop(),
                     _ => Some(json!({ key: parts })),
                 })
             }
-            Cond::Leaf { attribute, operator, values } => {
+            Cond::Leaf {
+                attribute,
+                operator,
+                values,
+            } => {
                 let one = |op: &str| -> Result<Value> {
                     match values.as_slice() {
                         [v] => Ok(json!({"field": attribute, "op": op, "value": typed(v)})),
-                        _ => Err(unsupported(record, field, format!("`{operator}` on {attribute:?} compares with one value; found {}", values.len()))),
+                        _ => Err(unsupported(
+                            record,
+                            field,
+                            format!(
+                                "`{operator}` on {attribute:?} compares with one value; found {}",
+                                values.len()
+                            ),
+                        )),
                     }
                 };
                 Ok(Some(match operator.as_str() {
@@ -156,7 +225,9 @@ impl Cond {
                         return Err(unsupported(
                             record,
                             field,
-                            format!("the operator {other:?} on {attribute:?} has no exact criterion; the importer maps eq, ne, gt, ge, lt, le, in, not-in, null and not-null"),
+                            format!(
+                                "the operator {other:?} on {attribute:?} has no exact criterion; the importer maps eq, ne, gt, ge, lt, le, in, not-in, null and not-null"
+                            ),
                         ));
                     }
                 }))

@@ -162,9 +162,13 @@ fn instant(map: &Map<String, Value>, record: &str, field: &str) -> Result<Option
             format!("{text:?} is not an Edm.DateTimeOffset such as \"2026-03-02T14:00:00Z\" ({e})"),
         )
     })?;
-    from_us(us)
-        .map(Some)
-        .map_err(|_| unsupported(record, field, format!("{text:?} is outside years 1 to 9999")))
+    from_us(us).map(Some).map_err(|_| {
+        unsupported(
+            record,
+            field,
+            format!("{text:?} is outside years 1 to 9999"),
+        )
+    })
 }
 
 /// Options: an object whose keys are among `known`.
@@ -299,17 +303,17 @@ pub fn calendars(calendars: &Value, options: Option<&Value>) -> Result<Import> {
             Some(Value::Array(list)) => {
                 for (j, r) in list.iter().enumerate() {
                     let field = index_path("calendar_calendar_rules", j);
-                    rules.push((
-                        format!("{record}, {field}"),
-                        object(r, &record, &field)?,
-                    ));
+                    rules.push((format!("{record}, {field}"), object(r, &record, &field)?));
                 }
             }
             Some(other) => {
                 return Err(unsupported(
                     &record,
                     "calendar_calendar_rules",
-                    format!("expected a list of calendar rules, found {}", type_name(other)),
+                    format!(
+                        "expected a list of calendar rules, found {}",
+                        type_name(other)
+                    ),
                 ));
             }
         }
@@ -417,10 +421,7 @@ fn schedule(
                 return Err(unsupported(
                     record,
                     "pattern",
-                    format!(
-                        "{} is also given by another weekly rule",
-                        DAYS[d].0
-                    ),
+                    format!("{} is also given by another weekly rule", DAYS[d].0),
                 ));
             }
             week[d] = Some(hours.clone());
@@ -442,21 +443,34 @@ fn schedule(
     }
     let mut overrides = Vec::new();
     for (record, rule) in dated {
-        let start = instant(rule, record, "starttime")?
-            .ok_or_else(|| unsupported(record, "starttime", "missing (a rule without a pattern is one date's hours)"))?;
+        let start = instant(rule, record, "starttime")?.ok_or_else(|| {
+            unsupported(
+                record,
+                "starttime",
+                "missing (a rule without a pattern is one date's hours)",
+            )
+        })?;
         let local = start.with_timezone(&tz);
         if local.time() != NaiveTime::MIN {
             return Err(unsupported(
                 record,
                 "starttime",
-                format!("{} is not a local midnight in {iana}: a dated rule is one whole day", rfc3339(start)),
+                format!(
+                    "{} is not a local midnight in {iana}: a dated rule is one whole day",
+                    rfc3339(start)
+                ),
             ));
         }
         whole_day(rule, record)?;
         let list = inner_hours(rule, record, cals, by_id)?;
-        overrides.push(json!({"date": local.date_naive().to_string(), "hours": intervals_json(&list)}));
+        overrides
+            .push(json!({"date": local.date_naive().to_string(), "hours": intervals_json(&list)}));
     }
-    if hours.is_empty() && overrides.iter().all(|o| o["hours"].as_array().is_none_or(Vec::is_empty)) {
+    if hours.is_empty()
+        && overrides
+            .iter()
+            .all(|o| o["hours"].as_array().is_none_or(Vec::is_empty))
+    {
         return Err(unsupported(
             &cal.record,
             "calendar_calendar_rules",
@@ -479,7 +493,10 @@ fn schedule(
             return Err(unsupported(
                 &cal.record,
                 "_holidayschedulecalendarid_value",
-                format!("{} is of type {}, not a holiday schedule (2)", h.record, h.kind),
+                format!(
+                    "{} is of type {}, not a holiday schedule (2)",
+                    h.record, h.kind
+                ),
             ));
         }
         let list = holidays(h, tz)?;
@@ -487,7 +504,10 @@ fn schedule(
             warnings.push(Warning {
                 record: cal.record.clone(),
                 field: "_holidayschedulecalendarid_value".into(),
-                message: format!("the holiday schedule {} has no rules: no holidays imported", h.record),
+                message: format!(
+                    "the holiday schedule {} has no rules: no holidays imported",
+                    h.record
+                ),
             });
         } else {
             doc.insert("holidays".into(), Value::Array(list));
@@ -507,7 +527,9 @@ fn whole_day(rule: &Map<String, Value>, record: &str) -> Result<()> {
         return Err(unsupported(
             record,
             "offset",
-            format!("{o}: a schedule's day rule starts at midnight (offset 0); the hours are in its inner calendar"),
+            format!(
+                "{o}: a schedule's day rule starts at midnight (offset 0); the hours are in its inner calendar"
+            ),
         ));
     }
     if let Some(d) = integer(rule, "duration", record, "duration")?
@@ -516,7 +538,9 @@ fn whole_day(rule: &Map<String, Value>, record: &str) -> Result<()> {
         return Err(unsupported(
             record,
             "duration",
-            format!("{d}: a schedule's day rule lasts the whole day (1440 minutes); the hours are in its inner calendar"),
+            format!(
+                "{d}: a schedule's day rule lasts the whole day (1440 minutes); the hours are in its inner calendar"
+            ),
         ));
     }
     Ok(())
@@ -528,7 +552,11 @@ fn weekdays(pattern: &str, record: &str) -> Result<Vec<usize>> {
     let mut byday: Option<Vec<usize>> = None;
     for part in pattern.split(';').filter(|p| !p.is_empty()) {
         let Some((key, value)) = part.split_once('=') else {
-            return Err(unsupported(record, "pattern", format!("{part:?} is not KEY=VALUE")));
+            return Err(unsupported(
+                record,
+                "pattern",
+                format!("{part:?} is not KEY=VALUE"),
+            ));
         };
         match key {
             "FREQ" => freq = Some(value),
@@ -560,7 +588,9 @@ fn weekdays(pattern: &str, record: &str) -> Result<Vec<usize>> {
                 return Err(unsupported(
                     record,
                     "pattern",
-                    format!("{other} has no equivalent in weekly hours; the importer reads FREQ, INTERVAL=1 and BYDAY"),
+                    format!(
+                        "{other} has no equivalent in weekly hours; the importer reads FREQ, INTERVAL=1 and BYDAY"
+                    ),
                 ));
             }
         }
@@ -569,13 +599,21 @@ fn weekdays(pattern: &str, record: &str) -> Result<Vec<usize>> {
         (Some("WEEKLY"), Some(days)) => Ok(days),
         (Some("WEEKLY"), None) => Err(unsupported(record, "pattern", "FREQ=WEEKLY without BYDAY")),
         (Some("DAILY"), None) => Ok((0..7).collect()),
-        (Some("DAILY"), Some(_)) => Err(unsupported(record, "pattern", "FREQ=DAILY with BYDAY: write FREQ=WEEKLY")),
+        (Some("DAILY"), Some(_)) => Err(unsupported(
+            record,
+            "pattern",
+            "FREQ=DAILY with BYDAY: write FREQ=WEEKLY",
+        )),
         (Some(f), _) => Err(unsupported(
             record,
             "pattern",
             format!("FREQ={f}: the importer reads WEEKLY and DAILY"),
         )),
-        (None, _) => Err(unsupported(record, "pattern", format!("{pattern:?} has no FREQ"))),
+        (None, _) => Err(unsupported(
+            record,
+            "pattern",
+            format!("{pattern:?} has no FREQ"),
+        )),
     }
 }
 
@@ -621,28 +659,39 @@ fn inner_hours(
                 return Err(unsupported(
                     r,
                     "subcode",
-                    format!("subcode {s} in work hours: the importer reads 0 or 1 (available) and 4 (break)"),
+                    format!(
+                        "subcode {s} in work hours: the importer reads 0 or 1 (available) and 4 (break)"
+                    ),
                 ));
             }
             (t, _) => {
                 return Err(unsupported(
                     r,
                     "timecode",
-                    format!("timecode {t}: work hours are 0 (available) and 2 (unavailable); 1 (busy) and 3 (filter) are for resources"),
+                    format!(
+                        "timecode {t}: work hours are 0 (available) and 2 (unavailable); 1 (busy) and 3 (filter) are for resources"
+                    ),
                 ));
             }
         };
-        let offset = integer(m, "offset", r, "offset")?.ok_or_else(|| unsupported(r, "offset", "missing"))?;
-        let duration =
-            integer(m, "duration", r, "duration")?.ok_or_else(|| unsupported(r, "duration", "missing"))?;
+        let offset = integer(m, "offset", r, "offset")?
+            .ok_or_else(|| unsupported(r, "offset", "missing"))?;
+        let duration = integer(m, "duration", r, "duration")?
+            .ok_or_else(|| unsupported(r, "duration", "missing"))?;
         if !(0..1440).contains(&offset) {
-            return Err(unsupported(r, "offset", format!("{offset} minutes is not within a day (0 to 1439)")));
+            return Err(unsupported(
+                r,
+                "offset",
+                format!("{offset} minutes is not within a day (0 to 1439)"),
+            ));
         }
         if duration <= 0 || offset + duration > 1440 {
             return Err(unsupported(
                 r,
                 "duration",
-                format!("{duration} minutes from offset {offset} does not end within the day (by 1440)"),
+                format!(
+                    "{duration} minutes from offset {offset} does not end within the day (by 1440)"
+                ),
             ));
         }
         for slot in &mut target[offset as usize..(offset + duration) as usize] {
@@ -708,7 +757,11 @@ fn holidays(h: &Cal, tz: chrono_tz::Tz) -> Result<Vec<Value>> {
                 .ok_or_else(|| unsupported(record, "duration", "missing"))?,
         };
         if end <= start {
-            return Err(unsupported(record, "effectiveintervalend", "the holiday ends before it starts"));
+            return Err(unsupported(
+                record,
+                "effectiveintervalend",
+                "the holiday ends before it starts",
+            ));
         }
         let (a, b) = (start.with_timezone(&tz), end.with_timezone(&tz));
         let mut doc = Map::new();
@@ -724,11 +777,20 @@ fn holidays(h: &Cal, tz: chrono_tz::Tz) -> Result<Vec<Value>> {
                 doc.insert("from".into(), json!(first.to_string()));
                 doc.insert("to".into(), json!(last.to_string()));
             }
-        } else if b.date_naive() == first || (b.time() == NaiveTime::MIN && b.date_naive() == first.succ_opt().unwrap_or(first)) {
+        } else if b.date_naive() == first
+            || (b.time() == NaiveTime::MIN && b.date_naive() == first.succ_opt().unwrap_or(first))
+        {
             let minutes = |t: NaiveTime| t.hour() * 60 + t.minute();
-            let to = if b.date_naive() == first { minutes(b.time()) } else { 1440 };
+            let to = if b.date_naive() == first {
+                minutes(b.time())
+            } else {
+                1440
+            };
             doc.insert("date".into(), json!(first.to_string()));
-            doc.insert("hours".into(), json!(format!("{}-{}", clock(minutes(a.time())), clock(to))));
+            doc.insert(
+                "hours".into(),
+                json!(format!("{}-{}", clock(minutes(a.time())), clock(to))),
+            );
         } else {
             return Err(unsupported(
                 record,
@@ -811,7 +873,10 @@ pub fn slas(
             return Err(unsupported(
                 "options",
                 "pause_statuses",
-                format!("expected a list of statuscode values, found {}", type_name(other)),
+                format!(
+                    "expected a list of statuscode values, found {}",
+                    type_name(other)
+                ),
             ));
         }
     };
@@ -832,13 +897,21 @@ pub fn slas(
             let id = required_str(map, &label, "msdyn_slakpiid")?;
             let record = record_label("SLA KPI", Some(id), text(map, "msdyn_name"));
             if kpi_rows.insert(id, (record.clone(), map)).is_some() {
-                return Err(unsupported(&record, "msdyn_slakpiid", "a second KPI with this id"));
+                return Err(unsupported(
+                    &record,
+                    "msdyn_slakpiid",
+                    "a second KPI with this id",
+                ));
             }
         }
     }
     let list = rows(slas, "slas")?;
-    let mut read: Vec<(String, &str, &Map<String, Value>, Vec<(String, &Map<String, Value>)>)> =
-        Vec::with_capacity(list.len());
+    let mut read: Vec<(
+        String,
+        &str,
+        &Map<String, Value>,
+        Vec<(String, &Map<String, Value>)>,
+    )> = Vec::with_capacity(list.len());
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     for (i, row) in list.iter().enumerate() {
         let label = format!("slas[{i}]");
@@ -930,7 +1003,11 @@ pub fn slas(
                 message: "the SLA pauses, but no `pause_statuses` option gives the service configuration's status reasons: its milestones never pause".into(),
             });
         }
-        items.sort_by_key(|(_, m)| m.get("sequencenumber").and_then(Value::as_i64).unwrap_or(i64::MAX));
+        items.sort_by_key(|(_, m)| {
+            m.get("sequencenumber")
+                .and_then(Value::as_i64)
+                .unwrap_or(i64::MAX)
+        });
         let mut milestones = Vec::with_capacity(items.len());
         let mut earlier: HashMap<String, Vec<Value>> = HashMap::new();
         let mut catch_all: HashMap<String, String> = HashMap::new();
@@ -938,7 +1015,11 @@ pub fn slas(
         for (irec, m) in &items {
             let iname = required_str(m, irec, "name")?;
             if !names.insert(iname) {
-                return Err(unsupported(irec, "name", format!("a second item named {iname:?} in the SLA")));
+                return Err(unsupported(
+                    irec,
+                    "name",
+                    format!("a second item named {iname:?} in the SLA"),
+                ));
             }
             let kpi = item_kpi(m, irec, kpis.is_some(), &kpi_rows)?;
             if let Some(first) = catch_all.get(&kpi) {
@@ -974,18 +1055,31 @@ pub fn slas(
             milestone.insert("kind".into(), json!("custom"));
             milestone.insert("starts_on".into(), json!(["created"]));
             let completes = match optional_str(m, irec, "successconditionsxml")? {
-                Some(xml) => success_events(&conditions::parse(xml, irec, "successconditionsxml")?, irec)?,
-                None => return Err(unsupported(irec, "successconditionsxml", "missing: an item without success conditions never completes")),
+                Some(xml) => {
+                    success_events(&conditions::parse(xml, irec, "successconditionsxml")?, irec)?
+                }
+                None => {
+                    return Err(unsupported(
+                        irec,
+                        "successconditionsxml",
+                        "missing: an item without success conditions never completes",
+                    ));
+                }
             };
             milestone.insert("completes_on".into(), json!(completes));
             let own = match optional_str(m, irec, "applicablewhenxml")? {
-                Some(xml) => conditions::parse(xml, irec, "applicablewhenxml")?.criteria(irec, "applicablewhenxml")?,
+                Some(xml) => conditions::parse(xml, irec, "applicablewhenxml")?
+                    .criteria(irec, "applicablewhenxml")?,
                 None => None,
             };
             let before = earlier.entry(kpi.clone()).or_default();
             let mut parts: Vec<Value> = own.iter().cloned().collect();
             if !before.is_empty() {
-                let not = if before.len() == 1 { before[0].clone() } else { json!({"any": before.clone()}) };
+                let not = if before.len() == 1 {
+                    before[0].clone()
+                } else {
+                    json!({"any": before.clone()})
+                };
                 parts.push(json!({"not": not}));
             }
             match parts.len() {
@@ -1005,26 +1099,40 @@ pub fn slas(
             }
             milestone.insert("target".into(), json!(format!("{failure}m")));
             milestone.insert("calendar".into(), json!(calendar));
-            let pause = if pauses { pause_statuses.clone().unwrap_or_default() } else { Vec::new() };
+            let pause = if pauses {
+                pause_statuses.clone().unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             milestone.insert("pause_statuses".into(), Value::Array(pause));
             if let Some(warn) = integer(m, "warnafter", irec, "warnafter")? {
                 if !(0..=failure).contains(&warn) {
                     return Err(unsupported(
                         irec,
                         "warnafter",
-                        format!("{warn} minutes: a warning comes 0 to failureafter ({failure}) minutes after the start"),
+                        format!(
+                            "{warn} minutes: a warning comes 0 to failureafter ({failure}) minutes after the start"
+                        ),
                     ));
                 }
-                let at = if warn == failure { "100%".to_string() } else { format!("-{}m", failure - warn) };
+                let at = if warn == failure {
+                    "100%".to_string()
+                } else {
+                    format!("-{}m", failure - warn)
+                };
                 milestone.insert("triggers".into(), json!([{"at": at, "level": "warning"}]));
             }
             milestones.push(Value::Object(milestone));
         }
-        processes.push(json!({"id": id, "name": name, "exit_statuses": [], "milestones": milestones}));
+        processes
+            .push(json!({"id": id, "name": name, "exit_statuses": [], "milestones": milestones}));
     }
     let mut document = Map::new();
     if round_the_clock {
-        document.insert("calendars".into(), json!({ ROUND_THE_CLOCK: {"always_open": true} }));
+        document.insert(
+            "calendars".into(),
+            json!({ ROUND_THE_CLOCK: {"always_open": true} }),
+        );
     }
     document.insert("processes".into(), Value::Array(processes));
     Ok(Import {
@@ -1047,7 +1155,9 @@ fn applicable_from(map: &Map<String, Value>, record: &str, field: &str) -> Resul
         Some(other) => Err(unsupported(
             record,
             field,
-            format!("{other:?}: the importer starts the clock at the case's creation (createdon); another date field has no event in the case"),
+            format!(
+                "{other:?}: the importer starts the clock at the case's creation (createdon); another date field has no event in the case"
+            ),
         )),
     }
 }
@@ -1069,19 +1179,31 @@ fn item_kpi(
             ));
         }
         let Some((krec, k)) = kpis.get(kid) else {
-            return Err(unsupported(record, "_msdyn_slakpiid_value", format!("no KPI has the id {kid:?}")));
+            return Err(unsupported(
+                record,
+                "_msdyn_slakpiid_value",
+                format!("no KPI has the id {kid:?}"),
+            ));
         };
         if let Some(e) = optional_str(k, krec, "msdyn_entityname")?
             && e != "incident"
         {
-            return Err(unsupported(krec, "msdyn_entityname", format!("{e:?}: the importer reads KPIs of cases (incident)")));
+            return Err(unsupported(
+                krec,
+                "msdyn_entityname",
+                format!("{e:?}: the importer reads KPIs of cases (incident)"),
+            ));
         }
         applicable_from(k, krec, "msdyn_applicablefrom")?;
         return Ok(required_str(k, krec, "msdyn_name")?.to_string());
     }
     match optional_str(m, record, "relatedfield")? {
         Some(f) => Ok(f.to_string()),
-        None => Err(unsupported(record, "_msdyn_slakpiid_value", "missing: say which KPI the item measures")),
+        None => Err(unsupported(
+            record,
+            "_msdyn_slakpiid_value",
+            "missing: say which KPI the item measures",
+        )),
     }
 }
 
@@ -1101,8 +1223,17 @@ fn success_events(cond: &Cond, record: &str) -> Result<Vec<&'static str>> {
     };
     let mut out = Vec::new();
     for leaf in leaves {
-        let Cond::Leaf { attribute, operator, values } = leaf else {
-            return Err(unsupported(record, "successconditionsxml", "a nested filter in the success conditions"));
+        let Cond::Leaf {
+            attribute,
+            operator,
+            values,
+        } = leaf
+        else {
+            return Err(unsupported(
+                record,
+                "successconditionsxml",
+                "a nested filter in the success conditions",
+            ));
         };
         let truthy = |v: &str| matches!(v, "1" | "true" | "True");
         let events: Vec<&'static str> = match (attribute.as_str(), operator.as_str()) {
@@ -1116,14 +1247,18 @@ fn success_events(cond: &Cond, record: &str) -> Result<Vec<&'static str>> {
                             return Err(unsupported(
                                 record,
                                 "successconditionsxml",
-                                format!("statecode {other}: a case succeeds when resolved (1) or cancelled (2)"),
+                                format!(
+                                    "statecode {other}: a case succeeds when resolved (1) or cancelled (2)"
+                                ),
                             ));
                         }
                     }
                 }
                 ev
             }
-            ("firstresponsesent", "eq") if values.len() == 1 && truthy(&values[0]) => vec!["agent_reply"],
+            ("firstresponsesent", "eq") if values.len() == 1 && truthy(&values[0]) => {
+                vec!["agent_reply"]
+            }
             (a, o) => {
                 return Err(unsupported(
                     record,
@@ -1179,8 +1314,12 @@ pub fn entitlements(
 ) -> Result<Import> {
     self::options(options, &[])?;
     let list = rows(entitlements, "entitlements")?;
-    let mut read: Vec<(String, &str, &Map<String, Value>, Vec<(String, &Map<String, Value>)>)> =
-        Vec::with_capacity(list.len());
+    let mut read: Vec<(
+        String,
+        &str,
+        &Map<String, Value>,
+        Vec<(String, &Map<String, Value>)>,
+    )> = Vec::with_capacity(list.len());
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     for (i, row) in list.iter().enumerate() {
         let label = format!("entitlements[{i}]");
@@ -1196,7 +1335,11 @@ pub fn entitlements(
             }
         }
         if by_id.insert(id, read.len()).is_some() {
-            return Err(unsupported(&record, "entitlementid", "a second entitlement with this id"));
+            return Err(unsupported(
+                &record,
+                "entitlementid",
+                "a second entitlement with this id",
+            ));
         }
         read.push((record, id, map, own));
     }
@@ -1208,7 +1351,11 @@ pub fn entitlements(
                 return Err(unsupported(&label, "_entitlementid_value", "missing"));
             };
             let Some(&k) = by_id.get(owner) else {
-                return Err(unsupported(&label, "_entitlementid_value", format!("no entitlement has the id {owner:?}")));
+                return Err(unsupported(
+                    &label,
+                    "_entitlementid_value",
+                    format!("no entitlement has the id {owner:?}"),
+                ));
             };
             let record = format!("{}, {label}", read[k].0);
             read[k].3.push((record, m));
@@ -1263,7 +1410,11 @@ pub fn entitlements(
             ));
         }
         if let Some(a) = allocation.filter(|a| *a != 0) {
-            return Err(unsupported(&record, "allocationtypecode", format!("{a}: expected 0 (number of cases) or 1 (number of hours)")));
+            return Err(unsupported(
+                &record,
+                "allocationtypecode",
+                format!("{a}: expected 0 (number of cases) or 1 (number of hours)"),
+            ));
         }
         if integer(map, "decreaseremainingon", &record, "decreaseremainingon")? == Some(1) {
             warnings.push(Warning {
@@ -1287,9 +1438,14 @@ pub fn entitlements(
         let mut quotas = Vec::new();
         let mut seen = BTreeSet::new();
         for (crec, c) in &chans {
-            let channel = integer(c, "channel", crec, "channel")?.ok_or_else(|| unsupported(crec, "channel", "missing"))?;
+            let channel = integer(c, "channel", crec, "channel")?
+                .ok_or_else(|| unsupported(crec, "channel", "missing"))?;
             if !seen.insert(channel) {
-                return Err(unsupported(crec, "channel", format!("a second row for channel {channel}")));
+                return Err(unsupported(
+                    crec,
+                    "channel",
+                    format!("a second row for channel {channel}"),
+                ));
             }
             let Some(total) = terms(c, crec, "totalterms")? else {
                 continue;
@@ -1304,7 +1460,10 @@ pub fn entitlements(
     }
     let mut document = Map::new();
     if uses_no_sla {
-        document.insert("processes".into(), json!([{"id": NO_SLA, "name": "No SLA", "milestones": []}]));
+        document.insert(
+            "processes".into(),
+            json!([{"id": NO_SLA, "name": "No SLA", "milestones": []}]),
+        );
     }
     document.insert("entitlements".into(), Value::Array(out));
     Ok(Import {
@@ -1321,11 +1480,19 @@ fn terms(map: &Map<String, Value>, record: &str, field: &str) -> Result<Option<u
         Some(Value::Number(n)) => {
             let f = n.as_f64().unwrap_or(f64::NAN);
             if f.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&f) {
-                return Err(unsupported(record, field, format!("{n}: expected a whole number of cases")));
+                return Err(unsupported(
+                    record,
+                    field,
+                    format!("{n}: expected a whole number of cases"),
+                ));
             }
             Ok(Some(f as u32))
         }
-        Some(v) => Err(unsupported(record, field, format!("expected a number, found {}", type_name(v)))),
+        Some(v) => Err(unsupported(
+            record,
+            field,
+            format!("expected a number, found {}", type_name(v)),
+        )),
     }
 }
 
@@ -1338,7 +1505,11 @@ fn date_only(map: &Map<String, Value>, record: &str, field: &str) -> Result<Opti
     let rest = s.get(10..).unwrap_or("");
     match NaiveDate::parse_from_str(day, "%Y-%m-%d") {
         Ok(d) if day.len() == 10 && (rest.is_empty() || rest.starts_with('T')) => Ok(Some(d)),
-        _ => Err(unsupported(record, field, format!("{s:?} is not a date (YYYY-MM-DD, or a date and time)"))),
+        _ => Err(unsupported(
+            record,
+            field,
+            format!("{s:?} is not a date (YYYY-MM-DD, or a date and time)"),
+        )),
     }
 }
 
@@ -1382,7 +1553,11 @@ pub fn cases(incidents: &Value, options: Option<&Value>) -> Result<Import> {
         let id = required_str(map, &label, "incidentid")?;
         let record = record_label("Incident", Some(id), text(map, "ticketnumber"));
         if by_id.insert(id, read.len()).is_some() {
-            return Err(unsupported(&record, "incidentid", "a second incident with this id"));
+            return Err(unsupported(
+                &record,
+                "incidentid",
+                "a second incident with this id",
+            ));
         }
         read.push((record, id, map, Vec::new()));
     }
@@ -1391,7 +1566,11 @@ pub fn cases(incidents: &Value, options: Option<&Value>) -> Result<Import> {
             let label = format!("audits[{j}]");
             let m = object(r, &label, "(record)")?;
             let record = record_label("Audit", text(m, "auditid"), None);
-            let record = if text(m, "auditid").is_some() { record } else { label.clone() };
+            let record = if text(m, "auditid").is_some() {
+                record
+            } else {
+                label.clone()
+            };
             let Some(owner) = lookup(m, "objectid", &record)? else {
                 return Err(unsupported(&record, "_objectid_value", "missing"));
             };
@@ -1399,7 +1578,8 @@ pub fn cases(incidents: &Value, options: Option<&Value>) -> Result<Import> {
                 // Audits of other records (or of incidents not given) are not this import's.
                 continue;
             };
-            let at = instant(m, &record, "createdon")?.ok_or_else(|| unsupported(&record, "createdon", "missing"))?;
+            let at = instant(m, &record, "createdon")?
+                .ok_or_else(|| unsupported(&record, "createdon", "missing"))?;
             match integer(m, "action", &record, "action")? {
                 Some(2) | None => {}
                 Some(_) => continue,
@@ -1410,7 +1590,8 @@ pub fn cases(incidents: &Value, options: Option<&Value>) -> Result<Import> {
     let mut warnings = Vec::new();
     let mut out = Vec::with_capacity(read.len());
     for (record, id, map, mut audits) in read {
-        let created = instant(map, &record, "createdon")?.ok_or_else(|| unsupported(&record, "createdon", "missing"))?;
+        let created = instant(map, &record, "createdon")?
+            .ok_or_else(|| unsupported(&record, "createdon", "missing"))?;
         let mut fields = Map::new();
         for (k, v) in map {
             if k.contains('@') || k == "incidentid" {
@@ -1423,7 +1604,16 @@ pub fn cases(incidents: &Value, options: Option<&Value>) -> Result<Import> {
         let status = match map.get("statuscode") {
             Some(Value::Number(n)) => Some(n.to_string()),
             None | Some(Value::Null) => None,
-            Some(v) => return Err(unsupported(&record, "statuscode", format!("expected a status reason (a whole number), found {}", type_name(v)))),
+            Some(v) => {
+                return Err(unsupported(
+                    &record,
+                    "statuscode",
+                    format!(
+                        "expected a status reason (a whole number), found {}",
+                        type_name(v)
+                    ),
+                ));
+            }
         };
         if let Some(s) = &status {
             fields.insert("status".into(), json!(s));
@@ -1433,7 +1623,11 @@ pub fn cases(incidents: &Value, options: Option<&Value>) -> Result<Import> {
         let mut state_seen = false;
         for (arec, at, m) in &audits {
             if *at < created {
-                return Err(unsupported(arec, "createdon", format!("{} is before the incident's createdon", rfc3339(*at))));
+                return Err(unsupported(
+                    arec,
+                    "createdon",
+                    format!("{} is before the incident's createdon", rfc3339(*at)),
+                ));
             }
             let changes = changed_attributes(m, arec)?;
             for (n, (name, old, new)) in changes.into_iter().enumerate() {
@@ -1466,7 +1660,10 @@ pub fn cases(incidents: &Value, options: Option<&Value>) -> Result<Import> {
                         let typed = |v: &Option<String>| -> Value {
                             match (v, map.get(&name)) {
                                 (None, _) => Value::Null,
-                                (Some(s), Some(Value::Number(_))) => s.parse::<i64>().map(Value::from).unwrap_or_else(|_| json!(s)),
+                                (Some(s), Some(Value::Number(_))) => s
+                                    .parse::<i64>()
+                                    .map(Value::from)
+                                    .unwrap_or_else(|_| json!(s)),
                                 (Some(s), Some(Value::Bool(_))) => match s.as_str() {
                                     "True" | "true" | "1" => json!(true),
                                     "False" | "false" | "0" => json!(false),
@@ -1491,7 +1688,10 @@ pub fn cases(incidents: &Value, options: Option<&Value>) -> Result<Import> {
             warnings.push(Warning {
                 record: record.clone(),
                 field: "statecode".into(),
-                message: format!("no audit of statecode: the case is {ty} at its modifiedon ({})", rfc3339(at)),
+                message: format!(
+                    "no audit of statecode: the case is {ty} at its modifiedon ({})",
+                    rfc3339(at)
+                ),
             });
             events.push(json!({"at": rfc3339(at), "type": ty, "id": format!("{id}:statecode")}));
         }
@@ -1512,13 +1712,20 @@ pub fn cases(incidents: &Value, options: Option<&Value>) -> Result<Import> {
 }
 
 /// An audit's changes: (column, old value, new value), values as the text Dynamics writes.
-fn changed_attributes(m: &Map<String, Value>, record: &str) -> Result<Vec<(String, Option<String>, Option<String>)>> {
+fn changed_attributes(
+    m: &Map<String, Value>,
+    record: &str,
+) -> Result<Vec<(String, Option<String>, Option<String>)>> {
     let parsed: Value;
     let data = match m.get("changedata") {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::String(s)) => {
             parsed = serde_json::from_str(s).map_err(|e| {
-                unsupported(record, "changedata", format!("not JSON ({e}): expected {{\"changedAttributes\": [...]}}"))
+                unsupported(
+                    record,
+                    "changedata",
+                    format!("not JSON ({e}): expected {{\"changedAttributes\": [...]}}"),
+                )
             })?;
             &parsed
         }
@@ -1526,7 +1733,13 @@ fn changed_attributes(m: &Map<String, Value>, record: &str) -> Result<Vec<(Strin
     };
     let list = match data.get("changedAttributes") {
         Some(Value::Array(list)) => list,
-        _ => return Err(unsupported(record, "changedata", "expected {\"changedAttributes\": [{\"logicalName\", \"oldValue\", \"newValue\"}]}")),
+        _ => {
+            return Err(unsupported(
+                record,
+                "changedata",
+                "expected {\"changedAttributes\": [{\"logicalName\", \"oldValue\", \"newValue\"}]}",
+            ));
+        }
     };
     let mut out = Vec::with_capacity(list.len().min(1024));
     for (i, c) in list.iter().enumerate() {
@@ -1544,7 +1757,11 @@ fn changed_attributes(m: &Map<String, Value>, record: &str) -> Result<Vec<(Strin
                 Some(Value::String(s)) => Ok(Some(s.clone())),
                 Some(Value::Number(n)) => Ok(Some(n.to_string())),
                 Some(Value::Bool(b)) => Ok(Some(if *b { "True" } else { "False" }.into())),
-                Some(v) => Err(unsupported(record, &format!("{field}.{key}"), format!("expected a value, found {}", type_name(v)))),
+                Some(v) => Err(unsupported(
+                    record,
+                    &format!("{field}.{key}"),
+                    format!("expected a value, found {}", type_name(v)),
+                )),
             }
         };
         out.push((name.to_string(), value("oldValue")?, value("newValue")?));
