@@ -10,7 +10,7 @@ use crate::import::unsupported;
 /// The most XML nodes a condition may have, and the deepest nesting of filters (the engine's
 /// criteria nest at most 32 deep).
 const MAX_NODES: u32 = 10_000;
-const MAX_DEPTH: usize = 30;
+const MAX_DEPTH: usize = 26;
 
 /// A condition, read.
 #[derive(Debug)]
@@ -233,6 +233,24 @@ impl Cond {
                 }))
             }
         }
+    }
+}
+
+/// The number of conditions of a criteria tree, as the engine counts them (every `all`, `any`,
+/// `not` and comparison).
+pub(super) fn size(v: &Value) -> usize {
+    match v {
+        Value::Object(m) => {
+            1 + m
+                .iter()
+                .filter(|(k, _)| matches!(k.as_str(), "all" | "any" | "not"))
+                .map(|(_, v)| match v {
+                    Value::Array(list) => list.iter().map(size).sum(),
+                    other => size(other),
+                })
+                .sum::<usize>()
+        }
+        _ => 0,
     }
 }
 

@@ -56,6 +56,8 @@ pub use zones::TIME_ZONE_CODES;
 pub const ROUND_THE_CLOCK: &str = "24x7";
 /// The process of entitlements without an SLA: covered, with no milestone.
 pub const NO_SLA: &str = "no-sla";
+/// The most conditions an imported `when` holds (the engine's limit).
+const MAX_CONDITIONS: usize = crate::rules::MAX_CRITERIA_CONDITIONS;
 /// The OData annotation of an option set's or lookup's display text.
 const FORMATTED: &str = "@OData.Community.Display.V1.FormattedValue";
 /// The weekday keys of the document, Monday first, and their RRULE names.
@@ -353,11 +355,12 @@ pub fn calendars(calendars: &Value, options: Option<&Value>) -> Result<Import> {
 
     let mut out = Map::new();
     let mut warnings = Vec::new();
+    let mut cache = Cache::default();
     for cal in cals.iter().filter(|c| c.kind == 0 || c.kind == 1) {
         let Some(name) = cal.name else {
             return Err(unsupported(&cal.record, "name", "missing"));
         };
-        let def = schedule(cal, &cals, &by_id, &zones, &mut warnings)?;
+        let def = schedule(cal, &cals, &by_id, &zones, &mut cache, &mut warnings)?;
         if out.insert(name.to_string(), def).is_some() {
             return Err(unsupported(
                 &cal.record,
@@ -378,6 +381,7 @@ fn schedule(
     cals: &[Cal],
     by_id: &HashMap<&str, usize>,
     zones: &Zones,
+    cache: &mut Cache,
     warnings: &mut Vec<Warning>,
 ) -> Result<Value> {
     let mut week: [Option<Vec<(u32, u32)>>; 7] = Default::default();
@@ -415,7 +419,7 @@ fn schedule(
                 ),
             ));
         }
-        let hours = inner_hours(rule, record, cals, by_id)?;
+        let hours = inner_hours(rule, record, cals, by_id, cache)?;
         for d in days {
             if week[d].is_some() {
                 return Err(unsupported(
@@ -462,9 +466,16 @@ fn schedule(
             ));
         }
         whole_day(rule, record)?;
-        let list = inner_hours(rule, record, cals, by_id)?;
-        overrides
-            .push(json!({"date": local.date_naive().to_string(), "hours": intervals_json(&list)}));
+        let list = inner_hours(rule, record, cals, by_id, cache)?;
+        let date = local.date_naive().to_string();
+        if overrides.iter().any(|o: &Value| o["date"] == date.as_str()) {
+            return Err(unsupported(
+                record,
+                "starttime",
+                format!("{date} has its hours from another rule already"),
+            ));
+        }
+        overrides.push(json!({"date": date, "hours": intervals_json(&list)}));
     }
     if hours.is_empty()
         && overrides
@@ -499,7 +510,14 @@ fn schedule(
                 ),
             ));
         }
-        let list = holidays(h, tz)?;
+        let list = match cache.holidays.get(&(k, iana)) {
+            Some(list) => list.clone(),
+            None => {
+                let list = holidays(h, tz)?;
+                cache.holidays.insert((k, iana), list.clone());
+                list
+            }
+        };
         if list.is_empty() {
             warnings.push(Warning {
                 record: cal.record.clone(),
@@ -624,6 +642,7 @@ fn inner_hours(
     record: &str,
     cals: &[Cal],
     by_id: &HashMap<&str, usize>,
+    cache: &mut Cache,
 ) -> Result<Vec<(u32, u32)>> {
     let Some(inner) = lookup(rule, "innercalendarid", record)? else {
         return Err(unsupported(
@@ -639,9 +658,27 @@ fn inner_hours(
             format!("no calendar has the id {inner:?}: pass the inner calendar's row too"),
         ));
     };
+    if let Some(list) = cache.hours.get(&k) {
+        return Ok(list.clone());
+    }
+    let list = day_hours(&cals[k])?;
+    cache.hours.insert(k, list.clone());
+    Ok(list)
+}
+
+/// What has been read once: an inner calendar's hours (by index), a holiday schedule's holidays
+/// (by index and zone). Many rules and schedules may name one of them.
+#[derive(Default)]
+struct Cache {
+    hours: HashMap<usize, Vec<(u32, u32)>>,
+    holidays: HashMap<(usize, &'static str), Vec<Value>>,
+}
+
+/// An inner calendar's work hours.
+fn day_hours(inner: &Cal) -> Result<Vec<(u32, u32)>> {
     let mut open = [false; 1440];
     let mut closed = [false; 1440];
-    for (r, m) in &cals[k].rules {
+    for (r, m) in &inner.rules {
         if lookup(m, "innercalendarid", r)?.is_some() {
             return Err(unsupported(
                 r,
@@ -752,7 +789,16 @@ fn holidays(h: &Cal, tz: chrono_tz::Tz) -> Result<Vec<Value>> {
                     format!("{d} minutes: a holiday lasts 1 minute to 366 days"),
                 ));
             }
-            Some(d) => start + chrono::TimeDelta::minutes(d),
+            Some(d) => start
+                .checked_add_signed(chrono::TimeDelta::minutes(d))
+                .filter(|e| e.year() <= 9999)
+                .ok_or_else(|| {
+                    unsupported(
+                        record,
+                        "duration",
+                        format!("{d} minutes from starttime ends after year 9999"),
+                    )
+                })?,
             None => instant(rule, record, "effectiveintervalend")?
                 .ok_or_else(|| unsupported(record, "duration", "missing"))?,
         };
@@ -1082,6 +1128,16 @@ pub fn slas(
                 };
                 parts.push(json!({"not": not}));
             }
+            let size: usize = parts.iter().map(conditions::size).sum::<usize>() + 1;
+            if size > MAX_CONDITIONS {
+                return Err(unsupported(
+                    irec,
+                    "applicablewhenxml",
+                    format!(
+                        "with the conditions of the earlier items of its KPI (which it must not match, as Dynamics applies the first that does), the criteria hold {size} conditions; at most {MAX_CONDITIONS}"
+                    ),
+                ));
+            }
             match parts.len() {
                 0 => {}
                 1 => {
@@ -1209,18 +1265,34 @@ fn item_kpi(
 
 /// The events that complete a milestone whose success conditions are `cond`.
 fn success_events(cond: &Cond, record: &str) -> Result<Vec<&'static str>> {
-    let leaves: Vec<&Cond> = match cond {
-        Cond::Leaf { .. } => vec![cond],
-        Cond::Any(list) => list.iter().collect(),
-        Cond::All(list) if list.len() == 1 => vec![&list[0]],
-        _ => {
-            return Err(unsupported(
-                record,
-                "successconditionsxml",
-                "several conditions that must all hold: the importer maps one condition, or alternatives (`or`)",
-            ));
+    fn alternatives<'c>(cond: &'c Cond, record: &str, out: &mut Vec<&'c Cond>) -> Result<()> {
+        match cond {
+            Cond::Leaf { .. } => out.push(cond),
+            Cond::Any(list) => {
+                for c in list {
+                    alternatives(c, record, out)?;
+                }
+            }
+            Cond::All(list) if list.len() == 1 => alternatives(&list[0], record, out)?,
+            Cond::All(_) => {
+                return Err(unsupported(
+                    record,
+                    "successconditionsxml",
+                    "several conditions that must all hold: the importer maps one condition, or alternatives (`or`)",
+                ));
+            }
         }
-    };
+        Ok(())
+    }
+    let mut leaves = Vec::new();
+    alternatives(cond, record, &mut leaves)?;
+    if leaves.is_empty() {
+        return Err(unsupported(
+            record,
+            "successconditionsxml",
+            "an empty filter: the item never succeeds",
+        ));
+    }
     let mut out = Vec::new();
     for leaf in leaves {
         let Cond::Leaf {
@@ -1387,8 +1459,19 @@ pub fn entitlements(
             }
             doc.insert("account".into(), Value::Object(account));
         }
-        for (field, key) in [("startdate", "start_date"), ("enddate", "end_date")] {
-            if let Some(d) = date_only(map, &record, field)? {
+        let start = date_only(map, &record, "startdate")?;
+        let end = date_only(map, &record, "enddate")?;
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            return Err(unsupported(
+                &record,
+                "enddate",
+                format!("{e} is before startdate {s}"),
+            ));
+        }
+        for (key, d) in [("start_date", start), ("end_date", end)] {
+            if let Some(d) = d {
                 doc.insert(key.into(), json!(d.to_string()));
             }
         }
@@ -1450,6 +1533,13 @@ pub fn entitlements(
             let Some(total) = terms(c, crec, "totalterms")? else {
                 continue;
             };
+            if start.is_none() || end.is_none() {
+                return Err(unsupported(
+                    crec,
+                    "totalterms",
+                    "a channel's terms count over the entitlement's term: the entitlement needs startdate and enddate",
+                ));
+            }
             quotas.push(json!({"period": "term", "max_cases": total,
                                "where": {"field": "caseorigincode", "op": "eq", "value": channel}}));
         }
@@ -1504,7 +1594,13 @@ fn date_only(map: &Map<String, Value>, record: &str, field: &str) -> Result<Opti
     let day = s.get(..10).unwrap_or(s);
     let rest = s.get(10..).unwrap_or("");
     match NaiveDate::parse_from_str(day, "%Y-%m-%d") {
-        Ok(d) if day.len() == 10 && (rest.is_empty() || rest.starts_with('T')) => Ok(Some(d)),
+        Ok(d)
+            if day.len() == 10
+                && (rest.is_empty() || rest.starts_with('T'))
+                && (1..=9999).contains(&d.year()) =>
+        {
+            Ok(Some(d))
+        }
         _ => Err(unsupported(
             record,
             field,
