@@ -81,7 +81,7 @@ fn calendars_by_hand() {
     );
     let night = &imp.document["calendars"]["New York Night Desk"];
     assert_eq!(night["time_zone"], "America/New_York");
-    assert_eq!(night["hours"]["sun"], json!(["00:00-24:00"]));
+    assert_eq!(night["hours"]["sun"], json!(["20:00-24:00"]));
     // Only the schedules are calendars: inner calendars and holiday schedules are not.
     assert_eq!(imp.calendars().unwrap().len(), 2);
 }
@@ -288,7 +288,7 @@ fn every_time_zone_code_is_a_zone_chrono_tz_knows() {
     let imp = dynamics::calendars(
         &json!([{"calendarid": "c", "name": "UTC desk", "type": 1, "calendar_calendar_rules": [
             {"pattern": "FREQ=DAILY;INTERVAL=1", "timezonecode": 92, "_innercalendarid_value": "i"}]},
-            {"calendarid": "i", "type": -1, "calendar_calendar_rules": [{"timecode": 0, "offset": 0, "duration": 1440}]}]),
+            {"calendarid": "i", "type": -1, "calendar_calendar_rules": [{"timecode": 0, "offset": 540, "duration": 480}]}]),
         Some(&json!({"time_zones": {"92": "Etc/UTC"}})),
     )
     .unwrap();

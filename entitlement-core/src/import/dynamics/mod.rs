@@ -534,6 +534,17 @@ fn schedule(
     if !overrides.is_empty() {
         doc.insert("overrides".into(), Value::Array(overrides));
     }
+    // Open all day every day, with no holiday or dated hours: the zone cannot matter, and the
+    // document says it as the engine's round-the-clock calendar (which also answers "when does
+    // it next close?" without searching to year 9999).
+    let whole = json!(["00:00-24:00"]);
+    if doc.len() == 2
+        && doc["hours"]
+            .as_object()
+            .is_some_and(|h| h.len() == 7 && h.values().all(|d| *d == whole))
+    {
+        return Ok(json!({"always_open": true}));
+    }
     Ok(Value::Object(doc))
 }
 
