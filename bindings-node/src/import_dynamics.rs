@@ -7,11 +7,11 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::convert::{self, Shape};
-use crate::error::{Result, guard};
+use crate::error::{NodeError, Result, guard};
 use crate::import::Import;
 
 /// A JSON argument that may be left out (`undefined` or `null`).
-fn optional(v: Option<Unknown<'_>>) -> Result<Option<Value>> {
+fn optional(v: Option<Unknown<'_>>) -> std::result::Result<Option<Value>, NodeError> {
     Ok(v.map(|v| convert::json(&v, Shape::Document, &|_| Ok(None)))
         .transpose()?
         .filter(|v| !v.is_null()))

@@ -1791,6 +1791,13 @@ pub fn cases(incidents: &Value, options: Option<&Value>) -> Result<Import> {
             let at = instant(map, &record, "modifiedon")?.ok_or_else(|| {
                 unsupported(&record, "modifiedon", "missing: a resolved or cancelled case without an audit of statecode needs its modifiedon")
             })?;
+            if at < created {
+                return Err(unsupported(
+                    &record,
+                    "modifiedon",
+                    format!("{} is before createdon", rfc3339(at)),
+                ));
+            }
             let ty = if s == 1 { "solved" } else { "closed" };
             warnings.push(Warning {
                 record: record.clone(),
