@@ -56,6 +56,12 @@ pub use zones::TIME_ZONE_CODES;
 pub const ROUND_THE_CLOCK: &str = "24x7";
 /// The process of entitlements without an SLA: covered, with no milestone.
 pub const NO_SLA: &str = "no-sla";
+/// A record's rows read with it: each with its label.
+type Children<'a> = Vec<(String, &'a Map<String, Value>)>;
+/// A parent record (an SLA, an entitlement): its label, id, row and children.
+type Parent<'a> = (String, &'a str, &'a Map<String, Value>, Children<'a>);
+/// An audited change: the column, its old and its new value.
+type Change = (String, Option<String>, Option<String>);
 /// The most conditions an imported `when` holds (the engine's limit).
 const MAX_CONDITIONS: usize = crate::rules::MAX_CRITERIA_CONDITIONS;
 /// The OData annotation of an option set's or lookup's display text.
@@ -963,12 +969,7 @@ pub fn slas(
         }
     }
     let list = rows(slas, "slas")?;
-    let mut read: Vec<(
-        String,
-        &str,
-        &Map<String, Value>,
-        Vec<(String, &Map<String, Value>)>,
-    )> = Vec::with_capacity(list.len());
+    let mut read: Vec<Parent> = Vec::with_capacity(list.len());
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     for (i, row) in list.iter().enumerate() {
         let label = format!("slas[{i}]");
@@ -1397,12 +1398,7 @@ pub fn entitlements(
 ) -> Result<Import> {
     self::options(options, &[])?;
     let list = rows(entitlements, "entitlements")?;
-    let mut read: Vec<(
-        String,
-        &str,
-        &Map<String, Value>,
-        Vec<(String, &Map<String, Value>)>,
-    )> = Vec::with_capacity(list.len());
+    let mut read: Vec<Parent> = Vec::with_capacity(list.len());
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     for (i, row) in list.iter().enumerate() {
         let label = format!("entitlements[{i}]");
@@ -1826,10 +1822,7 @@ pub fn cases(incidents: &Value, options: Option<&Value>) -> Result<Import> {
 }
 
 /// An audit's changes: (column, old value, new value), values as the text Dynamics writes.
-fn changed_attributes(
-    m: &Map<String, Value>,
-    record: &str,
-) -> Result<Vec<(String, Option<String>, Option<String>)>> {
+fn changed_attributes(m: &Map<String, Value>, record: &str) -> Result<Vec<Change>> {
     let parsed: Value;
     let data = match m.get("changedata") {
         None | Some(Value::Null) => return Ok(Vec::new()),
