@@ -2334,6 +2334,60 @@ export declare function ledgerMigrations(): Array<LedgerMigration>
  */
 export declare function resultSchema(): JsonSchema
 
+export declare namespace dynamics {
+  /**
+   * Calendars from `calendar` rows: one per customer service schedule (`type` 0 or 1), named
+   * after its `name`, with its inner calendars' work hours and breaks and its holiday schedule's
+   * holidays. `options`: `calendar_rules` (the rules when not expanded), `time_zones` (a
+   * `timezonecode` → IANA zone mapping for codes outside Microsoft's table). What cannot be
+   * represented exactly throws an `Error` with `code` `"unsupported"` naming the record and field.
+   *
+   * ```js
+   * const { dynamics } = require('entitlement')
+   * const imp = dynamics.calendars(await get('calendars?$expand=calendar_calendar_rules'))
+   * imp.calendar('London Support')
+   * ```
+   */
+  export function calendars(calendars: Record<string, unknown> | Array<Record<string, unknown>>, options?: { calendar_rules?: unknown, time_zones?: Record<string, string> } | null): Import
+  /**
+   * Cases from `incident` rows; `options.audits` gives their `audit` rows, whose changes become
+   * events. A case's `status` is its `statuscode` as text.
+   *
+   * ```js
+   * const imp = dynamics.cases(incidents, { audits })
+   * ```
+   */
+  export function cases(incidents: Record<string, unknown> | Array<Record<string, unknown>>, options?: { audits?: unknown } | null): Import
+  /**
+   * Entitlements from `entitlement` rows with their `entitlementchannel` rows: the SLA as the
+   * process, `totalterms` as the per-incident allowance, each channel's `totalterms` as a term
+   * quota on cases of that `caseorigincode`.
+   *
+   * ```js
+   * const imp = dynamics.entitlements(entitlements, channels)
+   * ```
+   */
+  export function entitlements(entitlements: Record<string, unknown> | Array<Record<string, unknown>>, channels?: Record<string, unknown> | Array<Record<string, unknown>> | null, options?: Record<string, never> | null): Import
+  /**
+   * Processes from `sla` rows (one per SLA), their `slaitem` rows (one milestone each: target
+   * `failureafter`, warning `warnafter`) and the `msdyn_slakpi` rows they name. `options`:
+   * `calendars` (the calendar rows, to name business hours), `pause_statuses` (incident
+   * `statuscode` values that pause SLAs with `allowpauseresume`).
+   *
+   * ```js
+   * const imp = dynamics.slas(slas, items, kpis, { pause_statuses: [2, 3] })
+   * ```
+   */
+  export function slas(slas: Record<string, unknown> | Array<Record<string, unknown>>, slaItems?: Record<string, unknown> | Array<Record<string, unknown>> | null, kpis?: Record<string, unknown> | Array<Record<string, unknown>> | null, options?: { calendars?: unknown, pause_statuses?: number[] } | null): Import
+  /**
+   * The IANA zone of a Dynamics `timezonecode` (Microsoft's time zone index table); any other
+   * code throws an `Error` with `code` `"unsupported"`.
+   */
+  export function timeZone(code: number): string
+  /** Microsoft's time zone index table: `[code, Windows zone name, IANA zone]` rows. */
+  export function timeZoneCodes(): Array<[number, string, string]>
+}
+
 export declare namespace holidays {
   /**
    * The built-in holidays of a country or one of its subdivisions (which has the country's

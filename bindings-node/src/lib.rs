@@ -28,6 +28,7 @@ mod error;
 pub mod export;
 pub mod holidays;
 mod import;
+pub mod import_dynamics;
 pub mod import_ics;
 pub mod import_salesforce;
 pub mod import_servicenow;

@@ -28,6 +28,7 @@ mod error;
 mod export;
 mod holidays;
 mod import;
+mod import_dynamics;
 mod import_ics;
 mod import_salesforce;
 mod import_servicenow;
@@ -67,6 +68,18 @@ fn _entitlement(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m
     )?)?;
     m.add_function(wrap_pyfunction!(import_servicenow::_servicenow_cases, m)?)?;
+    m.add_function(wrap_pyfunction!(import_dynamics::_dynamics_calendars, m)?)?;
+    m.add_function(wrap_pyfunction!(import_dynamics::_dynamics_slas, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        import_dynamics::_dynamics_entitlements,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(import_dynamics::_dynamics_cases, m)?)?;
+    m.add_function(wrap_pyfunction!(import_dynamics::_dynamics_time_zone, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        import_dynamics::_dynamics_time_zone_codes,
+        m
+    )?)?;
     m.add_function(wrap_pyfunction!(import_ics::ics_holidays, m)?)?;
     m.add_function(wrap_pyfunction!(holidays::available, m)?)?;
     m.add_function(wrap_pyfunction!(holidays::info, m)?)?;

@@ -518,6 +518,16 @@ pub enum ImportCommand {
         after_help = EXIT_CODES
     )]
     Servicenow(ServicenowArgs),
+    /// Dynamics 365 Customer Service: calendars, SLAs with items and KPIs, entitlements
+    #[command(
+        long_about = "Dynamics 365 Customer Service: calendars (GET /api/data/v9.2/calendars?$expand=calendar_calendar_rules), \
+                      SLAs with their items and KPIs (slas, slaitems, msdyn_slakpis) and entitlements \
+                      with their channels (entitlements, entitlementchannels) into one rules \
+                      document. The mapping: docs/import-dynamics.md; sample inputs: \
+                      examples/data/import/dynamics/. Warnings go to the standard error.",
+        after_help = EXIT_CODES
+    )]
+    Dynamics(DynamicsArgs),
     /// iCalendar (.ics) holiday feed: its holidays, or a calendar with them
     #[command(
         long_about = "An iCalendar (.ics) holiday feed: with --time-zone, the fragment {holidays: \
@@ -585,6 +595,33 @@ pub struct ServicenowArgs {
     /// The zone of floating schedules: ZONE for all, or NAME=ZONE (schedule name or sys_id); repeatable
     #[arg(long, value_name = "ZONE")]
     pub time_zone: Vec<String>,
+    #[command(flatten)]
+    pub output: ImportOutput,
+}
+
+#[derive(Args, Debug)]
+pub struct DynamicsArgs {
+    /// Calendars response (JSON): the schedules, their inner calendars and holiday schedules
+    #[arg(long, value_name = "FILE")]
+    pub calendars: Option<PathBuf>,
+    /// SLAs response (JSON)
+    #[arg(long, value_name = "FILE")]
+    pub slas: Option<PathBuf>,
+    /// SLA items response (JSON)
+    #[arg(long, value_name = "FILE", requires = "slas")]
+    pub sla_items: Option<PathBuf>,
+    /// SLA KPIs response (msdyn_slakpis, JSON)
+    #[arg(long, value_name = "FILE", requires = "slas")]
+    pub kpis: Option<PathBuf>,
+    /// An incident status reason (statuscode) that pauses SLAs allowing pause (repeatable)
+    #[arg(long, value_name = "CODE", requires = "slas")]
+    pub pause_status: Vec<i64>,
+    /// Entitlements response (JSON)
+    #[arg(long, value_name = "FILE")]
+    pub entitlements: Option<PathBuf>,
+    /// Entitlement channels response (JSON)
+    #[arg(long, value_name = "FILE", requires = "entitlements")]
+    pub channels: Option<PathBuf>,
     #[command(flatten)]
     pub output: ImportOutput,
 }

@@ -1,13 +1,14 @@
-//! `entitlement import salesforce|zendesk|servicenow|ics`: vendor inputs in, a rules document out (YAML or
+//! `entitlement import salesforce|zendesk|servicenow|dynamics|ics`: vendor inputs in, a rules document out (YAML or
 //! JSON, to `--out` or the standard output), warnings on the standard error.
 
 use std::io::Write;
 use std::path::Path;
 
-use entitlement_core::import::{Import, ics, salesforce, servicenow, zendesk};
+use entitlement_core::import::{Import, dynamics, ics, salesforce, servicenow, zendesk};
 
 use crate::args::{
-    DocFormat, IcsArgs, ImportCommand, ImportOutput, SalesforceArgs, ServicenowArgs, ZendeskArgs,
+    DocFormat, DynamicsArgs, IcsArgs, ImportCommand, ImportOutput, SalesforceArgs, ServicenowArgs,
+    ZendeskArgs,
 };
 use crate::input;
 use crate::output::{Failure, Out, Status, note};
@@ -17,6 +18,7 @@ pub fn run(cmd: ImportCommand, out: &mut Out) -> Result<Status, Failure> {
         ImportCommand::Salesforce(a) => (salesforce_import(&a)?, a.output),
         ImportCommand::Zendesk(a) => (zendesk_import(&a)?, a.output),
         ImportCommand::Servicenow(a) => (servicenow_import(&a)?, a.output),
+        ImportCommand::Dynamics(a) => (dynamics_import(&a)?, a.output),
         ImportCommand::Ics(a) => (ics_import(&a)?, a.output),
     };
     for w in &import.warnings {
@@ -141,6 +143,43 @@ fn servicenow_import(a: &ServicenowArgs) -> Result<Import, Failure> {
         Failure::Error(
             "import servicenow: nothing to import; give --schedules with --spans, or --sla-definitions"
                 .into(),
+        )
+    })
+}
+
+fn dynamics_import(a: &DynamicsArgs) -> Result<Import, Failure> {
+    let mut acc = None;
+    let calendars = a.calendars.as_deref().map(input::value).transpose()?;
+    if let (Some(path), Some(rows)) = (&a.calendars, &calendars) {
+        let import = dynamics::calendars(rows, None).map_err(|e| Failure::in_file(path, &e))?;
+        acc = join(acc, import, path)?;
+    }
+    if let Some(path) = &a.slas {
+        let slas = input::value(path)?;
+        let items = a.sla_items.as_deref().map(input::value).transpose()?;
+        let kpis = a.kpis.as_deref().map(input::value).transpose()?;
+        let mut options = serde_json::Map::new();
+        if let Some(rows) = &calendars {
+            options.insert("calendars".into(), rows.clone());
+        }
+        if !a.pause_status.is_empty() {
+            options.insert("pause_statuses".into(), serde_json::json!(a.pause_status));
+        }
+        let options = serde_json::Value::Object(options);
+        let import = dynamics::slas(&slas, items.as_ref(), kpis.as_ref(), Some(&options))
+            .map_err(|e| Failure::in_file(path, &e))?;
+        acc = join(acc, import, path)?;
+    }
+    if let Some(path) = &a.entitlements {
+        let rows = input::value(path)?;
+        let channels = a.channels.as_deref().map(input::value).transpose()?;
+        let import = dynamics::entitlements(&rows, channels.as_ref(), None)
+            .map_err(|e| Failure::in_file(path, &e))?;
+        acc = join(acc, import, path)?;
+    }
+    acc.ok_or_else(|| {
+        Failure::Error(
+            "import dynamics: nothing to import; give --calendars, --slas or --entitlements".into(),
         )
     })
 }

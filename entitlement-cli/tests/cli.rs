@@ -1446,3 +1446,59 @@ fn export_review_writes_a_page_of_the_sample_rules() {
         out.join("review.md").display().to_string()
     );
 }
+
+#[test]
+fn import_dynamics_writes_a_document_that_loads() {
+    let dy = |f: &str| {
+        repo(&format!("examples/data/import/dynamics/{f}"))
+            .display()
+            .to_string()
+    };
+    let help = run(&["import", "dynamics", "--help"]);
+    assert_eq!(code(&help), 0);
+    assert!(text(&help.stdout).contains("Exit codes:"));
+    let o = run(&[
+        "import",
+        "dynamics",
+        "--calendars",
+        &dy("calendars.json"),
+        "--slas",
+        &dy("slas.json"),
+        "--sla-items",
+        &dy("slaitems.json"),
+        "--kpis",
+        &dy("slakpis.json"),
+        "--pause-status",
+        "2",
+        "--pause-status",
+        "3",
+        "--entitlements",
+        &dy("entitlements.json"),
+        "--channels",
+        &dy("entitlementchannels.json"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let rules = entitlement_core::Ruleset::from_yaml(&text(&o.stdout)).expect("the import loads");
+    assert!(rules.calendars().get("London Support").is_some());
+    assert_eq!(rules.processes().len(), 2);
+    // The entitlements' remaining terms are reported on the standard error.
+    assert!(
+        text(&o.stderr).contains("remainingterms"),
+        "{}",
+        text(&o.stderr)
+    );
+    // A refusal names the file, the record and the field, and exits 2.
+    let bad = scratch("import-dynamics").join("slas.json");
+    std::fs::write(
+        &bad,
+        r#"[{"slaid": "s1", "name": "X", "primaryentityotc": 4212}]"#,
+    )
+    .unwrap();
+    let o = run(&["import", "dynamics", "--slas", &bad.display().to_string()]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o.stderr).contains("SLA s1 (X): primaryentityotc"),
+        "{}",
+        text(&o.stderr)
+    );
+}

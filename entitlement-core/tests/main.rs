@@ -17,6 +17,7 @@ mod host_write;
 mod hostile_calendar;
 mod hostile_documents;
 mod hostile_monitor;
+mod import_dynamics;
 mod import_ics;
 mod import_salesforce;
 mod import_salesforce_accounts;

@@ -12,6 +12,7 @@
 pub mod calendar_document;
 pub mod calendar_laws;
 pub mod case_replay;
+pub mod import_dynamics;
 pub mod import_ics;
 pub mod import_salesforce_metadata;
 pub mod import_salesforce_records;
@@ -29,6 +30,7 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("calendar_document", calendar_document::run),
     ("calendar_laws", calendar_laws::run),
     ("case_replay", case_replay::run),
+    ("import_dynamics", import_dynamics::run),
     ("import_ics", import_ics::run),
     (
         "import_salesforce_metadata",

@@ -13,7 +13,8 @@ exact to the microsecond.
 Importers turn the rules users already keep elsewhere into the same document:
 ``entitlement.salesforce`` (BusinessHours, Holiday, EntitlementProcess and MilestoneType metadata,
 Entitlement and Case records), ``entitlement.zendesk`` (schedules, holidays, SLA policies),
-``entitlement.servicenow`` (schedules, SLA definitions, task records) and
+``entitlement.servicenow`` (schedules, SLA definitions, task records),
+``entitlement.dynamics`` (Dynamics 365 calendars, SLAs, entitlements and cases) and
 ``entitlement.ics`` (iCalendar holiday feeds). Each returns an ``Import``: the document fragment
 and its warnings, from which ``calendar()`` and ``ruleset()`` build the engine's objects.
 
@@ -71,6 +72,7 @@ _SUBMODULES = frozenset(
     {
         "airflow",
         "arrow",
+        "dynamics",
         "holidays",
         "ics",
         "ledger",

@@ -6,6 +6,7 @@
 //!   `EntitlementProcess` and `MilestoneType` metadata XML, `Entitlement` records, and `Case`
 //!   records with their `CaseHistory` and `CaseMilestone` rows.
 //! - [`zendesk`]: schedules with their holidays, and SLA policies.
+//! - [`dynamics`]: Dynamics 365 Customer Service calendars, SLAs, entitlements and cases.
 //! - [`ics`]: iCalendar (`.ics`) holiday feeds.
 //!
 //! Every importer returns an [`Import`]: the document fragment (a JSON value a user can save,
@@ -37,6 +38,7 @@ use crate::calendar::{Calendar, Calendars};
 use crate::error::{Error, Result, shortened};
 use crate::rules::Ruleset;
 
+pub mod dynamics;
 pub mod ics;
 mod read;
 pub mod salesforce;
