@@ -17,9 +17,34 @@ fn optional(v: Option<Unknown<'_>>) -> std::result::Result<Option<Value>, NodeEr
         .filter(|v| !v.is_null()))
 }
 
+/// The options object, its camelCase keys (`calendarRules`, `timeZones`, `pauseStatuses`) read
+/// as the core's names; the snake_case spelling is read too, and both at once is an error.
+fn options_of(v: Option<Unknown<'_>>) -> std::result::Result<Option<Value>, NodeError> {
+    let mut options = optional(v)?;
+    if let Some(Value::Object(map)) = options.as_mut() {
+        for (camel, snake) in [
+            ("calendarRules", "calendar_rules"),
+            ("timeZones", "time_zones"),
+            ("pauseStatuses", "pause_statuses"),
+        ] {
+            if let Some(value) = map.remove(camel) {
+                if map.contains_key(snake) {
+                    return Err(entitlement_core::Error::InvalidValue {
+                        path: format!("options.{camel}"),
+                        reason: format!("given twice, as {camel} and as {snake}"),
+                    }
+                    .into());
+                }
+                map.insert(snake.to_string(), value);
+            }
+        }
+    }
+    Ok(options)
+}
+
 /// Calendars from `calendar` rows: one per customer service schedule (`type` 0 or 1), named
 /// after its `name`, with its inner calendars' work hours and breaks and its holiday schedule's
-/// holidays. `options`: `calendar_rules` (the rules when not expanded), `time_zones` (a
+/// holidays. `options`: `calendarRules` (the rules when not expanded), `timeZones` (a
 /// `timezonecode` → IANA zone mapping for codes outside Microsoft's table). What cannot be
 /// represented exactly throws an `Error` with `code` `"unsupported"` naming the record and field.
 ///
@@ -30,12 +55,12 @@ fn optional(v: Option<Unknown<'_>>) -> std::result::Result<Option<Value>, NodeEr
 /// ```
 #[napi(
     namespace = "dynamics",
-    ts_args_type = "calendars: Record<string, unknown> | Array<Record<string, unknown>>, options?: { calendar_rules?: unknown, time_zones?: Record<string, string> } | null"
+    ts_args_type = "calendars: Record<string, unknown> | Array<Record<string, unknown>>, options?: { calendarRules?: unknown, timeZones?: Record<string, string> } | null"
 )]
 pub fn calendars(env: Env, calendars: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Import> {
     guard(&env, || {
         let calendars = convert::json(&calendars, Shape::Document, &|_| Ok(None))?;
-        let options = optional(options)?;
+        let options = options_of(options)?;
         Ok(Import::wrap(dynamics::calendars(
             &calendars,
             options.as_ref(),
@@ -45,15 +70,15 @@ pub fn calendars(env: Env, calendars: Unknown<'_>, options: Option<Unknown<'_>>)
 
 /// Processes from `sla` rows (one per SLA), their `slaitem` rows (one milestone each: target
 /// `failureafter`, warning `warnafter`) and the `msdyn_slakpi` rows they name. `options`:
-/// `calendars` (the calendar rows, to name business hours), `pause_statuses` (incident
+/// `calendars` (the calendar rows, to name business hours), `pauseStatuses` (incident
 /// `statuscode` values that pause SLAs with `allowpauseresume`).
 ///
 /// ```js
-/// const imp = dynamics.slas(slas, items, kpis, { pause_statuses: [2, 3] })
+/// const imp = dynamics.slas(slas, items, kpis, { pauseStatuses: [2, 3] })
 /// ```
 #[napi(
     namespace = "dynamics",
-    ts_args_type = "slas: Record<string, unknown> | Array<Record<string, unknown>>, slaItems?: Record<string, unknown> | Array<Record<string, unknown>> | null, kpis?: Record<string, unknown> | Array<Record<string, unknown>> | null, options?: { calendars?: unknown, pause_statuses?: number[] } | null"
+    ts_args_type = "slas: Record<string, unknown> | Array<Record<string, unknown>>, slaItems?: Record<string, unknown> | Array<Record<string, unknown>> | null, kpis?: Record<string, unknown> | Array<Record<string, unknown>> | null, options?: { calendars?: unknown, pauseStatuses?: number[] } | null"
 )]
 pub fn slas(
     env: Env,
@@ -64,7 +89,7 @@ pub fn slas(
 ) -> Result<Import> {
     guard(&env, || {
         let slas = convert::json(&slas, Shape::Document, &|_| Ok(None))?;
-        let (items, kpis, options) = (optional(sla_items)?, optional(kpis)?, optional(options)?);
+        let (items, kpis, options) = (optional(sla_items)?, optional(kpis)?, options_of(options)?);
         Ok(Import::wrap(dynamics::slas(
             &slas,
             items.as_ref(),
@@ -93,7 +118,7 @@ pub fn entitlements(
 ) -> Result<Import> {
     guard(&env, || {
         let entitlements = convert::json(&entitlements, Shape::Document, &|_| Ok(None))?;
-        let (channels, options) = (optional(channels)?, optional(options)?);
+        let (channels, options) = (optional(channels)?, options_of(options)?);
         Ok(Import::wrap(dynamics::entitlements(
             &entitlements,
             channels.as_ref(),
@@ -115,7 +140,7 @@ pub fn entitlements(
 pub fn cases(env: Env, incidents: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Import> {
     guard(&env, || {
         let incidents = convert::json(&incidents, Shape::Document, &|_| Ok(None))?;
-        let options = optional(options)?;
+        let options = options_of(options)?;
         Ok(Import::wrap(dynamics::cases(&incidents, options.as_ref())?))
     })
 }

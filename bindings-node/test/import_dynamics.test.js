@@ -16,7 +16,7 @@ const TABLE = load('unsupported.json')
 
 function rules () {
   const hours = dynamics.calendars(load('calendars.json'))
-  const slas = dynamics.slas(load('slas.json'), load('slaitems.json'), load('slakpis.json'), { pause_statuses: [2, 3] })
+  const slas = dynamics.slas(load('slas.json'), load('slaitems.json'), load('slakpis.json'), { pauseStatuses: [2, 3] })
   const terms = dynamics.entitlements(load('entitlements.json'), load('entitlementchannels.json'))
   return hours.merge(slas).merge(terms).ruleset()
 }
@@ -94,4 +94,18 @@ describe('dynamics', () => {
       })
     })
   }
+  test('options in camelCase, as the core names them too, and never both at once', () => {
+    const args = [load('slas.json'), load('slaitems.json'), load('slakpis.json')]
+    const camel = dynamics.slas(...args, { pauseStatuses: [2, 3] })
+    const snake = dynamics.slas(...args, { pause_statuses: [2, 3] })
+    assert.deepEqual(camel.document, snake.document)
+    assert.notDeepEqual(dynamics.slas(...args).document, camel.document)
+    assert.throws(() => dynamics.slas(...args, { pauseStatuses: [2], pause_statuses: [3] }),
+      (e) => e.code === 'invalid_value' && /options\.pauseStatuses/.test(e.message))
+    const desk = [{ calendarid: 'c1', name: 'Desk', type: 1, calendar_calendar_rules: [
+      { pattern: 'FREQ=WEEKLY;INTERVAL=1;BYDAY=MO', timezonecode: 92, _innercalendarid_value: 'i1' }] },
+    { calendarid: 'i1', type: -1, calendar_calendar_rules: [{ timecode: 0, offset: 540, duration: 480 }] }]
+    const imp = dynamics.calendars(desk, { timeZones: { 92: 'Etc/UTC' } })
+    assert.equal(imp.document.calendars.Desk.time_zone, 'Etc/UTC')
+  })
 })

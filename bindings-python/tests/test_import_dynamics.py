@@ -34,14 +34,14 @@ def rules() -> Ruleset:
         load("slas.json"),
         load("slaitems.json"),
         load("slakpis.json"),
-        options={"pause_statuses": [2, 3]},
+        pause_statuses=[2, 3],
     )
     terms = dynamics.entitlements(load("entitlements.json"), load("entitlementchannels.json"))
     return hours.merge(slas).merge(terms).ruleset()
 
 
 def imported_cases() -> list[dict[str, Any]]:
-    imp = dynamics.cases(load("incidents.json"), options={"audits": load("audits.json")})
+    imp = dynamics.cases(load("incidents.json"), audits=load("audits.json"))
     assert len(imp.warnings) == 1
     cases: list[dict[str, Any]] = imp.document["cases"]
     return cases
@@ -143,3 +143,54 @@ def test_module_docstring_examples_run() -> None:
     result = doctest.testmod(entitlement.dynamics, raise_on_error=False)
     assert result.attempted >= 6
     assert result.failed == 0
+
+
+def test_keywords_and_options_are_one_reading() -> None:
+    # Each option is a keyword argument or a key of ``options``: the same fragment either way;
+    # both at once is refused rather than one picked.
+    by_keyword = dynamics.slas(
+        load("slas.json"), load("slaitems.json"), load("slakpis.json"), pause_statuses=[2, 3]
+    )
+    by_options = dynamics.slas(
+        load("slas.json"),
+        load("slaitems.json"),
+        load("slakpis.json"),
+        options={"pause_statuses": [2, 3]},
+    )
+    assert by_keyword.document == by_options.document
+    unpaused = dynamics.slas(load("slas.json"), load("slaitems.json"), load("slakpis.json"))
+    assert unpaused.document != by_keyword.document
+    assert dynamics.cases(load("incidents.json"), audits=load("audits.json")).document == (
+        dynamics.cases(load("incidents.json"), options={"audits": load("audits.json")}).document
+    )
+    with pytest.raises(TypeError, match="pause_statuses"):
+        dynamics.slas(
+            load("slas.json"),
+            load("slaitems.json"),
+            load("slakpis.json"),
+            {"pause_statuses": [2]},
+            pause_statuses=[3],
+        )
+    zones = dynamics.calendars(
+        [
+            {
+                "calendarid": "c1",
+                "name": "Desk",
+                "type": 1,
+                "calendar_calendar_rules": [
+                    {
+                        "pattern": "FREQ=WEEKLY;INTERVAL=1;BYDAY=MO",
+                        "timezonecode": 92,
+                        "_innercalendarid_value": "i1",
+                    }
+                ],
+            },
+            {
+                "calendarid": "i1",
+                "type": -1,
+                "calendar_calendar_rules": [{"timecode": 0, "offset": 540, "duration": 480}],
+            },
+        ],
+        time_zones={"92": "Etc/UTC"},
+    )
+    assert zones.document["calendars"]["Desk"]["time_zone"] == "Etc/UTC"

@@ -40,16 +40,34 @@ __all__ = ["calendars", "cases", "entitlements", "slas", "time_zone", "time_zone
 _Rows = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
 
-def calendars(calendars: _Rows, options: Mapping[str, Any] | None = None) -> Import:
+def _options(options: Mapping[str, Any] | None, **given: Any) -> dict[str, Any] | None:
+    """``options`` with the keyword arguments given (not None) added; one named twice raises."""
+    merged = dict(options or {})
+    for key, value in given.items():
+        if value is None:
+            continue
+        if key in merged:
+            raise TypeError(f"{key} is given both as a keyword and in options")
+        merged[key] = value
+    return merged or None
+
+
+def calendars(
+    calendars: _Rows,
+    options: Mapping[str, Any] | None = None,
+    *,
+    calendar_rules: _Rows | None = None,
+    time_zones: Mapping[str, str] | None = None,
+) -> Import:
     """Calendars from ``calendar`` rows: one per customer service schedule (``type`` 0 or 1),
     named after its ``name``.
 
     The rows hold the schedules with their ``calendar_calendar_rules``, their inner calendars
     (``type`` -1: ``timecode`` 0 work hours, 2 with ``subcode`` 4 breaks, in minutes from
     midnight) and their holiday schedules (``type`` 2, linked by
-    ``_holidayschedulecalendarid_value``). ``options``: ``calendar_rules`` (the rules, when not
-    expanded, matched by ``_calendarid_value``), ``time_zones`` (``{"92": "Etc/UTC"}`` for
-    ``timezonecode`` values outside Microsoft's table).
+    ``_holidayschedulecalendarid_value``). ``calendar_rules``: the rules, when not expanded,
+    matched by ``_calendarid_value``; ``time_zones``: ``{"92": "Etc/UTC"}`` for ``timezonecode``
+    values outside Microsoft's table. Each may also be given as a key of ``options``.
 
     >>> imp = calendars([
     ...     {"calendarid": "c1", "name": "Desk", "type": 1, "calendar_calendar_rules": [
@@ -61,7 +79,9 @@ def calendars(calendars: _Rows, options: Mapping[str, Any] | None = None) -> Imp
     >>> desk["time_zone"], desk["hours"]
     ('Europe/London', {'mon': ['09:00-17:00']})
     """
-    return _dynamics_calendars(calendars, options)
+    return _dynamics_calendars(
+        calendars, _options(options, calendar_rules=calendar_rules, time_zones=time_zones)
+    )
 
 
 def slas(
@@ -69,6 +89,9 @@ def slas(
     sla_items: _Rows | None = None,
     kpis: _Rows | None = None,
     options: Mapping[str, Any] | None = None,
+    *,
+    calendars: _Rows | None = None,
+    pause_statuses: Sequence[int] | None = None,
 ) -> Import:
     """Processes from ``sla`` rows: one per SLA, one milestone per SLA item.
 
@@ -76,9 +99,9 @@ def slas(
     business hours (``_businesshoursid_value``: the calendar's name from its FormattedValue
     annotation, or from the ``calendars`` option) or round the clock (``"24x7"``, which the
     fragment defines). ``applicablewhenxml`` becomes ``when`` (first matching item per KPI wins,
-    as in Dynamics); ``successconditionsxml`` the completing events. ``options``: ``calendars``
-    (the calendar rows), ``pause_statuses`` (incident ``statuscode`` values that pause SLAs with
-    ``allowpauseresume``).
+    as in Dynamics); ``successconditionsxml`` the completing events. ``calendars``: the calendar
+    rows; ``pause_statuses``: the incident ``statuscode`` values that pause SLAs with
+    ``allowpauseresume``. Each may also be given as a key of ``options``.
 
     >>> imp = slas([{"slaid": "s1", "name": "Std", "applicablefrom": "createdon"}],
     ...     [{"_slaid_value": "s1", "name": "Resolve", "relatedfield": "resolvebykpiid",
@@ -87,7 +110,12 @@ def slas(
     >>> imp.document["processes"][0]["milestones"][0]["target"]
     '480m'
     """
-    return _dynamics_slas(slas, sla_items, kpis, options)
+    return _dynamics_slas(
+        slas,
+        sla_items,
+        kpis,
+        _options(options, calendars=calendars, pause_statuses=pause_statuses),
+    )
 
 
 def entitlements(
@@ -107,17 +135,22 @@ def entitlements(
     return _dynamics_entitlements(entitlements, channels, options)
 
 
-def cases(incidents: _Rows, options: Mapping[str, Any] | None = None) -> Import:
-    """Cases from ``incident`` rows; ``options={"audits": ...}`` gives their ``audit`` rows,
-    whose changes become events (``statuscode`` → status, ``statecode`` → solved / closed /
-    reopened, ``firstresponsesent`` → agent_reply, other columns → field changes). The case's
-    ``status`` is its ``statuscode`` as text.
+def cases(
+    incidents: _Rows,
+    options: Mapping[str, Any] | None = None,
+    *,
+    audits: _Rows | None = None,
+) -> Import:
+    """Cases from ``incident`` rows; ``audits`` (or ``options={"audits": ...}``) gives their
+    ``audit`` rows, whose changes become events (``statuscode`` → status, ``statecode`` →
+    solved / closed / reopened, ``firstresponsesent`` → agent_reply, other columns → field
+    changes). The case's ``status`` is its ``statuscode`` as text.
 
     >>> imp = cases([{"incidentid": "c1", "createdon": "2026-03-02T09:00:00Z", "statuscode": 1}])
     >>> imp.document["cases"][0]["fields"]["status"]
     '1'
     """
-    return _dynamics_cases(incidents, options)
+    return _dynamics_cases(incidents, _options(options, audits=audits))
 
 
 def time_zone(code: int) -> str:
