@@ -78,6 +78,13 @@ node_install=$!
 step "Python: the wheel in a clean venv (only the wheel and the test requirements), pytest"
 bash bindings-python/scripts/test_wheel.sh
 
+# Airflow and its providers install into .venv-airflow (a minute on a fresh clone; nothing when
+# the pins are there) in the background while the addon builds and node --test keeps one core
+# busy; the Airflow step waits for it.
+airflow_install_log="$PWD/target/airflow-install.log"
+bash examples/airflow/test_dag.sh --install-only > "$airflow_install_log" 2>&1 &
+airflow_install=$!
+
 step "Node: build the addon, node --test, tsc --noEmit"
 if ! wait "$node_install"; then
     cat "$node_install_log" >&2
@@ -108,6 +115,12 @@ step "Benchmarks: agreement with the peers on 300 instants (no timing)"
 bash benches/run.sh --smoke
 
 step "Airflow: the SLA monitor DAG, twice, end to end in a real Airflow (loopback services)"
+if ! wait "$airflow_install"; then
+    cat "$airflow_install_log" >&2
+    echo "examples/airflow/test_dag.sh --install-only failed (log above)" >&2
+    exit 1
+fi
+cat "$airflow_install_log"
 bash examples/airflow/test_dag.sh
 
 step "all layers passed in $((SECONDS - started)) s"

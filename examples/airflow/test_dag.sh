@@ -4,6 +4,8 @@
 # and a real ledger: the SQLite default, then a throwaway PostgreSQL (tests/services/postgres.sh).
 #
 #   bash examples/airflow/test_dag.sh      (after the Python wheel is built into target/wheels)
+#   bash examples/airflow/test_dag.sh --install-only   (only the pinned requirements, no wheel:
+#                                       scripts/test.sh runs it in the background earlier)
 #
 # KEEP_TMP=1 keeps the temporary directory (each run's log, the SQLite ledger, the request log).
 # Installs Airflow and the providers pinned in requirements.txt into REPO/.venv-airflow when a pin
@@ -49,6 +51,7 @@ if [ -n "$stale" ]; then
     "$py" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
     echo "installed in $((SECONDS - start)) s"
 fi
+[ "${1:-}" = "--install-only" ] && exit 0
 "$py" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
     "$repo"/target/wheels/entitlement-*.whl
 
