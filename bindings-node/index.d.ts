@@ -2338,7 +2338,7 @@ export declare namespace dynamics {
   /**
    * Calendars from `calendar` rows: one per customer service schedule (`type` 0 or 1), named
    * after its `name`, with its inner calendars' work hours and breaks and its holiday schedule's
-   * holidays. `options`: `calendar_rules` (the rules when not expanded), `time_zones` (a
+   * holidays. `options`: `calendarRules` (the rules when not expanded), `timeZones` (a
    * `timezonecode` → IANA zone mapping for codes outside Microsoft's table). What cannot be
    * represented exactly throws an `Error` with `code` `"unsupported"` naming the record and field.
    *
@@ -2348,7 +2348,7 @@ export declare namespace dynamics {
    * imp.calendar('London Support')
    * ```
    */
-  export function calendars(calendars: Record<string, unknown> | Array<Record<string, unknown>>, options?: { calendar_rules?: unknown, time_zones?: Record<string, string> } | null): Import
+  export function calendars(calendars: Record<string, unknown> | Array<Record<string, unknown>>, options?: { calendarRules?: unknown, timeZones?: Record<string, string> } | null): Import
   /**
    * Cases from `incident` rows; `options.audits` gives their `audit` rows, whose changes become
    * events. A case's `status` is its `statuscode` as text.
@@ -2371,14 +2371,14 @@ export declare namespace dynamics {
   /**
    * Processes from `sla` rows (one per SLA), their `slaitem` rows (one milestone each: target
    * `failureafter`, warning `warnafter`) and the `msdyn_slakpi` rows they name. `options`:
-   * `calendars` (the calendar rows, to name business hours), `pause_statuses` (incident
+   * `calendars` (the calendar rows, to name business hours), `pauseStatuses` (incident
    * `statuscode` values that pause SLAs with `allowpauseresume`).
    *
    * ```js
-   * const imp = dynamics.slas(slas, items, kpis, { pause_statuses: [2, 3] })
+   * const imp = dynamics.slas(slas, items, kpis, { pauseStatuses: [2, 3] })
    * ```
    */
-  export function slas(slas: Record<string, unknown> | Array<Record<string, unknown>>, slaItems?: Record<string, unknown> | Array<Record<string, unknown>> | null, kpis?: Record<string, unknown> | Array<Record<string, unknown>> | null, options?: { calendars?: unknown, pause_statuses?: number[] } | null): Import
+  export function slas(slas: Record<string, unknown> | Array<Record<string, unknown>>, slaItems?: Record<string, unknown> | Array<Record<string, unknown>> | null, kpis?: Record<string, unknown> | Array<Record<string, unknown>> | null, options?: { calendars?: unknown, pauseStatuses?: number[] } | null): Import
   /**
    * The IANA zone of a Dynamics `timezonecode` (Microsoft's time zone index table); any other
    * code throws an `Error` with `code` `"unsupported"`.
