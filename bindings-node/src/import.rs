@@ -164,6 +164,25 @@ impl Import {
 
 // Options of the importer functions, shared by the vendors' files.
 
+/// An options argument that may be left out (or `undefined` / `null`).
+pub(crate) fn optional_options(
+    options: Option<Unknown<'_>>,
+) -> std::result::Result<Map<String, Value>, NodeError> {
+    match options {
+        Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => {
+            self::options(&o)
+        }
+        _ => Ok(Map::new()),
+    }
+}
+
+/// A JSON argument (rows, a response body) that may be left out (`undefined` or `null`).
+pub(crate) fn optional(v: Option<Unknown<'_>>) -> std::result::Result<Option<Value>, NodeError> {
+    Ok(v.map(|v| convert::json(&v, Shape::Document, &|_| Ok(None)))
+        .transpose()?
+        .filter(|v| !v.is_null()))
+}
+
 /// An options object of an importer function, as JSON.
 pub(crate) fn options(value: &Unknown<'_>) -> std::result::Result<Map<String, Value>, NodeError> {
     if !convert::is_object(value)? {

@@ -8,14 +8,7 @@ use serde_json::Value;
 
 use crate::convert::{self, Shape};
 use crate::error::{NodeError, Result, guard};
-use crate::import::Import;
-
-/// A JSON argument that may be left out (`undefined` or `null`).
-fn optional(v: Option<Unknown<'_>>) -> std::result::Result<Option<Value>, NodeError> {
-    Ok(v.map(|v| convert::json(&v, Shape::Document, &|_| Ok(None)))
-        .transpose()?
-        .filter(|v| !v.is_null()))
-}
+use crate::import::{Import, optional};
 
 /// The options object, its camelCase keys (`calendarRules`, `timeZones`, `pauseStatuses`) read
 /// as the core's names; the snake_case spelling is read too, and both at once is an error.

@@ -19,28 +19,10 @@ use serde_json::{Map, Value};
 
 use crate::convert::{self, Shape};
 use crate::error::{NodeError, Result, guard};
-use crate::import::{Import, check_keys, options};
+use crate::import::{Import, check_keys, optional, optional_options};
 
 fn records(v: &Unknown<'_>) -> std::result::Result<Value, NodeError> {
     convert::json(v, Shape::Document, &|_| Ok(None))
-}
-
-/// An options argument that may be left out (or `undefined` / `null`).
-fn optional_options(
-    options: Option<Unknown<'_>>,
-) -> std::result::Result<Map<String, Value>, NodeError> {
-    match options {
-        Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => {
-            self::options(&o)
-        }
-        _ => Ok(Map::new()),
-    }
-}
-
-fn optional(v: Option<Unknown<'_>>) -> std::result::Result<Option<Value>, NodeError> {
-    v.map(|v| records(&v))
-        .transpose()
-        .map(|v| v.filter(|v| !v.is_null()))
 }
 
 /// Calendars from Salesforce `BusinessHours` records (a SOQL query result as the REST API

@@ -13,22 +13,10 @@ use serde_json::{Map, Value};
 
 use crate::convert::{self, Shape};
 use crate::error::{NodeError, Result, guard};
-use crate::import::{Import, check_keys, options, text_option};
+use crate::import::{Import, check_keys, optional_options, text_option};
 
 fn rows(v: &Unknown<'_>) -> std::result::Result<Value, NodeError> {
     convert::json(v, Shape::Document, &|_| Ok(None))
-}
-
-/// An options argument that may be left out (or `undefined` / `null`).
-fn optional_options(
-    options: Option<Unknown<'_>>,
-) -> std::result::Result<Map<String, Value>, NodeError> {
-    match options {
-        Some(o) if !matches!(o.get_type()?, ValueType::Undefined | ValueType::Null) => {
-            self::options(&o)
-        }
-        _ => Ok(Map::new()),
-    }
 }
 
 fn get(map: &Map<String, Value>, key: &str) -> Option<Value> {
