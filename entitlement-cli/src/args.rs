@@ -95,6 +95,96 @@ pub enum Command {
         after_help = DIFF_EXIT_CODES
     )]
     Diff(DiffArgs),
+    /// Serves the engine over HTTP (JSON): evaluation, the monitor and calendar arithmetic
+    #[command(
+        long_about = "Serves the engine over HTTP/1.1 with JSON bodies, for tools that cannot load \
+                      a library (Salesforce Flow through External Services, Workato, MuleSoft): \
+                      POST /v1/evaluate, /v1/evaluate-many, /v1/monitor and \
+                      /v1/calendars/{name}/add|elapsed|is-open|next-open; GET /v1/rules, /metrics, \
+                      /healthz, /readyz and /openapi.json (docs/serve.md).\n\nEvery /v1 route and \
+                      /metrics need `Authorization: Bearer TOKEN`, where the SHA-256 of TOKEN is a \
+                      line of --tokens. The rules document (and the tokens file) reload when the \
+                      file changes and on SIGHUP; a document that does not load is refused and \
+                      logged, and the previous one keeps serving. SIGTERM or SIGINT stops accepting \
+                      connections and finishes the requests in flight. Logs are JSON lines on the \
+                      standard error.",
+        after_help = SERVE_NOTES
+    )]
+    Serve(ServeArgs),
+}
+
+const SERVE_NOTES: &str = "\
+Token file: one line per token, `sha256:<64 hex digits> [label]`; `#` starts a comment. Make one:
+  TOKEN=$(openssl rand -hex 32)
+  printf '%s' \"$TOKEN\" | sha256sum | awk '{print \"sha256:\" $1 \" workato\"}' >> tokens.txt
+
+Exit codes:
+  0  stopped by SIGTERM or SIGINT after the requests in flight finished
+  2  error: a bad flag, a rules document or tokens file that cannot be read or is invalid, an
+     address that cannot be bound";
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// The rules document to serve (.yaml, .yml, .json or .toml)
+    #[arg(long, value_name = "FILE")]
+    pub rules: PathBuf,
+    /// The address and port to listen on (port 0: any free port, logged at start)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// The file of token hashes; without it every /v1 route and /metrics answer 401
+    #[arg(long, value_name = "FILE")]
+    pub tokens: Option<PathBuf>,
+    /// The largest request body, in bytes (413 `limit_exceeded` above)
+    #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1024..=1024 * 1024 * 1024))]
+    pub max_body_bytes: u64,
+    /// The most cases in one request (413 `limit_exceeded` above)
+    #[arg(long, value_name = "N", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_cases: u64,
+    /// The most events in one case (413 `limit_exceeded` above)
+    #[arg(long, value_name = "N", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_events: u64,
+    /// The time a request may take, from its headers to its answer, body included (408 while
+    /// the body is still arriving, 503 `timeout` after)
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = seconds)]
+    pub request_timeout: std::time::Duration,
+    /// The time a connection may stay without a complete request header before it is closed
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = seconds)]
+    pub idle_timeout: std::time::Duration,
+    /// The most requests served at once (503 `overloaded` above, with Retry-After)
+    #[arg(long, value_name = "N", default_value_t = 32,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub concurrency: u64,
+    /// The most open connections; more wait in the listen queue
+    #[arg(long, value_name = "N", default_value_t = 1024,
+          value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    pub max_connections: u64,
+    /// How often the rules document and the tokens file are checked for changes (0s: only on
+    /// SIGHUP)
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = seconds_or_zero)]
+    pub reload_interval: std::time::Duration,
+    /// How long SIGTERM waits for the requests in flight before stopping anyway
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = seconds)]
+    pub shutdown_timeout: std::time::Duration,
+}
+
+/// A positive duration flag in the documents' syntax (`30s`, `0.5s`, `2m`), at most a day.
+fn seconds(v: &str) -> Result<std::time::Duration, String> {
+    match seconds_or_zero(v)? {
+        d if d.is_zero() => Err(format!("{v:?}: expected a duration above zero")),
+        d => Ok(d),
+    }
+}
+
+fn seconds_or_zero(v: &str) -> Result<std::time::Duration, String> {
+    let micros = entitlement_core::duration::parse_duration(v, "duration")
+        .map_err(|e| format!("{e} [{}]", e.code()))?;
+    if !(0..=86_400_000_000).contains(&micros) {
+        return Err(format!("{v:?}: expected a duration from 0s to 1d"));
+    }
+    Ok(std::time::Duration::from_micros(micros as u64))
 }
 
 /// `diff`'s exit codes, those of `diff(1)`.
@@ -466,8 +556,11 @@ pub struct EvaluateArgs {
 #[derive(Args, Debug)]
 pub struct SchemaArgs {
     /// The schema of the results (statuses, evaluations, events, alerts, reports) instead
-    #[arg(long)]
+    #[arg(long, conflicts_with = "openapi")]
     pub results: bool,
+    /// The OpenAPI 3.0 document of `entitlement serve` instead (what it serves at /openapi.json)
+    #[arg(long)]
+    pub openapi: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,6 +9,7 @@
 //! entitlement evaluate --rules rules.yaml --case case.json --now 2026-11-25T20:30:00Z
 //! entitlement import zendesk --schedules s.json --sla-policies p.json --out rules.yaml
 //! entitlement schema > ruleset.schema.json
+//! entitlement serve --rules rules.yaml --listen 127.0.0.1:8080 --tokens tokens.txt
 //! entitlement report --account A-1 --from 2026-07-01 --to 2026-09-30 --out qbr.html
 //! entitlement export outcomes --rules rules.yaml --cases cases.json --from 2026-07-01 --to 2026-09-30 --format parquet --out q3.parquet
 //! ```
@@ -26,6 +27,7 @@
 //! | `report` | the QBR and portfolio pages (the `entitlement-report` crate) |
 //! | `export` | the outcome and account tables as Parquet, CSV or NDJSON files |
 //! | `diff` | what changed between two rules documents, and whose deadlines move |
+//! | `serve` | the HTTP service: routes, limits, tokens, reloads, metrics, the OpenAPI document |
 //! | `check`, `evaluate`, `import`, `schema` | the other subcommands |
 
 /// mimalloc for the whole program: a monitor run makes millions of short-lived allocations
@@ -44,6 +46,7 @@ mod monitor;
 mod output;
 mod report;
 mod schema;
+mod serve;
 mod state;
 mod table;
 
@@ -69,6 +72,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<Status, Failure> {
         Some(Command::Report(a)) => report::run(a, out),
         Some(Command::Export(c)) => export::run(c, out),
         Some(Command::Diff(a)) => diff::run(a, out),
+        Some(Command::Serve(a)) => serve::run(a),
     }?;
     out.finish()?;
     Ok(status)
