@@ -204,6 +204,19 @@ async fn read_json<T: DeserializeOwned>(
             }
         })?;
     let bytes = collected.to_bytes();
+    // Every body is an object: say so, rather than what serde makes of a list or a scalar.
+    if let Some(first) = bytes.iter().find(|b| !b.is_ascii_whitespace())
+        && *first != b'{'
+        && (*first == b'[' || *first == b'"' || *first == b'-' || first.is_ascii_alphanumeric())
+        && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok()
+    {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_type",
+            "the body must be a JSON object",
+            "",
+        ));
+    }
     let mut reader = serde_json::Deserializer::from_slice(&bytes);
     let value: T = serde_path_to_error::deserialize(&mut reader).map_err(json_error)?;
     reader.end().map_err(|e| {
@@ -218,10 +231,13 @@ async fn read_json<T: DeserializeOwned>(
 }
 
 fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
-    let path = match e.path().to_string() {
-        p if p == "." => String::new(),
-        p => p,
-    };
+    // serde_path_to_error writes `.` for the root and `?` for a place it could not name.
+    let path = e.path().to_string();
+    let path = path
+        .split('.')
+        .filter(|s| !s.is_empty() && *s != "?")
+        .collect::<Vec<_>>()
+        .join(".");
     let inner = e.into_inner();
     use serde_json::error::Category;
     match inner.classify() {
@@ -233,6 +249,17 @@ fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
                 "missing_key"
             } else {
                 "invalid_type"
+            };
+            // As the core does: an unknown key's path is the object it was found in (the
+            // message names the key).
+            let path = if code == "unknown_key" {
+                match path.rfind(['.', '[']) {
+                    Some(i) if path[i..].starts_with('.') => path[..i].to_string(),
+                    Some(_) => path,
+                    None => String::new(),
+                }
+            } else {
+                path
             };
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, text, path)
         }

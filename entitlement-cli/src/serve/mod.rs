@@ -201,17 +201,32 @@ async fn reloads(app: Arc<App>, mut hangup: tokio::signal::unix::Signal, interva
             )
         })
         .await;
-        if let Ok((rules, _tokens)) = outcome {
-            match rules {
-                Reloaded::Loaded => {
-                    app.metrics.reload("loaded");
-                    app.metrics
-                        .rules_loaded_at
-                        .set(app.shared.rules().loaded_at.timestamp());
-                }
-                Reloaded::Refused => app.metrics.reload("refused"),
-                Reloaded::Unchanged => {}
+        // Counted before it is logged: a reader of the log finds /metrics up to date.
+        match outcome {
+            Ok((Reloaded::Loaded { sha256, previous }, _)) => {
+                app.metrics.reload("loaded");
+                app.metrics
+                    .rules_loaded_at
+                    .set(app.shared.rules().loaded_at.timestamp());
+                tracing::info!(
+                    event = "rules_reloaded",
+                    path = %app.shared.rules_path.display(),
+                    sha256 = %sha256,
+                    previous_sha256 = %previous,
+                );
             }
+            Ok((Reloaded::Refused { error, serving }, _)) => {
+                app.metrics.reload("refused");
+                tracing::error!(
+                    event = "rules_refused",
+                    path = %app.shared.rules_path.display(),
+                    code = %error.code,
+                    error_path = %error.path,
+                    message = %error.message,
+                    serving_sha256 = %serving,
+                );
+            }
+            Ok((Reloaded::Unchanged, _)) | Err(_) => {}
         }
     }
 }

@@ -75,12 +75,20 @@ pub struct Shared {
     stamps: Mutex<(Option<Stamp>, Option<Stamp>)>,
 }
 
-/// What a reload did.
-#[derive(Debug, PartialEq, Eq)]
+/// What a reload did (the caller counts it, then logs it).
+#[derive(Debug)]
 pub enum Reloaded {
     Unchanged,
-    Loaded,
-    Refused,
+    /// A new document is in force: its hash and the one it replaced.
+    Loaded {
+        sha256: String,
+        previous: String,
+    },
+    /// The file did not load; the document of hash `serving` still serves.
+    Refused {
+        error: ReloadError,
+        serving: String,
+    },
 }
 
 impl Shared {
@@ -143,37 +151,32 @@ impl Shared {
                 Reloaded::Unchanged
             }
             Ok(loaded) => {
-                tracing::info!(
-                    event = "rules_reloaded",
-                    path = %self.rules_path.display(),
-                    sha256 = %loaded.sha256,
-                    previous_sha256 = %previous.sha256,
-                );
+                let sha256 = loaded.sha256.clone();
                 *self.rules.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(loaded);
                 *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = None;
-                Reloaded::Loaded
+                Reloaded::Loaded {
+                    sha256,
+                    previous: previous.sha256.clone(),
+                }
             }
             Err(e) => {
-                tracing::error!(
-                    event = "rules_refused",
-                    path = %self.rules_path.display(),
-                    code = e.code(),
-                    error_path = e.path_text(),
-                    message = %e,
-                    serving_sha256 = %previous.sha256,
-                );
-                *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(ReloadError {
+                let error = ReloadError {
                     at: entitlement_core::time::rfc3339(crate::input::current_time()),
                     code: e.code().to_string(),
                     message: e.to_string(),
                     path: e.path_text().to_string(),
-                });
-                Reloaded::Refused
+                };
+                *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(error.clone());
+                Reloaded::Refused {
+                    error,
+                    serving: previous.sha256.clone(),
+                }
             }
         }
     }
 
-    /// Checks the tokens file the same way; a file that does not read keeps the tokens in force.
+    /// Checks the tokens file the same way, and logs what it did; a file that does not read
+    /// keeps the tokens in force.
     pub fn reload_tokens(&self, force: bool) -> Reloaded {
         let Some(path) = &self.tokens_path else {
             return Reloaded::Unchanged;
@@ -188,13 +191,14 @@ impl Shared {
         }
         match Tokens::load(path) {
             Ok(tokens) => {
-                tracing::info!(event = "tokens_reloaded", tokens = tokens.len());
+                let count = tokens.len();
                 *self.tokens.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(tokens);
-                Reloaded::Loaded
+                tracing::info!(event = "tokens_reloaded", tokens = count);
+                Reloaded::Unchanged
             }
             Err(message) => {
                 tracing::error!(event = "tokens_refused", message = %message);
-                Reloaded::Refused
+                Reloaded::Unchanged
             }
         }
     }
