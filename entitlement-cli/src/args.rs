@@ -59,7 +59,8 @@ pub enum Command {
     /// Imports rules from Salesforce, Zendesk or an iCalendar feed into a rules document
     #[command(subcommand)]
     Import(ImportCommand),
-    /// Prints the JSON Schema of the rules document (or, with --results, of the results)
+    /// Prints the JSON Schema of the rules document (--results: of the results; --openapi: the
+    /// OpenAPI document of `serve`)
     #[command(after_help = EXIT_CODES)]
     Schema(SchemaArgs),
     /// Runs the monitor over the bundled sample (built into the binary) at the sample's `now`
@@ -165,6 +166,10 @@ pub struct ServeArgs {
     /// SIGHUP)
     #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = seconds_or_zero)]
     pub reload_interval: std::time::Duration,
+    /// After SIGTERM, how long to go on accepting connections while /readyz answers 503, so
+    /// that a load balancer stops sending first (0s: stop accepting at once)
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = seconds_or_zero)]
+    pub drain_delay: std::time::Duration,
     /// How long SIGTERM waits for the requests in flight before stopping anyway
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = seconds)]
     pub shutdown_timeout: std::time::Duration,

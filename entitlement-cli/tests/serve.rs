@@ -1012,7 +1012,7 @@ fn sigterm_finishes_every_request_in_flight() {
         .collect();
     wait_in_flight(&server, N as i64);
     server.signal("TERM");
-    server.wait_log("shutting_down");
+    server.wait_log("listener_closed");
     // New connections are refused once the listener is closed.
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(server.addr).is_ok() {
@@ -1040,6 +1040,25 @@ fn sigterm_finishes_every_request_in_flight() {
     assert_eq!(server.wait_exit(), 0);
     let stopped = server.wait_log("stopped");
     assert_eq!(stopped["message"], "every request in flight finished");
+}
+
+#[test]
+fn with_a_drain_delay_readyz_says_draining_before_the_listener_closes() {
+    let mut server = Server::start("drain", &["--drain-delay", "1s"]);
+    assert_eq!(request(server.addr, "GET", "/readyz", &[], b"").status, 200);
+    server.signal("TERM");
+    server.wait_log("shutting_down");
+    let answer = request(server.addr, "GET", "/readyz", &[], b"");
+    assert_eq!(
+        (answer.status, answer.json()),
+        (503, json!({"status": "draining"}))
+    );
+    // Still serving meanwhile.
+    let answer = server.post("/v1/calendars/ny-support/is-open", &json!({"at": NOW}));
+    assert_eq!(answer.status, 200);
+    server.wait_log("listener_closed");
+    assert!(TcpStream::connect(server.addr).is_err());
+    assert_eq!(server.wait_exit(), 0);
 }
 
 #[test]
@@ -1164,6 +1183,25 @@ fn the_openapi_document_keeps_salesforce_external_services_constraints() {
     let served = request(server.addr, "GET", "/openapi.json", &[], b"").json();
     assert_eq!(served, doc);
 
+    // Every request example is one the sample rules answer with 200.
+    let mut tried = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let Some(op) = item.get("post") else { continue };
+        let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+        let name = schema["$ref"].as_str().unwrap().rsplit('/').next().unwrap();
+        let example = &doc["components"]["schemas"][name]["example"];
+        assert!(example.is_object(), "{name} has no example");
+        let answer = server.post(&path.replace("{name}", "ny-support"), example);
+        assert_eq!(
+            answer.status,
+            200,
+            "{path}: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        tried += 1;
+    }
+    assert_eq!(tried, 7);
+
     // The checks catch what they look for.
     for (pointer, bad) in [
         ("/openapi", json!("3.1.0")),
@@ -1211,7 +1249,7 @@ fn the_openapi_document_keeps_salesforce_external_services_constraints() {
     }
 }
 
-const SCHEMA_KEYWORDS: [&str; 28] = [
+const SCHEMA_KEYWORDS: [&str; 32] = [
     "title",
     "multipleOf",
     "maximum",
@@ -1240,6 +1278,10 @@ const SCHEMA_KEYWORDS: [&str; 28] = [
     "default",
     "nullable",
     "$ref",
+    "example",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
 ];
 
 fn check_external_services(doc: &Value) {

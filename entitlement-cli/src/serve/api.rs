@@ -242,7 +242,12 @@ fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     use serde_json::error::Category;
     match inner.classify() {
         Category::Data => {
+            // The path says where; serde's "at line 1 column 96" says it less well.
             let text = inner.to_string();
+            let text = match text.rfind(" at line ") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
             let code = if text.starts_with("unknown field") {
                 "unknown_key"
             } else if text.starts_with("missing field") {

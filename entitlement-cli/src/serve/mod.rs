@@ -121,15 +121,41 @@ async fn serve(app: Arc<App>, args: ServeArgs) -> Result<(), Failure> {
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
     let connections = Arc::new(Semaphore::new(args.max_connections as usize));
-    let signal_name = loop {
+
+    // Resolves when the server must stop accepting: at SIGTERM or SIGINT, after
+    // --drain-delay, during which /readyz answers 503 and new connections are still served
+    // (so that a load balancer sees the 503 and stops sending first). A second signal ends
+    // the delay.
+    let drain_delay = args.drain_delay;
+    let draining = app.clone();
+    let stop = async move {
+        let name = tokio::select! {
+            _ = terminate.recv() => "SIGTERM",
+            _ = interrupt.recv() => "SIGINT",
+        };
+        draining.draining.store(true, Ordering::SeqCst);
+        tracing::info!(
+            event = "shutting_down",
+            signal = name,
+            drain_delay_seconds = drain_delay.as_secs_f64()
+        );
+        if !drain_delay.is_zero() {
+            tokio::select! {
+                _ = tokio::time::sleep(drain_delay) => {}
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+        }
+    };
+    tokio::pin!(stop);
+    loop {
         // A connection is accepted only with a free place: above --max-connections, clients
         // wait in the kernel's listen queue.
         let place = tokio::select! {
             place = connections.clone().acquire_owned() => place,
-            _ = terminate.recv() => break "SIGTERM",
-            _ = interrupt.recv() => break "SIGINT",
+            _ = &mut stop => break,
         };
-        let Ok(place) = place else { break "closed" };
+        let Ok(place) = place else { break };
         let (stream, _peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
@@ -140,8 +166,7 @@ async fn serve(app: Arc<App>, args: ServeArgs) -> Result<(), Failure> {
                     continue;
                 }
             },
-            _ = terminate.recv() => break "SIGTERM",
-            _ = interrupt.recv() => break "SIGINT",
+            _ = &mut stop => break,
         };
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(router.clone());
@@ -154,13 +179,13 @@ async fn serve(app: Arc<App>, args: ServeArgs) -> Result<(), Failure> {
             app.metrics.connections.dec();
             drop(place);
         });
-    };
+    }
 
-    // Shutting down: say so on /readyz, take no new connection, let every connection finish
-    // the request it has begun (an idle one closes at once), within --shutdown-timeout.
+    // Take no new connection, and let every connection finish the request it has begun (an
+    // idle one closes at once), within --shutdown-timeout.
     app.draining.store(true, Ordering::SeqCst);
     drop(listener);
-    tracing::info!(event = "shutting_down", signal = signal_name);
+    tracing::info!(event = "listener_closed");
     tokio::select! {
         _ = graceful.shutdown() => {
             tracing::info!(event = "stopped", message = "every request in flight finished");

@@ -228,6 +228,8 @@ pub fn document() -> Value {
 /// folded, cut at a sentence within [`MAX_DESCRIPTION`] characters.
 fn description(doc: &str) -> String {
     let text = doc.split("```").next().unwrap_or("");
+    // Rustdoc's links (`[`Level`]`) as plain code spans.
+    let text = text.replace("[`", "`").replace("`]", "`");
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= MAX_DESCRIPTION {
         return text;
@@ -314,6 +316,9 @@ fn openapi_formats(schema: &mut Value) {
                     map.insert("description".into(), text.into());
                 }
             }
+            // The markers have said what they mean as formats; External Services does not
+            // document extension keys, so none is left.
+            map.remove("x-entitlement");
             // Doc lines without their Rust examples, within External Services' 1,333 characters.
             if let Some(Value::String(d)) = map.get_mut("description") {
                 *d = description(d);

@@ -64,6 +64,7 @@ pub struct CaseInput {
 /// `POST /v1/evaluate`: one case, and the instant to evaluate it at.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(example = examples::evaluate())]
 pub struct EvaluateRequest {
     /// The case.
     #[schemars(with = "CaseInput")]
@@ -77,6 +78,7 @@ pub struct EvaluateRequest {
 /// `POST /v1/evaluate-many`: cases, and the instant to evaluate them at.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(example = examples::many())]
 pub struct EvaluateManyRequest {
     /// The cases (at most the server's `--max-cases`).
     #[schemars(with = "Vec<CaseInput>")]
@@ -99,6 +101,7 @@ pub struct EvaluateManyResponse {
 /// `POST /v1/monitor`: cases, `now`, and the start of the alert window.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(example = examples::monitor())]
 pub struct MonitorRequest {
     /// The cases (at most the server's `--max-cases`).
     #[schemars(with = "Vec<CaseInput>")]
@@ -117,6 +120,7 @@ pub struct MonitorRequest {
 /// `POST /v1/calendars/{name}/add`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(example = serde_json::json!({"start": "2026-11-27T16:00:00Z", "duration": "4h"}))]
 pub struct AddRequest {
     /// The instant to count from.
     #[schemars(with = "Instant")]
@@ -137,6 +141,7 @@ pub struct InstantResponse {
 /// `POST /v1/calendars/{name}/elapsed`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(example = serde_json::json!({"start": "2026-11-27T16:00:00Z", "end": "2026-11-30T16:00:00Z"}))]
 pub struct ElapsedRequest {
     /// The start of the span.
     #[schemars(with = "Instant")]
@@ -158,6 +163,7 @@ pub struct ElapsedResponse {
 /// `POST /v1/calendars/{name}/is-open` and `/next-open`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(example = serde_json::json!({"at": "2026-11-28T16:00:00Z"}))]
 pub struct AtRequest {
     /// The instant to ask about.
     #[schemars(with = "Instant")]
@@ -193,4 +199,38 @@ pub struct RulesInfo {
 pub struct Health {
     /// `ok` (healthz), `ready` or `draining` (readyz: shutting down, send no more).
     pub status: String,
+}
+
+/// The examples of the OpenAPI document: requests the sample rules (`examples/data/rules.yaml`)
+/// answer with 200, so that a Flow admin's "test" and schemathesis' example phase exercise
+/// the engine rather than its refusals.
+mod examples {
+    use serde_json::{Value, json};
+
+    fn case() -> Value {
+        json!({
+            "id": "C-1001",
+            "entitlement": "acme-gold",
+            "created_at": "2026-11-16T15:00:00Z",
+            "fields": {"severity": "Sev2"},
+            "events": [
+                {"at": "2026-11-16T15:40:00Z", "type": "agent_reply"},
+                {"at": "2026-11-16T21:00:00Z", "type": "status", "to": "Waiting on Customer"},
+                {"at": "2026-11-17T15:00:00Z", "type": "status", "to": "Open"},
+                {"at": "2026-11-17T18:30:00Z", "type": "solved"}
+            ]
+        })
+    }
+
+    pub fn evaluate() -> Value {
+        json!({"case": case(), "now": "2026-11-25T20:30:00Z"})
+    }
+
+    pub fn many() -> Value {
+        json!({"cases": [case()], "now": "2026-11-25T20:30:00Z"})
+    }
+
+    pub fn monitor() -> Value {
+        json!({"cases": [case()], "now": "2026-11-25T20:30:00Z", "since": "2026-11-16T00:00:00Z"})
+    }
 }
