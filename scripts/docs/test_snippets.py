@@ -10,6 +10,7 @@ picked up without a list) with markdown-it-py, the CommonMark parser, and
   that ``require('entitlement')`` and ``import ... from 'entitlement'`` load the package a user
   would install;
 - parses the ``yaml``, ``json`` and ``toml`` blocks, and loads those marked as documents;
+  checks that the ``xml`` blocks (Mule flows, Salesforce metadata) are well-formed;
 - runs the ``sql`` blocks of a page in order in one in-memory SQLite database (so a page's
   queries are checked against the schema it shows); a block marked ``same-as=PATH`` must hold
   the same statements as that file of the repository (comments and layout aside);
@@ -37,6 +38,7 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -54,7 +56,7 @@ NODE_DIR = os.environ.get("SNIPPETS_NODE_DIR")
 PENDING: dict[tuple[str, str], tuple[str, str]] = {}
 
 RUN = {"python", "js", "sql"}
-PARSE = {"yaml", "json", "toml"}
+PARSE = {"yaml", "json", "toml", "xml"}
 NOT_RUN = {"sh", "console", "text"}
 RUSTDOC = {"rust"}
 KNOWN = RUN | PARSE | NOT_RUN | RUSTDOC
@@ -329,6 +331,8 @@ def test_data_blocks_parse(page: Page) -> None:
                 data = yaml.safe_load(block.code)
             elif block.lang == "json":
                 data = json.loads(block.code)
+            elif block.lang == "xml":
+                data = ElementTree.fromstring(block.code)
             else:
                 data = tomllib.loads(block.code)
             load_document(block, data)
