@@ -1433,6 +1433,11 @@ fn check_schema(schema: &Value, at: &str) {
             check_schema(s, &format!("{at}.{key}"));
         }
     }
+    // Composition is `allOf` only (an optional reference): `oneOf` and `anyOf` reach Flow as
+    // opaque types, and docs/serve.md promises none.
+    for key in ["oneOf", "anyOf", "not"] {
+        assert!(!map.contains_key(key), "{at}: {key}");
+    }
     for key in ["allOf", "oneOf", "anyOf"] {
         for (i, s) in map
             .get(key)
