@@ -982,6 +982,60 @@ fn a_changed_file_reloads_without_a_signal() {
     assert_ne!(server.get("/v1/rules").json()["sha256"], before["sha256"]);
 }
 
+/// Clients that send whole requests, one connection each, until the server stops taking
+/// connections: every answer that begins must be a complete 200 with the expected body; a
+/// connection refused, or closed before any byte of an answer (accepted by the kernel, never
+/// by the server, at the moment its listener closed), is the end of that client. Returns the
+/// number of requests answered.
+fn clients_until_refused(addr: SocketAddr, threads: usize) -> Vec<std::thread::JoinHandle<usize>> {
+    (0..threads)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let body =
+                    json!({"start": "2026-11-27T16:00:00Z", "duration": format!("{}h", i + 1)})
+                        .to_string();
+                let mut answered = 0;
+                loop {
+                    let Ok(mut stream) = TcpStream::connect(addr) else {
+                        return answered;
+                    };
+                    stream
+                        .set_read_timeout(Some(Duration::from_secs(30)))
+                        .unwrap();
+                    let text = head(
+                        "POST",
+                        "/v1/calendars/ny-support/add",
+                        &[
+                            ("Authorization", &format!("Bearer {TOKEN}")),
+                            ("Content-Type", "application/json"),
+                        ],
+                        Some(body.len()),
+                    ) + &body;
+                    if stream.write_all(text.as_bytes()).is_err() {
+                        return answered;
+                    }
+                    let mut raw = Vec::new();
+                    let read = stream.read_to_end(&mut raw);
+                    if raw.is_empty() {
+                        // Reset or closed before the server read the request.
+                        assert!(read.is_err() || raw.is_empty());
+                        return answered;
+                    }
+                    let answer = parse_answer(&raw);
+                    assert_eq!(
+                        answer.status,
+                        200,
+                        "{}",
+                        String::from_utf8_lossy(&answer.body)
+                    );
+                    assert!(answer.json()["at"].is_string());
+                    answered += 1;
+                }
+            })
+        })
+        .collect()
+}
+
 #[test]
 fn sigterm_finishes_every_request_in_flight() {
     let mut server = Server::start("sigterm", &["--concurrency", "64"]);
@@ -1011,6 +1065,9 @@ fn sigterm_finishes_every_request_in_flight() {
         })
         .collect();
     wait_in_flight(&server, N as i64);
+    // And clients sending whole requests all along.
+    let clients = clients_until_refused(server.addr, 4);
+    std::thread::sleep(Duration::from_millis(200));
     server.signal("TERM");
     server.wait_log("listener_closed");
     // New connections are refused once the listener is closed.
@@ -1038,6 +1095,8 @@ fn sigterm_finishes_every_request_in_flight() {
         assert_bytes(&answer, &expected);
     }
     assert_eq!(server.wait_exit(), 0);
+    let answered: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
+    assert!(answered > 0, "the clients were never answered");
     let stopped = server.wait_log("stopped");
     assert_eq!(stopped["message"], "every request in flight finished");
 }
@@ -1046,6 +1105,7 @@ fn sigterm_finishes_every_request_in_flight() {
 fn with_a_drain_delay_readyz_says_draining_before_the_listener_closes() {
     let mut server = Server::start("drain", &["--drain-delay", "1s"]);
     assert_eq!(request(server.addr, "GET", "/readyz", &[], b"").status, 200);
+    let clients = clients_until_refused(server.addr, 3);
     server.signal("TERM");
     server.wait_log("shutting_down");
     let answer = request(server.addr, "GET", "/readyz", &[], b"");
@@ -1059,6 +1119,8 @@ fn with_a_drain_delay_readyz_says_draining_before_the_listener_closes() {
     server.wait_log("listener_closed");
     assert!(TcpStream::connect(server.addr).is_err());
     assert_eq!(server.wait_exit(), 0);
+    let answered: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
+    assert!(answered > 0);
 }
 
 #[test]
