@@ -77,8 +77,8 @@ node_install=$!
 
 step "Serve: schemathesis against the running server (no 5xx, every answer matches the OpenAPI document)"
 # The release CLI above serves the sample rules on a loopback port; schemathesis (in .venv, from
-# the requirements of bindings-python/scripts/test.sh) sends about 2,000 requests, a fixed seed
-# and a bounded number per operation (tests/serve/schemathesis.toml): 30 to 40 s here.
+# the requirements of bindings-python/scripts/test.sh) sends about 2,900 requests: a fixed seed
+# and 300 examples per operation (tests/serve/schemathesis.toml), about 30 s here.
 .venv/bin/python -m mypy --strict tests/serve
 .venv/bin/python tests/serve/run_schemathesis.py
 
