@@ -1,4 +1,4 @@
-"""schemathesis hooks for `entitlement serve` (loaded by tests/serve/run_schemathesis.sh).
+"""schemathesis hooks for `entitlement serve` (loaded by tests/serve/run_schemathesis.py).
 
 The OpenAPI document has no `example` values, so schemathesis's examples phase would have
 nothing to send. Before the document is loaded, this puts one real request in each request body
