@@ -2,7 +2,8 @@
 # Every benchmark of benches/README.md, with the peers side by side, from one command:
 #
 #   bash benches/run.sh            # criterion (Rust), Python vs peers, Node vs peers, monitor 1M
-#   bash benches/run.sh --smoke    # the peer agreement checks on a few hundred instants, no timing
+#   bash benches/run.sh --smoke    # the peer agreement checks on a few hundred instants, and the
+#                                  # HTTP service under load for a second per route: no timing
 #
 # It installs what it needs: the peers of benches/python/requirements.txt into .venv (created
 # if missing), benches/node/node_modules (moment-business-time, moment-timezone, date-holidays),
@@ -10,8 +11,10 @@
 # (part of scripts/test.sh) uses the wheel and addon that the test command has just built.
 # Environment: BENCH_N (instants, default 100000), BENCH_RUNS (default 5), MONITOR_CASES
 # (default 1000000), EXPORT_ROWS (outcome rows written to Parquet, default 1000000), SKIP_RUST=1,
-# SKIP_MONITOR=1, SKIP_EXPORT=1, SPARK_CASES (off by default: PySpark in local
-# mode over that many cases, SPARK_PARTITIONS partitions (default 1,2,4), against the
+# SKIP_MONITOR=1, SKIP_EXPORT=1, SKIP_SERVE=1 (the HTTP service under wrk; --smoke and the full
+# run use the release CLI, $ENTITLEMENT_BIN or target/<host>/release/entitlement, and install
+# Debian's wrk when missing), SPARK_CASES (off by default: PySpark in local mode over that many
+# cases, SPARK_PARTITIONS partitions (default 1,2,4), against the
 # single-process run; needs Java 17 and installs PySpark into .venv-spark).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -48,9 +51,24 @@ if [[ ! -d benches/node/node_modules || benches/node/package.json -nt benches/no
     touch benches/node/node_modules
 fi
 
+# wrk drives the HTTP service's load test (benches/serve/load.py): Debian's package, installed
+# with apt-get when missing (that needs root; it says so when it cannot).
+install_wrk() {
+    command -v wrk > /dev/null && return
+    if [[ $(id -u) != 0 ]]; then
+        echo "benches: wrk is missing; install it as root: apt-get install wrk" >&2
+        exit 1
+    fi
+    echo "benches: installing Debian's wrk (apt-get)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk > /dev/null ||
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk > /dev/null; }
+}
+
 if $smoke; then
     "$py" benches/python/bench_calendar.py --smoke
     node benches/node/bench_calendar.js --smoke
+    # The HTTP service under wrk for a second per route: zero errors, no timing (~3 s).
+    [[ -n ${SKIP_SERVE:-} ]] || { install_wrk && "$py" benches/serve/load.py --smoke; }
     exit 0
 fi
 
@@ -94,5 +112,11 @@ if [[ -n ${SPARK_CASES:-} ]]; then
     ENTITLEMENT_WHEEL="$(ls "$repo"/target/wheels/entitlement-*.whl)" \
         bash examples/spark/run.sh --cases "$SPARK_CASES" --partitions "${SPARK_PARTITIONS:-1,2,4}" \
         --driver-memory "${SPARK_DRIVER_MEMORY:-6g}"
+fi
+if [[ -z ${SKIP_SERVE:-} ]]; then
+    echo "== HTTP service: entitlement serve under wrk, evaluate and calendars/add (benches/serve/load.py)"
+    install_wrk
+    cargo build --quiet --locked --release --target "$host" -p entitlement-cli
+    ENTITLEMENT_BIN="$repo/target/$host/release/entitlement" "$py" benches/serve/load.py
 fi
 echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg)"

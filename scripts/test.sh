@@ -75,6 +75,13 @@ node_install_log="$PWD/target/node-install.log"
 bash bindings-node/scripts/install.sh > "$node_install_log" 2>&1 &
 node_install=$!
 
+step "Serve: schemathesis against the running server (no 5xx, every answer matches the OpenAPI document)"
+# The release CLI above serves the sample rules on a loopback port; schemathesis (in .venv, from
+# the requirements of bindings-python/scripts/test.sh) sends about 2,900 requests: a fixed seed
+# and 300 examples per operation (tests/serve/schemathesis.toml), about 30 s here.
+.venv/bin/python -m mypy --strict tests/serve
+.venv/bin/python tests/serve/run_schemathesis.py
+
 step "Python: the wheel in a clean venv (only the wheel and the test requirements), pytest"
 bash bindings-python/scripts/test_wheel.sh
 
@@ -108,8 +115,8 @@ step "Docs: the site builds strictly (links checked), and every code block runs"
 bash scripts/docs/test.sh
 
 step "Python examples, benchmarks and docs tooling: ruff"
-.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline
-.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline
+.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve
+.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve
 
 step "Benchmarks: agreement with the peers on 300 instants (no timing)"
 bash benches/run.sh --smoke

@@ -31,7 +31,7 @@ if [ ! -x "$py" ]; then
 fi
 
 # Install only the tools that are missing, so reruns stay fast.
-requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" "holidays==0.109" workclock businesstimedelta "psycopg[binary]" slack_sdk requests sqlglot lkml tableauhyperapi)
+requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" "holidays==0.109" workclock businesstimedelta "psycopg[binary]" slack_sdk requests sqlglot lkml tableauhyperapi "schemathesis==4.32.5")
 missing="$("$py" - "${requirements[@]}" <<'EOF'
 import re
 import sys
