@@ -1,11 +1,10 @@
 """schemathesis hooks for `entitlement serve` (loaded by tests/serve/run_schemathesis.py).
 
-The OpenAPI document has no `example` values, so schemathesis's examples phase would have
-nothing to send. Before the document is loaded, this puts one real request in each request body
-(and the calendar's name in the path): sample cases of examples/data/cases.json at its `now`, on
-the sample rules' calendars. Every one of them is a request the engine answers 200, so the
-examples phase checks full answers (milestone statuses, monitor reports, instants) against the
-response schemas. The same values are what the document itself could carry as `example`s.
+The OpenAPI document carries one example per request body (one sample case) and per path
+parameter. Before the document is loaded, this puts a larger real request in each request body:
+five sample cases of examples/data/cases.json at its `now`, on the sample rules' calendars.
+Every one of them is a request the engine answers 200, so the examples phase checks full
+answers (milestone statuses, monitor reports, instants) against the response schemas.
 """
 
 from __future__ import annotations

@@ -130,7 +130,8 @@ pub fn document() -> Value {
                 "in": "path",
                 "required": true,
                 "description": "The calendar's name in the rules document (`GET /v1/rules` lists them).",
-                "schema": {"type": "string"}
+                "schema": {"type": "string"},
+                "example": "ny-support"
             }]);
         }
         json!({"post": op})
