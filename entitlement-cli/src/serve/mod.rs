@@ -8,6 +8,7 @@
 //! | `openapi` | the OpenAPI 3.0 document built from those types |
 //! | `auth` | the tokens file and the constant-time check |
 //! | `state` | the rules document and tokens in force, and their reloads |
+//! | `signals` | SIGTERM and SIGINT (stop), SIGHUP (reload); Ctrl-C elsewhere than Unix |
 //! | `metrics` | `/metrics` |
 //! | `error` | the error body `{code, message, path}` |
 //!
@@ -21,6 +22,7 @@ pub mod auth;
 pub mod error;
 pub mod metrics;
 pub mod openapi;
+mod signals;
 pub mod state;
 pub mod types;
 
@@ -33,7 +35,6 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::Semaphore;
 
 use crate::args::ServeArgs;
@@ -98,9 +99,7 @@ async fn serve(app: Arc<App>, args: ServeArgs) -> Result<(), Failure> {
     let address = listener
         .local_addr()
         .map_err(|e| Failure::Error(format!("--listen {}: {e}", args.listen)))?;
-    let mut terminate = signal(SignalKind::terminate()).map_err(signal_error)?;
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(signal_error)?;
-    let hangup = signal(SignalKind::hangup()).map_err(signal_error)?;
+    let (mut stop_signals, hangup) = signals::install().map_err(signal_error)?;
     tokio::spawn(reloads(app.clone(), hangup, args.reload_interval));
     {
         let loaded = app.shared.rules();
@@ -129,10 +128,7 @@ async fn serve(app: Arc<App>, args: ServeArgs) -> Result<(), Failure> {
     let drain_delay = args.drain_delay;
     let draining = app.clone();
     let stop = async move {
-        let name = tokio::select! {
-            _ = terminate.recv() => "SIGTERM",
-            _ = interrupt.recv() => "SIGINT",
-        };
+        let name = stop_signals.next().await;
         draining.draining.store(true, Ordering::SeqCst);
         tracing::info!(
             event = "shutting_down",
@@ -142,8 +138,7 @@ async fn serve(app: Arc<App>, args: ServeArgs) -> Result<(), Failure> {
         if !drain_delay.is_zero() {
             tokio::select! {
                 _ = tokio::time::sleep(drain_delay) => {}
-                _ = terminate.recv() => {}
-                _ = interrupt.recv() => {}
+                _ = stop_signals.next() => {}
             }
         }
     };
@@ -206,10 +201,10 @@ fn signal_error(e: std::io::Error) -> Failure {
 
 /// Reloads the rules document and the tokens file when they change (checked every
 /// `interval`; never when it is zero) and on every SIGHUP.
-async fn reloads(app: Arc<App>, mut hangup: tokio::signal::unix::Signal, interval: Duration) {
+async fn reloads(app: Arc<App>, mut hangup: signals::Reload, interval: Duration) {
     loop {
         let force = tokio::select! {
-            _ = hangup.recv() => true,
+            _ = hangup.next() => true,
             _ = tokio::time::sleep(interval), if !interval.is_zero() => false,
         };
         if force {
