@@ -207,7 +207,6 @@ async fn read_json<T: DeserializeOwned>(
     // Every body is an object: say so, rather than what serde makes of a list or a scalar.
     if let Some(first) = bytes.iter().find(|b| !b.is_ascii_whitespace())
         && *first != b'{'
-        && (*first == b'[' || *first == b'"' || *first == b'-' || first.is_ascii_alphanumeric())
         && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok()
     {
         return Err(ApiError::new(
@@ -323,12 +322,13 @@ fn check_cases(app: &App, cases: &[Value], prefix: &str) -> Result<(), ApiError>
         ));
     }
     for (i, case) in cases.iter().enumerate() {
-        check_events(app, case, &format!("{prefix}[{i}]"))?;
+        check_events(app, case, || format!("{prefix}[{i}]"))?;
     }
     Ok(())
 }
 
-fn check_events(app: &App, case: &Value, path: &str) -> Result<(), ApiError> {
+/// `path` names the case; it is written only for the error.
+fn check_events(app: &App, case: &Value, path: impl FnOnce() -> String) -> Result<(), ApiError> {
     if let Some(Value::Array(events)) = case.get("events")
         && events.len() > app.limits.max_events
     {
@@ -338,7 +338,7 @@ fn check_events(app: &App, case: &Value, path: &str) -> Result<(), ApiError> {
                 events.len(),
                 app.limits.max_events
             ),
-            format!("{path}.events"),
+            format!("{}.events", path()),
         ));
     }
     Ok(())
@@ -447,7 +447,7 @@ where
 async fn evaluate(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Response {
     protected(app, headers, body, |app, r: EvaluateRequest, loaded| {
         let now = now_or_clock(r.now.as_deref())?;
-        check_events(app, &r.case, "case")?;
+        check_events(app, &r.case, || "case".into())?;
         let case = entitlement_core::rules::Case::from_value_at(&r.case, 0)
             .map_err(|e| ApiError::core(&e, "case"))?;
         app.metrics.cases.inc();
@@ -713,9 +713,13 @@ async fn readyz(State(app): State<Arc<App>>) -> Response {
 }
 
 async fn openapi() -> Response {
-    static DOCUMENT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    let body = DOCUMENT
-        .get_or_init(|| serde_json::to_vec_pretty(&super::openapi::document()).unwrap_or_default());
+    // Built once; each answer shares the bytes.
+    static DOCUMENT: std::sync::OnceLock<axum::body::Bytes> = std::sync::OnceLock::new();
+    let body = DOCUMENT.get_or_init(|| {
+        serde_json::to_vec_pretty(&super::openapi::document())
+            .unwrap_or_default()
+            .into()
+    });
     let mut response = (StatusCode::OK, body.clone()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
