@@ -103,6 +103,12 @@ bash bindings-node/scripts/test.sh
 step "Node: npm pack, install the tarball into a scratch project, require, import and tsc there"
 bash bindings-node/scripts/test_pack.sh
 
+step "Wire format: one report from the CLI, Python and Node is the same JSON, and the schema's"
+# The sample report written by the release CLI, the wheel in .venv (to_json()) and the addon just
+# built (JSON.stringify), compared after sorting keys; about 3 s.
+.venv/bin/python -m mypy --strict tests/wire
+.venv/bin/python -m pytest -p no:cacheprovider -q tests/wire
+
 step "Pipeline: the loopback services' own tests, and the Python and Node jobs agreeing run by run"
 .venv/bin/python -m mypy --strict tests/services tests/pipeline
 .venv/bin/python -m pytest -p no:cacheprovider -q tests/services tests/pipeline
@@ -115,8 +121,8 @@ step "Docs: the site builds strictly (links checked), and every code block runs"
 bash scripts/docs/test.sh
 
 step "Python examples, benchmarks and docs tooling: ruff"
-.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve
-.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve
+.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/wire
+.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/wire
 
 step "Benchmarks: agreement with the peers on 300 instants (no timing)"
 bash benches/run.sh --smoke
