@@ -85,6 +85,14 @@ step "Serve: schemathesis against the running server (no 5xx, every answer match
 step "Python: the wheel in a clean venv (only the wheel and the test requirements), pytest"
 bash bindings-python/scripts/test_wheel.sh
 
+step "Python: install by name from a local PyPI (pypiserver on loopback: the wheel and sdist uploaded, pip install entitlement)"
+# The release workflow that builds the full wheel matrix cannot run here: its syntax is checked
+# against the GitHub workflow schema check-jsonschema vendors (offline, under a second).
+.venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+# pypiserver, twine and check-jsonschema are in .venv (the requirements of
+# bindings-python/scripts/test.sh); the server stops when the script exits.
+bash tests/release/pypi_roundtrip.sh
+
 # Airflow and its providers install into .venv-airflow (a minute on a fresh clone; nothing when
 # the pins are there) in the background while the addon builds and node --test keeps one core
 # busy; the Airflow step waits for it.
