@@ -89,6 +89,9 @@ step "Python: install by name from a local PyPI (pypiserver on loopback: the whe
 # The release workflow that builds the full wheel matrix cannot run here: its syntax is checked
 # against the GitHub workflow schema check-jsonschema vendors (offline, under a second).
 .venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+# ...and its meaning against the test command's build flags and the package's classifiers.
+.venv/bin/python -m mypy --strict tests/release
+.venv/bin/python tests/release/check_python_workflow.py
 # pypiserver, twine and check-jsonschema are in .venv (the requirements of
 # bindings-python/scripts/test.sh); the server stops when the script exits.
 bash tests/release/pypi_roundtrip.sh
@@ -123,8 +126,8 @@ step "Docs: the site builds strictly (links checked), and every code block runs"
 bash scripts/docs/test.sh
 
 step "Python examples, benchmarks and docs tooling: ruff"
-.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve
-.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve
+.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/release
+.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/release
 
 step "Benchmarks: agreement with the peers on 300 instants (no timing)"
 bash benches/run.sh --smoke
