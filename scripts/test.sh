@@ -92,6 +92,10 @@ step "Python: install by name from a local PyPI (pypiserver on loopback: the whe
 # ...and its meaning against the test command's build flags and the package's classifiers.
 .venv/bin/python -m mypy --strict tests/release
 .venv/bin/python tests/release/check_python_workflow.py
+# The sdist holds every file the wheel's build read (a cheap stand-in for building it from
+# scratch, which takes minutes and runs in the release workflow instead).
+.venv/bin/python tests/release/check_sdist.py target/wheels/entitlement-*.tar.gz \
+    "target/$host/release/lib_entitlement.d"
 # pypiserver, twine and check-jsonschema are in .venv (the requirements of
 # bindings-python/scripts/test.sh); the server stops when the script exits.
 bash tests/release/pypi_roundtrip.sh
