@@ -79,8 +79,9 @@ for file in "$wheel" "$sdist"; do
 done
 
 # A fresh environment with its own pip (from ensurepip: no network), no configuration files
-# that could add another index, and nothing installed but what the command brings.
-python3 -m venv "$work/venv"
+# that could add another index, and nothing installed but what the command brings; on the
+# CPython the wheel was built for (.venv's: a venv made from a venv uses the same base).
+"$dev_python" -m venv "$work/venv"
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1
 cd "$work"
 # The command of docs/getting-started-python.md, "Install", with the index's URL.
