@@ -82,6 +82,9 @@ done
 # that could add another index, and nothing installed but what the command brings; on the
 # CPython the wheel was built for (.venv's: a venv made from a venv uses the same base).
 "$dev_python" -m venv "$work/venv"
+# pip reads its options from PIP_* variables too (PIP_FIND_LINKS, PIP_EXTRA_INDEX_URL...): none
+# may add a source the command does not name.
+while read -r name; do unset "$name"; done < <(compgen -e | grep '^PIP_')
 export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1
 cd "$work"
 # The command of docs/getting-started-python.md, "Install", with the index's URL.
@@ -91,6 +94,13 @@ venv/bin/pip install --index-url "$index/simple/" entitlement > "$work/pip.log" 
 }
 # pip chose this machine's wheel, not the sdist (a wheel for the running CPython and platform
 # is preferred; a build from the sdist would mean the wheel's tags do not match this system).
+# pip names its sources: this index alone ("Looking in indexes: URL"), no find-links.
+if ! grep -qx "Looking in indexes: $index/simple/" "$work/pip.log" \
+    || grep -q "Looking in links" "$work/pip.log"; then
+    cat "$work/pip.log" >&2
+    echo "pip looked somewhere else than $index/simple/" >&2
+    exit 1
+fi
 grep -q "$(basename "$wheel")" "$work/pip.log" || {
     cat "$work/pip.log" >&2
     echo "pip did not install $(basename "$wheel")" >&2
