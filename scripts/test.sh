@@ -85,6 +85,21 @@ step "Serve: schemathesis against the running server (no 5xx, every answer match
 step "Python: the wheel in a clean venv (only the wheel and the test requirements), pytest"
 bash bindings-python/scripts/test_wheel.sh
 
+step "Python: install by name from a local PyPI (pypiserver on loopback: the wheel and sdist uploaded, pip install entitlement)"
+# The release workflow that builds the full wheel matrix cannot run here: its syntax is checked
+# against the GitHub workflow schema check-jsonschema vendors (offline, under a second).
+.venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+# ...and its meaning against the test command's build flags and the package's classifiers.
+.venv/bin/python -m mypy --strict tests/release
+.venv/bin/python tests/release/check_python_workflow.py
+# The sdist holds every file the wheel's build read (a cheap stand-in for building it from
+# scratch, which takes minutes and runs in the release workflow instead).
+.venv/bin/python tests/release/check_sdist.py target/wheels/entitlement-*.tar.gz \
+    "target/$host/release/lib_entitlement.d"
+# pypiserver, twine and check-jsonschema are in .venv (the requirements of
+# bindings-python/scripts/test.sh); the server stops when the script exits.
+bash tests/release/pypi_roundtrip.sh
+
 # Airflow and its providers install into .venv-airflow (a minute on a fresh clone; nothing when
 # the pins are there) in the background while the addon builds and node --test keeps one core
 # busy; the Airflow step waits for it.
@@ -123,6 +138,8 @@ bash scripts/docs/test.sh
 step "Python examples, benchmarks and docs tooling: ruff"
 .venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/wire
 .venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/wire
+.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/release
+.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/release
 
 step "Benchmarks: agreement with the peers on 300 instants (no timing)"
 bash benches/run.sh --smoke
