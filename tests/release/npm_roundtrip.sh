@@ -29,6 +29,11 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/npm-roundtrip.XXXXXX")"
 server=""
 cleanup() {
+    local status=$?
+    if [[ $status -ne 0 && -s "$work/verdaccio.log" ]]; then
+        echo "--- verdaccio's log:" >&2
+        cat "$work/verdaccio.log" >&2
+    fi
     if [[ -n "$server" ]]; then
         kill "$server" 2> /dev/null || true
         wait "$server" 2> /dev/null || true
