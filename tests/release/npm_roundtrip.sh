@@ -97,11 +97,16 @@ NPM_CONFIG_USERCONFIG="$work/user.npmrc" NPM_CONFIG_CACHE="$work/user-cache" \
     npm install entitlement --registry "$url" --no-audit --no-fund --silent
 
 expected="$(node -p 'require(process.argv[1]).version' "$repo/bindings-node/package.json")"
-node - "$expected" <<'JS'
+node - "$expected" "$url" <<'JS'
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
-const expected = process.argv[2]
+const [expected, registry] = process.argv.slice(2)
+// Both packages came from the local registry (it has no uplinks, so nothing else could answer).
+const lock = JSON.parse(fs.readFileSync('node_modules/.package-lock.json', 'utf8')).packages
+const resolved = Object.entries(lock).map(([where, p]) => [where, p.resolved])
+assert.equal(resolved.length, 2, JSON.stringify(resolved))
+for (const [where, url] of resolved) assert.ok(url.startsWith(registry), `${where} from ${url}`)
 const { Calendar } = require('entitlement')
 // The main package carries no binary: the loader found the platform package npm chose.
 const main = path.dirname(require.resolve('entitlement'))
