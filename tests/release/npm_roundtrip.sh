@@ -7,20 +7,22 @@
 # the package, computes a deadline and checks the versions. verdaccio stops on exit.
 # Needs the addon built (`npm run build` in bindings-node, which scripts/test.sh has done).
 #   bash tests/release/npm_roundtrip.sh [--install-only]
-# verdaccio itself (about 320 npm packages, ~17 s) installs once into target/verdaccio;
+# verdaccio itself (about 320 npm packages, ~15 s) installs once into target/verdaccio;
 # --install-only does only that (scripts/test.sh runs it in the background).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# 6.8.0: the last verdaccio that runs on Node 20 (6.9 and later require Node 22).
-verdaccio_version=6.8.0
+# verdaccio and its dependencies are pinned by tests/release/verdaccio/package-lock.json
+# (verdaccio 6.8.0, the last that runs on Node 20); reinstalled only when that file changes.
+pinned="$repo/tests/release/verdaccio"
 prefix="$repo/target/verdaccio"
 verdaccio="$prefix/node_modules/.bin/verdaccio"
-
-if [[ "$(cat "$prefix/installed" 2>/dev/null)" != "$verdaccio_version" ]]; then
+if ! cmp -s "$pinned/package-lock.json" "$prefix/installed-lock.json"; then
     rm -rf "$prefix"
     mkdir -p "$prefix"
-    npm install --prefix "$prefix" --no-audit --no-fund --no-save --silent "verdaccio@$verdaccio_version"
-    echo "$verdaccio_version" > "$prefix/installed"
+    cp "$pinned/package.json" "$pinned/package-lock.json" "$prefix/"
+    (cd "$prefix" && npm ci --no-audit --no-fund --silent)
+    # Written last: a failed install leaves no marker, and the next run starts again.
+    cp "$pinned/package-lock.json" "$prefix/installed-lock.json"
 fi
 if [[ "${1:-}" == --install-only ]]; then
     exit 0
