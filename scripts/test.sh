@@ -70,9 +70,11 @@ cargo run --quiet --locked --release --target "$host" -p entitlement-cli -- demo
 export ENTITLEMENT_BIN="$PWD/target/$host/release/entitlement"
 
 # The Node packages (bindings-node and examples/node, where better-sqlite3 may compile from
-# source for a minute and a half) install in the background while pytest keeps one core busy.
+# source for a minute and a half), then the local npm registry of the round trip (verdaccio, into
+# target/verdaccio once), install in the background while pytest keeps one core busy.
 node_install_log="$PWD/target/node-install.log"
-bash bindings-node/scripts/install.sh > "$node_install_log" 2>&1 &
+{ bash bindings-node/scripts/install.sh && bash tests/release/npm_roundtrip.sh --install-only; } \
+    > "$node_install_log" 2>&1 &
 node_install=$!
 
 step "Serve: schemathesis against the running server (no 5xx, every answer matches the OpenAPI document)"
@@ -115,7 +117,7 @@ if ! wait "$node_install"; then
 fi
 bash bindings-node/scripts/test.sh
 
-step "Node: npm pack, install the tarball into a scratch project, require, import and tsc there"
+step "Node: npm pack of the main and platform packages (staged as the release workflow does), installed into a scratch project: require, import and tsc there"
 bash bindings-node/scripts/test_pack.sh
 
 step "Wire format: one report from the CLI, Python and Node is the same JSON, and the schema's"
@@ -123,6 +125,11 @@ step "Wire format: one report from the CLI, Python and Node is the same JSON, an
 # built (JSON.stringify), compared after sorting keys; about 3 s.
 .venv/bin/python -m mypy --strict tests/wire
 .venv/bin/python -m pytest -p no:cacheprovider -q tests/wire
+step "Node: install by name from a local npm registry (verdaccio on loopback, stopped after)"
+# Publishes the staged platform package and the main package, then runs the documentation's
+# `npm install entitlement --registry ...` in a fresh project: about 10 s here (verdaccio itself
+# installed in the background above: 15 s the first time, nothing after).
+bash tests/release/npm_roundtrip.sh
 
 step "Pipeline: the loopback services' own tests, and the Python and Node jobs agreeing run by run"
 .venv/bin/python -m mypy --strict tests/services tests/pipeline
