@@ -125,6 +125,7 @@ step "Wire format: one report from the CLI, Python and Node is the same JSON, an
 # built (JSON.stringify), compared after sorting keys; about 3 s.
 .venv/bin/python -m mypy --strict tests/wire
 .venv/bin/python -m pytest -p no:cacheprovider -q tests/wire
+
 step "Node: install by name from a local npm registry (verdaccio on loopback, stopped after)"
 # Publishes the staged platform package and the main package, then runs the documentation's
 # `npm install entitlement --registry ...` in a fresh project: about 10 s here (verdaccio itself
@@ -143,10 +144,8 @@ step "Docs: the site builds strictly (links checked), and every code block runs"
 bash scripts/docs/test.sh
 
 step "Python examples, benchmarks and docs tooling: ruff"
-.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/wire
-.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/wire
-.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/release
-.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/release
+.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/wire tests/release
+.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/wire tests/release
 
 step "Benchmarks: agreement with the peers on 300 instants (no timing)"
 bash benches/run.sh --smoke
