@@ -70,9 +70,11 @@ cargo run --quiet --locked --release --target "$host" -p entitlement-cli -- demo
 export ENTITLEMENT_BIN="$PWD/target/$host/release/entitlement"
 
 # The Node packages (bindings-node and examples/node, where better-sqlite3 may compile from
-# source for a minute and a half) install in the background while pytest keeps one core busy.
+# source for a minute and a half), then the local npm registry of the round trip (verdaccio, into
+# target/verdaccio once), install in the background while pytest keeps one core busy.
 node_install_log="$PWD/target/node-install.log"
-bash bindings-node/scripts/install.sh > "$node_install_log" 2>&1 &
+{ bash bindings-node/scripts/install.sh && bash tests/release/npm_roundtrip.sh --install-only; } \
+    > "$node_install_log" 2>&1 &
 node_install=$!
 
 step "Serve: schemathesis against the running server (no 5xx, every answer matches the OpenAPI document)"
@@ -84,6 +86,21 @@ step "Serve: schemathesis against the running server (no 5xx, every answer match
 
 step "Python: the wheel in a clean venv (only the wheel and the test requirements), pytest"
 bash bindings-python/scripts/test_wheel.sh
+
+step "Python: install by name from a local PyPI (pypiserver on loopback: the wheel and sdist uploaded, pip install entitlement)"
+# The release workflow that builds the full wheel matrix cannot run here: its syntax is checked
+# against the GitHub workflow schema check-jsonschema vendors (offline, under a second).
+.venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+# ...and its meaning against the test command's build flags and the package's classifiers.
+.venv/bin/python -m mypy --strict tests/release
+.venv/bin/python tests/release/check_python_workflow.py
+# The sdist holds every file the wheel's build read (a cheap stand-in for building it from
+# scratch, which takes minutes and runs in the release workflow instead).
+.venv/bin/python tests/release/check_sdist.py target/wheels/entitlement-*.tar.gz \
+    "target/$host/release/lib_entitlement.d"
+# pypiserver, twine and check-jsonschema are in .venv (the requirements of
+# bindings-python/scripts/test.sh); the server stops when the script exits.
+bash tests/release/pypi_roundtrip.sh
 
 # Airflow and its providers install into .venv-airflow (a minute on a fresh clone; nothing when
 # the pins are there) in the background while the addon builds and node --test keeps one core
@@ -100,8 +117,20 @@ if ! wait "$node_install"; then
 fi
 bash bindings-node/scripts/test.sh
 
-step "Node: npm pack, install the tarball into a scratch project, require, import and tsc there"
+step "Node: npm pack of the main and platform packages (staged as the release workflow does), installed into a scratch project: require, import and tsc there"
 bash bindings-node/scripts/test_pack.sh
+
+step "Wire format: one report from the CLI, Python and Node is the same JSON, and the schema's"
+# The sample report written by the release CLI, the wheel in .venv (to_json()) and the addon just
+# built (JSON.stringify), compared after sorting keys; about 3 s.
+.venv/bin/python -m mypy --strict tests/wire
+.venv/bin/python -m pytest -p no:cacheprovider -q tests/wire
+
+step "Node: install by name from a local npm registry (verdaccio on loopback, stopped after)"
+# Publishes the staged platform package and the main package, then runs the documentation's
+# `npm install entitlement --registry ...` in a fresh project: about 10 s here (verdaccio itself
+# installed in the background above: 15 s the first time, nothing after).
+bash tests/release/npm_roundtrip.sh
 
 step "Pipeline: the loopback services' own tests, and the Python and Node jobs agreeing run by run"
 .venv/bin/python -m mypy --strict tests/services tests/pipeline
@@ -115,8 +144,8 @@ step "Docs: the site builds strictly (links checked), and every code block runs"
 bash scripts/docs/test.sh
 
 step "Python examples, benchmarks and docs tooling: ruff"
-.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve
-.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve
+.venv/bin/ruff check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/wire tests/release
+.venv/bin/ruff format --check examples benches scripts docs/snippets tests/services tests/pipeline tests/serve tests/wire tests/release
 
 step "Benchmarks: agreement with the peers on 300 instants (no timing)"
 bash benches/run.sh --smoke

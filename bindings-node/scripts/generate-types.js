@@ -13,9 +13,11 @@
 //   the serializer write them: instants `Date` (`null` when optional), durations `number`
 //   (milliseconds), dates `string` (`YYYY-MM-DD`);
 // - a result class (an export of the addon) merges with its interface, and gets `toJSON()`
-//   returning `<Name>JSON`, where instants are ISO strings; so does every type that holds an
-//   instant. Inside a class, a field of a class type is an instance of it (see `typed` in
-//   src/results.rs); inside a plain object it is that class's JSON form;
+//   returning `<Name>JSON`: the JSON wire format (docs/wire-format.md), snake_case keys as the
+//   core names them, instants as RFC 3339 text, durations in seconds. So does every type whose
+//   wire form differs from its native one (a snake_case key or an instant, in it or in a type it
+//   holds). Inside a class, a field of a class type is an instance of it (see `typed` in
+//   src/results.rs); inside a plain object it is a plain object of the class's fields;
 // - snake_case aliases are declared where the built prototype has them;
 // - doc comments are the schema's descriptions, cut at the first blank line or code fence.
 
@@ -52,7 +54,25 @@ function generate(addon) {
     instantMemo.set(name, result)
     return result
   }
-  const hasJsonForm = (name) => isClass(name) || hasInstant(name)
+  // Whether the wire form of a type differs from its native form: a key that camelCase changes,
+  // or an instant (a `Date` natively, text on the wire), in it or in a type it holds.
+  const wireMemo = new Map()
+  function wireDiffers(name, seen = new Set()) {
+    if (wireMemo.has(name)) return wireMemo.get(name)
+    if (seen.has(name)) return false
+    seen.add(name)
+    const walk = (s) => {
+      if (!s || typeof s !== 'object') return false
+      if (s['x-entitlement'] === 'instant') return true
+      if (s.$ref) return wireDiffers(refName(s), seen)
+      if (s.properties && Object.keys(s.properties).some((k) => k !== camel(k))) return true
+      return Object.values(s).some((v) => typeof v === 'object' && walk(v))
+    }
+    const result = walk(defs[name])
+    wireMemo.set(name, result)
+    return result
+  }
+  const hasJsonForm = (name) => isClass(name) || wireDiffers(name)
   const jsonName = (name) => (hasJsonForm(name) ? `${name}JSON` : name)
 
   // The TypeScript type of a schema, in the native form (getters) or the JSON form (toJSON()).
@@ -65,7 +85,8 @@ function generate(addon) {
       if (isClass(name)) {
         if (isClass(parent)) return name
         if (hasInstant(name)) throw new Error(`${parent} holds a ${name} as a plain object with instants: declare its form`)
-        return jsonName(name)
+        // A plain object with the class's fields, as the serializer writes them natively.
+        return `Omit<${name}, 'toJSON'>`
       }
       return name
     }
@@ -138,21 +159,24 @@ function generate(addon) {
     if (hasJsonForm(name)) forms.push([jsonName(name), true])
     for (const [typeName, json] of forms) {
       if (!json) out.push(...doc(def.description, ''))
-      if (json) out.push(`/** \`${name}\` as \`toJSON()\` writes it: instants as ISO strings (\`Date.prototype.toISOString\`). */`)
+      if (json) {
+        const what = `\`${name}\` as \`toJSON()\` writes it: the JSON wire format of every layer (snake_case keys, instants as RFC 3339 text, durations in seconds).`
+        out.push(...doc(what, ''))
+      }
       out.push(`export interface ${typeName} {`)
       for (const [key, s] of props) {
         const named = NAMED[`${name}.${key}`]
         const type = named ? tsType(s, json, json ? null : name).replace('string', named) : tsType(s, json, json ? null : name)
         const readonly = prototype && !json ? 'readonly ' : ''
-        const unit = s['x-entitlement'] === 'duration' ? ' In milliseconds.' : ''
+        const unit = s['x-entitlement'] === 'duration' ? (json ? ' In seconds.' : ' In milliseconds.') : ''
         out.push(...doc(s.description, '  ', unit))
-        out.push(`  ${readonly}${camel(key)}: ${type}`)
+        out.push(`  ${readonly}${json ? key : camel(key)}: ${type}`)
         if (prototype && !json && key !== camel(key) && Object.getOwnPropertyDescriptor(prototype, key)) {
           out.push(`  /** Alias of \`${camel(key)}\`. */`, `  readonly ${key}: ${type}`)
         }
       }
       if (prototype && !json) {
-        out.push(`  /** The ${name} as a plain object with camelCase keys; \`JSON.stringify\` uses it. */`)
+        out.push(`  /** The ${name} in the JSON wire format (snake_case keys); \`JSON.stringify\` uses it. */`)
         out.push(`  toJSON(): ${jsonName(name)}`)
       }
       out.push('}', '')

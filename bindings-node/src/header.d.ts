@@ -485,6 +485,81 @@ export interface AccountPeriod {
   /** 90th percentile business time of the completed resolutions (nearest rank). In milliseconds. */
   resolutionP90: number | null
   /** Case counts per entitlement: allowance and quotas, with projections (the rollup's). */
+  usage: Array<Omit<EntitlementUsage, 'toJSON'>>
+  /** Occurrences open and past their target. */
+  violated: number
+}
+
+/**
+ * `AccountPeriod` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
+export interface AccountPeriodJSON {
+  /** The whole account context of the account's first entitlement, untouched. */
+  account: Record<string, unknown>
+  /** The account id (`account.id`, else the entitlement id). */
+  account_id: string
+  /** The account name, if given. */
+  account_name: string | null
+  /** The account context's `arr`, when it is a number. */
+  arr: number | null
+  /** Met over decided (met + late + violated), in percent; `None` before any verdict. */
+  attainment: number | null
+  /** Per process and milestone, in the order the account's cases first meet them. */
+  attainment_by_milestone: MilestoneAttainmentJSON[]
+  /** Late plus violated. */
+  breaches: number
+  /**
+   * Cases with at least one milestone occurrence started in the period (every case of the account's
+   * entitlements without a period).
+   */
+  cases: number
+  /** The per-incident allowances summed over the entitlements that have one. */
+  cases_allowed: number | null
+  /** Cases raised under the account's entitlements up to `now`. */
+  cases_used: number
+  /** Exceeded a quota in at least `chronic.exceeded` of the last `chronic.of_last` periods. */
+  chronic_over_consumer: boolean
+  /** The account context's `csm`: a string, or an object's `name`. */
+  csm: string | null
+  /**
+   * Days from `now`'s date (in the reporting zone of the account's first entitlement) to the
+   * renewal date; negative once past.
+   */
+  days_to_renewal: number | null
+  /** The account's entitlements that have cases. */
+  entitlements: string[]
+  /** The account context's `executive_sponsor`: a string, or an object's `name`. */
+  executive_sponsor: string | null
+  /**
+   * Median business time (`elapsed`) of the completed first responses (nearest rank). In seconds.
+   */
+  first_response_p50: number | null
+  /** 90th percentile business time of the completed first responses (nearest rank). In seconds. */
+  first_response_p90: number | null
+  /** Occurrences completed late. */
+  late: number
+  /** Occurrences completed on time. */
+  met: number
+  /** Met with less than `monitor.near_miss` of the target left. */
+  near_misses: number
+  /** Occurrences open within their target. */
+  open: number
+  /** Complete periods (of the last `chronic.of_last`) in which a quota was exceeded. */
+  over_quota_periods: number
+  /** The last day of the period, inclusive (`None`: up to `now`). */
+  period_end: string | null
+  /** The first day of the period (`None`: from the start). */
+  period_start: string | null
+  /** Whether a quota is projected to be exceeded by the end of its current period. */
+  projected_over: boolean
+  /** The account context's `renewal_date`, when it is a `YYYY-MM-DD` date. */
+  renewal_date: string | null
+  /** Median business time of the completed resolutions (nearest rank). In seconds. */
+  resolution_p50: number | null
+  /** 90th percentile business time of the completed resolutions (nearest rank). In seconds. */
+  resolution_p90: number | null
+  /** Case counts per entitlement: allowance and quotas, with projections (the rollup's). */
   usage: EntitlementUsageJSON[]
   /** Occurrences open and past their target. */
   violated: number
@@ -520,6 +595,43 @@ export interface AccountRollup {
   projectedOver: boolean
   /** Renewal date, passed through. */
   renewalDate: unknown
+  /** Case counts per entitlement: allowance and quotas, with projections. */
+  usage: Array<Omit<EntitlementUsage, 'toJSON'>>
+}
+
+/**
+ * `AccountRollup` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
+export interface AccountRollupJSON {
+  /** The whole account context of its first entitlement, untouched. */
+  account: Record<string, unknown>
+  /** The account id (`account.id`, else the entitlement id). */
+  account_id: string
+  /** ARR, passed through. */
+  arr: unknown
+  /** Open at-risk milestones over all processes. */
+  at_risk: number
+  /** Breaches (late and violated) over all processes. */
+  breaches: number
+  /** Cases seen, in all. */
+  cases: number
+  /** Exceeded a quota in at least `chronic.exceeded` of the last `chronic.of_last` periods. */
+  chronic_over_consumer: boolean
+  /** Its entitlements. */
+  entitlements: string[]
+  /** The account name, if given. */
+  name: string | null
+  /** Near misses over all processes. */
+  near_misses: number
+  /** Periods (of the last `chronic.of_last` complete ones) in which a quota was exceeded. */
+  over_quota_periods: OverQuotaJSON[]
+  /** Per process, attainment per milestone. */
+  processes: ProcessRollupJSON[]
+  /** Whether a quota is projected to be exceeded by the end of its current period. */
+  projected_over: boolean
+  /** Renewal date, passed through. */
+  renewal_date: unknown
   /** Case counts per entitlement: allowance and quotas, with projections. */
   usage: EntitlementUsageJSON[]
 }
@@ -616,11 +728,14 @@ export interface Alert {
    * milliseconds.
    */
   readonly wallLeft: number | null
-  /** The Alert as a plain object with camelCase keys; `JSON.stringify` uses it. */
+  /** The Alert in the JSON wire format (snake_case keys); `JSON.stringify` uses it. */
   toJSON(): AlertJSON
 }
 
-/** `Alert` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+/**
+ * `Alert` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys, instants
+ * as RFC 3339 text, durations in seconds).
+ */
 export interface AlertJSON {
   /** The whole account context, untouched (shared with the entitlement, not copied). */
   account: Record<string, unknown>
@@ -628,11 +743,11 @@ export interface AlertJSON {
    * The account id, name, ARR, renewal date, executive sponsor, CSM and contacts, taken from the
    * entitlement's account context (`None` when absent).
    */
-  accountId: string | null
+  account_id: string | null
   /** The account's name. */
-  accountName: string | null
+  account_name: string | null
   /** The same actions with their labels and details (`monitor.actions`). */
-  actionItems: AlertAction[]
+  action_items: AlertAction[]
   /**
    * Suggested action ids: the highest-level event's own first, then the other events' and the
    * defaults that apply, each once.
@@ -641,24 +756,24 @@ export interface AlertJSON {
   /** The account's ARR. */
   arr: unknown
   /** The account's ARR as money (`$1.2M`, currency `monitor.currency`). */
-  arrText: string | null
+  arr_text: string | null
   /** When the threshold was crossed. */
   at: string
   /**
    * Business time left on the milestone's clock (negative once late); `None` once the milestone is
-   * completed. In milliseconds.
+   * completed. In seconds.
    */
-  businessLeft: number | null
+  business_left: number | null
   /** The case. */
-  caseId: string | null
+  case_id: string | null
   /** The customer's contacts. */
   contacts: unknown
   /** The customer success manager. */
   csm: unknown
   /** The deadline in the milestone calendar's zone (`2026-11-25 16:00 EST`). */
-  deadlineLocal: string | null
+  deadline_local: string | null
   /** The milestone's deadline in UTC. */
-  deadlineUtc: string | null
+  deadline_utc: string | null
   /**
    * The channels the alert goes to, in order: Slack always, then the war room, Jira, PagerDuty and
    * Salesforce for the actions it names (`docs/alerts.md`, "Deliveries").
@@ -667,7 +782,7 @@ export interface AlertJSON {
   /** The entitlement. */
   entitlement: string | null
   /** The executive sponsor. */
-  executiveSponsor: unknown
+  executive_sponsor: unknown
   /** The case's fields named by `monitor.alert_fields` that it has, as of `now`. */
   fields: AlertField[]
   /** The milestone instance. */
@@ -694,11 +809,11 @@ export interface AlertJSON {
   /** The milestone. */
   milestone: string | null
   /** The account's renewal date. */
-  renewalDate: unknown
+  renewal_date: unknown
   /** A few sentences for people, on one line (control characters become spaces). */
   summary: string
   /** That zone (`None` for 24×7 and unions: the local deadline is then UTC). */
-  timeZone: string | null
+  time_zone: string | null
   /**
    * A one-line title in words: what is due, for whom and by when, every time with its zone ("First
    * Response on case 500-17 (Acme Corp, Sev2) due in 15 min of business time (16:00 EST)").
@@ -706,9 +821,9 @@ export interface AlertJSON {
   title: string
   /**
    * Wall-clock time left until the deadline (negative once late); `None` once completed. In
-   * milliseconds.
+   * seconds.
    */
-  wallLeft: number | null
+  wall_left: number | null
 }
 
 /**
@@ -791,12 +906,65 @@ export interface BreachRisk {
 }
 
 /**
+ * `BreachRisk` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
+export interface BreachRiskJSON {
+  /** The case. */
+  case_id: string
+  /** Of those, the completed ones (the others are censored). */
+  completions: number
+  /** The active business time it has run. In seconds. */
+  elapsed: number
+  /** The occurrence (1, 2, ... for recurring milestones). */
+  instance: number
+  /** The milestone. */
+  milestone: string
+  /**
+   * Occurrences of the same process, milestone and target in the cases given (this one included).
+   */
+  observations: number
+  /**
+   * The probability that it is still open when its clock reaches the target: 1 once it is past the
+   * target; `None` when the history has no completed occurrence to learn from, or none that ran as
+   * long as this one.
+   */
+  probability: number | null
+  /** The process the case runs under. */
+  process: string | null
+  /** Its state at `now`: `in_progress`, `paused` or `violated`. */
+  state: MilestoneState
+  /** Its target (the tier's). In seconds. */
+  target: number
+}
+
+/**
  * One case that a call left out: which one, and why, with the code and message the call would have
  * raised for it with [`OnError::Raise`].
  */
 export interface CaseError {
   /** The case's id, if it could be read. */
   caseId: string | null
+  /**
+   * The error's code, the one the call raises for it with `on_error="raise"`
+   * (`unknown_entitlement`, `invalid_instant`, `duplicate_case`, ...).
+   */
+  code: string
+  /** The case's position in the input list, from 0. */
+  index: number
+  /** What is wrong, as the raised error would say it (`case "C-7": events[2].at: ...`). */
+  message: string
+  /** Where, relative to the input list: `cases[3].events[2].at`. */
+  path: string
+}
+
+/**
+ * `CaseError` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
+export interface CaseErrorJSON {
+  /** The case's id, if it could be read. */
+  case_id: string | null
   /**
    * The error's code, the one the call raises for it with `on_error="raise"`
    * (`unknown_entitlement`, `invalid_instant`, `duplicate_case`, ...).
@@ -833,16 +1001,19 @@ export interface CaseEvaluation {
   readonly processVersion: number | null
   /** Why the case is not covered, in words (`None` when covered). */
   readonly reason: string | null
-  /** The CaseEvaluation as a plain object with camelCase keys; `JSON.stringify` uses it. */
+  /** The CaseEvaluation in the JSON wire format (snake_case keys); `JSON.stringify` uses it. */
   toJSON(): CaseEvaluationJSON
 }
 
-/** `CaseEvaluation` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+/**
+ * `CaseEvaluation` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
 export interface CaseEvaluationJSON {
   /** The account context of the entitlement, untouched (shared with the entitlement). */
   account: Record<string, unknown>
   /** The case's id. */
-  caseId: string
+  case_id: string
   /**
    * Whether a process applies: the entitlement was active when the case was created (or the case
    * names a process itself).
@@ -851,13 +1022,13 @@ export interface CaseEvaluationJSON {
   /** The entitlement the case names. */
   entitlement: string | null
   /** That entitlement's status at `now` (`none` without one). */
-  entitlementStatus: EntitlementStatus
+  entitlement_status: EntitlementStatus
   /** One status per milestone instance, in the process's milestone order. */
   milestones: MilestoneStatusJSON[]
   /** The process that applies, and its version. */
   process: string | null
   /** The version of that process. */
-  processVersion: number | null
+  process_version: number | null
   /** Why the case is not covered, in words (`None` when covered). */
   reason: string | null
 }
@@ -942,15 +1113,18 @@ export interface DeadlineMove {
   targetDelta: number | null
 }
 
-/** `DeadlineMove` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+/**
+ * `DeadlineMove` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
 export interface DeadlineMoveJSON {
   /** The case's id. */
-  caseId: string
+  case_id: string
   /** Moved, appeared or disappeared. */
   change: DeadlineChange
   /**
    * The new deadline minus the old one, in wall-clock time (negative: earlier); `None` when either
-   * side has no deadline. In milliseconds.
+   * side has no deadline. In seconds.
    */
   delta: number | null
   /** Which occurrence (1, 2, … for a recurring milestone). */
@@ -958,19 +1132,19 @@ export interface DeadlineMoveJSON {
   /** The milestone's name. */
   milestone: string
   /** Its state under the new rules (`None` when it does not exist there). */
-  newState: MilestoneState | null
+  new_state: MilestoneState | null
   /** Its deadline under the new rules. */
-  newTargetAt: string | null
+  new_target_at: string | null
   /** Its state under the old rules (`None` when it does not exist there). */
-  oldState: MilestoneState | null
+  old_state: MilestoneState | null
   /** Its deadline under the old rules. */
-  oldTargetAt: string | null
+  old_target_at: string | null
   /**
    * The new target minus the old one, in business time on the milestone's calendar (the allowance
    * itself; a calendar change moves the deadline with no change here); `None` when either side has
-   * no target. In milliseconds.
+   * no target. In seconds.
    */
-  targetDelta: number | null
+  target_delta: number | null
 }
 
 /**
@@ -1024,6 +1198,25 @@ export interface DiffCaseError {
   side: DiffSide
 }
 
+/**
+ * `DiffCaseError` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
+export interface DiffCaseErrorJSON {
+  /** The case's id, if it could be read. */
+  case_id: string | null
+  /** The error's code (`unknown_entitlement`, `invalid_instant`, ...). */
+  code: string
+  /** The case's position in the input list, from 0. */
+  index: number
+  /** What is wrong. */
+  message: string
+  /** Where, relative to the input list: `cases[3].entitlement`. */
+  path: string
+  /** Which rules failed it. */
+  side: DiffSide
+}
+
 /** Which side could not evaluate a case. */
 export type DiffSide = 'old' | 'new' | 'both'
 
@@ -1044,22 +1237,25 @@ export interface EntitlementUsage {
   readonly quotas: QuotaUse[]
   /** Its status at `now`. */
   readonly status: EntitlementStatus
-  /** The EntitlementUsage as a plain object with camelCase keys; `JSON.stringify` uses it. */
+  /** The EntitlementUsage in the JSON wire format (snake_case keys); `JSON.stringify` uses it. */
   toJSON(): EntitlementUsageJSON
 }
 
-/** `EntitlementUsage` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+/**
+ * `EntitlementUsage` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
 export interface EntitlementUsageJSON {
   /** Its per-incident allowance, if any. */
-  casesPerEntitlement: number | null
+  cases_per_entitlement: number | null
   /** What is left of that allowance (0 once used up or exceeded). */
-  casesRemaining: number | null
+  cases_remaining: number | null
   /** Cases raised under it up to `now`. */
-  casesUsed: number
+  cases_used: number
   /** The entitlement's id. */
   entitlement: string
   /** Each quota's use in the period that contains `now`. */
-  quotas: QuotaUse[]
+  quotas: QuotaUseJSON[]
   /** Its status at `now`. */
   status: EntitlementStatus
 }
@@ -1079,6 +1275,29 @@ export interface MilestoneAttainment {
   milestone: string
   /** Met with less than `monitor.near_miss` of the target left. */
   nearMisses: number
+  /** Open and not (yet) past the target. */
+  open: number
+  /** The process id. */
+  process: string
+  /** Open and past the target. */
+  violated: number
+}
+
+/**
+ * `MilestoneAttainment` as `toJSON()` writes it: the JSON wire format of every layer (snake_case
+ * keys, instants as RFC 3339 text, durations in seconds).
+ */
+export interface MilestoneAttainmentJSON {
+  /** Met over decided (met + late + violated), in percent; `None` before any verdict. */
+  attainment: number | null
+  /** Completed late. */
+  late: number
+  /** Completed on time. */
+  met: number
+  /** The milestone's name. */
+  milestone: string
+  /** Met with less than `monitor.near_miss` of the target left. */
+  near_misses: number
   /** Open and not (yet) past the target. */
   open: number
   /** The process id. */
@@ -1160,21 +1379,24 @@ export interface MilestoneOutcome {
   tier: string | null
 }
 
-/** `MilestoneOutcome` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+/**
+ * `MilestoneOutcome` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
 export interface MilestoneOutcomeJSON {
   /** The account's id, from the entitlement's account context. */
-  accountId: string | null
+  account_id: string | null
   /** The account's name. */
-  accountName: string | null
+  account_name: string | null
   /** When the clock reached its target, if it has. */
-  breachedAt: string | null
+  breached_at: string | null
   /** The calendar its clock runs on (`None`: 24×7). */
   calendar: string | null
   /** The case's id. */
-  caseId: string
+  case_id: string
   /** When it was completed. */
-  completedAt: string | null
-  /** Business time used (paused time excluded), up to the completion or `now`. In milliseconds. */
+  completed_at: string | null
+  /** Business time used (paused time excluded), up to the completion or `now`. In seconds. */
   elapsed: number
   /** The entitlement the case names. */
   entitlement: string | null
@@ -1184,14 +1406,14 @@ export interface MilestoneOutcomeJSON {
   kind: MilestoneKind
   /**
    * Business time to spare: the target minus the business time used (the status's `remaining`),
-   * negative once past the target; `None` without a target. In milliseconds.
+   * negative once past the target; `None` without a target. In seconds.
    */
   margin: number | null
   /**
    * Wall-clock time to spare: the deadline minus the completion (or `now` while open), negative
-   * once past it; `None` without a deadline. In milliseconds.
+   * once past it; `None` without a deadline. In seconds.
    */
-  marginWall: number | null
+  margin_wall: number | null
   /** The milestone's name. */
   milestone: string
   /** The month of `started_at` in the reporting zone (`2026-07`). */
@@ -1200,26 +1422,26 @@ export interface MilestoneOutcomeJSON {
    * Met with less than `monitor.near_miss` of the target left: `margin < near_miss × target`
    * (business time).
    */
-  nearMiss: boolean
+  near_miss: boolean
   /** `met`, `late`, `violated` or `open`. */
   outcome: Outcome
   /** The process that applies. */
   process: string | null
   /** Its version. */
-  processVersion: number | null
+  process_version: number | null
   /** The quarter of `started_at` in the reporting zone (`2026-Q3`). */
   quarter: string | null
   /**
    * The reporting zone (IANA name): the time zone of the entitlement's calendar, else of its
    * process's calendar, else `UTC`.
    */
-  reportingTimeZone: string
+  reporting_time_zone: string
   /** When its clock started. */
-  startedAt: string | null
-  /** The business time it may take. In milliseconds. */
+  started_at: string | null
+  /** The business time it may take. In seconds. */
   target: number | null
   /** Its deadline. */
-  targetAt: string | null
+  target_at: string | null
   /**
    * The case's value at `now` of the field its process tiers by (that of the first milestone whose
    * target is a table by tier), as text; `None` without one.
@@ -1243,6 +1465,31 @@ export interface MilestoneRollup {
   milestone: string
   /** Completed on time with less than `monitor.near_miss` of the target left. */
   nearMisses: number
+  /** Open and not (yet) past the target. */
+  open: number
+  /** Open and past the target. */
+  violated: number
+}
+
+/**
+ * `MilestoneRollup` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
+export interface MilestoneRollupJSON {
+  /** Open milestones that crossed a trigger or used at least the `at_risk` fraction. */
+  at_risk: number
+  /** Met over decided (met + late + violated), as a percentage; `None` before any verdict. */
+  attainment: number | null
+  /** Late plus violated. */
+  breaches: number
+  /** Completed late. */
+  late: number
+  /** Completed on time. */
+  met: number
+  /** The milestone's name. */
+  milestone: string
+  /** Completed on time with less than `monitor.near_miss` of the target left. */
+  near_misses: number
   /** Open and not (yet) past the target. */
   open: number
   /** Open and past the target. */
@@ -1308,28 +1555,31 @@ export interface MilestoneStatus {
   readonly target_at: Date | null
   /** Every trigger, placed on the wall clock. */
   readonly triggers: TriggerStatus[]
-  /** The MilestoneStatus as a plain object with camelCase keys; `JSON.stringify` uses it. */
+  /** The MilestoneStatus in the JSON wire format (snake_case keys); `JSON.stringify` uses it. */
   toJSON(): MilestoneStatusJSON
 }
 
-/** `MilestoneStatus` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+/**
+ * `MilestoneStatus` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
 export interface MilestoneStatusJSON {
   /**
    * When the clock reached the target in force at that moment, if it has by `now` and before
    * completion: the instant the monitor reports the breach.
    */
-  breachedAt: string | null
+  breached_at: string | null
   /** The calendar its clock runs on (`None`: 24×7). */
   calendar: string | null
   /** The case's id. */
-  caseId: string
+  case_id: string
   /** When it was completed. */
-  completedAt: string | null
+  completed_at: string | null
   /** Elapsed as a fraction of the target (above 1 once past it). */
   consumed: number | null
   /** The levels of the triggers crossed so far, in trigger order. */
   crossed: Level[]
-  /** Active business time used (paused time excluded). In milliseconds. */
+  /** Active business time used (paused time excluded). In seconds. */
   elapsed: number
   /** 1, 2, … for the occurrences of a recurring milestone (or a reopened resolution). */
   instance: number
@@ -1338,22 +1588,21 @@ export interface MilestoneStatusJSON {
   /** The milestone's name. */
   milestone: string
   /** The next trigger the clock will reach (`None` once completed or all are crossed). */
-  nextTriggerAt: string | null
-  /** Business time spent paused. In milliseconds. */
+  next_trigger_at: string | null
+  /** Business time spent paused. In seconds. */
   paused: number
-  /** Target minus elapsed: negative once past the target. In milliseconds. */
+  /** Target minus elapsed: negative once past the target. In seconds. */
   remaining: number | null
   /** When its clock started. */
-  startedAt: string | null
+  started_at: string | null
   /** Its state. */
   state: MilestoneState
   /**
-   * The business time it may take (by the tier at completion, or at `now` while open). In
-   * milliseconds.
+   * The business time it may take (by the tier at completion, or at `now` while open). In seconds.
    */
   target: number | null
   /** Its deadline: pushed out by paused business time, provisional while paused. */
-  targetAt: string | null
+  target_at: string | null
   /** Every trigger, placed on the wall clock. */
   triggers: TriggerStatusJSON[]
 }
@@ -1400,11 +1649,14 @@ export interface MonitorEvent {
   readonly suppressed: boolean
   /** The rule that suppressed it: `min_level`, `while_paused` or `agent_activity`. */
   readonly suppressedBy: SuppressionRule | null
-  /** The MonitorEvent as a plain object with camelCase keys; `JSON.stringify` uses it. */
+  /** The MonitorEvent in the JSON wire format (snake_case keys); `JSON.stringify` uses it. */
   toJSON(): MonitorEventJSON
 }
 
-/** `MonitorEvent` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+/**
+ * `MonitorEvent` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
 export interface MonitorEventJSON {
   /** The account context of the entitlement, untouched. */
   account: Record<string, unknown>
@@ -1413,7 +1665,7 @@ export interface MonitorEventJSON {
   /** The instant the threshold was crossed (for a completion, the instant of completion). */
   at: string
   /** The case (milestone events and the case that crossed a quota). */
-  caseId: string | null
+  case_id: string | null
   /** The entitlement. */
   entitlement: string | null
   /** The milestone instance (milestone events). */
@@ -1434,7 +1686,7 @@ export interface MonitorEventJSON {
   /** The process. */
   process: string | null
   /** The quota side (quota and allowance events). */
-  quota: QuotaCrossing | null
+  quota: QuotaCrossingJSON | null
   /**
    * The milestone's status at `now` (milestone events), shared by the events of one milestone
    * instance.
@@ -1443,7 +1695,7 @@ export interface MonitorEventJSON {
   /** Whether a suppression rule held the event back (it is still reported). */
   suppressed: boolean
   /** The rule that suppressed it: `min_level`, `while_paused` or `agent_activity`. */
-  suppressedBy: SuppressionRule | null
+  suppressed_by: SuppressionRule | null
 }
 
 /** What a monitor event is about. */
@@ -1486,14 +1738,17 @@ export interface MonitorReport {
    * ones, then the rest by wall-clock time to their deadline.
    */
   readonly statuses: MilestoneStatus[]
-  /** The MonitorReport as a plain object with camelCase keys; `JSON.stringify` uses it. */
+  /** The MonitorReport in the JSON wire format (snake_case keys); `JSON.stringify` uses it. */
   toJSON(): MonitorReportJSON
 }
 
-/** `MonitorReport` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+/**
+ * `MonitorReport` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
 export interface MonitorReportJSON {
   /** Per account rollups, by account id. */
-  accounts: AccountRollup[]
+  accounts: AccountRollupJSON[]
   /**
    * One alert per milestone instance (or quota) and instant, covering the events that are not
    * suppressed, by instant then key.
@@ -1503,7 +1758,7 @@ export interface MonitorReportJSON {
    * The open milestones not yet breached that crossed a trigger or used at least the
    * `monitor.at_risk` fraction of their target, soonest wall-clock deadline first.
    */
-  atRisk: MilestoneStatusJSON[]
+  at_risk: MilestoneStatusJSON[]
   /** The violated milestones still open, most recently breached first. */
   breached: MilestoneStatusJSON[]
   /** Per case: coverage and every milestone status. */
@@ -1512,7 +1767,7 @@ export interface MonitorReportJSON {
    * One entry per case left out (with `on_error="collect"`), in input order: its id, its place in
    * the input, the code and message it would have raised, and the path.
    */
-  errors: CaseError[]
+  errors: CaseErrorJSON[]
   /** The events of `(since, now]`, by instant then key; suppressed ones included and marked. */
   events: MonitorEventJSON[]
   /** The run's `now`. */
@@ -1545,6 +1800,25 @@ export interface OverQuota {
   used: number
 }
 
+/**
+ * `OverQuota` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
+export interface OverQuotaJSON {
+  /** The entitlement. */
+  entitlement: string
+  /** The cap. */
+  max_cases: number
+  /** The quota's name, if any. */
+  name: string | null
+  /** The quota's period. */
+  period: Period
+  /** The first day of the period. */
+  period_start: string
+  /** Cases in that period. */
+  used: number
+}
+
 /** The period over which a quota counts cases. */
 export type Period = 'month' | 'quarter' | 'year' | 'term'
 
@@ -1554,6 +1828,19 @@ export interface ProcessRollup {
   cases: number
   /** One rollup per milestone, in the process's order. */
   milestones: MilestoneRollup[]
+  /** The process id. */
+  process: string
+}
+
+/**
+ * `ProcessRollup` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
+export interface ProcessRollupJSON {
+  /** The cases under it. */
+  cases: number
+  /** One rollup per milestone, in the process's order. */
+  milestones: MilestoneRollupJSON[]
   /** The process id. */
   process: string
 }
@@ -1570,6 +1857,25 @@ export interface QuotaCrossing {
   period: Period
   /** The first day of the period. */
   periodStart: string | null
+  /** The number of cases that reached it. */
+  used: number
+}
+
+/**
+ * `QuotaCrossing` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
+export interface QuotaCrossingJSON {
+  /** The fraction of the cap that was reached. */
+  fraction: number
+  /** The cap. */
+  max_cases: number
+  /** The quota's name, if any. */
+  name: string | null
+  /** Its period (`term` for the per-incident allowance). */
+  period: Period
+  /** The first day of the period. */
+  period_start: string | null
   /** The number of cases that reached it. */
   used: number
 }
@@ -1600,6 +1906,34 @@ export interface QuotaUse {
 }
 
 /**
+ * `QuotaUse` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
+export interface QuotaUseJSON {
+  /** The cap. */
+  max_cases: number
+  /** The quota's name, if any. */
+  name: string | null
+  /** Its period. */
+  period: Period
+  /** The last day of that period (inclusive). */
+  period_end: string
+  /** The first day of the period containing `now`. */
+  period_start: string
+  /**
+   * The use at the period's end if cases keep arriving at the rate so far (wall-clock, linear);
+   * equal to `used` once the period is over, and for a term without an end.
+   */
+  projected: number
+  /** Whether that projection is above the cap. */
+  projected_over: boolean
+  /** Cases still allowed in the period (0 once the cap is reached or passed). */
+  remaining: number
+  /** Cases created in the period up to `now` that match the quota's filter. */
+  used: number
+}
+
+/**
  * What changed between two rulesets ([`Ruleset::diff`]) and, given cases, whose deadlines move
  * ([`Ruleset::diff_cases`]).
  */
@@ -1620,7 +1954,10 @@ export interface RulesDiff {
   hasChanges: boolean
 }
 
-/** `RulesDiff` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+/**
+ * `RulesDiff` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
 export interface RulesDiffJSON {
   /**
    * Every difference of the documents: calendars, processes, entitlements, then the monitor
@@ -1633,9 +1970,9 @@ export interface RulesDiffJSON {
    */
   deadlines: DeadlineMoveJSON[]
   /** The cases that either side could not evaluate, in input order. */
-  errors: DiffCaseError[]
+  errors: DiffCaseErrorJSON[]
   /** Whether the documents differ (`changes` is not empty): what `entitlement diff` exits 1 for. */
-  hasChanges: boolean
+  has_changes: boolean
 }
 
 /** One trigger of one milestone instance, placed on the wall clock. */
@@ -1660,7 +1997,10 @@ export interface TriggerStatus {
   point: string
 }
 
-/** `TriggerStatus` as `toJSON()` writes it: instants as ISO strings (`Date.prototype.toISOString`). */
+/**
+ * `TriggerStatus` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
 export interface TriggerStatusJSON {
   /** Its actions. */
   actions: string[]
@@ -1675,7 +2015,7 @@ export interface TriggerStatusJSON {
    * When it fired, measured against the target in force at each moment (a tier change that shortens
    * the target fires it at the change): what the monitor reports. `None` until it fires.
    */
-  firedAt: string | null
+  fired_at: string | null
   /** Its level. */
   level: Level
   /** The trigger's point as written (`50%`, `-5m`). */
@@ -1695,10 +2035,43 @@ export interface WhatIf {
   rows: WhatIfRow[]
 }
 
+/**
+ * `WhatIf` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys, instants
+ * as RFC 3339 text, durations in seconds).
+ */
+export interface WhatIfJSON {
+  /** The instances whose verdict changes. */
+  changes: WhatIfChangeJSON[]
+  /**
+   * One entry per case left out (with `on_error="collect"`): a case that either ruleset cannot
+   * evaluate, in input order.
+   */
+  errors: CaseErrorJSON[]
+  /** One row per milestone name, in order of first appearance. */
+  rows: WhatIfRow[]
+}
+
 /** One milestone instance of one case whose verdict differs between the two rulesets. */
 export interface WhatIfChange {
   /** The case. */
   caseId: string
+  /** The state under the current rules (`None`: the milestone does not exist there). */
+  current: MilestoneState | null
+  /** The instance. */
+  instance: number
+  /** The milestone. */
+  milestone: string
+  /** The state under the proposed rules. */
+  proposed: MilestoneState | null
+}
+
+/**
+ * `WhatIfChange` as `toJSON()` writes it: the JSON wire format of every layer (snake_case keys,
+ * instants as RFC 3339 text, durations in seconds).
+ */
+export interface WhatIfChangeJSON {
+  /** The case. */
+  case_id: string
   /** The state under the current rules (`None`: the milestone does not exist there). */
   current: MilestoneState | null
   /** The instance. */

@@ -6,8 +6,10 @@
 //! type (`entitlement_core::host::result_schema()`), under its camelCase name, and a `toJSON()`.
 //! A getter writes its field through the host serializer ([`crate::ser`]) when read: instants
 //! as `Date`s, durations as milliseconds, names of states and levels as the core's strings.
-//! `toJSON()` writes the whole value with instants as ISO strings, which is what
-//! `JSON.stringify` writes and what crosses a `postMessage` to a worker intact.
+//! `toJSON()` writes the whole value in the core's JSON wire format (snake_case keys, instants as
+//! RFC 3339 text, durations as seconds: `docs/wire-format.md`), so that `JSON.stringify` of a
+//! result gives the bytes Rust, Python's `to_json()` and the CLI give (keys aside, which may come
+//! in another order), and plain data crosses a `postMessage` to a worker intact.
 //!
 //! Three small tables say what the description cannot: the fields that are instances of a
 //! result class ([`Wrapped::typed`]), the snake_case aliases kept from earlier releases, and the
@@ -287,7 +289,7 @@ unsafe extern "C" fn to_json<T: Wrapped>(
     let (this, _) = unsafe { receiver(env, info) };
     let result = guard_raw(env, || {
         let object = unsafe { unwrap::<T>(env, this) }?;
-        ser::to_js(env, object.core(), Mode::Json)
+        ser::to_js(env, object.core(), Mode::Wire)
     });
     unsafe { answer(env, result) }
 }

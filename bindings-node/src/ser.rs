@@ -8,9 +8,12 @@
 //! - Sequences become arrays; strings, numbers, booleans, `null` what they are; a unit enum
 //!   variant its name (`in_progress`).
 //! - The core's marked values (`entitlement_core::time::marker`): an instant is a `Date`
-//!   (floored to the millisecond) or, for `toJSON()`, the string `Date.prototype.toISOString`
-//!   writes; a duration is milliseconds (a float that keeps the microseconds); a date is
-//!   `YYYY-MM-DD`.
+//!   (floored to the millisecond); a duration is milliseconds (a float that keeps the
+//!   microseconds); a date is `YYYY-MM-DD`.
+//! - For `toJSON()` ([`Mode::Wire`]) the value is the core's JSON wire format instead, exactly
+//!   what `serde_json` writes in Rust, Python's `to_json()` and the CLI's `--format json`:
+//!   struct keys stay snake_case, instants are RFC 3339 text in UTC, durations seconds
+//!   (`docs/wire-format.md`, `docs/schema/results.schema.json`).
 //! - Nesting deeper than `entitlement_core::host::MAX_NESTING` is `limit_exceeded`, never a
 //!   stack overflow.
 //!
@@ -22,7 +25,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use chrono::DateTime;
 use entitlement_core::Error as CoreError;
 use entitlement_core::host::write::{HostWriter, write, write_field};
 use napi::sys;
@@ -30,13 +32,16 @@ use serde::Serialize;
 
 use crate::error::NodeError;
 
-/// How instants are written: `Date`s for the getters, ISO strings for `toJSON()`.
+/// What is written: JavaScript values for the getters, the wire format for `toJSON()`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// Instants as `Date`s.
+    /// camelCase keys, instants as `Date`s, durations as milliseconds.
     Native,
-    /// Instants as `Date.prototype.toISOString` writes them (`2026-11-16T16:00:00.000Z`).
-    Json,
+    /// The core's JSON wire format, as `serde_json` writes it: snake_case keys, instants as
+    /// RFC 3339 text (`2026-11-16T16:00:00Z`), durations as seconds, dates as `YYYY-MM-DD`.
+    /// The core's own serializer writes the marked values (the serializer is human-readable),
+    /// so no value of this form is decided here.
+    Wire,
 }
 
 type Out = Result<sys::napi_value, NodeError>;
@@ -148,8 +153,14 @@ impl HostWriter for ToJs {
     type Object = Object;
     type Error = NodeError;
 
+    fn human_readable(&self) -> bool {
+        self.mode == Mode::Wire
+    }
     fn field_key(&self, field: &'static str) -> &'static str {
-        camel(field)
+        match self.mode {
+            Mode::Native => camel(field),
+            Mode::Wire => field,
+        }
     }
     fn null(&self) -> Out {
         check(|out| unsafe { sys::napi_get_null(self.env, out) })
@@ -170,14 +181,9 @@ impl HostWriter for ToJs {
         self.string(v)
     }
     fn instant(&self, micros: i64) -> Out {
+        // Only in `Mode::Native`: the wire form is human-readable, and the core writes its text.
         let ms = micros.div_euclid(1000);
-        match self.mode {
-            Mode::Native => check(|out| unsafe { sys::napi_create_date(self.env, ms as f64, out) }),
-            Mode::Json => match DateTime::from_timestamp_millis(ms) {
-                Some(t) => self.string(&t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()),
-                None => Err(unshowable("an instant out of range")),
-            },
-        }
+        check(|out| unsafe { sys::napi_create_date(self.env, ms as f64, out) })
     }
     fn duration(&self, micros: i64) -> Out {
         self.number(micros as f64 / 1000.0)

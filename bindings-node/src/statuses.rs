@@ -188,7 +188,7 @@ unsafe extern "C" fn json(env: sys::napi_env, info: sys::napi_callback_info) -> 
     let result = guard_raw(env, || {
         // SAFETY: the values are this callback's.
         let status = unsafe { status_at(env, report, list, at) }?;
-        ser::to_js(env, status, Mode::Json)
+        ser::to_js(env, status, Mode::Wire)
     });
     unsafe { results::answer(env, result) }
 }

@@ -1,9 +1,10 @@
 'use strict'
 // The contract between the core's description of every result (`resultSchema()`, from
-// `entitlement_core::host::result_schema`) and what Node gives: for every result type, the fields
-// a real result serialises (`toJSON()`, or the plain object's keys) are exactly the schema's
-// properties in camelCase and exactly the properties `index.d.ts` declares; each class has a
-// getter per field. Adding a field in the core (one edit and its doc line) keeps this true; a
+// `entitlement_core::host::result_schema`) and what Node gives: for every result type, the
+// getters (or the plain object's keys) are exactly the schema's properties in camelCase and
+// exactly the properties `index.d.ts` declares; a class's `toJSON()` writes exactly the schema's
+// properties as they are (snake_case: the wire format of docs/wire-format.md) and `<Name>JSON`
+// declares those. Adding a field in the core (one edit and its doc line) keeps this true; a
 // field written by hand anywhere would break it.
 
 const { test } = require('node:test')
@@ -17,13 +18,28 @@ const REPO = path.join(__dirname, '..', '..')
 const camel = (k) => k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
 const sorted = (keys) => [...keys].sort()
 
-/** The properties an interface of index.d.ts declares (aliases and methods left out). */
-function declared(name) {
+/** The properties an interface of index.d.ts declares (methods left out; snake_case aliases
+ * too, unless `wire`: the wire form's keys are snake_case). */
+function declared(name, wire = false) {
   const text = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8')
   const start = text.indexOf(`export interface ${name} {`)
   assert.ok(start >= 0, `index.d.ts declares no interface ${name}`)
   const body = text.slice(start, text.indexOf('\n}', start))
-  return [...body.matchAll(/^ {2}(?:readonly )?([A-Za-z_]\w*): /gm)].map((m) => m[1]).filter((k) => !k.includes('_'))
+  const keys = [...body.matchAll(/^ {2}(?:readonly )?([A-Za-z_]\w*): /gm)].map((m) => m[1])
+  return wire ? keys : keys.filter((k) => !k.includes('_'))
+}
+
+/** The getter's value and the wire value of one field agree: instants (a `Date`, RFC 3339
+ * text), durations (milliseconds, seconds), scalars, a result class by its toJSON(); lists by
+ * length, objects by their keys. */
+function agree(native, wire, kind, what) {
+  if (native === null || native === undefined) return assert.equal(wire, null, what)
+  if (kind === 'instant') return assert.equal(Date.parse(wire), native.getTime(), what)
+  if (kind === 'duration') return assert.ok(Math.abs(wire * 1000 - native) < 1e-6, what)
+  if (typeof native.toJSON === 'function') return assert.deepEqual(native.toJSON(), wire, what)
+  if (Array.isArray(native)) return assert.equal(wire.length, native.length, what)
+  if (typeof native === 'object') return assert.equal(Object.keys(wire).length, Object.keys(native).length, what)
+  assert.equal(wire, native, what)
 }
 
 /** A real result of every type, from the example rules and cases. */
@@ -60,21 +76,24 @@ test('every result type: serialised fields = schema properties = index.d.ts prop
   for (const type of types) {
     const sample = all[type]
     assert.ok(sample, `no sample of ${type}: Node exposes every result type`)
-    const fields = sorted(Object.keys(schema.$defs[type].properties).map(camel))
-    const written = sorted(Object.keys(typeof sample.toJSON === 'function' ? sample.toJSON() : sample))
-    assert.deepEqual(written, fields, `${type}: what a result serialises vs the schema`)
+    const properties = schema.$defs[type].properties
+    const wire = sorted(Object.keys(properties))
+    const fields = sorted(wire.map(camel))
     assert.deepEqual(sorted(declared(type)), fields, `${type}: index.d.ts vs the schema`)
     if (typeof addon[type] === 'function') {
       assert.ok(sample instanceof addon[type])
-      assert.deepEqual(sorted(declared(`${type}JSON`)), fields, `${type}JSON: index.d.ts vs the schema`)
-      for (const field of fields) {
+      const json = sample.toJSON()
+      assert.deepEqual(sorted(Object.keys(json)), wire, `${type}: what toJSON() writes vs the schema`)
+      assert.deepEqual(JSON.parse(JSON.stringify(sample)), JSON.parse(JSON.stringify(json)), `${type}: JSON.stringify uses toJSON()`)
+      assert.deepEqual(sorted(declared(`${type}JSON`, true)), wire, `${type}JSON: index.d.ts vs the schema`)
+      for (const key of wire) {
+        const field = camel(key)
         const d = Object.getOwnPropertyDescriptor(addon[type].prototype, field)
         assert.ok(d && typeof d.get === 'function', `${type}.${field} is a getter`)
-        // The getter and toJSON() agree (a Date is written as its ISO string).
-        const value = sample[field]
-        const plain = JSON.parse(JSON.stringify({ v: value })).v
-        assert.deepEqual(plain, JSON.parse(JSON.stringify(sample.toJSON()[field] ?? null)), `${type}.${field}`)
+        agree(sample[field], json[key], properties[key]['x-entitlement'], `${type}.${field}`)
       }
+    } else {
+      assert.deepEqual(sorted(Object.keys(sample)), fields, `${type}: the plain object's keys vs the schema`)
     }
   }
 })

@@ -950,31 +950,35 @@ describe('MonitorReport', () => {
     assert.equal(trigger.firedAt.getTime(), t.at.getTime())
     assert.ok(Array.isArray(t.actions))
     const json = t.toJSON()
-    assert.equal(json.status.triggers.find((x) => x.point === t.point).firedAt, t.at.toISOString())
+    const fired = json.status.triggers.find((x) => x.point === t.point).fired_at
+    assert.equal(new Date(fired).getTime(), t.at.getTime())
   })
 
-  test('toJSON: plain objects with camelCase keys, ISO strings and milliseconds; JSON.stringify uses it', () => {
+  test('toJSON: the wire format of every layer (snake_case keys, RFC 3339 text, seconds); JSON.stringify uses it', () => {
     const json = report.toJSON()
-    assert.deepEqual(Object.keys(json), ['now', 'since', 'events', 'alerts', 'statuses', 'atRisk', 'breached', 'accounts', 'cases', 'errors'])
-    assert.equal(json.now, report.now.toISOString())
+    assert.deepEqual(Object.keys(json), ['now', 'since', 'events', 'alerts', 'statuses', 'at_risk', 'breached', 'accounts', 'cases', 'errors'])
+    assert.equal(new Date(json.now).getTime(), report.now.getTime())
     assert.equal(json.since, null)
     assert.deepEqual(json.events, report.events.map((e) => e.toJSON()))
     assert.deepEqual(json.alerts, report.alerts.map((a) => a.toJSON()))
     assert.deepEqual(json.statuses, report.statuses.map((s) => s.toJSON()))
-    assert.deepEqual(json.accounts, report.accounts)
+    assert.deepEqual(json.accounts.map((x) => x.account_id), report.accounts.map((x) => x.accountId))
     assert.deepEqual(json.cases, report.cases.map((c) => c.toJSON()))
     assert.deepEqual(JSON.parse(JSON.stringify(report)), JSON.parse(JSON.stringify(json)))
     const a = report.alerts.find((x) => x.deadlineUtc !== null)
     const aj = a.toJSON()
-    assert.equal(aj.deadlineUtc, a.deadlineUtc.toISOString())
-    assert.equal(aj.businessLeft, a.businessLeft)
-    assert.equal(aj.caseId, a.caseId)
+    assert.equal(new Date(aj.deadline_utc).getTime(), a.deadlineUtc.getTime())
+    // Durations: seconds on the wire, milliseconds from the getters.
+    const left = report.alerts.find((x) => x.businessLeft !== null)
+    assert.equal(left.toJSON().business_left * 1000, left.businessLeft)
+    assert.equal(aj.case_id, a.caseId)
+    assert.equal(aj.caseId, undefined)
     const e = report.events[0].toJSON()
     assert.deepEqual(Object.keys(e), [
-      'key', 'kind', 'level', 'at', 'caseId', 'entitlement', 'process', 'milestone', 'instance', 'point',
-      'actions', 'status', 'quota', 'account', 'suppressed', 'suppressedBy',
+      'key', 'kind', 'level', 'at', 'case_id', 'entitlement', 'process', 'milestone', 'instance', 'point',
+      'actions', 'status', 'quota', 'account', 'suppressed', 'suppressed_by',
     ])
-    assert.ok(Object.keys(json.statuses[0]).includes('breachedAt'))
+    assert.ok(Object.keys(json.statuses[0]).includes('breached_at'))
   })
 
   test('since takes every form of an instant, or null / undefined for everything', () => {

@@ -194,40 +194,51 @@ describe('scenarios of the sample rules (hand-computed deadlines)', () => {
     }, TypeError)
   })
 
-  test('toJSON: camelCase keys, ISO strings, milliseconds; JSON.stringify uses it', () => {
+  test('toJSON: the wire format (snake_case keys, RFC 3339 text, seconds); JSON.stringify uses it', () => {
     const s = find(evaluate(G1), 'First Response')
     assert.deepEqual(s.toJSON(), {
-      caseId: 'G-1',
+      case_id: 'G-1',
       milestone: 'First Response',
       kind: 'first_response',
       instance: 1,
       state: 'completed',
       calendar: 'ny-support',
-      startedAt: '2026-11-16T15:00:00.000Z',
-      targetAt: '2026-11-16T16:00:00.000Z',
-      completedAt: '2026-11-16T15:40:00.000Z',
-      nextTriggerAt: null,
-      breachedAt: null,
-      target: 3600000,
-      elapsed: 2400000,
+      started_at: '2026-11-16T15:00:00Z',
+      target_at: '2026-11-16T16:00:00Z',
+      completed_at: '2026-11-16T15:40:00Z',
+      next_trigger_at: null,
+      breached_at: null,
+      target: 3600,
+      elapsed: 2400,
       paused: 0,
-      remaining: 1200000,
+      remaining: 1200,
       consumed: s.consumed,
       crossed: ['warning'],
       triggers: [
         {
-          point: '50%', level: 'warning', actions: ['notify_owner'], at: '2026-11-16T15:30:00.000Z', crossed: true,
-          firedAt: '2026-11-16T15:30:00.000Z',
+          point: '50%', level: 'warning', actions: ['notify_owner'], at: '2026-11-16T15:30:00Z', crossed: true,
+          fired_at: '2026-11-16T15:30:00Z',
         },
         {
-          point: '-10m', level: 'critical', actions: ['notify_manager'], at: '2026-11-16T15:50:00.000Z', crossed: false,
-          firedAt: null,
+          point: '-10m', level: 'critical', actions: ['notify_manager'], at: '2026-11-16T15:50:00Z', crossed: false,
+          fired_at: null,
         },
       ],
     })
     assert.deepEqual(JSON.parse(JSON.stringify(s)), s.toJSON())
-    // The instants of toJSON are what JSON.stringify writes for the Dates of the getters.
-    assert.equal(s.toJSON().targetAt, JSON.parse(JSON.stringify({ t: s.targetAt })).t)
+    // The getters stay camelCase, with Dates and milliseconds: the same instants and durations.
+    assert.equal(new Date(s.toJSON().target_at).getTime(), s.targetAt.getTime())
+    assert.equal(s.toJSON().remaining * 1000, s.remaining)
+    assert.equal(s.caseId, 'G-1')
+  })
+
+  test('toJSON keeps the microseconds the core counts, as the wire format writes them', () => {
+    // A case created at a fractional second: the instants keep their microseconds in the
+    // text (the Date of a getter keeps milliseconds).
+    const c = { ...G1, created_at: '2026-11-16T15:00:00.123456Z', events: [] }
+    const s = find(evaluate(c), 'First Response')
+    assert.equal(s.toJSON().started_at, '2026-11-16T15:00:00.123456Z')
+    assert.equal(s.startedAt.toISOString(), '2026-11-16T15:00:00.123Z')
   })
 
   test('bronze: a pause over a weekend, a holiday inside the deadline, and a violation', () => {
@@ -577,11 +588,11 @@ describe('scenarios of the sample rules (hand-computed deadlines)', () => {
     const e = rules.evaluateCase(G1, NOW)
     const j = e.toJSON()
     assert.deepEqual(Object.keys(j), [
-      'caseId', 'entitlement', 'entitlementStatus', 'covered', 'reason', 'process',
-      'processVersion', 'account', 'milestones',
+      'case_id', 'entitlement', 'entitlement_status', 'covered', 'reason', 'process',
+      'process_version', 'account', 'milestones',
     ])
-    assert.equal(j.caseId, 'G-1')
-    assert.equal(j.processVersion, 1)
+    assert.equal(j.case_id, 'G-1')
+    assert.equal(j.process_version, 1)
     assert.equal(j.account.csm.email, 'lee@example.com')
     assert.deepEqual(j.milestones, json(e.milestones))
     assert.deepEqual(JSON.parse(JSON.stringify(e)), j)
@@ -891,13 +902,17 @@ describe('entitlementUsage', () => {
       name: null, period: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30',
       maxCases: 3, used: 2, remaining: 1, projected: u.quotas[1].projected, projectedOver: false,
     })
+    const wire = (q) => ({
+      name: q.name, period: q.period, period_start: q.periodStart, period_end: q.periodEnd,
+      max_cases: q.maxCases, used: q.used, remaining: q.remaining, projected: q.projected, projected_over: q.projectedOver,
+    })
     assert.deepEqual(u.toJSON(), {
       entitlement: 'acme-gold',
       status: 'active',
-      casesUsed: 4,
-      casesPerEntitlement: 50,
-      casesRemaining: 46,
-      quotas: u.quotas,
+      cases_used: 4,
+      cases_per_entitlement: 50,
+      cases_remaining: 46,
+      quotas: u.quotas.map(wire),
     })
     assert.deepEqual(JSON.parse(JSON.stringify(u)), u.toJSON())
   })

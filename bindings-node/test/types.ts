@@ -234,7 +234,9 @@ for (const s of statuses) {
     void [when, level, point, actions, t.crossed, fired]
   }
   const plain: MilestoneStatusJSON = s.toJSON()
-  const iso: string | null = plain.targetAt
+  const iso: string | null = plain.target_at
+  // @ts-expect-error the wire form is snake_case
+  void plain.targetAt
   if (state === 'violated' && s.targetAt !== null) {
     s.targetAt.getTime()
   }
@@ -371,12 +373,18 @@ for (const a of accounts) {
   const id: string = a.accountId
   const attainment: Array<number | null> = a.processes.flatMap((p) => p.milestones.map((m) => m.attainment))
   const counts: number[] = [a.cases, a.breaches, a.nearMisses, a.atRisk]
-  const usage: EntitlementUsageJSON[] = a.usage
+  const usage: Array<Omit<EntitlementUsage, 'toJSON'>> = a.usage
+  const used: number[] = usage.map((u) => u.casesUsed)
+  void used
   const flags: boolean[] = [a.projectedOver, a.chronicOverConsumer]
   const periods: string[] = a.overQuotaPeriods.map((o) => o.periodStart)
   void [id, attainment, counts, usage, flags, periods, a.arr, a.renewalDate, a.name]
 }
 const reportJson: MonitorReportJSON = report.toJSON()
+const wireUsage: EntitlementUsageJSON[] = reportJson.accounts.flatMap((x) => x.usage)
+const wireUsed: number[] = wireUsage.map((u) => u.cases_used)
+const atRiskJson: MilestoneStatusJSON[] = reportJson.at_risk
+void [wireUsed, atRiskJson]
 void [open, evaluations, reportJson, JSON.stringify(report)]
 
 const whatIf: WhatIf = rules.whatIf(loaded, [supportCase, pinned], new Date())

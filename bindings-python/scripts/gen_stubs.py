@@ -81,7 +81,6 @@ METHODS = {
         "        start: datetime.date | str | None = None,\n"
         "        end: datetime.date | str | None = None,\n"
         "    ) -> list[_AccountPeriod]: ...",
-        "def to_json(self) -> str: ...",
         'def to_pandas(self, table: _Table = "events") -> pandas.DataFrame: ...',
         'def to_arrow(self, table: _Table = "events") -> Any: ...',
     ],
@@ -182,6 +181,7 @@ def render(defs: dict[str, Any]) -> str:
             out += ["    @property", f"    def {f}(self) -> {types.of(p, typed=True)}: ..."]
         out += [f"    {m}" for m in METHODS.get(name, [])]
         out.append(f"    def to_dict(self) -> {DICTS[name]}: ...")
+        out.append("    def to_json(self) -> str: ...")
         out.append("    def __eq__(self, value: object, /) -> bool: ...")
     out += ["", END]
     return "\n".join(out) + "\n"

@@ -31,7 +31,7 @@ if [ ! -x "$py" ]; then
 fi
 
 # Install only the tools that are missing, so reruns stay fast.
-requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" "holidays==0.109" workclock businesstimedelta "psycopg[binary]" slack_sdk requests sqlglot lkml tableauhyperapi "schemathesis==4.32.5")
+requirements=("maturin>=1.16,<2" pytest hypothesis ruff mypy pytz tzdata jsonschema types-jsonschema pyyaml types-PyYAML pandas pandas-stubs numpy pyarrow "dask[distributed]" "holidays==0.109" workclock businesstimedelta "psycopg[binary]" slack_sdk requests sqlglot lkml tableauhyperapi "schemathesis==4.32.5" "auditwheel==6.8.2" "pypiserver==2.4.2" "twine>=6" "check-jsonschema==0.39.0")
 missing="$("$py" - "${requirements[@]}" <<'EOF'
 import re
 import sys
@@ -60,9 +60,28 @@ export PYO3_PYTHON="$py"
 # Build and install the wheel for this venv's CPython. `--target` with the host's own triple: the
 # build lands in target/<triple>/release, where napi builds the Node addon (it always passes
 # `--target`), so the addon and the release CLI reuse the compiled core and dependencies.
-rm -f "$wheels"/entitlement-*.whl
+rm -f "$wheels"/entitlement-*.whl "$wheels"/entitlement-*.tar.gz
 host="$(rustc -vV | sed -n 's/^host: //p')"
-"$venv/bin/maturin" build --release --quiet --target "$host" -o "$wheels" -i "$py"
+# .github/workflows/python-release.yml builds the published wheels with these flags. maturin tags
+# the wheel with the lowest manylinux the linked glibc symbols allow (manylinux_2_34 on a glibc
+# 2.36 host; the workflow builds in the manylinux_2_28 container); `--auditwheel check` fails
+# rather than copying a shared library into the wheel.
+"$venv/bin/maturin" build --release --quiet --target "$host" --auditwheel check -o "$wheels" -i "$py"
+wheel=("$wheels"/entitlement-*.whl)
+# auditwheel, the PyPA's manylinux checker, agrees with the tag maturin chose (it reads the
+# symbol versions itself); the verdict of `auditwheel show` is in its text.
+audit="$("$venv/bin/auditwheel" show "${wheel[0]}" | tr -s ' \n' '  ')"
+tag="$(sed -n 's/.*-\(\(many\|musl\)linux_[0-9]*_[0-9]*_[a-z0-9_]*\)\.whl$/\1/p' <<<"${wheel[0]}")"
+if [[ -z "$tag" ]] || ! grep -qF "is consistent with the following platform tag: \"$tag\"" <<<"$audit"; then
+    printf '%s\n' "$audit" >&2
+    echo "auditwheel does not confirm the tag ${tag:-?} of $(basename "${wheel[0]}")" >&2
+    exit 1
+fi
+# The sdist: the binding and the workspace crates it needs (maturin trims the workspace).
+if ! sdist_log="$("$venv/bin/maturin" sdist -o "$wheels" 2>&1)"; then
+    printf '%s\n' "$sdist_log" >&2
+    exit 1
+fi
 "$py" -m pip install --quiet --force-reinstall --no-deps "$wheels"/entitlement-*.whl
 
 # The result part of the stub is generated from the core's result schema: fail when stale.

@@ -7,14 +7,12 @@
 //! dates), `to_json()` the core's own JSON (instants as RFC 3339 strings, durations as seconds)
 //! and `to_pandas(table)` one flat DataFrame per table.
 
-use entitlement_core::Error;
 use entitlement_core::rules;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
 
 use crate::alert::Alert;
 use crate::case_error::CaseError;
-use crate::error::{Result, detached};
+use crate::error::Result;
 use crate::results::{objects, result_class};
 use crate::ser::to_py;
 use crate::status::{CaseEvaluation, MilestoneStatus};
@@ -166,18 +164,6 @@ result_class! {
             crate::convert::date_arg(end, "end")?,
         );
         to_py(py, &self.inner.account_periods(start, end))
-    }
-
-    /// The report as JSON text, exactly as the core serialises it: instants as RFC 3339
-    /// strings in UTC (``"2026-11-25T20:30:00Z"``), durations as seconds (floats), dates as
-    /// ``"YYYY-MM-DD"``. ``json.loads`` reads it back. Serialised without the GIL.
-    fn to_json<'py>(&self, py: Python<'py>) -> Result<Bound<'py, PyString>> {
-        let text = detached(py, || {
-            serde_json::to_string(&self.inner).map_err(|err| Error::Internal {
-                reason: err.to_string(),
-            })
-        })?;
-        Ok(PyString::new(py, &text))
     }
 
     /// One table of the report as a ``pandas.DataFrame``, one row per item and flat columns:

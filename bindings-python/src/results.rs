@@ -7,7 +7,7 @@
 
 use entitlement_core::host::result_schema;
 use pyo3::prelude::*;
-use pyo3::types::{PyCFunction, PyDict, PyList, PyTuple, PyType};
+use pyo3::types::{PyCFunction, PyDict, PyList, PyString, PyTuple, PyType};
 use pyo3::{PyClass, intern};
 use serde::Serialize;
 use serde_json::Value;
@@ -50,6 +50,21 @@ where
 /// `to_dict()` and `repr` of a result class.
 pub(crate) fn to_dict<'py, T: HostResult>(py: Python<'py>, this: &T) -> Result<Bound<'py, PyAny>> {
     ser::to_py(py, this.inner())
+}
+
+/// `to_json()` of a result class: the wire format (`docs/wire-format.md`), exactly as the core
+/// serialises it, written without the GIL.
+pub(crate) fn to_json<'py, T: HostResult>(py: Python<'py>, this: &T) -> Result<Bound<'py, PyString>>
+where
+    T::Inner: Sync,
+{
+    let inner = this.inner();
+    let text = crate::error::detached(py, || {
+        serde_json::to_string(inner).map_err(|err| entitlement_core::Error::Internal {
+            reason: err.to_string(),
+        })
+    })?;
+    Ok(PyString::new(py, &text))
 }
 
 pub(crate) fn repr<T: HostResult>(py: Python<'_>, this: &T) -> Result<String> {
@@ -211,6 +226,18 @@ macro_rules! result_class {
             /// timedeltas, dates, lists, dicts); nested results as their own ``to_dict()``.
             fn to_dict<'py>(&self, py: Python<'py>) -> $crate::error::Result<Bound<'py, PyAny>> {
                 $crate::results::to_dict(py, self)
+            }
+
+            /// The result as JSON text in the wire format every layer writes
+            /// (``docs/wire-format.md``, ``docs/schema/results.schema.json``): the core's field
+            /// names, instants as RFC 3339 strings in UTC, durations as seconds, dates as
+            /// ``"YYYY-MM-DD"``; what the CLI's ``--format json`` and Node's ``JSON.stringify``
+            /// write. Serialised without the GIL.
+            fn to_json<'py>(
+                &self,
+                py: Python<'py>,
+            ) -> $crate::error::Result<Bound<'py, pyo3::types::PyString>> {
+                $crate::results::to_json(py, self)
             }
 
             fn __repr__(&self, py: Python<'_>) -> $crate::error::Result<String> {

@@ -1237,6 +1237,20 @@ def as_core_json(value: Any) -> Any:
     return value
 
 
+def test_every_result_writes_its_part_of_the_reports_json(sample: MonitorReport) -> None:
+    # One wire format: an event, an alert, a status or an evaluation written alone is the same
+    # JSON as inside the report (docs/wire-format.md).
+    core = json.loads(sample.to_json())
+    assert [json.loads(e.to_json()) for e in sample.events] == core["events"]
+    assert [json.loads(a.to_json()) for a in sample.alerts] == core["alerts"]
+    assert [json.loads(s.to_json()) for s in sample.statuses] == core["statuses"]
+    assert [json.loads(c.to_json()) for c in sample.cases] == core["cases"]
+    assert [json.loads(s.to_json()) for s in sample.cases[0].milestones] == core["cases"][0][
+        "milestones"
+    ]
+    assert "case_id" in core["alerts"][0]
+
+
 def test_to_json_is_the_cores_json_and_means_what_to_dict_says(sample: MonitorReport) -> None:
     text = sample.to_json()
     assert isinstance(text, str)

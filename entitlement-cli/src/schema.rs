@@ -8,7 +8,7 @@ pub fn run(args: SchemaArgs, out: &mut Out) -> Result<Status, Failure> {
     let schema = if args.openapi {
         crate::serve::openapi::document()
     } else if args.results {
-        entitlement_core::host::result_schema()
+        entitlement_core::schema::results_schema()
     } else {
         entitlement_core::schema::ruleset_schema()
     };

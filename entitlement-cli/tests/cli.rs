@@ -815,6 +815,12 @@ fn schema_prints_the_document_and_result_schemas() {
     );
     let results = json(&run(&["schema", "--results"]));
     assert!(results["$defs"]["MonitorReport"]["properties"]["at_risk"].is_object());
+    let shipped = std::fs::read_to_string(repo("docs/schema/results.schema.json")).unwrap();
+    assert_eq!(
+        text(&run(&["schema", "--results"]).stdout),
+        shipped,
+        "the regeneration command of docs/wire-format.md"
+    );
 }
 
 #[test]

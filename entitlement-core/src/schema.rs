@@ -261,6 +261,57 @@ pub fn ruleset_schema() -> Value {
     schema
 }
 
+/// The JSON Schema (draft 2020-12) of the results as JSON: the one wire format that every layer
+/// writes for other systems (the CLI's `--format json`, Python's `to_json()`, Node's
+/// `JSON.stringify`). Its `$defs` are [`crate::host::result_schema`]'s, one per result type
+/// (`x-result-types` lists the top-level ones), with keys in snake_case, instants as RFC 3339
+/// text in UTC, durations as seconds and dates as `YYYY-MM-DD` (each marked with
+/// `x-entitlement`). Shipped as `docs/schema/results.schema.json`; a test keeps that file equal
+/// to this.
+///
+/// ```
+/// let schema = entitlement_core::schema::results_schema();
+/// assert_eq!(schema["title"], "Entitlement results (the JSON wire format)");
+/// let report = &schema["$defs"]["MonitorReport"]["properties"];
+/// assert!(report["at_risk"].is_object());
+/// assert_eq!(schema["$defs"]["MilestoneStatus"]["properties"]["elapsed"]["x-entitlement"], "duration");
+/// ```
+pub fn results_schema() -> Value {
+    let mut defs = crate::host::result_schema();
+    prose_only(&mut defs);
+    let mut schema = serde_json::Map::new();
+    schema.insert(
+        "$schema".into(),
+        "https://json-schema.org/draft/2020-12/schema".into(),
+    );
+    schema.insert(
+        "$id".into(),
+        "https://github.com/entitlement-rs/entitlement/docs/schema/results.schema.json".into(),
+    );
+    schema.insert(
+        "title".into(),
+        "Entitlement results (the JSON wire format)".into(),
+    );
+    schema.insert(
+        "description".into(),
+        "Every result type as JSON, the same from Rust, the CLI, Python and Node: snake_case \
+         keys, instants as RFC 3339 text in UTC, durations as seconds (x-entitlement: \
+         duration), dates as YYYY-MM-DD. Validate a value against one of $defs, for example \
+         {\"$ref\": \"results.schema.json#/$defs/MonitorReport\"}."
+            .into(),
+    );
+    schema.insert(
+        "x-result-types".into(),
+        crate::host::RESULT_TYPES.to_vec().into(),
+    );
+    if let Value::Object(mut map) = defs
+        && let Some(defs) = map.remove("$defs")
+    {
+        schema.insert("$defs".into(), defs);
+    }
+    Value::Object(schema)
+}
+
 /// The descriptions come from the types' doc comments; their rustdoc examples are for Rust
 /// readers, so a description keeps only the prose before the first code block.
 fn prose_only(v: &mut Value) {

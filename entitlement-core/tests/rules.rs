@@ -875,6 +875,24 @@ proptest! {
 }
 
 #[test]
+fn the_shipped_results_schema_is_the_one_the_types_generate() {
+    // Regenerate with:
+    // cargo run -p entitlement-cli -- schema --results > docs/schema/results.schema.json
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/schema/results.schema.json");
+    let shipped: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let generated = entitlement_core::schema::results_schema();
+    assert_eq!(
+        shipped, generated,
+        "docs/schema/results.schema.json is stale: regenerate it with \
+         `cargo run -p entitlement-cli -- schema --results > docs/schema/results.schema.json`"
+    );
+    // Every result type of every binding is described, by the name its class has.
+    for name in entitlement_core::host::RESULT_TYPES {
+        assert!(generated["$defs"][name]["properties"].is_object(), "{name}");
+    }
+}
+
+#[test]
 fn the_shipped_json_schema_is_the_one_the_types_generate() {
     // Regenerate with: cargo run -p entitlement-cli -- schema > docs/schema/ruleset.schema.json
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/schema/ruleset.schema.json");

@@ -161,6 +161,22 @@ def test_the_events_agree(jobs: tuple[Job, Job]) -> None:
     assert events == rows(node.ledger, sql)
 
 
+def test_the_events_json_is_the_wire_format_in_both(jobs: tuple[Job, Job]) -> None:
+    # `events.event` holds each event as JSON: Python's `to_json()`, Node's `JSON.stringify`,
+    # one wire format (docs/wire-format.md). Compared as JSON values with integral floats as
+    # integers: serde_json writes a duration of 1800 s as 1800.0, JSON.stringify as 1800.
+    python, node = jobs
+    sql = "SELECT event_key, event FROM events"
+
+    def events(ledger: Path) -> list[tuple[str, str]]:
+        return [(key, _canonical(json.loads(text))) for key, text in rows(ledger, sql)]
+
+    written = events(python.ledger)
+    assert written
+    assert written == events(node.ledger)
+    assert all('"case_id"' in text and '"caseId"' not in text for _, text in written)
+
+
 def test_the_deliveries_agree_with_their_payloads(jobs: tuple[Job, Job]) -> None:
     python, node = jobs
     sql = (
@@ -232,3 +248,16 @@ def test_the_services_see_the_same_effects(jobs: tuple[Job, Job]) -> None:
     assert seen["pagerduty"]
     assert seen["salesforce"]
     assert seen == effects(node.loopback.state())
+
+
+def _canonical(value: Any) -> str:
+    def numbers(v: Any) -> Any:
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        if isinstance(v, list):
+            return [numbers(x) for x in v]
+        if isinstance(v, dict):
+            return {k: numbers(x) for k, x in v.items()}
+        return v
+
+    return json.dumps(numbers(value), sort_keys=True, separators=(",", ":"))
