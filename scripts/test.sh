@@ -31,17 +31,7 @@ cargo test --locked --release --target "$host" -p entitlement-core -p entitlemen
 step "Rust: API docs build without warnings (broken intra-doc links fail)"
 # With the workspace-hack in the same invocation, the dependencies are checked with the features
 # clippy has just checked them with, and are not checked again.
-RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p entitlement-core -p entitlement-workspace-hack
-
-step "Rust: entitlement-core packages for crates.io"
-# --no-verify: verifying rebuilds every dependency unoptimised (over a minute) to compile the
-# sources that clippy and the tests have just compiled. A fresh clone is clean; --allow-dirty
-# only spares a developer with uncommitted edits to the package.
-dirty=()
-if [[ -n "$(git status --porcelain -- entitlement-core LICENSE-APACHE LICENSE-MIT 2>/dev/null)" ]]; then
-    dirty=(--allow-dirty)
-fi
-cargo package --locked --no-verify --quiet -p entitlement-core "${dirty[@]}"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p entitlement-core -p workspace-hack
 
 step "Sample data: examples/data/cases.json is what its generator writes"
 python3 examples/data/generate_cases.py --check
@@ -68,6 +58,26 @@ cargo run --quiet --locked --release --target "$host" -p entitlement-cli -- demo
 # That build is the CLI the Python tests (the warehouse exports, the report pages) and the browser
 # checks run, rather than each building its own.
 export ENTITLEMENT_BIN="$PWD/target/$host/release/entitlement"
+
+step "Rust: the crates package for crates.io (cargo publish --dry-run: core, tables, report, CLI)"
+# The four crates `cargo install entitlement-cli` needs, packaged together (each package's
+# Cargo.lock resolved against crates.io, the unpublished ones from the packages beside it).
+# --no-verify: verifying builds each package from its own files with every dependency again,
+# unoptimised (3 min 40 s here with part of them already built); the release workflow
+# (.github/workflows/rust-release.yml) verifies on every pull request. The cheap part of what it
+# would catch, a file the build reads but a package leaves out, is checked below from the dep-info
+# of the release CLI that the main job above built (`cargo test` leaves none beside the binary).
+# A fresh clone is clean; --allow-dirty only spares a developer with uncommitted edits.
+crates=(-p entitlement-core -p entitlement-tables -p entitlement-report -p entitlement-cli)
+dirty=()
+if [[ -n "$(git status --porcelain -- entitlement-core entitlement-cli entitlement-report \
+    bindings-tables examples/data LICENSE-APACHE LICENSE-MIT 2>/dev/null)" ]]; then
+    dirty=(--allow-dirty)
+fi
+cargo package --locked --no-verify --quiet "${crates[@]}" "${dirty[@]}"
+python3 tests/release/check_crates.py "target/$host/release/entitlement.d" \
+    target/package/entitlement-{core,tables,report,cli}-*.crate
+cargo publish --locked --dry-run --no-verify --quiet "${crates[@]}" "${dirty[@]}"
 
 # The Node packages (bindings-node and examples/node, where better-sqlite3 may compile from
 # source for a minute and a half), then the local npm registry of the round trip (verdaccio, into

@@ -17,9 +17,11 @@ use crate::output::{Failure, Out, Status, json_line, json_pretty, note};
 use crate::state::{self, Written};
 use crate::table;
 
-/// The bundled sample, built into the binary so that `demo` runs anywhere.
-pub const SAMPLE_RULES: &str = include_str!("../../examples/data/rules.yaml");
-pub const SAMPLE_CASES: &str = include_str!("../../examples/data/cases.json");
+/// The bundled sample, built into the binary so that `demo` runs anywhere. `sample/` holds
+/// symbolic links to `examples/data/`, inside the crate so that its published package (which
+/// copies what a link points to) carries the files.
+pub const SAMPLE_RULES: &str = include_str!("../sample/rules.yaml");
+pub const SAMPLE_CASES: &str = include_str!("../sample/cases.json");
 pub const SAMPLE_RULES_NAME: &str = "examples/data/rules.yaml (bundled)";
 pub const SAMPLE_CASES_NAME: &str = "examples/data/cases.json (bundled)";
 

@@ -15,6 +15,7 @@ sdist at the same path.
 
 from __future__ import annotations
 
+import os
 import sys
 import tarfile
 from pathlib import Path
@@ -29,7 +30,9 @@ def dep_info_sources(dep_info: Path) -> set[str]:
     for line in dep_info.read_text().splitlines():
         _, _, deps = line.partition(": ")
         for dep in deps.replace("\\ ", "\0").split():
-            path = Path(dep.replace("\0", " "))
+            # `src/../sample/rules.yaml` as `include_str!` wrote it: normalised, not resolved
+            # (a symbolic link in a crate is packaged as the file it points to).
+            path = Path(os.path.normpath(dep.replace("\0", " ")))
             if path.is_relative_to(REPO) and not path.is_relative_to(REPO / "target"):
                 sources.add(path.relative_to(REPO).as_posix())
     return sources
