@@ -40,6 +40,8 @@ thread_local! {
 
 /// A core value kept for the `toJSON()` of the objects written from it.
 trait Source {
+    /// The weak reference to the result's `toJSON` function.
+    fn function(&self) -> &Cell<sys::napi_ref>;
     /// Writes the value as plain data, its objects tagged.
     fn native(&self, env: sys::napi_env, tag: &Tag) -> Result<sys::napi_value, NodeError>;
     /// The whole value in the wire format.
@@ -53,6 +55,9 @@ trait Source {
 const ROOT: u32 = u32::MAX;
 
 struct Held<T> {
+    /// A weak reference to the result's `toJSON` function: an object of another result (whose
+    /// ordinals are another list's) has another function.
+    function: Cell<sys::napi_ref>,
     /// What the plain data is written from.
     value: T,
     /// What the wire form is written from, when not `value` (a digest renames keys).
@@ -61,6 +66,10 @@ struct Held<T> {
 }
 
 impl<T: Serialize> Source for Held<T> {
+    fn function(&self) -> &Cell<sys::napi_ref> {
+        &self.function
+    }
+
     fn native(&self, env: sys::napi_env, tag: &Tag) -> Result<sys::napi_value, NodeError> {
         ser::to_js_tagged(env, &self.value, tag)
     }
@@ -178,6 +187,7 @@ pub fn to_js<T: Serialize + 'static>(
     written(
         env,
         Held {
+            function: Cell::new(std::ptr::null_mut()),
             value,
             wire: None,
             objects: OnceCell::new(),
@@ -196,6 +206,7 @@ pub fn renamed(
     written(
         env,
         Held {
+            function: Cell::new(std::ptr::null_mut()),
             value: native,
             wire: Some(wire),
             objects: OnceCell::new(),
@@ -237,6 +248,12 @@ fn written<T: Serialize + 'static>(
             drop(Box::from_raw(source));
             return Err(fail("cannot make toJSON"));
         }
+        let mut weak = std::ptr::null_mut();
+        if sys::napi_create_reference(env, function, 0, &mut weak) != sys::Status::napi_ok {
+            drop(Box::from_raw(source));
+            return Err(fail("cannot keep a result"));
+        }
+        (*source).function().set(weak);
         if sys::napi_add_finalizer(
             env,
             function,
@@ -246,6 +263,7 @@ fn written<T: Serialize + 'static>(
             std::ptr::null_mut(),
         ) != sys::Status::napi_ok
         {
+            sys::napi_delete_reference(env, weak);
             drop(Box::from_raw(source));
             return Err(fail("cannot keep a result"));
         }
@@ -299,9 +317,13 @@ fn property(
     }
 }
 
-unsafe extern "C" fn drop_source(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
-    // SAFETY: `data` is the box `written` leaked for this function; the finalizer runs once.
-    drop(unsafe { Box::from_raw(data.cast::<Box<dyn Source>>()) });
+unsafe extern "C" fn drop_source(env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // SAFETY: `data` is the box `written` leaked for this function; the finalizer runs once,
+    // and the weak reference to the function is the box's to delete.
+    unsafe {
+        let source = Box::from_raw(data.cast::<Box<dyn Source>>());
+        sys::napi_delete_reference(env, source.function().get());
+    }
 }
 
 /// `toJSON()` of a plain result's object: its part of the core's value in the wire format.
@@ -331,7 +353,7 @@ unsafe extern "C" fn to_json(env: sys::napi_env, info: sys::napi_callback_info) 
             }
             .into()
         };
-        let ordinal = unsafe { ordinal(env, this) }.ok_or_else(other)?;
+        let ordinal = unsafe { ordinal(env, this, source) }.ok_or_else(other)?;
         if ordinal == ROOT {
             return source.wire(env);
         }
@@ -342,11 +364,12 @@ unsafe extern "C" fn to_json(env: sys::napi_env, info: sys::napi_callback_info) 
     unsafe { crate::results::answer(env, result) }
 }
 
-/// The ordinal that `this` holds under the addon's symbol, if it holds one.
+/// The ordinal that `this` holds under the addon's symbol, if it holds one and is an object of
+/// the result of `source` (its `toJSON` is that result's function).
 ///
 /// # Safety
 /// `env` and `this` must be the callback's.
-unsafe fn ordinal(env: sys::napi_env, this: sys::napi_value) -> Option<u32> {
+unsafe fn ordinal(env: sys::napi_env, this: sys::napi_value, source: &dyn Source) -> Option<u32> {
     let (_, reference) = KEY.with(Cell::get).filter(|(e, _)| *e == env)?;
     let ok = |status: sys::napi_status| (status == sys::Status::napi_ok).then_some(());
     // SAFETY: as for the caller; out-pointers are locals.
@@ -361,6 +384,26 @@ unsafe fn ordinal(env: sys::napi_env, this: sys::napi_value) -> Option<u32> {
         let mut own = false;
         ok(sys::napi_has_own_property(env, this, key, &mut own))?;
         if !own {
+            return None;
+        }
+        let mut function = std::ptr::null_mut();
+        ok(sys::napi_get_reference_value(
+            env,
+            source.function().get(),
+            &mut function,
+        ))?;
+        let mut name = std::ptr::null_mut();
+        ok(sys::napi_create_string_utf8(
+            env,
+            c"toJSON".as_ptr(),
+            6,
+            &mut name,
+        ))?;
+        let mut own = std::ptr::null_mut();
+        ok(sys::napi_get_property(env, this, name, &mut own))?;
+        let mut same = false;
+        ok(sys::napi_strict_equals(env, own, function, &mut same))?;
+        if !same {
             return None;
         }
         let mut value = std::ptr::null_mut();
