@@ -127,7 +127,7 @@ impl MonitorReport {
             let start = convert::day(start.as_ref(), "start")?;
             let end = convert::day(end.as_ref(), "end")?;
             let rows: Vec<_> = self.inner.outcome_rows(start, end).collect();
-            Ok(Js(crate::plain::to_js(env.raw(), rows)?))
+            Ok(Js(crate::plain::list(env.raw(), rows)?))
         })
     }
 
@@ -151,7 +151,7 @@ impl MonitorReport {
             let start = convert::day(start.as_ref(), "start")?;
             let end = convert::day(end.as_ref(), "end")?;
             let rows = self.inner.account_periods(start, end);
-            Ok(Js(crate::plain::to_js(env.raw(), rows)?))
+            Ok(Js(crate::plain::list(env.raw(), rows)?))
         })
     }
 
@@ -183,11 +183,7 @@ impl MonitorReport {
                 })
                 .collect();
             // `JSON.stringify` writes the digest as the core does (`account_id`, ...).
-            Ok(Js(crate::plain::renamed(
-                env.raw(),
-                Value::Array(digests),
-                Value::Array(wire),
-            )?))
+            Ok(Js(crate::plain::renamed(env.raw(), digests, wire)?))
         })
     }
 }

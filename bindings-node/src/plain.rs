@@ -5,21 +5,24 @@
 //! `JSON.stringify` writes the core's JSON wire format, as the result classes' `toJSON()` does
 //! (`docs/wire-format.md`).
 //!
-//! [`to_js`] writes the value as the host serializer writes it for a getter, and gives each
-//! object of it, in the same Node-API call that defines its properties, two non-enumerable
-//! properties ([`ser::Tag`]): `toJSON`, one function per result, and the object's ordinal
-//! under a symbol of the addon. That function's data is a [`Source`] holding the core's
-//! value: on the first `toJSON()` of any object of the result, the source writes the value in
-//! the wire format ([`Recorder`]: what `serde_json` writes in Rust, Python's `to_json()` and
-//! the CLI) and keeps the wire form of each object by its ordinal; later calls only convert
-//! the object asked for. So `JSON.stringify` of the result, of a list in it or of one item
-//! writes the wire format, while property reads, `Object.keys`, spreads, `deepEqual` and
-//! `structuredClone` see the data as before (non-enumerable properties are none of theirs).
+//! [`to_js`] and [`list`] write the value as the host serializer writes it for a getter, and
+//! give each object of it, in the same Node-API call that defines its properties, two
+//! non-enumerable properties ([`ser::Tag`]): `toJSON`, one function per result, and the
+//! object's ordinal under a symbol of the addon (objects are numbered in the order they end,
+//! which is the same for every writer of the value). That function's data is a [`Source`]
+//! holding the core's value. The `toJSON()` of the result itself writes the whole value in the
+//! wire format at once; that of an item of a list result writes that item again in the wire
+//! format ([`Recorder`]: what `serde_json` writes in Rust, Python's `to_json()` and the CLI)
+//! and gives its object of that ordinal; that of an object inside a result that is not a list
+//! (`whatIf.changes[0]`) makes the wire form of every object once, on the first call. The
+//! function refuses an object whose own `toJSON` is another result's (`invalid_type`).
 //!
 //! Why not result classes with getters (as `MilestoneStatus`): a getter calls into the addon
 //! on every read and each instance is a wrapped object with a finalizer; `breachRisk` over many
-//! cases is a hot path whose items are read field by field. The figures are in the CHANGELOG.
+//! cases is a hot path whose items are read field by field. The figures are in
+//! `docs/wire-format.md`.
 
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::ffi::c_void;
 
@@ -46,13 +49,17 @@ trait Source {
     fn native(&self, env: sys::napi_env, tag: &Tag) -> Result<sys::napi_value, NodeError>;
     /// The whole value in the wire format.
     fn wire(&self, env: sys::napi_env) -> Result<sys::napi_value, NodeError>;
-    /// The wire form of each object of the value, by ordinal; made once.
-    fn objects(&self) -> Result<&[Value], NodeError>;
+    /// The wire form of the object numbered `ordinal`.
+    fn object(&self, ordinal: u32) -> Result<Cow<'_, Value>, NodeError>;
 }
 
 /// The ordinal of the result itself (a list or an object), whose `toJSON()` writes the whole
 /// value at once, without keeping a copy of each object.
 const ROOT: u32 = u32::MAX;
+
+/// The objects of item `i` of a list result, in the wire format, by ordinal from the item's
+/// first.
+type Item<T> = fn(&Held<T>, usize) -> Result<Vec<Value>, NodeError>;
 
 struct Held<T> {
     /// A weak reference to the result's `toJSON` function: an object of another result (whose
@@ -62,7 +69,43 @@ struct Held<T> {
     value: T,
     /// What the wire form is written from, when not `value` (a digest renames keys).
     wire: Option<Value>,
+    /// For a list: how to write one item, and where each item's objects end (so that the
+    /// `toJSON()` of an item writes that item only).
+    item: Option<Item<T>>,
+    bounds: OnceCell<Vec<u32>>,
+    /// Otherwise: the wire form of every object, made on the first `toJSON()`.
     objects: OnceCell<Vec<Value>>,
+}
+
+impl<T> Held<T> {
+    fn new(value: T, wire: Option<Value>, item: Option<Item<T>>) -> Self {
+        Held {
+            function: Cell::new(std::ptr::null_mut()),
+            value,
+            wire,
+            item,
+            bounds: OnceCell::new(),
+            objects: OnceCell::new(),
+        }
+    }
+}
+
+/// The objects of `value` in the wire format, in the order they end.
+fn record<T: Serialize + ?Sized>(value: &T) -> Result<Vec<Value>, NodeError> {
+    let recorder = Recorder {
+        objects: RefCell::new(Vec::new()),
+    };
+    write(&recorder, value)?;
+    Ok(recorder.objects.into_inner())
+}
+
+/// [`Item`] of a list.
+fn list_item<E: Serialize>(held: &Held<Vec<E>>, i: usize) -> Result<Vec<Value>, NodeError> {
+    let missing = || fail("no such item of a result");
+    match &held.wire {
+        Some(Value::Array(items)) => record(items.get(i).ok_or_else(missing)?),
+        _ => record(held.value.get(i).ok_or_else(missing)?),
+    }
 }
 
 impl<T: Serialize> Source for Held<T> {
@@ -71,28 +114,43 @@ impl<T: Serialize> Source for Held<T> {
     }
 
     fn native(&self, env: sys::napi_env, tag: &Tag) -> Result<sys::napi_value, NodeError> {
-        ser::to_js_tagged(env, &self.value, tag)
+        let native = ser::to_js_tagged(env, &self.value, tag)?;
+        if self.item.is_some() {
+            let _ = self.bounds.set(tag.bounds());
+        }
+        Ok(native)
     }
 
     fn wire(&self, env: sys::napi_env) -> Result<sys::napi_value, NodeError> {
         match &self.wire {
-            Some(wire) => ser::to_js(env, wire, Mode::Wire),
-            None => ser::to_js(env, &self.value, Mode::Wire),
+            Some(wire) => ser::to_js_whole(env, wire, Mode::Wire),
+            None => ser::to_js_whole(env, &self.value, Mode::Wire),
         }
     }
 
-    fn objects(&self) -> Result<&[Value], NodeError> {
-        if let Some(objects) = self.objects.get() {
-            return Ok(objects);
+    fn object(&self, ordinal: u32) -> Result<Cow<'_, Value>, NodeError> {
+        let missing = || fail("no such object of a result");
+        if let (Some(item), Some(bounds)) = (self.item, self.bounds.get()) {
+            let i = bounds.partition_point(|&end| end <= ordinal);
+            let start = if i == 0 { 0 } else { bounds[i - 1] };
+            let objects = item(self, i)?;
+            let object = objects.into_iter().nth((ordinal - start) as usize);
+            return object.map(Cow::Owned).ok_or_else(missing);
         }
-        let recorder = Recorder {
-            objects: RefCell::new(Vec::new()),
+        let objects = match self.objects.get() {
+            Some(objects) => objects,
+            None => {
+                let objects = match &self.wire {
+                    Some(wire) => record(wire)?,
+                    None => record(&self.value)?,
+                };
+                self.objects.get_or_init(|| objects)
+            }
         };
-        match &self.wire {
-            Some(wire) => write(&recorder, wire)?,
-            None => write(&recorder, &self.value)?,
-        };
-        Ok(self.objects.get_or_init(|| recorder.objects.into_inner()))
+        objects
+            .get(ordinal as usize)
+            .map(Cow::Borrowed)
+            .ok_or_else(missing)
     }
 }
 
@@ -184,34 +242,27 @@ pub fn to_js<T: Serialize + 'static>(
     env: sys::napi_env,
     value: T,
 ) -> Result<sys::napi_value, NodeError> {
-    written(
-        env,
-        Held {
-            function: Cell::new(std::ptr::null_mut()),
-            value,
-            wire: None,
-            objects: OnceCell::new(),
-        },
-    )
+    written(env, Held::new(value, None, None))
+}
+
+/// Writes a list as [`to_js`] does; the `toJSON()` of an item writes only that item.
+pub fn list<E: Serialize + 'static>(
+    env: sys::napi_env,
+    items: Vec<E>,
+) -> Result<sys::napi_value, NodeError> {
+    written(env, Held::new(items, None, Some(list_item::<E>)))
 }
 
 /// Writes `native` as plain JavaScript data whose `JSON.stringify` is the wire format of
-/// `wire`: the same value with some keys of its own renamed (a digest's), so that its
-/// objects come in the same order.
+/// `wire`: the same list with some keys of its own renamed (a digest's), so that its objects
+/// come in the same order.
 pub fn renamed(
     env: sys::napi_env,
-    native: Value,
-    wire: Value,
+    native: Vec<Value>,
+    wire: Vec<Value>,
 ) -> Result<sys::napi_value, NodeError> {
-    written(
-        env,
-        Held {
-            function: Cell::new(std::ptr::null_mut()),
-            value: native,
-            wire: Some(wire),
-            objects: OnceCell::new(),
-        },
-    )
+    let item: Item<Vec<Value>> = list_item::<Value>;
+    written(env, Held::new(native, Some(Value::Array(wire)), Some(item)))
 }
 
 fn written<T: Serialize + 'static>(
@@ -357,9 +408,8 @@ unsafe extern "C" fn to_json(env: sys::napi_env, info: sys::napi_callback_info) 
         if ordinal == ROOT {
             return source.wire(env);
         }
-        let objects = source.objects()?;
-        let value = objects.get(ordinal as usize).ok_or_else(other)?;
-        ser::to_js(env, value, Mode::Native)
+        let value = source.object(ordinal)?;
+        ser::to_js(env, &*value, Mode::Native)
     });
     unsafe { crate::results::answer(env, result) }
 }

@@ -221,8 +221,8 @@ impl Wrapped for MonitorReport {
                 env,
                 r.cases.iter().cloned().map(CaseEvaluation::from).collect(),
             ),
-            "accounts" => crate::plain::to_js(env, r.accounts.clone()).map(Js),
-            "errors" => crate::plain::to_js(env, r.errors.clone()).map(Js),
+            "accounts" => crate::plain::list(env, r.accounts.clone()).map(Js),
+            "errors" => crate::plain::list(env, r.errors.clone()).map(Js),
             _ => return None,
         })
     }

@@ -277,7 +277,7 @@ impl Ruleset {
                 .map(Entry::Risk)
                 .chain(errors.into_iter().map(Entry::Error))
                 .collect();
-            Ok(Js(plain::to_js(env.raw(), entries)?))
+            Ok(Js(plain::list(env.raw(), entries)?))
         })
     }
 
@@ -461,7 +461,7 @@ impl Ruleset {
                 _ => Utc::now(),
             };
             let warnings = self.inner.check_at(now);
-            Ok(Js(plain::to_js(env.raw(), warnings)?))
+            Ok(Js(plain::list(env.raw(), warnings)?))
         })
     }
 

@@ -53,7 +53,21 @@ pub fn to_js<T: Serialize + ?Sized>(env: sys::napi_env, value: &T, mode: Mode) -
             env,
             mode,
             tag: None,
-            keys: RefCell::default(),
+            keys: None,
+        },
+        value,
+    )
+}
+
+/// Writes `value` as [`to_js`] does, making each key once: for a whole result, whose many
+/// objects have the same few keys.
+pub fn to_js_whole<T: Serialize + ?Sized>(env: sys::napi_env, value: &T, mode: Mode) -> Out {
+    write(
+        &ToJs {
+            env,
+            mode,
+            tag: None,
+            keys: Some(RefCell::default()),
         },
         value,
     )
@@ -68,6 +82,10 @@ pub struct Tag {
     name: sys::napi_value,
     key: sys::napi_value,
     next: Cell<u32>,
+    /// How deep the writer is: 1 inside the value's own list or object.
+    depth: Cell<u32>,
+    /// When the value is a list: for each item, the ordinal after its last object.
+    bounds: RefCell<Vec<u32>>,
 }
 
 impl Tag {
@@ -80,14 +98,30 @@ impl Tag {
             env,
             mode: Mode::Native,
             tag: None,
-            keys: RefCell::default(),
+            keys: None,
         };
         Ok(Tag {
             to_json,
             name: writer.string("toJSON")?,
             key,
             next: Cell::new(0),
+            depth: Cell::new(0),
+            bounds: RefCell::default(),
         })
+    }
+
+    /// When the value written is a list: for each item, the ordinal after its last object
+    /// (item `i` holds the objects from the bound of item `i - 1`, or 0, to its own).
+    pub fn bounds(&self) -> Vec<u32> {
+        self.bounds.take()
+    }
+
+    fn enter(&self) {
+        self.depth.set(self.depth.get() + 1);
+    }
+
+    fn leave(&self) {
+        self.depth.set(self.depth.get().saturating_sub(1));
     }
 
     /// The key `toJSON`.
@@ -104,7 +138,7 @@ pub fn to_js_tagged<T: Serialize + ?Sized>(env: sys::napi_env, value: &T, tag: &
             env,
             mode: Mode::Native,
             tag: Some(tag),
-            keys: RefCell::default(),
+            keys: Some(RefCell::default()),
         },
         value,
     )
@@ -122,7 +156,7 @@ pub fn field<T: Serialize + ?Sized>(
         env,
         mode,
         tag: None,
-        keys: RefCell::default(),
+        keys: None,
     };
     match write_field(&writer, value, name)? {
         Some(value) => Ok(value),
@@ -184,8 +218,8 @@ struct ToJs<'a> {
     mode: Mode,
     tag: Option<&'a Tag>,
     /// The keys made so far in this call, made once each (a list of 100,000 results has the
-    /// same few keys): at most [`KEYS`] of them.
-    keys: RefCell<HashMap<String, sys::napi_value>>,
+    /// same few keys): at most [`KEYS`] of them, when the value is a whole result.
+    keys: Option<RefCell<HashMap<String, sys::napi_value>>>,
 }
 
 /// The most keys [`ToJs`] keeps (maps may have as many keys as they like).
@@ -203,11 +237,14 @@ impl ToJs<'_> {
 
     /// A key: a string made once per call.
     fn key(&self, key: &str) -> Out {
-        if let Some(&made) = self.keys.borrow().get(key) {
+        let Some(keys) = &self.keys else {
+            return self.string(key);
+        };
+        if let Some(&made) = keys.borrow().get(key) {
             return Ok(made);
         }
         let made = self.string(key)?;
-        let mut keys = self.keys.borrow_mut();
+        let mut keys = keys.borrow_mut();
         if keys.len() < KEYS {
             keys.insert(key.to_owned(), made);
         }
@@ -284,16 +321,28 @@ impl HostWriter for ToJs<'_> {
         }
     }
     fn list_begin(&self, len: Option<usize>) -> Result<Self::List, NodeError> {
+        if let Some(tag) = self.tag {
+            tag.enter();
+        }
         Ok(Vec::with_capacity(len.unwrap_or(0).min(4096)))
     }
     fn list_push(&self, list: &mut Self::List, item: sys::napi_value) -> Result<(), NodeError> {
+        if let Some(tag) = self.tag.filter(|t| t.depth.get() == 1) {
+            tag.bounds.borrow_mut().push(tag.next.get());
+        }
         list.push(item);
         Ok(())
     }
     fn list_end(&self, items: Self::List) -> Out {
+        if let Some(tag) = self.tag {
+            tag.leave();
+        }
         array(self.env, items)
     }
     fn object_begin(&self, len: Option<usize>) -> Result<Object, NodeError> {
+        if let Some(tag) = self.tag {
+            tag.enter();
+        }
         let len = len.unwrap_or(0).min(4096) + 2 * usize::from(self.tag.is_some());
         Ok(Object {
             keys: Vec::with_capacity(len),
@@ -335,6 +384,7 @@ impl HostWriter for ToJs<'_> {
             .map(|(&name, &value)| descriptor(name, value, data))
             .collect();
         if let Some(tag) = self.tag {
+            tag.leave();
             // Numbered whether tagged or not, as every writer of the value numbers it.
             let ordinal = tag.next.get();
             tag.next.set(ordinal.wrapping_add(1));
