@@ -101,6 +101,8 @@ if [[ -z ${SKIP_MONITOR:-} ]]; then
     "$py" benches/python/bench_monitor.py --cases "${MONITOR_CASES:-1000000}" --runs 3 --no-reads
     echo "== Node: rules.monitor over 100,000 open cases, reading every status's target"
     node benches/node/bench_monitor.js --cases 100000 --runs 3
+    echo "== Node: rules.breachRisk over 100,000 cases, reading and stringifying the entries"
+    node benches/node/bench_risk.js --cases 100000 --runs 5
 fi
 if [[ -z ${SKIP_EXPORT:-} ]]; then
     echo "== Rust: export ${EXPORT_ROWS:-1000000} outcome rows to Parquet (wall time, peak RSS)"

@@ -488,6 +488,8 @@ export interface AccountPeriod {
   usage: Array<Omit<EntitlementUsage, 'toJSON'>>
   /** Occurrences open and past their target. */
   violated: number
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): AccountPeriodJSON
 }
 
 /**
@@ -597,6 +599,8 @@ export interface AccountRollup {
   renewalDate: unknown
   /** Case counts per entitlement: allowance and quotas, with projections. */
   usage: Array<Omit<EntitlementUsage, 'toJSON'>>
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): AccountRollupJSON
 }
 
 /**
@@ -870,6 +874,8 @@ export interface Attainment {
   open: number
   /** Open and past the target. */
   violated: number
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): Attainment
 }
 
 /**
@@ -903,6 +909,8 @@ export interface BreachRisk {
   state: MilestoneState
   /** Its target (the tier's). In milliseconds. */
   target: number
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): BreachRiskJSON
 }
 
 /**
@@ -956,6 +964,8 @@ export interface CaseError {
   message: string
   /** Where, relative to the input list: `cases[3].events[2].at`. */
   path: string
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): CaseErrorJSON
 }
 
 /**
@@ -1055,6 +1065,8 @@ export interface Change {
    * (`calendars["a.b"]`); a process of several versions is `id@version`.
    */
   path: string
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): Change
 }
 
 /** Whether a part of the document was added, removed or changed. */
@@ -1077,6 +1089,8 @@ export interface CheckWarning {
    * `calendars.ny.holidays[3]`).
    */
   path: string
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): CheckWarning
 }
 
 /** What happened to one open milestone instance of one case between the two rulesets. */
@@ -1111,6 +1125,8 @@ export interface DeadlineMove {
    * no target. In milliseconds.
    */
   targetDelta: number | null
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): DeadlineMoveJSON
 }
 
 /**
@@ -1196,6 +1212,8 @@ export interface DiffCaseError {
   path: string
   /** Which rules failed it. */
   side: DiffSide
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): DiffCaseErrorJSON
 }
 
 /**
@@ -1281,6 +1299,8 @@ export interface MilestoneAttainment {
   process: string
   /** Open and past the target. */
   violated: number
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): MilestoneAttainmentJSON
 }
 
 /**
@@ -1377,6 +1397,8 @@ export interface MilestoneOutcome {
    * target is a table by tier), as text; `None` without one.
    */
   tier: string | null
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): MilestoneOutcomeJSON
 }
 
 /**
@@ -1469,6 +1491,8 @@ export interface MilestoneRollup {
   open: number
   /** Open and past the target. */
   violated: number
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): MilestoneRollupJSON
 }
 
 /**
@@ -1798,6 +1822,8 @@ export interface OverQuota {
   periodStart: string
   /** Cases in that period. */
   used: number
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): OverQuotaJSON
 }
 
 /**
@@ -1830,6 +1856,8 @@ export interface ProcessRollup {
   milestones: MilestoneRollup[]
   /** The process id. */
   process: string
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): ProcessRollupJSON
 }
 
 /**
@@ -1952,6 +1980,8 @@ export interface RulesDiff {
   errors: DiffCaseError[]
   /** Whether the documents differ (`changes` is not empty): what `entitlement diff` exits 1 for. */
   hasChanges: boolean
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): RulesDiffJSON
 }
 
 /**
@@ -2033,6 +2063,8 @@ export interface WhatIf {
   errors: CaseError[]
   /** One row per milestone name, in order of first appearance. */
   rows: WhatIfRow[]
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): WhatIfJSON
 }
 
 /**
@@ -2063,6 +2095,8 @@ export interface WhatIfChange {
   milestone: string
   /** The state under the proposed rules. */
   proposed: MilestoneState | null
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): WhatIfChangeJSON
 }
 
 /**
@@ -2090,6 +2124,8 @@ export interface WhatIfRow {
   milestone: string
   /** Under the proposed rules. */
   proposed: Attainment
+  /** Its JSON wire form (own, not enumerable): what `JSON.stringify` writes. */
+  toJSON(): WhatIfRow
 }
 
 // </results>

@@ -127,7 +127,7 @@ impl MonitorReport {
             let start = convert::day(start.as_ref(), "start")?;
             let end = convert::day(end.as_ref(), "end")?;
             let rows: Vec<_> = self.inner.outcome_rows(start, end).collect();
-            Ok(Js(ser::to_js(env.raw(), &rows, Mode::Native)?))
+            Ok(Js(crate::plain::list(env.raw(), rows)?))
         })
     }
 
@@ -151,7 +151,7 @@ impl MonitorReport {
             let start = convert::day(start.as_ref(), "start")?;
             let end = convert::day(end.as_ref(), "end")?;
             let rows = self.inner.account_periods(start, end);
-            Ok(Js(ser::to_js(env.raw(), &rows, Mode::Native)?))
+            Ok(Js(crate::plain::list(env.raw(), rows)?))
         })
     }
 
@@ -162,12 +162,11 @@ impl MonitorReport {
     #[napi(ts_return_type = "Digest[]")]
     pub fn digests(&self, env: Env) -> Result<Js> {
         guard(&env, || {
-            let digests: Vec<Value> = self
-                .inner
-                .digests()
+            let wire: Vec<Value> = self.inner.digests().iter().map(|d| d.to_value()).collect();
+            let digests: Vec<Value> = wire
                 .iter()
-                .map(|d| {
-                    let mut v = d.to_value();
+                .cloned()
+                .map(|mut v| {
                     // The digest's own keys in camelCase; the payloads keep the vendors' keys.
                     if let Value::Object(m) = &mut v {
                         for (from, to) in [
@@ -183,11 +182,8 @@ impl MonitorReport {
                     v
                 })
                 .collect();
-            Ok(Js(ser::to_js(
-                env.raw(),
-                &Value::Array(digests),
-                Mode::Native,
-            )?))
+            // `JSON.stringify` writes the digest as the core does (`account_id`, ...).
+            Ok(Js(crate::plain::renamed(env.raw(), digests, wire)?))
         })
     }
 }

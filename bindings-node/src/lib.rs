@@ -34,6 +34,8 @@ pub mod import_salesforce;
 pub mod import_servicenow;
 pub mod import_zendesk;
 pub mod ledger;
+#[cfg_attr(test, allow(dead_code))]
+mod plain;
 // The module-init hook that uses the result machinery is not registered in test builds.
 #[cfg_attr(test, allow(dead_code))]
 mod results;

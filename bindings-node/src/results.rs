@@ -221,6 +221,8 @@ impl Wrapped for MonitorReport {
                 env,
                 r.cases.iter().cloned().map(CaseEvaluation::from).collect(),
             ),
+            "accounts" => crate::plain::list(env, r.accounts.clone()).map(Js),
+            "errors" => crate::plain::list(env, r.errors.clone()).map(Js),
             _ => return None,
         })
     }
@@ -484,6 +486,8 @@ pub fn define(exports: Object<'_>, env: Env) -> napi::Result<()> {
     crate::statuses::install(env, &exports)?;
     // Lists of cases are read in bulk where they are plain data.
     crate::case_tape::install(env)?;
+    // The plain results' `toJSON()`.
+    crate::plain::install(env)?;
     Ok(())
 }
 

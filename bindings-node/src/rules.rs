@@ -20,6 +20,7 @@ use crate::calendar::Calendar;
 use crate::case;
 use crate::convert::{self, Shape};
 use crate::error::{NodeError, Result, guard};
+use crate::plain;
 use crate::results::{
     CaseEvaluation, EntitlementUsage, Js, MilestoneStatus, MonitorReport, array, instance,
     instances,
@@ -190,7 +191,7 @@ impl Ruleset {
                             .collect();
                         instances(env.raw(), one).map(|js| js.0)
                     }
-                    Err(error) => error_entry(&env, &error).map(|js| js.0),
+                    Err(error) => error_entry(&env, error).map(|js| js.0),
                 });
             array(env.raw(), entries.collect::<std::result::Result<_, _>>()?)
         })
@@ -276,7 +277,7 @@ impl Ruleset {
                 .map(Entry::Risk)
                 .chain(errors.into_iter().map(Entry::Error))
                 .collect();
-            Ok(Js(ser::to_js(env.raw(), &entries, Mode::Native)?))
+            Ok(Js(plain::list(env.raw(), entries)?))
         })
     }
 
@@ -346,7 +347,7 @@ impl Ruleset {
             let w = self
                 .inner
                 .what_if_batch(&proposed.inner, &batch, now, on_error)?;
-            Ok(Js(ser::to_js(env.raw(), &w, Mode::Native)?))
+            Ok(Js(plain::to_js(env.raw(), w)?))
         })
     }
 
@@ -408,7 +409,7 @@ impl Ruleset {
                 Some((batch, now)) => self.inner.diff_cases(&other.inner, &batch, now)?,
                 None => self.inner.diff(&other.inner),
             };
-            Ok(Js(ser::to_js(env.raw(), &diff, Mode::Native)?))
+            Ok(Js(plain::to_js(env.raw(), diff)?))
         })
     }
 
@@ -460,7 +461,7 @@ impl Ruleset {
                 _ => Utc::now(),
             };
             let warnings = self.inner.check_at(now);
-            Ok(Js(ser::to_js(env.raw(), &warnings, Mode::Native)?))
+            Ok(Js(plain::list(env.raw(), warnings)?))
         })
     }
 
@@ -576,8 +577,8 @@ pub(crate) fn since_arg(
 }
 
 /// A case error entry as a plain object (`{caseId, index, code, message, path}`).
-fn error_entry(env: &Env, error: &CaseError) -> std::result::Result<Js, NodeError> {
-    Ok(Js(ser::to_js(env.raw(), error, Mode::Native)?))
+fn error_entry(env: &Env, error: CaseError) -> std::result::Result<Js, NodeError> {
+    Ok(Js(plain::to_js(env.raw(), error)?))
 }
 
 /// The `now` argument as a chrono instant.

@@ -22,7 +22,7 @@
 //! the nesting bound, one field of a struct) is the core's `entitlement_core::host::write`;
 //! this file only makes the JavaScript values.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use entitlement_core::Error as CoreError;
@@ -48,7 +48,100 @@ type Out = Result<sys::napi_value, NodeError>;
 
 /// Writes `value` as a JavaScript value.
 pub fn to_js<T: Serialize + ?Sized>(env: sys::napi_env, value: &T, mode: Mode) -> Out {
-    write(&ToJs { env, mode }, value)
+    write(
+        &ToJs {
+            env,
+            mode,
+            tag: None,
+            keys: None,
+        },
+        value,
+    )
+}
+
+/// Writes `value` as [`to_js`] does, making each key once: for a whole result, whose many
+/// objects have the same few keys.
+pub fn to_js_whole<T: Serialize + ?Sized>(env: sys::napi_env, value: &T, mode: Mode) -> Out {
+    write(
+        &ToJs {
+            env,
+            mode,
+            tag: None,
+            keys: Some(RefCell::default()),
+        },
+        value,
+    )
+}
+
+/// What [`to_js_tagged`] gives each object it writes: the function `to_json` as an own,
+/// non-enumerable `toJSON`, and under the symbol `key` (non-enumerable too) the object's
+/// ordinal: objects are numbered from 0 in the order they end (a nested object before the one
+/// holding it), which is the order in which any writer of the same value ends them.
+pub struct Tag {
+    to_json: sys::napi_value,
+    name: sys::napi_value,
+    key: sys::napi_value,
+    next: Cell<u32>,
+    /// How deep the writer is: 1 inside the value's own list or object.
+    depth: Cell<u32>,
+    /// When the value is a list: for each item, the ordinal after its last object.
+    bounds: RefCell<Vec<u32>>,
+}
+
+impl Tag {
+    pub fn new(
+        env: sys::napi_env,
+        to_json: sys::napi_value,
+        key: sys::napi_value,
+    ) -> Result<Self, NodeError> {
+        let writer = ToJs {
+            env,
+            mode: Mode::Native,
+            tag: None,
+            keys: None,
+        };
+        Ok(Tag {
+            to_json,
+            name: writer.string("toJSON")?,
+            key,
+            next: Cell::new(0),
+            depth: Cell::new(0),
+            bounds: RefCell::default(),
+        })
+    }
+
+    /// When the value written is a list: for each item, the ordinal after its last object
+    /// (item `i` holds the objects from the bound of item `i - 1`, or 0, to its own).
+    pub fn bounds(&self) -> Vec<u32> {
+        self.bounds.take()
+    }
+
+    fn enter(&self) {
+        self.depth.set(self.depth.get() + 1);
+    }
+
+    fn leave(&self) {
+        self.depth.set(self.depth.get().saturating_sub(1));
+    }
+
+    /// The key `toJSON`.
+    pub fn name(&self) -> sys::napi_value {
+        self.name
+    }
+}
+
+/// Writes `value` in [`Mode::Native`], each object tagged as [`Tag`] says (an object that has
+/// a key `toJSON` of its own, a map's, keeps it and is not tagged).
+pub fn to_js_tagged<T: Serialize + ?Sized>(env: sys::napi_env, value: &T, tag: &Tag) -> Out {
+    write(
+        &ToJs {
+            env,
+            mode: Mode::Native,
+            tag: Some(tag),
+            keys: Some(RefCell::default()),
+        },
+        value,
+    )
 }
 
 /// Writes the field `name` (the core's snake_case name) of the struct `value`, and nothing
@@ -59,7 +152,13 @@ pub fn field<T: Serialize + ?Sized>(
     name: &'static str,
     mode: Mode,
 ) -> Out {
-    match write_field(&ToJs { env, mode }, value, name)? {
+    let writer = ToJs {
+        env,
+        mode,
+        tag: None,
+        keys: None,
+    };
+    match write_field(&writer, value, name)? {
         Some(value) => Ok(value),
         None => check(|out| unsafe { sys::napi_get_undefined(env, out) }),
     }
@@ -114,12 +213,19 @@ pub fn array(env: sys::napi_env, items: Vec<sys::napi_value>) -> Out {
 }
 
 /// Makes JavaScript values in the environment of the current call.
-struct ToJs {
+struct ToJs<'a> {
     env: sys::napi_env,
     mode: Mode,
+    tag: Option<&'a Tag>,
+    /// The keys made so far in this call, made once each (a list of 100,000 results has the
+    /// same few keys): at most [`KEYS`] of them, when the value is a whole result.
+    keys: Option<RefCell<HashMap<String, sys::napi_value>>>,
 }
 
-impl ToJs {
+/// The most keys [`ToJs`] keeps (maps may have as many keys as they like).
+const KEYS: usize = 256;
+
+impl ToJs<'_> {
     fn string(&self, s: &str) -> Out {
         // SAFETY (every `unsafe` Node-API call of this file): `env` is the environment of the
         // current call, the pointers and lengths describe live Rust values, and every
@@ -127,6 +233,22 @@ impl ToJs {
         check(|out| unsafe {
             sys::napi_create_string_utf8(self.env, s.as_ptr().cast(), s.len() as isize, out)
         })
+    }
+
+    /// A key: a string made once per call.
+    fn key(&self, key: &str) -> Out {
+        let Some(keys) = &self.keys else {
+            return self.string(key);
+        };
+        if let Some(&made) = keys.borrow().get(key) {
+            return Ok(made);
+        }
+        let made = self.string(key)?;
+        let mut keys = keys.borrow_mut();
+        if keys.len() < KEYS {
+            keys.insert(key.to_owned(), made);
+        }
+        Ok(made)
     }
 
     fn number(&self, x: f64) -> Out {
@@ -145,9 +267,11 @@ fn unshowable(reason: &str) -> NodeError {
 struct Object {
     keys: Vec<sys::napi_value>,
     values: Vec<sys::napi_value>,
+    /// Whether a key is `toJSON` (then the object is not tagged).
+    own_to_json: bool,
 }
 
-impl HostWriter for ToJs {
+impl HostWriter for ToJs<'_> {
     type Value = sys::napi_value;
     type List = Vec<sys::napi_value>;
     type Object = Object;
@@ -197,20 +321,33 @@ impl HostWriter for ToJs {
         }
     }
     fn list_begin(&self, len: Option<usize>) -> Result<Self::List, NodeError> {
+        if let Some(tag) = self.tag {
+            tag.enter();
+        }
         Ok(Vec::with_capacity(len.unwrap_or(0).min(4096)))
     }
     fn list_push(&self, list: &mut Self::List, item: sys::napi_value) -> Result<(), NodeError> {
+        if let Some(tag) = self.tag.filter(|t| t.depth.get() == 1) {
+            tag.bounds.borrow_mut().push(tag.next.get());
+        }
         list.push(item);
         Ok(())
     }
     fn list_end(&self, items: Self::List) -> Out {
+        if let Some(tag) = self.tag {
+            tag.leave();
+        }
         array(self.env, items)
     }
     fn object_begin(&self, len: Option<usize>) -> Result<Object, NodeError> {
-        let len = len.unwrap_or(0).min(4096);
+        if let Some(tag) = self.tag {
+            tag.enter();
+        }
+        let len = len.unwrap_or(0).min(4096) + 2 * usize::from(self.tag.is_some());
         Ok(Object {
             keys: Vec::with_capacity(len),
             values: Vec::with_capacity(len),
+            own_to_json: false,
         })
     }
     fn object_set(
@@ -219,30 +356,50 @@ impl HostWriter for ToJs {
         key: &str,
         value: sys::napi_value,
     ) -> Result<(), NodeError> {
-        object.keys.push(self.string(key)?);
+        object.own_to_json |= self.tag.is_some() && key == "toJSON";
+        object.keys.push(self.key(key)?);
         object.values.push(value);
         Ok(())
     }
     fn object_end(&self, object: Object) -> Out {
         let env = self.env;
         let created = check(|out| unsafe { sys::napi_create_object(env, out) })?;
-        let descriptors: Vec<sys::napi_property_descriptor> = object
+        let data = sys::PropertyAttributes::writable
+            | sys::PropertyAttributes::enumerable
+            | sys::PropertyAttributes::configurable;
+        let descriptor = |name, value, attributes| sys::napi_property_descriptor {
+            utf8name: std::ptr::null(),
+            name,
+            method: None,
+            getter: None,
+            setter: None,
+            value,
+            attributes,
+            data: std::ptr::null_mut(),
+        };
+        let mut descriptors: Vec<sys::napi_property_descriptor> = object
             .keys
             .iter()
             .zip(&object.values)
-            .map(|(&name, &value)| sys::napi_property_descriptor {
-                utf8name: std::ptr::null(),
-                name,
-                method: None,
-                getter: None,
-                setter: None,
-                value,
-                attributes: sys::PropertyAttributes::writable
-                    | sys::PropertyAttributes::enumerable
-                    | sys::PropertyAttributes::configurable,
-                data: std::ptr::null_mut(),
-            })
+            .map(|(&name, &value)| descriptor(name, value, data))
             .collect();
+        if let Some(tag) = self.tag {
+            tag.leave();
+            // Numbered whether tagged or not, as every writer of the value numbers it.
+            let ordinal = tag.next.get();
+            tag.next.set(ordinal.wrapping_add(1));
+            if !object.own_to_json {
+                let hidden =
+                    sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable;
+                descriptors.push(descriptor(tag.name, tag.to_json, hidden));
+                let ordinal = check(|out| unsafe { sys::napi_create_uint32(env, ordinal, out) })?;
+                descriptors.push(descriptor(
+                    tag.key,
+                    ordinal,
+                    sys::PropertyAttributes::configurable,
+                ));
+            }
+        }
         if !descriptors.is_empty() {
             check(|_| unsafe {
                 sys::napi_define_properties(env, created, descriptors.len(), descriptors.as_ptr())
