@@ -130,9 +130,10 @@ bash bindings-node/scripts/test.sh
 step "Node: npm pack of the main and platform packages (staged as the release workflow does), installed into a scratch project: require, import and tsc there"
 bash bindings-node/scripts/test_pack.sh
 
-step "Wire format: one report from the CLI, Python and Node is the same JSON, and the schema's"
-# The sample report written by the release CLI, the wheel in .venv (to_json()) and the addon just
-# built (JSON.stringify), compared after sorting keys; about 3 s.
+step "Wire format: a report, Node's plain results and an import are the same JSON from the CLI, Python and Node, and the schema's"
+# The sample report (and its parts Node returns as plain data) and a Zendesk import, written by
+# the release CLI, the wheel in .venv (to_json()) and the addon just built (JSON.stringify),
+# compared after sorting keys; about 3 s.
 .venv/bin/python -m mypy --strict tests/wire
 .venv/bin/python -m pytest -p no:cacheprovider -q tests/wire
 
