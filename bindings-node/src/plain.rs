@@ -101,7 +101,7 @@ fn record<T: Serialize + ?Sized>(value: &T) -> Result<Vec<Value>, NodeError> {
 
 /// [`Item`] of a list.
 fn list_item<E: Serialize>(held: &Held<Vec<E>>, i: usize) -> Result<Vec<Value>, NodeError> {
-    let missing = || fail("no such item of a result");
+    let missing = not_this_result;
     match &held.wire {
         Some(Value::Array(items)) => record(items.get(i).ok_or_else(missing)?),
         _ => record(held.value.get(i).ok_or_else(missing)?),
@@ -129,7 +129,7 @@ impl<T: Serialize> Source for Held<T> {
     }
 
     fn object(&self, ordinal: u32) -> Result<Cow<'_, Value>, NodeError> {
-        let missing = || fail("no such object of a result");
+        let missing = not_this_result;
         if let (Some(item), Some(bounds)) = (self.item, self.bounds.get()) {
             let i = bounds.partition_point(|&end| end <= ordinal);
             let start = if i == 0 { 0 } else { bounds[i - 1] };
@@ -231,6 +231,17 @@ fn not_wire() -> NodeError {
     NodeError::Core(CoreError::Internal {
         reason: "a marked value in the wire format".into(),
     })
+}
+
+/// The error of a `toJSON()` called on an object that is not one of its result's: another
+/// result's, a copy, or one whose hidden ordinal was redefined to one the result does not have.
+fn not_this_result() -> NodeError {
+    CoreError::InvalidType {
+        path: "this".into(),
+        expected: "an object of the result this toJSON belongs to".into(),
+        found: "another object".into(),
+    }
+    .into()
 }
 
 fn fail(reason: &str) -> NodeError {
@@ -396,15 +407,7 @@ unsafe extern "C" fn to_json(env: sys::napi_env, info: sys::napi_callback_info) 
     let result = guard_raw(env, || {
         // SAFETY: `data` is the source `written` gave this function, alive while it is.
         let source = unsafe { &**(data as *const Box<dyn Source>) };
-        let other = || -> NodeError {
-            CoreError::InvalidType {
-                path: "this".into(),
-                expected: "an object of the result this toJSON belongs to".into(),
-                found: "another object".into(),
-            }
-            .into()
-        };
-        let ordinal = unsafe { ordinal(env, this, source) }.ok_or_else(other)?;
+        let ordinal = unsafe { ordinal(env, this, source) }.ok_or_else(not_this_result)?;
         if ordinal == ROOT {
             return source.wire(env);
         }

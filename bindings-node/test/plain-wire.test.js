@@ -134,6 +134,15 @@ test("toJSON() of a plain result called on another object is an invalid_type err
   const [other] = rules.check({ now: sample.now })
   // Another result's object: its ordinal is not this result's.
   assert.throws(() => other.toJSON.call(risk), { code: "invalid_type" })
+  // An object whose hidden ordinal was redefined past the result's objects (the symbol is
+  // reachable with Object.getOwnPropertySymbols): the same typed error, never an internal one.
+  const risks = rules.breachRisk(sample.cases.slice(0, 20), sample.now)
+  const [key] = Object.getOwnPropertySymbols(risks[0])
+  for (const ordinal of [1e6, 4294967294]) {
+    const copy = risks[1]
+    Object.defineProperty(copy, key, { value: ordinal })
+    assert.throws(() => JSON.stringify(copy), { code: 'invalid_type' })
+  }
 })
 
 test('a context key toJSON is data, kept as it is', () => {
