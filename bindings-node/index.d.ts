@@ -2743,6 +2743,16 @@ export declare function ledgerMigrations(): Array<LedgerMigration>
  */
 export declare function resultSchema(): JsonSchema
 
+/**
+ * The package's version (`0.1.0`): the same as its `package.json`'s, and as the Python
+ * package's `entitlement.__version__`.
+ *
+ * ```js
+ * require('entitlement').version === require('entitlement/package.json').version // true
+ * ```
+ */
+export declare const version: string
+
 export declare namespace dynamics {
   /**
    * Calendars from `calendar` rows: one per customer service schedule (`type` 0 or 1), named

@@ -846,6 +846,7 @@ module.exports.MonitorReport = nativeBinding.MonitorReport
 module.exports.Ruleset = nativeBinding.Ruleset
 module.exports.ledgerMigrations = nativeBinding.ledgerMigrations
 module.exports.resultSchema = nativeBinding.resultSchema
+module.exports.version = nativeBinding.version
 module.exports.dynamics = nativeBinding.dynamics
 module.exports.holidays = nativeBinding.holidays
 module.exports.ics = nativeBinding.ics

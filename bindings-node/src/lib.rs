@@ -50,3 +50,15 @@ pub use calendar::Calendar;
 pub use import::{Import, ImportWarning};
 pub use results::{CaseEvaluation, EntitlementUsage, MilestoneStatus, MonitorEvent, MonitorReport};
 pub use rules::Ruleset;
+
+/// The package's version (`0.1.0`): the same as its `package.json`'s, and as the Python
+/// package's `entitlement.__version__`.
+///
+/// ```js
+/// require('entitlement').version === require('entitlement/package.json').version // true
+/// ```
+// Lowercase in Rust too: napi-rs registers a constant under its Rust name (`js_name` renames
+// only its declaration), and `version` is the name JavaScript packages use.
+#[allow(non_upper_case_globals)]
+#[napi_derive::napi]
+pub const version: &str = env!("CARGO_PKG_VERSION");

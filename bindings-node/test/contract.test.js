@@ -109,3 +109,10 @@ test('a getter of one class is refused on an object of another', () => {
   assert.throws(() => getter.call({}), (e) => e instanceof Error)
   assert.throws(() => addon.Alert.prototype.toJSON.call(Object.create(addon.Alert.prototype)), Error)
 })
+
+test("version: the package's version, as package.json and the Cargo workspace say", () => {
+  assert.equal(typeof addon.version, 'string')
+  assert.equal(addon.version, require('../package.json').version)
+  const cargo = fs.readFileSync(path.join(REPO, 'Cargo.toml'), 'utf8')
+  assert.equal(addon.version, /^version = "([^"]+)"$/m.exec(cargo)[1])
+})

@@ -119,6 +119,8 @@ const installed = Object.keys(platform).filter((name) => fs.existsSync(path.join
 assert.equal(installed.length, 1, `platform packages installed: ${installed}`)
 assert.equal(require('entitlement/package.json').version, expected)
 assert.equal(require(`${installed[0]}/package.json`).version, expected)
+// The addon's own version, the one the loader found: the release's too.
+assert.equal(require('entitlement').version, expected)
 const cal = new Calendar({
   time_zone: 'America/New_York',
   hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, ['09:00-17:00']])),
