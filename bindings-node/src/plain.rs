@@ -390,20 +390,8 @@ unsafe extern "C" fn drop_source(env: sys::napi_env, data: *mut c_void, _hint: *
 
 /// `toJSON()` of a plain result's object: its part of the core's value in the wire format.
 unsafe extern "C" fn to_json(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    let mut this = std::ptr::null_mut();
-    let mut data = std::ptr::null_mut();
-    let mut argc = 0;
-    // SAFETY: `env` and `info` are this callback's; no arguments are read.
-    unsafe {
-        sys::napi_get_cb_info(
-            env,
-            info,
-            &mut argc,
-            std::ptr::null_mut(),
-            &mut this,
-            &mut data,
-        );
-    }
+    // SAFETY: `env` and `info` are this callback's.
+    let (this, data) = unsafe { crate::results::receiver(env, info) };
     let result = guard_raw(env, || {
         // SAFETY: `data` is the source `written` gave this function, alive while it is.
         let source = unsafe { &**(data as *const Box<dyn Source>) };

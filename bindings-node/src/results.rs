@@ -327,8 +327,11 @@ pub(crate) unsafe fn unwrap<T: Wrapped>(
     }
 }
 
-/// The `this` and the data of a callback.
-unsafe fn receiver(
+/// The `this` and the data of a callback (also of the plain results' `toJSON`).
+///
+/// # Safety
+/// `env` and `info` must be the callback's.
+pub(crate) unsafe fn receiver(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> (sys::napi_value, *mut std::ffi::c_void) {
