@@ -64,9 +64,10 @@ step "Rust: the crates package for crates.io (cargo publish --dry-run: core, tab
 # Cargo.lock resolved against crates.io, the unpublished ones from the packages beside it).
 # --no-verify: verifying builds each package from its own files with every dependency again,
 # unoptimised (3 min 40 s here with part of them already built); the release workflow
-# (.github/workflows/rust-release.yml) verifies on every pull request. The cheap part of what it
-# would catch, a file the build reads but a package leaves out, is checked below from the dep-info
-# of the release CLI that the main job above built (`cargo test` leaves none beside the binary).
+# (.github/workflows/rust-release.yml) verifies on pull requests that touch a manifest and on
+# tags. The cheap part of what it would catch, a file the build reads but a package leaves out,
+# is checked below from the dep-info of the release CLI that the main job above built
+# (`cargo test` leaves none beside the binary).
 # A fresh clone is clean; --allow-dirty only spares a developer with uncommitted edits.
 crates=(-p entitlement-core -p entitlement-tables -p entitlement-report -p entitlement-cli)
 dirty=()

@@ -4,7 +4,8 @@
 
 The test command packages the crates with `cargo publish --dry-run --no-verify`: verifying
 builds each package from its own files in the dev profile, every dependency again (minutes on
-the 2-core machine), and the release workflow does that on every pull request. What the
+the 2-core machine), and the release workflow does that on pull requests that touch a
+manifest and on tags. What the
 verification would catch first is a file the compiler reads but the package leaves out (a
 crate's `include` list decides, and `include_str!` files are easy to forget: the built-in
 holidays' data.txt was). Cargo's dep-info of the release CLI (`target/<triple>/release/
